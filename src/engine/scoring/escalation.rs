@@ -1,0 +1,239 @@
+//! Escalation timing: required roles engaged before each deadline, lateness scaled by delay,
+//! severity judged in line with the evidence, and no noise to costly audiences.
+
+use std::collections::BTreeMap;
+
+use super::{FindingDraft, Grader};
+use crate::engine::id::RoleId;
+use crate::engine::intent::{Event, Intent};
+use crate::engine::matrix::Dimension;
+
+/// A role the policy requires engaged, with the tightest deadline that applies.
+struct Requirement {
+    rule: String,
+    citation: String,
+    started: u32,
+    deadline: u32,
+    within: u32,
+    because: String,
+}
+
+/// Every requirement active in the session, per role, keeping the earliest deadline.
+fn requirements(g: &Grader<'_>) -> BTreeMap<RoleId, Requirement> {
+    let session = g.session;
+    let matrix = session.matrix();
+    let mut out: BTreeMap<RoleId, Requirement> = BTreeMap::new();
+    let mut add = |role: &RoleId, req: Requirement| {
+        let keep_old = out.get(role).is_some_and(|old| old.deadline <= req.deadline);
+        if !keep_old {
+            out.insert(role.clone(), req);
+        }
+    };
+    for (level, reached) in session.severity_reached() {
+        let Some(severity) = matrix.severity(*level) else {
+            continue;
+        };
+        for role in &severity.engage {
+            add(
+                role,
+                Requirement {
+                    rule: format!("escalation:severity_{level}"),
+                    citation: severity.citation.clone(),
+                    started: *reached,
+                    deadline: reached.saturating_add(severity.within_mins),
+                    within: severity.within_mins,
+                    because: format!("severity reached {} ({})", level, severity.name),
+                },
+            );
+        }
+    }
+    for (trigger, revealed) in session.revealed() {
+        for rule in matrix.escalation.rules.iter().filter(|r| r.when == *trigger) {
+            let because = matrix
+                .triggers
+                .iter()
+                .find(|t| t.id == *trigger)
+                .map_or_else(|| trigger.to_string(), |t| t.description.clone());
+            for role in &rule.engage {
+                add(
+                    role,
+                    Requirement {
+                        rule: format!("escalation:{}", rule.id),
+                        citation: rule.citation.clone(),
+                        started: *revealed,
+                        deadline: revealed.saturating_add(rule.within_mins),
+                        within: rule.within_mins,
+                        because: because.to_lowercase(),
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn grade(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let penalties = &matrix.scoring.penalties;
+    let required = requirements(g);
+
+    for (role, req) in &required {
+        let engaged = session.engaged().get(role).copied();
+        let entry = engaged.and_then(|_| first_engaging_entry(g, role));
+        let name = g.name(role.as_str());
+        let draft = |message: String, advice: String, minute: u32| FindingDraft {
+            dimension: Dimension::Escalation,
+            rule: req.rule.clone(),
+            citation: req.citation.clone(),
+            minute,
+            entry,
+            role: Some(role.clone()),
+            message,
+            advice,
+        };
+        match engaged {
+            Some(at) if at <= req.deadline => g.credit(draft(
+                format!(
+                    "{name} was engaged at minute {at}, within the deadline of minute {} ({}).",
+                    req.deadline, req.because
+                ),
+                "On time.".into(),
+                at,
+            )),
+            Some(at) => {
+                let late = at - req.deadline;
+                let points = late_penalty(penalties.escalation_late_max, late, req.within);
+                g.deduct(
+                    points,
+                    draft(
+                        format!(
+                            "{name} was engaged at minute {at}, {late} min after the deadline of minute {} ({} at minute {}).",
+                            req.deadline, req.because, req.started
+                        ),
+                        format!(
+                            "Engage {name} within {} min once {}.",
+                            req.within, req.because
+                        ),
+                        at,
+                    ),
+                );
+            }
+            None if session.ended() || session.minute() > req.deadline => g.deduct(
+                penalties.escalation_missed,
+                draft(
+                    format!(
+                        "{name} was never engaged, though {} at minute {} required it by minute {}.",
+                        req.because, req.started, req.deadline
+                    ),
+                    format!("Escalate to {name} within {} min.", req.within),
+                    req.deadline,
+                ),
+            ),
+            None => {}
+        }
+    }
+
+    // Noise: costly roles pulled in while the evidence does not warrant it.
+    let over = &matrix.escalation.over_escalation;
+    for (index, entry) in session.log().entries.iter().enumerate() {
+        if let Intent::Escalate { from, to, .. } = &entry.intent {
+            let severity = severity_at(g, index);
+            for role in to {
+                let warranted = required
+                    .get(role)
+                    .is_some_and(|r| r.started <= entry.minute);
+                if over.roles.contains(role) && severity < over.below_severity && !warranted {
+                    g.deduct(
+                        penalties.over_escalation,
+                        FindingDraft {
+                            dimension: Dimension::Escalation,
+                            rule: "escalation:over_escalation".into(),
+                            citation: over.citation.clone(),
+                            minute: entry.minute,
+                            entry: Some(index),
+                            role: Some(from.clone()),
+                            message: format!(
+                                "{} was pulled in at severity {severity}, below the level ({}) that warrants it.",
+                                g.name(role.as_str()),
+                                over.below_severity
+                            ),
+                            advice: "Handle low-severity events within the responding teams and escalate when the thresholds are met; escalating everything creates noise and erodes trust.".into(),
+                        },
+                    );
+                }
+            }
+        }
+        if let Intent::ClassifySeverity { level, by } = &entry.intent {
+            let actual = severity_at(g, index);
+            if level.abs_diff(actual) >= 2 {
+                let (direction, effect) = if *level < actual {
+                    ("below", "delays the escalation the evidence calls for")
+                } else {
+                    ("above", "pulls in people the event does not need")
+                };
+                let citation = matrix
+                    .severity(actual)
+                    .map(|s| format!("Severity {} ({}): {}", s.level, s.name, s.description))
+                    .unwrap_or_default();
+                g.deduct(
+                    penalties.severity_misjudged,
+                    FindingDraft {
+                        dimension: Dimension::Escalation,
+                        rule: "escalation:severity_classification".into(),
+                        citation,
+                        minute: entry.minute,
+                        entry: Some(index),
+                        role: Some(by.clone()),
+                        message: format!(
+                            "Severity was classified {level}, two or more levels {direction} the evidence ({actual}); that {effect}."
+                        ),
+                        advice: "Classify from scope, data involved and business impact as known now, and reclassify as facts change.".into(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// True severity when log entry `index` (0-based) was made, replayed from the recorded events.
+fn severity_at(g: &Grader<'_>, index: usize) -> u8 {
+    let log = g.session.log();
+    let before = log.entries.iter().take(index).flat_map(|e| e.events.iter());
+    log.opening
+        .iter()
+        .chain(before)
+        .fold(1, |level, event| match event {
+            Event::SeverityChanged { level: changed } => *changed,
+            _ => level,
+        })
+}
+
+fn first_engaging_entry(g: &Grader<'_>, role: &RoleId) -> Option<usize> {
+    g.session.log().entries.iter().position(|e| {
+        e.events.iter().any(|ev| {
+            matches!(ev, Event::RolesEngaged { roles } if roles.contains(role))
+        })
+    })
+}
+
+/// Lateness costs in proportion to the delay relative to the allowed window, at least 1 point.
+pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
+    let window = window_mins.max(1);
+    let scaled = (u64::from(max) * u64::from(late_mins)).div_ceil(u64::from(window));
+    (scaled.max(1) as u32).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::late_penalty;
+
+    #[test]
+    fn lateness_is_scaled_and_capped() {
+        assert_eq!(late_penalty(25, 1, 30), 1);
+        assert_eq!(late_penalty(25, 15, 30), 13);
+        assert_eq!(late_penalty(25, 30, 30), 25);
+        assert_eq!(late_penalty(25, 300, 30), 25);
+        assert!(late_penalty(25, 5, 30) <= late_penalty(25, 6, 30));
+    }
+}

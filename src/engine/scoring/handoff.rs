@@ -1,0 +1,297 @@
+//! Handoffs: complete and accurate across the five elements, and present whenever work that changes
+//! systems moves away from the team holding the investigation's context.
+
+use std::collections::BTreeSet;
+
+use super::{FindingDraft, Grader};
+use crate::engine::id::RoleId;
+use crate::engine::intent::{Handoff, Intent};
+use crate::engine::matrix::{Dimension, Phase};
+
+/// An observation shorter than this says nothing a receiving team can act on.
+const MIN_OBSERVED_CHARS: usize = 12;
+
+pub(super) fn grade(g: &mut Grader<'_>) {
+    let entries = &g.session.log().entries;
+    for (index, entry) in entries.iter().enumerate() {
+        if let Intent::Handoff(h) = &entry.intent {
+            grade_handoff(g, index, entry.minute, h);
+        }
+    }
+    missing_handoffs(g);
+}
+
+/// Whether `role` carries out a system-changing task at or after log entry `from`.
+fn changes_systems_later(g: &Grader<'_>, role: &RoleId, from: usize) -> bool {
+    g.session.performed().iter().any(|(action, p)| {
+        p.role == *role
+            && p.entry > from
+            && task_phase(g, action.as_str()).is_some_and(Phase::changes_systems)
+    })
+}
+
+fn task_phase(g: &Grader<'_>, action: &str) -> Option<Phase> {
+    let (_, _, option) = g.session.scenario().action(action)?;
+    g.session
+        .matrix()
+        .task(option.task.as_str())
+        .map(|t| t.phase)
+}
+
+fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let penalties = &matrix.scoring.penalties;
+    let to_name = g.name(h.to.as_str());
+    let draft = |message: String, advice: String| FindingDraft {
+        dimension: Dimension::Handoffs,
+        rule: "handoff:elements".into(),
+        citation: matrix.handoffs.citation.clone(),
+        minute,
+        entry: Some(index),
+        role: Some(h.from.clone()),
+        message,
+        advice,
+    };
+    let mut faults = 0;
+
+    if h.observed.trim().chars().count() < MIN_OBSERVED_CHARS {
+        faults += 1;
+        g.deduct(
+            penalties.handoff_missing_element,
+            draft(
+                format!("The handoff to {to_name} does not say what was observed."),
+                "Describe what was seen, where and when, in a sentence or two.".into(),
+            ),
+        );
+    }
+    if h.evidence.is_empty() {
+        faults += 1;
+        let remediates = changes_systems_later(g, &h.to, index);
+        let points = if remediates {
+            penalties.handoff_missing_element * 2
+        } else {
+            penalties.handoff_missing_element
+        };
+        let message = if remediates {
+            format!(
+                "{to_name} was handed work with no supporting evidence and then changed systems without the investigation's context."
+            )
+        } else {
+            format!("The handoff to {to_name} cites no supporting evidence.")
+        };
+        g.deduct(
+            points,
+            draft(
+                message,
+                "Attach the alerts, log lines or messages that support the observation, so the receiving team knows what must be preserved.".into(),
+            ),
+        );
+    }
+
+    let done_before: BTreeSet<&str> = session
+        .performed()
+        .iter()
+        .filter(|(_, p)| p.entry < index)
+        .map(|(a, _)| a.as_str())
+        .collect();
+    let from_did_something = session
+        .performed()
+        .values()
+        .any(|p| p.entry < index && p.role == h.from);
+    let claimed_not_done: Vec<&str> = h
+        .actions_taken
+        .iter()
+        .map(|a| a.as_str())
+        .filter(|a| !done_before.contains(a))
+        .collect();
+    if !claimed_not_done.is_empty() {
+        faults += 1;
+        g.deduct(
+            penalties.handoff_inaccurate,
+            draft(
+                format!(
+                    "The handoff claims actions that had not been taken: {}.",
+                    claimed_not_done.join(", ")
+                ),
+                "List only what was actually done; a receiving team acts on your word.".into(),
+            ),
+        );
+    } else if h.actions_taken.is_empty() && from_did_something {
+        faults += 1;
+        g.deduct(
+            penalties.handoff_missing_element,
+            draft(
+                format!(
+                    "The handoff to {to_name} leaves out the actions {} had already taken.",
+                    g.name(h.from.as_str())
+                ),
+                "Say what has been done so work is not repeated or undone.".into(),
+            ),
+        );
+    }
+
+    if h.recommended.is_empty() {
+        faults += 1;
+        g.deduct(
+            penalties.handoff_missing_element,
+            draft(
+                format!("The handoff to {to_name} recommends nothing."),
+                "Recommend the next actions you expect the receiving team to take.".into(),
+            ),
+        );
+    }
+    for action in &h.recommended {
+        let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
+            continue;
+        };
+        let Some(task) = matrix.task(option.task.as_str()) else {
+            continue;
+        };
+        let target = option.target.as_ref().map(|t| t.as_str());
+        let responsible: Vec<RoleId> = task
+            .responsible
+            .iter()
+            .filter_map(|r| session.resolve_role(r, target).cloned())
+            .collect();
+        if done_before.contains(action.as_str()) {
+            faults += 1;
+            g.deduct(
+                penalties.handoff_inaccurate,
+                draft(
+                    format!("The handoff recommends \"{}\", which was already done.", option.label),
+                    "Recommend what is still to do.".into(),
+                ),
+            );
+        } else if !responsible.contains(&h.to) {
+            faults += 1;
+            let mut f = draft(
+                format!(
+                    "The handoff asks {to_name} to \"{}\", but {} is Responsible for {}.",
+                    option.label,
+                    g.names(&responsible),
+                    task.name
+                ),
+                format!("Hand that work to {} instead.", g.names(&responsible)),
+            );
+            f.rule = format!("raci:{}", task.id);
+            f.citation = task.citation.clone();
+            g.deduct(penalties.handoff_inaccurate, f);
+        }
+    }
+
+    match h.urgency {
+        None => {
+            faults += 1;
+            g.deduct(
+                penalties.handoff_missing_element,
+                draft(
+                    format!("The handoff to {to_name} gives no urgency."),
+                    "State how urgent the work is so the receiving team can prioritise.".into(),
+                ),
+            );
+        }
+        Some(urgency) => {
+            let severity = scaled_severity(session.severity(), matrix.max_severity());
+            if urgency.as_level().abs_diff(severity) >= 2 {
+                faults += 1;
+                g.deduct(
+                    penalties.handoff_inaccurate,
+                    draft(
+                        format!(
+                            "The handoff says urgency {} while the incident is at severity {}.",
+                            urgency.label(),
+                            session.severity()
+                        ),
+                        "Match the urgency to the current severity.".into(),
+                    ),
+                );
+            }
+        }
+    }
+
+    if faults == 0 {
+        g.credit(draft(
+            format!(
+                "Complete handoff from {} to {to_name}: observation, evidence, actions taken, recommendations and urgency.",
+                g.name(h.from.as_str())
+            ),
+            "This is the standard every handoff should meet.".into(),
+        ));
+    }
+}
+
+/// Maps a severity on the matrix's scale onto the four urgency levels.
+fn scaled_severity(level: u8, max: u8) -> u8 {
+    if max <= 1 {
+        return 1;
+    }
+    let scaled = 1 + (u32::from(level.saturating_sub(1)) * 3 + u32::from(max - 1) / 2)
+        / u32::from(max - 1);
+    scaled.min(4) as u8
+}
+
+/// A team that changes systems after another team investigated should have been handed the context.
+fn missing_handoffs(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let mut performed: Vec<_> = session.performed().iter().collect();
+    performed.sort_by_key(|(_, p)| p.entry);
+    let mut flagged = BTreeSet::new();
+    for (action, done) in &performed {
+        if !task_phase(g, action.as_str()).is_some_and(Phase::changes_systems) {
+            continue;
+        }
+        let investigators: BTreeSet<&RoleId> = performed
+            .iter()
+            .filter(|(a, p)| p.entry < done.entry && task_phase(g, a.as_str()) == Some(Phase::Analyze))
+            .map(|(_, p)| &p.role)
+            .collect();
+        if investigators.is_empty() || investigators.contains(&done.role) {
+            continue;
+        }
+        let handed = session.log().entries.iter().take(done.entry).any(|e| {
+            matches!(&e.intent, Intent::Handoff(h) if h.to == done.role && investigators.contains(&h.from))
+        });
+        if handed || !flagged.insert(done.role.clone()) {
+            continue;
+        }
+        let label = session
+            .scenario()
+            .action(action.as_str())
+            .map_or_else(|| action.to_string(), |(_, _, o)| o.label.clone());
+        let message = format!(
+            "{} carried out \"{label}\" with no handoff from {}, who held the investigation's context.",
+            g.name(done.role.as_str()),
+            g.names(investigators.iter().copied())
+        );
+        g.deduct(
+            matrix.scoring.penalties.missing_handoff,
+            FindingDraft {
+                dimension: Dimension::Handoffs,
+                rule: "handoff:context".into(),
+                citation: matrix.handoffs.context_citation.clone(),
+                minute: done.minute,
+                entry: Some(done.entry),
+                role: Some(done.role.clone()),
+                message,
+                advice: "Hand off first: what was observed, the evidence, what was done, what to do next and how urgent it is.".into(),
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scaled_severity;
+
+    #[test]
+    fn severity_scales_onto_four_levels() {
+        assert_eq!(scaled_severity(1, 4), 1);
+        assert_eq!(scaled_severity(4, 4), 4);
+        assert_eq!(scaled_severity(1, 5), 1);
+        assert_eq!(scaled_severity(5, 5), 4);
+        assert_eq!(scaled_severity(3, 5), 3);
+        assert_eq!(scaled_severity(1, 1), 1);
+    }
+}

@@ -1,0 +1,133 @@
+//! Separation of duties: required approvals in place before the work, and nobody approving their own
+//! request or their own privileged change.
+
+use super::{FindingDraft, Grader};
+use crate::engine::id::RoleId;
+use crate::engine::matrix::Dimension;
+
+pub(super) fn grade(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let policy = &matrix.separation_of_duties;
+    let penalties = &matrix.scoring.penalties;
+
+    // Self-approval on any request.
+    for record in session.approvals() {
+        let Some((minute, entry)) = record.granted else {
+            continue;
+        };
+        let performer = session.performed().get(&record.action).map(|p| &p.role);
+        let self_approved = record.approver == record.requested_by
+            || performer == Some(&record.approver);
+        if self_approved {
+            let label = action_label(g, record.action.as_str());
+            g.deduct(
+                penalties.self_approval,
+                FindingDraft {
+                    dimension: Dimension::SeparationOfDuties,
+                    rule: "sod:self_approval".into(),
+                    citation: policy.citation.clone(),
+                    minute,
+                    entry: Some(entry),
+                    role: Some(record.approver.clone()),
+                    message: format!(
+                        "{} approved \"{label}\", which it requested or carried out itself.",
+                        g.name(record.approver.as_str())
+                    ),
+                    advice: "An approval must come from a role other than the one asking and the one doing the work.".into(),
+                },
+            );
+        }
+    }
+
+    // Approvals required by the matrix, in place before the work.
+    let mut performed: Vec<_> = session.performed().iter().collect();
+    performed.sort_by_key(|(_, p)| p.entry);
+    for (action, done) in performed {
+        let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
+            continue;
+        };
+        let Some(task) = matrix.task(option.task.as_str()) else {
+            continue;
+        };
+        let target = option.target.as_ref().map(|t| t.as_str());
+        let granted_before: Vec<&RoleId> = session
+            .approvals()
+            .iter()
+            .filter(|r| r.action == *action && r.granted.is_some_and(|(_, e)| e < done.entry))
+            .map(|r| &r.approver)
+            .collect();
+        let draft = |message: String, advice: String| FindingDraft {
+            dimension: Dimension::SeparationOfDuties,
+            rule: format!("sod:{}", task.id),
+            citation: if task.approvals.is_empty() {
+                policy.citation.clone()
+            } else {
+                policy.approval_citation.clone()
+            },
+            minute: done.minute,
+            entry: Some(done.entry),
+            role: Some(done.role.clone()),
+            message,
+            advice,
+        };
+        let mut needed: Vec<RoleId> = task
+            .approvals
+            .iter()
+            .filter_map(|r| session.resolve_role(r, target).cloned())
+            .collect();
+        needed.dedup();
+        let missing: Vec<RoleId> = needed
+            .iter()
+            .filter(|r| !granted_before.contains(r))
+            .cloned()
+            .collect();
+        let needs_independent = task.privileged || task.alters_audit_trail;
+        let independent = granted_before.iter().any(|r| **r != done.role);
+        if !missing.is_empty() {
+            g.deduct(
+                penalties.unapproved_change,
+                draft(
+                    format!(
+                        "\"{}\" was carried out without approval from {}.",
+                        option.label,
+                        g.names(&missing)
+                    ),
+                    format!(
+                        "Request approval from {} and wait for it before {}.",
+                        g.names(&missing),
+                        task.name.to_lowercase()
+                    ),
+                ),
+            );
+        } else if needs_independent && !independent {
+            g.deduct(
+                penalties.unapproved_change,
+                draft(
+                    format!(
+                        "\"{}\" is a privileged change and nobody independent of {} approved it.",
+                        option.label,
+                        g.name(done.role.as_str())
+                    ),
+                    "Have a second role review and approve privileged changes and changes to logging.".into(),
+                ),
+            );
+        } else if !needed.is_empty() || needs_independent {
+            g.credit(draft(
+                format!(
+                    "\"{}\" was approved by {} before it was carried out.",
+                    option.label,
+                    g.names(granted_before.iter().copied())
+                ),
+                "Approvals in place before the change: separation of duties kept.".into(),
+            ));
+        }
+    }
+}
+
+fn action_label(g: &Grader<'_>, action: &str) -> String {
+    g.session
+        .scenario()
+        .action(action)
+        .map_or_else(|| action.to_owned(), |(_, _, o)| o.label.clone())
+}

@@ -1,0 +1,11 @@
+//! Warroom: a tabletop-exercise simulator and training game for security incident response.
+//!
+//! [`engine`] is the pure, deterministic core (no UI imports); [`cli`] runs it headless;
+//! `app` (feature `app`) is the Bevy + egui desktop front-end that renders engine state and sends
+//! player intents into it.
+
+pub mod cli;
+pub mod engine;
+
+#[cfg(feature = "app")]
+pub mod app;
