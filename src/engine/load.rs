@@ -115,7 +115,9 @@ impl Source {
 
     /// Parses the text as RON, mapping a parse error to a located diagnostic.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        // Authors write `severity: 3` rather than `severity: Some(3)`.
         ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .from_str::<T>(&self.text)
             .map_err(|e| self.parse_diagnostic(&e))
     }

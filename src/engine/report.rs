@@ -18,6 +18,14 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
         card.minute,
         if card.complete { "" } else { " (in progress)" }
     );
+    if !session.variants().is_empty() {
+        let drawn: Vec<String> = session
+            .variants()
+            .iter()
+            .map(|(variation, option)| format!("{variation}={option}"))
+            .collect();
+        let _ = writeln!(out, "Variations: {}", drawn.join(", "));
+    }
     let _ = writeln!(out, "\nTOTAL {:>3}/100\n", card.total);
     for dimension in Dimension::ALL {
         let score = card.dimension(dimension);

@@ -123,6 +123,7 @@ pub struct Asset {
 /// A declared state flag.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Flag")]
 pub struct FlagDef {
     /// Stable id.
     pub id: FlagId,

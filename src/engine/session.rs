@@ -229,6 +229,8 @@ impl Session {
                     action: action.clone(),
                     role: role.clone(),
                 });
+                // Giving a role work brings it into the response.
+                self.engage(std::slice::from_ref(role), &mut events);
                 if let Some((_, _, option)) = self.scenario.action(action.as_str()) {
                     for flag in option.sets.clone() {
                         self.set_flag(flag, &mut events);

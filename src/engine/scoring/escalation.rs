@@ -18,15 +18,19 @@ struct Requirement {
     because: String,
 }
 
-/// Every requirement active in the session, per role, keeping the earliest deadline.
-fn requirements(g: &Grader<'_>) -> BTreeMap<RoleId, Requirement> {
+/// Every requirement active in the session, keyed by (source, role). Severity levels share one
+/// source so a role owed to several levels is graded once, against the earliest deadline; each
+/// fact-triggered rule is its own obligation with its own citation.
+fn requirements(g: &Grader<'_>) -> BTreeMap<(String, RoleId), Requirement> {
+    const SEVERITY: &str = "severity";
     let session = g.session;
     let matrix = session.matrix();
-    let mut out: BTreeMap<RoleId, Requirement> = BTreeMap::new();
-    let mut add = |role: &RoleId, req: Requirement| {
-        let keep_old = out.get(role).is_some_and(|old| old.deadline <= req.deadline);
+    let mut out: BTreeMap<(String, RoleId), Requirement> = BTreeMap::new();
+    let mut add = |source: &str, role: &RoleId, req: Requirement| {
+        let key = (source.to_owned(), role.clone());
+        let keep_old = out.get(&key).is_some_and(|old| old.deadline <= req.deadline);
         if !keep_old {
-            out.insert(role.clone(), req);
+            out.insert(key, req);
         }
     };
     for (level, reached) in session.severity_reached() {
@@ -35,6 +39,7 @@ fn requirements(g: &Grader<'_>) -> BTreeMap<RoleId, Requirement> {
         };
         for role in &severity.engage {
             add(
+                SEVERITY,
                 role,
                 Requirement {
                     rule: format!("escalation:severity_{level}"),
@@ -56,6 +61,7 @@ fn requirements(g: &Grader<'_>) -> BTreeMap<RoleId, Requirement> {
                 .map_or_else(|| trigger.to_string(), |t| t.description.clone());
             for role in &rule.engage {
                 add(
+                    rule.id.as_str(),
                     role,
                     Requirement {
                         rule: format!("escalation:{}", rule.id),
@@ -78,7 +84,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     let penalties = &matrix.scoring.penalties;
     let required = requirements(g);
 
-    for (role, req) in &required {
+    for ((_, role), req) in &required {
         let engaged = session.engaged().get(role).copied();
         let entry = engaged.and_then(|_| first_engaging_entry(g, role));
         let name = g.name(role.as_str());
@@ -141,8 +147,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             let severity = severity_at(g, index);
             for role in to {
                 let warranted = required
-                    .get(role)
-                    .is_some_and(|r| r.started <= entry.minute);
+                    .iter()
+                    .any(|((_, r), req)| r == role && req.started <= entry.minute);
                 if over.roles.contains(role) && severity < over.below_severity && !warranted {
                     g.deduct(
                         penalties.over_escalation,
