@@ -13,13 +13,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::engine::diagnostic::{Diagnostic, error_count};
-use crate::engine::library::{Library, default_content_dir, default_matrix_path, load_matrix, load_scenario};
+use crate::engine::library::{
+    Library, default_content_dir, default_matrix_path, load_matrix, load_scenario,
+};
 use crate::engine::load::Source;
 use crate::engine::report::scorecard_text;
 use crate::engine::scenario::Mode;
+use crate::engine::scoring::score;
 use crate::engine::script::{self, Decisions};
 use crate::engine::session::{Session, SessionLog};
-use crate::engine::scoring::score;
 
 /// Exit code: everything valid / the run completed.
 pub const EXIT_OK: u8 = 0;
@@ -174,7 +176,11 @@ fn content_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
 fn write_diagnostics(err: &mut dyn Write, diagnostics: &[&Diagnostic]) -> std::io::Result<()> {
     for d in diagnostics {
         let source = Source::read(&d.file).ok();
-        writeln!(err, "{}\n", d.render(source.as_ref().map(|s| s.text.as_str())))?;
+        writeln!(
+            err,
+            "{}\n",
+            d.render(source.as_ref().map(|s| s.text.as_str()))
+        )?;
     }
     Ok(())
 }
@@ -188,7 +194,11 @@ fn validate(
 ) -> std::io::Result<u8> {
     let paths = content_paths(paths);
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
-        writeln!(err, "warroom: no such file or directory: {}", missing.display())?;
+        writeln!(
+            err,
+            "warroom: no such file or directory: {}",
+            missing.display()
+        )?;
         return Ok(EXIT_USAGE);
     }
     let library = Library::load(&paths, matrix_path);
@@ -206,15 +216,29 @@ fn validate(
                 "warnings": warnings,
                 "diagnostics": diagnostics,
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )?;
         }
         Format::Text => {
             write_diagnostics(err, &diagnostics)?;
             if let Some(m) = &library.matrix {
-                writeln!(out, "ok      {} (matrix `{}`)", m.path.display(), m.matrix.id)?;
+                writeln!(
+                    out,
+                    "ok      {} (matrix `{}`)",
+                    m.path.display(),
+                    m.matrix.id
+                )?;
             }
             for s in &library.scenarios {
-                writeln!(out, "ok      {} (scenario `{}`)", s.path.display(), s.scenario.id)?;
+                writeln!(
+                    out,
+                    "ok      {} (scenario `{}`)",
+                    s.path.display(),
+                    s.scenario.id
+                )?;
             }
             for f in &library.invalid {
                 let n = error_count(&f.diagnostics);
@@ -273,7 +297,11 @@ fn list(
         })
         .collect();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default())?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        )?,
         Format::Text => {
             writeln!(
                 out,
@@ -412,7 +440,11 @@ fn play(
     if let Some(path) = save_log
         && let Err(e) = save_session_log(session.log(), path)
     {
-        writeln!(err, "warroom: cannot save the session log to {}: {e}", path.display())?;
+        writeln!(
+            err,
+            "warroom: cannot save the session log to {}: {e}",
+            path.display()
+        )?;
         return Ok(EXIT_USAGE);
     }
     print_scorecard(&session, format, out)?;

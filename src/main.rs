@@ -27,6 +27,8 @@ fn run_app(args: Cli) -> ExitCode {
 #[cfg(not(feature = "app"))]
 #[expect(clippy::print_stderr, reason = "tells the user how to get the app")]
 fn run_app(_args: Cli) -> ExitCode {
-    eprintln!("warroom was built without the desktop app (feature `app`); run `warroom --help` for the headless commands");
+    eprintln!(
+        "warroom was built without the desktop app (feature `app`); run `warroom --help` for the headless commands"
+    );
     ExitCode::from(cli::EXIT_USAGE)
 }

@@ -139,7 +139,8 @@ impl Library {
             library.add_file(&file, matrix_path);
         }
         library.scenarios.sort_by(|a, b| {
-            (a.scenario.difficulty, &a.scenario.title).cmp(&(b.scenario.difficulty, &b.scenario.title))
+            (a.scenario.difficulty, &a.scenario.title)
+                .cmp(&(b.scenario.difficulty, &b.scenario.title))
         });
         library
     }

@@ -1,4 +1,4 @@
-//! Reading data files safely: size limit, UTF-8, RON parse errors mapped to file:line:column.
+//! Reading data files safely: size limit, UTF-8, RON parse errors mapped to `file:line:column`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -255,7 +255,11 @@ impl<'a> Locator<'a> {
 /// Every `.ron` file directly inside a directory (and its `matrices/` sub-folder), sorted by name.
 pub fn ron_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = fs::read_dir(dir).map_err(|e| {
-        Diagnostic::file_error("unreadable-file", dir, format!("cannot list directory: {e}"))
+        Diagnostic::file_error(
+            "unreadable-file",
+            dir,
+            format!("cannot list directory: {e}"),
+        )
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -282,22 +286,25 @@ mod tests {
         let bytes = b"Scenario(\n  id: \"a\xffb\"".to_vec();
         let err = Source::from_bytes(Path::new("bad.ron"), bytes).unwrap_err();
         assert_eq!(err.code, "invalid-utf8");
-        assert_eq!((err.line, err.column), (2, 8));
+        assert_eq!((err.line, err.column), (2, 9));
     }
 
     #[test]
     fn kind_is_sniffed_after_comments() {
         let src = Source::from_text("x.ron", "// hello\n/* block */\n  Scenario(id: \"x\")");
         assert_eq!(src.kind(), FileKind::Scenario);
-        assert_eq!(Source::from_text("y.ron", "(a: 1)").kind(), FileKind::Unknown);
+        assert_eq!(
+            Source::from_text("y.ron", "(a: 1)").kind(),
+            FileKind::Unknown
+        );
     }
 
     #[test]
     fn locator_prefers_value_inside_anchor() {
         let text = "a: \"x\",\nitem(id: \"i2\", role: \"x\")";
         let loc = Locator::new(text);
-        assert_eq!(loc.find(Some("i2"), "x"), (2, 23));
-        assert_eq!(loc.nth("x", 1), (2, 23));
+        assert_eq!(loc.find(Some("i2"), "x"), (2, 22));
+        assert_eq!(loc.nth("x", 1), (2, 22));
         assert_eq!(loc.find(None, "x"), (1, 4));
     }
 

@@ -92,6 +92,10 @@ impl Phase {
 }
 
 /// One kind of task with its RACI assignment.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent properties an organisation sets per task in its matrix file"
+)]
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskKind {
@@ -451,7 +455,10 @@ impl Matrix {
 
     /// Looks an audience up by id.
     pub fn audience(&self, id: &str) -> Option<&Audience> {
-        self.communication.audiences.iter().find(|a| a.id.as_str() == id)
+        self.communication
+            .audiences
+            .iter()
+            .find(|a| a.id.as_str() == id)
     }
 
     /// The display name of a role, falling back to its id.
@@ -466,6 +473,11 @@ impl Matrix {
 
     /// The highest defined severity level.
     pub fn max_severity(&self) -> u8 {
-        self.escalation.severities.iter().map(|s| s.level).max().unwrap_or(1)
+        self.escalation
+            .severities
+            .iter()
+            .map(|s| s.level)
+            .max()
+            .unwrap_or(1)
     }
 }

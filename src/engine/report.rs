@@ -89,7 +89,12 @@ pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
     );
     let _ = writeln!(out, "| Dimension | Score |\n|---|---:|");
     for dimension in Dimension::ALL {
-        let _ = writeln!(out, "| {} | {} |", dimension.label(), card.dimension(dimension));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            dimension.label(),
+            card.dimension(dimension)
+        );
     }
     for dimension in Dimension::ALL {
         let findings: Vec<_> = card.findings_in(dimension).collect();

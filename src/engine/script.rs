@@ -85,11 +85,18 @@ pub fn run(
                 .map_err(|r| located(source, index, r.reason))?;
         }
         session.apply(step.intent.clone()).map_err(|r| {
-            located(source, index, format!("step {} is rejected: {}", index + 1, r.reason))
+            located(
+                source,
+                index,
+                format!("step {} is rejected: {}", index + 1, r.reason),
+            )
         })?;
     }
     if !session.ended() {
-        let rest = session.scenario().duration_mins.saturating_sub(session.minute());
+        let rest = session
+            .scenario()
+            .duration_mins
+            .saturating_sub(session.minute());
         let finish = if rest > 0 {
             Intent::Advance { minutes: rest }
         } else {
@@ -140,9 +147,7 @@ fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
                 let word_start = i == 0 || !is_ident(bytes.get(i - 1).copied());
                 if word_start && text.get(i..).is_some_and(|t| t.starts_with(name)) {
                     let after = text.get(i + name.len()..).unwrap_or_default();
-                    if after.trim_start().starts_with(':')
-                        && !is_ident(after.bytes().next())
-                    {
+                    if after.trim_start().starts_with(':') && !is_ident(after.bytes().next()) {
                         if seen == n {
                             return Some(i);
                         }

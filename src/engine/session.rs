@@ -193,12 +193,13 @@ impl Session {
             if session.minute != entry.minute {
                 return Err(ReplayError::Diverged { entry: index + 1 });
             }
-            let events = session
-                .apply(entry.intent.clone())
-                .map_err(|rejected| ReplayError::Rejected {
-                    entry: index + 1,
-                    reason: rejected.reason,
-                })?;
+            let events =
+                session
+                    .apply(entry.intent.clone())
+                    .map_err(|rejected| ReplayError::Rejected {
+                        entry: index + 1,
+                        reason: rejected.reason,
+                    })?;
             if events != entry.events {
                 return Err(ReplayError::Diverged { entry: index + 1 });
             }
@@ -483,7 +484,9 @@ impl Session {
 
     fn check_artifact(&self, artifact: &ArtifactId) -> Result<(), Rejected> {
         match self.scenario.artifact(artifact.as_str()) {
-            None => reject(format!("there is no artifact `{artifact}` in this scenario")),
+            None => reject(format!(
+                "there is no artifact `{artifact}` in this scenario"
+            )),
             Some((inject, _)) if !self.released.contains_key(&inject.id) => reject(format!(
                 "artifact `{artifact}` has not been seen yet: its inject has not been released"
             )),
@@ -612,9 +615,7 @@ impl Session {
                 {
                     Ok(())
                 } else {
-                    reject(format!(
-                        "nobody has asked {approver} to approve `{action}`"
-                    ))
+                    reject(format!("nobody has asked {approver} to approve `{action}`"))
                 }
             }
             Intent::Advance { minutes } => {
@@ -643,7 +644,11 @@ impl Session {
     }
 
     /// The role expected to own a task on a target, resolving `owner` to the asset's owner.
-    pub fn resolve_role<'r>(&'r self, role: &'r RoleId, target: Option<&str>) -> Option<&'r RoleId> {
+    pub fn resolve_role<'r>(
+        &'r self,
+        role: &'r RoleId,
+        target: Option<&str>,
+    ) -> Option<&'r RoleId> {
         if role.as_str() == ASSET_OWNER {
             target
                 .and_then(|t| self.scenario.asset(t))
@@ -762,7 +767,11 @@ impl Session {
             .filter_map(|id| self.scenario.inject(id.as_str()))
             .flat_map(|i| i.decisions.iter())
             .filter(|d| !self.expired.contains(&d.id))
-            .filter(|d| d.actions.iter().any(|a| !self.performed.contains_key(&a.id)))
+            .filter(|d| {
+                d.actions
+                    .iter()
+                    .any(|a| !self.performed.contains_key(&a.id))
+            })
             .collect()
     }
 }
@@ -771,7 +780,9 @@ impl Session {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ReplayError {
     /// Written by an incompatible version.
-    #[error("session log format {0} is not supported (this build reads format {LOG_FORMAT_VERSION})")]
+    #[error(
+        "session log format {0} is not supported (this build reads format {LOG_FORMAT_VERSION})"
+    )]
     Version(u32),
     /// For another scenario.
     #[error("the log is for scenario `{expected}`, not `{found}`")]
@@ -790,7 +801,9 @@ pub enum ReplayError {
         reason: String,
     },
     /// The replay produced different events (the scenario or matrix changed since).
-    #[error("entry {entry} of the log no longer replays the same way; the scenario or matrix changed since it was recorded")]
+    #[error(
+        "entry {entry} of the log no longer replays the same way; the scenario or matrix changed since it was recorded"
+    )]
     Diverged {
         /// 1-based entry (0 = the opening).
         entry: usize,

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::diagnostic::{Diagnostic, Level};
+use super::id::{AssetId, FlagId};
 use super::load::Locator;
 use super::matrix::{ASSET_OWNER, Matrix};
 use super::scenario::{Condition, Inject, Release, Scenario};
@@ -118,18 +119,20 @@ where
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
+    // Classic two-row Levenshtein; `zip` walks the previous row alongside the current one.
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for ((cb, diag), up) in b.iter().zip(&prev).zip(prev.iter().skip(1)) {
+            let left = cur.last().copied().unwrap_or(0);
             let cost = usize::from(ca != *cb);
-            let best = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            cur[j + 1] = best;
+            cur.push((diag + cost).min(up + 1).min(left + 1));
         }
         prev = cur;
     }
-    prev[b.len()]
+    prev.last().copied().unwrap_or(0)
 }
 
 /// Validates a responsibility matrix.
@@ -441,7 +444,11 @@ pub fn validate_scenario(
             "the scenario has no injects".into(),
             None,
         );
-    } else if !s.injects.iter().any(|i| matches!(i.release, Release::At(_))) {
+    } else if !s
+        .injects
+        .iter()
+        .any(|i| matches!(i.release, Release::At(_)))
+    {
         r.error(
             "no-opening-inject",
             None,
@@ -529,7 +536,10 @@ pub fn validate_scenario(
                 "severity-out-of-range",
                 Some(anchor),
                 "severity",
-                format!("severity {level} is not a level of matrix `{}` (1–{max_sev})", matrix.id),
+                format!(
+                    "severity {level} is not a level of matrix `{}` (1–{max_sev})",
+                    matrix.id
+                ),
                 None,
             );
         }
@@ -548,7 +558,10 @@ pub fn validate_scenario(
                     "unknown-trigger",
                     Some(anchor),
                     trigger.as_str(),
-                    format!("unknown trigger `{trigger}` (not in matrix `{}`)", matrix.id),
+                    format!(
+                        "unknown trigger `{trigger}` (not in matrix `{}`)",
+                        matrix.id
+                    ),
                     unknown_hint(trigger.as_str(), trigger_ids.iter().copied()),
                 );
             }
@@ -587,7 +600,10 @@ pub fn validate_scenario(
                         "unknown-task",
                         Some(a_anchor),
                         action.task.as_str(),
-                        format!("unknown task kind `{}` (not in matrix `{}`)", action.task, matrix.id),
+                        format!(
+                            "unknown task kind `{}` (not in matrix `{}`)",
+                            action.task, matrix.id
+                        ),
                         unknown_hint(action.task.as_str(), task_ids.iter().copied()),
                     );
                 }
@@ -786,7 +802,8 @@ fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
             let offered = s.actions().any(|(_, _, a)| {
                 a.task == *task && asset.as_ref().is_none_or(|x| a.target.as_ref() == Some(x))
             });
-            (!offered).then(|| format!("no action in the scenario performs `{task}` on that target"))
+            (!offered)
+                .then(|| format!("no action in the scenario performs `{task}` on that target"))
         }
         Condition::Variant(v, o) => s
             .variations
@@ -862,16 +879,17 @@ fn satisfiable(c: &Condition, s: &Scenario, reach: &Reach<'_>) -> bool {
 
 fn mark_reachable<'s>(reach: &mut Reach<'s>, inject: &'s Inject) {
     reach.injects.insert(inject.id.as_str());
-    reach.flags.extend(inject.sets.iter().map(|f| f.as_str()));
+    reach.flags.extend(inject.sets.iter().map(FlagId::as_str));
     if let Some(level) = inject.severity {
         reach.max_severity = reach.max_severity.max(level);
     }
     for action in inject.decisions.iter().flat_map(|d| &d.actions) {
         reach.actions.insert(action.id.as_str());
-        reach.flags.extend(action.sets.iter().map(|f| f.as_str()));
-        reach
-            .tasks
-            .insert((action.task.as_str(), action.target.as_ref().map(|t| t.as_str())));
+        reach.flags.extend(action.sets.iter().map(FlagId::as_str));
+        reach.tasks.insert((
+            action.task.as_str(),
+            action.target.as_ref().map(AssetId::as_str),
+        ));
     }
 }
 

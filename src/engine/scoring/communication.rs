@@ -121,9 +121,15 @@ fn content_label(content: Content) -> &'static str {
 
 fn content_advice(content: Content) -> &'static str {
     match content {
-        Content::Speculation => "Say only what the evidence confirms; premature claims cause harm that is hard to undo.",
-        Content::RawEvidence => "Summarise findings; keep logs and samples inside the investigation, on a need-to-know basis.",
-        Content::PersonalData => "Leave personal data out; sharing it widely creates a new privacy incident.",
+        Content::Speculation => {
+            "Say only what the evidence confirms; premature claims cause harm that is hard to undo."
+        }
+        Content::RawEvidence => {
+            "Summarise findings; keep logs and samples inside the investigation, on a need-to-know basis."
+        }
+        Content::PersonalData => {
+            "Leave personal data out; sharing it widely creates a new privacy incident."
+        }
         Content::TechnicalDetail => "Keep technical detail for the teams that act on it.",
         Content::VerifiedFacts | Content::Guidance => "Check the audience's policy.",
     }

@@ -28,7 +28,9 @@ fn requirements(g: &Grader<'_>) -> BTreeMap<(String, RoleId), Requirement> {
     let mut out: BTreeMap<(String, RoleId), Requirement> = BTreeMap::new();
     let mut add = |source: &str, role: &RoleId, req: Requirement| {
         let key = (source.to_owned(), role.clone());
-        let keep_old = out.get(&key).is_some_and(|old| old.deadline <= req.deadline);
+        let keep_old = out
+            .get(&key)
+            .is_some_and(|old| old.deadline <= req.deadline);
         if !keep_old {
             out.insert(key, req);
         }
@@ -53,7 +55,12 @@ fn requirements(g: &Grader<'_>) -> BTreeMap<(String, RoleId), Requirement> {
         }
     }
     for (trigger, revealed) in session.revealed() {
-        for rule in matrix.escalation.rules.iter().filter(|r| r.when == *trigger) {
+        for rule in matrix
+            .escalation
+            .rules
+            .iter()
+            .filter(|r| r.when == *trigger)
+        {
             let because = matrix
                 .triggers
                 .iter()
@@ -217,9 +224,9 @@ fn severity_at(g: &Grader<'_>, index: usize) -> u8 {
 
 fn first_engaging_entry(g: &Grader<'_>, role: &RoleId) -> Option<usize> {
     g.session.log().entries.iter().position(|e| {
-        e.events.iter().any(|ev| {
-            matches!(ev, Event::RolesEngaged { roles } if roles.contains(role))
-        })
+        e.events
+            .iter()
+            .any(|ev| matches!(ev, Event::RolesEngaged { roles } if roles.contains(role)))
     })
 }
 

@@ -68,7 +68,10 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 "Preserve evidence on {asset} (disk and memory images, logs) before {}; separate investigation from remediation.",
                 task.name.to_lowercase()
             );
-            g.deduct(matrix.scoring.penalties.evidence_destroyed, draft(message, advice));
+            g.deduct(
+                matrix.scoring.penalties.evidence_destroyed,
+                draft(message, advice),
+            );
         }
     }
 }

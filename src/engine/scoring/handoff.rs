@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{FindingDraft, Grader};
-use crate::engine::id::RoleId;
+use crate::engine::id::{ActionId, AssetId, RoleId};
 use crate::engine::intent::{Handoff, Intent};
 use crate::engine::matrix::{Dimension, Phase};
 
@@ -102,7 +102,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
     let claimed_not_done: Vec<&str> = h
         .actions_taken
         .iter()
-        .map(|a| a.as_str())
+        .map(ActionId::as_str)
         .filter(|a| !done_before.contains(a))
         .collect();
     if !claimed_not_done.is_empty() {
@@ -148,7 +148,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
         let Some(task) = matrix.task(option.task.as_str()) else {
             continue;
         };
-        let target = option.target.as_ref().map(|t| t.as_str());
+        let target = option.target.as_ref().map(AssetId::as_str);
         let responsible: Vec<RoleId> = task
             .responsible
             .iter()
@@ -159,7 +159,10 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
             g.deduct(
                 penalties.handoff_inaccurate,
                 draft(
-                    format!("The handoff recommends \"{}\", which was already done.", option.label),
+                    format!(
+                        "The handoff recommends \"{}\", which was already done.",
+                        option.label
+                    ),
                     "Recommend what is still to do.".into(),
                 ),
             );
@@ -175,7 +178,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
                 format!("Hand that work to {} instead.", g.names(&responsible)),
             );
             f.rule = format!("raci:{}", task.id);
-            f.citation = task.citation.clone();
+            f.citation.clone_from(&task.citation);
             g.deduct(penalties.handoff_inaccurate, f);
         }
     }
@@ -226,8 +229,8 @@ fn scaled_severity(level: u8, max: u8) -> u8 {
     if max <= 1 {
         return 1;
     }
-    let scaled = 1 + (u32::from(level.saturating_sub(1)) * 3 + u32::from(max - 1) / 2)
-        / u32::from(max - 1);
+    let scaled =
+        1 + (u32::from(level.saturating_sub(1)) * 3 + u32::from(max - 1) / 2) / u32::from(max - 1);
     scaled.min(4) as u8
 }
 
@@ -244,7 +247,9 @@ fn missing_handoffs(g: &mut Grader<'_>) {
         }
         let investigators: BTreeSet<&RoleId> = performed
             .iter()
-            .filter(|(a, p)| p.entry < done.entry && task_phase(g, a.as_str()) == Some(Phase::Analyze))
+            .filter(|(a, p)| {
+                p.entry < done.entry && task_phase(g, a.as_str()) == Some(Phase::Analyze)
+            })
             .map(|(_, p)| &p.role)
             .collect();
         if investigators.is_empty() || investigators.contains(&done.role) {

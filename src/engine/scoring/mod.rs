@@ -84,7 +84,9 @@ impl Scorecard {
 
     /// Findings of one dimension.
     pub fn findings_in(&self, dimension: Dimension) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(move |f| f.dimension == dimension)
+        self.findings
+            .iter()
+            .filter(move |f| f.dimension == dimension)
     }
 
     /// Deductions only.
@@ -106,7 +108,7 @@ pub(crate) struct Grader<'s> {
     pub findings: Vec<Finding>,
 }
 
-impl<'s> Grader<'s> {
+impl Grader<'_> {
     /// The intent summary of a 0-based log entry.
     pub fn intent_of(&self, entry: usize) -> Option<String> {
         self.session
@@ -203,11 +205,10 @@ pub fn score(session: &Session) -> Scorecard {
         .iter()
         .map(|d| weights.of(*d) * dimensions.get(d).copied().unwrap_or(100))
         .sum();
-    let total = if weight_sum == 0 {
-        0
-    } else {
-        (weighted + weight_sum / 2) / weight_sum
-    };
+    // Rounded to the nearest point; a matrix with all weights 0 is refused by validation.
+    let total = (weighted + weight_sum / 2)
+        .checked_div(weight_sum)
+        .unwrap_or(0);
 
     Scorecard {
         scenario: session.scenario().id.clone(),

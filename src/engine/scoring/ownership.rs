@@ -1,7 +1,7 @@
 //! Ownership: the role that does the work is one the matrix makes Responsible for it.
 
 use super::{FindingDraft, Grader};
-use crate::engine::id::RoleId;
+use crate::engine::id::{AssetId, RoleId};
 use crate::engine::intent::Intent;
 use crate::engine::matrix::{Dimension, TaskKind};
 use crate::engine::session::{TASK_CLASSIFY, TASK_DECLARE};
@@ -18,23 +18,26 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 (
                     option.task.as_str(),
                     role,
-                    option.target.as_ref().map(|t| t.as_str()),
+                    option.target.as_ref().map(AssetId::as_str),
                     option.label.clone(),
                 )
             }
-            Intent::ClassifySeverity { by, level } => {
-                (TASK_CLASSIFY, by, None, format!("classify severity {level}"))
+            Intent::ClassifySeverity { by, level } => (
+                TASK_CLASSIFY,
+                by,
+                None,
+                format!("classify severity {level}"),
+            ),
+            Intent::DeclareIncident { by } => {
+                (TASK_DECLARE, by, None, "declare an incident".into())
             }
-            Intent::DeclareIncident { by } => (TASK_DECLARE, by, None, "declare an incident".into()),
             _ => continue,
         };
         let Some(task) = session.matrix().task(task_id) else {
             continue;
         };
         let responsible = resolve_all(g, &task.responsible, target);
-        let accountable = session
-            .resolve_role(&task.accountable, target)
-            .cloned();
+        let accountable = session.resolve_role(&task.accountable, target).cloned();
         let draft = |message: String, advice: String| FindingDraft {
             dimension: Dimension::Ownership,
             rule: format!("raci:{}", task.id),

@@ -2,7 +2,7 @@
 //! request or their own privileged change.
 
 use super::{FindingDraft, Grader};
-use crate::engine::id::RoleId;
+use crate::engine::id::{AssetId, RoleId};
 use crate::engine::matrix::Dimension;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
@@ -17,8 +17,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             continue;
         };
         let performer = session.performed().get(&record.action).map(|p| &p.role);
-        let self_approved = record.approver == record.requested_by
-            || performer == Some(&record.approver);
+        let self_approved =
+            record.approver == record.requested_by || performer == Some(&record.approver);
         if self_approved {
             let label = action_label(g, record.action.as_str());
             g.deduct(
@@ -50,7 +50,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         let Some(task) = matrix.task(option.task.as_str()) else {
             continue;
         };
-        let target = option.target.as_ref().map(|t| t.as_str());
+        let target = option.target.as_ref().map(AssetId::as_str);
         let granted_before: Vec<&RoleId> = session
             .approvals()
             .iter()

@@ -1,0 +1,21 @@
+//! Engine integration tests: one binary, split by topic (content, diagnostics, scoring, CLI, properties).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test helpers should fail loudly at the point of the problem"
+)]
+
+#[path = "engine/support.rs"]
+mod support;
+
+#[path = "engine/cli.rs"]
+mod cli;
+#[path = "engine/content.rs"]
+mod content;
+#[path = "engine/diagnostics.rs"]
+mod diagnostics;
+#[path = "engine/properties.rs"]
+mod properties;
+#[path = "engine/scoring.rs"]
+mod scoring;

@@ -1,0 +1,232 @@
+//! The headless CLI: exit codes, located errors, JSON output. Run in-process, plus one check of the
+//! real binary's argument handling.
+
+use std::path::{Path, PathBuf};
+
+use warroom::cli::{Command, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, run};
+
+use crate::support::{fixtures_dir, matrix_path, scenarios_dir};
+
+fn exec(cmd: &Command, matrix: Option<&Path>) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(cmd, matrix, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn validate(paths: Vec<PathBuf>, format: Format) -> Command {
+    Command::Validate { paths, format }
+}
+
+#[test]
+fn validate_shipped_content_exits_0() {
+    let (code, out, err) = exec(
+        &validate(vec![scenarios_dir()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK, "{out}\n{err}");
+    assert!(out.contains("ok      "), "{out}");
+    assert!(out.contains("0 errors"), "{out}");
+}
+
+#[test]
+fn validate_broken_file_exits_1_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.ron");
+    let text = std::fs::read_to_string(scenarios_dir().join("ransomware-file-server.ron"))
+        .unwrap()
+        .replace("task: \"isolate_host\"", "task: \"isolate_hots\"");
+    std::fs::write(&broken, &text).unwrap();
+    let (code, out, err) = exec(
+        &validate(vec![broken.clone()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert!(out.contains("INVALID"), "{out}");
+    let line = text
+        .lines()
+        .position(|l| l.contains("isolate_hots"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("broken.ron:{line}:")), "{err}");
+    assert!(err.contains("did you mean `isolate_host`?"), "{err}");
+
+    let (code, out, _) = exec(&validate(vec![broken], Format::Json), Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["diagnostics"][0]["code"], "unknown-task");
+    assert_eq!(json["diagnostics"][0]["line"], line);
+}
+
+#[test]
+fn validate_missing_path_is_a_usage_error() {
+    let (code, _, err) = exec(&validate(vec!["no/such/dir".into()], Format::Text), None);
+    assert_eq!(code, EXIT_USAGE);
+    assert!(err.contains("no/such/dir"));
+}
+
+#[test]
+fn list_prints_every_scenario() {
+    let (code, out, _) = exec(
+        &Command::List {
+            paths: vec![scenarios_dir()],
+            format: Format::Json,
+        },
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["id"] == "ransomware-file-server")
+        .unwrap();
+    assert_eq!(row["duration_mins"], 60);
+    assert_eq!(row["difficulty"], "Intermediate");
+    assert_eq!(row["injects"], 8);
+    assert_eq!(row["modes"].as_array().unwrap().len(), 3);
+}
+
+fn play_cmd(scenario: &str, decisions: PathBuf, format: Format) -> Command {
+    Command::Play {
+        scenario: scenario.into(),
+        decisions,
+        seed: None,
+        format,
+        save_log: None,
+    }
+}
+
+#[test]
+fn play_prints_scorecard_and_exits_0() {
+    let script = fixtures_dir().join("ransomware-file-server/exemplary.ron");
+    let (code, out, err) = exec(
+        &play_cmd("ransomware-file-server", script.clone(), Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(out.contains("TOTAL 100/100"), "{out}");
+    let (code, out, _) = exec(
+        &play_cmd("ransomware-file-server", script, Format::Json),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["scenario"], "ransomware-file-server");
+    assert_eq!(json["seed"], 4);
+}
+
+#[test]
+fn play_invalid_script_exits_1_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bad.ron");
+    std::fs::write(
+        &script,
+        "Decisions(\n  scenario: \"ransomware-file-server\",\n  steps: [\n    Step(at: 5, intent: Advance(minutes: 1)),\n    Step(at: 2, intent: DeclareIncident(by: \"ir_manager\")),\n  ],\n)",
+    )
+    .unwrap();
+    let (code, _, err) = exec(
+        &play_cmd("ransomware-file-server", script, Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert!(err.contains("bad.ron:5:10"), "{err}");
+    assert!(err.contains("clock is already at minute 6"), "{err}");
+}
+
+#[test]
+fn play_rejected_intent_exits_1_naming_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("unknown-role.ron");
+    std::fs::write(
+        &script,
+        "Decisions(scenario: \"ransomware-file-server\", steps: [\n  Step(at: 1, intent: AssignAction(action: \"triage-fs01\", role: \"janitor\")),\n])",
+    )
+    .unwrap();
+    let (code, _, err) = exec(
+        &play_cmd("ransomware-file-server", script, Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert!(err.contains("unknown-role.ron:2:8"), "{err}");
+    assert!(err.contains("no role `janitor`"), "{err}");
+}
+
+#[test]
+fn play_unknown_scenario_is_a_usage_error() {
+    let script = fixtures_dir().join("ransomware-file-server/exemplary.ron");
+    let (code, _, err) = exec(
+        &play_cmd("no-such-scenario", script, Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_USAGE);
+    assert!(err.contains("no scenario `no-such-scenario`"), "{err}");
+}
+
+#[test]
+fn play_saves_a_log_that_replay_rescored_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("session.ron");
+    let script = fixtures_dir().join("customer-data-exfiltration/legal-too-late.ron");
+    let cmd = Command::Play {
+        scenario: "customer-data-exfiltration".into(),
+        decisions: script,
+        seed: None,
+        format: Format::Json,
+        save_log: Some(log.clone()),
+    };
+    let (code, played, _) = exec(&cmd, Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK);
+    let replay = Command::Replay {
+        log,
+        scenarios: Some(scenarios_dir()),
+        format: Format::Json,
+    };
+    let (code, replayed, err) = exec(&replay, Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert_eq!(played, replayed);
+}
+
+#[test]
+fn replay_of_a_corrupt_log_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("corrupt.ron");
+    std::fs::write(
+        &log,
+        "SessionLog(format_version: 1, scenario: \"ransomware-file-server\", matrix: ",
+    )
+    .unwrap();
+    let (code, _, err) = exec(
+        &Command::Replay {
+            log,
+            scenarios: Some(scenarios_dir()),
+            format: Format::Text,
+        },
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert!(err.contains("corrupt.ron:1:"), "{err}");
+}
+
+#[test]
+fn the_binary_rejects_bad_arguments_with_exit_2() {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["validate", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(2));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validate"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}

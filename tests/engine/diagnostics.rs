@@ -1,0 +1,682 @@
+//! One test per diagnostic kind: a shipped file broken in one place must be reported with the
+//! right code, message and `file:line:column`. Also hostile input never panics.
+
+use std::path::{Path, PathBuf};
+
+use warroom::engine::diagnostic::Diagnostic;
+use warroom::engine::library::{Library, load_matrix};
+use warroom::engine::load::{MAX_FILE_BYTES, Source, line_col};
+use warroom::engine::validate::{validate_matrix, validate_scenario};
+use warroom::engine::{Matrix, Scenario};
+
+use crate::support::{matrix, matrix_path, scenarios_dir};
+
+const SCENARIO: &str = "ransomware-file-server.ron";
+
+fn base(file: &Path) -> String {
+    std::fs::read_to_string(file).unwrap()
+}
+
+fn mutate(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (from, to) in edits {
+        assert!(out.contains(from), "mutation target not found: {from}");
+        out = out.replacen(from, to, 1);
+    }
+    out
+}
+
+/// Diagnostics for a mutated copy of the shipped scenario (parse errors included).
+fn scenario_diagnostics(edits: &[(&str, &str)]) -> (String, Vec<Diagnostic>) {
+    let path = scenarios_dir().join(SCENARIO);
+    let text = mutate(&base(&path), edits);
+    let source = Source::from_text(&path, text.clone());
+    let diagnostics = match source.parse::<Scenario>() {
+        Ok(s) => validate_scenario(&s, &matrix(), &path, &text),
+        Err(d) => vec![d],
+    };
+    (text, diagnostics)
+}
+
+fn matrix_diagnostics(edits: &[(&str, &str)]) -> (String, Vec<Diagnostic>) {
+    let path = matrix_path();
+    let text = mutate(&base(&path), edits);
+    let source = Source::from_text(&path, text.clone());
+    let diagnostics = match source.parse::<Matrix>() {
+        Ok(m) => validate_matrix(&m, &path, &text),
+        Err(d) => vec![d],
+    };
+    (text, diagnostics)
+}
+
+/// Line and column of `needle`, searched after `anchor` when given.
+fn position(text: &str, anchor: Option<&str>, needle: &str) -> (usize, usize) {
+    let from = anchor.map_or(0, |a| text.find(a).unwrap_or_else(|| panic!("anchor {a}")));
+    let at = text[from..]
+        .find(needle)
+        .unwrap_or_else(|| panic!("needle {needle}"))
+        + from;
+    line_col(text, at)
+}
+
+/// Asserts exactly one diagnostic has `code`, its message contains `says`, and it points at `needle`.
+#[track_caller]
+fn expect(
+    (text, diagnostics): (String, Vec<Diagnostic>),
+    code: &str,
+    says: &str,
+    anchor: Option<&str>,
+    needle: &str,
+) -> Diagnostic {
+    let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == code).collect();
+    assert!(!found.is_empty(), "no `{code}` among {diagnostics:#?}");
+    let d = found[0];
+    assert!(
+        d.message.contains(says),
+        "message {:?} lacks {says:?}",
+        d.message
+    );
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, anchor, needle),
+        "location of {d}"
+    );
+    assert!(d.file.ends_with(SCENARIO) || d.file.ends_with("responsibilities.ron"));
+    d.clone()
+}
+
+// ---------- scenario diagnostics ----------
+
+#[test]
+fn parse_error_is_located() {
+    let (text, diags) =
+        scenario_diagnostics(&[("difficulty: Intermediate,", "difficulty: Intermediat,")]);
+    let d = &diags[0];
+    assert_eq!(d.code, "parse-error");
+    assert!(d.message.contains("Intermediat"), "{}", d.message);
+    assert_eq!(d.line, position(&text, None, "Intermediat").0);
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Intermediate")
+    );
+}
+
+#[test]
+fn unknown_role() {
+    let d = expect(
+        scenario_diagnostics(&[("owner: \"business_owner\"", "owner: \"busines_owner\"")]),
+        "unknown-role",
+        "unknown role `busines_owner`",
+        None,
+        "\"busines_owner\"",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `business_owner`?"));
+}
+
+#[test]
+fn unknown_task() {
+    let d = expect(
+        scenario_diagnostics(&[("task: \"isolate_host\"", "task: \"isolate_hots\"")]),
+        "unknown-task",
+        "unknown task kind `isolate_hots`",
+        None,
+        "\"isolate_hots\"",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `isolate_host`?"));
+}
+
+#[test]
+fn unknown_asset() {
+    expect(
+        scenario_diagnostics(&[("target: Some(\"perimeter\")", "target: Some(\"perimiter\")")]),
+        "unknown-asset",
+        "unknown asset `perimiter`",
+        None,
+        "\"perimiter\"",
+    );
+}
+
+#[test]
+fn unknown_flag() {
+    expect(
+        scenario_diagnostics(&[(
+            "sets: [\"evidence_preserved\"]",
+            "sets: [\"evidence_preservd\"]",
+        )]),
+        "unknown-flag",
+        "unknown flag `evidence_preservd`",
+        None,
+        "\"evidence_preservd\"",
+    );
+}
+
+#[test]
+fn unknown_inject() {
+    expect(
+        scenario_diagnostics(&[(
+            "All([MinuteAtLeast(30),",
+            "All([Released(\"ransom-notes\"),",
+        )]),
+        "unknown-inject",
+        "unknown inject `ransom-notes`",
+        None,
+        "\"ransom-notes\"",
+    );
+}
+
+#[test]
+fn unknown_action() {
+    expect(
+        scenario_diagnostics(&[(
+            "ActionDone(\"reimage-fs01\")",
+            "ActionDone(\"reimage-fs1\")",
+        )]),
+        "unknown-action",
+        "unknown action `reimage-fs1`",
+        None,
+        "\"reimage-fs1\"",
+    );
+}
+
+#[test]
+fn unknown_trigger() {
+    expect(
+        scenario_diagnostics(&[("reveals: [\"extortion\"]", "reveals: [\"extorsion\"]")]),
+        "unknown-trigger",
+        "unknown trigger `extorsion`",
+        None,
+        "\"extorsion\"",
+    );
+}
+
+#[test]
+fn unknown_variation_option() {
+    expect(
+        scenario_diagnostics(&[(
+            "Variant(\"entry_vector\", \"rdp\")",
+            "Variant(\"entry_vector\", \"vpn\")",
+        )]),
+        "unknown-variation",
+        "has no option `vpn`",
+        None,
+        "\"vpn\"",
+    );
+}
+
+#[test]
+fn unknown_placeholder() {
+    expect(
+        scenario_diagnostics(&[("points to {entry_vector} as", "points to {entry_vectr} as")]),
+        "unknown-variation",
+        "placeholder `{entry_vectr}`",
+        None,
+        "{entry_vectr}",
+    );
+}
+
+#[test]
+fn duplicate_id_points_at_the_second_occurrence() {
+    expect(
+        scenario_diagnostics(&[("id: \"restore\",", "id: \"alert\",")]),
+        "duplicate-id",
+        "duplicate inject id `alert`",
+        Some("Mass file renames"),
+        "\"alert\"",
+    );
+}
+
+#[test]
+fn decision_without_actions() {
+    expect(
+        scenario_diagnostics(&[(
+            "ActionOption(id: \"triage-fs01\", label: \"Triage the EDR alert on FS-01\", task: \"triage_alert\", target: Some(\"fs01\")),",
+            "",
+        )]),
+        "decision-without-actions",
+        "decision point `d-triage` offers no actions",
+        Some("\"d-triage\""),
+        "actions",
+    );
+}
+
+#[test]
+fn impossible_condition() {
+    expect(
+        scenario_diagnostics(&[("MinuteAtLeast(45)", "MinuteAtLeast(90)")]),
+        "impossible-condition",
+        "minute 90 is after the scenario ends at minute 60",
+        Some("\"journalist\""),
+        "When",
+    );
+}
+
+#[test]
+fn contradictory_condition() {
+    expect(
+        scenario_diagnostics(&[(
+            "MinuteAtLeast(45), Variant",
+            "MinuteAtLeast(45), MinuteBefore(40), Variant",
+        )]),
+        "impossible-condition",
+        "minute 45 or later and also before minute 40",
+        Some("\"journalist\""),
+        "When",
+    );
+}
+
+#[test]
+fn unreachable_inject() {
+    expect(
+        scenario_diagnostics(&[
+            ("MinuteAtLeast(45)", "MinuteAtLeast(90)"),
+            (
+                "release: At(50),",
+                "release: When(Released(\"journalist\")),",
+            ),
+        ]),
+        "unreachable-inject",
+        "inject `wrap-up` can never be released",
+        None,
+        "\"wrap-up\"",
+    );
+}
+
+#[test]
+fn inject_beyond_the_end() {
+    expect(
+        scenario_diagnostics(&[("release: At(50),", "release: At(75),")]),
+        "beyond-end",
+        "released at minute 75, after the scenario ends at minute 60",
+        Some("\"wrap-up\""),
+        "At",
+    );
+}
+
+#[test]
+fn decision_deadline_out_of_order() {
+    expect(
+        scenario_diagnostics(&[("expires_after_mins: 15,", "expires_after_mins: 0,")]),
+        "deadline-order",
+        "expires the moment it is released",
+        Some("\"d-triage\""),
+        "expires_after_mins",
+    );
+}
+
+#[test]
+fn severity_out_of_range() {
+    expect(
+        scenario_diagnostics(&[("severity: 2,", "severity: 7,")]),
+        "severity-out-of-range",
+        "severity 7 is not a level",
+        Some("\"alert\""),
+        "severity",
+    );
+}
+
+#[test]
+fn business_impact_out_of_range() {
+    expect(
+        scenario_diagnostics(&[("business_impact: 10,", "business_impact: 150,")]),
+        "impact-out-of-range",
+        "0 to 100",
+        Some("\"alert\""),
+        "business_impact",
+    );
+}
+
+#[test]
+fn variation_that_cannot_be_drawn() {
+    expect(
+        scenario_diagnostics(&[("weight: 2,", "weight: 0,"), ("weight: 1,", "weight: 0,")]),
+        "empty-variation",
+        "variation `entry_vector` has no option that can be drawn",
+        None,
+        "\"entry_vector\"",
+    );
+}
+
+#[test]
+fn no_modes() {
+    expect(
+        scenario_diagnostics(&[("modes: [Practice, Drill, Facilitated],", "modes: [],")]),
+        "no-modes",
+        "names no mode",
+        None,
+        "modes",
+    );
+}
+
+#[test]
+fn zero_duration() {
+    expect(
+        scenario_diagnostics(&[("duration_mins: 60,", "duration_mins: 0,")]),
+        "invalid-duration",
+        "at least 1",
+        None,
+        "duration_mins",
+    );
+}
+
+const MINIMAL: &str = r#"Scenario(
+    id: "tiny", title: "Tiny", summary: "s", difficulty: Introductory,
+    modes: [Practice], duration_mins: 10, objectives: [],
+    assets: [],
+    injects: [
+        Inject(id: "only", title: "t", release: When(MinuteAtLeast(1)), narrative: "n"),
+    ],
+)"#;
+
+#[test]
+fn no_opening_inject_and_no_injects() {
+    let path = PathBuf::from("tiny.ron");
+    let scenario: Scenario = Source::from_text(&path, MINIMAL).parse().unwrap();
+    let diags = validate_scenario(&scenario, &matrix(), &path, MINIMAL);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "no-opening-inject")
+        .expect("no-opening-inject");
+    assert_eq!((d.line, d.column), position(MINIMAL, None, "injects"));
+
+    let empty = MINIMAL.replace(
+        "Inject(id: \"only\", title: \"t\", release: When(MinuteAtLeast(1)), narrative: \"n\"),",
+        "",
+    );
+    let scenario: Scenario = Source::from_text(&path, empty.clone()).parse().unwrap();
+    let diags = validate_scenario(&scenario, &matrix(), &path, &empty);
+    assert!(diags.iter().any(|d| d.code == "no-injects"), "{diags:#?}");
+}
+
+#[test]
+fn every_error_is_reported_not_only_the_first() {
+    let (_, diags) = scenario_diagnostics(&[
+        ("owner: \"business_owner\"", "owner: \"nobody\""),
+        ("task: \"isolate_host\"", "task: \"nothing\""),
+        ("reveals: [\"extortion\"]", "reveals: [\"nope\"]"),
+    ]);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    for code in ["unknown-role", "unknown-task", "unknown-trigger"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+}
+
+// ---------- matrix diagnostics ----------
+
+#[test]
+fn matrix_duplicate_task() {
+    expect(
+        matrix_diagnostics(&[("id: \"remove_malware\"", "id: \"reimage_host\"")]),
+        "duplicate-id",
+        "duplicate task id `reimage_host`",
+        Some("name: \"Wipe and reimage a host\""),
+        "\"reimage_host\"",
+    );
+}
+
+#[test]
+fn matrix_unknown_role() {
+    expect(
+        matrix_diagnostics(&[(
+            "accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_manager\"]",
+            "accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_mgr\"]",
+        )]),
+        "unknown-role",
+        "unknown role `ir_mgr`",
+        None,
+        "\"ir_mgr\"",
+    );
+}
+
+#[test]
+fn matrix_task_without_responsible() {
+    expect(
+        matrix_diagnostics(&[(
+            "responsible: [\"finance\"], accountable: \"finance\"",
+            "responsible: [], accountable: \"finance\"",
+        )]),
+        "task-without-responsible",
+        "task `recall_payment` has no Responsible role",
+        Some("\"recall_payment\""),
+        "responsible",
+    );
+}
+
+#[test]
+fn matrix_missing_citation() {
+    expect(
+        matrix_diagnostics(&[(
+            "citation: \"Finance owns payments and bank relationships and is the only function that can recall a transfer.\"",
+            "citation: \"\"",
+        )]),
+        "missing-citation",
+        "task `recall_payment` has no citation",
+        Some("\"recall_payment\""),
+        "citation",
+    );
+}
+
+#[test]
+fn matrix_contradictory_task() {
+    expect(
+        matrix_diagnostics(&[(
+            "preserves_evidence: true,",
+            "preserves_evidence: true, destroys_evidence: true,",
+        )]),
+        "contradictory-task",
+        "both destroys and preserves evidence",
+        Some("\"preserve_evidence\""),
+        "destroys_evidence",
+    );
+}
+
+#[test]
+fn matrix_severity_levels_out_of_order() {
+    expect(
+        matrix_diagnostics(&[(
+            "level: 2, name: \"Moderate\"",
+            "level: 5, name: \"Moderate\"",
+        )]),
+        "severity-order",
+        "severity level 5 is listed where level 2 was expected",
+        None,
+        "\"Moderate\"",
+    );
+}
+
+#[test]
+fn matrix_deadlines_out_of_order() {
+    expect(
+        matrix_diagnostics(&[(
+            "engage: [\"ir_manager\", \"ciso\", \"exec\"], within_mins: 15,",
+            "engage: [\"ir_manager\", \"ciso\", \"exec\"], within_mins: 45,",
+        )]),
+        "deadline-order",
+        "severity `Critical` allows 45 min",
+        Some("\"Critical\""),
+        "within_mins",
+    );
+}
+
+#[test]
+fn matrix_unknown_trigger() {
+    expect(
+        matrix_diagnostics(&[("when: \"personal_data\"", "when: \"personal_dta\"")]),
+        "unknown-trigger",
+        "unknown trigger `personal_dta`",
+        None,
+        "\"personal_dta\"",
+    );
+}
+
+#[test]
+fn matrix_rule_without_roles() {
+    expect(
+        matrix_diagnostics(&[(
+            "engage: [\"legal\"], within_mins: 60,",
+            "engage: [], within_mins: 60,",
+        )]),
+        "rule-without-roles",
+        "escalation rule `crime_legal` engages nobody",
+        Some("\"crime_legal\""),
+        "engage",
+    );
+}
+
+#[test]
+fn matrix_audience_without_sender() {
+    expect(
+        matrix_diagnostics(&[(
+            "senders: [\"legal\"], approvals: [\"exec\"],",
+            "senders: [], approvals: [\"exec\"],",
+        )]),
+        "audience-without-sender",
+        "nobody may send to audience `regulators`",
+        Some("\"regulators\""),
+        "senders",
+    );
+}
+
+#[test]
+fn matrix_reserved_role_id() {
+    expect(
+        matrix_diagnostics(&[(
+            "id: \"hr\", name: \"Human Resources\"",
+            "id: \"owner\", name: \"Human Resources\"",
+        )]),
+        "reserved-id",
+        "`owner` is reserved",
+        None,
+        "\"owner\"",
+    );
+}
+
+#[test]
+fn matrix_over_escalation_threshold_out_of_range() {
+    expect(
+        matrix_diagnostics(&[("below_severity: 3,", "below_severity: 9,")]),
+        "severity-out-of-range",
+        "`below_severity: 9`",
+        Some("over_escalation"),
+        "below_severity",
+    );
+}
+
+#[test]
+fn matrix_zero_weights() {
+    expect(
+        matrix_diagnostics(&[(
+            "Weights(ownership: 20, handoffs: 15, escalation: 20, communication: 20, evidence: 15, separation_of_duties: 10)",
+            "Weights(ownership: 0, handoffs: 0, escalation: 0, communication: 0, evidence: 0, separation_of_duties: 0)",
+        )]),
+        "zero-weights",
+        "every scoring weight is 0",
+        None,
+        "weights",
+    );
+}
+
+#[test]
+fn scenarios_are_checked_against_the_matrix_given() {
+    // A matrix without the `extortion` trigger makes the shipped scenario invalid.
+    let dir = tempfile::tempdir().unwrap();
+    let custom = dir.path().join("org.ron");
+    let text = base(&matrix_path()).replace(
+        "Trigger(id: \"extortion\", description: \"An attacker demands payment\"),",
+        "",
+    ).replace(
+        "EscalationRule(\n                id: \"extortion_legal_exec\", when: \"extortion\", engage: [\"legal\", \"exec\"], within_mins: 30,",
+        "EscalationRule(\n                id: \"extortion_legal_exec\", when: \"media_inquiry\", engage: [\"legal\", \"exec\"], within_mins: 30,",
+    );
+    std::fs::write(&custom, text).unwrap();
+    assert!(load_matrix(&custom).is_ok());
+    let library = Library::load(&[scenarios_dir().join(SCENARIO)], &custom);
+    let diags: Vec<_> = library.diagnostics();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "unknown-trigger" && d.message.contains("extortion")),
+        "{diags:#?}"
+    );
+}
+
+// ---------- files and hostile input ----------
+
+#[test]
+fn a_directory_is_not_a_file() {
+    let err = Source::read(&scenarios_dir()).unwrap_err();
+    assert_eq!(err.code, "not-a-file");
+}
+
+#[test]
+fn a_missing_file_is_reported() {
+    let err = Source::read(Path::new("does/not/exist.ron")).unwrap_err();
+    assert_eq!(err.code, "unreadable-file");
+    assert!(err.to_string().contains("does/not/exist.ron"));
+}
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.ron");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    let err = Source::read(&path).unwrap_err();
+    assert_eq!(err.code, "file-too-large");
+    assert!(err.message.contains(&MAX_FILE_BYTES.to_string()));
+}
+
+#[test]
+fn non_utf8_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.ron");
+    std::fs::write(&path, b"Scenario(\n    title: \"Caf\xe9\",\n)").unwrap();
+    let err = Source::read(&path).unwrap_err();
+    assert_eq!((err.code, err.line, err.column), ("invalid-utf8", 2, 16));
+}
+
+#[test]
+fn unknown_file_kinds_are_listed_as_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.ron"), "(a: 1)").unwrap();
+    let library = Library::load(&[dir.path().to_path_buf()], &matrix_path());
+    assert_eq!(library.invalid.len(), 1);
+    assert_eq!(library.invalid[0].diagnostics[0].code, "unknown-file-kind");
+}
+
+#[test]
+fn truncated_files_never_panic_and_always_fail() {
+    let path = scenarios_dir().join(SCENARIO);
+    let text = base(&path);
+    let m = matrix();
+    let mut cut = 0;
+    while cut < text.len() - 2 {
+        if text.is_char_boundary(cut) {
+            let src = Source::from_text(&path, &text[..cut]);
+            match src.parse::<Scenario>() {
+                Ok(s) => {
+                    let _ = validate_scenario(&s, &m, &path, &text[..cut]);
+                }
+                Err(d) => {
+                    assert_eq!(d.code, "parse-error");
+                    assert!(d.line >= 1);
+                }
+            }
+        }
+        cut += 89;
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_refused_not_overflowed() {
+    let nested = format!(
+        "Scenario(id: \"x\", title: \"t\", summary: \"s\", difficulty: Introductory, modes: [Practice], duration_mins: 5, objectives: [], assets: [], injects: [Inject(id: \"a\", title: \"t\", narrative: \"n\", release: When({}MinuteAtLeast(1){}))])",
+        "Not(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let err = Source::from_text("deep.ron", nested)
+        .parse::<Scenario>()
+        .unwrap_err();
+    assert_eq!(err.code, "parse-error");
+}

@@ -1,0 +1,313 @@
+//! Scoring against the fixture scripts: exemplary runs score at least 90, each flawed run loses
+//! points in the dimension of its mistake and the finding cites the matrix rule it breaks.
+
+use std::sync::Arc;
+
+use warroom::engine::library::load_matrix;
+use warroom::engine::matrix::Dimension;
+use warroom::engine::{FindingKind, Scorecard, Session, score};
+
+use crate::support::{fixtures_dir, matrix, matrix_path, play, play_with, shipped_scenarios};
+
+#[test]
+fn every_exemplary_script_scores_at_least_90() {
+    for id in shipped_scenarios() {
+        let card = score(&play(&id, "exemplary"));
+        assert!(card.complete, "{id}: run should reach the end");
+        assert!(
+            card.total >= 90,
+            "{id}: exemplary scored {}:\n{card:#?}",
+            card.total
+        );
+    }
+}
+
+/// (scenario, flawed script, dimension that must drop, rule the finding applies, citation source).
+const FLAWED: &[(&str, &str, Dimension, &str)] = &[
+    (
+        "ransomware-file-server",
+        "soc-remediates-before-evidence",
+        Dimension::Evidence,
+        "evidence:reimage_host",
+    ),
+    (
+        "ransomware-file-server",
+        "soc-remediates-before-evidence",
+        Dimension::Ownership,
+        "raci:reimage_host",
+    ),
+    (
+        "ransomware-file-server",
+        "escalate-everything",
+        Dimension::Escalation,
+        "escalation:over_escalation",
+    ),
+    (
+        "ransomware-file-server",
+        "statement-before-legal",
+        Dimension::Communication,
+        "communication:media:approval",
+    ),
+    (
+        "ransomware-file-server",
+        "handoff-without-evidence",
+        Dimension::Handoffs,
+        "handoff:elements",
+    ),
+    (
+        "ransomware-file-server",
+        "self-approved-firewall-change",
+        Dimension::SeparationOfDuties,
+        "sod:self_approval",
+    ),
+    (
+        "ransomware-file-server",
+        "legal-too-late",
+        Dimension::Escalation,
+        "escalation:personal_data_legal",
+    ),
+    (
+        "customer-data-exfiltration",
+        "legal-too-late",
+        Dimension::Escalation,
+        "escalation:personal_data_legal",
+    ),
+    (
+        "customer-data-exfiltration",
+        "customer-notice-before-legal",
+        Dimension::Communication,
+        "communication:customers:approval",
+    ),
+    (
+        "customer-data-exfiltration",
+        "customer-notice-before-legal",
+        Dimension::Communication,
+        "communication:customers:content",
+    ),
+    (
+        "customer-data-exfiltration",
+        "soc-revokes-credential",
+        Dimension::Ownership,
+        "raci:revoke_credential",
+    ),
+];
+
+/// The citation text the matrix gives for a rule id.
+fn citation_for(rule: &str) -> String {
+    let m = matrix();
+    let (family, rest) = rule.split_once(':').unwrap();
+    match family {
+        "raci" => m.task(rest).unwrap().citation.clone(),
+        "evidence" => m
+            .tasks
+            .iter()
+            .find(|t| t.preserves_evidence)
+            .unwrap()
+            .citation
+            .clone(),
+        "handoff" => m.handoffs.citation.clone(),
+        "sod" => m.separation_of_duties.citation.clone(),
+        "communication" => {
+            let audience = rest.split(':').next().unwrap();
+            m.audience(audience).unwrap().citation.clone()
+        }
+        "escalation" if rest == "over_escalation" => m.escalation.over_escalation.citation.clone(),
+        "escalation" => m
+            .escalation
+            .rules
+            .iter()
+            .find(|r| r.id.as_str() == rest)
+            .unwrap()
+            .citation
+            .clone(),
+        _ => panic!("unknown rule family {family}"),
+    }
+}
+
+#[test]
+fn each_flawed_script_loses_points_in_its_dimension_and_cites_the_rule() {
+    for (scenario, script, dimension, rule) in FLAWED {
+        let exemplary = score(&play(scenario, "exemplary"));
+        let flawed = score(&play(scenario, script));
+        assert!(
+            flawed.dimension(*dimension) < exemplary.dimension(*dimension),
+            "{scenario}/{script}: {dimension:?} did not drop ({} vs {})",
+            flawed.dimension(*dimension),
+            exemplary.dimension(*dimension)
+        );
+        let finding = flawed
+            .deductions()
+            .find(|f| f.rule == *rule)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{scenario}/{script}: no deduction for {rule}: {:#?}",
+                    flawed.findings
+                )
+            });
+        assert_eq!(finding.dimension, *dimension, "{scenario}/{script}");
+        assert_eq!(
+            finding.citation,
+            citation_for(rule),
+            "{scenario}/{script}: citation"
+        );
+        assert!(finding.points < 0);
+        assert!(!finding.advice.is_empty());
+        assert!(
+            flawed.total < exemplary.total,
+            "{scenario}/{script}: total should drop"
+        );
+    }
+}
+
+#[test]
+fn every_flawed_fixture_is_covered_by_a_test() {
+    for id in shipped_scenarios() {
+        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
+            let stem = entry
+                .unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if stem != "exemplary" {
+                assert!(
+                    FLAWED.iter().any(|(s, f, _, _)| *s == id && *f == stem),
+                    "{id}/{stem}.ron has no assertion in FLAWED"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn late_escalation_costs_less_than_a_missed_one_and_scales_with_delay() {
+    let late = score(&play("ransomware-file-server", "legal-too-late"));
+    let f = late
+        .deductions()
+        .find(|f| f.rule == "escalation:personal_data_legal")
+        .unwrap();
+    let missed = matrix().scoring.penalties.escalation_missed as i32;
+    assert!(-f.points < missed);
+    assert!(
+        f.message.contains("3 min after the deadline"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn credit_is_explained_too() {
+    let card = score(&play("ransomware-file-server", "exemplary"));
+    for dimension in Dimension::ALL {
+        assert!(
+            card.findings_in(dimension)
+                .any(|f| f.kind == FindingKind::Credit),
+            "no credit explained for {dimension:?}"
+        );
+    }
+    assert!(card.findings.iter().all(|f| !f.citation.is_empty()));
+}
+
+#[test]
+fn saved_logs_replay_to_the_identical_scorecard() {
+    for id in shipped_scenarios() {
+        let session = play(&id, "exemplary");
+        let text = warroom::cli::session_log_ron(session.log()).unwrap();
+        let log: warroom::engine::SessionLog =
+            warroom::engine::load::Source::from_text("log.ron", text)
+                .parse()
+                .unwrap();
+        assert_eq!(&log, session.log());
+        let replayed = Session::replay(session.scenario_arc(), session.matrix_arc(), &log).unwrap();
+        assert_eq!(score(&replayed).to_json(), score(&session).to_json());
+    }
+}
+
+#[test]
+fn a_tampered_log_is_refused() {
+    let session = play("ransomware-file-server", "exemplary");
+    let mut log = session.log().clone();
+    log.entries[3].minute += 1;
+    let err = Session::replay(session.scenario_arc(), session.matrix_arc(), &log).unwrap_err();
+    assert!(err.to_string().contains("entry 4"), "{err}");
+}
+
+/// The same decisions graded against another organisation's matrix give that organisation's answer.
+#[test]
+fn another_matrix_changes_ownership_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("soc-rebuilds.ron");
+    let text = std::fs::read_to_string(matrix_path()).unwrap().replace(
+        "id: \"reimage_host\", name: \"Wipe and reimage a host\", phase: Eradicate,\n            responsible: [\"it_ops\"],",
+        "id: \"reimage_host\", name: \"Wipe and reimage a host\", phase: Eradicate,\n            responsible: [\"soc\"],",
+    );
+    std::fs::write(&path, text).unwrap();
+    let other = load_matrix(&path).unwrap().matrix;
+    let script = fixtures_dir().join("ransomware-file-server/soc-remediates-before-evidence.ron");
+
+    let reference: Scorecard = score(&play_with(matrix(), "ransomware-file-server", &script));
+    let custom: Scorecard = score(&play_with(
+        Arc::clone(&other),
+        "ransomware-file-server",
+        &script,
+    ));
+    assert!(
+        reference
+            .deductions()
+            .any(|f| f.rule == "raci:reimage_host")
+    );
+    assert!(!custom.deductions().any(|f| f.rule == "raci:reimage_host"));
+    assert!(custom.dimension(Dimension::Ownership) > reference.dimension(Dimension::Ownership));
+    // Evidence is still destroyed whoever does it.
+    assert_eq!(
+        custom.dimension(Dimension::Evidence),
+        reference.dimension(Dimension::Evidence)
+    );
+}
+
+#[test]
+fn unowned_decisions_cost_ownership_once_the_exercise_ends() {
+    use warroom::engine::Intent;
+    let scenario = crate::support::scenario("ransomware-file-server");
+    let mut session = Session::new(scenario, matrix(), 4);
+    let live = score(&session);
+    assert!(!live.deductions().any(|f| f.rule.starts_with("decision:")));
+    session.apply(Intent::EndExercise).unwrap();
+    let card = score(&session);
+    assert!(card.deductions().any(|f| f.rule == "decision:d-triage"));
+    assert!(card.dimension(Dimension::Ownership) < 100);
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let card = score(&play("ransomware-file-server", "legal-too-late"));
+    let value: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
+    for key in ["scenario", "seed", "total", "dimensions", "findings"] {
+        assert!(value.get(key).is_some(), "missing {key}");
+    }
+    let dims = value["dimensions"].as_object().unwrap();
+    let keys: Vec<&str> = dims.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "communication",
+            "escalation",
+            "evidence",
+            "handoffs",
+            "ownership",
+            "separation_of_duties"
+        ]
+    );
+    let finding = &value["findings"][0];
+    for key in [
+        "dimension",
+        "points",
+        "rule",
+        "citation",
+        "minute",
+        "advice",
+    ] {
+        assert!(finding.get(key).is_some(), "finding missing {key}");
+    }
+}

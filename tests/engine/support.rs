@@ -1,0 +1,74 @@
+//! Shared helpers: paths to shipped content, loading, and playing fixture scripts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use warroom::engine::library::{load_matrix, load_scenario};
+use warroom::engine::load::Source;
+use warroom::engine::script::{self, Decisions};
+use warroom::engine::{Matrix, Scenario, Session};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn scenarios_dir() -> PathBuf {
+    root().join("scenarios")
+}
+
+pub fn matrix_path() -> PathBuf {
+    scenarios_dir().join("responsibilities.ron")
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    root().join("tests/fixtures/decisions")
+}
+
+pub fn matrix() -> Arc<Matrix> {
+    load_matrix(&matrix_path())
+        .expect("reference matrix loads")
+        .matrix
+}
+
+pub fn scenario(id: &str) -> Arc<Scenario> {
+    load_scenario(&scenarios_dir().join(format!("{id}.ron")), &matrix())
+        .expect("scenario loads")
+        .scenario
+}
+
+/// Plays a fixture script against a matrix, with the script's own seed.
+pub fn play_with(matrix: Arc<Matrix>, scenario_id: &str, script_path: &Path) -> Session {
+    let source = Source::read(script_path).expect("script readable");
+    let decisions: Decisions = source.parse().expect("script parses");
+    let seed = decisions.seed.unwrap_or(0);
+    let scenario = load_scenario(&scenarios_dir().join(format!("{scenario_id}.ron")), &matrix)
+        .expect("scenario loads")
+        .scenario;
+    script::run(scenario, matrix, &decisions, seed, &source).expect("script runs")
+}
+
+pub fn play(scenario_id: &str, script: &str) -> Session {
+    play_with(
+        matrix(),
+        scenario_id,
+        &fixtures_dir()
+            .join(scenario_id)
+            .join(format!("{script}.ron")),
+    )
+}
+
+/// Every shipped scenario id (file stem of each scenario file).
+pub fn shipped_scenarios() -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .filter(|p| {
+            Source::read(p).is_ok_and(|s| s.kind() == warroom::engine::load::FileKind::Scenario)
+        })
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    ids.sort();
+    ids
+}
