@@ -1,1 +1,99 @@
-fn main() {}
+//! Engine benchmarks: loading and validating the shipped content, and scoring sessions of growing
+//! size to show scoring is linear in the number of intents.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use warroom::engine::library::{Library, load_matrix, load_scenario};
+use warroom::engine::{Handoff, Intent, Session, Urgency, score};
+
+fn content_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn load_and_validate(c: &mut Criterion) {
+    let dir = content_dir();
+    let matrix = dir.join("responsibilities.ron");
+    c.bench_function("load + validate all shipped content", |b| {
+        b.iter(|| {
+            let library = Library::load(black_box(std::slice::from_ref(&dir)), &matrix);
+            assert!(library.is_valid());
+            library
+        });
+    });
+}
+
+/// A session with `n` accepted intents: the repeatable kinds of intent cycled at a steady pace.
+fn synthetic_session(n: usize) -> Session {
+    let dir = content_dir();
+    let matrix = load_matrix(&dir.join("responsibilities.ron"))
+        .expect("matrix")
+        .matrix;
+    let scenario = load_scenario(&dir.join("ransomware-file-server.ron"), &matrix)
+        .expect("scenario")
+        .scenario;
+    let mut session = Session::new(scenario, Arc::clone(&matrix), 7);
+    let roles = ["soc", "ir_manager", "it_ops", "legal", "exec", "pr_comms"];
+    let mut i = 0usize;
+    while session.log().entries.len() < n {
+        let role = roles[i % roles.len()];
+        let next = roles[(i + 1) % roles.len()];
+        let intent = match i % 5 {
+            0 => Intent::Escalate {
+                from: role.into(),
+                to: vec![next.into()],
+                reason: "synthetic".into(),
+            },
+            1 => Intent::ClassifySeverity {
+                level: (i % 4) as u8 + 1,
+                by: role.into(),
+            },
+            2 => Intent::Communicate {
+                audience: "incident_team".into(),
+                sender: "soc".into(),
+                message: "msg-team-initial".into(),
+                approvals: vec![],
+            },
+            3 => Intent::Handoff(Handoff {
+                from: role.into(),
+                to: next.into(),
+                observed: "Synthetic observation for the benchmark".into(),
+                evidence: vec!["edr-alert".into()],
+                actions_taken: vec![],
+                recommended: vec!["isolate-fs01".into()],
+                urgency: Some(Urgency::High),
+            }),
+            _ if session.minute() < 59 && i % 50 == 4 => Intent::Advance { minutes: 1 },
+            _ => Intent::Escalate {
+                from: next.into(),
+                to: vec![role.into()],
+                reason: String::new(),
+            },
+        };
+        // Rejections (none expected) would simply not count towards n.
+        let _ = session.apply(intent);
+        i += 1;
+    }
+    session
+}
+
+fn scoring(c: &mut Criterion) {
+    let mut group = c.benchmark_group("score session");
+    for n in [1_000usize, 5_000, 10_000] {
+        let session = synthetic_session(n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &session, |b, s| {
+            b.iter(|| score(black_box(s)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = load_and_validate, scoring
+}
+criterion_main!(benches);

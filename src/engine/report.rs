@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use super::id::{AssetId, RoleId};
+use super::intent::{Event, Intent};
 use super::matrix::Dimension;
 use super::scoring::{FindingKind, Scorecard};
 use super::session::Session;
@@ -132,5 +134,200 @@ mod tests {
     #[test]
     fn markdown_specials_are_escaped() {
         assert_eq!(md_escape("a|b <x> *y*\nz"), "a\\|b \\<x\\> \\*y\\* z");
+    }
+}
+
+/// One row of the debrief timeline: what happened or was done, beside what the matrix expected.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineRow {
+    /// Scenario minute.
+    pub minute: u32,
+    /// Whether the row is the player's own intent (rather than something the scenario did).
+    pub by_player: bool,
+    /// What happened.
+    pub actual: String,
+    /// What the responsibility matrix expected at that point, when it says something.
+    pub expected: Option<String>,
+}
+
+/// The session as a timeline: injects, revealed facts with the escalations they require, and every
+/// intent with the matrix's expectation for it.
+pub fn timeline(session: &Session) -> Vec<TimelineRow> {
+    let mut walker = TimelineWalker {
+        session,
+        rows: Vec::new(),
+        severity: 1,
+    };
+    walker.scenario_events(&session.log().opening, 0);
+    for entry in &session.log().entries {
+        if !matches!(entry.intent, Intent::Advance { .. }) {
+            let expected = walker.expected(&entry.intent);
+            walker.rows.push(TimelineRow {
+                minute: entry.minute,
+                by_player: true,
+                actual: entry.intent.summary(),
+                expected,
+            });
+        }
+        walker.scenario_events(&entry.events, entry.minute);
+    }
+    walker.rows
+}
+
+struct TimelineWalker<'s> {
+    session: &'s Session,
+    rows: Vec<TimelineRow>,
+    /// True severity as of the events walked so far.
+    severity: u8,
+}
+
+impl TimelineWalker<'_> {
+    fn names(&self, roles: &[RoleId], target: Option<&str>) -> String {
+        let matrix = self.session.matrix();
+        roles
+            .iter()
+            .filter_map(|r| self.session.resolve_role(r, target))
+            .map(|r| matrix.role_name(r.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn scenario_events(&mut self, events: &[Event], mut minute: u32) {
+        let matrix = self.session.matrix();
+        for event in events {
+            let row = match event {
+                Event::InjectReleased { inject, minute: at } => {
+                    minute = *at;
+                    let title = self
+                        .session
+                        .scenario()
+                        .inject(inject.as_str())
+                        .map_or(inject.as_str(), |i| i.title.as_str());
+                    (format!("Inject: {title}"), None)
+                }
+                Event::FactRevealed { trigger } => {
+                    let due: Vec<String> = matrix
+                        .escalation
+                        .rules
+                        .iter()
+                        .filter(|r| r.when == *trigger)
+                        .map(|r| {
+                            format!(
+                                "engage {} by T+{:02}",
+                                self.names(&r.engage, None),
+                                minute + r.within_mins
+                            )
+                        })
+                        .collect();
+                    let what = matrix
+                        .triggers
+                        .iter()
+                        .find(|t| t.id == *trigger)
+                        .map_or(trigger.as_str(), |t| t.description.as_str());
+                    (
+                        format!("Revealed: {what}"),
+                        (!due.is_empty()).then(|| due.join("; ")),
+                    )
+                }
+                Event::SeverityChanged { level } => {
+                    self.severity = *level;
+                    let s = matrix.severity(*level);
+                    let expected = s.filter(|s| !s.engage.is_empty()).map(|s| {
+                        format!(
+                            "engage {} by T+{:02}",
+                            self.names(&s.engage, None),
+                            minute + s.within_mins
+                        )
+                    });
+                    let name = s.map_or("?", |s| s.name.as_str());
+                    (format!("Severity is now {level} ({name})"), expected)
+                }
+                _ => continue,
+            };
+            self.rows.push(TimelineRow {
+                minute,
+                by_player: false,
+                actual: row.0,
+                expected: row.1,
+            });
+        }
+    }
+
+    fn expected(&self, intent: &Intent) -> Option<String> {
+        let matrix = self.session.matrix();
+        match intent {
+            Intent::AssignAction { action, .. } => {
+                let (_, _, option) = self.session.scenario().action(action.as_str())?;
+                let task = matrix.task(option.task.as_str())?;
+                let target = option.target.as_ref().map(AssetId::as_str);
+                let mut text = format!("Responsible: {}", self.names(&task.responsible, target));
+                if !task.approvals.is_empty() {
+                    let _ = write!(
+                        text,
+                        "; approval from {} first",
+                        self.names(&task.approvals, target)
+                    );
+                }
+                if task.destroys_evidence {
+                    text.push_str("; preserve evidence first");
+                }
+                Some(text)
+            }
+            Intent::ClassifySeverity { .. } => {
+                Some(format!("severity on the evidence: {}", self.severity))
+            }
+            Intent::Communicate { audience, .. } => {
+                let a = matrix.audience(audience.as_str())?;
+                let mut text = format!("sender: {}", self.names(&a.senders, None));
+                if !a.approvals.is_empty() {
+                    let _ = write!(text, "; approval from {}", self.names(&a.approvals, None));
+                }
+                Some(text)
+            }
+            Intent::Handoff(_) => {
+                Some("observation, evidence, actions taken, recommendations, urgency".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+
+    #[test]
+    fn rows_follow_the_log() {
+        use std::path::Path;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let matrix = super::super::library::load_matrix(&dir.join("responsibilities.ron"))
+            .unwrap()
+            .matrix;
+        let scenario =
+            super::super::library::load_scenario(&dir.join("ransomware-file-server.ron"), &matrix)
+                .unwrap()
+                .scenario;
+        let mut session = Session::new(scenario, matrix, 0);
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        session
+            .apply(Intent::ClassifySeverity {
+                level: 1,
+                by: "soc".into(),
+            })
+            .unwrap();
+        let rows = timeline(&session);
+        assert_eq!(rows[0].actual, "Inject: Mass file renames on FS-01");
+        let classify = rows.iter().find(|r| r.by_player).unwrap();
+        assert_eq!(classify.minute, 10);
+        assert_eq!(
+            classify.expected.as_deref(),
+            Some("severity on the evidence: 3")
+        );
+        assert!(rows.iter().any(|r| {
+            r.actual
+                .starts_with("Revealed: An attacker demands payment")
+                && r.expected.as_deref()
+                    == Some("engage Legal Counsel, Business Leadership by T+40")
+        }));
     }
 }

@@ -114,6 +114,7 @@ pub struct Session {
     engaged: BTreeMap<RoleId, u32>,
     approvals: Vec<ApprovalRecord>,
     expired: BTreeSet<DecisionId>,
+    declared_at: Option<u32>,
     log: SessionLog,
 }
 
@@ -162,6 +163,7 @@ impl Session {
             engaged: BTreeMap::new(),
             approvals: Vec::new(),
             expired: BTreeSet::new(),
+            declared_at: None,
             log,
         };
         let mut opening = Vec::new();
@@ -241,7 +243,10 @@ impl Session {
             Intent::ClassifySeverity { level, .. } => {
                 events.push(Event::SeverityClassified { level: *level });
             }
-            Intent::DeclareIncident { .. } => events.push(Event::IncidentDeclared),
+            Intent::DeclareIncident { .. } => {
+                self.declared_at = Some(minute);
+                events.push(Event::IncidentDeclared);
+            }
             Intent::Escalate { to, .. } => self.engage(to, &mut events),
             Intent::Handoff(handoff) => {
                 events.push(Event::HandoffRecorded {
@@ -539,12 +544,8 @@ impl Session {
             }
             Intent::DeclareIncident { by } => {
                 self.known_role(by)?;
-                if self.log.entries.iter().any(|e| {
-                    e.events
-                        .iter()
-                        .any(|ev| matches!(ev, Event::IncidentDeclared))
-                }) {
-                    return reject("an incident has already been declared");
+                if let Some(at) = self.declared_at {
+                    return reject(format!("an incident was already declared at minute {at}"));
                 }
                 Ok(())
             }
@@ -748,6 +749,11 @@ impl Session {
     /// Approval requests.
     pub fn approvals(&self) -> &[ApprovalRecord] {
         &self.approvals
+    }
+
+    /// Minute the incident was declared, if it was.
+    pub fn declared_at(&self) -> Option<u32> {
+        self.declared_at
     }
 
     /// Decision points that closed.

@@ -149,9 +149,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
 
     // Noise: costly roles pulled in while the evidence does not warrant it.
     let over = &matrix.escalation.over_escalation;
-    for (index, entry) in session.log().entries.iter().enumerate() {
+    let severities = severity_per_entry(g);
+    for ((index, entry), severity) in session.log().entries.iter().enumerate().zip(severities) {
         if let Intent::Escalate { from, to, .. } = &entry.intent {
-            let severity = severity_at(g, index);
             for role in to {
                 let warranted = required
                     .iter()
@@ -178,7 +178,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             }
         }
         if let Intent::ClassifySeverity { level, by } = &entry.intent {
-            let actual = severity_at(g, index);
+            let actual = severity;
             if level.abs_diff(actual) >= 2 {
                 let (direction, effect) = if *level < actual {
                     ("below", "delays the escalation the evidence calls for")
@@ -209,17 +209,25 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     }
 }
 
-/// True severity when log entry `index` (0-based) was made, replayed from the recorded events.
-fn severity_at(g: &Grader<'_>, index: usize) -> u8 {
+/// True severity at the moment each log entry was made, in one pass over the recorded events.
+fn severity_per_entry(g: &Grader<'_>) -> Vec<u8> {
     let log = g.session.log();
-    let before = log.entries.iter().take(index).flat_map(|e| e.events.iter());
-    log.opening
+    let mut level = log.opening.iter().fold(1, apply_severity);
+    log.entries
         .iter()
-        .chain(before)
-        .fold(1, |level, event| match event {
-            Event::SeverityChanged { level: changed } => *changed,
-            _ => level,
+        .map(|entry| {
+            let at_entry = level;
+            level = entry.events.iter().fold(level, apply_severity);
+            at_entry
         })
+        .collect()
+}
+
+fn apply_severity(level: u8, event: &Event) -> u8 {
+    match event {
+        Event::SeverityChanged { level: changed } => *changed,
+        _ => level,
+    }
 }
 
 fn first_engaging_entry(g: &Grader<'_>, role: &RoleId) -> Option<usize> {

@@ -1,0 +1,467 @@
+//! The war-room board, drawn by Bevy in 2D in the middle of the play screen: a seat per role around
+//! the table (lit once the role is engaged), animated handoff and escalation arrows, severity and
+//! business-impact meters, and the inject timeline.
+
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, ScalingMode, Viewport};
+use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
+use bevy::window::{PrimaryWindow, RequestRedraw};
+use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext, egui};
+
+use super::Screen;
+use super::session::{ActiveSession, BoardArrows};
+use super::theme::UiSettings;
+use crate::engine::id::RoleId;
+
+/// The part of the window left for the board by the egui panels (egui points) and the scale.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct BoardViewport {
+    /// Free rectangle in egui points, when the play screen is shown.
+    pub rect: Option<egui::Rect>,
+    /// Physical pixels per egui point (window scale × UI zoom).
+    pub pixels_per_point: f32,
+}
+
+/// Marks the camera that draws the board.
+#[derive(Component)]
+pub struct BoardCamera;
+
+/// A role's seat at the table.
+#[derive(Component, Debug, Clone)]
+pub struct Seat {
+    /// The role.
+    pub role: RoleId,
+}
+
+/// The fill of a meter (severity or impact).
+#[derive(Component, Debug, Clone, Copy)]
+enum Meter {
+    Severity,
+    Impact,
+}
+
+/// The text next to a meter.
+#[derive(Component, Debug, Clone, Copy)]
+struct MeterLabel(Meter);
+
+/// The clock text under the timeline.
+#[derive(Component)]
+struct ClockLabel;
+
+/// Materials shared by the seats.
+#[derive(Resource)]
+struct BoardMaterials {
+    idle: Handle<ColorMaterial>,
+    engaged: Handle<ColorMaterial>,
+}
+
+const SEAT_RADIUS: f32 = 38.0;
+const TABLE_HALF: Vec2 = Vec2::new(300.0, 170.0);
+const SEAT_RING: Vec2 = Vec2::new(430.0, 250.0);
+const METER_WIDTH: f32 = 360.0;
+const METER_HEIGHT: f32 = 18.0;
+const METER_Y: f32 = 345.0;
+const TIMELINE_Y: f32 = -345.0;
+const TIMELINE_HALF: f32 = 440.0;
+/// Seconds an arrow takes to reach its target.
+const ARROW_GROW_SECS: f32 = 0.6;
+
+const IDLE: Color = Color::srgb(0.28, 0.31, 0.36);
+const ENGAGED: Color = Color::srgb(0.23, 0.51, 0.96);
+const HANDOFF: Color = Color::srgb(0.09, 0.64, 0.29);
+const ESCALATION: Color = Color::srgb(0.85, 0.47, 0.02);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<BoardViewport>()
+        .add_systems(Startup, setup_cameras)
+        .add_systems(OnEnter(Screen::Play), spawn_board)
+        .add_systems(OnExit(Screen::Play), hide_board)
+        .add_systems(
+            Update,
+            (
+                fit_camera_to_viewport,
+                update_seats,
+                update_meters,
+                draw_board,
+                keep_animating,
+            )
+                .run_if(in_state(Screen::Play).and_then(resource_exists::<ActiveSession>)),
+        )
+        .add_systems(Update, follow_theme);
+}
+
+fn setup_cameras(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>) {
+    // The board camera draws only into the space the egui panels leave free; the egui camera
+    // draws the panels over the whole window.
+    egui_settings.auto_create_primary_context = false;
+    commands.spawn((
+        BoardCamera,
+        Camera2d,
+        Projection::Orthographic(OrthographicProjection {
+            scaling_mode: ScalingMode::AutoMin {
+                min_width: 1100.0,
+                min_height: 780.0,
+            },
+            ..OrthographicProjection::default_2d()
+        }),
+    ));
+    commands.spawn((
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
+}
+
+fn follow_theme(settings: Res<UiSettings>, mut clear: ResMut<ClearColor>) {
+    if settings.is_changed() {
+        clear.0 = if settings.dark {
+            Color::srgb(0.07, 0.08, 0.10)
+        } else {
+            Color::srgb(0.90, 0.91, 0.93)
+        };
+    }
+}
+
+/// Seat positions: evenly around an ellipse, first seat at the top.
+pub fn seat_positions(count: usize) -> Vec<Vec2> {
+    (0..count)
+        .map(|i| {
+            let angle = std::f32::consts::FRAC_PI_2
+                - i as f32 * std::f32::consts::TAU / count.max(1) as f32;
+            Vec2::new(angle.cos() * SEAT_RING.x, angle.sin() * SEAT_RING.y)
+        })
+        .collect()
+}
+
+fn cast(active: &ActiveSession) -> Vec<RoleId> {
+    let scenario = active.session.scenario();
+    if scenario.cast.is_empty() {
+        active
+            .session
+            .matrix()
+            .roles
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
+    } else {
+        scenario.cast.clone()
+    }
+}
+
+fn spawn_board(
+    mut commands: Commands,
+    active: Option<Res<ActiveSession>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let Some(active) = active else {
+        return;
+    };
+    let board = BoardMaterials {
+        idle: materials.add(ColorMaterial::from_color(IDLE)),
+        engaged: materials.add(ColorMaterial::from_color(ENGAGED)),
+    };
+    let scoped = DespawnOnExit(Screen::Play);
+    commands.spawn((
+        scoped.clone(),
+        Mesh2d(meshes.add(Ellipse::new(TABLE_HALF.x, TABLE_HALF.y))),
+        MeshMaterial2d(materials.add(ColorMaterial::from_color(Color::srgb(0.20, 0.15, 0.11)))),
+        Transform::from_xyz(0.0, 0.0, -1.0),
+    ));
+    commands.spawn((
+        scoped.clone(),
+        Text2d::new(active.session.scenario().title.clone()),
+        TextFont::from_font_size(22.0),
+        TextColor(Color::srgb(0.92, 0.88, 0.80)),
+        Transform::from_xyz(0.0, 0.0, 1.0),
+    ));
+    let roles = cast(&active);
+    let seat_mesh = meshes.add(Circle::new(SEAT_RADIUS));
+    for (role, position) in roles.iter().zip(seat_positions(roles.len())) {
+        let label = active.session.matrix().role(role.as_str()).map_or_else(
+            || role.to_string(),
+            |r| {
+                if r.short.is_empty() {
+                    r.name.clone()
+                } else {
+                    r.short.clone()
+                }
+            },
+        );
+        commands.spawn((
+            scoped.clone(),
+            Seat { role: role.clone() },
+            Mesh2d(seat_mesh.clone()),
+            MeshMaterial2d(board.idle.clone()),
+            Transform::from_translation(position.extend(0.0)),
+        ));
+        commands.spawn((
+            scoped.clone(),
+            Text2d::new(label),
+            TextFont::from_font_size(17.0),
+            TextColor(Color::WHITE),
+            Transform::from_translation(position.extend(1.0)),
+        ));
+    }
+    for (meter, x) in [(Meter::Severity, -460.0), (Meter::Impact, 100.0)] {
+        commands.spawn((
+            scoped.clone(),
+            meter,
+            Sprite::from_color(IDLE, Vec2::new(1.0, METER_HEIGHT)),
+            Transform::from_xyz(x, METER_Y, 0.0),
+        ));
+        commands.spawn((
+            scoped.clone(),
+            MeterLabel(meter),
+            Text2d::new(""),
+            TextFont::from_font_size(16.0),
+            TextColor(Color::srgb(0.85, 0.87, 0.90)),
+            Transform::from_xyz(x + METER_WIDTH / 2.0, METER_Y + 24.0, 1.0),
+        ));
+    }
+    commands.spawn((
+        scoped,
+        ClockLabel,
+        Text2d::new(""),
+        TextFont::from_font_size(16.0),
+        TextColor(Color::srgb(0.85, 0.87, 0.90)),
+        Transform::from_xyz(0.0, TIMELINE_Y - 24.0, 1.0),
+    ));
+    commands.insert_resource(board);
+}
+
+fn hide_board(
+    mut camera: Query<&mut Camera, With<BoardCamera>>,
+    mut viewport: ResMut<BoardViewport>,
+) {
+    viewport.rect = None;
+    for mut camera in &mut camera {
+        camera.viewport = None;
+    }
+}
+
+fn fit_camera_to_viewport(
+    viewport: Res<BoardViewport>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut camera: Query<&mut Camera, With<BoardCamera>>,
+) {
+    let Some(rect) = viewport.rect else {
+        return;
+    };
+    let scale = viewport.pixels_per_point;
+    let window_size = UVec2::new(window.physical_width(), window.physical_height());
+    let position =
+        UVec2::new((rect.min.x * scale) as u32, (rect.min.y * scale) as u32).min(window_size);
+    let size = UVec2::new(
+        (rect.width() * scale) as u32,
+        (rect.height() * scale) as u32,
+    )
+    .min(window_size.saturating_sub(position))
+    .max(UVec2::ONE);
+    for mut camera in &mut camera {
+        let current = camera
+            .viewport
+            .as_ref()
+            .map(|v| (v.physical_position, v.physical_size));
+        if current != Some((position, size)) {
+            camera.viewport = Some(Viewport {
+                physical_position: position,
+                physical_size: size,
+                ..default()
+            });
+        }
+    }
+}
+
+fn update_seats(
+    active: Res<ActiveSession>,
+    materials: Option<Res<BoardMaterials>>,
+    mut seats: Query<(&Seat, &mut MeshMaterial2d<ColorMaterial>)>,
+) {
+    let Some(materials) = materials else {
+        return;
+    };
+    if !active.is_changed() {
+        return;
+    }
+    for (seat, mut material) in &mut seats {
+        let wanted = if active.session.engaged().contains_key(&seat.role) {
+            &materials.engaged
+        } else {
+            &materials.idle
+        };
+        if material.0 != *wanted {
+            material.0 = wanted.clone();
+        }
+    }
+}
+
+fn update_meters(
+    active: Res<ActiveSession>,
+    mut fills: Query<(&Meter, &mut Sprite, &mut Transform)>,
+    mut labels: Query<(&MeterLabel, &mut Text2d), Without<ClockLabel>>,
+    mut clock: Query<&mut Text2d, (With<ClockLabel>, Without<MeterLabel>)>,
+) {
+    if !active.is_changed() {
+        return;
+    }
+    let session = &active.session;
+    let max = session.matrix().max_severity();
+    let severity = f32::from(session.severity()) / f32::from(max.max(1));
+    let impact = f32::from(session.business_impact()) / 100.0;
+    for (meter, mut sprite, mut transform) in &mut fills {
+        let (ratio, color, left) = match meter {
+            Meter::Severity => (severity, severity_color(severity), -460.0),
+            Meter::Impact => (impact, ESCALATION, 100.0),
+        };
+        let width = (METER_WIDTH * ratio).max(2.0);
+        sprite.custom_size = Some(Vec2::new(width, METER_HEIGHT));
+        sprite.color = color;
+        transform.translation.x = left + width / 2.0;
+    }
+    for (label, mut text) in &mut labels {
+        text.0 = match label.0 {
+            Meter::Severity => {
+                let level = session.severity();
+                let name = session
+                    .matrix()
+                    .severity(level)
+                    .map_or("", |s| s.name.as_str());
+                format!("Severity {level}/{max} · {name}")
+            }
+            Meter::Impact => format!("Business impact {}%", session.business_impact()),
+        };
+    }
+    for mut text in &mut clock {
+        text.0 = format!(
+            "T+{:02} of {} min{}",
+            session.minute(),
+            session.scenario().duration_mins,
+            if session.ended() { " · ended" } else { "" }
+        );
+    }
+}
+
+fn severity_color(ratio: f32) -> Color {
+    if ratio >= 0.99 {
+        Color::srgb(0.86, 0.15, 0.15)
+    } else if ratio >= 0.7 {
+        ESCALATION
+    } else {
+        Color::srgb(0.79, 0.54, 0.02)
+    }
+}
+
+fn draw_board(
+    active: Res<ActiveSession>,
+    arrows: Res<BoardArrows>,
+    seats: Query<(&Seat, &Transform)>,
+    mut gizmos: Gizmos,
+) {
+    let session = &active.session;
+    gizmos.ellipse_2d(
+        Isometry2d::IDENTITY,
+        TABLE_HALF,
+        Color::srgb(0.55, 0.42, 0.30),
+    );
+    for x in [-460.0, 100.0] {
+        gizmos.rect_2d(
+            Isometry2d::from_translation(Vec2::new(x + METER_WIDTH / 2.0, METER_Y)),
+            Vec2::new(METER_WIDTH + 4.0, METER_HEIGHT + 4.0),
+            Color::srgb(0.55, 0.58, 0.62),
+        );
+    }
+    let position = |role: &str| {
+        seats
+            .iter()
+            .find(|(seat, _)| seat.role.as_str() == role)
+            .map(|(_, t)| t.translation.truncate())
+    };
+    for (seat, transform) in &seats {
+        if session.engaged().contains_key(&seat.role) {
+            gizmos.circle_2d(
+                Isometry2d::from_translation(transform.translation.truncate()),
+                SEAT_RADIUS + 6.0,
+                ENGAGED,
+            );
+        }
+    }
+    for arrow in &arrows.0 {
+        let (Some(from), Some(to)) = (position(&arrow.from), position(&arrow.to)) else {
+            continue;
+        };
+        let direction = (to - from).normalize_or_zero();
+        let start = from + direction * (SEAT_RADIUS + 8.0);
+        let end = to - direction * (SEAT_RADIUS + 10.0);
+        let progress = (arrow.age_secs / ARROW_GROW_SECS).clamp(0.05, 1.0);
+        let fade = 1.0 - (arrow.age_secs / super::session::ARROW_LIFETIME_SECS).clamp(0.0, 0.8);
+        let base = if arrow.handoff { HANDOFF } else { ESCALATION };
+        gizmos.arrow_2d(start, start.lerp(end, progress), base.with_alpha(fade));
+    }
+
+    // Timeline: the scenario's length, a tick every 10 minutes, released injects, and now.
+    let duration = session.scenario().duration_mins.max(1) as f32;
+    let x_at = |minute: f32| -TIMELINE_HALF + 2.0 * TIMELINE_HALF * (minute / duration);
+    let grey = Color::srgb(0.55, 0.58, 0.62);
+    gizmos.line_2d(
+        Vec2::new(-TIMELINE_HALF, TIMELINE_Y),
+        Vec2::new(TIMELINE_HALF, TIMELINE_Y),
+        grey,
+    );
+    let mut tick = 0;
+    while tick as f32 <= duration {
+        let x = x_at(tick as f32);
+        gizmos.line_2d(
+            Vec2::new(x, TIMELINE_Y - 6.0),
+            Vec2::new(x, TIMELINE_Y + 6.0),
+            grey,
+        );
+        tick += 10;
+    }
+    for inject in session.released() {
+        if let Some(minute) = session.released_at(inject.as_str()) {
+            gizmos.circle_2d(
+                Isometry2d::from_translation(Vec2::new(x_at(minute as f32), TIMELINE_Y)),
+                6.0,
+                ESCALATION,
+            );
+        }
+    }
+    let now = x_at(session.minute() as f32);
+    gizmos.line_2d(
+        Vec2::new(now, TIMELINE_Y - 16.0),
+        Vec2::new(now, TIMELINE_Y + 16.0),
+        ENGAGED,
+    );
+}
+
+/// While arrows are moving or fading, keep frames coming even in reactive mode.
+fn keep_animating(arrows: Res<BoardArrows>, mut redraw: MessageWriter<RequestRedraw>) {
+    if !arrows.0.is_empty() {
+        redraw.write(RequestRedraw);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seat_positions;
+
+    #[test]
+    fn seats_are_spread_evenly_starting_at_the_top() {
+        let seats = seat_positions(4);
+        assert_eq!(seats.len(), 4);
+        assert!(seats[0].x.abs() < 1e-3 && seats[0].y > 0.0);
+        assert!(seats[2].x.abs() < 1e-3 && seats[2].y < 0.0);
+        assert!(seats[1].x > 0.0 && seats[3].x < 0.0);
+    }
+}

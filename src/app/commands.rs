@@ -1,0 +1,246 @@
+//! Everything the UI can ask for, as one message type, and the one system that carries it out.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+
+use super::Screen;
+use super::content::Content;
+use super::session::{
+    ActiveSession, BoardArrows, FinalScorecard, LastOutcome, PlayerIntent, ScenarioClock,
+};
+use crate::engine::id::ScenarioId;
+use crate::engine::report::scorecard_markdown;
+use crate::engine::scenario::Mode;
+use crate::engine::{Intent, Session};
+
+/// Export formats offered on the debrief screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The documented scorecard JSON.
+    Json,
+    /// A readable Markdown scorecard.
+    Markdown,
+    /// The session log, for `warroom replay`.
+    SessionLog,
+}
+
+impl ExportFormat {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Markdown => "md",
+            Self::SessionLog => "log.ron",
+        }
+    }
+}
+
+/// A request from the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiCommand {
+    /// Send an intent to the engine.
+    Intent(Intent),
+    /// Choose the mode on the title screen and open the scenario picker.
+    OpenLibrary(Mode),
+    /// Start a scenario.
+    StartScenario {
+        /// Which.
+        scenario: ScenarioId,
+        /// How.
+        mode: Mode,
+        /// Seed for its variations.
+        seed: u64,
+    },
+    /// Change screen.
+    GoTo(Screen),
+    /// Load another responsibility matrix.
+    LoadMatrix(PathBuf),
+    /// Start or pause the drill clock.
+    SetClockRunning(bool),
+    /// Change the drill clock speed.
+    SetClockSpeed(f32),
+    /// Write the scorecard or log into a directory.
+    Export(ExportFormat, PathBuf),
+    /// Close the app.
+    Quit,
+}
+
+/// The message carrying a [`UiCommand`].
+#[derive(Message, Clone, Debug, PartialEq)]
+pub struct AppCommand(pub UiCommand);
+
+/// The mode chosen on the title screen.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreferredMode(pub Mode);
+
+impl Default for PreferredMode {
+    fn default() -> Self {
+        Self(Mode::Practice)
+    }
+}
+
+/// A message for the player shown until replaced (success or error).
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Notice(pub Option<NoticeText>);
+
+/// The text of a notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeText {
+    /// Whether it reports a problem.
+    pub is_error: bool,
+    /// What to say.
+    pub text: String,
+}
+
+impl Notice {
+    fn error(text: impl Into<String>) -> Self {
+        Self(Some(NoticeText {
+            is_error: true,
+            text: text.into(),
+        }))
+    }
+
+    fn info(text: impl Into<String>) -> Self {
+        Self(Some(NoticeText {
+            is_error: false,
+            text: text.into(),
+        }))
+    }
+}
+
+/// Carries out UI commands.
+pub fn handle_commands(
+    mut reader: MessageReader<AppCommand>,
+    mut intents: MessageWriter<PlayerIntent>,
+    mut next: ResMut<NextState<Screen>>,
+    mut content: ResMut<Content>,
+    mut clock: ResMut<ScenarioClock>,
+    mut notice: ResMut<Notice>,
+    mut preferred: ResMut<PreferredMode>,
+    mut outcome: ResMut<LastOutcome>,
+    mut arrows: ResMut<BoardArrows>,
+    active: Option<Res<ActiveSession>>,
+    final_card: Option<Res<FinalScorecard>>,
+    mut commands: Commands,
+    mut exit: MessageWriter<AppExit>,
+) {
+    for AppCommand(command) in reader.read() {
+        match command {
+            UiCommand::Intent(intent) => {
+                intents.write(PlayerIntent(intent.clone()));
+            }
+            UiCommand::OpenLibrary(mode) => {
+                preferred.0 = *mode;
+                next.set(Screen::Library);
+            }
+            UiCommand::StartScenario {
+                scenario,
+                mode,
+                seed,
+            } => {
+                let (Some(found), Some(matrix)) = (
+                    content.library.scenario(scenario.as_str()),
+                    content.library.matrix.as_ref(),
+                ) else {
+                    *notice = Notice::error(format!(
+                        "Scenario `{scenario}` is not available; pick one from the list."
+                    ));
+                    next.set(Screen::Library);
+                    continue;
+                };
+                let session = Session::new(found.scenario.clone(), matrix.matrix.clone(), *seed);
+                commands.insert_resource(ActiveSession {
+                    session,
+                    mode: *mode,
+                });
+                commands.remove_resource::<FinalScorecard>();
+                *outcome = LastOutcome::None;
+                arrows.0.clear();
+                *clock = ScenarioClock {
+                    running: *mode == Mode::Drill,
+                    ..ScenarioClock::default()
+                };
+                *notice = Notice::default();
+                preferred.0 = *mode;
+                next.set(Screen::Play);
+            }
+            UiCommand::GoTo(screen) => next.set(*screen),
+            UiCommand::LoadMatrix(path) => {
+                content.reload(path.clone());
+                *notice = if content.library.matrix.is_some() {
+                    Notice::info(format!("Grading against {}", path.display()))
+                } else {
+                    Notice::error(format!(
+                        "{} could not be loaded; see the problems listed below.",
+                        path.display()
+                    ))
+                };
+            }
+            UiCommand::SetClockRunning(running) => clock.running = *running,
+            UiCommand::SetClockSpeed(speed) => clock.speed = speed.clamp(0.1, 16.0),
+            UiCommand::Export(format, dir) => {
+                *notice = match (&active, &final_card) {
+                    (Some(active), Some(card)) => {
+                        match export(&active.session, &card.0, *format, dir) {
+                            Ok(path) => Notice::info(format!("Saved {}", path.display())),
+                            Err(e) => {
+                                Notice::error(format!("Could not save into {}: {e}", dir.display()))
+                            }
+                        }
+                    }
+                    _ => Notice::error("Nothing to export yet: finish an exercise first."),
+                };
+            }
+            UiCommand::Quit => {
+                exit.write(AppExit::Success);
+            }
+        }
+    }
+}
+
+/// Writes one export into `dir` under a name that does not overwrite an earlier export.
+pub fn export(
+    session: &Session,
+    card: &crate::engine::Scorecard,
+    format: ExportFormat,
+    dir: &Path,
+) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let stem = format!("{}-seed{}", card.scenario, card.seed);
+    let mut path = dir.join(format!("{stem}.{}", format.extension()));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.{}", format.extension()));
+        n += 1;
+    }
+    let text = match format {
+        ExportFormat::Json => card.to_json(),
+        ExportFormat::Markdown => scorecard_markdown(card, session),
+        ExportFormat::SessionLog => {
+            crate::cli::session_log_ron(session.log()).map_err(std::io::Error::other)?
+        }
+    };
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// Where exports go by default: the platform data directory.
+pub fn default_export_dir() -> PathBuf {
+    directories::ProjectDirs::from("org", "Warroom", "warroom").map_or_else(
+        || PathBuf::from("warroom-exports"),
+        |dirs| dirs.data_dir().join("exports"),
+    )
+}
+
+/// Moves to the debrief once the exercise has ended.
+pub fn show_debrief_when_ended(
+    card: Option<Res<FinalScorecard>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut clock: ResMut<ScenarioClock>,
+) {
+    if card.is_some() {
+        clock.running = false;
+        next.set(Screen::Debrief);
+    }
+}

@@ -1,0 +1,386 @@
+//! Debrief: the total and per-dimension scores, every finding with its citation and advice, the
+//! timeline of what was done beside what the matrix expected, and export.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::play::finding_ui;
+use super::{notice_ui, root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, ExportFormat, Notice, UiCommand, default_export_dir};
+use crate::app::session::{ActiveSession, FinalScorecard};
+use crate::app::theme;
+use crate::engine::matrix::Dimension;
+use crate::engine::report::{TimelineRow, timeline};
+use crate::engine::scenario::Mode;
+use crate::engine::scoring::{FindingKind, Scorecard};
+
+/// What the debrief shows, computed once per exercise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DebriefView {
+    /// Scenario title.
+    pub title: String,
+    /// Matrix name.
+    pub matrix: String,
+    /// The scorecard.
+    pub card: Scorecard,
+    /// Timeline rows.
+    pub timeline: Vec<TimelineRow>,
+    /// Mode played.
+    pub mode: Mode,
+}
+
+/// Debrief screen state: selected section and export directory.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct DebriefState {
+    /// Show the timeline instead of the findings.
+    pub show_timeline: bool,
+    /// Where exports go.
+    pub export_dir: String,
+}
+
+impl Default for DebriefState {
+    fn default() -> Self {
+        Self {
+            show_timeline: false,
+            export_dir: default_export_dir().display().to_string(),
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<DebriefState>().add_systems(
+        EguiPrimaryContextPass,
+        debrief_system.run_if(in_state(Screen::Debrief)),
+    );
+}
+
+fn debrief_system(
+    mut contexts: EguiContexts,
+    active: Option<Res<ActiveSession>>,
+    card: Option<Res<FinalScorecard>>,
+    notice: Res<Notice>,
+    mut state: ResMut<DebriefState>,
+    mut cached: Local<Option<DebriefView>>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "debrief");
+    let (Some(active), Some(card)) = (active, card) else {
+        let commands = egui::CentralPanel::default()
+            .show(&mut ui, |ui| {
+                ui.heading("No finished exercise to debrief");
+                if ui.button("Choose a scenario").clicked() {
+                    vec![UiCommand::GoTo(Screen::Library)]
+                } else {
+                    Vec::new()
+                }
+            })
+            .inner;
+        send(&mut writer, commands);
+        return Ok(());
+    };
+    if cached.as_ref().is_none_or(|v| v.card != card.0) {
+        *cached = Some(DebriefView {
+            title: active.session.scenario().title.clone(),
+            matrix: active.session.matrix().name.clone(),
+            card: card.0.clone(),
+            timeline: timeline(&active.session),
+            mode: active.mode,
+        });
+    }
+    let Some(view) = cached.as_ref() else {
+        return Ok(());
+    };
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| debrief_ui(ui, view, &notice, &mut state))
+        .inner;
+    send(&mut writer, commands);
+    Ok(())
+}
+
+fn score_color(score: u32) -> egui::Color32 {
+    match score {
+        90.. => theme::SUCCESS,
+        70..90 => theme::WARNING,
+        _ => theme::DANGER,
+    }
+}
+
+/// The debrief view.
+pub fn debrief_ui(
+    ui: &mut egui::Ui,
+    view: &DebriefView,
+    notice: &Notice,
+    state: &mut DebriefState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let card = &view.card;
+    ui.horizontal(|ui| {
+        ui.heading(format!("Debrief — {}", view.title));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Title screen").clicked() {
+                out.push(UiCommand::GoTo(Screen::Title));
+            }
+            if ui.button("Choose another scenario").clicked() {
+                out.push(UiCommand::GoTo(Screen::Library));
+            }
+            if ui.button("Play again").clicked() {
+                out.push(UiCommand::StartScenario {
+                    scenario: card.scenario.clone(),
+                    mode: view.mode,
+                    seed: card.seed,
+                });
+            }
+        });
+    });
+    ui.label(format!(
+        "Graded against \"{}\" · seed {} · ended at T+{:02}",
+        view.matrix, card.seed, card.minute
+    ));
+    ui.separator();
+    ui.columns(2, |columns| {
+        let [left, right] = columns else {
+            return;
+        };
+        left.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!("{}", card.total))
+                    .size(64.0)
+                    .strong()
+                    .color(score_color(card.total)),
+            );
+            ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
+        });
+        egui::Grid::new("dimension-scores")
+            .striped(true)
+            .show(left, |ui| {
+                for dimension in Dimension::ALL {
+                    let score = card.dimension(dimension);
+                    ui.label(dimension.label());
+                    ui.colored_label(score_color(score), format!("{score}"));
+                    let lost: i32 = card.findings_in(dimension).map(|f| f.points).sum();
+                    ui.label(egui::RichText::new(format!("{lost} pts")).weak());
+                    ui.end_row();
+                }
+            });
+        let bars: Vec<Bar> = Dimension::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let score = card.dimension(*d);
+                Bar::new(i as f64, f64::from(score))
+                    .name(d.label())
+                    .fill(score_color(score))
+                    .width(0.7)
+            })
+            .collect();
+        Plot::new("dimension-chart")
+            .height(200.0)
+            .include_y(0.0)
+            .include_y(100.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show_x(false)
+            .x_axis_formatter(|mark, _range| {
+                Dimension::ALL
+                    .get(mark.value.round() as usize)
+                    .filter(|_| (mark.value - mark.value.round()).abs() < 1e-6)
+                    .map_or_else(String::new, |d| d.label().to_owned())
+            })
+            .show(right, |plot| plot.bar_chart(BarChart::new("Score", bars)));
+    });
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        ui.selectable_value(&mut state.show_timeline, false, "Findings");
+        ui.selectable_value(&mut state.show_timeline, true, "Timeline");
+        ui.add_space(theme::GAP * 3.0);
+        ui.label("Export to");
+        ui.add(egui::TextEdit::singleline(&mut state.export_dir).desired_width(320.0));
+        let dir: std::path::PathBuf = state.export_dir.trim().into();
+        for (label, format) in [
+            ("Scorecard JSON", ExportFormat::Json),
+            ("Scorecard Markdown", ExportFormat::Markdown),
+            ("Session log", ExportFormat::SessionLog),
+        ] {
+            if ui.button(label).clicked() {
+                out.push(UiCommand::Export(format, dir.clone()));
+            }
+        }
+    });
+    notice_ui(ui, notice);
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            if state.show_timeline {
+                timeline_ui(ui, &view.timeline);
+            } else {
+                findings_ui(ui, card);
+            }
+        });
+    out
+}
+
+fn findings_ui(ui: &mut egui::Ui, card: &Scorecard) {
+    for dimension in Dimension::ALL {
+        let findings: Vec<_> = card.findings_in(dimension).collect();
+        let deductions = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Deduction)
+            .count();
+        egui::CollapsingHeader::new(
+            egui::RichText::new(format!(
+                "{} — {} ({} finding{}, {deductions} deduction{})",
+                dimension.label(),
+                card.dimension(dimension),
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                if deductions == 1 { "" } else { "s" },
+            ))
+            .strong(),
+        )
+        .id_salt(dimension.key())
+        .default_open(deductions > 0)
+        .show(ui, |ui| {
+            if findings.is_empty() {
+                ui.label(egui::RichText::new("Nothing in this exercise tested it.").weak());
+            }
+            for finding in findings {
+                ui.label(
+                    egui::RichText::new(format!("T+{:02}", finding.minute))
+                        .monospace()
+                        .weak(),
+                );
+                finding_ui(ui, finding);
+            }
+        });
+    }
+}
+
+fn timeline_ui(ui: &mut egui::Ui, rows: &[TimelineRow]) {
+    egui::Grid::new("timeline")
+        .striped(true)
+        .num_columns(3)
+        .min_col_width(60.0)
+        .show(ui, |ui| {
+            ui.label(egui::RichText::new("Time").strong());
+            ui.label(egui::RichText::new("What happened / what you did").strong());
+            ui.label(egui::RichText::new("What the matrix expected").strong());
+            ui.end_row();
+            for row in rows {
+                ui.label(egui::RichText::new(format!("T+{:02}", row.minute)).monospace());
+                let text = egui::RichText::new(&row.actual);
+                ui.label(if row.by_player {
+                    text.strong()
+                } else {
+                    text.weak()
+                });
+                ui.label(row.expected.as_deref().unwrap_or(""));
+                ui.end_row();
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::engine::scoring::Finding;
+
+    fn view() -> DebriefView {
+        let mut dimensions = std::collections::BTreeMap::new();
+        for d in Dimension::ALL {
+            dimensions.insert(d, 100);
+        }
+        dimensions.insert(Dimension::Escalation, 70);
+        DebriefView {
+            title: "Ransomware on the operations file server".into(),
+            matrix: "Reference".into(),
+            card: Scorecard {
+                scenario: "ransomware-file-server".into(),
+                matrix: "reference".into(),
+                seed: 4,
+                minute: 60,
+                complete: true,
+                total: 94,
+                dimensions,
+                findings: vec![Finding {
+                    dimension: Dimension::Escalation,
+                    kind: FindingKind::Deduction,
+                    points: -30,
+                    rule: "escalation:personal_data_legal".into(),
+                    citation: "Legal must be engaged early.".into(),
+                    minute: 55,
+                    entry: None,
+                    intent: None,
+                    role: Some("legal".into()),
+                    message: "Legal Counsel was never engaged.".into(),
+                    advice: "Escalate to Legal Counsel within 30 min.".into(),
+                }],
+            },
+            timeline: vec![TimelineRow {
+                minute: 1,
+                by_player: true,
+                actual: "assign `triage-fs01` to soc".into(),
+                expected: Some("Responsible: Security Operations Center".into()),
+            }],
+            mode: Mode::Practice,
+        }
+    }
+
+    #[test]
+    fn debrief_renders_a_known_scorecard() {
+        let view = view();
+        let mut harness = Harness::new_ui_state(
+            |ui, state: &mut (DebriefState, Vec<UiCommand>)| {
+                let out = debrief_ui(ui, &view, &Notice::default(), &mut state.0);
+                state.1.extend(out);
+            },
+            (DebriefState::default(), Vec::new()),
+        );
+        harness.run();
+        assert!(harness.query_by_label("94").is_some(), "total shown");
+        assert!(
+            harness.query_by_label("70").is_some(),
+            "escalation score shown"
+        );
+        assert!(
+            harness
+                .query_by_label("-30 pts · Legal Counsel was never engaged.")
+                .is_some()
+        );
+        assert!(
+            harness
+                .query_by_label("Rule: Legal must be engaged early.")
+                .is_some()
+        );
+        assert!(
+            harness
+                .query_by_label("Instead: Escalate to Legal Counsel within 30 min.")
+                .is_some()
+        );
+
+        harness.get_by_label("Timeline").click();
+        harness.run();
+        assert!(
+            harness
+                .query_by_label("Responsible: Security Operations Center")
+                .is_some()
+        );
+
+        harness.get_by_label("Play again").click();
+        harness.run();
+        assert_eq!(
+            harness.state().1.last(),
+            Some(&UiCommand::StartScenario {
+                scenario: "ransomware-file-server".into(),
+                mode: Mode::Practice,
+                seed: 4
+            })
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Scenario picker: cards with what each scenario teaches, filters, the matrix in use, and the files
+//! that did not load with their diagnostics.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{badge, notice_ui, root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, Notice, PreferredMode, UiCommand};
+use crate::app::content::Content;
+use crate::app::theme;
+use crate::engine::library::LoadedScenario;
+use crate::engine::scenario::{Difficulty, Mode};
+
+/// Filters and fields of the picker.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct LibraryState {
+    /// Only scenarios playable in this mode.
+    pub mode_filter: Option<Mode>,
+    /// Only this difficulty.
+    pub difficulty_filter: Option<Difficulty>,
+    /// Free-text search over title and summary.
+    pub query: String,
+    /// Seed typed by the player (empty = 0).
+    pub seed_text: String,
+    /// Matrix path typed by the player.
+    pub matrix_text: String,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<LibraryState>()
+        .add_systems(OnEnter(Screen::Library), prefill)
+        .add_systems(
+            EguiPrimaryContextPass,
+            library_system.run_if(in_state(Screen::Library)),
+        );
+}
+
+fn prefill(mut state: ResMut<LibraryState>, content: Res<Content>) {
+    if state.matrix_text.is_empty() {
+        state.matrix_text = content.matrix_path.display().to_string();
+    }
+}
+
+fn library_system(
+    mut contexts: EguiContexts,
+    content: Res<Content>,
+    preferred: Res<PreferredMode>,
+    notice: Res<Notice>,
+    mut state: ResMut<LibraryState>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "library");
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| {
+            library_ui(ui, &content, preferred.0, &notice, &mut state)
+        })
+        .inner;
+    send(&mut writer, commands);
+    Ok(())
+}
+
+fn matches(s: &LoadedScenario, state: &LibraryState) -> bool {
+    let sc = &s.scenario;
+    let query = state.query.trim().to_lowercase();
+    state.mode_filter.is_none_or(|m| sc.modes.contains(&m))
+        && state.difficulty_filter.is_none_or(|d| sc.difficulty == d)
+        && (query.is_empty()
+            || sc.title.to_lowercase().contains(&query)
+            || sc.summary.to_lowercase().contains(&query))
+}
+
+/// The scenario picker view.
+pub fn library_ui(
+    ui: &mut egui::Ui,
+    content: &Content,
+    mode: Mode,
+    notice: &Notice,
+    state: &mut LibraryState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            out.push(UiCommand::GoTo(Screen::Title));
+        }
+        ui.heading("Choose a scenario");
+        ui.add_space(theme::GAP * 3.0);
+        ui.label("Play as:");
+        for m in [Mode::Practice, Mode::Drill] {
+            if ui.selectable_label(mode == m, m.label()).clicked() && mode != m {
+                out.push(UiCommand::OpenLibrary(m));
+            }
+        }
+    });
+    ui.add_space(4.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Responsibility matrix:");
+            ui.add(
+                egui::TextEdit::singleline(&mut state.matrix_text)
+                    .desired_width(420.0)
+                    .hint_text("path to a matrix .ron file"),
+            );
+            if ui.button("Load matrix").clicked() {
+                out.push(UiCommand::LoadMatrix(state.matrix_text.trim().into()));
+            }
+            match &content.library.matrix {
+                Some(m) => {
+                    ui.label(format!("In use: {}", m.matrix.name));
+                }
+                None => {
+                    ui.colored_label(theme::DANGER, "No valid matrix loaded");
+                }
+            }
+        });
+        notice_ui(ui, notice);
+    });
+
+    if !content.library.matrix_errors.is_empty() {
+        ui.colored_label(
+            theme::DANGER,
+            format!(
+                "The matrix {} has problems, so no scenario can be graded. Fix it or load another:",
+                content.matrix_path.display()
+            ),
+        );
+        diagnostics_ui(ui, content.library.matrix_errors.iter());
+        return out;
+    }
+
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Filter:");
+        egui::ComboBox::from_id_salt("mode-filter")
+            .selected_text(state.mode_filter.map_or("Any mode", Mode::label))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.mode_filter, None, "Any mode");
+                for m in [Mode::Practice, Mode::Drill, Mode::Facilitated] {
+                    ui.selectable_value(&mut state.mode_filter, Some(m), m.label());
+                }
+            });
+        egui::ComboBox::from_id_salt("difficulty-filter")
+            .selected_text(
+                state
+                    .difficulty_filter
+                    .map_or("Any difficulty", Difficulty::label),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.difficulty_filter, None, "Any difficulty");
+                for d in [
+                    Difficulty::Introductory,
+                    Difficulty::Intermediate,
+                    Difficulty::Advanced,
+                ] {
+                    ui.selectable_value(&mut state.difficulty_filter, Some(d), d.label());
+                }
+            });
+        ui.add(
+            egui::TextEdit::singleline(&mut state.query)
+                .hint_text("search")
+                .desired_width(180.0),
+        );
+        ui.add_space(theme::GAP * 2.0);
+        ui.label("Seed:");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.seed_text)
+                .hint_text("0")
+                .desired_width(80.0),
+        )
+        .on_hover_text("The same seed always gives the same variations of a scenario.");
+    });
+    let seed_ok =
+        state.seed_text.trim().is_empty() || state.seed_text.trim().parse::<u64>().is_ok();
+    if !seed_ok {
+        ui.colored_label(theme::DANGER, "The seed must be a whole number.");
+    }
+    let seed = state.seed_text.trim().parse::<u64>().unwrap_or(0);
+    ui.separator();
+
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        let shown: Vec<&LoadedScenario> = content
+            .library
+            .scenarios
+            .iter()
+            .filter(|s| matches(s, state))
+            .collect();
+        if content.library.scenarios.is_empty() {
+            ui.add_space(theme::GAP * 2.0);
+            ui.heading("No scenarios found");
+            ui.label(format!(
+                "Warroom looked in {}. Put scenario files there (see docs/format.md) or set WARROOM_CONTENT.",
+                content.dir.display()
+            ));
+        } else if shown.is_empty() {
+            ui.label("No scenario matches these filters.");
+        }
+        for loaded in shown {
+            if let Some(command) = scenario_card(ui, loaded, mode, seed, seed_ok) {
+                out.push(command);
+            }
+        }
+        if !content.library.invalid.is_empty() {
+            ui.add_space(theme::GAP);
+            let n = content.library.invalid.len();
+            egui::CollapsingHeader::new(
+                egui::RichText::new(format!(
+                    "{n} file{} could not be loaded",
+                    if n == 1 { "" } else { "s" }
+                ))
+                .color(theme::DANGER),
+            )
+            .default_open(true)
+            .show(ui, |ui| {
+                for file in &content.library.invalid {
+                    ui.label(egui::RichText::new(file.path.display().to_string()).strong());
+                    diagnostics_ui(ui, file.diagnostics.iter());
+                }
+            });
+        }
+    });
+    out
+}
+
+fn diagnostics_ui<'a>(
+    ui: &mut egui::Ui,
+    diagnostics: impl Iterator<Item = &'a crate::engine::Diagnostic>,
+) {
+    for d in diagnostics {
+        ui.label(
+            egui::RichText::new(d.to_string())
+                .monospace()
+                .color(theme::DANGER),
+        );
+        if let Some(hint) = &d.hint {
+            ui.label(
+                egui::RichText::new(format!("   hint: {hint}"))
+                    .monospace()
+                    .weak(),
+            );
+        }
+    }
+}
+
+fn scenario_card(
+    ui: &mut egui::Ui,
+    loaded: &LoadedScenario,
+    mode: Mode,
+    seed: u64,
+    seed_ok: bool,
+) -> Option<UiCommand> {
+    let sc = &loaded.scenario;
+    let mut command = None;
+    egui::Frame::group(ui.style())
+        .inner_margin(egui::Margin::same(12))
+        .corner_radius(8.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.heading(&sc.title);
+                let color = match sc.difficulty {
+                    Difficulty::Introductory => theme::SUCCESS,
+                    Difficulty::Intermediate => theme::WARNING,
+                    Difficulty::Advanced => theme::DANGER,
+                };
+                badge(ui, sc.difficulty.label(), color);
+                badge(ui, &format!("{} min", sc.duration_mins), theme::ACCENT);
+                for m in &sc.modes {
+                    badge(ui, m.label(), egui::Color32::GRAY);
+                }
+                badge(
+                    ui,
+                    &format!("{} injects", sc.injects.len()),
+                    egui::Color32::GRAY,
+                );
+            });
+            ui.label(&sc.summary);
+            egui::CollapsingHeader::new("Learning objectives")
+                .id_salt(sc.id.as_str())
+                .show(ui, |ui| {
+                    for objective in &sc.objectives {
+                        ui.label(format!("• {}", objective.text));
+                    }
+                    if !sc.references.is_empty() {
+                        let refs: Vec<String> = sc
+                            .references
+                            .iter()
+                            .map(|r| format!("{} {}", r.framework, r.item))
+                            .collect();
+                        ui.label(egui::RichText::new(refs.join(" · ")).small().weak());
+                    }
+                });
+            let label = format!("Start in {} mode", mode.label());
+            let button = ui.add_enabled(seed_ok, egui::Button::new(label));
+            if button.clicked() {
+                command = Some(UiCommand::StartScenario {
+                    scenario: sc.id.clone(),
+                    mode,
+                    seed,
+                });
+            }
+        });
+    command
+}

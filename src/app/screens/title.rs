@@ -1,0 +1,183 @@
+//! Title screen: what Warroom is, the three ways to play, display settings.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, UiCommand};
+use crate::app::theme::{self, UiSettings};
+use crate::engine::scenario::Mode;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        title_system.run_if(in_state(Screen::Title)),
+    );
+}
+
+fn title_system(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<UiSettings>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "title");
+    let mut edited = settings.clone();
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| title_ui(ui, &mut edited))
+        .inner;
+    if edited != *settings {
+        *settings = edited;
+    }
+    send(&mut writer, commands);
+    Ok(())
+}
+
+/// The title screen view.
+pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.08);
+        ui.label(
+            egui::RichText::new("WARROOM")
+                .size(theme::TITLE_SIZE * 1.6)
+                .strong()
+                .color(theme::ACCENT),
+        );
+        ui.label(
+            egui::RichText::new("Tabletop exercises for security incident response")
+                .size(18.0),
+        );
+        ui.label("Who acts, who must be told, when to escalate, and how work is handed off — graded against a documented responsibility matrix.");
+        ui.add_space(theme::GAP * 4.0);
+
+        let card_width = 300.0_f32.min(ui.available_width() / 3.2);
+        ui.horizontal(|ui| {
+            let total = card_width * 3.0 + theme::GAP * 4.0;
+            ui.add_space(((ui.available_width() - total) / 2.0).max(0.0));
+            mode_card(
+                ui,
+                card_width,
+                "Practice",
+                "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
+                Some(UiCommand::OpenLibrary(Mode::Practice)),
+                &mut out,
+            );
+            mode_card(
+                ui,
+                card_width,
+                "Drill",
+                "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
+                Some(UiCommand::OpenLibrary(Mode::Drill)),
+                &mut out,
+            );
+            mode_card(
+                ui,
+                card_width,
+                "Facilitated",
+                "Instructor-led sessions for a room with a projector view. Not available in this version yet.",
+                None,
+                &mut out,
+            );
+        });
+
+        ui.add_space(theme::GAP * 4.0);
+        ui.separator();
+        ui.horizontal(|ui| {
+            let width = 560.0;
+            ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+            ui.label("Theme:");
+            ui.selectable_value(&mut settings.dark, true, "Dark");
+            ui.selectable_value(&mut settings.dark, false, "Light");
+            ui.add_space(theme::GAP * 2.0);
+            ui.label("UI scale:");
+            ui.add(
+                egui::Slider::new(&mut settings.scale, UiSettings::SCALE_RANGE)
+                    .step_by(0.05)
+                    .suffix("×"),
+            );
+            ui.add_space(theme::GAP * 2.0);
+            if ui.button("Quit").clicked() {
+                out.push(UiCommand::Quit);
+            }
+        });
+        ui.label(
+            egui::RichText::new("Tab moves between controls, Enter activates; Ctrl + / Ctrl − also change the scale.")
+                .small()
+                .weak(),
+        );
+    });
+    out
+}
+
+fn mode_card(
+    ui: &mut egui::Ui,
+    width: f32,
+    title: &str,
+    text: &str,
+    command: Option<UiCommand>,
+    out: &mut Vec<UiCommand>,
+) {
+    egui::Frame::group(ui.style())
+        .inner_margin(egui::Margin::same(14))
+        .corner_radius(10.0)
+        .show(ui, |ui| {
+            ui.set_width(width);
+            ui.set_min_height(170.0);
+            ui.vertical(|ui| {
+                ui.heading(title);
+                ui.add_space(4.0);
+                ui.label(text);
+                ui.add_space(theme::GAP);
+                let enabled = command.is_some();
+                let button = ui.add_enabled(
+                    enabled,
+                    egui::Button::new(format!("Play {title}")).min_size(egui::vec2(width, 34.0)),
+                );
+                if button.clicked()
+                    && let Some(c) = command
+                {
+                    out.push(c);
+                }
+            });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[test]
+    fn practice_button_opens_the_library_in_practice_mode() {
+        let mut harness = Harness::new_ui_state(
+            |ui, state: &mut (UiSettings, Vec<UiCommand>)| {
+                let out = title_ui(ui, &mut state.0);
+                state.1.extend(out);
+            },
+            (UiSettings::default(), Vec::new()),
+        );
+        harness.get_by_label("Play Practice").click();
+        harness.run();
+        assert_eq!(
+            harness.state().1,
+            vec![UiCommand::OpenLibrary(Mode::Practice)]
+        );
+    }
+
+    #[test]
+    fn theme_switch_changes_settings() {
+        let mut harness = Harness::new_ui_state(
+            |ui, settings: &mut UiSettings| {
+                title_ui(ui, settings);
+            },
+            UiSettings::default(),
+        );
+        harness.get_by_label("Light").click();
+        harness.run();
+        assert!(!harness.state().dark);
+    }
+}

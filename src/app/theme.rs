@@ -1,0 +1,165 @@
+//! Design tokens, light/dark themes, UI scale, persisted settings and the window icon.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use serde::{Deserialize, Serialize};
+
+/// Accent for primary actions and engaged roles.
+pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(0x3b, 0x82, 0xf6);
+/// Deductions, rejections, critical severity.
+pub const DANGER: egui::Color32 = egui::Color32::from_rgb(0xdc, 0x26, 0x26);
+/// Credit and success.
+pub const SUCCESS: egui::Color32 = egui::Color32::from_rgb(0x16, 0xa3, 0x4a);
+/// Warnings and high severity.
+pub const WARNING: egui::Color32 = egui::Color32::from_rgb(0xd9, 0x77, 0x06);
+
+/// Spacing between groups.
+pub const GAP: f32 = 8.0;
+/// Heading size for screen titles.
+pub const TITLE_SIZE: f32 = 34.0;
+
+/// Colour for a severity level on a 1–`max` scale.
+pub fn severity_color(level: u8, max: u8) -> egui::Color32 {
+    let ratio = f32::from(level) / f32::from(max.max(1));
+    if ratio >= 0.99 {
+        DANGER
+    } else if ratio >= 0.7 {
+        WARNING
+    } else if ratio >= 0.4 {
+        egui::Color32::from_rgb(0xca, 0x8a, 0x04)
+    } else {
+        SUCCESS
+    }
+}
+
+/// User-facing display settings, saved between runs.
+#[derive(Resource, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiSettings {
+    /// Dark (true) or light theme.
+    pub dark: bool,
+    /// UI scale (egui zoom factor), 0.75–2.0; larger for projectors.
+    pub scale: f32,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        Self {
+            dark: true,
+            scale: 1.0,
+        }
+    }
+}
+
+impl UiSettings {
+    /// Allowed scale range.
+    pub const SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.75..=2.0;
+
+    fn path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("org", "Warroom", "warroom")
+            .map(|d| d.config_dir().join("settings.ron"))
+    }
+
+    /// Loads saved settings; a missing or unreadable file gives the defaults (and a log line).
+    pub fn load() -> Self {
+        let Some(path) = Self::path() else {
+            return Self::default();
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => ron::from_str(&text).unwrap_or_else(|e| {
+                warn!("ignoring unreadable settings {}: {e}", path.display());
+                Self::default()
+            }),
+            Err(_) => Self::default(),
+        }
+    }
+
+    /// Saves settings; failure is logged, never fatal.
+    pub fn save(&self) {
+        let Some(path) = Self::path() else {
+            return;
+        };
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+                    .map_err(std::io::Error::other)?;
+                std::fs::write(&path, text)
+            });
+        if let Err(e) = result {
+            warn!("could not save settings to {}: {e}", path.display());
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.insert_resource(UiSettings::load())
+        .add_systems(Startup, set_window_icon)
+        .add_systems(EguiPrimaryContextPass, apply_settings);
+}
+
+fn apply_settings(
+    mut contexts: EguiContexts,
+    settings: Res<UiSettings>,
+    mut applied: Local<Option<UiSettings>>,
+) -> Result {
+    if applied.as_ref() == Some(&*settings) {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut visuals = if settings.dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    visuals.selection.bg_fill = ACCENT;
+    visuals.hyperlink_color = ACCENT;
+    ctx.set_visuals(visuals);
+    ctx.set_zoom_factor(settings.scale.clamp(
+        *UiSettings::SCALE_RANGE.start(),
+        *UiSettings::SCALE_RANGE.end(),
+    ));
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(GAP, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        for (text_style, size) in [
+            (egui::TextStyle::Body, 15.0),
+            (egui::TextStyle::Button, 15.0),
+            (egui::TextStyle::Heading, 22.0),
+            (egui::TextStyle::Small, 12.0),
+            (egui::TextStyle::Monospace, 13.5),
+        ] {
+            if let Some(font) = style.text_styles.get_mut(&text_style) {
+                font.size = size;
+            }
+        }
+    });
+    if applied.is_some() {
+        settings.save();
+    }
+    *applied = Some(settings.clone());
+    Ok(())
+}
+
+/// The window icon, drawn in the assets folder as a PNG and embedded at build time.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+fn set_window_icon(_main_thread: bevy::ecs::system::NonSendMarker) {
+    let Ok(image) = image::load_from_memory_with_format(ICON_PNG, image::ImageFormat::Png) else {
+        warn!("window icon could not be decoded");
+        return;
+    };
+    let rgba = image.into_rgba8();
+    let (width, height) = rgba.dimensions();
+    let Ok(icon) = winit::window::Icon::from_rgba(rgba.into_raw(), width, height) else {
+        return;
+    };
+    bevy::winit::WINIT_WINDOWS.with_borrow(|windows| {
+        for window in windows.windows.values() {
+            window.set_window_icon(Some(icon.clone()));
+        }
+    });
+}
