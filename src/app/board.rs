@@ -56,14 +56,17 @@ struct BoardMaterials {
     engaged: Handle<ColorMaterial>,
 }
 
-const SEAT_RADIUS: f32 = 38.0;
-const TABLE_HALF: Vec2 = Vec2::new(300.0, 170.0);
-const SEAT_RING: Vec2 = Vec2::new(430.0, 250.0);
-const METER_WIDTH: f32 = 360.0;
-const METER_HEIGHT: f32 = 18.0;
-const METER_Y: f32 = 345.0;
-const TIMELINE_Y: f32 = -345.0;
-const TIMELINE_HALF: f32 = 440.0;
+// The board is laid out in a 900 × 860 world, scaled to whatever space the panels leave.
+const SEAT_RADIUS: f32 = 46.0;
+const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
+const SEAT_RING: Vec2 = Vec2::new(360.0, 250.0);
+const METER_WIDTH: f32 = 380.0;
+const METER_HEIGHT: f32 = 22.0;
+const METER_LEFT: f32 = -METER_WIDTH / 2.0;
+const SEVERITY_Y: f32 = 395.0;
+const IMPACT_Y: f32 = 335.0;
+const TIMELINE_Y: f32 = -370.0;
+const TIMELINE_HALF: f32 = 400.0;
 /// Seconds an arrow takes to reach its target.
 const ARROW_GROW_SECS: f32 = 0.6;
 
@@ -100,8 +103,8 @@ fn setup_cameras(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSet
         Camera2d,
         Projection::Orthographic(OrthographicProjection {
             scaling_mode: ScalingMode::AutoMin {
-                min_width: 1100.0,
-                min_height: 780.0,
+                min_width: 900.0,
+                min_height: 860.0,
             },
             ..OrthographicProjection::default_2d()
         }),
@@ -181,8 +184,10 @@ fn spawn_board(
     commands.spawn((
         scoped.clone(),
         Text2d::new(active.session.scenario().title.clone()),
-        TextFont::from_font_size(22.0),
+        TextFont::from_font_size(26.0),
         TextColor(Color::srgb(0.92, 0.88, 0.80)),
+        TextLayout::default().with_justify(Justify::Center),
+        bevy::text::TextBounds::new_horizontal(TABLE_HALF.x * 1.6),
         Transform::from_xyz(0.0, 0.0, 1.0),
     ));
     let roles = cast(&active);
@@ -208,34 +213,34 @@ fn spawn_board(
         commands.spawn((
             scoped.clone(),
             Text2d::new(label),
-            TextFont::from_font_size(17.0),
+            TextFont::from_font_size(24.0),
             TextColor(Color::WHITE),
             Transform::from_translation(position.extend(1.0)),
         ));
     }
-    for (meter, x) in [(Meter::Severity, -460.0), (Meter::Impact, 100.0)] {
+    for (meter, y) in [(Meter::Severity, SEVERITY_Y), (Meter::Impact, IMPACT_Y)] {
         commands.spawn((
             scoped.clone(),
             meter,
             Sprite::from_color(IDLE, Vec2::new(1.0, METER_HEIGHT)),
-            Transform::from_xyz(x, METER_Y, 0.0),
+            Transform::from_xyz(METER_LEFT, y, 0.0),
         ));
         commands.spawn((
             scoped.clone(),
             MeterLabel(meter),
             Text2d::new(""),
-            TextFont::from_font_size(16.0),
+            TextFont::from_font_size(22.0),
             TextColor(Color::srgb(0.85, 0.87, 0.90)),
-            Transform::from_xyz(x + METER_WIDTH / 2.0, METER_Y + 24.0, 1.0),
+            Transform::from_xyz(0.0, y + 28.0, 1.0),
         ));
     }
     commands.spawn((
         scoped,
         ClockLabel,
         Text2d::new(""),
-        TextFont::from_font_size(16.0),
+        TextFont::from_font_size(22.0),
         TextColor(Color::srgb(0.85, 0.87, 0.90)),
-        Transform::from_xyz(0.0, TIMELINE_Y - 24.0, 1.0),
+        Transform::from_xyz(0.0, TIMELINE_Y - 32.0, 1.0),
     ));
     commands.insert_resource(board);
 }
@@ -320,14 +325,14 @@ fn update_meters(
     let severity = f32::from(session.severity()) / f32::from(max.max(1));
     let impact = f32::from(session.business_impact()) / 100.0;
     for (meter, mut sprite, mut transform) in &mut fills {
-        let (ratio, color, left) = match meter {
-            Meter::Severity => (severity, severity_color(severity), -460.0),
-            Meter::Impact => (impact, ESCALATION, 100.0),
+        let (ratio, color) = match meter {
+            Meter::Severity => (severity, severity_color(severity)),
+            Meter::Impact => (impact, ESCALATION),
         };
         let width = (METER_WIDTH * ratio).max(2.0);
         sprite.custom_size = Some(Vec2::new(width, METER_HEIGHT));
         sprite.color = color;
-        transform.translation.x = left + width / 2.0;
+        transform.translation.x = METER_LEFT + width / 2.0;
     }
     for (label, mut text) in &mut labels {
         text.0 = match label.0 {
@@ -337,7 +342,7 @@ fn update_meters(
                     .matrix()
                     .severity(level)
                     .map_or("", |s| s.name.as_str());
-                format!("Severity {level}/{max} · {name}")
+                format!("Severity {level}/{max} - {name}")
             }
             Meter::Impact => format!("Business impact {}%", session.business_impact()),
         };
@@ -347,7 +352,7 @@ fn update_meters(
             "T+{:02} of {} min{}",
             session.minute(),
             session.scenario().duration_mins,
-            if session.ended() { " · ended" } else { "" }
+            if session.ended() { " - ended" } else { "" }
         );
     }
 }
@@ -374,9 +379,9 @@ fn draw_board(
         TABLE_HALF,
         Color::srgb(0.55, 0.42, 0.30),
     );
-    for x in [-460.0, 100.0] {
+    for y in [SEVERITY_Y, IMPACT_Y] {
         gizmos.rect_2d(
-            Isometry2d::from_translation(Vec2::new(x + METER_WIDTH / 2.0, METER_Y)),
+            Isometry2d::from_translation(Vec2::new(0.0, y)),
             Vec2::new(METER_WIDTH + 4.0, METER_HEIGHT + 4.0),
             Color::srgb(0.55, 0.58, 0.62),
         );

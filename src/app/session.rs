@@ -162,9 +162,10 @@ pub fn apply_player_intents(
     }
 }
 
-/// In drill mode, turns real time into scenario minutes while the clock runs.
+/// In drill mode, turns real time into scenario minutes while the clock runs. Real time, not
+/// virtual: virtual time clamps long frames, which would slow the clock when redraws are sparse.
 pub fn tick_clock(
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     mut clock: ResMut<ScenarioClock>,
     session: Option<Res<ActiveSession>>,
     mut intents: MessageWriter<PlayerIntent>,

@@ -214,12 +214,12 @@ fn play_system(
     });
     egui::Panel::left("play-feed")
         .resizable(true)
-        .default_size(380.0)
-        .min_size(260.0)
+        .default_size(330.0)
+        .min_size(240.0)
         .show(&mut ui, |ui| feed_ui(ui, session));
     egui::Panel::right("play-actions")
         .resizable(true)
-        .default_size(460.0)
+        .default_size(430.0)
         .min_size(340.0)
         .show(&mut ui, |ui| {
             commands.extend(actions_ui(ui, session, &mut state));
@@ -493,10 +493,9 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut PlayUiState) 
                     if let Some(role) = &choice {
                         state.assign.insert(action.id.clone(), role.clone());
                     }
-                    let button = ui.add_enabled(
-                        choice.is_some(),
-                        egui::Button::new(format!("Assign: {}", action.label)),
-                    );
+                    let button = ui
+                        .add_enabled(choice.is_some(), egui::Button::new("Assign"))
+                        .on_hover_text(format!("Assign: {}", action.label));
                     if button.clicked()
                         && let Some(role) = choice
                     {
@@ -1011,20 +1010,16 @@ mod tests {
             },
         );
         // Nothing chosen yet: the assign button is disabled, so a click does nothing.
-        harness
-            .get_by_label("Assign: Triage the EDR alert on FS-01")
-            .click();
+        harness.get_all_by_label("Assign").next().unwrap().click();
         harness.run();
         assert!(harness.state().out.is_empty());
 
         // Choose the SOC from the combo box, then assign.
-        harness.get_by_label("Who does it?").click();
+        harness.get_by_value("Who does it?").click();
         harness.run();
         harness.get_by_label("Security Operations Center").click();
         harness.run();
-        harness
-            .get_by_label("Assign: Triage the EDR alert on FS-01")
-            .click();
+        harness.get_all_by_label("Assign").next().unwrap().click();
         harness.run();
         assert_eq!(
             harness.state().out,
