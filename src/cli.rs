@@ -12,13 +12,14 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+use crate::engine::Matrix;
 use crate::engine::diagnostic::{Diagnostic, error_count};
 use crate::engine::library::{
-    Library, default_content_dir, default_matrix_path, load_matrix, load_scenario,
+    Library, LoadedScenario, default_content_dir, default_matrix_path, load_matrix, load_scenario,
 };
-use crate::engine::load::Source;
+use crate::engine::load::{FileKind, Source, ron_files_in};
 use crate::engine::report::scorecard_text;
-use crate::engine::scenario::Mode;
+use crate::engine::scenario::{Mode, Scenario};
 use crate::engine::scoring::score;
 use crate::engine::script::{self, Decisions};
 use crate::engine::session::{Session, SessionLog};
@@ -345,44 +346,67 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Finds a scenario by path or id; usage errors are returned as messages.
+/// Finds a scenario by path or by id in `dir`; `Err` is a usage error message.
 fn find_scenario(
     spec: &str,
     dir: Option<&Path>,
-    matrix: &crate::engine::Matrix,
-) -> Result<Result<crate::engine::library::LoadedScenario, Vec<Diagnostic>>, String> {
+    matrix: &Matrix,
+) -> Result<Result<LoadedScenario, Vec<Diagnostic>>, String> {
     let as_path = Path::new(spec);
     if as_path.is_file() {
         return Ok(load_scenario(as_path, matrix));
     }
     let dir = dir.map_or_else(default_content_dir, Path::to_path_buf);
-    let library = Library::load(std::slice::from_ref(&dir), &default_matrix_path());
-    // Look the id up by file content, then load against the chosen matrix.
-    let candidates = crate::engine::load::ron_files_in(&dir).unwrap_or_default();
-    for file in candidates {
+    let mut known = Vec::new();
+    for file in ron_files_in(&dir).unwrap_or_default() {
         let Ok(source) = Source::read(&file) else {
             continue;
         };
-        if source.kind() != crate::engine::load::FileKind::Scenario {
+        if source.kind() != FileKind::Scenario {
             continue;
         }
-        let id_matches = source
-            .parse::<crate::engine::Scenario>()
-            .is_ok_and(|s| s.id.as_str() == spec);
-        if id_matches {
-            return Ok(load_scenario(&file, matrix));
+        let Ok(scenario) = source.parse::<Scenario>() else {
+            continue;
+        };
+        if scenario.id.as_str() == spec {
+            return Ok(crate::engine::library::scenario_from_source(
+                &source, matrix,
+            ));
         }
+        known.push(scenario.id.to_string());
     }
-    let known: Vec<String> = library
-        .scenarios
-        .iter()
-        .map(|s| s.scenario.id.to_string())
-        .collect();
     Err(format!(
         "no scenario `{spec}` in {} (known: {})",
         dir.display(),
         known.join(", ")
     ))
+}
+
+/// Loads the matrix and finds the scenario, reporting problems; `Err` carries the exit code.
+fn load_matrix_and_scenario(
+    spec: &str,
+    dir: Option<&Path>,
+    matrix_path: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<(Arc<Matrix>, Arc<Scenario>), u8>> {
+    let matrix = match load_matrix(matrix_path) {
+        Ok(m) => m.matrix,
+        Err(d) => {
+            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
+            return Ok(Err(EXIT_INVALID));
+        }
+    };
+    match find_scenario(spec, dir, &matrix) {
+        Err(message) => {
+            writeln!(err, "warroom: {message}")?;
+            Ok(Err(EXIT_USAGE))
+        }
+        Ok(Err(d)) => {
+            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
+            Ok(Err(EXIT_INVALID))
+        }
+        Ok(Ok(s)) => Ok(Ok((matrix, s.scenario))),
+    }
 }
 
 #[expect(clippy::too_many_arguments, reason = "one argument per CLI flag")]
@@ -396,23 +420,10 @@ fn play(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let matrix = match load_matrix(matrix_path) {
-        Ok(m) => m.matrix,
-        Err(d) => {
-            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
-    let scenario = match find_scenario(scenario_spec, None, &matrix) {
-        Err(message) => {
-            writeln!(err, "warroom: {message}")?;
-            return Ok(EXIT_USAGE);
-        }
-        Ok(Err(d)) => {
-            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
-            return Ok(EXIT_INVALID);
-        }
-        Ok(Ok(s)) => s.scenario,
+    let (matrix, scenario) = match load_matrix_and_scenario(scenario_spec, None, matrix_path, err)?
+    {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
     };
     if !decisions_path.exists() {
         writeln!(err, "warroom: no such file: {}", decisions_path.display())?;
@@ -489,24 +500,11 @@ fn replay(
             return Ok(EXIT_INVALID);
         }
     };
-    let matrix = match load_matrix(matrix_path) {
-        Ok(m) => m.matrix,
-        Err(d) => {
-            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
-    let scenario = match find_scenario(log.scenario.as_str(), scenarios, &matrix) {
-        Err(message) => {
-            writeln!(err, "warroom: {message}")?;
-            return Ok(EXIT_USAGE);
-        }
-        Ok(Err(d)) => {
-            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
-            return Ok(EXIT_INVALID);
-        }
-        Ok(Ok(s)) => s.scenario,
-    };
+    let (matrix, scenario) =
+        match load_matrix_and_scenario(log.scenario.as_str(), scenarios, matrix_path, err)? {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
     if log.matrix != matrix.id {
         writeln!(
             err,

@@ -58,16 +58,10 @@ impl<'a> Report<'a> {
         self.push(Level::Error, code, at, message, hint.into());
     }
 
-    fn warning(
-        &mut self,
-        code: &'static str,
-        anchor: Option<&str>,
-        needle: &str,
-        message: String,
-        hint: impl Into<Option<String>>,
-    ) {
+    /// Like [`Self::error`], for a problem that does not stop the file loading.
+    fn warning(&mut self, code: &'static str, anchor: Option<&str>, needle: &str, message: String) {
         let at = self.locator.find(anchor, needle);
-        self.push(Level::Warning, code, at, message, hint.into());
+        self.push(Level::Warning, code, at, message, None);
     }
 
     /// Reports every id that occurs more than once, at its second occurrence.
@@ -262,7 +256,6 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
                 Some(&level.name),
                 "within_mins",
                 format!("severity `{}` gives no time to engage roles", level.name),
-                None,
             );
         }
     }
@@ -344,7 +337,11 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
     }
 
-    if Dimensionless::all_zero(matrix) {
+    let weights = &matrix.scoring.weights;
+    if super::matrix::Dimension::ALL
+        .iter()
+        .all(|d| weights.of(*d) == 0)
+    {
         r.error(
             "zero-weights",
             None,
@@ -354,15 +351,6 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         );
     }
     r.out
-}
-
-struct Dimensionless;
-impl Dimensionless {
-    fn all_zero(matrix: &Matrix) -> bool {
-        super::matrix::Dimension::ALL
-            .iter()
-            .all(|d| matrix.scoring.weights.of(*d) == 0)
-    }
 }
 
 /// What a scenario makes possible, used to decide reachability.
@@ -628,7 +616,7 @@ pub fn validate_scenario(
         }
     }
 
-    check_reachability(&mut r, s, matrix);
+    check_reachability(&mut r, s);
     r.out
 }
 
@@ -893,7 +881,7 @@ fn mark_reachable<'s>(reach: &mut Reach<'s>, inject: &'s Inject) {
     }
 }
 
-fn check_reachability(r: &mut Report<'_>, s: &Scenario, _matrix: &Matrix) {
+fn check_reachability(r: &mut Report<'_>, s: &Scenario) {
     let mut impossible = BTreeSet::new();
     for inject in &s.injects {
         if let Release::When(condition) = &inject.release

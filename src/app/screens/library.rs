@@ -81,7 +81,7 @@ pub fn library_ui(
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
     ui.horizontal(|ui| {
-        if ui.button("← Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.push(UiCommand::GoTo(Screen::Title));
         }
         ui.heading("Choose a scenario");

@@ -302,11 +302,7 @@ pub fn clock_bar_ui(
             ui.separator();
             match mode {
                 Mode::Drill => {
-                    let label = if clock.running {
-                        "⏸ Pause"
-                    } else {
-                        "▶ Resume"
-                    };
+                    let label = if clock.running { "Pause" } else { "Resume" };
                     if ui.button(label).on_hover_text("Space").clicked() {
                         out.push(UiCommand::SetClockRunning(!clock.running));
                     }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the app in a real window under Xvfb with the software Vulkan driver, driven by a
+# bevy_ci_testing config, and fails if any expected screenshot is missing or blank.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=".ci/tour-play.ron"
+out="target/tour"
+expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief)
+
+cargo build --features ci
+rm -rf "$out" && mkdir -p "$out"
+rm -f screenshot-*.png
+
+display=":97"
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+xvfb_pid=$!
+trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT
+sleep 2
+
+runtime_dir="$(mktemp -d)"
+chmod 700 "$runtime_dir"
+DISPLAY="$display" XDG_RUNTIME_DIR="$runtime_dir" CI_TESTING_CONFIG="$config" \
+    timeout 600 target/debug/warroom >"$out/app.log" 2>&1 || {
+        echo "the app failed during the tour; log:"; tail -40 "$out/app.log"; exit 1;
+    }
+
+status=0
+for name in "${expected[@]}"; do
+    file="screenshot-$name.png"
+    if [[ ! -s "$file" ]]; then
+        echo "MISSING screenshot $file"; status=1; continue
+    fi
+    # A blank (single-colour) frame has no spread in its grey levels.
+    spread="$(convert "$file" -colorspace Gray -format '%[fx:standard_deviation]' info:)"
+    if python3 -c "import sys; sys.exit(0 if float('$spread') > 0.02 else 1)"; then
+        echo "ok      $file (grey spread $spread)"
+    else
+        echo "BLANK   $file (grey spread $spread)"; status=1
+    fi
+    mv "$file" "$out/"
+done
+exit "$status"
