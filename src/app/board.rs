@@ -34,6 +34,27 @@ pub struct Seat {
     pub role: RoleId,
 }
 
+/// A role's token: rests at its seat, moves onto the table once the role is engaged.
+#[derive(Component, Debug, Clone)]
+pub struct Token {
+    /// The role.
+    pub role: RoleId,
+    /// Where its seat is.
+    pub seat: Vec2,
+}
+
+impl Token {
+    /// Where the token should be: on the table edge in front of its seat when engaged.
+    pub fn target(&self, engaged: bool) -> Vec2 {
+        if engaged {
+            let direction = self.seat.normalize_or_zero();
+            direction * TABLE_HALF * 0.86
+        } else {
+            self.seat
+        }
+    }
+}
+
 /// The fill of a meter (severity or impact).
 #[derive(Component, Debug, Clone, Copy)]
 enum Meter {
@@ -67,6 +88,9 @@ const SEVERITY_Y: f32 = 395.0;
 const IMPACT_Y: f32 = 335.0;
 const TIMELINE_Y: f32 = -370.0;
 const TIMELINE_HALF: f32 = 400.0;
+const TOKEN_RADIUS: f32 = 14.0;
+/// Fraction of the remaining distance a token covers per second.
+const TOKEN_SPEED: f32 = 6.0;
 /// Seconds an arrow takes to reach its target.
 const ARROW_GROW_SECS: f32 = 0.6;
 
@@ -74,6 +98,7 @@ const IDLE: Color = Color::srgb(0.28, 0.31, 0.36);
 const ENGAGED: Color = Color::srgb(0.23, 0.51, 0.96);
 const HANDOFF: Color = Color::srgb(0.09, 0.64, 0.29);
 const ESCALATION: Color = Color::srgb(0.85, 0.47, 0.02);
+const TOKEN: Color = Color::srgb(0.96, 0.80, 0.36);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<BoardViewport>()
@@ -85,6 +110,7 @@ pub(super) fn plugin(app: &mut App) {
             (
                 fit_camera_to_viewport,
                 update_seats,
+                move_tokens,
                 update_meters,
                 draw_board,
                 keep_animating,
@@ -192,6 +218,8 @@ fn spawn_board(
     ));
     let roles = cast(&active);
     let seat_mesh = meshes.add(Circle::new(SEAT_RADIUS));
+    let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
+    let token_material = materials.add(ColorMaterial::from_color(TOKEN));
     for (role, position) in roles.iter().zip(seat_positions(roles.len())) {
         let label = active.session.matrix().role(role.as_str()).map_or_else(
             || role.to_string(),
@@ -209,6 +237,16 @@ fn spawn_board(
             Mesh2d(seat_mesh.clone()),
             MeshMaterial2d(board.idle.clone()),
             Transform::from_translation(position.extend(0.0)),
+        ));
+        commands.spawn((
+            scoped.clone(),
+            Token {
+                role: role.clone(),
+                seat: position,
+            },
+            Mesh2d(token_mesh.clone()),
+            MeshMaterial2d(token_material.clone()),
+            Transform::from_translation(position.extend(-0.5)),
         ));
         commands.spawn((
             scoped.clone(),
@@ -308,6 +346,29 @@ fn update_seats(
         if material.0 != *wanted {
             material.0 = wanted.clone();
         }
+    }
+}
+
+/// Glides each token towards where it belongs; keeps frames coming while any is moving.
+fn move_tokens(
+    time: Res<Time>,
+    active: Res<ActiveSession>,
+    mut tokens: Query<(&Token, &mut Transform)>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    let step = (TOKEN_SPEED * time.delta_secs()).min(1.0);
+    let mut moving = false;
+    for (token, mut transform) in &mut tokens {
+        let target = token.target(active.session.engaged().contains_key(&token.role));
+        let current = transform.translation.truncate();
+        if current.distance(target) > 0.5 {
+            moving = true;
+            let next = current.lerp(target, step.max(0.02));
+            transform.translation = next.extend(transform.translation.z);
+        }
+    }
+    if moving {
+        redraw.write(RequestRedraw);
     }
 }
 
@@ -459,7 +520,20 @@ fn keep_animating(arrows: Res<BoardArrows>, mut redraw: MessageWriter<RequestRed
 
 #[cfg(test)]
 mod tests {
-    use super::seat_positions;
+    use bevy::prelude::Vec2;
+
+    use super::{TABLE_HALF, Token, seat_positions};
+
+    #[test]
+    fn engaged_tokens_move_onto_the_table_edge() {
+        let token = Token {
+            role: "soc".into(),
+            seat: Vec2::new(0.0, 250.0),
+        };
+        assert_eq!(token.target(false), token.seat);
+        let on_table = token.target(true);
+        assert!(on_table.y > 0.0 && on_table.y < TABLE_HALF.y, "{on_table}");
+    }
 
     #[test]
     fn seats_are_spread_evenly_starting_at_the_top() {

@@ -143,7 +143,7 @@ pub fn run(args: Cli) -> ExitCode {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "Warroom — incident response tabletop".into(),
-                    resolution: WindowResolution::new(1280, 800),
+                    resolution: WindowResolution::new(1280, 720),
                     ..default()
                 }),
                 ..default()

@@ -313,6 +313,18 @@ impl Dimension {
         }
     }
 
+    /// A short label for charts.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::Ownership => "Owner",
+            Self::Handoffs => "Handoff",
+            Self::Escalation => "Escal.",
+            Self::Communication => "Comms",
+            Self::Evidence => "Evidence",
+            Self::SeparationOfDuties => "SoD",
+        }
+    }
+
     /// The snake-case key used in JSON.
     pub fn key(self) -> &'static str {
         match self {

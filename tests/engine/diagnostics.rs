@@ -680,3 +680,50 @@ fn deeply_nested_input_is_refused_not_overflowed() {
         .unwrap_err();
     assert_eq!(err.code, "parse-error");
 }
+
+#[test]
+fn matrix_zero_deadline_is_a_warning() {
+    let (text, diagnostics) = matrix_diagnostics(&[(
+        "engage: [\"ir_manager\"], within_mins: 60,",
+        "engage: [\"ir_manager\"], within_mins: 0,",
+    )]);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.code == "zero-deadline")
+        .expect("zero-deadline");
+    assert_eq!(d.level, warroom::engine::Level::Warning);
+    assert!(d.message.contains("severity `Moderate` gives no time"));
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("\"Moderate\""), "within_mins")
+    );
+}
+
+#[test]
+fn matrix_without_roles_or_severities_is_empty() {
+    let text = r#"Matrix(
+    id: "m", name: "Empty",
+    roles: [], tasks: [], triggers: [],
+    escalation: EscalationPolicy(
+        severities: [], rules: [],
+        over_escalation: OverEscalation(roles: [], below_severity: 1, citation: "c"),
+    ),
+    communication: CommunicationPolicy(audiences: []),
+    handoffs: HandoffPolicy(citation: "c", context_citation: "c"),
+    separation_of_duties: SeparationPolicy(citation: "c", approval_citation: "c"),
+)"#;
+    let path = PathBuf::from("empty.ron");
+    let matrix: Matrix = Source::from_text(&path, text).parse().unwrap();
+    let diagnostics = validate_matrix(&matrix, &path, text);
+    let empties: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == "empty-matrix")
+        .collect();
+    assert_eq!(empties.len(), 2, "{diagnostics:#?}");
+    assert!(empties[0].message.contains("no roles"));
+    assert_eq!(
+        (empties[0].line, empties[0].column),
+        position(text, None, "roles")
+    );
+    assert!(empties[1].message.contains("no severity levels"));
+}

@@ -188,7 +188,7 @@ pub fn debrief_ui(
                 Dimension::ALL
                     .get(mark.value.round() as usize)
                     .filter(|_| (mark.value - mark.value.round()).abs() < 1e-6)
-                    .map_or_else(String::new, |d| d.label().to_owned())
+                    .map_or_else(String::new, |d| d.short_label().to_owned())
             })
             .show(right, |plot| plot.bar_chart(BarChart::new("Score", bars)));
     });
