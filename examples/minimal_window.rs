@@ -1,4 +1,4 @@
-//! Baseline for `benches/app-window.sh`: the smallest bevy_egui window, built with the same Bevy
+//! Baseline for `benches/app-window.sh`: the smallest `bevy_egui` window, built with the same Bevy
 //! features and profile as Warroom, in the same desktop-app update mode.
 
 use bevy::prelude::*;

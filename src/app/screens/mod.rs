@@ -1,5 +1,5 @@
 //! One plugin per screen. Each screen's view is a plain function of state that returns the
-//! commands the player issued, so it can be tested with egui_kittest without Bevy.
+//! commands the player issued, so it can be tested with `egui_kittest` without Bevy.
 
 pub mod debrief;
 pub mod library;
