@@ -301,3 +301,108 @@ fn scenario_card(
         });
     command
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    fn shipped() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    }
+
+    fn harness(content: Content) -> Harness<'static, (Content, LibraryState, Vec<UiCommand>)> {
+        Harness::new_ui_state(
+            |ui, s: &mut (Content, LibraryState, Vec<UiCommand>)| {
+                let out = library_ui(ui, &s.0, Mode::Drill, &Notice::default(), &mut s.1);
+                s.2.extend(out);
+            },
+            (content, LibraryState::default(), Vec::new()),
+        )
+    }
+
+    #[test]
+    fn an_empty_folder_says_where_it_looked() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = Content::load(
+            dir.path().to_path_buf(),
+            shipped().join("responsibilities.ron"),
+        );
+        let harness = harness(content);
+        assert!(harness.query_by_label("No scenarios found").is_some());
+    }
+
+    #[test]
+    fn invalid_files_are_listed_with_their_diagnostics_and_valid_ones_still_play() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            shipped().join("ransomware-file-server.ron"),
+            dir.path().join("ransomware-file-server.ron"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("broken.ron"), "Scenario(id: \"x\",").unwrap();
+        let content = Content::load(
+            dir.path().to_path_buf(),
+            shipped().join("responsibilities.ron"),
+        );
+        let mut harness = harness(content);
+        assert!(
+            harness
+                .query_by_label("1 file could not be loaded")
+                .is_some()
+        );
+        assert!(
+            harness
+                .query_by_label_contains("error[parse-error]")
+                .is_some()
+        );
+        harness.get_by_label("Start in Drill mode").click();
+        harness.run();
+        assert_eq!(
+            harness.state().2,
+            vec![UiCommand::StartScenario {
+                scenario: "ransomware-file-server".into(),
+                mode: Mode::Drill,
+                seed: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_matrix_is_explained_and_no_scenario_is_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("matrix.ron");
+        std::fs::write(&bad, "Matrix(id: 3)").unwrap();
+        let content = Content::load(shipped(), bad);
+        let harness = harness(content);
+        assert!(
+            harness
+                .query_by_label_contains("has problems, so no scenario can be graded")
+                .is_some()
+        );
+        assert!(harness.query_by_label("Start in Drill mode").is_none());
+        assert!(
+            harness.query_by_label("Load matrix").is_some(),
+            "a way to recover"
+        );
+    }
+
+    #[test]
+    fn the_difficulty_filter_hides_other_scenarios() {
+        let content = Content::load(shipped(), shipped().join("responsibilities.ron"));
+        let mut harness = harness(content);
+        assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 2);
+        harness.state_mut().1.difficulty_filter = Some(Difficulty::Advanced);
+        harness.run();
+        assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 1);
+        assert!(
+            harness
+                .query_by_label("Customer records stolen from the web shop")
+                .is_some()
+        );
+    }
+}
