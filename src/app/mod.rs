@@ -142,7 +142,7 @@ pub fn run(args: Cli) -> ExitCode {
         DefaultPlugins
             .set(WindowPlugin {
                 primary_window: Some(Window {
-                    title: "Warroom — incident response tabletop".into(),
+                    title: "Warroom - incident response tabletop".into(),
                     resolution: WindowResolution::new(1280, 720),
                     ..default()
                 }),

@@ -416,3 +416,33 @@ impl Scenario {
         self.injects.iter().map(|i| i.decisions.len()).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Condition, Release};
+    use crate::engine::load::Source;
+
+    #[test]
+    fn conditions_parse_as_documented() {
+        let parse = |text: &str| Source::from_text("c.ron", text).parse::<Condition>().unwrap();
+        assert_eq!(
+            parse(r#"TaskDone("preserve_evidence", "fs01")"#),
+            Condition::TaskDone("preserve_evidence".into(), Some("fs01".into()))
+        );
+        assert_eq!(
+            parse(r#"TaskDone("preserve_evidence", None)"#),
+            Condition::TaskDone("preserve_evidence".into(), None)
+        );
+        assert_eq!(
+            parse(r#"All([MinuteAtLeast(30), Not(Flag("evidence_preserved"))])"#),
+            Condition::All(vec![
+                Condition::MinuteAtLeast(30),
+                Condition::Not(Box::new(Condition::Flag("evidence_preserved".into()))),
+            ])
+        );
+        let release = Source::from_text("r.ron", "When(Engaged(\"legal\"))")
+            .parse::<Release>()
+            .unwrap();
+        assert_eq!(release, Release::When(Condition::Engaged("legal".into())));
+    }
+}
