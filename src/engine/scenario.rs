@@ -424,7 +424,11 @@ mod tests {
 
     #[test]
     fn conditions_parse_as_documented() {
-        let parse = |text: &str| Source::from_text("c.ron", text).parse::<Condition>().unwrap();
+        let parse = |text: &str| {
+            Source::from_text("c.ron", text)
+                .parse::<Condition>()
+                .unwrap()
+        };
         assert_eq!(
             parse(r#"TaskDone("preserve_evidence", "fs01")"#),
             Condition::TaskDone("preserve_evidence".into(), Some("fs01".into()))

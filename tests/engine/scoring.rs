@@ -85,6 +85,24 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:customers:content",
     ),
     (
+        "leaked-pipeline-secret",
+        "soc-revokes-key-itself",
+        Dimension::Ownership,
+        "raci:revoke_credential",
+    ),
+    (
+        "leaked-pipeline-secret",
+        "soc-revokes-key-itself",
+        Dimension::Escalation,
+        "escalation:identity_iam",
+    ),
+    (
+        "leaked-pipeline-secret",
+        "pipeline-paused-without-approval",
+        Dimension::SeparationOfDuties,
+        "sod:pause_pipeline",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
@@ -106,6 +124,10 @@ fn citation_for(rule: &str) -> String {
             .citation
             .clone(),
         "handoff" => m.handoffs.citation.clone(),
+        "sod" if rest == "self_approval" => m.separation_of_duties.citation.clone(),
+        "sod" if m.task(rest).is_some_and(|t| !t.approvals.is_empty()) => {
+            m.separation_of_duties.approval_citation.clone()
+        }
         "sod" => m.separation_of_duties.citation.clone(),
         "communication" => {
             let audience = rest.split(':').next().unwrap();
