@@ -103,6 +103,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "sod:pause_pipeline",
     ),
     (
+        "exposed-storage-bucket",
+        "provider-asked-to-fix",
+        Dimension::Ownership,
+        "raci:fix_cloud_permissions",
+    ),
+    (
+        "exposed-storage-bucket",
+        "legal-too-late",
+        Dimension::Escalation,
+        "escalation:personal_data_legal",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,

@@ -170,9 +170,9 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
             faults += 1;
             let mut f = draft(
                 format!(
-                    "The handoff asks {to_name} to \"{}\", but {} is Responsible for {}.",
+                    "The handoff asks {to_name} to \"{}\", but {} Responsible for {}.",
                     option.label,
-                    g.names(&responsible),
+                    g.names_are(&responsible),
                     task.name
                 ),
                 format!("Hand that work to {} instead.", g.names(&responsible)),

@@ -150,6 +150,13 @@ impl Grader<'_> {
         self.session.matrix().role_name(role).to_owned()
     }
 
+    /// "A is" or "A and B are", for sentences about who is Responsible.
+    pub fn names_are<'r>(&self, roles: impl IntoIterator<Item = &'r RoleId>) -> String {
+        let roles: Vec<&RoleId> = roles.into_iter().collect();
+        let verb = if roles.len() > 1 { "are" } else { "is" };
+        format!("{} {verb}", self.names(roles))
+    }
+
     /// "A, B and C" from role ids.
     pub fn names<'r>(&self, roles: impl IntoIterator<Item = &'r RoleId>) -> String {
         let names: Vec<String> = roles.into_iter().map(|r| self.name(r.as_str())).collect();

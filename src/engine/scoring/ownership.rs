@@ -70,9 +70,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             g.deduct(penalties.accountable_did_work, draft(message, advice));
         } else {
             let message = format!(
-                "{} did \"{what}\", but {} is Responsible for {}.",
+                "{} did \"{what}\", but {} Responsible for {}.",
                 g.name(role.as_str()),
-                g.names(&responsible),
+                g.names_are(&responsible),
                 task.name
             );
             let advice = format!(
