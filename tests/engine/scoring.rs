@@ -115,6 +115,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "escalation:personal_data_legal",
     ),
     (
+        "hijacked-session-token",
+        "soc-resets-password",
+        Dimension::Ownership,
+        "raci:reset_user_credentials",
+    ),
+    (
+        "hijacked-session-token",
+        "revocation-without-handoff",
+        Dimension::Handoffs,
+        "handoff:context",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
@@ -135,6 +147,7 @@ fn citation_for(rule: &str) -> String {
             .unwrap()
             .citation
             .clone(),
+        "handoff" if rest == "context" => m.handoffs.context_citation.clone(),
         "handoff" => m.handoffs.citation.clone(),
         "sod" if rest == "self_approval" => m.separation_of_duties.citation.clone(),
         "sod" if m.task(rest).is_some_and(|t| !t.approvals.is_empty()) => {
