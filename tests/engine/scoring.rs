@@ -127,6 +127,24 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "handoff:context",
     ),
     (
+        "invoice-fraud-bec",
+        "finance-engaged-late",
+        Dimension::Escalation,
+        "escalation:fraud_finance",
+    ),
+    (
+        "invoice-fraud-bec",
+        "soc-calls-police",
+        Dimension::Ownership,
+        "raci:contact_law_enforcement",
+    ),
+    (
+        "invoice-fraud-bec",
+        "soc-calls-police",
+        Dimension::Communication,
+        "communication:law_enforcement:sender",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
