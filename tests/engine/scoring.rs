@@ -145,6 +145,24 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:law_enforcement:sender",
     ),
     (
+        "departing-insider",
+        "soc-investigates-employee",
+        Dimension::Ownership,
+        "raci:employee_investigation",
+    ),
+    (
+        "departing-insider",
+        "employee-named-to-all-staff",
+        Dimension::Communication,
+        "communication:all_staff:content",
+    ),
+    (
+        "departing-insider",
+        "wipe-before-imaging",
+        Dimension::Evidence,
+        "evidence:reimage_host",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
