@@ -163,6 +163,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "evidence:reimage_host",
     ),
     (
+        "ddos-customer-portal",
+        "it-decides-tradeoff",
+        Dimension::Ownership,
+        "raci:approve_service_shutdown",
+    ),
+    (
+        "ddos-customer-portal",
+        "soc-posts-status",
+        Dimension::Communication,
+        "communication:customers:sender",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
