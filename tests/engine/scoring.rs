@@ -175,6 +175,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:customers:sender",
     ),
     (
+        "poisoned-vendor-update",
+        "shares-without-legal",
+        Dimension::SeparationOfDuties,
+        "sod:share_indicators",
+    ),
+    (
+        "poisoned-vendor-update",
+        "rebuild-before-imaging",
+        Dimension::Evidence,
+        "evidence:reimage_host",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
