@@ -187,6 +187,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "evidence:reimage_host",
     ),
     (
+        "maintenance-window-false-alarm",
+        "executives-woken-up",
+        Dimension::Escalation,
+        "escalation:over_escalation",
+    ),
+    (
+        "maintenance-window-false-alarm",
+        "declared-critical",
+        Dimension::Escalation,
+        "escalation:severity_classification",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
@@ -219,6 +231,11 @@ fn citation_for(rule: &str) -> String {
             m.audience(audience).unwrap().citation.clone()
         }
         "escalation" if rest == "over_escalation" => m.escalation.over_escalation.citation.clone(),
+        // The severity-classification finding quotes the level's own description.
+        "escalation" if rest == "severity_classification" => {
+            let s = m.severity(2).unwrap();
+            format!("Severity {} ({}): {}", s.level, s.name, s.description)
+        }
         "escalation" => m
             .escalation
             .rules
@@ -417,4 +434,29 @@ fn json_has_the_documented_shape() {
     ] {
         assert!(finding.get(key).is_some(), "finding missing {key}");
     }
+}
+
+#[test]
+fn deadlines_still_ahead_when_the_exercise_ends_are_not_graded() {
+    use warroom::engine::Intent;
+    let scenario = crate::support::scenario("ransomware-file-server");
+    let mut session = Session::new(scenario, matrix(), 4);
+    session.apply(Intent::Advance { minutes: 5 }).unwrap();
+    session.apply(Intent::EndExercise).unwrap();
+    // Severity 2 from minute 0 gives the IR manager until minute 60: not yet missed at minute 5.
+    let card = score(&session);
+    assert!(
+        !card.deductions().any(|f| f.rule.starts_with("escalation:")),
+        "{:#?}",
+        card.findings
+    );
+
+    // Past the deadline it is missed.
+    let scenario = crate::support::scenario("ransomware-file-server");
+    let mut session = Session::new(scenario, matrix(), 4);
+    session.apply(Intent::Advance { minutes: 60 }).unwrap();
+    let card = score(&session);
+    assert!(card.deductions().any(|f| f.rule == "escalation:severity_2"
+        || f.rule == "escalation:severity_3"
+        || f.rule == "escalation:severity_4"));
 }

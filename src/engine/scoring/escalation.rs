@@ -132,7 +132,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     ),
                 );
             }
-            None if session.ended() || session.minute() > req.deadline => g.deduct(
+            // A deadline still ahead when the exercise stopped is not graded.
+            None if session.minute() > req.deadline => g.deduct(
                 penalties.escalation_missed,
                 draft(
                     format!(
