@@ -199,6 +199,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "escalation:severity_classification",
     ),
     (
+        "researcher-vulnerability-report",
+        "threatening-reply",
+        Dimension::Communication,
+        "communication:reporters:approval",
+    ),
+    (
+        "researcher-vulnerability-report",
+        "statement-without-approval",
+        Dimension::SeparationOfDuties,
+        "sod:external_statement",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
