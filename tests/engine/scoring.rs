@@ -211,6 +211,30 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "sod:external_statement",
     ),
     (
+        "journalist-calls",
+        "analyst-answers-reporter",
+        Dimension::Communication,
+        "communication:media:sender",
+    ),
+    (
+        "journalist-calls",
+        "analyst-answers-reporter",
+        Dimension::Ownership,
+        "raci:external_statement",
+    ),
+    (
+        "journalist-calls",
+        "statement-before-legal",
+        Dimension::Communication,
+        "communication:media:approval",
+    ),
+    (
+        "journalist-calls",
+        "statement-before-legal",
+        Dimension::Escalation,
+        "escalation:media_pr",
+    ),
+    (
         "customer-data-exfiltration",
         "soc-revokes-credential",
         Dimension::Ownership,
