@@ -304,9 +304,16 @@ fn list(
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         )?,
         Format::Text => {
+            let id_width = library
+                .scenarios
+                .iter()
+                .map(|s| s.scenario.id.as_str().chars().count())
+                .max()
+                .unwrap_or(2)
+                .max(2);
             writeln!(
                 out,
-                "{:<30} {:<48} {:<13} {:>5} {:<30} {:>7}",
+                "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
                 "ID", "TITLE", "DIFFICULTY", "MINS", "MODES", "INJECTS"
             )?;
             for s in &library.scenarios {
@@ -314,7 +321,7 @@ fn list(
                 let modes: Vec<&str> = sc.modes.iter().map(|m| m.label()).collect();
                 writeln!(
                     out,
-                    "{:<30} {:<48} {:<13} {:>5} {:<30} {:>7}",
+                    "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
                     sc.id.as_str(),
                     truncate(&sc.title, 48),
                     sc.difficulty.label(),
