@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::play::finding_ui;
-use super::{notice_ui, root_ui, send};
+use super::{nothing_to_show_ui, notice_ui, root_ui, send};
 use crate::app::Screen;
 use crate::app::commands::{AppCommand, ExportFormat, Notice, UiCommand, default_export_dir};
 use crate::app::session::{ActiveSession, FinalScorecard};
@@ -68,16 +68,7 @@ fn debrief_system(
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "debrief");
     let (Some(active), Some(card)) = (active, card) else {
-        let commands = egui::CentralPanel::default()
-            .show(&mut ui, |ui| {
-                ui.heading("No finished exercise to debrief");
-                if ui.button("Choose a scenario").clicked() {
-                    vec![UiCommand::GoTo(Screen::Library)]
-                } else {
-                    Vec::new()
-                }
-            })
-            .inner;
+        let commands = nothing_to_show_ui(&mut ui, "No finished exercise to debrief");
         send(&mut writer, commands);
         return Ok(());
     };

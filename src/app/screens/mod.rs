@@ -39,6 +39,20 @@ pub fn send(writer: &mut MessageWriter<'_, AppCommand>, commands: Vec<UiCommand>
     }
 }
 
+/// The fallback for a screen reached with nothing to show: says so and offers the scenario picker.
+pub fn nothing_to_show_ui(ui: &mut egui::Ui, heading: &str) -> Vec<UiCommand> {
+    egui::CentralPanel::default()
+        .show(ui, |ui| {
+            ui.heading(heading);
+            if ui.button("Choose a scenario").clicked() {
+                vec![UiCommand::GoTo(super::Screen::Library)]
+            } else {
+                Vec::new()
+            }
+        })
+        .inner
+}
+
 /// Shows the current notice, if any, as a coloured line.
 pub fn notice_ui(ui: &mut egui::Ui, notice: &Notice) {
     if let Some(n) = &notice.0 {

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{badge, root_ui, send};
+use super::{badge, nothing_to_show_ui, root_ui, send};
 use crate::app::Screen;
 use crate::app::board::BoardViewport;
 use crate::app::commands::{AppCommand, UiCommand};
@@ -193,16 +193,7 @@ fn play_system(
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "play");
     let Some(active) = active else {
-        let commands = egui::CentralPanel::default()
-            .show(&mut ui, |ui| {
-                ui.heading("No scenario is running");
-                if ui.button("Choose a scenario").clicked() {
-                    vec![UiCommand::GoTo(Screen::Library)]
-                } else {
-                    Vec::new()
-                }
-            })
-            .inner;
+        let commands = nothing_to_show_ui(&mut ui, "No scenario is running");
         send(&mut writer, commands);
         return Ok(());
     };
