@@ -36,7 +36,7 @@ first_frame() { # binary, window-title pattern → seconds
     start=$(date +%s.%N)
     "$1" >/dev/null 2>&1 &
     pid=$!
-    until xdotool search --onlyvisible --name "$2" >/dev/null 2>&1; do sleep 0.02; done
+    until xdotool search --name "$2" >/dev/null 2>&1; do sleep 0.02; done
     end=$(date +%s.%N)
     kill "$pid"; wait "$pid" 2>/dev/null || true
     python3 -c "print(f'{$end - $start:.2f}')"
@@ -67,5 +67,5 @@ PY
 
 echo "| window ($profile) | time to first frame | peak RSS | idle CPU (10 s) |"
 echo "|---|---|---|---|"
-measure "minimal bevy_egui" "$PWD/$dir/examples/minimal_window" "minimal_window|App"
+measure "minimal bevy_egui" "$PWD/$dir/examples/minimal_window" "minimal_window"
 measure "Warroom (title screen)" "$PWD/$dir/warroom" "Warroom"

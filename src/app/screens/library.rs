@@ -392,11 +392,10 @@ mod tests {
     }
 
     #[test]
-    fn the_difficulty_filter_hides_other_scenarios() {
+    fn search_and_difficulty_filters_narrow_the_cards() {
         let content = Content::load(shipped(), shipped().join("responsibilities.ron"));
         let mut harness = harness(content);
-        assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 2);
-        harness.state_mut().1.difficulty_filter = Some(Difficulty::Advanced);
+        harness.state_mut().1.query = "web shop".into();
         harness.run();
         assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 1);
         assert!(
@@ -404,5 +403,16 @@ mod tests {
                 .query_by_label("Customer records stolen from the web shop")
                 .is_some()
         );
+        harness.state_mut().1.difficulty_filter = Some(Difficulty::Introductory);
+        harness.run();
+        assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 0);
+        assert!(
+            harness
+                .query_by_label("No scenario matches these filters.")
+                .is_some()
+        );
+        harness.state_mut().1.difficulty_filter = Some(Difficulty::Advanced);
+        harness.run();
+        assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 1);
     }
 }
