@@ -50,12 +50,13 @@ measure() { # name, binary, title pattern
     local median
     median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
     /usr/bin/time -f '%M' -o /tmp/bench-rss "$bin" >/dev/null 2>&1 &
+    local time_pid=$!
     sleep 5
     pid=$(pgrep -n -f "^$bin")
     before=$(cpu_ticks "$pid")
     sleep 10
     after=$(cpu_ticks "$pid")
-    kill "$pid"; wait 2>/dev/null || true
+    kill "$pid"; wait "$time_pid" 2>/dev/null || true
     rss=$(cat /tmp/bench-rss | tail -1)
     python3 - "$name" "$median" "$rss" "$before" "$after" "$tick" <<'PY'
 import sys
