@@ -34,6 +34,18 @@ fn send(app: &mut App, command: UiCommand) {
     app.update();
 }
 
+/// Starts a scenario with seed 0, as the picker's Start button would.
+fn start(app: &mut App, scenario: &str, mode: Mode) {
+    send(
+        app,
+        UiCommand::StartScenario {
+            scenario: scenario.into(),
+            mode,
+            seed: 0,
+        },
+    );
+}
+
 fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
@@ -129,14 +141,7 @@ fn a_whole_scenario_played_through_the_app_matches_warroom_play() {
 #[test]
 fn rejected_intents_change_nothing_and_say_why() {
     let mut app = headless_app();
-    send(
-        &mut app,
-        UiCommand::StartScenario {
-            scenario: "ransomware-file-server".into(),
-            mode: Mode::Practice,
-            seed: 0,
-        },
-    );
+    start(&mut app, "ransomware-file-server", Mode::Practice);
     send(
         &mut app,
         UiCommand::Intent(Intent::AssignAction {
@@ -155,14 +160,7 @@ fn rejected_intents_change_nothing_and_say_why() {
 #[test]
 fn practice_feedback_explains_the_decision_just_made() {
     let mut app = headless_app();
-    send(
-        &mut app,
-        UiCommand::StartScenario {
-            scenario: "ransomware-file-server".into(),
-            mode: Mode::Practice,
-            seed: 0,
-        },
-    );
+    start(&mut app, "ransomware-file-server", Mode::Practice);
     send(
         &mut app,
         UiCommand::Intent(Intent::AssignAction {
@@ -192,14 +190,7 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
     app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
         std::time::Duration::from_secs(1),
     ));
-    send(
-        &mut app,
-        UiCommand::StartScenario {
-            scenario: "ransomware-file-server".into(),
-            mode: Mode::Drill,
-            seed: 0,
-        },
-    );
+    start(&mut app, "ransomware-file-server", Mode::Drill);
     // Drive time by hand: 25 real seconds at speed 1 = two scenario minutes.
     send(&mut app, UiCommand::SetClockSpeed(1.0));
     for _ in 0..25 {
@@ -221,14 +212,7 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
 #[test]
 fn an_unknown_scenario_is_reported_and_the_app_stays_usable() {
     let mut app = headless_app();
-    send(
-        &mut app,
-        UiCommand::StartScenario {
-            scenario: "no-such-scenario".into(),
-            mode: Mode::Practice,
-            seed: 0,
-        },
-    );
+    start(&mut app, "no-such-scenario", Mode::Practice);
     app.update();
     assert_eq!(screen(&app), Screen::Library);
     let notice = app.world().resource::<warroom::app::commands::Notice>();
@@ -240,14 +224,7 @@ fn an_unknown_scenario_is_reported_and_the_app_stays_usable() {
     );
     assert!(app.world().get_resource::<ActiveSession>().is_none());
     // A valid start still works afterwards.
-    send(
-        &mut app,
-        UiCommand::StartScenario {
-            scenario: "ransomware-file-server".into(),
-            mode: Mode::Practice,
-            seed: 0,
-        },
-    );
+    start(&mut app, "ransomware-file-server", Mode::Practice);
     app.update();
     assert_eq!(screen(&app), Screen::Play);
     let _ = score(&app.world().resource::<ActiveSession>().session);
