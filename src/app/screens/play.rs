@@ -164,6 +164,7 @@ pub struct PlayUiState {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PlayUiState>()
+        .init_resource::<ClockWakeups>()
         .add_systems(OnEnter(Screen::Play), reset_state)
         .add_systems(OnExit(Screen::Play), restore_idle_redraw)
         .add_systems(
@@ -176,8 +177,13 @@ fn reset_state(mut state: ResMut<PlayUiState>) {
     *state = PlayUiState::default();
 }
 
-fn restore_idle_redraw(mut winit: ResMut<WinitSettings>) {
+/// Whether the window is currently set to wake for the drill clock.
+#[derive(Resource, Debug, Default)]
+pub struct ClockWakeups(bool);
+
+fn restore_idle_redraw(mut winit: ResMut<WinitSettings>, mut clock_wakeups: ResMut<ClockWakeups>) {
     *winit = WinitSettings::desktop_app();
+    clock_wakeups.0 = false;
 }
 
 fn play_system(
@@ -188,6 +194,7 @@ fn play_system(
     mut state: ResMut<PlayUiState>,
     mut viewport: ResMut<BoardViewport>,
     mut winit: ResMut<WinitSettings>,
+    mut clock_wakeups: ResMut<ClockWakeups>,
     mut writer: MessageWriter<AppCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -231,17 +238,19 @@ fn play_system(
         }
     }
 
-    // Wake up for the running clock only; otherwise redraw on input.
-    let wanted = if clock.running && !session.ended() {
-        WinitSettings {
-            focused_mode: UpdateMode::reactive(Duration::from_millis(250)),
-            unfocused_mode: UpdateMode::reactive(Duration::from_millis(250)),
-        }
-    } else {
-        WinitSettings::desktop_app()
-    };
-    if format!("{:?}", *winit) != format!("{wanted:?}") {
-        *winit = wanted;
+    // Wake up for the running clock only; otherwise redraw on input. Switch only on a change of
+    // state, so the resource is not rewritten every frame.
+    let ticking = clock.running && !session.ended();
+    if clock_wakeups.0 != ticking {
+        clock_wakeups.0 = ticking;
+        *winit = if ticking {
+            WinitSettings {
+                focused_mode: UpdateMode::reactive(Duration::from_millis(250)),
+                unfocused_mode: UpdateMode::reactive(Duration::from_millis(250)),
+            }
+        } else {
+            WinitSettings::desktop_app()
+        };
     }
     send(&mut writer, commands);
     Ok(())
