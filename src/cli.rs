@@ -1,11 +1,12 @@
-//! The headless command line: `validate`, `list`, `play`, `replay`. Every command writes to the
-//! writers it is given and returns the process exit code, so tests run it in-process.
+//! The headless command line: `validate`, `list`, `play`, `replay`, `quiz`, `progress`. Every
+//! command reads and writes the streams it is given and returns the process exit code, so tests run
+//! it in-process.
 #![expect(
     clippy::print_stderr,
     reason = "the CLI reports its own failure to write its output"
 )]
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +24,10 @@ use crate::engine::scenario::{Mode, Scenario};
 use crate::engine::scoring::score;
 use crate::engine::script::{self, Decisions};
 use crate::engine::session::{Session, SessionLog};
+
+mod learner;
+
+pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 
 /// Exit code: everything valid / the run completed.
 pub const EXIT_OK: u8 = 0;
@@ -118,6 +123,12 @@ pub enum Command {
         /// Also save the session log here, for `warroom replay`.
         #[arg(long, value_name = "FILE")]
         save_log: Option<PathBuf>,
+        /// Record the run in the progress database for this learner profile.
+        #[arg(long, value_name = "PROFILE")]
+        record: Option<String>,
+        /// Progress database for `--record` (default: in the platform data directory).
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
     },
     /// Re-score a saved session log.
     Replay {
@@ -130,10 +141,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Practise exam-style questions in the terminal; missed ones come back (spaced repetition).
+    Quiz(QuizArgs),
+    /// Show a learner's progress per dimension and role, weakest areas and what to do next.
+    Progress(ProgressArgs),
 }
 
-/// Runs a headless command.
+/// Runs a headless command that needs no input.
 pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_interactive(cmd, matrix, &mut std::io::empty(), out, err)
+}
+
+/// Runs a headless command, reading answers (for `quiz`) from `input`.
+pub fn run_interactive(
+    cmd: &Command,
+    matrix: Option<&Path>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let matrix_path = matrix.map_or_else(default_matrix_path, Path::to_path_buf);
     let result = match cmd {
         Command::Validate { paths, format } => validate(paths, &matrix_path, *format, out, err),
@@ -144,6 +170,8 @@ pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut 
             seed,
             format,
             save_log,
+            record,
+            db,
         } => play(
             scenario,
             decisions,
@@ -151,6 +179,7 @@ pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut 
             &matrix_path,
             *format,
             save_log.as_deref(),
+            record.as_deref().map(|profile| (profile, db.as_deref())),
             out,
             err,
         ),
@@ -159,6 +188,8 @@ pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut 
             scenarios,
             format,
         } => replay(log, scenarios.as_deref(), &matrix_path, *format, out, err),
+        Command::Quiz(args) => learner::quiz(args, &matrix_path, input, out, err),
+        Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
     };
     result.unwrap_or_else(|e| {
         eprintln!("warroom: cannot write output: {e}");
@@ -213,6 +244,8 @@ fn validate(
                 "valid": valid,
                 "matrix": matrix_path,
                 "scenarios": library.scenarios.len(),
+                "question_sets": library.question_sets.len(),
+                "questions": library.questions().count(),
                 "errors": errors,
                 "warnings": warnings,
                 "diagnostics": diagnostics,
@@ -241,6 +274,15 @@ fn validate(
                     s.scenario.id
                 )?;
             }
+            for q in &library.question_sets {
+                writeln!(
+                    out,
+                    "ok      {} (question set `{}`, {} questions)",
+                    q.path.display(),
+                    q.set.id,
+                    q.set.questions.len()
+                )?;
+            }
             for f in &library.invalid {
                 let n = error_count(&f.diagnostics);
                 writeln!(out, "INVALID {} ({n} error{})", f.path.display(), plural(n))?;
@@ -254,9 +296,11 @@ fn validate(
             }
             writeln!(
                 out,
-                "\n{} scenario{} valid, {errors} error{}, {warnings} warning{}",
+                "\n{} scenario{} and {} question{} valid, {errors} error{}, {warnings} warning{}",
                 library.scenarios.len(),
                 plural(library.scenarios.len()),
+                library.questions().count(),
+                plural(library.questions().count()),
                 plural(errors),
                 plural(warnings)
             )?;
@@ -424,6 +468,7 @@ fn play(
     matrix_path: &Path,
     format: Format,
     save_log: Option<&Path>,
+    record: Option<(&str, Option<&Path>)>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
@@ -466,6 +511,16 @@ fn play(
         return Ok(EXIT_USAGE);
     }
     print_scorecard(&session, format, out)?;
+    if let Some((profile, db)) = record {
+        let path = db.map_or_else(crate::store::progress::default_path, Path::to_path_buf);
+        let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {
+            db.record_run(&score(&session), "scripted", crate::store::unix_now())
+        });
+        if let Err(e) = recorded {
+            writeln!(err, "warroom: the run was not recorded: {e}")?;
+            return Ok(EXIT_INVALID);
+        }
+    }
     Ok(EXIT_OK)
 }
 

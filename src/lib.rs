@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod store;
 
 #[cfg(feature = "app")]
 pub mod app;

@@ -8,9 +8,10 @@ use warroom::cli::{self, Cli};
 fn main() -> ExitCode {
     let args = Cli::parse();
     if let Some(command) = &args.command {
-        let code = cli::run(
+        let code = cli::run_interactive(
             command,
             args.matrix.as_deref(),
+            &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
         );

@@ -15,7 +15,13 @@ mod cli;
 mod content;
 #[path = "engine/diagnostics.rs"]
 mod diagnostics;
+#[path = "engine/learner_cli.rs"]
+mod learner_cli;
 #[path = "engine/properties.rs"]
 mod properties;
+#[path = "engine/questions.rs"]
+mod questions;
 #[path = "engine/scoring.rs"]
 mod scoring;
+#[path = "engine/store.rs"]
+mod store;

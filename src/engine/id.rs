@@ -74,4 +74,6 @@ string_id! {
     VariantId,
     /// An escalation rule of the matrix.
     RuleId,
+    /// An exam-practice question; unique across the question bank.
+    QuestionId,
 }

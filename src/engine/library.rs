@@ -6,8 +6,12 @@ use std::sync::Arc;
 use super::diagnostic::{Diagnostic, error_count};
 use super::load::{FileKind, Source, ron_files_in};
 use super::matrix::Matrix;
+use super::quiz::{Question, QuestionSet};
 use super::scenario::Scenario;
-use super::validate::{validate_matrix, validate_scenario};
+use super::validate::{validate_matrix, validate_question_set, validate_scenario};
+
+/// Sub-folder of a content directory that holds question sets.
+pub const QUESTIONS_DIR: &str = "questions";
 
 /// File name of the default matrix inside the content directory.
 pub const DEFAULT_MATRIX_FILE: &str = "responsibilities.ron";
@@ -89,6 +93,34 @@ pub fn scenario_from_source(
     })
 }
 
+/// A question set loaded and validated.
+#[derive(Clone, Debug)]
+pub struct LoadedQuestionSet {
+    /// Where from.
+    pub path: PathBuf,
+    /// The questions.
+    pub set: Arc<QuestionSet>,
+    /// Warnings (answers that differ from the matrix in use, untagged questions).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates a question set against a matrix.
+pub fn question_set_from_source(
+    source: &Source,
+    matrix: &Matrix,
+) -> Result<LoadedQuestionSet, Vec<Diagnostic>> {
+    let set: QuestionSet = source.parse().map_err(|d| vec![d])?;
+    let diagnostics = validate_question_set(&set, matrix, &source.path, &source.text);
+    if error_count(&diagnostics) > 0 {
+        return Err(diagnostics);
+    }
+    Ok(LoadedQuestionSet {
+        path: source.path.clone(),
+        set: Arc::new(set),
+        warnings: diagnostics,
+    })
+}
+
 /// A file that could not be used, with every reason.
 #[derive(Clone, Debug)]
 pub struct InvalidFile {
@@ -107,6 +139,8 @@ pub struct Library {
     pub matrix_errors: Vec<Diagnostic>,
     /// Scenarios that loaded, sorted by difficulty then title.
     pub scenarios: Vec<LoadedScenario>,
+    /// Question sets that loaded, sorted by title.
+    pub question_sets: Vec<LoadedQuestionSet>,
     /// Files that did not load.
     pub invalid: Vec<InvalidFile>,
     /// Other matrix files that were checked.
@@ -131,6 +165,16 @@ impl Library {
                         diagnostics: vec![d],
                     }),
                 }
+                let questions = path.join(QUESTIONS_DIR);
+                if questions.is_dir() {
+                    match ron_files_in(&questions) {
+                        Ok(found) => files.extend(found),
+                        Err(d) => library.invalid.push(InvalidFile {
+                            path: questions,
+                            diagnostics: vec![d],
+                        }),
+                    }
+                }
             } else {
                 files.push(path.clone());
             }
@@ -143,6 +187,65 @@ impl Library {
                 .cmp(&(b.scenario.difficulty, &b.scenario.title))
         });
         library
+            .question_sets
+            .sort_by(|a, b| a.set.title.cmp(&b.set.title));
+        library.reject_duplicate_questions();
+        library
+    }
+
+    /// Progress is stored per question id, so an id may appear only once in the whole bank; the
+    /// later file (by title) is refused.
+    fn reject_duplicate_questions(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut keep = Vec::new();
+        for loaded in std::mem::take(&mut self.question_sets) {
+            let clashes: Vec<Diagnostic> = loaded
+                .set
+                .questions
+                .iter()
+                .filter(|q| !seen.insert(q.id.clone()))
+                .map(|q| {
+                    let source = Source::read(&loaded.path).ok();
+                    let (line, column) = source
+                        .as_ref()
+                        .map_or((0, 0), |s| s.locator().nth(q.id.as_str(), 0));
+                    Diagnostic {
+                        line,
+                        column,
+                        ..Diagnostic::file_error(
+                            "duplicate-id",
+                            &loaded.path,
+                            format!(
+                                "question id `{}` is already used by another question set",
+                                q.id
+                            ),
+                        )
+                    }
+                    .with_hint("question ids must be unique across the bank; rename this one")
+                })
+                .collect();
+            if clashes.is_empty() {
+                keep.push(loaded);
+            } else {
+                self.invalid.push(InvalidFile {
+                    path: loaded.path.clone(),
+                    diagnostics: clashes,
+                });
+            }
+        }
+        self.question_sets = keep;
+    }
+
+    /// Every question of the bank with its set, in set order.
+    pub fn questions(&self) -> impl Iterator<Item = (&QuestionSet, &Question)> {
+        self.question_sets
+            .iter()
+            .flat_map(|l| l.set.questions.iter().map(move |q| (&*l.set, q)))
+    }
+
+    /// Finds a question by id.
+    pub fn question(&self, id: &str) -> Option<(&QuestionSet, &Question)> {
+        self.questions().find(|(_, q)| q.id.as_str() == id)
     }
 
     fn add_file(&mut self, file: &Path, matrix_path: &Path) {
@@ -176,12 +279,21 @@ impl Library {
                     Err(d) => self.invalid.push(invalid(d)),
                 }
             }
+            FileKind::QuestionSet => {
+                let Some(matrix) = &self.matrix else {
+                    return;
+                };
+                match question_set_from_source(&source, &matrix.matrix) {
+                    Ok(s) => self.question_sets.push(s),
+                    Err(d) => self.invalid.push(invalid(d)),
+                }
+            }
             FileKind::Decisions | FileKind::SessionLog => {}
             FileKind::Unknown => self.invalid.push(invalid(vec![
                 Diagnostic::file_error(
                     "unknown-file-kind",
                     file,
-                    "not a Warroom data file: it should start with `Scenario(` or `Matrix(`",
+                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(` or `QuestionSet(`",
                 )
                 .with_hint("see docs/format.md for the file formats"),
             ])),
@@ -196,7 +308,11 @@ impl Library {
     /// Every diagnostic, matrix first.
     pub fn diagnostics(&self) -> Vec<&Diagnostic> {
         let matrix_warnings = self.matrix.iter().flat_map(|m| m.warnings.iter());
-        let scenario_warnings = self.scenarios.iter().flat_map(|s| s.warnings.iter());
+        let scenario_warnings = self
+            .scenarios
+            .iter()
+            .flat_map(|s| s.warnings.iter())
+            .chain(self.question_sets.iter().flat_map(|s| s.warnings.iter()));
         let invalid = self.invalid.iter().flat_map(|f| f.diagnostics.iter());
         self.matrix_errors
             .iter()

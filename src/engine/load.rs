@@ -30,6 +30,8 @@ pub enum FileKind {
     Decisions,
     /// `SessionLog( … )`.
     SessionLog,
+    /// `QuestionSet( … )`: exam-practice questions.
+    QuestionSet,
     /// Anything else.
     Unknown,
 }
@@ -109,6 +111,7 @@ impl Source {
             "Scenario" => FileKind::Scenario,
             "Decisions" => FileKind::Decisions,
             "SessionLog" => FileKind::SessionLog,
+            "QuestionSet" => FileKind::QuestionSet,
             _ => FileKind::Unknown,
         }
     }

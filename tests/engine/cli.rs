@@ -97,6 +97,8 @@ fn play_cmd(scenario: &str, decisions: PathBuf, format: Format) -> Command {
         seed: None,
         format,
         save_log: None,
+        record: None,
+        db: None,
     }
 }
 
@@ -177,6 +179,8 @@ fn play_saves_a_log_that_replay_rescored_identically() {
         seed: None,
         format: Format::Json,
         save_log: Some(log.clone()),
+        record: None,
+        db: None,
     };
     let (code, played, _) = exec(&cmd, Some(&matrix_path()));
     assert_eq!(code, EXIT_OK);

@@ -1,0 +1,601 @@
+//! The learner-progress database: scenario runs and quiz answers per learner profile, and the
+//! spaced-repetition cards, in one SQLite file with numbered schema migrations.
+//!
+//! Opening never destroys anything: a damaged file, a file from a newer Warroom, a file that is not
+//! ours, or one locked by another process is reported and left exactly as it was. Before a
+//! migration the old file is copied aside.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, params};
+use thiserror::Error;
+
+use crate::engine::id::{QuestionId, RoleId};
+use crate::engine::library::Library;
+use crate::engine::matrix::Dimension;
+use crate::engine::practice::Card;
+use crate::engine::progress::{
+    AnswerRecord, Catalogue, ProgressReport, RoleTally, RunRecord, summarize,
+};
+use crate::engine::quiz::Question;
+use crate::engine::scoring::Scorecard;
+
+/// The database's file name inside the data directory.
+pub const FILE_NAME: &str = "progress.sqlite3";
+
+/// How long to wait for another process's lock before reporting it.
+pub const LOCK_WAIT: Duration = Duration::from_millis(1500);
+
+/// Schema migrations; migration `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: profiles, scenario runs with their dimension scores, quiz answers.
+    "CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE scenario_runs (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        scenario TEXT NOT NULL,
+        matrix TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        finished_at INTEGER NOT NULL,
+        total INTEGER NOT NULL
+    );
+    CREATE TABLE run_dimensions (
+        run_id INTEGER NOT NULL REFERENCES scenario_runs(id) ON DELETE CASCADE,
+        dimension TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        PRIMARY KEY (run_id, dimension)
+    );
+    CREATE TABLE quiz_answers (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        question TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL
+    );",
+    // 2: spaced repetition (sittings and cards) and progress per role.
+    "CREATE TABLE sittings (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        number INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        UNIQUE (profile_id, number)
+    );
+    ALTER TABLE quiz_answers ADD COLUMN sitting INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE quiz_answers ADD COLUMN first_try INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE answer_roles (
+        answer_id INTEGER NOT NULL REFERENCES quiz_answers(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        PRIMARY KEY (answer_id, role)
+    );
+    CREATE TABLE run_roles (
+        run_id INTEGER NOT NULL REFERENCES scenario_runs(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        credits INTEGER NOT NULL,
+        deductions INTEGER NOT NULL,
+        PRIMARY KEY (run_id, role)
+    );
+    CREATE TABLE cards (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        question TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        due_sitting INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, question)
+    );",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Why the progress database cannot be used.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The file is damaged or not a database.
+    #[error(
+        "{}: the progress database is damaged or not a database ({detail}); it was left untouched. Move it aside to start a new one.",
+        path.display()
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// A database, but not a Warroom progress database.
+    #[error(
+        "{}: this SQLite file is not a Warroom progress database; it was left untouched. Choose another file.",
+        path.display()
+    )]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Written by a newer Warroom.
+    #[error(
+        "{}: the progress database was written by a newer Warroom (schema {found}; this version knows up to {supported}); it was left untouched. Update Warroom to use it.",
+        path.display()
+    )]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: u32,
+        /// The newest this build knows.
+        supported: u32,
+    },
+    /// Another process holds a lock.
+    #[error(
+        "{}: the progress database is locked by another program (another Warroom?); nothing was written. Close it and try again.",
+        path.display()
+    )]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file or its folder cannot be created or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Any other database error.
+    #[error("{}: database error: {source}", path.display())]
+    Sql {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    fn from_sql(path: &Path, e: rusqlite::Error) -> Self {
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Locked { path },
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Self::Corrupt {
+                path,
+                detail: e.to_string(),
+            },
+            _ => Self::Sql { path, source: e },
+        }
+    }
+}
+
+/// An open progress database, bound to one learner profile.
+#[derive(Debug)]
+pub struct ProgressDb {
+    conn: Connection,
+    path: PathBuf,
+    profile: String,
+    profile_id: i64,
+}
+
+/// The default database path.
+pub fn default_path() -> PathBuf {
+    super::data_dir().join(FILE_NAME)
+}
+
+impl ProgressDb {
+    /// Opens (creating when missing, migrating when older) the database at `path` for `profile`.
+    pub fn open(path: &Path, profile: &str) -> Result<Self, StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        if path.is_dir() {
+            return Err(io(std::io::Error::other(
+                "is a directory, not a database file",
+            )));
+        }
+        let sql = |e| StoreError::from_sql(path, e);
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(sql)?;
+        conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
+        let check: String = conn
+            .pragma_query_value(None, "quick_check", |row| row.get(0))
+            .map_err(sql)?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: check,
+            });
+        }
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sql)?;
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(sql)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            let tables: u32 = conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+                .map_err(sql)?;
+            if tables > 0 {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        let mut db = Self {
+            conn,
+            path: path.to_path_buf(),
+            profile: String::new(),
+            profile_id: 0,
+        };
+        if version < SCHEMA_VERSION {
+            db.migrate(version)?;
+        }
+        db.use_profile(profile)?;
+        Ok(db)
+    }
+
+    /// Opens the database in the platform data directory.
+    pub fn open_default(profile: &str) -> Result<Self, StoreError> {
+        Self::open(&default_path(), profile)
+    }
+
+    fn sql(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sql(&self.path, e)
+    }
+
+    fn migrate(&mut self, from: u32) -> Result<(), StoreError> {
+        if from > 0 {
+            // Belt and braces: the migration runs in one transaction, and the old file is kept.
+            let backup = self.path.with_extension(format!("v{from}.bak"));
+            std::fs::copy(&self.path, &backup).map_err(|source| StoreError::Io {
+                path: backup.clone(),
+                source,
+            })?;
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sql(&path, e))?;
+        for migration in MIGRATIONS.iter().skip(from as usize) {
+            tx.execute_batch(migration)
+                .map_err(|e| StoreError::from_sql(&path, e))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(|e| StoreError::from_sql(&path, e))?;
+        tx.commit().map_err(|e| StoreError::from_sql(&path, e))
+    }
+
+    /// Switches to (creating if needed) a learner profile.
+    pub fn use_profile(&mut self, name: &str) -> Result<(), StoreError> {
+        let name = name.trim();
+        let name = if name.is_empty() { "learner" } else { name };
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?1, ?2)",
+                params![name, super::unix_now()],
+            )
+            .map_err(|e| self.sql(e))?;
+        let id: i64 = self
+            .conn
+            .query_row("SELECT id FROM profiles WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sql(e))?;
+        name.clone_into(&mut self.profile);
+        self.profile_id = id;
+        Ok(())
+    }
+
+    /// The current profile's name.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every profile, by name.
+    pub fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM profiles ORDER BY name")
+            .map_err(|e| self.sql(e))?;
+        stmt.query_map([], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Stores a finished scenario run.
+    pub fn record_run(&mut self, card: &Scorecard, mode: &str, at: i64) -> Result<i64, StoreError> {
+        let record = RunRecord::from_scorecard(card, at);
+        let path = self.path.clone();
+        let sql = |e| StoreError::from_sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO scenario_runs (profile_id, scenario, matrix, seed, mode, finished_at, total)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                self.profile_id,
+                record.scenario,
+                card.matrix,
+                card.seed.to_string(),
+                mode,
+                at,
+                record.total
+            ],
+        )
+        .map_err(sql)?;
+        let run = tx.last_insert_rowid();
+        for (dimension, score) in &record.dimensions {
+            tx.execute(
+                "INSERT INTO run_dimensions (run_id, dimension, score) VALUES (?1, ?2, ?3)",
+                params![run, dimension.key(), score],
+            )
+            .map_err(sql)?;
+        }
+        for (role, tally) in &record.roles {
+            tx.execute(
+                "INSERT INTO run_roles (run_id, role, credits, deductions) VALUES (?1, ?2, ?3, ?4)",
+                params![run, role.as_str(), tally.credits, tally.deductions],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(run)
+    }
+
+    /// The number the next sitting will get (1 for a new learner).
+    pub fn next_sitting(&self) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(number), 0) + 1 FROM sittings WHERE profile_id = ?1",
+                [self.profile_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Starts a sitting and returns its number.
+    pub fn start_sitting(&mut self, seed: u64, at: i64) -> Result<u32, StoreError> {
+        let number = self.next_sitting()?;
+        self.conn
+            .execute(
+                "INSERT INTO sittings (profile_id, number, seed, started_at) VALUES (?1, ?2, ?3, ?4)",
+                params![self.profile_id, number, seed.to_string(), at],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(number)
+    }
+
+    /// The current profile's cards.
+    pub fn cards(&self) -> Result<BTreeMap<QuestionId, Card>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT question, level, due_sitting FROM cards WHERE profile_id = ?1")
+            .map_err(|e| self.sql(e))?;
+        stmt.query_map([self.profile_id], |r| {
+            Ok((
+                QuestionId::new(r.get::<_, String>(0)?),
+                Card {
+                    level: r.get(1)?,
+                    due_sitting: r.get(2)?,
+                },
+            ))
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.sql(e))
+    }
+
+    /// Stores one answer; a first try also moves the question's card. Returns the new card.
+    pub fn record_answer(
+        &mut self,
+        sitting: u32,
+        question: &Question,
+        correct: bool,
+        first_try: bool,
+        at: i64,
+    ) -> Result<Option<Card>, StoreError> {
+        let previous = self.cards()?.get(&question.id).copied();
+        let path = self.path.clone();
+        let sql = |e| StoreError::from_sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO quiz_answers (profile_id, question, dimension, correct, answered_at, sitting, first_try)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                self.profile_id,
+                question.id.as_str(),
+                question.dimension.key(),
+                correct,
+                at,
+                sitting,
+                first_try
+            ],
+        )
+        .map_err(sql)?;
+        let answer = tx.last_insert_rowid();
+        for role in &question.roles {
+            tx.execute(
+                "INSERT OR IGNORE INTO answer_roles (answer_id, role) VALUES (?1, ?2)",
+                params![answer, role.as_str()],
+            )
+            .map_err(sql)?;
+        }
+        let card = first_try.then(|| Card::after(previous, correct, sitting));
+        if let Some(card) = card {
+            tx.execute(
+                "INSERT INTO cards (profile_id, question, level, due_sitting) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (profile_id, question) DO UPDATE SET level = ?3, due_sitting = ?4",
+                params![self.profile_id, question.id.as_str(), card.level, card.due_sitting],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(card)
+    }
+
+    /// The current profile's scenario runs, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        let mut runs: Vec<(i64, RunRecord)> = {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id, scenario, finished_at, total FROM scenario_runs
+                     WHERE profile_id = ?1 ORDER BY finished_at, id",
+                )
+                .map_err(|e| self.sql(e))?;
+            stmt.query_map([self.profile_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    RunRecord {
+                        scenario: r.get(1)?,
+                        at: r.get(2)?,
+                        total: r.get(3)?,
+                        dimensions: BTreeMap::new(),
+                        roles: BTreeMap::new(),
+                    },
+                ))
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| self.sql(e))?
+        };
+        let mut dims = self
+            .conn
+            .prepare("SELECT dimension, score FROM run_dimensions WHERE run_id = ?1")
+            .map_err(|e| self.sql(e))?;
+        let mut roles = self
+            .conn
+            .prepare("SELECT role, credits, deductions FROM run_roles WHERE run_id = ?1")
+            .map_err(|e| self.sql(e))?;
+        for (id, run) in &mut runs {
+            let rows: Vec<(String, u32)> = dims
+                .query_map([*id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(Iterator::collect)
+                .map_err(|e| self.sql(e))?;
+            run.dimensions = rows
+                .into_iter()
+                .filter_map(|(key, score)| dimension_of(&key).map(|d| (d, score)))
+                .collect();
+            let rows: Vec<(String, u32, u32)> = roles
+                .query_map([*id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .and_then(Iterator::collect)
+                .map_err(|e| self.sql(e))?;
+            run.roles = rows
+                .into_iter()
+                .map(|(role, credits, deductions)| {
+                    (
+                        RoleId::new(role),
+                        RoleTally {
+                            credits,
+                            deductions,
+                        },
+                    )
+                })
+                .collect();
+        }
+        Ok(runs.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The current profile's quiz answers, oldest first.
+    pub fn answers(&self) -> Result<Vec<AnswerRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT a.sitting, a.question, a.dimension, a.correct, a.first_try, a.answered_at,
+                        (SELECT group_concat(role, ' ') FROM answer_roles WHERE answer_id = a.id)
+                 FROM quiz_answers a WHERE a.profile_id = ?1 ORDER BY a.answered_at, a.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows: Vec<(u32, String, String, bool, bool, i64, Option<String>)> = stmt
+            .query_map([self.profile_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| self.sql(e))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(sitting, question, dimension, correct, first_try, at, roles)| {
+                    Some(AnswerRecord {
+                        sitting,
+                        question: QuestionId::new(question),
+                        dimension: dimension_of(&dimension)?,
+                        roles: roles
+                            .unwrap_or_default()
+                            .split_whitespace()
+                            .map(RoleId::from)
+                            .collect(),
+                        correct,
+                        first_try,
+                        at,
+                    })
+                },
+            )
+            .collect())
+    }
+
+    /// The progress report of the current profile against the loaded content.
+    pub fn report(&self, library: &Library) -> Result<ProgressReport, StoreError> {
+        let runs = self.runs()?;
+        let answers = self.answers()?;
+        let next = self.next_sitting()?;
+        let bank: Vec<QuestionId> = library.questions().map(|(_, q)| q.id.clone()).collect();
+        let cards = self.cards()?;
+        let due = bank
+            .iter()
+            .filter(|q| cards.get(*q).is_some_and(|c| c.is_due(next)))
+            .count();
+        Ok(summarize(
+            &self.profile,
+            &runs,
+            &answers,
+            due,
+            &Catalogue::of(library),
+            library.matrix.as_ref().map(|m| &*m.matrix),
+        ))
+    }
+
+    /// A one-line description for status bars: file, profile, counts.
+    pub fn describe(&self) -> String {
+        let mut out = format!("{} (profile `{}`", self.path.display(), self.profile);
+        if let (Ok(runs), Ok(answers)) = (self.runs(), self.answers()) {
+            let _ = write!(out, ", {} runs, {} answers", runs.len(), answers.len());
+        }
+        out.push(')');
+        out
+    }
+}
+
+fn dimension_of(key: &str) -> Option<Dimension> {
+    Dimension::ALL.into_iter().find(|d| d.key() == key)
+}

@@ -1,0 +1,127 @@
+//! `warroom quiz` and `warroom progress` end to end, in-process with scripted input.
+
+use std::path::Path;
+
+use warroom::cli::{
+    Command, EXIT_OK, EXIT_USAGE, Format, ProgressArgs, QuizArgs, run, run_interactive,
+};
+
+use crate::support::matrix_path;
+
+fn quiz_args(db: &Path, sets: &[&str], count: usize, seed: u64) -> QuizArgs {
+    QuizArgs {
+        sets: sets.iter().map(|s| (*s).to_owned()).collect(),
+        count,
+        seed: Some(seed),
+        profile: Some("ana".to_owned()),
+        db: Some(db.to_path_buf()),
+        no_record: false,
+        content: None,
+    }
+}
+
+fn quiz(args: QuizArgs, input: &str) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run_interactive(
+        &Command::Quiz(args),
+        Some(&matrix_path()),
+        &mut input.as_bytes(),
+        &mut out,
+        &mut err,
+    );
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn progress_json(db: &Path) -> serde_json::Value {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ProgressArgs {
+        profile: Some("ana".to_owned()),
+        db: Some(db.to_path_buf()),
+        content: None,
+        format: Format::Json,
+    };
+    let code = run(
+        &Command::Progress(args),
+        Some(&matrix_path()),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, EXIT_OK, "{}", String::from_utf8_lossy(&err));
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn missed_questions_return_in_the_sitting_and_lead_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.sqlite3");
+    // Yes/no questions only (escalation has several), answered "no" throughout: some are wrong.
+    let (code, out, err) = quiz(
+        quiz_args(&db, &["communication"], 4, 3),
+        &"9\n1\n".repeat(40),
+    );
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(
+        out.contains("sitting 1, 4 questions (0 due for review), seed 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Please answer with option numbers between 1 and"),
+        "{out}"
+    );
+    assert!(out.contains("Why ("), "{out}");
+    let missed = out.matches("Not quite.").count();
+    assert!(missed > 0, "{out}");
+    assert!(out.contains("(This question will come back later in this sitting.)"));
+    let report = progress_json(&db);
+    let first_tries = report["first_try_correct"][1].as_u64().unwrap();
+    assert_eq!(first_tries, 4);
+    let wrong_first = 4 - report["first_try_correct"][0].as_u64().unwrap();
+    assert_eq!(report["due_questions"].as_u64().unwrap(), wrong_first);
+
+    let (code, out, _) = quiz(quiz_args(&db, &["communication"], 4, 3), "q\n");
+    assert_eq!(code, EXIT_OK);
+    assert!(
+        out.contains(&format!(
+            "sitting 2, 4 questions ({wrong_first} due for review)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("Stopped. Answers so far are saved."), "{out}");
+}
+
+#[test]
+fn same_seed_same_questions_and_unknown_set_is_a_usage_error() {
+    let first_question = |seed| {
+        let args = QuizArgs {
+            no_record: true,
+            ..quiz_args(Path::new("unused"), &[], 3, seed)
+        };
+        let (_, out, _) = quiz(args, "");
+        out.lines()
+            .find(|l| l.starts_with("── Question 1"))
+            .map(str::to_owned)
+            .zip(out.lines().nth(4).map(str::to_owned))
+    };
+    assert_eq!(first_question(11), first_question(11));
+    let (code, _, err) = quiz(quiz_args(Path::new("unused"), &["nope"], 3, 1), "");
+    assert_eq!(code, EXIT_USAGE);
+    assert!(err.contains("unknown question set `nope`"), "{err}");
+}
+
+#[test]
+fn a_corrupt_database_does_not_stop_the_quiz_or_get_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.sqlite3");
+    std::fs::write(&db, "not a database at all, sorry ".repeat(100)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let (code, out, err) = quiz(quiz_args(&db, &["evidence"], 2, 1), "1\n1\n1\n1\n1\n1\n");
+    assert_eq!(code, EXIT_OK);
+    assert!(err.contains("damaged or not a database"), "{err}");
+    assert!(err.contains("will not be recorded"), "{err}");
+    assert!(out.contains("Sitting over"), "{out}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
