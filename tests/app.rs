@@ -6,11 +6,13 @@
     reason = "test setup should fail loudly"
 )]
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use warroom::app::commands::{AppCommand, UiCommand};
+use warroom::app::learner::{Learner, QuizState};
 use warroom::app::session::{ActiveSession, FinalScorecard, LastOutcome};
 use warroom::app::{LogicPlugin, Screen};
 use warroom::cli::{Command, Format, run};
@@ -19,10 +21,21 @@ use warroom::engine::scenario::Mode;
 use warroom::engine::script::Decisions;
 use warroom::engine::{Intent, score};
 
+/// Keeps a test app's progress database folder alive as long as the app.
+#[derive(Resource)]
+struct TempData {
+    _dir: tempfile::TempDir,
+}
+
 fn headless_app() -> App {
+    let data = tempfile::tempdir().unwrap();
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin))
-        .add_plugins(LogicPlugin { matrix: None });
+        .add_plugins(LogicPlugin {
+            matrix: None,
+            progress_db: Some(data.path().join("progress.sqlite3")),
+        })
+        .insert_resource(TempData { _dir: data });
     app.update();
     app
 }
@@ -112,6 +125,8 @@ fn cli_json(scenario: &str, script: &str) -> String {
             seed: None,
             format: Format::Json,
             save_log: None,
+            record: None,
+            db: None,
         },
         None,
         &mut out,
@@ -228,4 +243,66 @@ fn an_unknown_scenario_is_reported_and_the_app_stays_usable() {
     app.update();
     assert_eq!(screen(&app), Screen::Play);
     let _ = score(&app.world().resource::<ActiveSession>().session);
+}
+
+#[test]
+fn a_finished_run_is_recorded_once_in_the_learners_progress() {
+    let (mut app, json) = play_through_app("ransomware-file-server", "legal-too-late");
+    app.update();
+    send(&mut app, UiCommand::GoTo(Screen::Progress));
+    let learner = app.world().resource::<Learner>();
+    assert_eq!(learner.error, None);
+    let report = learner.report.as_ref().expect("report");
+    assert_eq!(report.runs, 1, "recorded exactly once");
+    let card: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let escalation = report
+        .dimensions
+        .iter()
+        .find(|s| s.label == "Escalation timing")
+        .expect("escalation series");
+    assert_eq!(
+        u64::from(escalation.points[0].score),
+        card["dimensions"]["escalation"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
+    let mut app = headless_app();
+    send(
+        &mut app,
+        UiCommand::StartSitting {
+            sets: BTreeSet::from(["evidence".to_owned()]),
+            size: 5,
+        },
+    );
+    assert_eq!(screen(&app), Screen::Quiz);
+    let first = {
+        let quiz = app.world().resource::<QuizState>();
+        assert_eq!(quiz.number, 1);
+        quiz.current.clone().expect("a question")
+    };
+    // Pick a wrong choice on purpose.
+    let wrong = (0..first.choices.len())
+        .find(|i| !first.correct.contains(i))
+        .unwrap();
+    send(&mut app, UiCommand::CheckAnswer(BTreeSet::from([wrong])));
+    let checked = app.world().resource::<QuizState>().checked.clone().unwrap();
+    assert!(!checked.correct && checked.will_return);
+    let mut seen_again = false;
+    for _ in 0..10 {
+        send(&mut app, UiCommand::NextQuestion);
+        let Some(current) = app.world().resource::<QuizState>().current.clone() else {
+            break;
+        };
+        if current.id == first.id {
+            seen_again = true;
+        }
+        send(&mut app, UiCommand::CheckAnswer(current.correct.clone()));
+    }
+    assert!(seen_again, "the missed question came back in the sitting");
+    send(&mut app, UiCommand::GoTo(Screen::Progress));
+    let report = app.world().resource::<Learner>().report.clone().unwrap();
+    assert_eq!(report.first_try_correct, (4, 5));
+    assert_eq!(report.due_questions, 1);
 }

@@ -104,6 +104,8 @@ fn handle_custom_events(
                 let screen = match rest.trim() {
                     "library" => Screen::Library,
                     "debrief" => Screen::Debrief,
+                    "quiz" => Screen::Quiz,
+                    "progress" => Screen::Progress,
                     _ => Screen::Title,
                 };
                 commands.write(AppCommand(UiCommand::GoTo(screen)));

@@ -62,6 +62,23 @@ pub enum UiCommand {
     SetClockSpeed(f32),
     /// Write the scorecard or log into a directory.
     Export(ExportFormat, PathBuf),
+    /// Start a question-bank sitting over these sets (empty = all) with this many questions.
+    StartSitting {
+        /// Question-set ids.
+        sets: std::collections::BTreeSet<String>,
+        /// Questions in the sitting.
+        size: usize,
+    },
+    /// Check the picked choices of the current question.
+    CheckAnswer(std::collections::BTreeSet<usize>),
+    /// Move on after the feedback.
+    NextQuestion,
+    /// Leave the sitting (answers so far are already saved).
+    EndSitting,
+    /// Use another learner profile.
+    SwitchProfile(String),
+    /// Try the progress database again (after it was locked, say).
+    RetryDatabase,
     /// Close the app.
     Quit,
 }
@@ -195,6 +212,13 @@ pub fn handle_commands(
             UiCommand::Quit => {
                 exit.write(AppExit::Success);
             }
+            // The learner module carries these out.
+            UiCommand::StartSitting { .. }
+            | UiCommand::CheckAnswer(_)
+            | UiCommand::NextQuestion
+            | UiCommand::EndSitting
+            | UiCommand::SwitchProfile(_)
+            | UiCommand::RetryDatabase => {}
         }
     }
 }

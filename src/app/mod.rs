@@ -6,6 +6,7 @@ pub mod board;
 mod ci;
 pub mod commands;
 pub mod content;
+pub mod learner;
 pub mod screens;
 pub mod session;
 pub mod theme;
@@ -40,6 +41,10 @@ pub enum Screen {
     Play,
     /// Scores and findings.
     Debrief,
+    /// Exam-practice questions.
+    Quiz,
+    /// The learner's progress.
+    Progress,
 }
 
 /// Ordering of the app's per-frame work: input becomes commands, commands become intents, intents
@@ -71,12 +76,15 @@ pub struct LaunchOptions {
 pub struct LogicPlugin {
     /// Matrix file to load instead of the default.
     pub matrix: Option<std::path::PathBuf>,
+    /// Progress database to use instead of the one in the platform data directory.
+    pub progress_db: Option<std::path::PathBuf>,
 }
 
 impl Plugin for LogicPlugin {
     fn build(&self, app: &mut App) {
         app.init_state::<Screen>()
             .insert_resource(Content::load_default(self.matrix.clone()))
+            .insert_resource(learner::default_learner(self.progress_db.clone()))
             .init_resource::<LaunchOptions>()
             .init_resource::<LastOutcome>()
             .init_resource::<BoardArrows>()
@@ -95,6 +103,7 @@ impl Plugin for LogicPlugin {
                 )
                     .chain(),
             )
+            .add_plugins(learner::plugin)
             .add_systems(PostStartup, launch_from_options)
             .add_systems(
                 Update,
@@ -157,6 +166,7 @@ pub fn run(args: Cli) -> ExitCode {
     .insert_resource(WinitSettings::desktop_app())
     .add_plugins(LogicPlugin {
         matrix: args.matrix.clone(),
+        progress_db: None,
     })
     .insert_resource(LaunchOptions {
         scenario: args.scenario.clone(),

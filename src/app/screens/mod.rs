@@ -4,6 +4,8 @@
 pub mod debrief;
 pub mod library;
 pub mod play;
+pub mod progress;
+pub mod quiz;
 pub mod title;
 
 use bevy::prelude::*;
@@ -18,6 +20,8 @@ pub(super) fn plugin(app: &mut App) {
         library::plugin,
         play::plugin,
         debrief::plugin,
+        quiz::plugin,
+        progress::plugin,
     ));
 }
 

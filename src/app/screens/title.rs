@@ -50,7 +50,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 .size(18.0),
         );
         ui.label("Who acts, who must be told, when to escalate, and how work is handed off — graded against a documented responsibility matrix.");
-        ui.add_space(theme::GAP * 4.0);
+        ui.add_space(theme::GAP * 2.0);
 
         let card_width = 300.0_f32.min(ui.available_width() / 3.2);
         ui.horizontal(|ui| {
@@ -82,7 +82,29 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
             );
         });
 
-        ui.add_space(theme::GAP * 4.0);
+        ui.add_space(theme::GAP * 2.0);
+        ui.horizontal(|ui| {
+            let total = card_width * 2.0 + theme::GAP * 2.0;
+            ui.add_space(((ui.available_width() - total) / 2.0).max(0.0));
+            learner_card(
+                ui,
+                card_width,
+                "Question bank",
+                "Short exam-style questions: who acts, who must be told, what comes first. Missed questions come back until you know them.",
+                ("Practise questions", UiCommand::GoTo(Screen::Quiz)),
+                &mut out,
+            );
+            learner_card(
+                ui,
+                card_width,
+                "Progress",
+                "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
+                ("See progress", UiCommand::GoTo(Screen::Progress)),
+                &mut out,
+            );
+        });
+
+        ui.add_space(theme::GAP * 2.0);
         ui.separator();
         ui.horizontal(|ui| {
             let width = 560.0;
@@ -109,6 +131,32 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
         );
     });
     out
+}
+
+fn learner_card(
+    ui: &mut egui::Ui,
+    width: f32,
+    title: &str,
+    text: &str,
+    (label, command): (&str, UiCommand),
+    out: &mut Vec<UiCommand>,
+) {
+    egui::Frame::group(ui.style())
+        .inner_margin(egui::Margin::same(12))
+        .corner_radius(10.0)
+        .show(ui, |ui| {
+            ui.set_width(width);
+            ui.vertical(|ui| {
+                ui.strong(title);
+                ui.label(text);
+                if ui
+                    .add(egui::Button::new(label).min_size(egui::vec2(width, 30.0)))
+                    .clicked()
+                {
+                    out.push(command);
+                }
+            });
+        });
 }
 
 fn mode_card(

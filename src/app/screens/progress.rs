@@ -1,0 +1,432 @@
+//! Progress: score history per dimension and per role over the learner's attempts (a chart), the
+//! weakest areas and what to practise next, for the chosen learner profile.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Legend, Line, Plot, Points};
+
+use super::{root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, UiCommand};
+use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
+use crate::app::theme;
+use crate::engine::progress::{ProgressReport, Series};
+use crate::engine::scenario::Mode;
+
+/// Everything the Progress screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressView {
+    /// Profile in use.
+    pub profile: String,
+    /// Every profile.
+    pub profiles: Vec<String>,
+    /// The database file.
+    pub db_path: String,
+    /// Why the database is unavailable.
+    pub db_error: Option<String>,
+    /// Runs waiting to be written.
+    pub pending_runs: usize,
+    /// The report, when the database could be read.
+    pub report: Option<ProgressReport>,
+}
+
+/// Widget state of the Progress screen.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgressUiState {
+    /// Chart roles instead of dimensions.
+    pub by_role: bool,
+    /// Name typed for a new profile.
+    pub new_profile: String,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ProgressUiState>().add_systems(
+        EguiPrimaryContextPass,
+        progress_system.run_if(in_state(Screen::Progress)),
+    );
+}
+
+/// Builds the view from the learner resource.
+pub fn progress_view(learner: &Learner) -> ProgressView {
+    ProgressView {
+        profile: learner.profile.clone(),
+        profiles: learner.profiles.clone(),
+        db_path: learner.path.display().to_string(),
+        db_error: learner.error.clone(),
+        pending_runs: learner.pending_runs.len(),
+        report: learner.report.clone(),
+    }
+}
+
+fn progress_system(
+    mut contexts: EguiContexts,
+    learner: Res<Learner>,
+    mut state: ResMut<ProgressUiState>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "progress");
+    let view = progress_view(&learner);
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| progress_ui(ui, &view, &mut state))
+        .inner;
+    send(&mut writer, commands);
+    Ok(())
+}
+
+/// The Progress screen view.
+pub fn progress_ui(
+    ui: &mut egui::Ui,
+    view: &ProgressView,
+    state: &mut ProgressUiState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        ui.heading("Progress");
+        ui.label("Learner:");
+        let mut chosen = view.profile.clone();
+        egui::ComboBox::from_id_salt("profile")
+            .selected_text(&view.profile)
+            .show_ui(ui, |ui| {
+                for p in &view.profiles {
+                    ui.selectable_value(&mut chosen, p.clone(), p);
+                }
+            });
+        if chosen != view.profile {
+            out.push(UiCommand::SwitchProfile(chosen));
+        }
+        let label = ui.label("New learner:");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.new_profile)
+                .hint_text("name")
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !state.new_profile.trim().is_empty(),
+                egui::Button::new("Add learner"),
+            )
+            .clicked()
+        {
+            out.push(UiCommand::SwitchProfile(std::mem::take(
+                &mut state.new_profile,
+            )));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Title screen").clicked() {
+                out.push(UiCommand::GoTo(Screen::Title));
+            }
+            if ui.button("Question bank").clicked() {
+                out.push(UiCommand::GoTo(Screen::Quiz));
+            }
+        });
+    });
+    ui.label(
+        egui::RichText::new(format!("Stored in {}", view.db_path))
+            .small()
+            .weak(),
+    );
+    if let Some(error) = &view.db_error {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(theme::DANGER, error);
+            if ui.button("Try again").clicked() {
+                out.push(UiCommand::RetryDatabase);
+            }
+        });
+    }
+    if view.pending_runs > 0 {
+        ui.colored_label(
+            theme::WARNING,
+            format!(
+                "{} finished run(s) are kept in memory and will be saved as soon as the database can be written.",
+                view.pending_runs
+            ),
+        );
+    }
+    ui.separator();
+    let Some(report) = &view.report else {
+        ui.label("No progress can be shown until the database opens.");
+        return out;
+    };
+    let (right, tries) = report.first_try_correct;
+    ui.label(format!(
+        "{} scenario run{} · {} quiz answer{} ({right} of {tries} right at the first try) · {} question{} due for review",
+        report.runs,
+        plural(report.runs),
+        report.answers,
+        plural(report.answers),
+        report.due_questions,
+        plural(report.due_questions),
+    ));
+    if report.dimensions.is_empty() {
+        ui.add_space(theme::GAP);
+        ui.label("No attempts yet. Play a scenario or answer some questions and your progress appears here.");
+    }
+    let columns = ui.available_width() > 900.0;
+    let chart_width = if columns {
+        ui.available_width() * 0.62
+    } else {
+        ui.available_width()
+    };
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(chart_width);
+            if !report.dimensions.is_empty() {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut state.by_role, false, "By dimension");
+                    ui.selectable_value(&mut state.by_role, true, "By role");
+                });
+                let series = if state.by_role {
+                    &report.roles
+                } else {
+                    &report.dimensions
+                };
+                chart(ui, series);
+                averages(ui, series);
+            }
+        });
+        ui.vertical(|ui| advice_ui(ui, report, &mut out));
+    });
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn chart(ui: &mut egui::Ui, series: &[Series]) {
+    Plot::new("progress-chart")
+        .height(260.0)
+        .include_y(0.0)
+        .include_y(105.0)
+        .include_x(0.5)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label("attempt")
+        .y_axis_label("score")
+        .legend(Legend::default())
+        .show(ui, |plot| {
+            for s in series {
+                let points: Vec<[f64; 2]> = s
+                    .points
+                    .iter()
+                    .map(|p| [p.attempt as f64, f64::from(p.score)])
+                    .collect();
+                plot.line(Line::new(s.label.clone(), points.clone()));
+                plot.points(Points::new(s.label.clone(), points).radius(3.0));
+            }
+        });
+}
+
+fn averages(ui: &mut egui::Ui, series: &[Series]) {
+    egui::Grid::new("averages").striped(true).show(ui, |ui| {
+        ui.strong("Area");
+        ui.strong("Recent");
+        ui.strong("Attempts");
+        ui.end_row();
+        for s in series {
+            ui.label(&s.label);
+            let recent = s.recent();
+            let color = match recent {
+                90.. => theme::SUCCESS,
+                70..90 => theme::WARNING,
+                _ => theme::DANGER,
+            };
+            ui.colored_label(color, recent.to_string());
+            ui.label(s.points.len().to_string());
+            ui.end_row();
+        }
+    });
+}
+
+fn advice_ui(ui: &mut egui::Ui, report: &ProgressReport, out: &mut Vec<UiCommand>) {
+    ui.heading("Weakest areas");
+    if report.weakest.is_empty() {
+        ui.label("Nothing below 80 in your recent attempts.");
+    }
+    for w in &report.weakest {
+        ui.label(format!(
+            "{} — {} (recent average over {} attempt{})",
+            w.label,
+            w.recent,
+            w.samples,
+            plural(w.samples)
+        ));
+    }
+    ui.add_space(theme::GAP);
+    ui.heading("Next");
+    for s in &report.suggestions {
+        ui.group(|ui| {
+            ui.strong(&s.title);
+            ui.label(&s.reason);
+            let command = match s.kind {
+                "scenario" => Some((
+                    "Play in practice mode",
+                    UiCommand::StartScenario {
+                        scenario: s.id.as_str().into(),
+                        mode: Mode::Practice,
+                        seed: 0,
+                    },
+                )),
+                "question_set" => Some((
+                    "Practise these questions",
+                    UiCommand::StartSitting {
+                        sets: BTreeSet::from([s.id.clone()]),
+                        size: DEFAULT_SITTING_SIZE,
+                    },
+                )),
+                "review" => Some((
+                    "Review now",
+                    UiCommand::StartSitting {
+                        sets: BTreeSet::new(),
+                        size: DEFAULT_SITTING_SIZE,
+                    },
+                )),
+                _ => None,
+            };
+            if let Some((label, command)) = command
+                && ui.button(label).clicked()
+            {
+                out.push(command);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::engine::Dimension;
+    use crate::engine::progress::{Area, Point, Source, Suggestion, Weakness};
+
+    fn report() -> ProgressReport {
+        let series = Series {
+            area: Area::Dimension(Dimension::Evidence),
+            label: "Evidence preservation".to_owned(),
+            points: vec![
+                Point {
+                    attempt: 1,
+                    at: 1,
+                    score: 40,
+                    source: Source::Scenario,
+                },
+                Point {
+                    attempt: 2,
+                    at: 2,
+                    score: 60,
+                    source: Source::Quiz,
+                },
+            ],
+        };
+        ProgressReport {
+            profile: "ana".to_owned(),
+            runs: 1,
+            answers: 4,
+            first_try_correct: (2, 4),
+            due_questions: 2,
+            dimensions: vec![series],
+            roles: Vec::new(),
+            weakest: vec![Weakness {
+                area: Area::Dimension(Dimension::Evidence),
+                label: "Evidence preservation".to_owned(),
+                recent: 50,
+                samples: 2,
+            }],
+            suggestions: vec![Suggestion {
+                kind: "question_set",
+                id: "evidence".to_owned(),
+                title: "Evidence first".to_owned(),
+                reason: "10 questions on Evidence preservation".to_owned(),
+            }],
+        }
+    }
+
+    fn view(report: Option<ProgressReport>, error: Option<&str>) -> ProgressView {
+        ProgressView {
+            profile: "ana".to_owned(),
+            profiles: vec!["ana".to_owned(), "ben".to_owned()],
+            db_path: "/tmp/progress.sqlite3".to_owned(),
+            db_error: error.map(str::to_owned),
+            pending_runs: 0,
+            report,
+        }
+    }
+
+    fn harness(
+        view: ProgressView,
+    ) -> Harness<'static, (ProgressView, ProgressUiState, Vec<UiCommand>)> {
+        Harness::builder()
+            .with_size(egui::vec2(1200.0, 800.0))
+            .build_ui_state(
+                |ui, (view, state, out): &mut (ProgressView, ProgressUiState, Vec<UiCommand>)| {
+                    out.extend(progress_ui(ui, view, state));
+                },
+                (view, ProgressUiState::default(), Vec::new()),
+            )
+    }
+
+    #[test]
+    fn weakest_area_and_its_suggestion_are_offered() {
+        let mut h = harness(view(Some(report()), None));
+        h.run();
+        assert!(
+            h.query_by_label_contains("Evidence preservation — 50")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label_contains("2 questions due for review")
+                .is_some()
+        );
+        h.get_by_label("Practise these questions").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::StartSitting {
+                sets: BTreeSet::from(["evidence".to_owned()]),
+                size: DEFAULT_SITTING_SIZE,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_database_error_is_shown_with_a_retry() {
+        let mut h = harness(view(
+            None,
+            Some("progress.sqlite3: locked by another program"),
+        ));
+        h.run();
+        assert!(
+            h.query_by_label_contains("locked by another program")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label_contains("No progress can be shown")
+                .is_some()
+        );
+        h.get_by_label("Try again").click();
+        h.run();
+        assert_eq!(h.state().2, vec![UiCommand::RetryDatabase]);
+    }
+
+    #[test]
+    fn a_new_learner_can_be_added() {
+        let mut h = harness(view(Some(report()), None));
+        h.get_by_label("New learner:").focus();
+        h.run();
+        h.get_by_label("New learner:").type_text("carla");
+        h.run();
+        h.get_by_label("Add learner").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::SwitchProfile("carla".to_owned())]
+        );
+    }
+}

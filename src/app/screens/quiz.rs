@@ -1,0 +1,532 @@
+//! Question bank: choose sets, answer one question at a time, see the explanation at once; missed
+//! questions come back later in the sitting and in later sittings.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{badge, root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, UiCommand};
+use crate::app::content::Content;
+use crate::app::learner::{Checked, DEFAULT_SITTING_SIZE, Learner, QuizState};
+use crate::app::theme;
+use crate::engine::matrix::Dimension;
+use crate::engine::quiz::Resolved;
+
+/// A question set as offered in the setup panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetChoice {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Number of questions.
+    pub count: usize,
+}
+
+/// The question being asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionView {
+    /// Set title.
+    pub set: String,
+    /// The dimension it practises.
+    pub dimension: Dimension,
+    /// Situation paragraph.
+    pub situation: String,
+    /// The author's explanation.
+    pub explanation: String,
+    /// Resolved against the matrix.
+    pub resolved: Resolved,
+}
+
+/// Everything the quiz screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuizView {
+    /// Sets to choose from.
+    pub sets: Vec<SetChoice>,
+    /// Whether a sitting is running.
+    pub in_sitting: bool,
+    /// Sitting number.
+    pub number: u32,
+    /// Questions asked so far.
+    pub asked: usize,
+    /// Questions left, the current one included.
+    pub remaining: usize,
+    /// Right at the first try, of first tries.
+    pub score: (usize, usize),
+    /// The current question.
+    pub question: Option<QuestionView>,
+    /// Its check, once answered.
+    pub checked: Option<Checked>,
+    /// Database problem, if any.
+    pub db_error: Option<String>,
+    /// Profile name.
+    pub profile: String,
+}
+
+/// Widget state of the quiz screen.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct QuizUiState {
+    /// Sets ticked in the setup panel.
+    pub sets: BTreeSet<String>,
+    /// Questions per sitting.
+    pub size: usize,
+    /// Choices ticked for the current question.
+    pub picked: BTreeSet<usize>,
+}
+
+impl Default for QuizUiState {
+    fn default() -> Self {
+        Self {
+            sets: BTreeSet::new(),
+            size: DEFAULT_SITTING_SIZE,
+            picked: BTreeSet::new(),
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<QuizUiState>().add_systems(
+        EguiPrimaryContextPass,
+        quiz_system.run_if(in_state(Screen::Quiz)),
+    );
+}
+
+/// Builds the view from the app's resources.
+pub fn quiz_view(content: &Content, quiz: &QuizState, learner: &Learner) -> QuizView {
+    let sets = content
+        .library
+        .question_sets
+        .iter()
+        .map(|l| SetChoice {
+            id: l.set.id.clone(),
+            title: l.set.title.clone(),
+            description: l.set.description.clone(),
+            count: l.set.questions.len(),
+        })
+        .collect();
+    let question = quiz.current.as_ref().and_then(|resolved| {
+        let (set, q) = content.library.question(resolved.id.as_str())?;
+        Some(QuestionView {
+            set: set.title.clone(),
+            dimension: q.dimension,
+            situation: q.situation.clone(),
+            explanation: q.explanation.clone(),
+            resolved: resolved.clone(),
+        })
+    });
+    QuizView {
+        sets,
+        in_sitting: quiz.sitting.is_some(),
+        number: quiz.number,
+        asked: quiz.asked,
+        remaining: quiz
+            .sitting
+            .as_ref()
+            .map_or(0, crate::engine::practice::Sitting::remaining),
+        score: quiz
+            .sitting
+            .as_ref()
+            .map_or((0, 0), crate::engine::practice::Sitting::first_try_score),
+        question,
+        checked: quiz.checked.clone(),
+        db_error: learner.error.clone(),
+        profile: learner.profile.clone(),
+    }
+}
+
+fn quiz_system(
+    mut contexts: EguiContexts,
+    content: Res<Content>,
+    quiz: Res<QuizState>,
+    learner: Res<Learner>,
+    mut state: ResMut<QuizUiState>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "quiz");
+    let view = quiz_view(&content, &quiz, &learner);
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| quiz_ui(ui, &view, &mut state))
+        .inner;
+    send(&mut writer, commands);
+    Ok(())
+}
+
+/// The quiz screen view.
+pub fn quiz_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        ui.heading("Question bank");
+        ui.label(format!("· learner {}", view.profile));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Title screen").clicked() {
+                out.push(UiCommand::EndSitting);
+                out.push(UiCommand::GoTo(Screen::Title));
+            }
+            if ui.button("Progress").clicked() {
+                out.push(UiCommand::GoTo(Screen::Progress));
+            }
+        });
+    });
+    if let Some(error) = &view.db_error {
+        ui.colored_label(
+            theme::DANGER,
+            format!("{error} Your answers in this sitting are not being saved."),
+        );
+    }
+    ui.separator();
+    if !view.in_sitting {
+        setup_ui(ui, view, state, &mut out);
+    } else if let Some(question) = &view.question {
+        question_ui(ui, view, question, state, &mut out);
+    } else {
+        finished_ui(ui, view, state, &mut out);
+    }
+    out
+}
+
+fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &mut Vec<UiCommand>) {
+    ui.label("Short exam-style questions: a situation and one decision, answered from the responsibility matrix. Tick the sets to practise (none ticked = all of them).");
+    ui.add_space(theme::GAP);
+    if view.sets.is_empty() {
+        ui.colored_label(
+            theme::WARNING,
+            "No question sets were found in the content folder's questions/ directory.",
+        );
+        return;
+    }
+    for set in &view.sets {
+        let mut ticked = state.sets.contains(&set.id);
+        ui.horizontal(|ui| {
+            if ui
+                .checkbox(
+                    &mut ticked,
+                    format!("{} ({} questions)", set.title, set.count),
+                )
+                .changed()
+            {
+                if ticked {
+                    state.sets.insert(set.id.clone());
+                } else {
+                    state.sets.remove(&set.id);
+                }
+            }
+            ui.label(egui::RichText::new(&set.description).weak());
+        });
+    }
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        ui.label("Questions in this sitting:");
+        ui.add(egui::Slider::new(&mut state.size, 3..=30));
+    });
+    ui.add_space(theme::GAP);
+    if ui
+        .add(egui::Button::new("Start sitting").min_size(egui::vec2(180.0, 34.0)))
+        .clicked()
+    {
+        state.picked.clear();
+        out.push(UiCommand::StartSitting {
+            sets: state.sets.clone(),
+            size: state.size,
+        });
+    }
+    ui.label(
+        egui::RichText::new("Questions you miss come back a few questions later, and again in your next sittings until you know them.")
+            .small()
+            .weak(),
+    );
+}
+
+fn question_ui(
+    ui: &mut egui::Ui,
+    view: &QuizView,
+    question: &QuestionView,
+    state: &mut QuizUiState,
+    out: &mut Vec<UiCommand>,
+) {
+    let resolved = &question.resolved;
+    ui.horizontal(|ui| {
+        ui.label(format!(
+            "Sitting {} · question {} · {} left",
+            view.number, view.asked, view.remaining
+        ));
+        badge(ui, question.dimension.label(), theme::ACCENT);
+        ui.label(egui::RichText::new(&question.set).weak());
+    });
+    ui.add_space(theme::GAP);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.label(egui::RichText::new(&question.situation).size(17.0));
+        ui.add_space(theme::GAP);
+        ui.label(egui::RichText::new(&resolved.prompt).strong().size(18.0));
+        if resolved.is_multiple() {
+            ui.label(egui::RichText::new("Choose all that apply.").weak());
+        }
+        ui.add_space(theme::GAP / 2.0);
+        let locked = view.checked.is_some();
+        let picked = view.checked.as_ref().map_or(&state.picked, |c| &c.picked);
+        let mut toggled = None;
+        for (i, choice) in resolved.choices.iter().enumerate() {
+            let mut on = picked.contains(&i);
+            let mut text = egui::RichText::new(&choice.label).size(16.0);
+            if locked && resolved.correct.contains(&i) {
+                text = text.color(theme::SUCCESS).strong();
+            } else if locked && on {
+                text = text.color(theme::DANGER);
+            }
+            let response = ui.add_enabled_ui(!locked, |ui| {
+                if resolved.is_multiple() {
+                    ui.checkbox(&mut on, text)
+                } else {
+                    ui.radio(on, text)
+                }
+            });
+            if response.inner.clicked() {
+                toggled = Some(i);
+            }
+        }
+        if let Some(i) = toggled {
+            if resolved.is_multiple() {
+                if !state.picked.remove(&i) {
+                    state.picked.insert(i);
+                }
+            } else {
+                state.picked = BTreeSet::from([i]);
+            }
+        }
+        ui.add_space(theme::GAP);
+        match &view.checked {
+            None => {
+                let button = ui.add_enabled(
+                    !state.picked.is_empty(),
+                    egui::Button::new("Check answer").min_size(egui::vec2(160.0, 32.0)),
+                );
+                if button.clicked() {
+                    out.push(UiCommand::CheckAnswer(state.picked.clone()));
+                }
+            }
+            Some(checked) => {
+                feedback_ui(ui, question, checked);
+                if ui
+                    .add(egui::Button::new("Next question").min_size(egui::vec2(160.0, 32.0)))
+                    .clicked()
+                {
+                    state.picked.clear();
+                    out.push(UiCommand::NextQuestion);
+                }
+            }
+        }
+    });
+}
+
+fn feedback_ui(ui: &mut egui::Ui, question: &QuestionView, checked: &Checked) {
+    let resolved = &question.resolved;
+    let (color, head) = if checked.correct {
+        (theme::SUCCESS, "Right.".to_owned())
+    } else {
+        (
+            theme::DANGER,
+            format!("Not quite. The answer is: {}.", resolved.correct_labels()),
+        )
+    };
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(head).color(color).strong().size(17.0));
+            ui.label(egui::RichText::new(format!("Why — {}", resolved.rule)).strong());
+            ui.label(&resolved.citation);
+            if !question.explanation.is_empty() {
+                ui.add_space(4.0);
+                ui.label(&question.explanation);
+            }
+            if checked.will_return {
+                ui.add_space(4.0);
+                ui.label(
+                    egui::RichText::new("This question will come back later in this sitting.")
+                        .italics(),
+                );
+            }
+        });
+    ui.add_space(theme::GAP);
+}
+
+fn finished_ui(
+    ui: &mut egui::Ui,
+    view: &QuizView,
+    state: &mut QuizUiState,
+    out: &mut Vec<UiCommand>,
+) {
+    let (right, firsts) = view.score;
+    ui.heading(format!("Sitting {} done", view.number));
+    ui.label(format!("{right} of {firsts} right at the first try."));
+    if firsts > right {
+        ui.label("The questions you missed are due again in your next sitting.");
+    }
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        if ui.button("Another sitting").clicked() {
+            state.picked.clear();
+            out.push(UiCommand::StartSitting {
+                sets: state.sets.clone(),
+                size: state.size,
+            });
+        }
+        if ui.button("Choose sets").clicked() {
+            out.push(UiCommand::EndSitting);
+        }
+        if ui.button("See progress").clicked() {
+            out.push(UiCommand::EndSitting);
+            out.push(UiCommand::GoTo(Screen::Progress));
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::engine::id::QuestionId;
+    use crate::engine::quiz::Choice;
+
+    fn view(multiple: bool, checked: Option<Checked>) -> QuizView {
+        let choices = [
+            "Security Operations Center",
+            "IT Operations",
+            "Legal Counsel",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Choice {
+            key: i.to_string(),
+            label: (*l).to_owned(),
+        })
+        .collect();
+        QuizView {
+            sets: Vec::new(),
+            in_sitting: true,
+            number: 2,
+            asked: 1,
+            remaining: 5,
+            score: (0, 0),
+            question: Some(QuestionView {
+                set: "Who owns the work?".to_owned(),
+                dimension: Dimension::Ownership,
+                situation: "The file server is encrypting shares.".to_owned(),
+                explanation: "Operators change their own systems.".to_owned(),
+                resolved: Resolved {
+                    id: QuestionId::new("q"),
+                    prompt: "Who should isolate it?".to_owned(),
+                    choices,
+                    correct: if multiple {
+                        BTreeSet::from([1, 2])
+                    } else {
+                        BTreeSet::from([1])
+                    },
+                    rule: "Responsible for \"Isolate a host\"".to_owned(),
+                    citation: "The team that operates a system changes it.".to_owned(),
+                },
+            }),
+            checked,
+            db_error: None,
+            profile: "ana".to_owned(),
+        }
+    }
+
+    fn harness(view: QuizView) -> Harness<'static, (QuizView, QuizUiState, Vec<UiCommand>)> {
+        Harness::new_ui_state(
+            |ui, (view, state, out): &mut (QuizView, QuizUiState, Vec<UiCommand>)| {
+                out.extend(quiz_ui(ui, view, state));
+            },
+            (view, QuizUiState::default(), Vec::new()),
+        )
+    }
+
+    #[test]
+    fn picking_one_choice_and_checking_sends_it() {
+        let mut h = harness(view(false, None));
+        h.get_by_label("IT Operations").click();
+        h.run();
+        h.get_by_label("Legal Counsel").click();
+        h.run();
+        h.get_by_label("Check answer").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::CheckAnswer(BTreeSet::from([2]))]
+        );
+    }
+
+    #[test]
+    fn several_choices_can_be_ticked_when_several_are_right() {
+        let mut h = harness(view(true, None));
+        assert!(h.query_by_label("Choose all that apply.").is_some());
+        h.get_by_label("IT Operations").click();
+        h.run();
+        h.get_by_label("Legal Counsel").click();
+        h.run();
+        h.get_by_label("Check answer").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::CheckAnswer(BTreeSet::from([1, 2]))]
+        );
+    }
+
+    #[test]
+    fn a_miss_shows_the_answer_the_citation_and_that_it_will_return() {
+        let checked = Checked {
+            picked: BTreeSet::from([0]),
+            correct: false,
+            will_return: true,
+        };
+        let mut h = harness(view(false, Some(checked)));
+        h.run();
+        assert!(
+            h.query_by_label("Not quite. The answer is: IT Operations.")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label("The team that operates a system changes it.")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label("This question will come back later in this sitting.")
+                .is_some()
+        );
+        h.get_by_label("Next question").click();
+        h.run();
+        assert_eq!(h.state().2, vec![UiCommand::NextQuestion]);
+    }
+
+    #[test]
+    fn setup_starts_a_sitting_with_the_ticked_sets() {
+        let mut v = view(false, None);
+        v.in_sitting = false;
+        v.sets = vec![SetChoice {
+            id: "evidence".to_owned(),
+            title: "Evidence first".to_owned(),
+            description: String::new(),
+            count: 10,
+        }];
+        let mut h = harness(v);
+        h.get_by_label("Evidence first (10 questions)").click();
+        h.run();
+        h.get_by_label("Start sitting").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::StartSitting {
+                sets: BTreeSet::from(["evidence".to_owned()]),
+                size: DEFAULT_SITTING_SIZE,
+            }]
+        );
+    }
+}
