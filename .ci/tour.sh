@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 config=".ci/tour-play.ron"
 out="target/tour"
-expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief)
+expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress)
 
 cargo build --features ci
 rm -rf "$out" && mkdir -p "$out"
@@ -19,7 +19,10 @@ sleep 2
 
 runtime_dir="$(mktemp -d)"
 chmod 700 "$runtime_dir"
+# A fresh progress database and profile, so the tour never touches a real learner's data.
+data_dir="$(mktemp -d)"
 DISPLAY="$display" XDG_RUNTIME_DIR="$runtime_dir" CI_TESTING_CONFIG="$config" \
+    WARROOM_DATA_DIR="$data_dir" WARROOM_PROFILE=tour \
     timeout 600 target/debug/warroom >"$out/app.log" 2>&1 || {
         echo "the app failed during the tour; log:"; tail -40 "$out/app.log"; exit 1;
     }

@@ -97,6 +97,17 @@ fn handle_custom_events(
                     _ => PlayTab::Decide,
                 };
             }
+            "quiz" => {
+                let sets = rest.split_whitespace().map(str::to_owned).collect();
+                commands.write(AppCommand(UiCommand::StartSitting { sets, size: 5 }));
+            }
+            "answer" => {
+                let picked = rest
+                    .split_whitespace()
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+                commands.write(AppCommand(UiCommand::CheckAnswer(picked)));
+            }
             "end" => {
                 commands.write(AppCommand(UiCommand::Intent(Intent::EndExercise)));
             }

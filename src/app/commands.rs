@@ -251,10 +251,7 @@ pub fn export(
 
 /// Where exports go by default: the platform data directory.
 pub fn default_export_dir() -> PathBuf {
-    directories::ProjectDirs::from("org", "Warroom", "warroom").map_or_else(
-        || PathBuf::from("warroom-exports"),
-        |dirs| dirs.data_dir().join("exports"),
-    )
+    crate::store::data_dir().join("exports")
 }
 
 /// Moves to the debrief once the exercise has ended.

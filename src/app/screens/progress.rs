@@ -208,7 +208,7 @@ fn chart(ui: &mut egui::Ui, series: &[Series]) {
         .allow_scroll(false)
         .x_axis_label("attempt")
         .y_axis_label("score")
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .show(ui, |plot| {
             for s in series {
                 let points: Vec<[f64; 2]> = s
