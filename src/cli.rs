@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::engine::Matrix;
 use crate::engine::diagnostic::{Diagnostic, error_count};
+use crate::engine::exercise::ExerciseRecord;
 use crate::engine::library::{
     Library, LoadedScenario, default_content_dir, default_matrix_path, load_matrix, load_scenario,
 };
@@ -25,8 +26,10 @@ use crate::engine::scoring::score;
 use crate::engine::script::{self, Decisions};
 use crate::engine::session::{Session, SessionLog};
 
+mod exercise;
 mod learner;
 
+pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 
 /// Exit code: everything valid / the run completed.
@@ -129,6 +132,16 @@ pub enum Command {
         /// Progress database for `--record` (default: in the platform data directory).
         #[arg(long, value_name = "FILE")]
         db: Option<PathBuf>,
+        /// Save the exercise under this id after every accepted intent (as the app does), printing
+        /// `acknowledged N` once intent N is safely on disk.
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// Folder for `--session` saves (default: in the platform data directory).
+        #[arg(long, value_name = "DIR")]
+        saves: Option<PathBuf>,
+        /// Pause between intents (milliseconds), to watch or interrupt a `--session` run.
+        #[arg(long, default_value_t = 0)]
+        step_delay_ms: u64,
     },
     /// Re-score a saved session log.
     Replay {
@@ -145,6 +158,10 @@ pub enum Command {
     Quiz(QuizArgs),
     /// Show a learner's progress per dimension and role, weakest areas and what to do next.
     Progress(ProgressArgs),
+    /// Write the after-action report / improvement plan of a saved exercise.
+    Report(ReportArgs),
+    /// Bring back a saved exercise (opens the app; `--check` or `--list` only print).
+    Resume(ResumeArgs),
 }
 
 /// Runs a headless command that needs no input.
@@ -172,6 +189,9 @@ pub fn run_interactive(
             save_log,
             record,
             db,
+            session,
+            saves,
+            step_delay_ms,
         } => play(
             scenario,
             decisions,
@@ -180,6 +200,13 @@ pub fn run_interactive(
             *format,
             save_log.as_deref(),
             record.as_deref().map(|profile| (profile, db.as_deref())),
+            session.as_deref().map(|id| SaveTo {
+                id,
+                dir: saves
+                    .clone()
+                    .unwrap_or_else(crate::store::saves::default_dir),
+                delay: std::time::Duration::from_millis(*step_delay_ms),
+            }),
             out,
             err,
         ),
@@ -190,6 +217,8 @@ pub fn run_interactive(
         } => replay(log, scenarios.as_deref(), &matrix_path, *format, out, err),
         Command::Quiz(args) => learner::quiz(args, &matrix_path, input, out, err),
         Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
+        Command::Report(args) => exercise::report(args, &matrix_path, out, err),
+        Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
     };
     result.unwrap_or_else(|e| {
         eprintln!("warroom: cannot write output: {e}");
@@ -469,6 +498,7 @@ fn play(
     format: Format,
     save_log: Option<&Path>,
     record: Option<(&str, Option<&Path>)>,
+    save_to: Option<SaveTo<'_>>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
@@ -493,7 +523,32 @@ fn play(
         }
     };
     let seed = seed.or(decisions.seed).unwrap_or(0);
-    let session = match script::run(scenario, matrix, &decisions, seed, &source) {
+    let mut save_error = None;
+    let started = crate::store::unix_now();
+    let mut after_each = |session: &Session| {
+        let Some(to) = &save_to else { return };
+        if save_error.is_some() {
+            return;
+        }
+        let mut record = ExerciseRecord::new(to.id, Mode::Practice, started, session);
+        record.updated_at = crate::store::unix_now();
+        let path = crate::store::saves::path_of(&to.dir, to.id);
+        match crate::store::saves::save_atomic(&record, &path) {
+            Ok(()) => {
+                // Only now is the intent safe: a crash after this line loses nothing.
+                let _ = writeln!(out, "acknowledged {}", session.log().entries.len());
+                let _ = out.flush();
+            }
+            Err(e) => save_error = Some(format!("cannot save {}: {e}", path.display())),
+        }
+        std::thread::sleep(to.delay);
+    };
+    let result = script::run_observed(scenario, matrix, &decisions, seed, &source, &mut after_each);
+    if let Some(e) = save_error {
+        writeln!(err, "warroom: {e}")?;
+        return Ok(EXIT_USAGE);
+    }
+    let session = match result {
         Ok(s) => s,
         Err(d) => {
             write_diagnostics(err, &[&d])?;
@@ -530,6 +585,13 @@ fn print_scorecard(session: &Session, format: Format, out: &mut dyn Write) -> st
         Format::Json => writeln!(out, "{}", card.to_json()),
         Format::Text => write!(out, "{}", scorecard_text(&card, session)),
     }
+}
+
+/// Where `play --session` saves.
+struct SaveTo<'a> {
+    id: &'a str,
+    dir: PathBuf,
+    delay: std::time::Duration,
 }
 
 /// Serialises a session log as RON.

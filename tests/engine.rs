@@ -9,6 +9,8 @@
 #[path = "engine/support.rs"]
 mod support;
 
+#[path = "engine/aar.rs"]
+mod aar;
 #[path = "engine/cli.rs"]
 mod cli;
 #[path = "engine/content.rs"]

@@ -6,7 +6,9 @@
 //! [`scoring::score`] → [`report`].
 #![warn(clippy::indexing_slicing)]
 
+pub mod aar;
 pub mod diagnostic;
+pub mod exercise;
 pub mod id;
 pub mod intent;
 pub mod library;

@@ -56,7 +56,7 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
     out
 }
 
-fn md_escape(text: &str) -> String {
+pub(crate) fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(

@@ -86,6 +86,9 @@ pub struct Objective {
     pub id: String,
     /// What the trainee should be able to do afterwards.
     pub text: String,
+    /// The scoring dimensions that show whether it was met (after-action report).
+    #[serde(default)]
+    pub dimensions: Vec<super::matrix::Dimension>,
 }
 
 /// A reference to a framework item (NIST CSF 2.0 `RS.CO-02`, SP 800-61 section, …).

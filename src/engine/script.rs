@@ -47,6 +47,19 @@ pub fn run(
     seed: u64,
     source: &Source,
 ) -> Result<Session, Diagnostic> {
+    run_observed(scenario, matrix, decisions, seed, source, &mut |_| {})
+}
+
+/// Like [`run`], calling `after_each` once every accepted intent has been applied (to save the
+/// session as it goes).
+pub fn run_observed(
+    scenario: Arc<Scenario>,
+    matrix: Arc<Matrix>,
+    decisions: &Decisions,
+    seed: u64,
+    source: &Source,
+    after_each: &mut dyn FnMut(&Session),
+) -> Result<Session, Diagnostic> {
     if decisions.scenario != scenario.id {
         return Err(located(
             source,
@@ -83,6 +96,7 @@ pub fn run(
             session
                 .apply(Intent::Advance { minutes: wait })
                 .map_err(|r| located(source, index, r.reason))?;
+            after_each(&session);
         }
         session.apply(step.intent.clone()).map_err(|r| {
             located(
@@ -91,6 +105,7 @@ pub fn run(
                 format!("step {} is rejected: {}", index + 1, r.reason),
             )
         })?;
+        after_each(&session);
     }
     if !session.ended() {
         let rest = session
@@ -105,6 +120,7 @@ pub fn run(
         session
             .apply(finish)
             .map_err(|r| located(source, decisions.steps.len(), r.reason))?;
+        after_each(&session);
     }
     Ok(session)
 }

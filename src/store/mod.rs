@@ -2,6 +2,7 @@
 //! the CLI and the app.
 
 pub mod progress;
+pub mod saves;
 
 use std::path::PathBuf;
 

@@ -99,6 +99,9 @@ fn play_cmd(scenario: &str, decisions: PathBuf, format: Format) -> Command {
         save_log: None,
         record: None,
         db: None,
+        session: None,
+        saves: None,
+        step_delay_ms: 0,
     }
 }
 
@@ -181,6 +184,9 @@ fn play_saves_a_log_that_replay_rescored_identically() {
         save_log: Some(log.clone()),
         record: None,
         db: None,
+        session: None,
+        saves: None,
+        step_delay_ms: 0,
     };
     let (code, played, _) = exec(&cmd, Some(&matrix_path()));
     assert_eq!(code, EXIT_OK);

@@ -1,0 +1,120 @@
+//! Saved exercises: one RON file per exercise in `<data dir>/sessions/`, rewritten after every
+//! change by writing a temporary file, syncing it and renaming it over the old one, so a crash at
+//! any moment leaves either the previous save or the new one, never a mixture.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::load::Source;
+
+/// Folder of saved exercises inside the data directory.
+pub const SESSIONS_DIR: &str = "sessions";
+
+/// Where saves live by default.
+pub fn default_dir() -> PathBuf {
+    super::data_dir().join(SESSIONS_DIR)
+}
+
+/// The save file of an exercise id inside `dir`.
+pub fn path_of(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.ron"))
+}
+
+/// Serialises a record as RON.
+pub fn to_ron(record: &ExerciseRecord) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new().struct_names(true);
+    ron::ser::to_string_pretty(record, config)
+}
+
+/// Writes `record` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
+pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> {
+    let text = to_ron(record).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(dir)?;
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "session".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    {
+        let mut file = File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    // The rename itself is durable only once the directory entry is on disk.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Reads a save; a damaged or truncated file gives a located diagnostic and is left alone.
+pub fn load(path: &Path) -> Result<ExerciseRecord, Diagnostic> {
+    let source = Source::read(path)?;
+    let record: ExerciseRecord = source.parse()?;
+    if record.format_version != crate::engine::exercise::RECORD_FORMAT {
+        return Err(Diagnostic::file_error(
+            "unsupported-save",
+            path,
+            format!(
+                "saved with record format {} (this build reads format {})",
+                record.format_version,
+                crate::engine::exercise::RECORD_FORMAT
+            ),
+        ));
+    }
+    Ok(record)
+}
+
+/// One file in the saves folder.
+#[derive(Debug)]
+pub struct SaveEntry {
+    /// The file.
+    pub path: PathBuf,
+    /// Its content, or why it cannot be read.
+    pub record: Result<ExerciseRecord, Diagnostic>,
+}
+
+/// Every save in `dir`, most recently changed first; unreadable ones are listed with their error.
+pub fn list(dir: &Path) -> Vec<SaveEntry> {
+    let Ok(read) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<SaveEntry> = read
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|path| SaveEntry {
+            record: load(&path),
+            path,
+        })
+        .collect();
+    entries.sort_by_key(|e| {
+        std::cmp::Reverse(
+            e.record
+                .as_ref()
+                .map_or(i64::MIN, |r| r.updated_at.max(r.started_at)),
+        )
+    });
+    entries
+}
+
+/// Finds a save by id or path.
+pub fn resolve(dir: &Path, id_or_path: &str) -> PathBuf {
+    let as_path = PathBuf::from(id_or_path);
+    if as_path.is_file()
+        || as_path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+    {
+        as_path
+    } else {
+        path_of(dir, id_or_path)
+    }
+}

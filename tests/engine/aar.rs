@@ -1,0 +1,246 @@
+//! The after-action report (golden Markdown and HTML of a fixed exercise), escaping of hostile
+//! text, and saves that survive the process being killed at any moment.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use warroom::engine::aar::{AfterActionReport, utc_date};
+use warroom::engine::exercise::{
+    AdHocInject, ExerciseRecord, HotwashEntry, ObserverNote, Participant,
+};
+use warroom::engine::id::RoleId;
+use warroom::engine::scenario::Mode;
+use warroom::engine::{Dimension, Session};
+use warroom::store::saves;
+
+use crate::support::{fixtures_dir, matrix, play, scenario};
+
+/// A fixed facilitated exercise: a flawed ransomware run with a room, notes and a hotwash.
+fn fixed_record(session: &Session, hostile: &str) -> ExerciseRecord {
+    let mut record = ExerciseRecord::new("golden", Mode::Facilitated, 1_795_000_000, session);
+    record.facilitator = format!("Dana Facilitator{hostile}");
+    record.participants = vec![
+        Participant {
+            name: format!("Sam (SOC lead){hostile}"),
+            role: RoleId::new("soc"),
+        },
+        Participant {
+            name: "Ivo".to_owned(),
+            role: RoleId::new("it_ops"),
+        },
+        Participant {
+            name: "Lee".to_owned(),
+            role: RoleId::new("legal"),
+        },
+    ];
+    record.notes = vec![
+        ObserverNote {
+            minute: 12,
+            role: Some(RoleId::new("soc")),
+            dimension: Some(Dimension::Evidence),
+            text: format!("SOC asked IT to wipe before imaging{hostile}"),
+        },
+        ObserverNote {
+            minute: 31,
+            role: None,
+            dimension: None,
+            text: "Good energy in the room".to_owned(),
+        },
+    ];
+    record.adhoc_injects = vec![AdHocInject {
+        minute: 20,
+        title: format!("CEO calls{hostile}"),
+        narrative: "The CEO wants to know if customers are affected.".to_owned(),
+    }];
+    record.hotwash = vec![HotwashEntry {
+        role: RoleId::new("legal"),
+        strengths: vec!["Clear advice on notification".to_owned()],
+        improvements: vec![format!("Join the bridge earlier{hostile}")],
+    }];
+    record
+}
+
+#[test]
+fn markdown_and_html_reports_match_the_golden_files() {
+    let session = play("ransomware-file-server", "legal-too-late");
+    let record = fixed_record(&session, "");
+    let report = AfterActionReport::build(&record, &session);
+    insta::assert_snapshot!("aar_markdown", report.markdown());
+    insta::assert_snapshot!("aar_html", report.html());
+}
+
+#[test]
+fn report_sections_follow_hseep() {
+    let session = play("ransomware-file-server", "legal-too-late");
+    let md = AfterActionReport::build(&fixed_record(&session, ""), &session).markdown();
+    let order = [
+        "## Exercise overview",
+        "### Participants",
+        "## Objectives",
+        "## Timeline",
+        "## Scores",
+        "### Findings by dimension",
+        "### Findings by role",
+        "## Observer notes",
+        "## Hotwash",
+        "## Improvement plan",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|h| md.find(h).unwrap_or_else(|| panic!("{h}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // The flawed run's escalation finding becomes an improvement-plan row owned by a role.
+    assert!(md.contains("| Escalation timing |"), "{md}");
+    assert!(
+        md.contains("| Legal Counsel | Join the bridge earlier | ")
+            || md.contains("Join the bridge earlier")
+    );
+    assert!(
+        md.contains("- **Security Operations Center**: Sam (SOC lead)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn hostile_text_cannot_inject_markup_or_script() {
+    let hostile = "<script>alert('x')</script><img src=x onerror=\"alert(1)\">&amp;";
+    // Hostile scenario text too: a copy of the scenario with a poisoned title and inject narrative.
+    let text =
+        std::fs::read_to_string(crate::support::scenarios_dir().join("ransomware-file-server.ron"))
+            .unwrap()
+            .replacen(
+                "title: \"Ransomware on the operations file server\"",
+                &format!("title: \"Ransomware {}\"", hostile.replace('"', "\\\"")),
+                1,
+            );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ransomware-file-server.ron");
+    std::fs::write(&path, text).unwrap();
+    let scenario = warroom::engine::library::load_scenario(&path, &matrix())
+        .unwrap()
+        .scenario;
+    let session = warroom::engine::script::run(
+        scenario,
+        matrix(),
+        &warroom::engine::load::Source::read(
+            &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
+        )
+        .unwrap()
+        .parse()
+        .unwrap(),
+        0,
+        &warroom::engine::load::Source::read(
+            &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let report = AfterActionReport::build(&fixed_record(&session, hostile), &session);
+    let html = report.html();
+    assert!(!html.contains("<script"), "raw script tag in HTML");
+    assert!(!html.contains("<img"), "raw img tag in HTML");
+    assert!(!html.contains("onerror=\""), "raw attribute in HTML");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(html.contains("&amp;amp;"), "ampersands escaped once more");
+    // Every hostile string (title, facilitator, participant, note, ad-hoc inject, hotwash) is there, escaped.
+    assert!(
+        html.matches("&lt;script&gt;").count() >= 6,
+        "{}",
+        html.matches("&lt;script&gt;").count()
+    );
+    let md = report.markdown();
+    // In Markdown every `<` of user text is backslash-escaped, so no renderer treats it as HTML.
+    let unescaped = md
+        .char_indices()
+        .filter(|(i, c)| *c == '<' && !md[..*i].ends_with('\\'))
+        .count();
+    assert_eq!(unescaped, 0, "raw `<` in Markdown");
+    assert!(md.contains("\\<script\\>"));
+}
+
+#[test]
+fn dates_are_utc_calendar_days() {
+    assert_eq!(utc_date(0), "1970-01-01");
+    assert_eq!(utc_date(951_782_400), "2000-02-29");
+    assert_eq!(utc_date(1_795_000_000), "2026-11-18");
+    assert_eq!(utc_date(-86_400), "1969-12-31");
+}
+
+#[test]
+fn a_damaged_save_is_reported_with_its_location_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = play("ransomware-file-server", "exemplary");
+    let record = fixed_record(&session, "");
+    let path = saves::path_of(dir.path(), "golden");
+    saves::save_atomic(&record, &path).unwrap();
+    assert_eq!(saves::load(&path).unwrap(), record);
+    let full = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &full[..full.len() / 2]).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let error = saves::load(&path).unwrap_err();
+    assert!(error.line > 0, "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let listed = saves::list(dir.path());
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].record.is_err());
+    let _ = scenario("ransomware-file-server");
+}
+
+/// Plays a script in a child process that saves after every intent, kills it with SIGKILL after
+/// `kill_after` acknowledgements, and checks the save holds at least every acknowledged intent and
+/// still replays.
+fn kill_and_resume(kill_after: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["play", "ransomware-file-server", "--decisions"])
+        .arg(fixtures_dir().join("ransomware-file-server/exemplary.ron"))
+        .args(["--session", "killed", "--step-delay-ms", "15", "--saves"])
+        .arg(dir.path())
+        .arg("--matrix")
+        .arg(crate::support::matrix_path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut acknowledged = 0;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(n) = line.strip_prefix("acknowledged ") {
+            acknowledged = n.parse().unwrap();
+            if acknowledged >= kill_after {
+                child.kill().unwrap(); // SIGKILL on Unix
+                break;
+            }
+        }
+    }
+    child.wait().unwrap();
+    assert!(
+        acknowledged >= kill_after,
+        "the run ended before {kill_after} intents"
+    );
+    let record =
+        saves::load(&saves::path_of(dir.path(), "killed")).expect("save readable after SIGKILL");
+    assert!(
+        record.log.entries.len() >= acknowledged,
+        "lost acknowledged intents"
+    );
+    let session = record
+        .resume(scenario("ransomware-file-server"), matrix())
+        .expect("resumes");
+    assert!(session.log().entries.len() >= acknowledged);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".ron"))
+        .collect();
+    assert_eq!(leftovers.len(), 1, "exactly one save file");
+}
+
+#[test]
+fn killed_at_several_points_the_save_loses_no_acknowledged_intent() {
+    for point in [1, 7, 20, 33] {
+        kill_and_resume(point);
+    }
+}
