@@ -29,13 +29,19 @@ struct TempData {
 
 fn headless_app() -> App {
     let data = tempfile::tempdir().unwrap();
+    let mut app = app_in(data.path());
+    app.insert_resource(TempData { _dir: data });
+    app
+}
+
+/// An app whose data (progress, saves) lives in `dir`.
+fn app_in(dir: &std::path::Path) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin))
         .add_plugins(LogicPlugin {
             matrix: None,
-            progress_db: Some(data.path().join("progress.sqlite3")),
-        })
-        .insert_resource(TempData { _dir: data });
+            data_dir: Some(dir.to_path_buf()),
+        });
     app.update();
     app
 }
@@ -308,4 +314,83 @@ fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
     let report = app.world().resource::<Learner>().report.clone().unwrap();
     assert_eq!(report.first_try_correct, (4, 5));
     assert_eq!(report.due_questions, 1);
+}
+
+#[test]
+fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
+    let data = tempfile::tempdir().unwrap();
+    let entries = {
+        let mut app = app_in(data.path());
+        start(&mut app, "ransomware-file-server", Mode::Drill);
+        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 3 }));
+        send(&mut app, UiCommand::Intent(Intent::EndExercise));
+        let log = app
+            .world()
+            .resource::<ActiveSession>()
+            .session
+            .log()
+            .clone();
+        // The app is dropped here without any shutdown step, as if it had been killed.
+        log.entries.len()
+    };
+    let saves = warroom::store::saves::list(&data.path().join("sessions"));
+    assert_eq!(saves.len(), 1);
+    assert_eq!(saves[0].record.as_ref().unwrap().log.entries.len(), entries);
+
+    // A second, unfinished exercise is what the title screen offers.
+    {
+        let mut app = app_in(data.path());
+        start(&mut app, "journalist-calls", Mode::Practice);
+        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 2 }));
+    }
+    let mut app = app_in(data.path());
+    send(&mut app, UiCommand::GoTo(Screen::Title));
+    let offer = app
+        .world()
+        .resource::<warroom::app::persistence::ResumeOffer>()
+        .0
+        .clone()
+        .expect("an unfinished exercise is offered");
+    assert_eq!(offer.scenario, "journalist-calls");
+    assert_eq!(offer.minute, 2);
+    send(&mut app, UiCommand::Resume(offer.path.clone()));
+    assert_eq!(screen(&app), Screen::Play);
+    let session = &app.world().resource::<ActiveSession>().session;
+    assert_eq!(session.minute(), 2);
+    assert_eq!(session.scenario().id.as_str(), "journalist-calls");
+    // Playing on appends to the same save.
+    send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 1 }));
+    let record = warroom::store::saves::load(&offer.path).unwrap();
+    assert_eq!(record.minute(), 3);
+}
+
+#[test]
+fn a_damaged_save_is_reported_and_the_app_keeps_running() {
+    let data = tempfile::tempdir().unwrap();
+    let sessions = data.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let path = sessions.join("broken.ron");
+    std::fs::write(
+        &path,
+        "ExerciseRecord(format_version: 1, id: \"broken\", mode: Dril",
+    )
+    .unwrap();
+    let mut app = app_in(data.path());
+    send(&mut app, UiCommand::Resume(path.clone()));
+    assert_eq!(screen(&app), Screen::Title);
+    let notice = app
+        .world()
+        .resource::<warroom::app::commands::Notice>()
+        .0
+        .clone()
+        .unwrap();
+    assert!(notice.is_error);
+    assert!(notice.text.contains("broken.ron:1:"), "{}", notice.text);
+    assert!(notice.text.contains("left untouched"), "{}", notice.text);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "ExerciseRecord(format_version: 1, id: \"broken\", mode: Dril"
+    );
+    start(&mut app, "journalist-calls", Mode::Practice);
+    assert_eq!(screen(&app), Screen::Play);
 }

@@ -79,6 +79,8 @@ pub enum UiCommand {
     SwitchProfile(String),
     /// Try the progress database again (after it was locked, say).
     RetryDatabase,
+    /// Bring back a saved exercise.
+    Resume(PathBuf),
     /// Close the app.
     Quit,
 }
@@ -111,14 +113,14 @@ pub struct NoticeText {
 }
 
 impl Notice {
-    fn error(text: impl Into<String>) -> Self {
+    pub(crate) fn error(text: impl Into<String>) -> Self {
         Self(Some(NoticeText {
             is_error: true,
             text: text.into(),
         }))
     }
 
-    fn info(text: impl Into<String>) -> Self {
+    pub(crate) fn info(text: impl Into<String>) -> Self {
         Self(Some(NoticeText {
             is_error: false,
             text: text.into(),
@@ -218,7 +220,8 @@ pub fn handle_commands(
             | UiCommand::NextQuestion
             | UiCommand::EndSitting
             | UiCommand::SwitchProfile(_)
-            | UiCommand::RetryDatabase => {}
+            | UiCommand::RetryDatabase
+            | UiCommand::Resume(_) => {}
         }
     }
 }

@@ -7,6 +7,7 @@ mod ci;
 pub mod commands;
 pub mod content;
 pub mod learner;
+pub mod persistence;
 pub mod screens;
 pub mod session;
 pub mod theme;
@@ -70,21 +71,34 @@ pub struct LaunchOptions {
     pub mode: Option<Mode>,
     /// With this seed.
     pub seed: Option<u64>,
+    /// Resume this saved exercise instead.
+    pub resume: Option<std::path::PathBuf>,
 }
 
 /// Everything except rendering: content, session, commands, screen flow. Runs headless in tests.
 pub struct LogicPlugin {
     /// Matrix file to load instead of the default.
     pub matrix: Option<std::path::PathBuf>,
-    /// Progress database to use instead of the one in the platform data directory.
-    pub progress_db: Option<std::path::PathBuf>,
+    /// Data directory (progress database, saved exercises) instead of the platform one.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Plugin for LogicPlugin {
     fn build(&self, app: &mut App) {
         app.init_state::<Screen>()
             .insert_resource(Content::load_default(self.matrix.clone()))
-            .insert_resource(learner::default_learner(self.progress_db.clone()))
+            .insert_resource(learner::default_learner(
+                self.data_dir
+                    .as_ref()
+                    .map(|d| d.join(crate::store::progress::FILE_NAME)),
+            ))
+            .insert_resource(persistence::SavedExercise::new(
+                self.data_dir
+                    .as_ref()
+                    .map_or_else(crate::store::saves::default_dir, |d| {
+                        d.join(crate::store::saves::SESSIONS_DIR)
+                    }),
+            ))
             .init_resource::<LaunchOptions>()
             .init_resource::<LastOutcome>()
             .init_resource::<BoardArrows>()
@@ -103,7 +117,7 @@ impl Plugin for LogicPlugin {
                 )
                     .chain(),
             )
-            .add_plugins(learner::plugin)
+            .add_plugins((learner::plugin, persistence::plugin))
             .add_systems(PostStartup, launch_from_options)
             .add_systems(
                 Update,
@@ -122,7 +136,9 @@ impl Plugin for LogicPlugin {
 }
 
 fn launch_from_options(options: Res<LaunchOptions>, mut commands: MessageWriter<AppCommand>) {
-    if let Some(scenario) = &options.scenario {
+    if let Some(path) = &options.resume {
+        commands.write(AppCommand(UiCommand::Resume(path.clone())));
+    } else if let Some(scenario) = &options.scenario {
         commands.write(AppCommand(UiCommand::StartScenario {
             scenario: scenario.as_str().into(),
             mode: options.mode.unwrap_or(Mode::Practice),
@@ -145,7 +161,7 @@ impl Plugin for UiPlugin {
 }
 
 /// Opens the desktop app.
-pub fn run(args: Cli) -> ExitCode {
+pub fn run(args: Cli, resume: Option<std::path::PathBuf>) -> ExitCode {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -166,12 +182,13 @@ pub fn run(args: Cli) -> ExitCode {
     .insert_resource(WinitSettings::desktop_app())
     .add_plugins(LogicPlugin {
         matrix: args.matrix.clone(),
-        progress_db: None,
+        data_dir: None,
     })
     .insert_resource(LaunchOptions {
         scenario: args.scenario.clone(),
         mode: args.mode.map(Into::into),
         seed: args.seed,
+        resume,
     })
     .add_plugins(UiPlugin);
     #[cfg(feature = "ci")]

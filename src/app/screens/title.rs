@@ -3,9 +3,10 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{root_ui, send};
+use super::{notice_ui, root_ui, send};
 use crate::app::Screen;
-use crate::app::commands::{AppCommand, UiCommand};
+use crate::app::commands::{AppCommand, Notice, UiCommand};
+use crate::app::persistence::ResumeOffer;
 use crate::app::theme::{self, UiSettings};
 use crate::engine::scenario::Mode;
 
@@ -19,19 +20,43 @@ pub(super) fn plugin(app: &mut App) {
 fn title_system(
     mut contexts: EguiContexts,
     mut settings: ResMut<UiSettings>,
+    offer: Res<ResumeOffer>,
+    notice: Res<Notice>,
     mut writer: MessageWriter<AppCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "title");
     let mut edited = settings.clone();
     let commands = egui::CentralPanel::default()
-        .show(&mut ui, |ui| title_ui(ui, &mut edited))
+        .show(&mut ui, |ui| {
+            let mut out = resume_ui(ui, &offer, &notice);
+            out.extend(title_ui(ui, &mut edited));
+            out
+        })
         .inner;
     if edited != *settings {
         *settings = edited;
     }
     send(&mut writer, commands);
     Ok(())
+}
+
+/// The "resume" strip above the title: the latest unfinished exercise, and any problem loading it.
+pub fn resume_ui(ui: &mut egui::Ui, offer: &ResumeOffer, notice: &Notice) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        if let Some(choice) = &offer.0 {
+            ui.label(format!(
+                "Unfinished exercise: {} at minute {} ({} decisions recorded).",
+                choice.scenario, choice.minute, choice.intents
+            ));
+            if ui.button("Resume").clicked() {
+                out.push(UiCommand::Resume(choice.path.clone()));
+            }
+        }
+        notice_ui(ui, notice);
+    });
+    out
 }
 
 /// The title screen view.
@@ -214,6 +239,32 @@ mod tests {
             harness.state().1,
             vec![UiCommand::OpenLibrary(Mode::Practice)]
         );
+    }
+
+    #[test]
+    fn resume_button_offers_the_unfinished_exercise() {
+        let path = std::path::PathBuf::from("/saves/ransomware-1-seed0.ron");
+        let offer = ResumeOffer(Some(crate::app::persistence::ResumeChoice {
+            path: path.clone(),
+            scenario: "ransomware-file-server".to_owned(),
+            minute: 14,
+            intents: 9,
+        }));
+        let mut harness = Harness::new_ui_state(
+            |ui, state: &mut (ResumeOffer, Vec<UiCommand>)| {
+                let out = resume_ui(ui, &state.0, &Notice::default());
+                state.1.extend(out);
+            },
+            (offer, Vec::new()),
+        );
+        assert!(
+            harness
+                .query_by_label_contains("ransomware-file-server at minute 14")
+                .is_some()
+        );
+        harness.get_by_label("Resume").click();
+        harness.run();
+        assert_eq!(harness.state().1, vec![UiCommand::Resume(path)]);
     }
 
     #[test]
