@@ -197,6 +197,18 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Distinct series colours, readable on dark and light backgrounds.
+const PALETTE: [egui::Color32; 8] = [
+    egui::Color32::from_rgb(0x4e, 0x9a, 0xf0),
+    egui::Color32::from_rgb(0xf0, 0x8a, 0x24),
+    egui::Color32::from_rgb(0x3c, 0xb3, 0x71),
+    egui::Color32::from_rgb(0xe0, 0x4f, 0x5f),
+    egui::Color32::from_rgb(0xa3, 0x6b, 0xe0),
+    egui::Color32::from_rgb(0x2a, 0xb7, 0xc4),
+    egui::Color32::from_rgb(0xc9, 0xb0, 0x2c),
+    egui::Color32::from_rgb(0xd9, 0x6b, 0xb5),
+];
+
 fn chart(ui: &mut egui::Ui, series: &[Series]) {
     Plot::new("progress-chart")
         .height(260.0)
@@ -210,14 +222,19 @@ fn chart(ui: &mut egui::Ui, series: &[Series]) {
         .y_axis_label("score")
         .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .show(ui, |plot| {
-            for s in series {
+            for (i, s) in series.iter().enumerate() {
+                let color = PALETTE[i % PALETTE.len()];
                 let points: Vec<[f64; 2]> = s
                     .points
                     .iter()
                     .map(|p| [p.attempt as f64, f64::from(p.score)])
                     .collect();
-                plot.line(Line::new(s.label.clone(), points.clone()));
-                plot.points(Points::new(s.label.clone(), points).radius(3.0));
+                plot.line(Line::new(s.label.clone(), points.clone()).color(color));
+                plot.points(
+                    Points::new(s.label.clone(), points)
+                        .radius(3.5)
+                        .color(color),
+                );
             }
         });
 }
