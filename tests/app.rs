@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
-use warroom::app::commands::{AppCommand, UiCommand};
+use warroom::app::commands::{AppCommand, ExportFormat, UiCommand};
 use warroom::app::learner::{Learner, QuizState};
 use warroom::app::session::{ActiveSession, FinalScorecard, LastOutcome};
 use warroom::app::{LogicPlugin, Screen};
@@ -393,4 +393,30 @@ fn a_damaged_save_is_reported_and_the_app_keeps_running() {
     );
     start(&mut app, "journalist-calls", Mode::Practice);
     assert_eq!(screen(&app), Screen::Play);
+}
+
+#[test]
+fn the_debrief_exports_the_after_action_report() {
+    let (mut app, _) = play_through_app("ransomware-file-server", "legal-too-late");
+    let out = tempfile::tempdir().unwrap();
+    for format in [ExportFormat::ReportHtml, ExportFormat::ReportMarkdown] {
+        send(
+            &mut app,
+            UiCommand::Export(format, out.path().to_path_buf()),
+        );
+        let notice = app
+            .world()
+            .resource::<warroom::app::commands::Notice>()
+            .0
+            .clone()
+            .unwrap();
+        assert!(!notice.is_error, "{}", notice.text);
+    }
+    let html =
+        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h2>Improvement plan</h2>"));
+    let md =
+        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
+    assert!(md.contains("## Exercise overview"));
 }

@@ -6,9 +6,12 @@ use bevy::prelude::*;
 
 use super::Screen;
 use super::content::Content;
+use super::persistence::SavedExercise;
 use super::session::{
     ActiveSession, BoardArrows, FinalScorecard, LastOutcome, PlayerIntent, ScenarioClock,
 };
+use crate::engine::aar::AfterActionReport;
+use crate::engine::exercise::ExerciseRecord;
 use crate::engine::id::ScenarioId;
 use crate::engine::report::scorecard_markdown;
 use crate::engine::scenario::Mode;
@@ -23,6 +26,10 @@ pub enum ExportFormat {
     Markdown,
     /// The session log, for `warroom replay`.
     SessionLog,
+    /// The after-action report as one HTML file.
+    ReportHtml,
+    /// The after-action report as Markdown.
+    ReportMarkdown,
 }
 
 impl ExportFormat {
@@ -32,6 +39,8 @@ impl ExportFormat {
             Self::Json => "json",
             Self::Markdown => "md",
             Self::SessionLog => "log.ron",
+            Self::ReportHtml => "aar.html",
+            Self::ReportMarkdown => "aar.md",
         }
     }
 }
@@ -141,6 +150,7 @@ pub fn handle_commands(
     mut arrows: ResMut<BoardArrows>,
     active: Option<Res<ActiveSession>>,
     final_card: Option<Res<FinalScorecard>>,
+    saved: Res<SavedExercise>,
     mut commands: Commands,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -201,7 +211,15 @@ pub fn handle_commands(
             UiCommand::Export(format, dir) => {
                 *notice = match (&active, &final_card) {
                     (Some(active), Some(card)) => {
-                        match export(&active.session, &card.0, *format, dir) {
+                        let record = saved.record.clone().unwrap_or_else(|| {
+                            ExerciseRecord::new(
+                                "unsaved",
+                                active.mode,
+                                crate::store::unix_now(),
+                                &active.session,
+                            )
+                        });
+                        match export(&active.session, &card.0, &record, *format, dir) {
                             Ok(path) => Notice::info(format!("Saved {}", path.display())),
                             Err(e) => {
                                 Notice::error(format!("Could not save into {}: {e}", dir.display()))
@@ -230,6 +248,7 @@ pub fn handle_commands(
 pub fn export(
     session: &Session,
     card: &crate::engine::Scorecard,
+    record: &ExerciseRecord,
     format: ExportFormat,
     dir: &Path,
 ) -> std::io::Result<PathBuf> {
@@ -247,6 +266,8 @@ pub fn export(
         ExportFormat::SessionLog => {
             crate::cli::session_log_ron(session.log()).map_err(std::io::Error::other)?
         }
+        ExportFormat::ReportHtml => AfterActionReport::build(record, session).html(),
+        ExportFormat::ReportMarkdown => AfterActionReport::build(record, session).markdown(),
     };
     std::fs::write(&path, text)?;
     Ok(path)

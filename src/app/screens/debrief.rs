@@ -195,6 +195,11 @@ pub fn debrief_ui(
             ("Scorecard JSON", ExportFormat::Json),
             ("Scorecard Markdown", ExportFormat::Markdown),
             ("Session log", ExportFormat::SessionLog),
+            ("After-action report (HTML)", ExportFormat::ReportHtml),
+            (
+                "After-action report (Markdown)",
+                ExportFormat::ReportMarkdown,
+            ),
         ] {
             if ui.button(label).clicked() {
                 out.push(UiCommand::Export(format, dir.clone()));
