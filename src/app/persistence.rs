@@ -112,7 +112,9 @@ fn autosave(
     let (Some(record), Some(path)) = (saved.record.as_mut(), saved.path.clone()) else {
         return;
     };
-    if record.log == *active.session.log() && !active.is_added() {
+    // The log only ever grows, so its length says whether there is anything new to write; this
+    // runs whenever the session resource was touched, which is more often than an intent lands.
+    if record.log.entries.len() == active.session.log().entries.len() && !active.is_added() {
         return;
     }
     record.log = active.session.log().clone();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::id::QuestionId;
 use crate::engine::library::Library;
-use crate::engine::practice::{Sitting, plan_sitting};
+use crate::engine::practice::{Sitting, due_count, plan_sitting};
 use crate::engine::progress::render_text;
 use crate::engine::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::store::progress::{ProgressDb, default_path};
@@ -137,10 +137,7 @@ pub fn quiz(
         .and_then(|db| db.cards().ok())
         .unwrap_or_default();
     let bank: Vec<QuestionId> = chosen.iter().map(|(_, q)| q.id.clone()).collect();
-    let due = bank
-        .iter()
-        .filter(|q| cards.get(*q).is_some_and(|c| c.is_due(sitting_number)))
-        .count();
+    let due = due_count(&bank, &cards, sitting_number);
     let planned = plan_sitting(&bank, &cards, sitting_number, seed, args.count.max(1));
     writeln!(
         out,

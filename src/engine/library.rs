@@ -199,26 +199,28 @@ impl Library {
         let mut seen = std::collections::BTreeSet::new();
         let mut keep = Vec::new();
         for loaded in std::mem::take(&mut self.question_sets) {
-            let clashes: Vec<Diagnostic> = loaded
+            let clashing: Vec<&str> = loaded
                 .set
                 .questions
                 .iter()
                 .filter(|q| !seen.insert(q.id.clone()))
-                .map(|q| {
-                    let source = Source::read(&loaded.path).ok();
-                    let (line, column) = source
-                        .as_ref()
-                        .map_or((0, 0), |s| s.locator().nth(q.id.as_str(), 0));
+                .map(|q| q.id.as_str())
+                .collect();
+            // Read the file (for locations) only when there is something to report, and once.
+            let source = (!clashing.is_empty())
+                .then(|| Source::read(&loaded.path).ok())
+                .flatten();
+            let clashes: Vec<Diagnostic> = clashing
+                .iter()
+                .map(|id| {
+                    let (line, column) = source.as_ref().map_or((0, 0), |s| s.locator().nth(id, 0));
                     Diagnostic {
                         line,
                         column,
                         ..Diagnostic::file_error(
                             "duplicate-id",
                             &loaded.path,
-                            format!(
-                                "question id `{}` is already used by another question set",
-                                q.id
-                            ),
+                            format!("question id `{id}` is already used by another question set"),
                         )
                     }
                     .with_hint("question ids must be unique across the bank; rename this one")

@@ -54,6 +54,13 @@ impl Card {
     }
 }
 
+/// How many of `bank` are due in `sitting`.
+pub fn due_count(bank: &[QuestionId], cards: &BTreeMap<QuestionId, Card>, sitting: u32) -> usize {
+    bank.iter()
+        .filter(|q| cards.get(*q).is_some_and(|c| c.is_due(sitting)))
+        .count()
+}
+
 /// Chooses up to `size` questions for `sitting`: due questions first (most overdue, then weakest),
 /// then questions never asked in a seeded random order, then the rest soonest-due first.
 pub fn plan_sitting(

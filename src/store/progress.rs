@@ -10,13 +10,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use thiserror::Error;
 
 use crate::engine::id::{QuestionId, RoleId};
 use crate::engine::library::Library;
 use crate::engine::matrix::Dimension;
-use crate::engine::practice::Card;
+use crate::engine::practice::{Card, due_count};
 use crate::engine::progress::{
     AnswerRecord, Catalogue, ProgressReport, RoleTally, RunRecord, summarize,
 };
@@ -408,6 +408,23 @@ impl ProgressDb {
         .map_err(|e| self.sql(e))
     }
 
+    /// The current profile's card for one question.
+    pub fn card(&self, question: &QuestionId) -> Result<Option<Card>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT level, due_sitting FROM cards WHERE profile_id = ?1 AND question = ?2",
+                params![self.profile_id, question.as_str()],
+                |r| {
+                    Ok(Card {
+                        level: r.get(0)?,
+                        due_sitting: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Stores one answer; a first try also moves the question's card. Returns the new card.
     pub fn record_answer(
         &mut self,
@@ -417,7 +434,7 @@ impl ProgressDb {
         first_try: bool,
         at: i64,
     ) -> Result<Option<Card>, StoreError> {
-        let previous = self.cards()?.get(&question.id).copied();
+        let previous = self.card(&question.id)?;
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
@@ -570,11 +587,7 @@ impl ProgressDb {
         let answers = self.answers()?;
         let next = self.next_sitting()?;
         let bank: Vec<QuestionId> = library.questions().map(|(_, q)| q.id.clone()).collect();
-        let cards = self.cards()?;
-        let due = bank
-            .iter()
-            .filter(|q| cards.get(*q).is_some_and(|c| c.is_due(next)))
-            .count();
+        let due = due_count(&bank, &self.cards()?, next);
         Ok(summarize(
             &self.profile,
             &runs,
