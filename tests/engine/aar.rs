@@ -92,9 +92,10 @@ fn report_sections_follow_hseep() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     // The flawed run's escalation finding becomes an improvement-plan row owned by a role.
     assert!(md.contains("| Escalation timing |"), "{md}");
+    // A hotwash improvement becomes a plan row owned by its role.
     assert!(
-        md.contains("| Legal Counsel | Join the bridge earlier | ")
-            || md.contains("Join the bridge earlier")
+        md.contains("| Hotwash | Join the bridge earlier | Agree a corrective action at the improvement-plan review. | Legal Counsel | ____ |"),
+        "{md}"
     );
     assert!(
         md.contains("- **Security Operations Center**: Sam (SOC lead)"),
@@ -105,13 +106,19 @@ fn report_sections_follow_hseep() {
 #[test]
 fn hostile_text_cannot_inject_markup_or_script() {
     let hostile = "<script>alert('x')</script><img src=x onerror=\"alert(1)\">&amp;";
-    // Hostile scenario text too: a copy of the scenario with a poisoned title and inject narrative.
+    // Hostile scenario text too: a copy of the scenario with a poisoned title and inject title.
+    let escaped = hostile.replace('"', "\\\"");
     let text =
         std::fs::read_to_string(crate::support::scenarios_dir().join("ransomware-file-server.ron"))
             .unwrap()
             .replacen(
                 "title: \"Ransomware on the operations file server\"",
-                &format!("title: \"Ransomware {}\"", hostile.replace('"', "\\\"")),
+                &format!("title: \"Ransomware {escaped}\""),
+                1,
+            )
+            .replacen(
+                "title: \"Mass file renames on FS-01\"",
+                &format!("title: \"Mass file renames {escaped}\""),
                 1,
             );
     let dir = tempfile::tempdir().unwrap();
@@ -120,22 +127,13 @@ fn hostile_text_cannot_inject_markup_or_script() {
     let scenario = warroom::engine::library::load_scenario(&path, &matrix())
         .unwrap()
         .scenario;
-    let session = warroom::engine::script::run(
-        scenario,
-        matrix(),
-        &warroom::engine::load::Source::read(
-            &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
-        )
-        .unwrap()
-        .parse()
-        .unwrap(),
-        0,
-        &warroom::engine::load::Source::read(
-            &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
-        )
-        .unwrap(),
+    let script = warroom::engine::load::Source::read(
+        &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
     )
     .unwrap();
+    let session =
+        warroom::engine::script::run(scenario, matrix(), &script.parse().unwrap(), 0, &script)
+            .unwrap();
     let report = AfterActionReport::build(&fixed_record(&session, hostile), &session);
     let html = report.html();
     assert!(!html.contains("<script"), "raw script tag in HTML");
@@ -143,7 +141,8 @@ fn hostile_text_cannot_inject_markup_or_script() {
     assert!(!html.contains("onerror=\""), "raw attribute in HTML");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert!(html.contains("&amp;amp;"), "ampersands escaped once more");
-    // Every hostile string (title, facilitator, participant, note, ad-hoc inject, hotwash) is there, escaped.
+    // Every hostile string (scenario and inject titles, facilitator, participant, note, ad-hoc
+    // inject, hotwash) is there, escaped.
     assert!(
         html.matches("&lt;script&gt;").count() >= 6,
         "{}",
@@ -184,7 +183,6 @@ fn a_damaged_save_is_reported_with_its_location_and_left_alone() {
     let listed = saves::list(dir.path());
     assert_eq!(listed.len(), 1);
     assert!(listed[0].record.is_err());
-    let _ = scenario("ransomware-file-server");
 }
 
 /// Plays a script in a child process that saves after every intent, kills it with SIGKILL after
