@@ -17,6 +17,8 @@ mod cli;
 mod content;
 #[path = "engine/diagnostics.rs"]
 mod diagnostics;
+#[path = "engine/facilitation.rs"]
+mod facilitation;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
 #[path = "engine/properties.rs"]

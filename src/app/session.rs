@@ -136,16 +136,15 @@ pub fn apply_player_intents(
                 }
                 let entry = active.session.log().entries.len();
                 // Only practice mode shows per-decision feedback; drill grades once, at the end.
-                let feedback =
-                    if active.mode != Mode::Practice || matches!(intent, Intent::Advance { .. }) {
-                        Vec::new()
-                    } else {
-                        score(&active.session)
-                            .findings
-                            .into_iter()
-                            .filter(|f| f.entry == Some(entry))
-                            .collect()
-                    };
+                let feedback = if active.mode != Mode::Practice || intent.is_facilitation() {
+                    Vec::new()
+                } else {
+                    score(&active.session)
+                        .findings
+                        .into_iter()
+                        .filter(|f| f.entry == Some(entry))
+                        .collect()
+                };
                 *outcome = LastOutcome::Accepted { summary, feedback };
                 if events
                     .iter()

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::id::RoleId;
 use super::intent::Event;
 use super::matrix::{Dimension, Matrix};
-use super::scenario::{Mode, Scenario};
-use super::session::{ReplayError, Session, SessionLog};
+use super::scenario::{ArtifactKind, Mode, Scenario};
+use super::session::{Rejected, ReplayError, Session, SessionLog};
 
 /// Version of the saved record format.
 pub const RECORD_FORMAT: u32 = 1;
@@ -148,6 +148,101 @@ impl ExerciseRecord {
             .collect()
     }
 
+    /// Seats a person or team in a role; a name already seated moves to the new role.
+    pub fn seat(&mut self, name: &str, role: RoleId, matrix: &Matrix) -> Result<(), Rejected> {
+        let name = name.trim();
+        if name.is_empty() {
+            return refuse("write the person's or team's name");
+        }
+        if matrix.role(role.as_str()).is_none() {
+            return refuse(format!("there is no role `{role}` in the matrix"));
+        }
+        match self.participants.iter_mut().find(|p| p.name == name) {
+            Some(seated) => seated.role = role,
+            None => self.participants.push(Participant {
+                name: name.to_owned(),
+                role,
+            }),
+        }
+        Ok(())
+    }
+
+    /// Records an observer note (text trimmed; empty notes are refused).
+    pub fn add_note(&mut self, mut note: ObserverNote) -> Result<(), Rejected> {
+        let trimmed = note.text.trim().to_owned();
+        note.text = trimmed;
+        if note.text.is_empty() {
+            return refuse("write what was observed");
+        }
+        self.notes.push(note);
+        Ok(())
+    }
+
+    /// Records an ad-hoc inject released now (title required).
+    pub fn release_adhoc(
+        &mut self,
+        minute: u32,
+        title: &str,
+        narrative: &str,
+    ) -> Result<(), Rejected> {
+        let title = title.trim();
+        if title.is_empty() {
+            return refuse("give the inject a title");
+        }
+        self.adhoc_injects.push(AdHocInject {
+            minute,
+            title: title.to_owned(),
+            narrative: narrative.trim().to_owned(),
+        });
+        Ok(())
+    }
+
+    /// Adds one hotwash item (a strength or an area for improvement) for a role.
+    pub fn add_hotwash_item(
+        &mut self,
+        role: RoleId,
+        strength: bool,
+        text: &str,
+    ) -> Result<(), Rejected> {
+        let text = text.trim();
+        if text.is_empty() {
+            return refuse("write the point before adding it");
+        }
+        if !self.hotwash.iter().any(|h| h.role == role) {
+            self.hotwash.push(HotwashEntry {
+                role: role.clone(),
+                ..HotwashEntry::default()
+            });
+        }
+        let Some(entry) = self.hotwash.iter_mut().find(|h| h.role == role) else {
+            return Ok(());
+        };
+        let list = if strength {
+            &mut entry.strengths
+        } else {
+            &mut entry.improvements
+        };
+        list.push(text.to_owned());
+        Ok(())
+    }
+
+    /// Removes one hotwash item; a role left with nothing is dropped.
+    pub fn remove_hotwash_item(&mut self, role: &RoleId, strength: bool, index: usize) {
+        let Some(entry) = self.hotwash.iter_mut().find(|h| &h.role == role) else {
+            return;
+        };
+        let list = if strength {
+            &mut entry.strengths
+        } else {
+            &mut entry.improvements
+        };
+        if index < list.len() {
+            list.remove(index);
+        }
+        self.hotwash
+            .retain(|h| !(h.strengths.is_empty() && h.improvements.is_empty()));
+    }
+
     /// Rebuilds the live session by replaying the log; a log that no longer replays (the
     /// scenario or matrix changed) is refused with the step that diverged.
     pub fn resume(
@@ -157,4 +252,72 @@ impl ExerciseRecord {
     ) -> Result<Session, ReplayError> {
         Session::replay(scenario, matrix, &self.log)
     }
+}
+
+fn refuse(reason: impl Into<String>) -> Result<(), Rejected> {
+    Err(Rejected {
+        reason: reason.into(),
+    })
+}
+
+/// An artifact as shown to the room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomArtifact {
+    /// What kind of thing it is.
+    pub kind: ArtifactKind,
+    /// Its title.
+    pub title: String,
+    /// Its text, with the drawn variations filled in.
+    pub body: String,
+}
+
+/// An inject as the room saw it: a scripted one or the facilitator's own. Carries nothing the
+/// room must not see (no decisions, no facilitator notes, no expectations).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomInject {
+    /// Scenario minute it reached the room.
+    pub minute: u32,
+    /// Headline.
+    pub title: String,
+    /// What the room is told.
+    pub narrative: String,
+    /// Attached artifacts.
+    pub artifacts: Vec<RoomArtifact>,
+    /// Written live by the facilitator.
+    pub adhoc: bool,
+}
+
+/// Every inject the room has been given, oldest first. An ad-hoc inject comes after the scripted
+/// ones of its minute, since the facilitator writes it in reaction to what the room has.
+pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
+    let scripted = session.released().iter().filter_map(|id| {
+        let inject = session.scenario().inject(id.as_str())?;
+        Some(RoomInject {
+            minute: session.released_at(id.as_str()).unwrap_or(0),
+            title: inject.title.clone(),
+            narrative: session.render_text(&inject.narrative),
+            artifacts: inject
+                .artifacts
+                .iter()
+                .map(|a| RoomArtifact {
+                    kind: a.kind,
+                    title: a.title.clone(),
+                    body: session.render_text(&a.body),
+                })
+                .collect(),
+            adhoc: false,
+        })
+    });
+    let mut feed: Vec<RoomInject> = scripted
+        .chain(adhoc.iter().map(|a| RoomInject {
+            minute: a.minute,
+            title: a.title.clone(),
+            narrative: a.narrative.clone(),
+            artifacts: Vec::new(),
+            adhoc: true,
+        }))
+        .collect();
+    // Stable: release order among scripted injects, writing order among ad-hoc ones.
+    feed.sort_by_key(|i| (i.minute, i.adhoc));
+    feed
 }

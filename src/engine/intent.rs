@@ -138,6 +138,21 @@ pub enum Intent {
     },
     /// Finish the exercise now.
     EndExercise,
+    /// Facilitator: release an inject now, ahead of its time or condition.
+    ReleaseInject {
+        /// The inject.
+        inject: InjectId,
+    },
+    /// Facilitator: keep an inject back even when its time or condition comes.
+    HoldInject {
+        /// The inject.
+        inject: InjectId,
+    },
+    /// Facilitator: put a held inject back on its schedule (it is released at once if already due).
+    UnholdInject {
+        /// The inject.
+        inject: InjectId,
+    },
 }
 
 impl Intent {
@@ -163,7 +178,25 @@ impl Intent {
             Self::GrantApproval { action, approver } => format!("{approver} approves `{action}`"),
             Self::Advance { minutes } => format!("wait {minutes} min"),
             Self::EndExercise => "end the exercise".into(),
+            Self::ReleaseInject { inject } => format!("facilitator releases inject `{inject}`"),
+            Self::HoldInject { inject } => format!("facilitator holds inject `{inject}`"),
+            Self::UnholdInject { inject } => {
+                format!("facilitator puts inject `{inject}` back on schedule")
+            }
         }
+    }
+
+    /// Whether this is the facilitator steering the exercise (clock and injects) rather than a
+    /// decision of the players; such intents are never graded.
+    pub fn is_facilitation(&self) -> bool {
+        matches!(
+            self,
+            Self::Advance { .. }
+                | Self::EndExercise
+                | Self::ReleaseInject { .. }
+                | Self::HoldInject { .. }
+                | Self::UnholdInject { .. }
+        )
     }
 }
 
@@ -260,6 +293,16 @@ pub enum Event {
     ClockAdvanced {
         /// To this minute.
         minute: u32,
+    },
+    /// The facilitator held an inject back.
+    InjectHeld {
+        /// Which.
+        inject: InjectId,
+    },
+    /// A held inject went back on its schedule.
+    InjectUnheld {
+        /// Which.
+        inject: InjectId,
     },
     /// The exercise is over.
     ExerciseEnded {

@@ -160,18 +160,66 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
     };
     walker.scenario_events(&session.log().opening, 0);
     for entry in &session.log().entries {
-        if !matches!(entry.intent, Intent::Advance { .. }) {
-            let expected = walker.expected(&entry.intent);
-            walker.rows.push(TimelineRow {
-                minute: entry.minute,
-                by_player: true,
-                actual: entry.intent.summary(),
-                expected,
-            });
+        match &entry.intent {
+            Intent::Advance { .. } => {}
+            Intent::ReleaseInject { inject }
+            | Intent::HoldInject { inject }
+            | Intent::UnholdInject { inject } => {
+                let title = session
+                    .scenario()
+                    .inject(inject.as_str())
+                    .map_or(inject.as_str(), |i| i.title.as_str());
+                let what = match entry.intent {
+                    Intent::ReleaseInject { .. } => "released early",
+                    Intent::HoldInject { .. } => "held back",
+                    _ => "put back on schedule",
+                };
+                walker.rows.push(TimelineRow {
+                    minute: entry.minute,
+                    by_player: false,
+                    actual: format!("Facilitator {what}: {title}"),
+                    expected: None,
+                });
+            }
+            intent => {
+                let expected = walker.expected(intent);
+                walker.rows.push(TimelineRow {
+                    minute: entry.minute,
+                    by_player: true,
+                    actual: intent.summary(),
+                    expected,
+                });
+            }
         }
         walker.scenario_events(&entry.events, entry.minute);
     }
     walker.rows
+}
+
+/// What the matrix expects for one scenario action: who is responsible, whose approval comes
+/// first, and whether evidence must be preserved before it.
+pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
+    let (_, _, option) = session.scenario().action(action)?;
+    let task = session.matrix().task(option.task.as_str())?;
+    let target = option.target.as_ref().map(AssetId::as_str);
+    let names = |roles: &[RoleId]| role_names(session, roles, target);
+    let mut text = format!("Responsible: {}", names(&task.responsible));
+    if !task.approvals.is_empty() {
+        let _ = write!(text, "; approval from {} first", names(&task.approvals));
+    }
+    if task.destroys_evidence {
+        text.push_str("; preserve evidence first");
+    }
+    Some(text)
+}
+
+fn role_names(session: &Session, roles: &[RoleId], target: Option<&str>) -> String {
+    roles
+        .iter()
+        .filter_map(|r| session.resolve_role(r, target))
+        .map(|r| session.matrix().role_name(r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 struct TimelineWalker<'s> {
@@ -183,13 +231,7 @@ struct TimelineWalker<'s> {
 
 impl TimelineWalker<'_> {
     fn names(&self, roles: &[RoleId], target: Option<&str>) -> String {
-        let matrix = self.session.matrix();
-        roles
-            .iter()
-            .filter_map(|r| self.session.resolve_role(r, target))
-            .map(|r| matrix.role_name(r.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        role_names(self.session, roles, target)
     }
 
     fn scenario_events(&mut self, events: &[Event], mut minute: u32) {
@@ -257,21 +299,7 @@ impl TimelineWalker<'_> {
         let matrix = self.session.matrix();
         match intent {
             Intent::AssignAction { action, .. } => {
-                let (_, _, option) = self.session.scenario().action(action.as_str())?;
-                let task = matrix.task(option.task.as_str())?;
-                let target = option.target.as_ref().map(AssetId::as_str);
-                let mut text = format!("Responsible: {}", self.names(&task.responsible, target));
-                if !task.approvals.is_empty() {
-                    let _ = write!(
-                        text,
-                        "; approval from {} first",
-                        self.names(&task.approvals, target)
-                    );
-                }
-                if task.destroys_evidence {
-                    text.push_str("; preserve evidence first");
-                }
-                Some(text)
+                action_expectation(self.session, action.as_str())
             }
             Intent::ClassifySeverity { .. } => {
                 Some(format!("severity on the evidence: {}", self.severity))

@@ -16,7 +16,7 @@ use super::id::{
 };
 use super::intent::{Event, Handoff, Intent};
 use super::matrix::{ASSET_OWNER, Matrix};
-use super::scenario::{Condition, DecisionPoint, Release, Scenario};
+use super::scenario::{Condition, DecisionPoint, Inject, Release, Scenario};
 
 /// Version of the session-log format; bumped when old logs can no longer be replayed.
 pub const LOG_FORMAT_VERSION: u32 = 1;
@@ -105,6 +105,7 @@ pub struct Session {
     variants: BTreeMap<VariationId, VariantId>,
     released: BTreeMap<InjectId, u32>,
     release_order: Vec<InjectId>,
+    held: BTreeSet<InjectId>,
     flags: BTreeSet<FlagId>,
     severity: u8,
     severity_reached: BTreeMap<u8, u32>,
@@ -154,6 +155,7 @@ impl Session {
             variants,
             released: BTreeMap::new(),
             release_order: Vec::new(),
+            held: BTreeSet::new(),
             flags: BTreeSet::new(),
             severity: 1,
             severity_reached: BTreeMap::from([(1, 0)]),
@@ -308,6 +310,22 @@ impl Session {
                 }
             }
             Intent::EndExercise => self.finish(&mut events),
+            Intent::ReleaseInject { inject } => {
+                self.held.remove(inject);
+                self.release(inject, &mut events);
+            }
+            Intent::HoldInject { inject } => {
+                self.held.insert(inject.clone());
+                events.push(Event::InjectHeld {
+                    inject: inject.clone(),
+                });
+            }
+            Intent::UnholdInject { inject } => {
+                self.held.remove(inject);
+                events.push(Event::InjectUnheld {
+                    inject: inject.clone(),
+                });
+            }
         }
         if !matches!(intent, Intent::Advance { .. } | Intent::EndExercise) {
             self.settle(&mut events);
@@ -357,7 +375,7 @@ impl Session {
                 .scenario
                 .injects
                 .iter()
-                .filter(|i| !self.released.contains_key(&i.id))
+                .filter(|i| !self.released.contains_key(&i.id) && !self.held.contains(&i.id))
                 .filter(|i| match &i.release {
                     Release::At(m) => *m <= self.minute,
                     Release::When(c) => self.holds(c),
@@ -627,7 +645,35 @@ impl Session {
                 }
             }
             Intent::EndExercise => Ok(()),
+            Intent::ReleaseInject { inject } => self.unreleased(inject).map(|_| ()),
+            Intent::HoldInject { inject } => {
+                self.unreleased(inject)?;
+                if self.held.contains(inject) {
+                    return reject(format!("inject `{inject}` is already being held"));
+                }
+                Ok(())
+            }
+            Intent::UnholdInject { inject } => {
+                self.unreleased(inject)?;
+                if self.held.contains(inject) {
+                    Ok(())
+                } else {
+                    reject(format!("inject `{inject}` is not being held"))
+                }
+            }
         }
+    }
+
+    fn unreleased(&self, inject: &InjectId) -> Result<&Inject, Rejected> {
+        let Some(found) = self.scenario.inject(inject.as_str()) else {
+            return reject(format!("there is no inject `{inject}` in this scenario"));
+        };
+        if let Some(at) = self.released.get(inject) {
+            return reject(format!(
+                "inject `{inject}` was already released at minute {at}"
+            ));
+        }
+        Ok(found)
     }
 
     /// Replaces `{variation}` placeholders with the drawn options' text.
@@ -724,6 +770,33 @@ impl Session {
     /// Minute an inject was released.
     pub fn released_at(&self, inject: &str) -> Option<u32> {
         self.released.get(inject).copied()
+    }
+
+    /// Injects the facilitator is holding back.
+    pub fn held(&self) -> &BTreeSet<InjectId> {
+        &self.held
+    }
+
+    /// Injects not yet released, in scenario order.
+    pub fn pending_injects(&self) -> Vec<&Inject> {
+        self.scenario
+            .injects
+            .iter()
+            .filter(|i| !self.released.contains_key(&i.id))
+            .collect()
+    }
+
+    /// The next inject due on the clock (not held), with its minute: what "release the next
+    /// inject early" brings forward.
+    pub fn next_scheduled(&self) -> Option<(&Inject, u32)> {
+        self.pending_injects()
+            .into_iter()
+            .filter(|i| !self.held.contains(&i.id))
+            .filter_map(|i| match i.release {
+                Release::At(minute) => Some((i, minute)),
+                Release::When(_) => None,
+            })
+            .min_by_key(|(_, minute)| *minute)
     }
 
     /// Facts revealed and when.

@@ -23,6 +23,8 @@ enum Gen {
     Request(usize, usize, usize),
     Grant(usize, usize),
     Handoff(usize, usize, bool, Vec<usize>),
+    /// Facilitator steering: 0 release, 1 hold, 2 unhold.
+    Steer(u8, usize),
 }
 
 fn gen_intent() -> impl Strategy<Value = Gen> {
@@ -48,6 +50,7 @@ fn gen_intent() -> impl Strategy<Value = Gen> {
             prop::collection::vec(any::<usize>(), 0..3)
         )
             .prop_map(|(f, t, o, r)| Gen::Handoff(f, t, o, r)),
+        (0u8..3, any::<usize>()).prop_map(|(k, i)| Gen::Steer(k, i)),
     ]
 }
 
@@ -114,6 +117,21 @@ fn realise(generated: &Gen, session: &Session) -> Intent {
             recommended: rec.iter().map(|i| pick(&actions, *i)).collect(),
             urgency: Some(warroom::engine::Urgency::High),
         }),
+        Gen::Steer(kind, i) => {
+            let inject = pick(
+                &scenario
+                    .injects
+                    .iter()
+                    .map(|i| i.id.clone())
+                    .collect::<Vec<_>>(),
+                *i,
+            );
+            match kind {
+                0 => Intent::ReleaseInject { inject },
+                1 => Intent::HoldInject { inject },
+                _ => Intent::UnholdInject { inject },
+            }
+        }
     }
 }
 

@@ -7,6 +7,39 @@ use super::{FindingDraft, Grader};
 use crate::engine::id::RoleId;
 use crate::engine::intent::{Event, Intent};
 use crate::engine::matrix::Dimension;
+use crate::engine::session::Session;
+
+/// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator
+/// watches for while the room plays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation {
+    /// The role to engage.
+    pub role: RoleId,
+    /// Scenario minute it is due by.
+    pub deadline: u32,
+    /// What made it due, in words.
+    pub because: String,
+    /// The matrix citation.
+    pub citation: String,
+    /// When the role was engaged, if it was.
+    pub engaged_at: Option<u32>,
+}
+
+/// Every escalation the matrix requires so far, earliest deadline first.
+pub fn obligations(session: &Session) -> Vec<Obligation> {
+    let mut out: Vec<Obligation> = requirements(session)
+        .into_iter()
+        .map(|((_, role), req)| Obligation {
+            engaged_at: session.engaged().get(&role).copied(),
+            role,
+            deadline: req.deadline,
+            because: req.because,
+            citation: req.citation,
+        })
+        .collect();
+    out.sort_by(|a, b| (a.deadline, &a.role).cmp(&(b.deadline, &b.role)));
+    out
+}
 
 /// A role the policy requires engaged, with the tightest deadline that applies.
 struct Requirement {
@@ -21,9 +54,8 @@ struct Requirement {
 /// Every requirement active in the session, keyed by (source, role). Severity levels share one
 /// source so a role owed to several levels is graded once, against the earliest deadline; each
 /// fact-triggered rule is its own obligation with its own citation.
-fn requirements(g: &Grader<'_>) -> BTreeMap<(String, RoleId), Requirement> {
+fn requirements(session: &Session) -> BTreeMap<(String, RoleId), Requirement> {
     const SEVERITY: &str = "severity";
-    let session = g.session;
     let matrix = session.matrix();
     let mut out: BTreeMap<(String, RoleId), Requirement> = BTreeMap::new();
     let mut add = |source: &str, role: &RoleId, req: Requirement| {
@@ -89,7 +121,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
     let matrix = session.matrix();
     let penalties = &matrix.scoring.penalties;
-    let required = requirements(g);
+    let required = requirements(session);
 
     for ((_, role), req) in &required {
         let engaged = session.engaged().get(role).copied();

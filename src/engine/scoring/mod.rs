@@ -10,6 +10,8 @@ mod handoff;
 mod ownership;
 mod separation;
 
+pub use escalation::{Obligation, obligations};
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
