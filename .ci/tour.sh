@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 config=".ci/tour-play.ron"
 out="target/tour"
-expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress)
+expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress
+          8-console 9-projector 11-hotwash)
+# Screenshots that must be one flat colour (the blanked projector).
+expected_blank=(10-projector-blank)
 
 cargo build --features ci
 rm -rf "$out" && mkdir -p "$out"
@@ -39,6 +42,19 @@ for name in "${expected[@]}"; do
         echo "ok      $file (grey spread $spread)"
     else
         echo "BLANK   $file (grey spread $spread)"; status=1
+    fi
+    mv "$file" "$out/"
+done
+for name in "${expected_blank[@]}"; do
+    file="screenshot-$name.png"
+    if [[ ! -s "$file" ]]; then
+        echo "MISSING screenshot $file"; status=1; continue
+    fi
+    spread="$(convert "$file" -colorspace Gray -format '%[fx:standard_deviation]' info:)"
+    if python3 -c "import sys; sys.exit(0 if float('$spread') <= 0.02 else 1)"; then
+        echo "ok      $file (blank as it should be, grey spread $spread)"
+    else
+        echo "SHOWING $file should be blank (grey spread $spread)"; status=1
     fi
     mv "$file" "$out/"
 done

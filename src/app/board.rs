@@ -124,17 +124,7 @@ fn setup_cameras(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSet
     // The board camera draws only into the space the egui panels leave free; the egui camera
     // draws the panels over the whole window.
     egui_settings.auto_create_primary_context = false;
-    commands.spawn((
-        BoardCamera,
-        Camera2d,
-        Projection::Orthographic(OrthographicProjection {
-            scaling_mode: ScalingMode::AutoMin {
-                min_width: 900.0,
-                min_height: 860.0,
-            },
-            ..OrthographicProjection::default_2d()
-        }),
-    ));
+    commands.spawn((BoardCamera, Camera2d, board_projection()));
     commands.spawn((
         PrimaryEguiContext,
         Camera2d,
@@ -301,7 +291,14 @@ fn fit_camera_to_viewport(
     let Some(rect) = viewport.rect else {
         return;
     };
-    let scale = viewport.pixels_per_point;
+    for mut camera in &mut camera {
+        fit_viewport(&mut camera, rect, viewport.pixels_per_point, &window);
+    }
+}
+
+/// Points `camera` at the part of `window` that `rect` (egui points at `scale` pixels per point)
+/// covers; touches the camera only when that changes.
+pub fn fit_viewport(camera: &mut Camera, rect: egui::Rect, scale: f32, window: &Window) {
     let window_size = UVec2::new(window.physical_width(), window.physical_height());
     let position =
         UVec2::new((rect.min.x * scale) as u32, (rect.min.y * scale) as u32).min(window_size);
@@ -311,19 +308,28 @@ fn fit_camera_to_viewport(
     )
     .min(window_size.saturating_sub(position))
     .max(UVec2::ONE);
-    for mut camera in &mut camera {
-        let current = camera
-            .viewport
-            .as_ref()
-            .map(|v| (v.physical_position, v.physical_size));
-        if current != Some((position, size)) {
-            camera.viewport = Some(Viewport {
-                physical_position: position,
-                physical_size: size,
-                ..default()
-            });
-        }
+    let current = camera
+        .viewport
+        .as_ref()
+        .map(|v| (v.physical_position, v.physical_size));
+    if current != Some((position, size)) {
+        camera.viewport = Some(Viewport {
+            physical_position: position,
+            physical_size: size,
+            ..default()
+        });
     }
+}
+
+/// The projection the board is drawn with: the whole 900 × 860 board in whatever space it gets.
+pub fn board_projection() -> Projection {
+    Projection::Orthographic(OrthographicProjection {
+        scaling_mode: ScalingMode::AutoMin {
+            min_width: 900.0,
+            min_height: 860.0,
+        },
+        ..OrthographicProjection::default_2d()
+    })
 }
 
 fn update_seats(

@@ -12,7 +12,8 @@ use super::session::{
 };
 use crate::engine::aar::AfterActionReport;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::id::ScenarioId;
+use crate::engine::id::{RoleId, ScenarioId};
+use crate::engine::matrix::Dimension;
 use crate::engine::report::scorecard_markdown;
 use crate::engine::scenario::Mode;
 use crate::engine::{Intent, Session};
@@ -90,8 +91,64 @@ pub enum UiCommand {
     RetryDatabase,
     /// Bring back a saved exercise.
     Resume(PathBuf),
+    /// Facilitated mode: a change to what the facilitator records or shows.
+    Facilitate(FacilitatorCommand),
     /// Close the app.
     Quit,
+}
+
+/// What a facilitator does besides entering the room's decisions (those are intents).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FacilitatorCommand {
+    /// The facilitator's own name, for the report.
+    SetFacilitator(String),
+    /// Seat a person or team in a role (an already seated name moves).
+    Seat {
+        /// Name.
+        name: String,
+        /// Role.
+        role: RoleId,
+    },
+    /// Remove a seated person by position.
+    Unseat(usize),
+    /// Record an observer note at the current minute.
+    Note {
+        /// Role it is about.
+        role: Option<RoleId>,
+        /// Dimension it bears on.
+        dimension: Option<Dimension>,
+        /// What was observed.
+        text: String,
+    },
+    /// Write and release an inject now.
+    AdHocInject {
+        /// Headline.
+        title: String,
+        /// What the room is told.
+        narrative: String,
+    },
+    /// Add a hotwash point for a role.
+    HotwashAdd {
+        /// Role.
+        role: RoleId,
+        /// A strength (true) or an area for improvement.
+        strength: bool,
+        /// The point.
+        text: String,
+    },
+    /// Remove a hotwash point.
+    HotwashRemove {
+        /// Role.
+        role: RoleId,
+        /// Strength list (true) or improvement list.
+        strength: bool,
+        /// Position in the list.
+        index: usize,
+    },
+    /// Open or close the projector window.
+    ShowProjector(bool),
+    /// Blank the projector (true) or show the room view again.
+    BlankProjector(bool),
 }
 
 /// The message carrying a [`UiCommand`].
@@ -239,7 +296,8 @@ pub fn handle_commands(
             | UiCommand::EndSitting
             | UiCommand::SwitchProfile(_)
             | UiCommand::RetryDatabase
-            | UiCommand::Resume(_) => {}
+            | UiCommand::Resume(_)
+            | UiCommand::Facilitate(_) => {}
         }
     }
 }
@@ -278,14 +336,21 @@ pub fn default_export_dir() -> PathBuf {
     crate::store::data_dir().join("exports")
 }
 
-/// Moves to the debrief once the exercise has ended.
+/// Moves on once the exercise has ended: to the hotwash after a facilitated session, otherwise
+/// straight to the debrief.
 pub fn show_debrief_when_ended(
     card: Option<Res<FinalScorecard>>,
+    active: Option<Res<ActiveSession>>,
     mut next: ResMut<NextState<Screen>>,
     mut clock: ResMut<ScenarioClock>,
 ) {
     if card.is_some() {
         clock.running = false;
-        next.set(Screen::Debrief);
+        let facilitated = active.is_some_and(|a| a.mode == Mode::Facilitated);
+        next.set(if facilitated {
+            Screen::Hotwash
+        } else {
+            Screen::Debrief
+        });
     }
 }

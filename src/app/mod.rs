@@ -6,16 +6,20 @@ pub mod board;
 mod ci;
 pub mod commands;
 pub mod content;
+pub mod facilitation;
 pub mod learner;
 pub mod persistence;
+pub mod projector;
 pub mod screens;
 pub mod session;
+#[cfg(test)]
+mod testing;
 pub mod theme;
 
 use std::process::ExitCode;
 
 use bevy::prelude::*;
-use bevy::window::WindowResolution;
+use bevy::window::{ExitCondition, WindowResolution};
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
 
@@ -46,6 +50,8 @@ pub enum Screen {
     Quiz,
     /// The learner's progress.
     Progress,
+    /// After a facilitated session: strengths and improvements per role.
+    Hotwash,
 }
 
 /// Ordering of the app's per-frame work: input becomes commands, commands become intents, intents
@@ -117,7 +123,7 @@ impl Plugin for LogicPlugin {
                 )
                     .chain(),
             )
-            .add_plugins((learner::plugin, persistence::plugin))
+            .add_plugins((learner::plugin, persistence::plugin, facilitation::plugin))
             .add_systems(PostStartup, launch_from_options)
             .add_systems(
                 Update,
@@ -156,6 +162,7 @@ impl Plugin for UiPlugin {
             theme::plugin,
             screens::plugin,
             board::plugin,
+            projector::plugin,
         ));
     }
 }
@@ -171,6 +178,8 @@ pub fn run(args: Cli, resume: Option<std::path::PathBuf>) -> ExitCode {
                     resolution: WindowResolution::new(1280, 720),
                     ..default()
                 }),
+                // Closing the console ends the app even while the projector window is open.
+                exit_condition: ExitCondition::OnPrimaryClosed,
                 ..default()
             })
             .set(bevy::log::LogPlugin {

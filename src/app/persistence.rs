@@ -41,6 +41,31 @@ impl SavedExercise {
     }
 }
 
+impl SavedExercise {
+    /// Writes the record now (stamping the change time). A failure is remembered and returned
+    /// as a sentence for the user; the record stays in memory and the next change tries again.
+    pub fn write(&mut self) -> Result<(), String> {
+        let (Some(record), Some(path)) = (self.record.as_mut(), self.path.as_ref()) else {
+            return Ok(());
+        };
+        record.updated_at = unix_now();
+        match saves::save_atomic(record, path) {
+            Ok(()) => {
+                self.error = None;
+                Ok(())
+            }
+            Err(e) => {
+                let text = format!(
+                    "Could not save the exercise to {}: {e}. It stays open; the next change tries again.",
+                    path.display()
+                );
+                self.error = Some(text.clone());
+                Err(text)
+            }
+        }
+    }
+}
+
 /// The unfinished exercise the title screen offers to resume.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct ResumeOffer(pub Option<ResumeChoice>);
@@ -108,8 +133,7 @@ fn autosave(
     } else if !active.is_changed() {
         return;
     }
-    let saved = &mut *saved;
-    let (Some(record), Some(path)) = (saved.record.as_mut(), saved.path.clone()) else {
+    let Some(record) = saved.record.as_mut() else {
         return;
     };
     // The log only ever grows, so its length says whether there is anything new to write; this
@@ -118,18 +142,8 @@ fn autosave(
         return;
     }
     record.log = active.session.log().clone();
-    record.updated_at = unix_now();
-    let result = saves::save_atomic(record, &path);
-    match result {
-        Ok(()) => saved.error = None,
-        Err(e) => {
-            let text = format!(
-                "Could not save the exercise to {}: {e}. It stays open; the next change tries again.",
-                path.display()
-            );
-            *notice = Notice::error(text.clone());
-            saved.error = Some(text);
-        }
+    if let Err(text) = saved.write() {
+        *notice = Notice::error(text);
     }
 }
 

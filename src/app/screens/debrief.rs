@@ -117,6 +117,9 @@ pub fn debrief_ui(
             if ui.button("Choose another scenario").clicked() {
                 out.push(UiCommand::GoTo(Screen::Library));
             }
+            if view.mode == Mode::Facilitated && ui.button("Back to the hotwash").clicked() {
+                out.push(UiCommand::GoTo(Screen::Hotwash));
+            }
             if ui.button("Play again").clicked() {
                 out.push(UiCommand::StartScenario {
                     scenario: card.scenario.clone(),

@@ -87,7 +87,7 @@ pub fn library_ui(
         ui.heading("Choose a scenario");
         ui.add_space(theme::GAP * 3.0);
         ui.label("Play as:");
-        for m in [Mode::Practice, Mode::Drill] {
+        for m in [Mode::Practice, Mode::Drill, Mode::Facilitated] {
             if ui.selectable_label(mode == m, m.label()).clicked() && mode != m {
                 out.push(UiCommand::OpenLibrary(m));
             }
@@ -290,7 +290,14 @@ fn scenario_card(
                     }
                 });
             let label = format!("Start in {} mode", mode.label());
-            let button = ui.add_enabled(seed_ok, egui::Button::new(label));
+            let supported = sc.modes.contains(&mode);
+            let button = ui
+                .add_enabled(seed_ok && supported, egui::Button::new(label))
+                .on_disabled_hover_text(if supported {
+                    "The seed must be a whole number"
+                } else {
+                    "This scenario is not written for this mode"
+                });
             if button.clicked() {
                 command = Some(UiCommand::StartScenario {
                     scenario: sc.id.clone(),

@@ -1,7 +1,9 @@
 //! One plugin per screen. Each screen's view is a plain function of state that returns the
 //! commands the player issued, so it can be tested with `egui_kittest` without Bevy.
 
+pub mod console;
 pub mod debrief;
+pub mod hotwash;
 pub mod library;
 pub mod play;
 pub mod progress;
@@ -22,6 +24,7 @@ pub(super) fn plugin(app: &mut App) {
         debrief::plugin,
         quiz::plugin,
         progress::plugin,
+        hotwash::plugin,
     ));
 }
 

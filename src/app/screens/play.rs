@@ -8,12 +8,18 @@ use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::console::{self, ConsoleState};
 use super::{badge, nothing_to_show_ui, root_ui, send};
 use crate::app::Screen;
 use crate::app::board::BoardViewport;
+use crate::app::commands::FacilitatorCommand;
 use crate::app::commands::{AppCommand, UiCommand};
+use crate::app::facilitation::ProjectorState;
+use crate::app::persistence::SavedExercise;
 use crate::app::session::{ActiveSession, LastOutcome, ScenarioClock};
 use crate::app::theme;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::exercise::{RoomInject, room_feed};
 use crate::engine::id::{ActionId, ArtifactId, AudienceId, MessageId, RoleId};
 use crate::engine::scenario::Mode;
 use crate::engine::scoring::{Finding, FindingKind};
@@ -164,6 +170,7 @@ pub struct PlayUiState {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PlayUiState>()
+        .init_resource::<ConsoleState>()
         .init_resource::<ClockWakeups>()
         .add_systems(OnEnter(Screen::Play), reset_state)
         .add_systems(OnExit(Screen::Play), restore_idle_redraw)
@@ -173,8 +180,9 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn reset_state(mut state: ResMut<PlayUiState>) {
+fn reset_state(mut state: ResMut<PlayUiState>, mut console: ResMut<ConsoleState>) {
     *state = PlayUiState::default();
+    *console = ConsoleState::default();
 }
 
 /// Whether the window is currently set to wake for the drill clock.
@@ -184,6 +192,14 @@ pub struct ClockWakeups(bool);
 fn restore_idle_redraw(mut winit: ResMut<WinitSettings>, mut clock_wakeups: ResMut<ClockWakeups>) {
     *winit = WinitSettings::desktop_app();
     clock_wakeups.0 = false;
+}
+
+/// What the console adds to the play screen in facilitated mode.
+#[derive(bevy::ecs::system::SystemParam)]
+struct FacilitationParams<'w> {
+    saved: Res<'w, SavedExercise>,
+    projector: Res<'w, ProjectorState>,
+    console: ResMut<'w, ConsoleState>,
 }
 
 fn play_system(
@@ -196,6 +212,7 @@ fn play_system(
     mut winit: ResMut<WinitSettings>,
     mut clock_wakeups: ResMut<ClockWakeups>,
     mut writer: MessageWriter<AppCommand>,
+    mut facilitation: FacilitationParams,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "play");
@@ -207,30 +224,74 @@ fn play_system(
     let session = &active.session;
     let mut commands = Vec::new();
 
-    egui::Panel::top("play-top").show(&mut ui, |ui| {
-        commands.extend(clock_bar_ui(ui, session, active.mode, &clock));
-    });
-    egui::Panel::left("play-feed")
-        .resizable(true)
-        .default_size(330.0)
-        .min_size(240.0)
-        .show(&mut ui, |ui| feed_ui(ui, session));
-    egui::Panel::right("play-actions")
-        .resizable(true)
-        .default_size(430.0)
-        .min_size(340.0)
-        .show(&mut ui, |ui| {
-            commands.extend(actions_ui(ui, session, &mut state));
-            ui.separator();
-            outcome_ui(ui, &outcome, active.mode);
+    if active.mode == Mode::Facilitated {
+        let fallback;
+        let record = if let Some(record) = &facilitation.saved.record {
+            record
+        } else {
+            fallback = ExerciseRecord::new("unsaved", active.mode, 0, session);
+            &fallback
+        };
+        let console = &mut *facilitation.console;
+        egui::Panel::top("play-top").show(&mut ui, |ui| {
+            commands.extend(clock_bar_ui(ui, session, active.mode, &clock));
+            commands.extend(console::room_bar_ui(
+                ui,
+                session,
+                &clock,
+                *facilitation.projector,
+            ));
         });
+        egui::Panel::left("console-left")
+            .resizable(true)
+            .default_size(340.0)
+            .min_size(260.0)
+            .show(&mut ui, |ui| {
+                commands.extend(console::left_ui(ui, session, record, console));
+            });
+        egui::Panel::right("console-right")
+            .resizable(true)
+            .default_size(440.0)
+            .min_size(340.0)
+            .show(&mut ui, |ui| {
+                commands.extend(console::right_ui(
+                    ui, session, record, console, &mut state, &outcome,
+                ));
+            });
+    } else {
+        egui::Panel::top("play-top").show(&mut ui, |ui| {
+            commands.extend(clock_bar_ui(ui, session, active.mode, &clock));
+        });
+        egui::Panel::left("play-feed")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(240.0)
+            .show(&mut ui, |ui| feed_ui(ui, &room_feed(session, &[])));
+        egui::Panel::right("play-actions")
+            .resizable(true)
+            .default_size(430.0)
+            .min_size(340.0)
+            .show(&mut ui, |ui| {
+                commands.extend(actions_ui(ui, session, &mut state));
+                ui.separator();
+                outcome_ui(ui, &outcome, active.mode);
+            });
+    }
     let central = ui.available_rect_before_wrap();
     viewport.rect = Some(central);
     viewport.pixels_per_point = ctx.pixels_per_point();
 
     // Keyboard: Space pauses the drill clock, N advances a minute in practice.
     if !ctx.egui_wants_keyboard_input() {
-        if active.mode == Mode::Drill && ctx.input(|i| i.key_pressed(egui::Key::Space)) {
+        if active.mode == Mode::Facilitated
+            && facilitation.projector.open
+            && ctx.input(|i| i.key_pressed(egui::Key::B))
+        {
+            commands.push(UiCommand::Facilitate(FacilitatorCommand::BlankProjector(
+                !facilitation.projector.blank,
+            )));
+        }
+        if active.mode != Mode::Practice && ctx.input(|i| i.key_pressed(egui::Key::Space)) {
             commands.push(UiCommand::SetClockRunning(!clock.running));
         }
         if active.mode == Mode::Practice && ctx.input(|i| i.key_pressed(egui::Key::N)) {
@@ -300,79 +361,101 @@ pub fn clock_bar_ui(
                 out.push(UiCommand::Intent(Intent::EndExercise));
             }
             ui.separator();
-            match mode {
-                Mode::Drill => {
-                    let label = if clock.running { "Pause" } else { "Resume" };
-                    if ui.button(label).on_hover_text("Space").clicked() {
-                        out.push(UiCommand::SetClockRunning(!clock.running));
-                    }
-                    let mut speed = clock.speed;
-                    egui::ComboBox::from_id_salt("clock-speed")
-                        .selected_text(format!("{speed}×"))
-                        .show_ui(ui, |ui| {
-                            for s in [0.5, 1.0, 2.0, 4.0, 8.0] {
-                                ui.selectable_value(&mut speed, s, format!("{s}×"));
-                            }
-                        });
-                    if (speed - clock.speed).abs() > f32::EPSILON {
-                        out.push(UiCommand::SetClockSpeed(speed));
-                    }
-                    if clock.running {
-                        ui.label(format!(
-                            "next minute in {:.0}s",
-                            clock.secs_to_next_minute().ceil()
-                        ));
-                    }
-                }
-                Mode::Practice | Mode::Facilitated => {
-                    if ui.button("+5 min").clicked() {
-                        out.push(UiCommand::Intent(Intent::Advance { minutes: 5 }));
-                    }
-                    if ui.button("+1 min").on_hover_text("N").clicked() {
-                        out.push(UiCommand::Intent(Intent::Advance { minutes: 1 }));
-                    }
-                }
+            // The facilitator's clock controls live in the console's second row.
+            if mode != Mode::Facilitated {
+                ui.horizontal(|ui| out.extend(clock_controls_ui(ui, session, mode, clock)));
             }
         });
     });
     out
 }
 
-/// The inject feed, newest first, with artifacts.
-pub fn feed_ui(ui: &mut egui::Ui, session: &Session) {
+/// Start/pause and speed of a running clock (drill, facilitated), and manual jumps (practice,
+/// facilitated), left to right.
+pub fn clock_controls_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    mode: Mode,
+    clock: &ScenarioClock,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    if mode != Mode::Practice {
+        let fresh = session.minute() == 0 && clock.elapsed_secs == 0.0;
+        let label = match (clock.running, fresh) {
+            (true, _) => "Pause clock",
+            (false, true) => "Start clock",
+            (false, false) => "Resume clock",
+        };
+        if ui.button(label).on_hover_text("Space").clicked() {
+            out.push(UiCommand::SetClockRunning(!clock.running));
+        }
+        let mut speed = clock.speed;
+        egui::ComboBox::from_id_salt("clock-speed")
+            .selected_text(format!("{speed}×"))
+            .width(60.0)
+            .show_ui(ui, |ui| {
+                for s in [0.5, 1.0, 2.0, 4.0, 8.0] {
+                    ui.selectable_value(&mut speed, s, format!("{s}×"));
+                }
+            });
+        if (speed - clock.speed).abs() > f32::EPSILON {
+            out.push(UiCommand::SetClockSpeed(speed));
+        }
+        if clock.running {
+            ui.label(format!(
+                "next minute in {:.0}s",
+                clock.secs_to_next_minute().ceil()
+            ));
+        }
+    }
+    if mode != Mode::Drill {
+        let hint = if mode == Mode::Practice {
+            "N"
+        } else {
+            "Jump the clock one minute"
+        };
+        if ui.button("+1 min").on_hover_text(hint).clicked() {
+            out.push(UiCommand::Intent(Intent::Advance { minutes: 1 }));
+        }
+        if ui.button("+5 min").clicked() {
+            out.push(UiCommand::Intent(Intent::Advance { minutes: 5 }));
+        }
+    }
+    out
+}
+
+/// The inject feed, newest first, with artifacts; ad-hoc injects are marked as such.
+pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
     ui.heading("Inject feed");
     egui::ScrollArea::vertical()
+        .id_salt("feed-scroll")
         .auto_shrink(false)
         .show(ui, |ui| {
-            for inject_id in session.released().iter().rev() {
-                let Some(inject) = session.scenario().inject(inject_id.as_str()) else {
-                    continue;
-                };
-                let minute = session.released_at(inject_id.as_str()).unwrap_or(0);
+            for (index, inject) in feed.iter().enumerate().rev() {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(
-                            egui::RichText::new(format!("T+{minute:02}"))
+                            egui::RichText::new(format!("T+{:02}", inject.minute))
                                 .monospace()
                                 .weak(),
                         );
                         ui.label(egui::RichText::new(&inject.title).strong());
+                        if inject.adhoc {
+                            badge(ui, "ad-hoc", theme::WARNING);
+                        }
                     });
-                    ui.label(session.render_text(&inject.narrative));
-                    for artifact in &inject.artifacts {
+                    ui.label(&inject.narrative);
+                    for (n, artifact) in inject.artifacts.iter().enumerate() {
                         egui::CollapsingHeader::new(format!(
                             "{}: {}",
                             artifact.kind.label(),
                             artifact.title
                         ))
-                        .id_salt(artifact.id.as_str())
+                        .id_salt(("artifact", index, n))
                         .default_open(true)
                         .show(ui, |ui| {
-                            ui.label(
-                                egui::RichText::new(session.render_text(&artifact.body))
-                                    .monospace(),
-                            );
+                            ui.label(egui::RichText::new(&artifact.body).monospace());
                         });
                     }
                 });
@@ -967,23 +1050,13 @@ pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
-    use crate::engine::library::{load_matrix, load_scenario};
 
     fn session() -> Session {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let matrix = load_matrix(&dir.join("responsibilities.ron"))
-            .unwrap()
-            .matrix;
-        let scenario = load_scenario(&dir.join("ransomware-file-server.ron"), &matrix)
-            .unwrap()
-            .scenario;
-        Session::new(scenario, Arc::clone(&matrix), 4)
+        crate::app::testing::ransomware_session(4)
     }
 
     struct DecideState {

@@ -101,8 +101,8 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 ui,
                 card_width,
                 "Facilitated",
-                "Instructor-led sessions for a room with a projector view. Not available in this version yet.",
-                None,
+                "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
+                Some(UiCommand::OpenLibrary(Mode::Facilitated)),
                 &mut out,
             );
         });

@@ -1,0 +1,583 @@
+//! The facilitator console: the play screen's panels in facilitated mode. Beside the room's
+//! decisions (the same panels as in play) the facilitator steers the injects, writes ad-hoc ones,
+//! seats people in roles, takes observer notes, drives the projector, and watches the live
+//! scorecard and what the matrix expects — none of which reaches the room.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::badge;
+use super::play::{PlayUiState, actions_ui, clock_controls_ui, feed_ui, finding_ui, outcome_ui};
+use crate::app::commands::{FacilitatorCommand, UiCommand};
+use crate::app::facilitation::ProjectorState;
+use crate::app::session::{LastOutcome, ScenarioClock};
+use crate::app::theme;
+use crate::engine::exercise::{ExerciseRecord, room_feed};
+use crate::engine::id::RoleId;
+use crate::engine::matrix::Dimension;
+use crate::engine::report::action_expectation;
+use crate::engine::scenario::{Mode, Release};
+use crate::engine::scoring::{FindingKind, obligations, score};
+use crate::engine::{Intent, Session};
+
+/// The facilitator's left panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LeftTab {
+    /// What the room has been given.
+    #[default]
+    Feed,
+    /// The schedule: release, hold, write an ad-hoc inject.
+    Injects,
+    /// Who plays which role.
+    People,
+}
+
+/// The facilitator's right panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RightTab {
+    /// The room's decisions, entered as the room makes them.
+    #[default]
+    Decisions,
+    /// Observer notes.
+    Notes,
+    /// Live scorecard and expectations.
+    Scorecard,
+}
+
+/// What the console's forms hold between frames.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct ConsoleState {
+    /// Left tab.
+    pub left: LeftTab,
+    /// Right tab.
+    pub right: RightTab,
+    /// Ad-hoc inject headline.
+    pub adhoc_title: String,
+    /// Ad-hoc inject text.
+    pub adhoc_narrative: String,
+    /// Facilitator's name as typed.
+    pub facilitator: Option<String>,
+    /// Person to seat.
+    pub person: String,
+    /// Role to seat them in.
+    pub person_role: Option<RoleId>,
+    /// Note being written.
+    pub note: String,
+    /// Role the note is about.
+    pub note_role: Option<RoleId>,
+    /// Dimension the note bears on.
+    pub note_dimension: Option<Dimension>,
+}
+
+/// The bar under the title: the scenario clock's and the projector's controls.
+pub fn room_bar_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    clock: &ScenarioClock,
+    projector: ProjectorState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        ui.label("Clock:");
+        out.extend(clock_controls_ui(ui, session, Mode::Facilitated, clock));
+        ui.separator();
+        ui.label("Projector:");
+        if projector.open {
+            if ui.button("Close projector").clicked() {
+                out.push(UiCommand::Facilitate(FacilitatorCommand::ShowProjector(
+                    false,
+                )));
+            }
+            if projector.blank {
+                badge(ui, "blank: the room sees nothing", theme::WARNING);
+                if ui.button("Show room view").clicked() {
+                    out.push(UiCommand::Facilitate(FacilitatorCommand::BlankProjector(
+                        false,
+                    )));
+                }
+            } else {
+                badge(ui, "showing the room view", theme::SUCCESS);
+                if ui.button("Blank projector").on_hover_text("B").clicked() {
+                    out.push(UiCommand::Facilitate(FacilitatorCommand::BlankProjector(
+                        true,
+                    )));
+                }
+            }
+        } else if ui
+            .button("Open projector window")
+            .on_hover_text(
+                "A second window for the room: current inject, artifacts, board and clock",
+            )
+            .clicked()
+        {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::ShowProjector(
+                true,
+            )));
+        }
+    });
+    out
+}
+
+/// The left panel: feed, inject schedule, people.
+pub fn left_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.left, LeftTab::Feed, "Feed");
+        ui.selectable_value(&mut state.left, LeftTab::Injects, "Injects");
+        ui.selectable_value(&mut state.left, LeftTab::People, "People");
+    });
+    ui.separator();
+    match state.left {
+        LeftTab::Feed => {
+            feed_ui(ui, &room_feed(session, &record.adhoc_injects));
+            Vec::new()
+        }
+        LeftTab::Injects => {
+            egui::ScrollArea::vertical()
+                .id_salt("injects-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| injects_ui(ui, session, state))
+                .inner
+        }
+        LeftTab::People => {
+            egui::ScrollArea::vertical()
+                .id_salt("people-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| people_ui(ui, session, record, state))
+                .inner
+        }
+    }
+}
+
+fn intent(intent: Intent) -> UiCommand {
+    UiCommand::Intent(intent)
+}
+
+/// The schedule of injects still to come, with release/hold controls, and the ad-hoc composer.
+pub fn injects_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.heading("Next inject");
+    match session.next_scheduled() {
+        Some((next, minute)) => {
+            ui.label(egui::RichText::new(format!("T+{minute:02} · {}", next.title)).strong());
+            if !next.facilitator_notes.is_empty() {
+                ui.label(
+                    egui::RichText::new(format!("Guidance: {}", next.facilitator_notes))
+                        .italics()
+                        .weak(),
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Release now").clicked() {
+                    out.push(intent(Intent::ReleaseInject {
+                        inject: next.id.clone(),
+                    }));
+                }
+                if ui.button("Hold it").clicked() {
+                    out.push(intent(Intent::HoldInject {
+                        inject: next.id.clone(),
+                    }));
+                }
+            });
+        }
+        None => {
+            ui.label("No more injects on the clock.");
+        }
+    }
+    ui.separator();
+    ui.heading("Schedule");
+    let pending = session.pending_injects();
+    if pending.is_empty() {
+        ui.label("Every scripted inject has been released.");
+    }
+    for inject in pending {
+        let held = session.held().contains(&inject.id);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                let when = match &inject.release {
+                    Release::At(m) => format!("T+{m:02}"),
+                    Release::When(c) => format!("when {}", c.describe()),
+                };
+                ui.label(egui::RichText::new(when).monospace().weak());
+                ui.label(egui::RichText::new(&inject.title).strong());
+                if held {
+                    badge(ui, "held", theme::WARNING);
+                }
+            });
+            ui.horizontal(|ui| {
+                let id = &inject.id;
+                if ui.small_button("Release now").clicked() {
+                    out.push(intent(Intent::ReleaseInject { inject: id.clone() }));
+                }
+                if held {
+                    if ui.small_button("Back on schedule").clicked() {
+                        out.push(intent(Intent::UnholdInject { inject: id.clone() }));
+                    }
+                } else if ui.small_button("Hold").clicked() {
+                    out.push(intent(Intent::HoldInject { inject: id.clone() }));
+                }
+            });
+        });
+    }
+    ui.separator();
+    ui.heading("Ad-hoc inject");
+    ui.label(
+        egui::RichText::new(
+            "Written now, shown to the room at once; recorded in the report, not graded.",
+        )
+        .small()
+        .weak(),
+    );
+    ui.add(
+        egui::TextEdit::singleline(&mut state.adhoc_title)
+            .hint_text("Headline")
+            .desired_width(f32::INFINITY),
+    );
+    ui.add(
+        egui::TextEdit::multiline(&mut state.adhoc_narrative)
+            .hint_text("What the room is told")
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    );
+    let ready = !state.adhoc_title.trim().is_empty();
+    if ui
+        .add_enabled(ready, egui::Button::new("Release to the room"))
+        .clicked()
+    {
+        out.push(UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
+            title: std::mem::take(&mut state.adhoc_title),
+            narrative: std::mem::take(&mut state.adhoc_narrative),
+        }));
+    }
+    out
+}
+
+/// Roles to offer, the scenario's cast first.
+fn roles(session: &Session) -> Vec<(RoleId, String)> {
+    let matrix = session.matrix();
+    let cast = &session.scenario().cast;
+    let mut out: Vec<(RoleId, String)> = cast
+        .iter()
+        .map(|id| (id.clone(), matrix.role_name(id.as_str()).to_owned()))
+        .collect();
+    out.extend(
+        matrix
+            .roles
+            .iter()
+            .filter(|r| !cast.contains(&r.id))
+            .map(|r| (r.id.clone(), r.name.clone())),
+    );
+    out
+}
+
+fn optional_role_combo(
+    ui: &mut egui::Ui,
+    salt: &str,
+    choice: &mut Option<RoleId>,
+    roles: &[(RoleId, String)],
+    none: &str,
+) {
+    let selected = choice
+        .as_ref()
+        .and_then(|c| roles.iter().find(|(id, _)| id == c))
+        .map_or(none, |(_, name)| name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(selected)
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(choice, None, none);
+            for (id, name) in roles {
+                ui.selectable_value(choice, Some(id.clone()), name);
+            }
+        });
+}
+
+/// The facilitator's name and who plays which role.
+pub fn people_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let matrix = session.matrix();
+    ui.heading("Facilitator");
+    let name = state
+        .facilitator
+        .get_or_insert_with(|| record.facilitator.clone());
+    ui.horizontal(|ui| {
+        let edit = ui.add(egui::TextEdit::singleline(name).hint_text("Your name"));
+        let changed = name.trim() != record.facilitator;
+        let save = ui.add_enabled(changed, egui::Button::new("Save")).clicked();
+        if changed && (save || edit.lost_focus()) {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::SetFacilitator(
+                name.clone(),
+            )));
+        }
+    });
+    ui.separator();
+    ui.heading("People in roles");
+    if record.participants.is_empty() {
+        ui.label("Nobody seated yet. Seat each person or team in the role they play.");
+    }
+    egui::Grid::new("participants")
+        .striped(true)
+        .show(ui, |ui| {
+            for (index, person) in record.participants.iter().enumerate() {
+                ui.label(&person.name);
+                ui.label(matrix.role_name(person.role.as_str()));
+                if ui.small_button("Remove").clicked() {
+                    out.push(UiCommand::Facilitate(FacilitatorCommand::Unseat(index)));
+                }
+                ui.end_row();
+            }
+        });
+    let roles = roles(session);
+    ui.add_space(theme::GAP);
+    ui.add(
+        egui::TextEdit::singleline(&mut state.person)
+            .hint_text("Name of a person or team")
+            .desired_width(f32::INFINITY),
+    );
+    ui.horizontal(|ui| {
+        optional_role_combo(
+            ui,
+            "seat-role",
+            &mut state.person_role,
+            &roles,
+            "Choose a role",
+        );
+        let ready = !state.person.trim().is_empty() && state.person_role.is_some();
+        if ui.add_enabled(ready, egui::Button::new("Seat")).clicked()
+            && let Some(role) = state.person_role.clone()
+        {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::Seat {
+                name: std::mem::take(&mut state.person),
+                role,
+            }));
+        }
+    });
+    let empty: Vec<String> = session
+        .scenario()
+        .cast
+        .iter()
+        .filter(|r| record.people_in(r).is_empty())
+        .map(|r| matrix.role_name(r.as_str()).to_owned())
+        .collect();
+    if !empty.is_empty() {
+        ui.add_space(theme::GAP);
+        ui.label(
+            egui::RichText::new(format!(
+                "Roles in this scenario with nobody in them: {}",
+                empty.join(", ")
+            ))
+            .small()
+            .color(theme::WARNING),
+        );
+    }
+    out
+}
+
+/// The right panel: the room's decisions, notes, the live scorecard.
+pub fn right_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+    play: &mut PlayUiState,
+    outcome: &LastOutcome,
+) -> Vec<UiCommand> {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.right, RightTab::Decisions, "Room's decisions");
+        ui.selectable_value(&mut state.right, RightTab::Notes, "Notes");
+        ui.selectable_value(&mut state.right, RightTab::Scorecard, "Scorecard");
+    });
+    ui.separator();
+    match state.right {
+        RightTab::Decisions => {
+            let out = actions_ui(ui, session, play);
+            ui.separator();
+            // The facilitator sees the reason for a refusal; grading waits for the debrief.
+            outcome_ui(ui, outcome, Mode::Facilitated);
+            out
+        }
+        RightTab::Notes => {
+            egui::ScrollArea::vertical()
+                .id_salt("notes-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| notes_ui(ui, session, record, state))
+                .inner
+        }
+        RightTab::Scorecard => {
+            egui::ScrollArea::vertical()
+                .id_salt("score-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| scorecard_ui(ui, session));
+            Vec::new()
+        }
+    }
+}
+
+/// Observer notes: the form (tagged with the current minute, a role and a dimension) and the list.
+pub fn notes_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let roles = roles(session);
+    ui.horizontal(|ui| {
+        optional_role_combo(ui, "note-role", &mut state.note_role, &roles, "Any role");
+        let selected = state
+            .note_dimension
+            .map_or("Any dimension", Dimension::label);
+        egui::ComboBox::from_id_salt("note-dimension")
+            .selected_text(selected)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.note_dimension, None, "Any dimension");
+                for d in Dimension::ALL {
+                    ui.selectable_value(&mut state.note_dimension, Some(d), d.label());
+                }
+            });
+    });
+    ui.add(
+        egui::TextEdit::multiline(&mut state.note)
+            .hint_text("What did you observe?")
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    );
+    let ready = !state.note.trim().is_empty();
+    if ui
+        .add_enabled(
+            ready,
+            egui::Button::new(format!("Add note at T+{:02}", session.minute())),
+        )
+        .clicked()
+    {
+        out.push(UiCommand::Facilitate(FacilitatorCommand::Note {
+            role: state.note_role.clone(),
+            dimension: state.note_dimension,
+            text: std::mem::take(&mut state.note),
+        }));
+    }
+    ui.separator();
+    if record.notes.is_empty() {
+        ui.label("No notes yet.");
+    }
+    for note in record.notes.iter().rev() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("T+{:02}", note.minute))
+                        .monospace()
+                        .weak(),
+                );
+                if let Some(role) = &note.role {
+                    badge(ui, session.matrix().role_name(role.as_str()), theme::ACCENT);
+                }
+                if let Some(d) = note.dimension {
+                    badge(ui, d.label(), egui::Color32::GRAY);
+                }
+            });
+            ui.label(&note.text);
+        });
+    }
+    out
+}
+
+/// The live scorecard, the escalations the matrix requires and what it expects for the open
+/// decisions: the facilitator's answer key, never projected.
+pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
+    let card = score(session);
+    let matrix = session.matrix();
+    ui.horizontal(|ui| {
+        ui.heading(format!("Live score {}", card.total));
+        badge(ui, "facilitator only", theme::DANGER);
+    });
+    egui::Grid::new("live-dimensions").show(ui, |ui| {
+        for d in Dimension::ALL {
+            let value = card.dimension(d);
+            ui.label(d.label());
+            ui.add(
+                egui::ProgressBar::new(value as f32 / 100.0)
+                    .desired_width(160.0)
+                    .text(value.to_string()),
+            );
+            ui.end_row();
+        }
+    });
+
+    ui.separator();
+    ui.heading("Escalations due");
+    let due = obligations(session);
+    if due.is_empty() {
+        ui.label("Nothing the matrix requires yet.");
+    }
+    for o in &due {
+        let name = matrix.role_name(o.role.as_str());
+        let (text, color) = match o.engaged_at {
+            Some(at) if at <= o.deadline => (format!("engaged at T+{at:02}"), theme::SUCCESS),
+            Some(at) => (format!("engaged late, at T+{at:02}"), theme::DANGER),
+            None if session.minute() > o.deadline => ("overdue".to_owned(), theme::DANGER),
+            None => (
+                format!("due in {} min", o.deadline - session.minute()),
+                theme::WARNING,
+            ),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                egui::RichText::new(format!("by T+{:02}", o.deadline))
+                    .monospace()
+                    .weak(),
+            );
+            ui.label(egui::RichText::new(name).strong());
+            badge(ui, &text, color);
+        })
+        .response
+        .on_hover_text(format!("Because {}. {}", o.because, o.citation));
+    }
+
+    ui.separator();
+    ui.heading("Open decisions: what the matrix expects");
+    let open = session.open_decisions();
+    if open.is_empty() {
+        ui.label("No decision is open.");
+    }
+    for decision in open {
+        ui.label(egui::RichText::new(&decision.prompt).strong());
+        for action in &decision.actions {
+            if session.performed().contains_key(&action.id) {
+                continue;
+            }
+            let expected = action_expectation(session, action.id.as_str()).unwrap_or_default();
+            ui.label(format!("• {} — {expected}", action.label));
+        }
+    }
+
+    ui.separator();
+    ui.heading("Latest findings");
+    let recent: Vec<_> = card
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Deduction)
+        .rev()
+        .take(5)
+        .collect();
+    if recent.is_empty() {
+        ui.label("No deductions so far.");
+    }
+    for finding in recent {
+        finding_ui(ui, finding);
+    }
+}

@@ -1,0 +1,337 @@
+//! The hotwash: right after a facilitated exercise, the facilitator walks the room through each
+//! role in turn and records what went well and what to improve. The exercise's own findings and
+//! the observer notes about that role are shown as prompts. Every point is saved as it is added.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{badge, nothing_to_show_ui, notice_ui, root_ui, send};
+use crate::app::Screen;
+use crate::app::commands::{AppCommand, FacilitatorCommand, Notice, UiCommand};
+use crate::app::persistence::SavedExercise;
+use crate::app::session::{ActiveSession, FinalScorecard};
+use crate::app::theme;
+use crate::engine::Session;
+use crate::engine::exercise::{ExerciseRecord, HotwashEntry};
+use crate::engine::id::RoleId;
+use crate::engine::scoring::{FindingKind, Scorecard};
+
+/// One role's page of the hotwash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RolePrompts {
+    /// The role.
+    pub role: RoleId,
+    /// Its name.
+    pub name: String,
+    /// People who played it.
+    pub people: Vec<String>,
+    /// What the scorecard credited to it.
+    pub went_well: Vec<String>,
+    /// What the scorecard deducted from it.
+    pub went_badly: Vec<String>,
+    /// Observer notes about it.
+    pub notes: Vec<String>,
+}
+
+/// The prompts for every role worth discussing: the scenario's cast, then any other role that was
+/// played, engaged, graded or noted.
+pub fn role_prompts(
+    session: &Session,
+    card: &Scorecard,
+    record: &ExerciseRecord,
+) -> Vec<RolePrompts> {
+    let mut roles: Vec<RoleId> = session.scenario().cast.clone();
+    let others = record
+        .participants
+        .iter()
+        .map(|p| &p.role)
+        .chain(session.engaged().keys())
+        .chain(card.findings.iter().filter_map(|f| f.role.as_ref()))
+        .chain(record.notes.iter().filter_map(|n| n.role.as_ref()));
+    for role in others {
+        if !roles.contains(role) {
+            roles.push(role.clone());
+        }
+    }
+    roles
+        .into_iter()
+        .map(|role| {
+            let messages = |kind: FindingKind| {
+                card.findings
+                    .iter()
+                    .filter(|f| f.kind == kind && f.role.as_ref() == Some(&role))
+                    .map(|f| f.message.clone())
+                    .collect()
+            };
+            RolePrompts {
+                name: session.matrix().role_name(role.as_str()).to_owned(),
+                people: record
+                    .people_in(&role)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                went_well: messages(FindingKind::Credit),
+                went_badly: messages(FindingKind::Deduction),
+                notes: record
+                    .notes
+                    .iter()
+                    .filter(|n| n.role.as_ref() == Some(&role))
+                    .map(|n| format!("T+{:02} {}", n.minute, n.text))
+                    .collect(),
+                role,
+            }
+        })
+        .collect()
+}
+
+/// Which role is on screen and the points being typed.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct HotwashState {
+    /// Position in the role list.
+    pub selected: usize,
+    /// Strength being typed.
+    pub strength: String,
+    /// Improvement being typed.
+    pub improvement: String,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<HotwashState>()
+        .add_systems(OnEnter(Screen::Hotwash), |mut s: ResMut<HotwashState>| {
+            *s = HotwashState::default();
+        })
+        .add_systems(
+            EguiPrimaryContextPass,
+            hotwash_system.run_if(in_state(Screen::Hotwash)),
+        );
+}
+
+fn hotwash_system(
+    mut contexts: EguiContexts,
+    active: Option<Res<ActiveSession>>,
+    card: Option<Res<FinalScorecard>>,
+    saved: Res<SavedExercise>,
+    notice: Res<Notice>,
+    mut state: ResMut<HotwashState>,
+    mut cached: Local<Option<(Scorecard, usize, Vec<RolePrompts>)>>,
+    mut writer: MessageWriter<AppCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "hotwash");
+    let (Some(active), Some(card), Some(record)) = (active, card, saved.record.as_ref()) else {
+        let commands = nothing_to_show_ui(&mut ui, "No finished exercise for a hotwash");
+        send(&mut writer, commands);
+        return Ok(());
+    };
+    // Prompts change only with the scorecard or the notes.
+    let key = (
+        card.0.clone(),
+        record.notes.len() + record.participants.len(),
+    );
+    if cached
+        .as_ref()
+        .is_none_or(|(c, n, _)| (c, *n) != (&key.0, key.1))
+    {
+        let prompts = role_prompts(&active.session, &card.0, record);
+        *cached = Some((key.0, key.1, prompts));
+    }
+    let Some((_, _, prompts)) = cached.as_ref() else {
+        return Ok(());
+    };
+    let title = &active.session.scenario().title;
+    let commands = egui::CentralPanel::default()
+        .show(&mut ui, |ui| {
+            hotwash_ui(ui, title, prompts, &record.hotwash, &notice, &mut state)
+        })
+        .inner;
+    send(&mut writer, commands);
+    Ok(())
+}
+
+fn points_of<'h>(hotwash: &'h [HotwashEntry], role: &RoleId) -> Option<&'h HotwashEntry> {
+    hotwash.iter().find(|h| &h.role == role)
+}
+
+/// The hotwash view: the role list on the left, the selected role's prompts and points.
+pub fn hotwash_ui(
+    ui: &mut egui::Ui,
+    title: &str,
+    prompts: &[RolePrompts],
+    hotwash: &[HotwashEntry],
+    notice: &Notice,
+    state: &mut HotwashState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        ui.heading(format!("Hotwash — {title}"));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Continue to the debrief").clicked() {
+                out.push(UiCommand::GoTo(Screen::Debrief));
+            }
+        });
+    });
+    ui.label("Go round the table, one role at a time: what went well, and what should be done differently next time? Each point is saved as you add it and goes into the after-action report.");
+    notice_ui(ui, notice);
+    ui.separator();
+    if prompts.is_empty() {
+        ui.label("No roles took part.");
+        return out;
+    }
+    state.selected = state.selected.min(prompts.len() - 1);
+
+    egui::Panel::left("hotwash-roles")
+        .resizable(false)
+        .exact_size(250.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for (index, p) in prompts.iter().enumerate() {
+                    let counts = points_of(hotwash, &p.role)
+                        .map_or((0, 0), |h| (h.strengths.len(), h.improvements.len()));
+                    let label = format!("{}  ({} + / {} Δ)", p.name, counts.0, counts.1);
+                    if ui
+                        .selectable_label(state.selected == index, label)
+                        .clicked()
+                    {
+                        state.selected = index;
+                    }
+                }
+            });
+        });
+    let Some(role) = prompts.get(state.selected) else {
+        return out;
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("hotwash-role")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            out.extend(role_page_ui(
+                ui,
+                role,
+                points_of(hotwash, &role.role),
+                state,
+            ));
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(state.selected > 0, egui::Button::new("Previous role"))
+                    .clicked()
+                {
+                    state.selected -= 1;
+                }
+                ui.label(format!("Role {} of {}", state.selected + 1, prompts.len()));
+                if ui
+                    .add_enabled(
+                        state.selected + 1 < prompts.len(),
+                        egui::Button::new("Next role"),
+                    )
+                    .clicked()
+                {
+                    state.selected += 1;
+                }
+            });
+        });
+    out
+}
+
+fn role_page_ui(
+    ui: &mut egui::Ui,
+    role: &RolePrompts,
+    points: Option<&HotwashEntry>,
+    state: &mut HotwashState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(&role.name);
+        if role.people.is_empty() {
+            badge(ui, "nobody seated", egui::Color32::GRAY);
+        } else {
+            badge(ui, &role.people.join(", "), theme::ACCENT);
+        }
+    });
+    egui::CollapsingHeader::new("Prompts from the exercise")
+        .default_open(true)
+        .show(ui, |ui| {
+            let list = |ui: &mut egui::Ui, heading: &str, items: &[String], color| {
+                if items.is_empty() {
+                    return;
+                }
+                ui.label(egui::RichText::new(heading).strong().color(color));
+                for item in items.iter().take(4) {
+                    ui.label(format!("• {item}"));
+                }
+            };
+            list(
+                ui,
+                "Credited by the matrix",
+                &role.went_well,
+                theme::SUCCESS,
+            );
+            list(
+                ui,
+                "Deducted by the matrix",
+                &role.went_badly,
+                theme::DANGER,
+            );
+            list(ui, "Observer notes", &role.notes, theme::ACCENT);
+            if role.went_well.is_empty() && role.went_badly.is_empty() && role.notes.is_empty() {
+                ui.label("Nothing was graded or noted for this role; ask the room.");
+            }
+        });
+    ui.add_space(theme::GAP);
+    ui.columns(2, |columns| {
+        for (column, strength) in columns.iter_mut().zip([true, false]) {
+            let (heading, items, draft, button) = if strength {
+                (
+                    "Strengths",
+                    points.map_or(&[][..], |p| p.strengths.as_slice()),
+                    &mut state.strength,
+                    "Add strength",
+                )
+            } else {
+                (
+                    "Areas for improvement",
+                    points.map_or(&[][..], |p| p.improvements.as_slice()),
+                    &mut state.improvement,
+                    "Add improvement",
+                )
+            };
+            column.heading(heading);
+            for (index, item) in items.iter().enumerate() {
+                column.horizontal_wrapped(|ui| {
+                    if ui.small_button("Remove").clicked() {
+                        out.push(UiCommand::Facilitate(FacilitatorCommand::HotwashRemove {
+                            role: role.role.clone(),
+                            strength,
+                            index,
+                        }));
+                    }
+                    ui.label(item);
+                });
+            }
+            let edit = column.add(
+                egui::TextEdit::singleline(draft)
+                    .hint_text(if strength {
+                        "What went well?"
+                    } else {
+                        "What should change?"
+                    })
+                    .desired_width(f32::INFINITY),
+            );
+            let entered = edit.lost_focus() && column.input(|i| i.key_pressed(egui::Key::Enter));
+            let ready = !draft.trim().is_empty();
+            if (column
+                .add_enabled(ready, egui::Button::new(button))
+                .clicked()
+                || entered)
+                && ready
+            {
+                out.push(UiCommand::Facilitate(FacilitatorCommand::HotwashAdd {
+                    role: role.role.clone(),
+                    strength,
+                    text: std::mem::take(draft),
+                }));
+            }
+        }
+    });
+    out
+}
