@@ -11,12 +11,15 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
-use warroom::app::commands::{AppCommand, ExportFormat, UiCommand};
+use warroom::app::commands::{AppCommand, ExportFormat, FacilitatorCommand, UiCommand};
+use warroom::app::facilitation::ProjectorState;
 use warroom::app::learner::{Learner, QuizState};
-use warroom::app::session::{ActiveSession, FinalScorecard, LastOutcome};
+use warroom::app::persistence::SavedExercise;
+use warroom::app::session::{ActiveSession, FinalScorecard, LastOutcome, ScenarioClock};
 use warroom::app::{LogicPlugin, Screen};
 use warroom::cli::{Command, Format, run};
 use warroom::engine::load::Source;
+use warroom::engine::matrix::Dimension;
 use warroom::engine::scenario::Mode;
 use warroom::engine::script::Decisions;
 use warroom::engine::{Intent, score};
@@ -419,4 +422,208 @@ fn the_debrief_exports_the_after_action_report() {
     let md =
         std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
     assert!(md.contains("## Exercise overview"));
+}
+
+fn facilitate(app: &mut App, command: FacilitatorCommand) {
+    send(app, UiCommand::Facilitate(command));
+}
+
+fn notice(app: &App) -> Option<warroom::app::commands::NoticeText> {
+    app.world()
+        .resource::<warroom::app::commands::Notice>()
+        .0
+        .clone()
+}
+
+#[test]
+fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
+    let data = tempfile::tempdir().unwrap();
+    let save_path = {
+        let mut app = app_in(data.path());
+        start(&mut app, "ransomware-file-server", Mode::Facilitated);
+        assert_eq!(screen(&app), Screen::Play);
+        // The facilitated clock waits for the facilitator.
+        assert!(!app.world().resource::<ScenarioClock>().running);
+
+        facilitate(&mut app, FacilitatorCommand::SetFacilitator(" Sam ".into()));
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Seat {
+                name: "Dana".into(),
+                role: "soc".into(),
+            },
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Seat {
+                name: "Ops team".into(),
+                role: "it_ops".into(),
+            },
+        );
+        facilitate(&mut app, FacilitatorCommand::Unseat(1));
+        // A mistake is refused with the reason and records nothing.
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Seat {
+                name: "Chris".into(),
+                role: "astronaut".into(),
+            },
+        );
+        let refused = notice(&app).unwrap();
+        assert!(refused.is_error);
+        assert_eq!(
+            refused.text,
+            "Not recorded: there is no role `astronaut` in the matrix."
+        );
+
+        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 3 }));
+        send(
+            &mut app,
+            UiCommand::Intent(Intent::ReleaseInject {
+                inject: "ransom-note".into(),
+            }),
+        );
+        send(
+            &mut app,
+            UiCommand::Intent(Intent::HoldInject {
+                inject: "business-call".into(),
+            }),
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Note {
+                role: Some("soc".into()),
+                dimension: Some(Dimension::Evidence),
+                text: "Wanted to wipe before imaging".into(),
+            },
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::AdHocInject {
+                title: "CFO on the phone".into(),
+                narrative: "Is payroll safe?".into(),
+            },
+        );
+        let saved = app.world().resource::<SavedExercise>();
+        let path = saved.path.clone().unwrap();
+
+        // Every change is on disk already, before anything ends.
+        let on_disk = warroom::store::saves::load(&path).unwrap();
+        assert_eq!(on_disk.facilitator, "Sam");
+        assert_eq!(on_disk.participants.len(), 1);
+        assert_eq!(on_disk.people_in(&"soc".into()), ["Dana"]);
+        assert_eq!(on_disk.notes.len(), 1);
+        assert_eq!(on_disk.notes[0].minute, 3);
+        assert_eq!(on_disk.adhoc_injects[0].minute, 3);
+        assert!(
+            on_disk
+                .log
+                .entries
+                .iter()
+                .any(|e| matches!(e.intent, Intent::ReleaseInject { .. }))
+        );
+
+        send(&mut app, UiCommand::Intent(Intent::EndExercise));
+        app.update();
+        assert_eq!(screen(&app), Screen::Hotwash);
+        facilitate(
+            &mut app,
+            FacilitatorCommand::HotwashAdd {
+                role: "soc".into(),
+                strength: true,
+                text: "Fast triage".into(),
+            },
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::HotwashAdd {
+                role: "soc".into(),
+                strength: false,
+                text: "Image first".into(),
+            },
+        );
+        send(&mut app, UiCommand::GoTo(Screen::Debrief));
+        assert_eq!(screen(&app), Screen::Debrief);
+        path
+    };
+
+    // A new app resumes the finished session with everything the facilitator recorded, and
+    // the report carries it.
+    let mut app = app_in(data.path());
+    send(&mut app, UiCommand::Resume(save_path.clone()));
+    assert_eq!(screen(&app), Screen::Debrief);
+    let record = app
+        .world()
+        .resource::<SavedExercise>()
+        .record
+        .clone()
+        .unwrap();
+    assert_eq!(record.hotwash.len(), 1);
+    assert_eq!(record.hotwash[0].strengths, ["Fast triage"]);
+    assert_eq!(record.hotwash[0].improvements, ["Image first"]);
+    let session = &app.world().resource::<ActiveSession>().session;
+    assert_eq!(session.released_at("ransom-note"), Some(3));
+    assert!(session.held().contains("business-call"));
+
+    let out = tempfile::tempdir().unwrap();
+    send(
+        &mut app,
+        UiCommand::Export(ExportFormat::ReportMarkdown, out.path().to_path_buf()),
+    );
+    let md =
+        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
+    for expected in [
+        "Sam",
+        "Dana",
+        "CFO on the phone",
+        "Wanted to wipe before imaging",
+        "Fast triage",
+        "Image first",
+        "Facilitator released early: Ransom note and spreading encryption",
+    ] {
+        assert!(
+            md.contains(expected),
+            "`{expected}` missing from the report"
+        );
+    }
+}
+
+#[test]
+fn the_projector_opens_blanks_and_closes_when_the_facilitator_leaves() {
+    let mut app = headless_app();
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    let projector = |app: &App| *app.world().resource::<ProjectorState>();
+    facilitate(&mut app, FacilitatorCommand::ShowProjector(true));
+    assert_eq!(
+        projector(&app),
+        ProjectorState {
+            open: true,
+            blank: false
+        }
+    );
+    facilitate(&mut app, FacilitatorCommand::BlankProjector(true));
+    assert!(projector(&app).blank);
+    facilitate(&mut app, FacilitatorCommand::BlankProjector(false));
+    assert!(!projector(&app).blank);
+    send(&mut app, UiCommand::GoTo(Screen::Title));
+    assert_eq!(projector(&app), ProjectorState::default());
+}
+
+#[test]
+fn the_clock_runs_in_a_facilitated_session_only_once_started() {
+    let mut app = headless_app();
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    send(&mut app, UiCommand::SetClockRunning(true));
+    // Pretend a scenario minute of real time has passed.
+    app.world_mut().resource_mut::<ScenarioClock>().elapsed_secs =
+        warroom::app::session::BASE_SECS_PER_MINUTE;
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<ActiveSession>().session.minute(), 1);
+    send(&mut app, UiCommand::SetClockRunning(false));
+    app.world_mut().resource_mut::<ScenarioClock>().elapsed_secs =
+        warroom::app::session::BASE_SECS_PER_MINUTE;
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<ActiveSession>().session.minute(), 1);
 }

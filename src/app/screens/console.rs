@@ -237,17 +237,20 @@ pub fn injects_ui(
         .small()
         .weak(),
     );
+    let label = ui.label("Headline");
     ui.add(
         egui::TextEdit::singleline(&mut state.adhoc_title)
-            .hint_text("Headline")
+            .hint_text("e.g. The CFO calls the incident manager")
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(label.id);
+    let label = ui.label("What the room is told");
     ui.add(
         egui::TextEdit::multiline(&mut state.adhoc_narrative)
-            .hint_text("What the room is told")
             .desired_rows(3)
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(label.id);
     let ready = !state.adhoc_title.trim().is_empty();
     if ui
         .add_enabled(ready, egui::Button::new("Release to the room"))
@@ -315,7 +318,10 @@ pub fn people_ui(
         .facilitator
         .get_or_insert_with(|| record.facilitator.clone());
     ui.horizontal(|ui| {
-        let edit = ui.add(egui::TextEdit::singleline(name).hint_text("Your name"));
+        let label = ui.label("Name");
+        let edit = ui
+            .add(egui::TextEdit::singleline(name).hint_text("Your name"))
+            .labelled_by(label.id);
         let changed = name.trim() != record.facilitator;
         let save = ui.add_enabled(changed, egui::Button::new("Save")).clicked();
         if changed && (save || edit.lost_focus()) {
@@ -343,11 +349,13 @@ pub fn people_ui(
         });
     let roles = roles(session);
     ui.add_space(theme::GAP);
+    let label = ui.label("Person or team");
     ui.add(
         egui::TextEdit::singleline(&mut state.person)
-            .hint_text("Name of a person or team")
+            .hint_text("e.g. Dana, or the network team")
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(label.id);
     ui.horizontal(|ui| {
         optional_role_combo(
             ui,
@@ -450,12 +458,14 @@ pub fn notes_ui(
                 }
             });
     });
+    let label = ui.label("Observation");
     ui.add(
         egui::TextEdit::multiline(&mut state.note)
-            .hint_text("What did you observe?")
+            .hint_text("What did you see or hear?")
             .desired_rows(3)
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(label.id);
     let ready = !state.note.trim().is_empty();
     if ui
         .add_enabled(
@@ -579,5 +589,221 @@ pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     }
     for finding in recent {
         finding_ui(ui, finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::testing::ransomware_session;
+    use crate::engine::exercise::ExerciseRecord;
+
+    /// What a console panel test drives: a session, the record, the form state, what was sent.
+    struct Console {
+        session: Session,
+        record: ExerciseRecord,
+        state: ConsoleState,
+        out: Vec<UiCommand>,
+    }
+
+    fn console() -> Console {
+        let session = ransomware_session(4);
+        let record = ExerciseRecord::new("t", Mode::Facilitated, 0, &session);
+        Console {
+            session,
+            record,
+            state: ConsoleState::default(),
+            out: Vec::new(),
+        }
+    }
+
+    fn harness(
+        c: Console,
+        view: fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand>,
+    ) -> Harness<'static, Console> {
+        Harness::builder()
+            .with_size(egui::vec2(420.0, 1400.0))
+            .build_ui_state(
+                move |ui, c: &mut Console| {
+                    let out = view(ui, c);
+                    c.out.extend(out);
+                },
+                c,
+            )
+    }
+
+    fn injects(ui: &mut egui::Ui, c: &mut Console) -> Vec<UiCommand> {
+        injects_ui(ui, &c.session, &mut c.state)
+    }
+
+    #[test]
+    fn the_next_inject_can_be_released_early_or_held() {
+        let mut h = harness(console(), injects);
+        h.get_by_label("T+10 · Ransom note and spreading encryption");
+        // Guidance for the facilitator is shown with the next inject.
+        assert!(
+            h.query_all_by_label_contains("Guidance: The order matters")
+                .next()
+                .is_some()
+        );
+        // The first "Release now" is the next inject's; the schedule repeats it per inject.
+        h.get_all_by_label("Release now").next().unwrap().click();
+        h.run();
+        h.get_by_label("Hold it").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [
+                UiCommand::Intent(Intent::ReleaseInject {
+                    inject: "ransom-note".into()
+                }),
+                UiCommand::Intent(Intent::HoldInject {
+                    inject: "ransom-note".into()
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_held_inject_is_marked_and_can_go_back_on_schedule() {
+        let mut c = console();
+        c.session
+            .apply(Intent::HoldInject {
+                inject: "ransom-note".into(),
+            })
+            .unwrap();
+        let mut h = harness(c, injects);
+        h.get_by_label("held");
+        // The next inject on the clock is now the one after the held one.
+        assert!(
+            h.query_by_label("T+10 · Ransom note and spreading encryption")
+                .is_none()
+        );
+        h.get_by_label("Back on schedule").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [UiCommand::Intent(Intent::UnholdInject {
+                inject: "ransom-note".into()
+            })]
+        );
+    }
+
+    #[test]
+    fn an_adhoc_inject_needs_a_title_and_is_released_as_written() {
+        let mut h = harness(console(), injects);
+        h.get_by_label("Release to the room").click();
+        h.run();
+        assert!(h.state().out.is_empty(), "no title, nothing released");
+        h.get_by_label("Headline").focus();
+        h.get_by_label("Headline").type_text("CFO on the phone");
+        h.run();
+        h.get_by_label("What the room is told").focus();
+        h.get_by_label("What the room is told")
+            .type_text("Is payroll safe?");
+        h.run();
+        h.get_by_label("Release to the room").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
+                title: "CFO on the phone".into(),
+                narrative: "Is payroll safe?".into(),
+            })]
+        );
+        assert!(h.state().state.adhoc_title.is_empty(), "form cleared");
+    }
+
+    #[test]
+    fn a_note_carries_the_minute_role_and_dimension_chosen() {
+        let mut c = console();
+        c.session.apply(Intent::Advance { minutes: 7 }).unwrap();
+        c.state.note_role = Some("soc".into());
+        c.state.note_dimension = Some(Dimension::Evidence);
+        c.record.notes.push(crate::engine::exercise::ObserverNote {
+            minute: 2,
+            role: Some("it_ops".into()),
+            dimension: None,
+            text: "Asked who owns FS-01".into(),
+        });
+        let mut h = harness(c, |ui, c| notes_ui(ui, &c.session, &c.record, &mut c.state));
+        h.get_by_label("Asked who owns FS-01");
+        h.get_by_label("IT Operations");
+        h.get_by_label("Observation").focus();
+        h.get_by_label("Observation")
+            .type_text("Imaged before isolating");
+        h.run();
+        h.get_by_label("Add note at T+07").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [UiCommand::Facilitate(FacilitatorCommand::Note {
+                role: Some("soc".into()),
+                dimension: Some(Dimension::Evidence),
+                text: "Imaged before isolating".into(),
+            })]
+        );
+    }
+
+    #[test]
+    fn people_are_seated_in_roles_and_empty_roles_are_pointed_out() {
+        let mut c = console();
+        c.record
+            .seat("Dana", "soc".into(), c.session.matrix())
+            .unwrap();
+        c.state.person_role = Some("legal".into());
+        let mut h = harness(c, |ui, c| {
+            people_ui(ui, &c.session, &c.record, &mut c.state)
+        });
+        h.get_by_label("Dana");
+        assert!(
+            h.query_all_by_label_contains("with nobody in them: Incident Response Manager")
+                .next()
+                .is_some()
+        );
+        h.get_by_label("Person or team").focus();
+        h.get_by_label("Person or team").type_text("Priya");
+        h.run();
+        h.get_by_label("Seat").click();
+        h.run();
+        h.get_by_label("Remove").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [
+                UiCommand::Facilitate(FacilitatorCommand::Seat {
+                    name: "Priya".into(),
+                    role: "legal".into(),
+                }),
+                UiCommand::Facilitate(FacilitatorCommand::Unseat(0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_scorecard_tab_shows_what_is_due_and_what_the_matrix_expects() {
+        let mut c = console();
+        c.session.apply(Intent::Advance { minutes: 12 }).unwrap();
+        let h = harness(c, |ui, c| {
+            scorecard_ui(ui, &c.session);
+            Vec::new()
+        });
+        h.get_by_label("Legal Counsel");
+        assert!(
+            h.query_all_by_label_contains("due in 28 min")
+                .next()
+                .is_some()
+        );
+        assert!(
+            h.query_all_by_label_contains(
+                "Capture memory and disk images of FS-01 — Responsible: Security Operations Center"
+            )
+            .next()
+            .is_some()
+        );
+        h.get_by_label("facilitator only");
     }
 }

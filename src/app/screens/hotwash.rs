@@ -308,15 +308,14 @@ fn role_page_ui(
                     ui.label(item);
                 });
             }
-            let edit = column.add(
-                egui::TextEdit::singleline(draft)
-                    .hint_text(if strength {
-                        "What went well?"
-                    } else {
-                        "What should change?"
-                    })
-                    .desired_width(f32::INFINITY),
-            );
+            let label = column.label(if strength {
+                "What went well?"
+            } else {
+                "What should change?"
+            });
+            let edit = column
+                .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
             let entered = edit.lost_focus() && column.input(|i| i.key_pressed(egui::Key::Enter));
             let ready = !draft.trim().is_empty();
             if (column
@@ -334,4 +333,135 @@ fn role_page_ui(
         }
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::testing::ransomware_session;
+    use crate::engine::Intent;
+    use crate::engine::exercise::ObserverNote;
+    use crate::engine::scenario::Mode;
+    use crate::engine::scoring::score;
+
+    struct Page {
+        prompts: Vec<RolePrompts>,
+        points: Vec<HotwashEntry>,
+        state: HotwashState,
+        out: Vec<UiCommand>,
+    }
+
+    fn page() -> Page {
+        let mut session = ransomware_session(4);
+        session
+            .apply(Intent::AssignAction {
+                action: "triage-fs01".into(),
+                role: "soc".into(),
+            })
+            .unwrap();
+        session.apply(Intent::EndExercise).unwrap();
+        let mut record = ExerciseRecord::new("t", Mode::Facilitated, 0, &session);
+        record.seat("Dana", "soc".into(), session.matrix()).unwrap();
+        record
+            .add_note(ObserverNote {
+                minute: 1,
+                role: Some("soc".into()),
+                dimension: None,
+                text: "Triaged at once".into(),
+            })
+            .unwrap();
+        record
+            .add_hotwash_item("soc".into(), true, "Quick triage")
+            .unwrap();
+        let prompts = role_prompts(&session, &score(&session), &record);
+        Page {
+            prompts,
+            points: record.hotwash,
+            state: HotwashState::default(),
+            out: Vec::new(),
+        }
+    }
+
+    fn harness(h: Page) -> Harness<'static, Page> {
+        Harness::builder()
+            .with_size(egui::vec2(1280.0, 900.0))
+            .build_ui_state(
+                |ui, h: &mut Page| {
+                    let out = hotwash_ui(
+                        ui,
+                        "Ransomware",
+                        &h.prompts,
+                        &h.points,
+                        &Notice::default(),
+                        &mut h.state,
+                    );
+                    h.out.extend(out);
+                },
+                h,
+            )
+    }
+
+    #[test]
+    fn every_cast_role_gets_a_page_with_its_findings_and_notes() {
+        let h = page();
+        let soc = &h.prompts[0];
+        assert_eq!(soc.role.as_str(), "soc");
+        assert_eq!(soc.people, ["Dana"]);
+        assert_eq!(soc.notes, ["T+01 Triaged at once"]);
+        assert!(
+            soc.went_well
+                .iter()
+                .any(|m| m.contains("Triage the EDR alert"))
+        );
+        // Roles of the cast with nothing recorded still get a page, so the room can speak.
+        assert!(h.prompts.iter().any(|p| p.role.as_str() == "legal"));
+        let ui = harness(h);
+        ui.get_by_label("Dana");
+        ui.get_by_label("Quick triage");
+        assert!(
+            ui.query_all_by_label_contains("Triaged at once")
+                .next()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn points_are_added_and_removed_per_role_and_roles_are_walked_in_turn() {
+        let mut ui = harness(page());
+        ui.get_by_label("What should change?").focus();
+        ui.get_by_label("What should change?")
+            .type_text("Image before isolating");
+        ui.run();
+        ui.get_by_label("Add improvement").click();
+        ui.run();
+        ui.get_by_label("Remove").click();
+        ui.run();
+        ui.get_by_label("Next role").click();
+        ui.run();
+        assert_eq!(ui.state().state.selected, 1);
+        assert_eq!(
+            ui.state().out,
+            [
+                UiCommand::Facilitate(FacilitatorCommand::HotwashAdd {
+                    role: "soc".into(),
+                    strength: false,
+                    text: "Image before isolating".into(),
+                }),
+                UiCommand::Facilitate(FacilitatorCommand::HotwashRemove {
+                    role: "soc".into(),
+                    strength: true,
+                    index: 0,
+                }),
+            ]
+        );
+        ui.get_by_label("Continue to the debrief").click();
+        ui.run();
+        assert_eq!(
+            ui.state().out.last(),
+            Some(&UiCommand::GoTo(Screen::Debrief))
+        );
+    }
 }
