@@ -187,7 +187,30 @@ pub fn hotwash_ui(
                 for (index, p) in prompts.iter().enumerate() {
                     let counts = points_of(hotwash, &p.role)
                         .map_or((0, 0), |h| (h.strengths.len(), h.improvements.len()));
-                    let label = format!("{}  ({} + / {} Δ)", p.name, counts.0, counts.1);
+                    let mut label = egui::text::LayoutJob::default();
+                    label.append(
+                        &p.name,
+                        0.0,
+                        egui::TextFormat {
+                            font_id: egui::TextStyle::Body.resolve(ui.style()),
+                            color: ui.visuals().text_color(),
+                            ..Default::default()
+                        },
+                    );
+                    label.append(
+                        &format!(
+                            "\n{} strength{} · {} to improve",
+                            counts.0,
+                            if counts.0 == 1 { "" } else { "s" },
+                            counts.1
+                        ),
+                        0.0,
+                        egui::TextFormat {
+                            font_id: egui::FontId::proportional(12.0),
+                            color: ui.visuals().weak_text_color(),
+                            ..Default::default()
+                        },
+                    );
                     if ui
                         .selectable_label(state.selected == index, label)
                         .clicked()
