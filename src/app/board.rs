@@ -125,8 +125,12 @@ fn setup_cameras(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSet
     // draws the panels over the whole window.
     egui_settings.auto_create_primary_context = false;
     commands.spawn((BoardCamera, Camera2d, board_projection()));
-    commands.spawn((
-        PrimaryEguiContext,
+    commands.spawn((PrimaryEguiContext, egui_overlay_camera()));
+}
+
+/// A camera that draws nothing of the world, only egui, blended over what the board camera drew.
+pub fn egui_overlay_camera() -> impl Bundle {
+    (
         Camera2d,
         RenderLayers::none(),
         Camera {
@@ -138,7 +142,7 @@ fn setup_cameras(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSet
             clear_color: ClearColorConfig::Custom(Color::NONE),
             ..default()
         },
-    ));
+    )
 }
 
 fn follow_theme(settings: Res<UiSettings>, mut clear: ResMut<ClearColor>) {

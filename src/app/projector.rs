@@ -3,16 +3,14 @@
 //! never the scorecard, the expected responsibilities or the facilitator's notes. The facilitator
 //! opens, closes and blanks it from the console ([`super::facilitation::ProjectorState`]).
 
-use bevy::camera::visibility::RenderLayers;
-use bevy::camera::{CameraOutputMode, RenderTarget};
+use bevy::camera::RenderTarget;
 use bevy::ecs::schedule::ScheduleLabel;
 use bevy::prelude::*;
-use bevy::render::render_resource::BlendState;
 use bevy::window::{WindowRef, WindowResolution};
 use bevy_egui::{EguiContext, EguiSchedule, egui};
 
 use super::Screen;
-use super::board::{board_projection, fit_viewport};
+use super::board::{board_projection, egui_overlay_camera, fit_viewport};
 use super::facilitation::ProjectorState;
 use super::persistence::SavedExercise;
 use super::session::ActiveSession;
@@ -100,17 +98,7 @@ fn open_or_close(
             ));
             commands.spawn((
                 ProjectorCamera,
-                Camera2d,
-                RenderLayers::none(),
-                Camera {
-                    order: 1,
-                    output_mode: CameraOutputMode::Write {
-                        blend_state: Some(BlendState::ALPHA_BLENDING),
-                        clear_color: ClearColorConfig::None,
-                    },
-                    clear_color: ClearColorConfig::Custom(Color::NONE),
-                    ..default()
-                },
+                egui_overlay_camera(),
                 target,
                 EguiSchedule::new(ProjectorPass),
             ));
