@@ -187,13 +187,21 @@ pub fn hotwash_ui(
                 for (index, p) in prompts.iter().enumerate() {
                     let counts = points_of(hotwash, &p.role)
                         .map_or((0, 0), |h| (h.strengths.len(), h.improvements.len()));
+                    let selected = state.selected == index;
+                    let visuals = ui.visuals();
+                    let (main, weak) = if selected {
+                        let on_accent = visuals.selection.stroke.color;
+                        (on_accent, on_accent.gamma_multiply(0.8))
+                    } else {
+                        (visuals.text_color(), visuals.weak_text_color())
+                    };
                     let mut label = egui::text::LayoutJob::default();
                     label.append(
                         &p.name,
                         0.0,
                         egui::TextFormat {
                             font_id: egui::TextStyle::Body.resolve(ui.style()),
-                            color: ui.visuals().text_color(),
+                            color: main,
                             ..Default::default()
                         },
                     );
@@ -207,7 +215,7 @@ pub fn hotwash_ui(
                         0.0,
                         egui::TextFormat {
                             font_id: egui::FontId::proportional(12.0),
-                            color: ui.visuals().weak_text_color(),
+                            color: weak,
                             ..Default::default()
                         },
                     );
