@@ -85,24 +85,27 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 ui,
                 card_width,
                 "Practice",
+                "Play Practice",
                 "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
-                Some(UiCommand::OpenLibrary(Mode::Practice)),
+                UiCommand::OpenLibrary(Mode::Practice),
                 &mut out,
             );
             mode_card(
                 ui,
                 card_width,
                 "Drill",
+                "Play Drill",
                 "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
-                Some(UiCommand::OpenLibrary(Mode::Drill)),
+                UiCommand::OpenLibrary(Mode::Drill),
                 &mut out,
             );
             mode_card(
                 ui,
                 card_width,
                 "Facilitated",
+                "Run a session",
                 "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
-                Some(UiCommand::OpenLibrary(Mode::Facilitated)),
+                UiCommand::OpenLibrary(Mode::Facilitated),
                 &mut out,
             );
         });
@@ -188,8 +191,9 @@ fn mode_card(
     ui: &mut egui::Ui,
     width: f32,
     title: &str,
+    button: &str,
     text: &str,
-    command: Option<UiCommand>,
+    command: UiCommand,
     out: &mut Vec<UiCommand>,
 ) {
     egui::Frame::group(ui.style())
@@ -203,15 +207,11 @@ fn mode_card(
                 ui.add_space(4.0);
                 ui.label(text);
                 ui.add_space(theme::GAP);
-                let enabled = command.is_some();
-                let button = ui.add_enabled(
-                    enabled,
-                    egui::Button::new(format!("Play {title}")).min_size(egui::vec2(width, 34.0)),
-                );
-                if button.clicked()
-                    && let Some(c) = command
+                if ui
+                    .add(egui::Button::new(button).min_size(egui::vec2(width, 34.0)))
+                    .clicked()
                 {
-                    out.push(c);
+                    out.push(command);
                 }
             });
         });
@@ -225,7 +225,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn practice_button_opens_the_library_in_practice_mode() {
+    fn mode_buttons_open_the_library_in_their_mode() {
         let mut harness = Harness::new_ui_state(
             |ui, state: &mut (UiSettings, Vec<UiCommand>)| {
                 let out = title_ui(ui, &mut state.0);
@@ -235,9 +235,14 @@ mod tests {
         );
         harness.get_by_label("Play Practice").click();
         harness.run();
+        harness.get_by_label("Run a session").click();
+        harness.run();
         assert_eq!(
             harness.state().1,
-            vec![UiCommand::OpenLibrary(Mode::Practice)]
+            vec![
+                UiCommand::OpenLibrary(Mode::Practice),
+                UiCommand::OpenLibrary(Mode::Facilitated)
+            ]
         );
     }
 
