@@ -322,14 +322,53 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
     }
 
-    fn harness(content: Content) -> Harness<'static, (Content, LibraryState, Vec<UiCommand>)> {
+    type LibraryHarness = Harness<'static, (Content, LibraryState, Vec<UiCommand>)>;
+
+    fn harness(content: Content) -> LibraryHarness {
+        harness_in(content, Mode::Drill)
+    }
+
+    fn harness_in(content: Content, mode: Mode) -> LibraryHarness {
         Harness::new_ui_state(
-            |ui, s: &mut (Content, LibraryState, Vec<UiCommand>)| {
-                let out = library_ui(ui, &s.0, Mode::Drill, &Notice::default(), &mut s.1);
+            move |ui, s: &mut (Content, LibraryState, Vec<UiCommand>)| {
+                let out = library_ui(ui, &s.0, mode, &Notice::default(), &mut s.1);
                 s.2.extend(out);
             },
             (content, LibraryState::default(), Vec::new()),
         )
+    }
+
+    #[test]
+    fn a_scenario_not_written_for_the_mode_cannot_be_started_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            "ransomware-file-server.ron",
+            "maintenance-window-false-alarm.ron",
+        ] {
+            std::fs::copy(shipped().join(file), dir.path().join(file)).unwrap();
+        }
+        let content = Content::load(
+            dir.path().to_path_buf(),
+            shipped().join("responsibilities.ron"),
+        );
+        let mut harness = harness_in(content, Mode::Facilitated);
+        let buttons: Vec<_> = harness
+            .query_all_by_label("Start in Facilitated mode")
+            .collect();
+        assert_eq!(buttons.len(), 2);
+        for button in buttons {
+            button.click();
+        }
+        harness.run();
+        // Only the ransomware scenario lists Facilitated among its modes.
+        assert_eq!(
+            harness.state().2,
+            vec![UiCommand::StartScenario {
+                scenario: "ransomware-file-server".into(),
+                mode: Mode::Facilitated,
+                seed: 0
+            }]
+        );
     }
 
     #[test]
