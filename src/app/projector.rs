@@ -402,4 +402,45 @@ mod tests {
         drop(probe);
         assert_eq!(ui_rect, Some(None));
     }
+
+    fn count<F: bevy::ecs::query::QueryFilter>(app: &mut App) -> Vec<Entity> {
+        let world = app.world_mut();
+        world.query_filtered::<Entity, F>().iter(world).collect()
+    }
+
+    #[test]
+    fn the_window_follows_the_console_and_a_window_closed_by_hand_is_noticed() {
+        let mut app = App::new();
+        app.init_resource::<ProjectorState>()
+            .add_systems(Update, open_or_close);
+        app.update();
+        assert!(count::<With<ProjectorWindow>>(&mut app).is_empty());
+
+        app.world_mut().resource_mut::<ProjectorState>().open = true;
+        app.update();
+        app.update();
+        let windows = count::<With<ProjectorWindow>>(&mut app);
+        assert_eq!(windows.len(), 1, "opened once, not once per frame");
+        assert_eq!(count::<With<ProjectorCamera>>(&mut app).len(), 2);
+
+        // Closed from its title bar: Bevy despawns the window entity.
+        app.world_mut().resource_mut::<ProjectorState>().blank = true;
+        app.world_mut().despawn(windows[0]);
+        app.update();
+        assert_eq!(
+            *app.world().resource::<ProjectorState>(),
+            ProjectorState::default()
+        );
+        assert!(count::<With<ProjectorCamera>>(&mut app).is_empty());
+
+        // Opened again, then closed from the console.
+        app.world_mut().resource_mut::<ProjectorState>().open = true;
+        app.update();
+        assert_eq!(count::<With<ProjectorWindow>>(&mut app).len(), 1);
+        app.world_mut().resource_mut::<ProjectorState>().open = false;
+        app.update();
+        app.update();
+        assert!(count::<With<ProjectorWindow>>(&mut app).is_empty());
+        assert!(count::<With<ProjectorCamera>>(&mut app).is_empty());
+    }
 }
