@@ -622,17 +622,23 @@ mod tests {
 
     fn harness(
         c: Console,
-        view: fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand>,
+        view: impl Fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand> + 'static,
     ) -> Harness<'static, Console> {
-        Harness::builder()
-            .with_size(egui::vec2(420.0, 1400.0))
-            .build_ui_state(
-                move |ui, c: &mut Console| {
-                    let out = view(ui, c);
-                    c.out.extend(out);
-                },
-                c,
-            )
+        sized(egui::vec2(420.0, 1400.0), c, view)
+    }
+
+    fn sized(
+        size: egui::Vec2,
+        c: Console,
+        view: impl Fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand> + 'static,
+    ) -> Harness<'static, Console> {
+        Harness::builder().with_size(size).build_ui_state(
+            move |ui, c: &mut Console| {
+                let out = view(ui, c);
+                c.out.extend(out);
+            },
+            c,
+        )
     }
 
     fn injects(ui: &mut egui::Ui, c: &mut Console) -> Vec<UiCommand> {
@@ -805,5 +811,40 @@ mod tests {
             .is_some()
         );
         h.get_by_label("facilitator only");
+    }
+
+    #[test]
+    fn the_room_bar_starts_the_clock_and_drives_the_projector() {
+        let mut c = console();
+        let clock = ScenarioClock::default();
+        let closed = ProjectorState::default();
+        let mut h = sized(egui::vec2(1280.0, 60.0), c, move |ui, c| {
+            room_bar_ui(ui, &c.session, &clock, closed)
+        });
+        h.get_by_label("Start clock").click();
+        h.run();
+        h.get_by_label("Open projector window").click();
+        h.run();
+        c = h.into_state();
+        let shown = ProjectorState {
+            open: true,
+            blank: false,
+        };
+        let mut h = sized(egui::vec2(1280.0, 60.0), c, move |ui, c| {
+            room_bar_ui(ui, &c.session, &ScenarioClock::default(), shown)
+        });
+        h.get_by_label("Blank projector").click();
+        h.run();
+        h.get_by_label("Close projector").click();
+        h.run();
+        assert_eq!(
+            h.state().out,
+            [
+                UiCommand::SetClockRunning(true),
+                UiCommand::Facilitate(FacilitatorCommand::ShowProjector(true)),
+                UiCommand::Facilitate(FacilitatorCommand::BlankProjector(true)),
+                UiCommand::Facilitate(FacilitatorCommand::ShowProjector(false)),
+            ]
+        );
     }
 }
