@@ -281,7 +281,8 @@ fn play_system(
     viewport.rect = Some(central);
     viewport.pixels_per_point = ctx.pixels_per_point();
 
-    // Keyboard: Space pauses the drill clock, N advances a minute in practice.
+    // Keyboard: Space runs/pauses a real-time clock, N advances a minute in practice, B blanks the
+    // projector.
     if !ctx.egui_wants_keyboard_input() {
         if active.mode == Mode::Facilitated
             && facilitation.projector.open
