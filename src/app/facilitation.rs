@@ -108,7 +108,10 @@ fn record_edit(
             record.remove_hotwash_item(&role, strength, index);
             Ok(())
         }
-        FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => Ok(()),
+        // Handled by `facilitator_commands`; they change nothing in the record.
+        FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => {
+            return Ok(());
+        }
     };
     result.map_err(|rejected| format!("Not recorded: {}.", rejected.reason))?;
     saved.write()

@@ -10,7 +10,7 @@ use super::id::RoleId;
 use super::intent::Event;
 use super::matrix::{Dimension, Matrix};
 use super::scenario::{ArtifactKind, Mode, Scenario};
-use super::session::{Rejected, ReplayError, Session, SessionLog};
+use super::session::{Rejected, ReplayError, Session, SessionLog, reject};
 
 /// Version of the saved record format.
 pub const RECORD_FORMAT: u32 = 1;
@@ -62,6 +62,17 @@ pub struct HotwashEntry {
     /// Areas for improvement.
     #[serde(default)]
     pub improvements: Vec<String>,
+}
+
+impl HotwashEntry {
+    /// The strengths (true) or the areas for improvement.
+    fn list_mut(&mut self, strength: bool) -> &mut Vec<String> {
+        if strength {
+            &mut self.strengths
+        } else {
+            &mut self.improvements
+        }
+    }
 }
 
 /// Everything about one exercise that is saved.
@@ -152,10 +163,10 @@ impl ExerciseRecord {
     pub fn seat(&mut self, name: &str, role: RoleId, matrix: &Matrix) -> Result<(), Rejected> {
         let name = name.trim();
         if name.is_empty() {
-            return refuse("write the person's or team's name");
+            return reject("write the person's or team's name");
         }
         if matrix.role(role.as_str()).is_none() {
-            return refuse(format!("there is no role `{role}` in the matrix"));
+            return reject(format!("there is no role `{role}` in the matrix"));
         }
         match self.participants.iter_mut().find(|p| p.name == name) {
             Some(seated) => seated.role = role,
@@ -172,7 +183,7 @@ impl ExerciseRecord {
         let trimmed = note.text.trim().to_owned();
         note.text = trimmed;
         if note.text.is_empty() {
-            return refuse("write what was observed");
+            return reject("write what was observed");
         }
         self.notes.push(note);
         Ok(())
@@ -187,7 +198,7 @@ impl ExerciseRecord {
     ) -> Result<(), Rejected> {
         let title = title.trim();
         if title.is_empty() {
-            return refuse("give the inject a title");
+            return reject("give the inject a title");
         }
         self.adhoc_injects.push(AdHocInject {
             minute,
@@ -206,23 +217,18 @@ impl ExerciseRecord {
     ) -> Result<(), Rejected> {
         let text = text.trim();
         if text.is_empty() {
-            return refuse("write the point before adding it");
+            return reject("write the point before adding it");
         }
-        if !self.hotwash.iter().any(|h| h.role == role) {
-            self.hotwash.push(HotwashEntry {
-                role: role.clone(),
-                ..HotwashEntry::default()
-            });
-        }
-        let Some(entry) = self.hotwash.iter_mut().find(|h| h.role == role) else {
-            return Ok(());
-        };
-        let list = if strength {
-            &mut entry.strengths
+        if let Some(entry) = self.hotwash.iter_mut().find(|h| h.role == role) {
+            entry.list_mut(strength).push(text.to_owned());
         } else {
-            &mut entry.improvements
-        };
-        list.push(text.to_owned());
+            let mut entry = HotwashEntry {
+                role,
+                ..HotwashEntry::default()
+            };
+            entry.list_mut(strength).push(text.to_owned());
+            self.hotwash.push(entry);
+        }
         Ok(())
     }
 
@@ -231,11 +237,7 @@ impl ExerciseRecord {
         let Some(entry) = self.hotwash.iter_mut().find(|h| &h.role == role) else {
             return;
         };
-        let list = if strength {
-            &mut entry.strengths
-        } else {
-            &mut entry.improvements
-        };
+        let list = entry.list_mut(strength);
         if index < list.len() {
             list.remove(index);
         }
@@ -252,12 +254,6 @@ impl ExerciseRecord {
     ) -> Result<Session, ReplayError> {
         Session::replay(scenario, matrix, &self.log)
     }
-}
-
-fn refuse(reason: impl Into<String>) -> Result<(), Rejected> {
-    Err(Rejected {
-        reason: reason.into(),
-    })
 }
 
 /// An artifact as shown to the room.

@@ -160,36 +160,31 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
     };
     walker.scenario_events(&session.log().opening, 0);
     for entry in &session.log().entries {
-        match &entry.intent {
-            Intent::Advance { .. } => {}
-            Intent::ReleaseInject { inject }
-            | Intent::HoldInject { inject }
-            | Intent::UnholdInject { inject } => {
-                let title = session
-                    .scenario()
-                    .inject(inject.as_str())
-                    .map_or(inject.as_str(), |i| i.title.as_str());
-                let what = match entry.intent {
-                    Intent::ReleaseInject { .. } => "released early",
-                    Intent::HoldInject { .. } => "held back",
-                    _ => "put back on schedule",
-                };
-                walker.rows.push(TimelineRow {
-                    minute: entry.minute,
-                    by_player: false,
-                    actual: format!("Facilitator {what}: {title}"),
-                    expected: None,
-                });
-            }
-            intent => {
-                let expected = walker.expected(intent);
-                walker.rows.push(TimelineRow {
-                    minute: entry.minute,
-                    by_player: true,
-                    actual: intent.summary(),
-                    expected,
-                });
-            }
+        let steered = match &entry.intent {
+            Intent::ReleaseInject { inject } => Some((inject, "released early")),
+            Intent::HoldInject { inject } => Some((inject, "held back")),
+            Intent::UnholdInject { inject } => Some((inject, "put back on schedule")),
+            _ => None,
+        };
+        if let Some((inject, what)) = steered {
+            let title = session
+                .scenario()
+                .inject(inject.as_str())
+                .map_or(inject.as_str(), |i| i.title.as_str());
+            walker.rows.push(TimelineRow {
+                minute: entry.minute,
+                by_player: false,
+                actual: format!("Facilitator {what}: {title}"),
+                expected: None,
+            });
+        } else if !matches!(entry.intent, Intent::Advance { .. }) {
+            let expected = walker.expected(&entry.intent);
+            walker.rows.push(TimelineRow {
+                minute: entry.minute,
+                by_player: true,
+                actual: entry.intent.summary(),
+                expected,
+            });
         }
         walker.scenario_events(&entry.events, entry.minute);
     }

@@ -34,7 +34,7 @@ pub struct Rejected {
     pub reason: String,
 }
 
-fn reject<T>(reason: impl Into<String>) -> Result<T, Rejected> {
+pub(crate) fn reject<T>(reason: impl Into<String>) -> Result<T, Rejected> {
     Err(Rejected {
         reason: reason.into(),
     })

@@ -7,7 +7,9 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::badge;
-use super::play::{PlayUiState, actions_ui, clock_controls_ui, feed_ui, finding_ui, outcome_ui};
+use super::play::{
+    PlayUiState, actions_ui, clock_controls_ui, feed_ui, finding_ui, outcome_ui, roles,
+};
 use crate::app::commands::{FacilitatorCommand, UiCommand};
 use crate::app::facilitation::ProjectorState;
 use crate::app::session::{LastOutcome, ScenarioClock};
@@ -261,24 +263,6 @@ pub fn injects_ui(
             narrative: std::mem::take(&mut state.adhoc_narrative),
         }));
     }
-    out
-}
-
-/// Roles to offer, the scenario's cast first.
-fn roles(session: &Session) -> Vec<(RoleId, String)> {
-    let matrix = session.matrix();
-    let cast = &session.scenario().cast;
-    let mut out: Vec<(RoleId, String)> = cast
-        .iter()
-        .map(|id| (id.clone(), matrix.role_name(id.as_str()).to_owned()))
-        .collect();
-    out.extend(
-        matrix
-            .roles
-            .iter()
-            .filter(|r| !cast.contains(&r.id))
-            .map(|r| (r.id.clone(), r.name.clone())),
-    );
     out
 }
 

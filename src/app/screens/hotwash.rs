@@ -113,7 +113,6 @@ fn hotwash_system(
     saved: Res<SavedExercise>,
     notice: Res<Notice>,
     mut state: ResMut<HotwashState>,
-    mut cached: Local<Option<(Scorecard, usize, Vec<RolePrompts>)>>,
     mut writer: MessageWriter<AppCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -123,25 +122,12 @@ fn hotwash_system(
         send(&mut writer, commands);
         return Ok(());
     };
-    // Prompts change only with the scorecard or the notes.
-    let key = (
-        card.0.clone(),
-        record.notes.len() + record.participants.len(),
-    );
-    if cached
-        .as_ref()
-        .is_none_or(|(c, n, _)| (c, *n) != (&key.0, key.1))
-    {
-        let prompts = role_prompts(&active.session, &card.0, record);
-        *cached = Some((key.0, key.1, prompts));
-    }
-    let Some((_, _, prompts)) = cached.as_ref() else {
-        return Ok(());
-    };
+    // Cheap (a few roles over a few dozen findings), and the screen redraws only on input.
+    let prompts = role_prompts(&active.session, &card.0, record);
     let title = &active.session.scenario().title;
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| {
-            hotwash_ui(ui, title, prompts, &record.hotwash, &notice, &mut state)
+            hotwash_ui(ui, title, &prompts, &record.hotwash, &notice, &mut state)
         })
         .inner;
     send(&mut writer, commands);

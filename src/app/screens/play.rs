@@ -465,7 +465,7 @@ pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
 }
 
 /// Roles to offer: the scenario's cast first, then everyone else.
-fn roles(session: &Session) -> Vec<(RoleId, String)> {
+pub(super) fn roles(session: &Session) -> Vec<(RoleId, String)> {
     let matrix = session.matrix();
     let cast = &session.scenario().cast;
     let mut out: Vec<(RoleId, String)> = cast
