@@ -1,32 +1,33 @@
 #!/usr/bin/env bash
-# Runs the app in a real window under Xvfb with the software Vulkan driver, driven by a
-# bevy_ci_testing config, and fails if any expected screenshot is missing or blank.
+# Runs the app in a real window under Xvfb with the software Vulkan driver through the screenshot
+# tour in .ci/tour.ron, and fails if any expected screenshot is missing or blank. Uses the debug
+# binary `cargo test` already built (pass another with WARROOM_BIN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-config=".ci/tour-play.ron"
+bin="${WARROOM_BIN:-target/debug/warroom}"
+tour=".ci/tour.ron"
 out="target/tour"
 expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress
           8-console 9-projector 11-hotwash)
 # Screenshots that must be one flat colour (the blanked projector).
 expected_blank=(10-projector-blank)
 
-cargo build --features ci
+[[ -x "$bin" ]] || cargo build
 rm -rf "$out" && mkdir -p "$out"
 rm -f screenshot-*.png
 
 display=":97"
-Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 xvfb_pid=$!
 trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT
 sleep 2
 
 runtime_dir="$(mktemp -d)"
 chmod 700 "$runtime_dir"
-# A fresh progress database and profile, so the tour never touches a real learner's data.
+# A fresh data folder (progress, saves, settings), so the tour never touches a real learner's data.
 data_dir="$(mktemp -d)"
-DISPLAY="$display" XDG_RUNTIME_DIR="$runtime_dir" CI_TESTING_CONFIG="$config" \
-    WARROOM_DATA_DIR="$data_dir" WARROOM_PROFILE=tour \
-    timeout 600 target/debug/warroom >"$out/app.log" 2>&1 || {
+DISPLAY="$display" XDG_RUNTIME_DIR="$runtime_dir" WARROOM_DATA_DIR="$data_dir" \
+    WARROOM_PROFILE=tour timeout 600 "$bin" --tour "$tour" >"$out/app.log" 2>&1 || {
         echo "the app failed during the tour; log:"; tail -40 "$out/app.log"; exit 1;
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use warroom::engine::library::{Library, load_matrix, load_scenario};
+use warroom::engine::content::library::{Library, load_matrix, load_scenario};
 use warroom::engine::{Handoff, Intent, Session, Urgency, score};
 
 fn content_dir() -> PathBuf {

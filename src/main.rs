@@ -3,41 +3,39 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use warroom::cli::{self, Cli};
+use warroom::cli::{self, Cli, Launch};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    // `warroom resume` opens the app on the save (the headless `--check`/`--list` just print).
-    if let Some(cli::Command::Resume(resume)) = &args.command
-        && !resume.check
-        && !resume.list
-        && cfg!(feature = "app")
-        && let Some(path) = cli::pick_save(resume)
-        && path.is_file()
-    {
-        return run_app(args, Some(path));
-    }
-    if let Some(command) = &args.command {
-        let code = cli::run_interactive(
+    match (args.launch(cfg!(feature = "app")), &args.command) {
+        (Launch::App(request), _) => run_app(request),
+        (Launch::Headless, Some(command)) => ExitCode::from(cli::run_interactive(
             command,
             args.matrix.as_deref(),
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
-        );
-        return ExitCode::from(code);
+        )),
+        (Launch::Headless, None) => ExitCode::from(cli::EXIT_USAGE),
     }
-    run_app(args, None)
 }
 
 #[cfg(feature = "app")]
-fn run_app(args: Cli, resume: Option<std::path::PathBuf>) -> ExitCode {
-    warroom::app::run(args, resume)
+fn run_app(request: cli::AppRequest) -> ExitCode {
+    warroom::app::run(warroom::app::LaunchOptions {
+        scenario: request.scenario,
+        mode: request.mode,
+        seed: request.seed,
+        resume: request.resume,
+        matrix: request.matrix,
+        data_dir: None,
+        tour: request.tour,
+    })
 }
 
 #[cfg(not(feature = "app"))]
 #[expect(clippy::print_stderr, reason = "tells the user how to get the app")]
-fn run_app(_args: Cli, _resume: Option<std::path::PathBuf>) -> ExitCode {
+fn run_app(_request: cli::AppRequest) -> ExitCode {
     eprintln!(
         "warroom was built without the desktop app (feature `app`); run `warroom --help` for the headless commands"
     );

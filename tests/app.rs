@@ -11,17 +11,20 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
-use warroom::app::commands::{AppCommand, ExportFormat, FacilitatorCommand, UiCommand};
+use warroom::app::LogicPlugin;
+use warroom::app::exercise::{ActiveExercise, FinalScorecard, LastOutcome, ScenarioClock};
 use warroom::app::facilitation::ProjectorState;
+use warroom::app::flow::Screen;
 use warroom::app::learner::{Learner, QuizState};
-use warroom::app::persistence::SavedExercise;
-use warroom::app::session::{ActiveSession, FinalScorecard, LastOutcome, ScenarioClock};
-use warroom::app::{LogicPlugin, Screen};
+use warroom::app::messages::{
+    ExerciseCommand, ExportFormat, FacilitatorCommand, LearnerCommand, Navigate, UiCommand,
+};
 use warroom::cli::{Command, Format, run};
-use warroom::engine::load::Source;
-use warroom::engine::matrix::Dimension;
-use warroom::engine::scenario::Mode;
-use warroom::engine::script::Decisions;
+use warroom::engine::content::load::Source;
+use warroom::engine::exercise::HotwashList;
+use warroom::engine::model::matrix::Dimension;
+use warroom::engine::model::scenario::Mode;
+use warroom::engine::model::script::Decisions;
 use warroom::engine::{Intent, score};
 
 /// Keeps a test app's progress database folder alive as long as the app.
@@ -50,8 +53,8 @@ fn app_in(dir: &std::path::Path) -> App {
 }
 
 /// Sends a command and runs two frames: one to handle it, one for any screen transition.
-fn send(app: &mut App, command: UiCommand) {
-    app.world_mut().write_message(AppCommand(command));
+fn send(app: &mut App, command: impl Into<UiCommand>) {
+    command.into().write_into(app.world_mut());
     app.update();
     app.update();
 }
@@ -60,11 +63,11 @@ fn send(app: &mut App, command: UiCommand) {
 fn start(app: &mut App, scenario: &str, mode: Mode) {
     send(
         app,
-        UiCommand::StartScenario {
+        UiCommand::Exercise(ExerciseCommand::Start {
             scenario: scenario.into(),
             mode,
             seed: 0,
-        },
+        }),
     );
 }
 
@@ -85,40 +88,40 @@ fn play_through_app(scenario: &str, script: &str) -> (App, String) {
     let decisions: Decisions = Source::read(&path).unwrap().parse().unwrap();
     let mut app = headless_app();
     assert_eq!(screen(&app), Screen::Title);
-    send(&mut app, UiCommand::OpenLibrary(Mode::Practice));
+    send(&mut app, Navigate::OpenLibrary(Mode::Practice));
     assert_eq!(screen(&app), Screen::Library);
     send(
         &mut app,
-        UiCommand::StartScenario {
+        UiCommand::Exercise(ExerciseCommand::Start {
             scenario: scenario.into(),
             mode: Mode::Practice,
             seed: decisions.seed.unwrap_or(0),
-        },
+        }),
     );
     app.update();
     assert_eq!(screen(&app), Screen::Play);
     for step in decisions.steps {
-        let minute = app.world().resource::<ActiveSession>().session.minute();
+        let minute = app.world().resource::<ActiveExercise>().session.minute();
         if step.at > minute {
             send(
                 &mut app,
-                UiCommand::Intent(Intent::Advance {
+                UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance {
                     minutes: step.at - minute,
-                }),
+                })),
             );
         }
-        send(&mut app, UiCommand::Intent(step.intent));
+        send(&mut app, step.intent);
         let outcome = app.world().resource::<LastOutcome>();
         assert!(
             matches!(outcome, LastOutcome::Accepted { .. }),
             "step rejected: {outcome:?}"
         );
     }
-    let session = &app.world().resource::<ActiveSession>().session;
+    let session = &app.world().resource::<ActiveExercise>().session;
     let rest = session.scenario().duration_mins - session.minute();
     send(
         &mut app,
-        UiCommand::Intent(Intent::Advance { minutes: rest }),
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: rest })),
     );
     app.update();
     let json = app.world().resource::<FinalScorecard>().0.to_json();
@@ -171,16 +174,16 @@ fn rejected_intents_change_nothing_and_say_why() {
     start(&mut app, "ransomware-file-server", Mode::Practice);
     send(
         &mut app,
-        UiCommand::Intent(Intent::AssignAction {
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::AssignAction {
             action: "restore-fs01".into(),
             role: "it_ops".into(),
-        }),
+        })),
     );
     let LastOutcome::Rejected { reason, .. } = app.world().resource::<LastOutcome>() else {
         panic!("expected a rejection");
     };
     assert!(reason.contains("not available yet"), "{reason}");
-    let session = &app.world().resource::<ActiveSession>().session;
+    let session = &app.world().resource::<ActiveExercise>().session;
     assert!(session.log().entries.is_empty());
 }
 
@@ -190,10 +193,10 @@ fn practice_feedback_explains_the_decision_just_made() {
     start(&mut app, "ransomware-file-server", Mode::Practice);
     send(
         &mut app,
-        UiCommand::Intent(Intent::AssignAction {
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::AssignAction {
             action: "triage-fs01".into(),
             role: "legal".into(),
-        }),
+        })),
     );
     let LastOutcome::Accepted { feedback, .. } = app.world().resource::<LastOutcome>() else {
         panic!("expected acceptance");
@@ -219,19 +222,19 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
     ));
     start(&mut app, "ransomware-file-server", Mode::Drill);
     // Drive time by hand: 25 real seconds at speed 1 = two scenario minutes.
-    send(&mut app, UiCommand::SetClockSpeed(1.0));
+    send(&mut app, ExerciseCommand::SetClockSpeed(1.0));
     for _ in 0..25 {
         app.update();
     }
-    let minute = app.world().resource::<ActiveSession>().session.minute();
+    let minute = app.world().resource::<ActiveExercise>().session.minute();
     assert!(minute >= 2, "clock did not run: minute {minute}");
-    send(&mut app, UiCommand::SetClockRunning(false));
-    let paused_at = app.world().resource::<ActiveSession>().session.minute();
+    send(&mut app, ExerciseCommand::SetClockRunning(false));
+    let paused_at = app.world().resource::<ActiveExercise>().session.minute();
     for _ in 0..30 {
         app.update();
     }
     assert_eq!(
-        app.world().resource::<ActiveSession>().session.minute(),
+        app.world().resource::<ActiveExercise>().session.minute(),
         paused_at
     );
 }
@@ -242,26 +245,26 @@ fn an_unknown_scenario_is_reported_and_the_app_stays_usable() {
     start(&mut app, "no-such-scenario", Mode::Practice);
     app.update();
     assert_eq!(screen(&app), Screen::Library);
-    let notice = app.world().resource::<warroom::app::commands::Notice>();
+    let notice = app.world().resource::<warroom::app::notice::Notice>();
     assert!(
         notice
             .0
             .as_ref()
             .is_some_and(|n| n.is_error && n.text.contains("no-such-scenario"))
     );
-    assert!(app.world().get_resource::<ActiveSession>().is_none());
+    assert!(app.world().get_resource::<ActiveExercise>().is_none());
     // A valid start still works afterwards.
     start(&mut app, "ransomware-file-server", Mode::Practice);
     app.update();
     assert_eq!(screen(&app), Screen::Play);
-    let _ = score(&app.world().resource::<ActiveSession>().session);
+    let _ = score(&app.world().resource::<ActiveExercise>().session);
 }
 
 #[test]
 fn a_finished_run_is_recorded_once_in_the_learners_progress() {
     let (mut app, json) = play_through_app("ransomware-file-server", "legal-too-late");
     app.update();
-    send(&mut app, UiCommand::GoTo(Screen::Progress));
+    send(&mut app, Navigate::GoTo(Screen::Progress));
     let learner = app.world().resource::<Learner>();
     assert_eq!(learner.error, None);
     let report = learner.report.as_ref().expect("report");
@@ -283,10 +286,10 @@ fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
     let mut app = headless_app();
     send(
         &mut app,
-        UiCommand::StartSitting {
+        UiCommand::Learner(LearnerCommand::StartSitting {
             sets: BTreeSet::from(["evidence".to_owned()]),
             size: 5,
-        },
+        }),
     );
     assert_eq!(screen(&app), Screen::Quiz);
     let first = {
@@ -298,22 +301,28 @@ fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
     let wrong = (0..first.choices.len())
         .find(|i| !first.correct.contains(i))
         .unwrap();
-    send(&mut app, UiCommand::CheckAnswer(BTreeSet::from([wrong])));
+    send(
+        &mut app,
+        LearnerCommand::CheckAnswer(BTreeSet::from([wrong])),
+    );
     let checked = app.world().resource::<QuizState>().checked.clone().unwrap();
     assert!(!checked.correct && checked.will_return);
     let mut seen_again = false;
     for _ in 0..10 {
-        send(&mut app, UiCommand::NextQuestion);
+        send(&mut app, LearnerCommand::NextQuestion);
         let Some(current) = app.world().resource::<QuizState>().current.clone() else {
             break;
         };
         if current.id == first.id {
             seen_again = true;
         }
-        send(&mut app, UiCommand::CheckAnswer(current.correct.clone()));
+        send(
+            &mut app,
+            LearnerCommand::CheckAnswer(current.correct.clone()),
+        );
     }
     assert!(seen_again, "the missed question came back in the sitting");
-    send(&mut app, UiCommand::GoTo(Screen::Progress));
+    send(&mut app, Navigate::GoTo(Screen::Progress));
     let report = app.world().resource::<Learner>().report.clone().unwrap();
     assert_eq!(report.first_try_correct, (4, 5));
     assert_eq!(report.due_questions, 1);
@@ -325,11 +334,11 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
     let entries = {
         let mut app = app_in(data.path());
         start(&mut app, "ransomware-file-server", Mode::Drill);
-        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 3 }));
-        send(&mut app, UiCommand::Intent(Intent::EndExercise));
+        send(&mut app, Intent::Advance { minutes: 3 });
+        send(&mut app, Intent::EndExercise);
         let log = app
             .world()
-            .resource::<ActiveSession>()
+            .resource::<ActiveExercise>()
             .session
             .log()
             .clone();
@@ -344,25 +353,25 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
     {
         let mut app = app_in(data.path());
         start(&mut app, "journalist-calls", Mode::Practice);
-        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 2 }));
+        send(&mut app, Intent::Advance { minutes: 2 });
     }
     let mut app = app_in(data.path());
-    send(&mut app, UiCommand::GoTo(Screen::Title));
+    send(&mut app, Navigate::GoTo(Screen::Title));
     let offer = app
         .world()
-        .resource::<warroom::app::persistence::ResumeOffer>()
+        .resource::<warroom::app::exercise::ResumeOffer>()
         .0
         .clone()
         .expect("an unfinished exercise is offered");
     assert_eq!(offer.scenario, "journalist-calls");
     assert_eq!(offer.minute, 2);
-    send(&mut app, UiCommand::Resume(offer.path.clone()));
+    send(&mut app, ExerciseCommand::Resume(offer.path.clone()));
     assert_eq!(screen(&app), Screen::Play);
-    let session = &app.world().resource::<ActiveSession>().session;
+    let session = &app.world().resource::<ActiveExercise>().session;
     assert_eq!(session.minute(), 2);
     assert_eq!(session.scenario().id.as_str(), "journalist-calls");
     // Playing on appends to the same save.
-    send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 1 }));
+    send(&mut app, Intent::Advance { minutes: 1 });
     let record = warroom::store::saves::load(&offer.path).unwrap();
     assert_eq!(record.minute(), 3);
 }
@@ -379,11 +388,11 @@ fn a_damaged_save_is_reported_and_the_app_keeps_running() {
     )
     .unwrap();
     let mut app = app_in(data.path());
-    send(&mut app, UiCommand::Resume(path.clone()));
+    send(&mut app, ExerciseCommand::Resume(path.clone()));
     assert_eq!(screen(&app), Screen::Title);
     let notice = app
         .world()
-        .resource::<warroom::app::commands::Notice>()
+        .resource::<warroom::app::notice::Notice>()
         .0
         .clone()
         .unwrap();
@@ -405,11 +414,11 @@ fn the_debrief_exports_the_after_action_report() {
     for format in [ExportFormat::ReportHtml, ExportFormat::ReportMarkdown] {
         send(
             &mut app,
-            UiCommand::Export(format, out.path().to_path_buf()),
+            UiCommand::Exercise(ExerciseCommand::Export(format, out.path().to_path_buf())),
         );
         let notice = app
             .world()
-            .resource::<warroom::app::commands::Notice>()
+            .resource::<warroom::app::notice::Notice>()
             .0
             .clone()
             .unwrap();
@@ -428,9 +437,9 @@ fn facilitate(app: &mut App, command: FacilitatorCommand) {
     send(app, UiCommand::Facilitate(command));
 }
 
-fn notice(app: &App) -> Option<warroom::app::commands::NoticeText> {
+fn notice(app: &App) -> Option<warroom::app::notice::NoticeText> {
     app.world()
-        .resource::<warroom::app::commands::Notice>()
+        .resource::<warroom::app::notice::Notice>()
         .0
         .clone()
 }
@@ -441,7 +450,7 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
     let save_path = {
         let mut app = app_in(data.path());
         start(&mut app, "ransomware-file-server", Mode::Facilitated);
-        assert_eq!(screen(&app), Screen::Play);
+        assert_eq!(screen(&app), Screen::Console);
         // The facilitated clock waits for the facilitator.
         assert!(!app.world().resource::<ScenarioClock>().running);
 
@@ -476,18 +485,18 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
             "Not recorded: there is no role `astronaut` in the matrix."
         );
 
-        send(&mut app, UiCommand::Intent(Intent::Advance { minutes: 3 }));
+        send(&mut app, Intent::Advance { minutes: 3 });
         send(
             &mut app,
-            UiCommand::Intent(Intent::ReleaseInject {
+            UiCommand::Exercise(ExerciseCommand::Intent(Intent::ReleaseInject {
                 inject: "ransom-note".into(),
-            }),
+            })),
         );
         send(
             &mut app,
-            UiCommand::Intent(Intent::HoldInject {
+            UiCommand::Exercise(ExerciseCommand::Intent(Intent::HoldInject {
                 inject: "business-call".into(),
-            }),
+            })),
         );
         facilitate(
             &mut app,
@@ -504,8 +513,8 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
                 narrative: "Is payroll safe?".into(),
             },
         );
-        let saved = app.world().resource::<SavedExercise>();
-        let path = saved.path.clone().unwrap();
+        let saved = app.world().resource::<ActiveExercise>();
+        let path = saved.save_path.clone().unwrap();
 
         // Every change is on disk already, before anything ends.
         let on_disk = warroom::store::saves::load(&path).unwrap();
@@ -523,14 +532,14 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
                 .any(|e| matches!(e.intent, Intent::ReleaseInject { .. }))
         );
 
-        send(&mut app, UiCommand::Intent(Intent::EndExercise));
+        send(&mut app, Intent::EndExercise);
         app.update();
         assert_eq!(screen(&app), Screen::Hotwash);
         facilitate(
             &mut app,
             FacilitatorCommand::HotwashAdd {
                 role: "soc".into(),
-                strength: true,
+                list: HotwashList::Strengths,
                 text: "Fast triage".into(),
             },
         );
@@ -538,11 +547,11 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
             &mut app,
             FacilitatorCommand::HotwashAdd {
                 role: "soc".into(),
-                strength: false,
+                list: HotwashList::Improvements,
                 text: "Image first".into(),
             },
         );
-        send(&mut app, UiCommand::GoTo(Screen::Debrief));
+        send(&mut app, Navigate::GoTo(Screen::Debrief));
         assert_eq!(screen(&app), Screen::Debrief);
         path
     };
@@ -550,25 +559,23 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
     // A new app resumes the finished session with everything the facilitator recorded, and
     // the report carries it.
     let mut app = app_in(data.path());
-    send(&mut app, UiCommand::Resume(save_path.clone()));
+    send(&mut app, ExerciseCommand::Resume(save_path.clone()));
     assert_eq!(screen(&app), Screen::Debrief);
-    let record = app
-        .world()
-        .resource::<SavedExercise>()
-        .record
-        .clone()
-        .unwrap();
+    let record = app.world().resource::<ActiveExercise>().record.clone();
     assert_eq!(record.hotwash.len(), 1);
     assert_eq!(record.hotwash[0].strengths, ["Fast triage"]);
     assert_eq!(record.hotwash[0].improvements, ["Image first"]);
-    let session = &app.world().resource::<ActiveSession>().session;
+    let session = &app.world().resource::<ActiveExercise>().session;
     assert_eq!(session.released_at("ransom-note"), Some(3));
     assert!(session.held().contains("business-call"));
 
     let out = tempfile::tempdir().unwrap();
     send(
         &mut app,
-        UiCommand::Export(ExportFormat::ReportMarkdown, out.path().to_path_buf()),
+        UiCommand::Exercise(ExerciseCommand::Export(
+            ExportFormat::ReportMarkdown,
+            out.path().to_path_buf(),
+        )),
     );
     let md =
         std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
@@ -605,7 +612,7 @@ fn the_projector_opens_blanks_and_closes_when_the_facilitator_leaves() {
     assert!(projector(&app).blank);
     facilitate(&mut app, FacilitatorCommand::BlankProjector(false));
     assert!(!projector(&app).blank);
-    send(&mut app, UiCommand::GoTo(Screen::Title));
+    send(&mut app, Navigate::GoTo(Screen::Title));
     assert_eq!(projector(&app), ProjectorState::default());
 }
 
@@ -613,17 +620,204 @@ fn the_projector_opens_blanks_and_closes_when_the_facilitator_leaves() {
 fn the_clock_runs_in_a_facilitated_session_only_once_started() {
     let mut app = headless_app();
     start(&mut app, "ransomware-file-server", Mode::Facilitated);
-    send(&mut app, UiCommand::SetClockRunning(true));
+    send(&mut app, ExerciseCommand::SetClockRunning(true));
     // Pretend a scenario minute of real time has passed.
     app.world_mut().resource_mut::<ScenarioClock>().elapsed_secs =
-        warroom::app::session::BASE_SECS_PER_MINUTE;
+        warroom::app::exercise::BASE_SECS_PER_MINUTE;
     app.update();
     app.update();
-    assert_eq!(app.world().resource::<ActiveSession>().session.minute(), 1);
-    send(&mut app, UiCommand::SetClockRunning(false));
+    assert_eq!(app.world().resource::<ActiveExercise>().session.minute(), 1);
+    send(&mut app, ExerciseCommand::SetClockRunning(false));
     app.world_mut().resource_mut::<ScenarioClock>().elapsed_secs =
-        warroom::app::session::BASE_SECS_PER_MINUTE;
+        warroom::app::exercise::BASE_SECS_PER_MINUTE;
     app.update();
     app.update();
-    assert_eq!(app.world().resource::<ActiveSession>().session.minute(), 1);
+    assert_eq!(app.world().resource::<ActiveExercise>().session.minute(), 1);
+}
+
+fn active(app: &App) -> &ActiveExercise {
+    app.world().resource::<ActiveExercise>()
+}
+
+fn save_path(app: &App) -> PathBuf {
+    active(app)
+        .save_path
+        .clone()
+        .expect("the exercise has a save")
+}
+
+fn load(path: &std::path::Path) -> warroom::engine::exercise::ExerciseRecord {
+    warroom::store::saves::load(path).unwrap()
+}
+
+#[test]
+fn exercises_in_one_run_never_share_a_record_or_a_save() {
+    let data = tempfile::tempdir().unwrap();
+    let mut app = app_in(data.path());
+
+    // A facilitated session with everything a facilitator records.
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    facilitate(
+        &mut app,
+        FacilitatorCommand::Seat {
+            name: "Dana".into(),
+            role: "soc".into(),
+        },
+    );
+    facilitate(
+        &mut app,
+        FacilitatorCommand::AdHocInject {
+            title: "CFO on the phone".into(),
+            narrative: "Is payroll safe?".into(),
+        },
+    );
+    facilitate(
+        &mut app,
+        FacilitatorCommand::Note {
+            role: None,
+            dimension: None,
+            text: "Quiet start".into(),
+        },
+    );
+    facilitate(&mut app, FacilitatorCommand::ShowProjector(true));
+    send(&mut app, Intent::Advance { minutes: 2 });
+    let facilitated = save_path(&app);
+    let facilitated_on_disk = load(&facilitated);
+
+    // Every mode, started in the same second, gets a fresh record and a save of its own.
+    let mut seen = vec![facilitated.clone()];
+    for mode in [Mode::Practice, Mode::Drill, Mode::Practice] {
+        start(&mut app, "ransomware-file-server", mode);
+        let exercise = active(&app);
+        assert_eq!(exercise.mode(), mode);
+        assert!(exercise.record.adhoc_injects.is_empty(), "{mode:?}");
+        assert!(exercise.record.notes.is_empty(), "{mode:?}");
+        assert!(exercise.record.participants.is_empty(), "{mode:?}");
+        assert_eq!(exercise.session.minute(), 0);
+        assert!(!app.world().resource::<ProjectorState>().open);
+        let path = save_path(&app);
+        assert!(!seen.contains(&path), "{} reused", path.display());
+        seen.push(path);
+    }
+    assert_eq!(
+        load(&facilitated),
+        facilitated_on_disk,
+        "untouched by later exercises"
+    );
+
+    // Finish one, then play again: the finished save keeps its log; the new run has its own.
+    send(&mut app, Intent::Advance { minutes: 4 });
+    send(&mut app, Intent::EndExercise);
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    let finished = save_path(&app);
+    let finished_on_disk = load(&finished);
+    assert!(finished_on_disk.ended());
+    send(
+        &mut app,
+        ExerciseCommand::Start {
+            scenario: "ransomware-file-server".into(),
+            mode: Mode::Practice,
+            seed: 0,
+        },
+    );
+    assert_eq!(screen(&app), Screen::Play);
+    assert_ne!(save_path(&app), finished);
+    assert!(!active(&app).session.ended());
+    send(&mut app, Intent::Advance { minutes: 1 });
+    assert_eq!(
+        load(&finished),
+        finished_on_disk,
+        "a finished save is never rewritten"
+    );
+
+    let saves = warroom::store::saves::list(&data.path().join("sessions"));
+    assert_eq!(
+        saves.len(),
+        5,
+        "one facilitated, three more starts, one play-again"
+    );
+    let ids: BTreeSet<_> = saves
+        .iter()
+        .map(|e| e.record.as_ref().unwrap().id.clone())
+        .collect();
+    assert_eq!(ids.len(), 5, "every save has its own id: {ids:?}");
+    for entry in &saves {
+        let record = entry.record.as_ref().unwrap();
+        let expected = entry.path.file_stem().unwrap().to_string_lossy();
+        assert_eq!(record.id, expected, "the id is the file's name");
+        if entry.path != facilitated {
+            assert!(record.adhoc_injects.is_empty() && record.notes.is_empty());
+        }
+    }
+}
+
+#[test]
+fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
+    let data = tempfile::tempdir().unwrap();
+    let path = {
+        let mut app = app_in(data.path());
+        start(&mut app, "ransomware-file-server", Mode::Facilitated);
+        facilitate(&mut app, FacilitatorCommand::SetFacilitator("Sam".into()));
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Seat {
+                name: "Dana".into(),
+                role: "soc".into(),
+            },
+        );
+        send(&mut app, Intent::Advance { minutes: 2 });
+        send(
+            &mut app,
+            Intent::HoldInject {
+                inject: "business-call".into(),
+            },
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::AdHocInject {
+                title: "CFO on the phone".into(),
+                narrative: "Is payroll safe?".into(),
+            },
+        );
+        facilitate(
+            &mut app,
+            FacilitatorCommand::Note {
+                role: Some("soc".into()),
+                dimension: None,
+                text: "Waiting for the EDR".into(),
+            },
+        );
+        facilitate(&mut app, FacilitatorCommand::ShowProjector(true));
+        facilitate(&mut app, FacilitatorCommand::BlankProjector(true));
+        save_path(&app)
+        // Killed here: no shutdown step runs.
+    };
+    let mut app = app_in(data.path());
+    // Something else was played in between; resuming must not mix it in.
+    start(&mut app, "journalist-calls", Mode::Practice);
+    send(&mut app, ExerciseCommand::Resume(path.clone()));
+    assert_eq!(screen(&app), Screen::Console);
+    let exercise = active(&app);
+    assert_eq!(exercise.mode(), Mode::Facilitated);
+    assert_eq!(
+        exercise.session.scenario().id.as_str(),
+        "ransomware-file-server"
+    );
+    assert_eq!(exercise.session.minute(), 2);
+    assert!(exercise.session.held().contains("business-call"));
+    assert_eq!(exercise.record.facilitator, "Sam");
+    assert_eq!(exercise.record.people_in(&"soc".into()), ["Dana"]);
+    assert_eq!(exercise.record.adhoc_injects[0].title, "CFO on the phone");
+    assert_eq!(exercise.record.notes[0].text, "Waiting for the EDR");
+    assert_eq!(save_path(&app), path, "resumed into its own save");
+    assert_eq!(
+        *app.world().resource::<ProjectorState>(),
+        ProjectorState {
+            open: true,
+            blank: true
+        }
+    );
+    // The clock waits for the facilitator after a resume.
+    assert!(!app.world().resource::<ScenarioClock>().running);
 }

@@ -11,6 +11,8 @@ mod support;
 
 #[path = "engine/aar.rs"]
 mod aar;
+#[path = "engine/architecture.rs"]
+mod architecture;
 #[path = "engine/cli.rs"]
 mod cli;
 #[path = "engine/content.rs"]

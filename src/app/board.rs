@@ -9,10 +9,10 @@ use bevy::render::render_resource::BlendState;
 use bevy::window::{PrimaryWindow, RequestRedraw};
 use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext, egui};
 
-use super::Screen;
-use super::session::{ActiveSession, BoardArrows};
+use super::exercise::{ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrows};
+use super::flow::{Screen, on_exercise_screen};
 use super::theme::UiSettings;
-use crate::engine::id::RoleId;
+use crate::engine::model::id::RoleId;
 
 /// The part of the window left for the board by the egui panels (egui points) and the scale.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
@@ -103,8 +103,7 @@ const TOKEN: Color = Color::srgb(0.96, 0.80, 0.36);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<BoardViewport>()
         .add_systems(Startup, setup_cameras)
-        .add_systems(OnEnter(Screen::Play), spawn_board)
-        .add_systems(OnExit(Screen::Play), hide_board)
+        .add_systems(Update, show_the_active_exercise)
         .add_systems(
             Update,
             (
@@ -115,7 +114,8 @@ pub(super) fn plugin(app: &mut App) {
                 draw_board,
                 keep_animating,
             )
-                .run_if(in_state(Screen::Play).and_then(resource_exists::<ActiveSession>)),
+                .after(show_the_active_exercise)
+                .run_if(on_exercise_screen.and_then(resource_exists::<ActiveExercise>)),
         )
         .add_systems(Update, follow_theme);
 }
@@ -166,7 +166,7 @@ pub fn seat_positions(count: usize) -> Vec<Vec2> {
         .collect()
 }
 
-fn cast(active: &ActiveSession) -> Vec<RoleId> {
+fn cast(active: &ActiveExercise) -> Vec<RoleId> {
     let scenario = active.session.scenario();
     if scenario.cast.is_empty() {
         active
@@ -181,20 +181,55 @@ fn cast(active: &ActiveSession) -> Vec<RoleId> {
     }
 }
 
-fn spawn_board(
+/// Marks every entity of the board, so the whole board goes when its exercise does.
+#[derive(Component, Clone)]
+struct BoardPiece;
+
+/// Keeps the board showing the exercise on screen: built when an exercise screen shows one it does
+/// not show yet (a new start, a resume, "play again"), removed when no exercise screen is up.
+fn show_the_active_exercise(
+    screen: Res<State<Screen>>,
+    active: Option<Res<ActiveExercise>>,
+    pieces: Query<Entity, With<BoardPiece>>,
+    mut camera: Query<&mut Camera, With<BoardCamera>>,
+    mut viewport: ResMut<BoardViewport>,
+    mut shown: Local<Option<String>>,
     mut commands: Commands,
-    active: Option<Res<ActiveSession>>,
+    meshes: ResMut<Assets<Mesh>>,
+    materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let wanted = active
+        .as_ref()
+        .filter(|_| screen.get().is_exercise())
+        .map(|a| a.record.id.clone());
+    if *shown == wanted {
+        return;
+    }
+    for piece in &pieces {
+        commands.entity(piece).despawn();
+    }
+    if let (Some(active), Some(_)) = (&active, &wanted) {
+        spawn_board(&mut commands, active, meshes, materials);
+    } else {
+        viewport.rect = None;
+        for mut camera in &mut camera {
+            camera.viewport = None;
+        }
+    }
+    *shown = wanted;
+}
+
+fn spawn_board(
+    commands: &mut Commands,
+    active: &ActiveExercise,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
 ) {
-    let Some(active) = active else {
-        return;
-    };
     let board = BoardMaterials {
         idle: materials.add(ColorMaterial::from_color(IDLE)),
         engaged: materials.add(ColorMaterial::from_color(ENGAGED)),
     };
-    let scoped = DespawnOnExit(Screen::Play);
+    let scoped = BoardPiece;
     commands.spawn((
         scoped.clone(),
         Mesh2d(meshes.add(Ellipse::new(TABLE_HALF.x, TABLE_HALF.y))),
@@ -210,7 +245,7 @@ fn spawn_board(
         bevy::text::TextBounds::new_horizontal(TABLE_HALF.x * 1.6),
         Transform::from_xyz(0.0, 0.0, 1.0),
     ));
-    let roles = cast(&active);
+    let roles = cast(active);
     let seat_mesh = meshes.add(Circle::new(SEAT_RADIUS));
     let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
     let token_material = materials.add(ColorMaterial::from_color(TOKEN));
@@ -277,16 +312,6 @@ fn spawn_board(
     commands.insert_resource(board);
 }
 
-fn hide_board(
-    mut camera: Query<&mut Camera, With<BoardCamera>>,
-    mut viewport: ResMut<BoardViewport>,
-) {
-    viewport.rect = None;
-    for mut camera in &mut camera {
-        camera.viewport = None;
-    }
-}
-
 fn fit_camera_to_viewport(
     viewport: Res<BoardViewport>,
     window: Single<&Window, With<PrimaryWindow>>,
@@ -337,7 +362,7 @@ pub fn board_projection() -> Projection {
 }
 
 fn update_seats(
-    active: Res<ActiveSession>,
+    active: Res<ActiveExercise>,
     materials: Option<Res<BoardMaterials>>,
     mut seats: Query<(&Seat, &mut MeshMaterial2d<ColorMaterial>)>,
 ) {
@@ -362,7 +387,7 @@ fn update_seats(
 /// Glides each token towards where it belongs; keeps frames coming while any is moving.
 fn move_tokens(
     time: Res<Time>,
-    active: Res<ActiveSession>,
+    active: Res<ActiveExercise>,
     mut tokens: Query<(&Token, &mut Transform)>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
@@ -383,7 +408,7 @@ fn move_tokens(
 }
 
 fn update_meters(
-    active: Res<ActiveSession>,
+    active: Res<ActiveExercise>,
     mut fills: Query<(&Meter, &mut Sprite, &mut Transform)>,
     mut labels: Query<(&MeterLabel, &mut Text2d), Without<ClockLabel>>,
     mut clock: Query<&mut Text2d, (With<ClockLabel>, Without<MeterLabel>)>,
@@ -439,7 +464,7 @@ fn severity_color(ratio: f32) -> Color {
 }
 
 fn draw_board(
-    active: Res<ActiveSession>,
+    active: Res<ActiveExercise>,
     arrows: Res<BoardArrows>,
     seats: Query<(&Seat, &Transform)>,
     mut gizmos: Gizmos,
@@ -480,8 +505,11 @@ fn draw_board(
         let start = from + direction * (SEAT_RADIUS + 8.0);
         let end = to - direction * (SEAT_RADIUS + 10.0);
         let progress = (arrow.age_secs / ARROW_GROW_SECS).clamp(0.05, 1.0);
-        let fade = 1.0 - (arrow.age_secs / super::session::ARROW_LIFETIME_SECS).clamp(0.0, 0.8);
-        let base = if arrow.handoff { HANDOFF } else { ESCALATION };
+        let fade = 1.0 - (arrow.age_secs / ARROW_LIFETIME_SECS).clamp(0.0, 0.8);
+        let base = match arrow.kind {
+            ArrowKind::Handoff => HANDOFF,
+            ArrowKind::Escalation => ESCALATION,
+        };
         gizmos.arrow_2d(start, start.lerp(end, progress), base.with_alpha(fade));
     }
 

@@ -1,11 +1,14 @@
 //! The content the app plays: the matrix and scenario library, loaded through the engine at startup
-//! and reloaded when the player picks another matrix.
+//! and reloaded when the player picks another matrix ([`ContentCommand`]).
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
 
-use crate::engine::library::{Library, default_content_dir, default_matrix_path};
+use super::flow::AppSystems;
+use super::messages::ContentCommand;
+use super::notice::Notice;
+use crate::engine::content::library::{Library, default_content_dir, default_matrix_path};
 
 /// Loaded content plus where it came from.
 #[derive(Resource, Debug)]
@@ -16,6 +19,8 @@ pub struct Content {
     pub matrix_path: PathBuf,
     /// Everything that loaded, and everything that did not, with diagnostics.
     pub library: Library,
+    /// The last matrix that failed to load, with its problems; the working one stays in use.
+    pub failed_matrix: Option<Library>,
 }
 
 impl Content {
@@ -26,6 +31,7 @@ impl Content {
             dir,
             matrix_path,
             library,
+            failed_matrix: None,
         }
     }
 
@@ -37,8 +43,49 @@ impl Content {
         )
     }
 
-    /// Reloads with another matrix; the scenario directory stays.
-    pub fn reload(&mut self, matrix_path: PathBuf) {
-        *self = Self::load(self.dir.clone(), matrix_path);
+    /// Grades with another matrix from now on, if it loads; otherwise the one in use stays and
+    /// the failed attempt is kept for its diagnostics. Returns whether it loaded.
+    pub fn switch_matrix(&mut self, matrix_path: PathBuf) -> bool {
+        let candidate = Self::load(self.dir.clone(), matrix_path);
+        // Keep the working library unless there is none to keep.
+        if candidate.library.matrix.is_some() || self.library.matrix.is_none() {
+            let loaded = candidate.library.matrix.is_some();
+            *self = candidate;
+            loaded
+        } else {
+            self.failed_matrix = Some(candidate.library);
+            false
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, handle_content.in_set(AppSystems::Commands));
+}
+
+fn handle_content(
+    mut reader: MessageReader<ContentCommand>,
+    mut content: ResMut<Content>,
+    mut notice: ResMut<Notice>,
+) {
+    for command in reader.read() {
+        let path = match command {
+            ContentCommand::LoadMatrix(path) => path.clone(),
+            ContentCommand::RestoreDefaultMatrix => default_matrix_path(),
+        };
+        *notice = if content.switch_matrix(path.clone()) {
+            Notice::info(format!("Grading against {}", path.display()))
+        } else if content.library.matrix.is_some() {
+            Notice::error(format!(
+                "{} could not be loaded (its problems are listed below); still grading against {}.",
+                path.display(),
+                content.matrix_path.display()
+            ))
+        } else {
+            Notice::error(format!(
+                "{} could not be loaded; see the problems listed below.",
+                path.display()
+            ))
+        };
     }
 }

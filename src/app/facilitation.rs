@@ -1,14 +1,15 @@
-//! Facilitated mode, headless part: carries out what the facilitator records (people in roles,
-//! observer notes, ad-hoc injects, the hotwash) into the saved exercise record, saving after each
-//! change, and keeps the projector's wanted state. The window itself is [`super::projector`].
+//! Facilitated mode, headless part: carries out [`FacilitatorCommand`]s — people in roles, observer
+//! notes, ad-hoc injects, the hotwash — into the exercise's record, saving after each change, and
+//! keeps the projector's wanted state (saved too, so a resumed session puts the room back). The
+//! window itself is [`super::projector`].
 
 use bevy::prelude::*;
 
-use super::commands::{AppCommand, FacilitatorCommand, Notice, UiCommand};
-use super::persistence::SavedExercise;
-use super::session::ActiveSession;
-use super::{AppSystems, Screen};
-use crate::engine::exercise::ObserverNote;
+use super::exercise::{ActiveExercise, ExerciseBegan, Saves};
+use super::flow::{AppSystems, Screen};
+use super::messages::FacilitatorCommand;
+use super::notice::Notice;
+use crate::engine::exercise::{ObserverNote, ProjectorDisplay};
 
 /// What the projector should show: whether its window is open and whether it is blanked.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -19,56 +20,86 @@ pub struct ProjectorState {
     pub blank: bool,
 }
 
+impl From<ProjectorDisplay> for ProjectorState {
+    fn from(saved: ProjectorDisplay) -> Self {
+        Self {
+            open: saved.open,
+            blank: saved.blank,
+        }
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ProjectorState>()
         .add_systems(OnEnter(Screen::Title), close_projector)
         .add_systems(OnEnter(Screen::Library), close_projector)
-        .add_systems(Update, facilitator_commands.in_set(AppSystems::Commands));
+        .add_systems(
+            Update,
+            (
+                facilitator_commands.in_set(AppSystems::Commands),
+                projector_as_saved
+                    .run_if(on_message::<ExerciseBegan>)
+                    .in_set(AppSystems::Update),
+            ),
+        );
 }
 
-/// Leaving the exercise for the title or the scenario picker closes the room's window.
+/// Leaving the exercise for the title or the scenario picker closes the room's window (the save
+/// keeps how it was, for a resume).
 fn close_projector(mut projector: ResMut<ProjectorState>) {
     if *projector != ProjectorState::default() {
         *projector = ProjectorState::default();
     }
 }
 
+/// A new exercise shows the projector as its record says: closed for a new one, as the
+/// facilitator left it for a resumed one.
+fn projector_as_saved(active: Option<Res<ActiveExercise>>, mut projector: ResMut<ProjectorState>) {
+    *projector = active.map_or_else(ProjectorState::default, |a| a.record.projector.into());
+}
+
 fn facilitator_commands(
-    mut reader: MessageReader<AppCommand>,
-    active: Option<Res<ActiveSession>>,
-    mut saved: ResMut<SavedExercise>,
+    mut reader: MessageReader<FacilitatorCommand>,
+    active: Option<ResMut<ActiveExercise>>,
+    saves: Res<Saves>,
     mut projector: ResMut<ProjectorState>,
     mut notice: ResMut<Notice>,
 ) {
-    for AppCommand(command) in reader.read() {
-        let UiCommand::Facilitate(command) = command else {
-            continue;
-        };
-        match command {
+    let Some(mut active) = active else {
+        if !reader.is_empty() {
+            reader.clear();
+            *notice = Notice::error("No exercise is running, so there is nothing to record into.");
+        }
+        return;
+    };
+    for command in reader.read() {
+        let result = match command {
             FacilitatorCommand::ShowProjector(open) => {
                 projector.open = *open;
                 projector.blank &= *open;
+                Ok(())
             }
-            FacilitatorCommand::BlankProjector(blank) => projector.blank = *blank,
-            edit => {
-                if let Err(text) = record_edit(edit, active.as_deref(), &mut saved) {
-                    *notice = Notice::error(text);
-                }
+            FacilitatorCommand::BlankProjector(blank) => {
+                projector.blank = *blank;
+                Ok(())
             }
+            edit => record_edit(edit, &mut active),
+        };
+        active.record.projector = ProjectorDisplay {
+            open: projector.open,
+            blank: projector.blank,
+        };
+        if let Err(text) = result.and_then(|()| active.save(&saves)) {
+            *notice = Notice::error(text);
         }
     }
 }
 
-/// Applies one edit to the exercise record and saves it.
-fn record_edit(
-    edit: &FacilitatorCommand,
-    active: Option<&ActiveSession>,
-    saved: &mut SavedExercise,
-) -> Result<(), String> {
-    let (Some(active), Some(record)) = (active, saved.record.as_mut()) else {
-        return Err("No exercise is running, so there is nothing to record into.".into());
-    };
-    let session = &active.session;
+/// Applies one edit to the exercise record.
+fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result<(), String> {
+    let ActiveExercise {
+        session, record, ..
+    } = active;
     let minute = session.minute();
     let result = match edit.clone() {
         FacilitatorCommand::SetFacilitator(name) => {
@@ -95,24 +126,15 @@ fn record_edit(
         FacilitatorCommand::AdHocInject { title, narrative } => {
             record.release_adhoc(minute, &title, &narrative)
         }
-        FacilitatorCommand::HotwashAdd {
-            role,
-            strength,
-            text,
-        } => record.add_hotwash_item(role, strength, &text),
-        FacilitatorCommand::HotwashRemove {
-            role,
-            strength,
-            index,
-        } => {
-            record.remove_hotwash_item(&role, strength, index);
+        FacilitatorCommand::HotwashAdd { role, list, text } => {
+            record.add_hotwash_item(role, list, &text)
+        }
+        FacilitatorCommand::HotwashRemove { role, list, index } => {
+            record.remove_hotwash_item(&role, list, index);
             Ok(())
         }
-        // Handled by `facilitator_commands`; they change nothing in the record.
-        FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => {
-            return Ok(());
-        }
+        // Carried out by `facilitator_commands`; nothing in the record but the projector.
+        FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => Ok(()),
     };
-    result.map_err(|rejected| format!("Not recorded: {}.", rejected.reason))?;
-    saved.write()
+    result.map_err(|rejected| format!("Not recorded: {}.", rejected.reason))
 }

@@ -8,15 +8,15 @@ use std::sync::Mutex;
 
 use bevy::prelude::*;
 
-use super::commands::{AppCommand, UiCommand};
 use super::content::Content;
-use super::session::{ActiveSession, FinalScorecard};
-use super::{AppSystems, Screen};
+use super::exercise::{ActiveExercise, FinalScorecard};
+use super::flow::{AppSystems, Screen};
+use super::messages::LearnerCommand;
 use crate::engine::Scorecard;
-use crate::engine::id::QuestionId;
-use crate::engine::practice::{Sitting, plan_sitting};
-use crate::engine::progress::ProgressReport;
-use crate::engine::quiz::Resolved;
+use crate::engine::learning::practice::{Sitting, plan_sitting};
+use crate::engine::learning::progress::ProgressReport;
+use crate::engine::learning::quiz::Resolved;
+use crate::engine::model::id::QuestionId;
 use crate::store::{ProgressDb, default_profile, unix_now};
 
 /// Questions in a sitting unless the learner picks another number.
@@ -186,7 +186,7 @@ fn refresh_report(mut learner: ResMut<Learner>, content: Res<Content>) {
 /// Records each finished run once, when its final scorecard appears.
 fn record_finished_runs(
     card: Option<Res<FinalScorecard>>,
-    active: Option<Res<ActiveSession>>,
+    active: Option<Res<ActiveExercise>>,
     mut learner: ResMut<Learner>,
 ) {
     let (Some(card), Some(active)) = (card, active) else {
@@ -197,48 +197,47 @@ fn record_finished_runs(
     }
     learner.record_run(
         card.0.clone(),
-        format!("{:?}", active.mode).to_lowercase(),
+        format!("{:?}", active.mode()).to_lowercase(),
         unix_now(),
     );
 }
 
 fn handle_learner_commands(
-    mut reader: MessageReader<AppCommand>,
+    mut reader: MessageReader<LearnerCommand>,
     mut learner: ResMut<Learner>,
     mut quiz: ResMut<QuizState>,
     content: Res<Content>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    for AppCommand(command) in reader.read() {
+    for command in reader.read() {
         match command {
-            UiCommand::StartSitting { sets, size } => {
+            LearnerCommand::StartSitting { sets, size } => {
                 start_sitting(&mut learner, &mut quiz, &content, sets, *size);
                 next.set(Screen::Quiz);
             }
-            UiCommand::CheckAnswer(picked) => {
+            LearnerCommand::CheckAnswer(picked) => {
                 check_answer(&mut learner, &mut quiz, &content, picked);
             }
-            UiCommand::NextQuestion => {
+            LearnerCommand::NextQuestion => {
                 quiz.checked = None;
                 resolve_current(&mut quiz, &content);
             }
-            UiCommand::EndSitting => {
+            LearnerCommand::EndSitting => {
                 *quiz = QuizState {
                     sets: std::mem::take(&mut quiz.sets),
                     size: quiz.size,
                     ..QuizState::default()
                 };
             }
-            UiCommand::SwitchProfile(name) => {
+            LearnerCommand::SwitchProfile(name) => {
                 learner.switch_profile(name);
                 learner.refresh(&content);
             }
-            UiCommand::RetryDatabase => {
+            LearnerCommand::RetryDatabase => {
                 learner.reconnect();
                 learner.flush();
                 learner.refresh(&content);
             }
-            _ => {}
         }
     }
 }

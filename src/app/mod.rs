@@ -1,21 +1,28 @@
 //! The desktop front-end: Bevy states for screens, egui panels, a 2D board. A thin layer that
 //! renders engine state and sends player intents into it; all rules live in [`crate::engine`].
+//!
+//! Flow is one way: views return [`messages::UiCommand`]s; each feature's handler (navigation,
+//! content, exercise, facilitation, learner) reads only its own message type and changes its own
+//! resources; views render those resources. Only the exercise handler writes into the engine.
 
 pub mod board;
-#[cfg(feature = "ci")]
-mod ci;
-pub mod commands;
 pub mod content;
+pub mod exercise;
 pub mod facilitation;
+pub mod flow;
 pub mod learner;
-pub mod persistence;
+pub mod messages;
+pub mod navigation;
+pub mod notice;
 pub mod projector;
+pub mod redraw;
 pub mod screens;
-pub mod session;
 #[cfg(test)]
 mod testing;
 pub mod theme;
+pub mod tour;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bevy::prelude::*;
@@ -23,52 +30,13 @@ use bevy::window::{ExitCondition, WindowResolution};
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
 
-use crate::cli::Cli;
-use crate::engine::scenario::Mode;
-use commands::{
-    AppCommand, Notice, PreferredMode, UiCommand, handle_commands, show_debrief_when_ended,
-};
-use content::Content;
-use session::{
-    BoardArrows, LastOutcome, PlayerIntent, ScenarioClock, age_arrows, apply_player_intents,
-    tick_clock,
-};
+use crate::engine::model::scenario::Mode;
+use exercise::Saves;
+use flow::{AppSystems, Screen};
+use messages::{ExerciseCommand, UiCommand};
 
-/// The screens, one Bevy state each.
-#[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Screen {
-    /// Title and mode selection.
-    #[default]
-    Title,
-    /// Scenario picker.
-    Library,
-    /// Playing a scenario.
-    Play,
-    /// Scores and findings.
-    Debrief,
-    /// Exam-practice questions.
-    Quiz,
-    /// The learner's progress.
-    Progress,
-    /// After a facilitated session: strengths and improvements per role.
-    Hotwash,
-}
-
-/// Ordering of the app's per-frame work: input becomes commands, commands become intents, intents
-/// reach the engine, then views update.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AppSystems {
-    /// Turn time into intents (drill clock).
-    Tick,
-    /// Carry out UI commands.
-    Commands,
-    /// Apply intents to the engine.
-    ApplyIntents,
-    /// React to the new state.
-    Update,
-}
-
-/// How the app was started from the command line.
+/// How the app is started: what to open first and where its data lives. Built by `main` from the
+/// command line; the app knows nothing of the command line itself.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct LaunchOptions {
     /// Start straight in this scenario.
@@ -78,82 +46,67 @@ pub struct LaunchOptions {
     /// With this seed.
     pub seed: Option<u64>,
     /// Resume this saved exercise instead.
-    pub resume: Option<std::path::PathBuf>,
+    pub resume: Option<PathBuf>,
+    /// Matrix file to grade against instead of the shipped one.
+    pub matrix: Option<PathBuf>,
+    /// Data directory (progress database, saves, settings) instead of the platform one.
+    pub data_dir: Option<PathBuf>,
+    /// A screenshot tour to drive the window through (see [`tour`]).
+    pub tour: Option<PathBuf>,
 }
 
-/// Everything except rendering: content, session, commands, screen flow. Runs headless in tests.
+/// Everything except rendering: content, exercise, commands, screen flow. Runs headless in tests.
 pub struct LogicPlugin {
     /// Matrix file to load instead of the default.
-    pub matrix: Option<std::path::PathBuf>,
+    pub matrix: Option<PathBuf>,
     /// Data directory (progress database, saved exercises) instead of the platform one.
-    pub data_dir: Option<std::path::PathBuf>,
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Plugin for LogicPlugin {
     fn build(&self, app: &mut App) {
+        let data_dir = self.data_dir.clone().unwrap_or_else(crate::store::data_dir);
         app.init_state::<Screen>()
-            .insert_resource(Content::load_default(self.matrix.clone()))
+            .insert_resource(content::Content::load_default(self.matrix.clone()))
             .insert_resource(learner::default_learner(
                 self.data_dir
                     .as_ref()
                     .map(|d| d.join(crate::store::progress::FILE_NAME)),
             ))
-            .insert_resource(persistence::SavedExercise::new(
-                self.data_dir
-                    .as_ref()
-                    .map_or_else(crate::store::saves::default_dir, |d| {
-                        d.join(crate::store::saves::SESSIONS_DIR)
-                    }),
-            ))
+            .insert_resource(Saves {
+                dir: data_dir.join(crate::store::saves::SESSIONS_DIR),
+            })
             .init_resource::<LaunchOptions>()
-            .init_resource::<LastOutcome>()
-            .init_resource::<BoardArrows>()
-            .init_resource::<ScenarioClock>()
-            .init_resource::<Notice>()
-            .init_resource::<PreferredMode>()
-            .add_message::<PlayerIntent>()
-            .add_message::<AppCommand>()
+            .init_resource::<notice::Notice>()
             .configure_sets(
                 Update,
-                (
-                    AppSystems::Tick,
-                    AppSystems::Commands,
-                    AppSystems::ApplyIntents,
-                    AppSystems::Update,
-                )
-                    .chain(),
+                (AppSystems::Tick, AppSystems::Commands, AppSystems::Update).chain(),
             )
-            .add_plugins((learner::plugin, persistence::plugin, facilitation::plugin))
-            .add_systems(PostStartup, launch_from_options)
-            .add_systems(
-                Update,
-                (
-                    tick_clock.in_set(AppSystems::Tick),
-                    handle_commands.in_set(AppSystems::Commands),
-                    apply_player_intents.in_set(AppSystems::ApplyIntents),
-                    (
-                        age_arrows,
-                        show_debrief_when_ended.run_if(in_state(Screen::Play)),
-                    )
-                        .in_set(AppSystems::Update),
-                ),
-            );
+            .add_plugins((
+                messages::plugin,
+                navigation::plugin,
+                content::plugin,
+                exercise::plugin,
+                facilitation::plugin,
+                learner::plugin,
+            ))
+            .add_systems(PostStartup, launch_from_options);
     }
 }
 
-fn launch_from_options(options: Res<LaunchOptions>, mut commands: MessageWriter<AppCommand>) {
+fn launch_from_options(options: Res<LaunchOptions>, mut commands: MessageWriter<ExerciseCommand>) {
     if let Some(path) = &options.resume {
-        commands.write(AppCommand(UiCommand::Resume(path.clone())));
+        commands.write(ExerciseCommand::Resume(path.clone()));
     } else if let Some(scenario) = &options.scenario {
-        commands.write(AppCommand(UiCommand::StartScenario {
+        commands.write(ExerciseCommand::Start {
             scenario: scenario.as_str().into(),
             mode: options.mode.unwrap_or(Mode::Practice),
             seed: options.seed.unwrap_or(0),
-        }));
+        });
     }
 }
 
-/// Rendering: window, egui screens, the board.
+/// Rendering: window, egui screens, the board, and when the window redraws.
 pub struct UiPlugin;
 
 impl Plugin for UiPlugin {
@@ -163,12 +116,13 @@ impl Plugin for UiPlugin {
             screens::plugin,
             board::plugin,
             projector::plugin,
+            redraw::plugin,
         ));
     }
 }
 
 /// Opens the desktop app.
-pub fn run(args: Cli, resume: Option<std::path::PathBuf>) -> ExitCode {
+pub fn run(options: LaunchOptions) -> ExitCode {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -190,20 +144,23 @@ pub fn run(args: Cli, resume: Option<std::path::PathBuf>) -> ExitCode {
     // Redraw only on input, or when the clock or an animation asks for it.
     .insert_resource(WinitSettings::desktop_app())
     .add_plugins(LogicPlugin {
-        matrix: args.matrix.clone(),
-        data_dir: None,
-    })
-    .insert_resource(LaunchOptions {
-        scenario: args.scenario.clone(),
-        mode: args.mode.map(Into::into),
-        seed: args.seed,
-        resume,
+        matrix: options.matrix.clone(),
+        data_dir: options.data_dir.clone(),
     })
     .add_plugins(UiPlugin);
-    #[cfg(feature = "ci")]
-    app.add_plugins(ci::plugin);
+    if let Some(path) = options.tour.clone() {
+        app.add_plugins(tour::TourPlugin { path });
+    }
+    app.insert_resource(options);
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// Sends commands straight into a world, as the views' [`messages::CommandWriter`] would.
+pub fn send_into(world: &mut World, commands: impl IntoIterator<Item = UiCommand>) {
+    for command in commands {
+        command.write_into(world);
     }
 }

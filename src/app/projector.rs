@@ -9,11 +9,10 @@ use bevy::prelude::*;
 use bevy::window::{WindowRef, WindowResolution};
 use bevy_egui::{EguiContext, EguiSchedule, egui};
 
-use super::Screen;
 use super::board::{board_projection, egui_overlay_camera, fit_viewport};
+use super::exercise::ActiveExercise;
 use super::facilitation::ProjectorState;
-use super::persistence::SavedExercise;
-use super::session::ActiveSession;
+use super::flow::Screen;
 use super::theme;
 use crate::engine::Session;
 use crate::engine::exercise::{AdHocInject, RoomInject, room_feed};
@@ -132,8 +131,7 @@ fn fit_board_camera(
 fn projector_system(
     mut context: Query<&mut EguiContext, With<ProjectorCamera>>,
     state: Res<ProjectorState>,
-    active: Option<Res<ActiveSession>>,
-    saved: Res<SavedExercise>,
+    active: Option<Res<ActiveExercise>>,
     screen: Res<State<Screen>>,
     mut board: ResMut<ProjectorBoard>,
 ) {
@@ -145,18 +143,15 @@ fn projector_system(
     if ctx.theme() != egui::Theme::Dark {
         ctx.set_theme(egui::Theme::Dark);
     }
-    let mut ui = super::screens::root_ui(&ctx, "projector");
-    let view = active.as_ref().filter(|_| !state.blank).map(|a| {
-        let adhoc = saved
-            .record
-            .as_ref()
-            .map_or(&[][..], |r| r.adhoc_injects.as_slice());
-        RoomView::new(&a.session, adhoc)
-    });
+    let mut ui = super::screens::widgets::root_ui(&ctx, "projector");
+    let view = active
+        .as_ref()
+        .filter(|_| !state.blank)
+        .map(|a| RoomView::new(&a.session, &a.record.adhoc_injects));
     let rect = room_view_ui(&mut ui, view.as_ref());
-    // The board exists only while the play screen is up.
+    // The board exists only while an exercise screen is up.
     let wanted = ProjectorBoard {
-        rect: rect.filter(|_| *screen.get() == Screen::Play),
+        rect: rect.filter(|_| screen.get().is_exercise()),
         pixels_per_point: ctx.pixels_per_point(),
     };
     if *board != wanted {

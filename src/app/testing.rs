@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::engine::Session;
-use crate::engine::library::{load_matrix, load_scenario};
+use crate::engine::content::library::{load_matrix, load_scenario};
 
 /// A fresh session of the shipped ransomware scenario against the shipped matrix.
 pub fn ransomware_session(seed: u64) -> Session {

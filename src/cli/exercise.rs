@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde_json::json;
 
-use crate::engine::aar::AfterActionReport;
 use crate::engine::exercise::ExerciseRecord;
+use crate::engine::reports::aar::AfterActionReport;
 use crate::engine::session::Session;
 use crate::store::saves;
 
-use super::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, load_matrix_and_scenario, write_diagnostics,
-};
+use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+use super::scripted::load_matrix_and_scenario;
 
 /// Report formats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -5,15 +5,15 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use crate::engine::id::QuestionId;
-use crate::engine::library::Library;
-use crate::engine::practice::{Sitting, due_count, plan_sitting};
-use crate::engine::progress::render_text;
-use crate::engine::quiz::{Question, QuestionSet, Resolved, letter};
+use crate::engine::content::library::Library;
+use crate::engine::learning::practice::{Sitting, due_count, plan_sitting};
+use crate::engine::learning::progress::render_text;
+use crate::engine::learning::quiz::{Question, QuestionSet, Resolved, letter};
+use crate::engine::model::id::QuestionId;
 use crate::store::progress::{ProgressDb, default_path};
 use crate::store::{default_profile, unix_now};
 
-use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics};
+use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics};
 
 /// Options of `warroom quiz`.
 #[derive(Debug, Clone, clap::Args)]

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::id::RoleId;
-use super::intent::Event;
-use super::matrix::{Dimension, Matrix};
-use super::scenario::{ArtifactKind, Mode, Scenario};
-use super::session::{Rejected, ReplayError, Session, SessionLog, reject};
+use crate::engine::model::id::RoleId;
+use crate::engine::model::intent::Event;
+use crate::engine::model::matrix::{Dimension, Matrix};
+use crate::engine::model::scenario::{ArtifactKind, Mode, Scenario};
+use crate::engine::session::{Rejected, ReplayError, Session, SessionLog, reject};
 
 /// Version of the saved record format.
 pub const RECORD_FORMAT: u32 = 1;
@@ -64,15 +64,41 @@ pub struct HotwashEntry {
     pub improvements: Vec<String>,
 }
 
+/// Which list of a role's hotwash a point belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HotwashList {
+    /// What went well.
+    Strengths,
+    /// What to improve.
+    Improvements,
+}
+
 impl HotwashEntry {
-    /// The strengths (true) or the areas for improvement.
-    fn list_mut(&mut self, strength: bool) -> &mut Vec<String> {
-        if strength {
-            &mut self.strengths
-        } else {
-            &mut self.improvements
+    /// One of the two lists.
+    pub fn list(&self, list: HotwashList) -> &[String] {
+        match list {
+            HotwashList::Strengths => &self.strengths,
+            HotwashList::Improvements => &self.improvements,
         }
     }
+
+    fn list_mut(&mut self, list: HotwashList) -> &mut Vec<String> {
+        match list {
+            HotwashList::Strengths => &mut self.strengths,
+            HotwashList::Improvements => &mut self.improvements,
+        }
+    }
+}
+
+/// What the room's projector shows, saved so that a resumed session puts the room back as it was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectorDisplay {
+    /// The projector window is open.
+    #[serde(default)]
+    pub open: bool,
+    /// It is blanked: the room sees nothing.
+    #[serde(default)]
+    pub blank: bool,
 }
 
 /// Everything about one exercise that is saved.
@@ -106,6 +132,9 @@ pub struct ExerciseRecord {
     /// Hotwash per role.
     #[serde(default)]
     pub hotwash: Vec<HotwashEntry>,
+    /// The projector as the facilitator left it.
+    #[serde(default)]
+    pub projector: ProjectorDisplay,
 }
 
 impl ExerciseRecord {
@@ -123,6 +152,7 @@ impl ExerciseRecord {
             notes: Vec::new(),
             adhoc_injects: Vec::new(),
             hotwash: Vec::new(),
+            projector: ProjectorDisplay::default(),
         }
     }
 
@@ -212,7 +242,7 @@ impl ExerciseRecord {
     pub fn add_hotwash_item(
         &mut self,
         role: RoleId,
-        strength: bool,
+        list: HotwashList,
         text: &str,
     ) -> Result<(), Rejected> {
         let text = text.trim();
@@ -220,26 +250,26 @@ impl ExerciseRecord {
             return reject("write the point before adding it");
         }
         if let Some(entry) = self.hotwash.iter_mut().find(|h| h.role == role) {
-            entry.list_mut(strength).push(text.to_owned());
+            entry.list_mut(list).push(text.to_owned());
         } else {
             let mut entry = HotwashEntry {
                 role,
                 ..HotwashEntry::default()
             };
-            entry.list_mut(strength).push(text.to_owned());
+            entry.list_mut(list).push(text.to_owned());
             self.hotwash.push(entry);
         }
         Ok(())
     }
 
     /// Removes one hotwash item; a role left with nothing is dropped.
-    pub fn remove_hotwash_item(&mut self, role: &RoleId, strength: bool, index: usize) {
+    pub fn remove_hotwash_item(&mut self, role: &RoleId, list: HotwashList, index: usize) {
         let Some(entry) = self.hotwash.iter_mut().find(|h| &h.role == role) else {
             return;
         };
-        let list = entry.list_mut(strength);
-        if index < list.len() {
-            list.remove(index);
+        let items = entry.list_mut(list);
+        if index < items.len() {
+            items.remove(index);
         }
         self.hotwash
             .retain(|h| !(h.strengths.is_empty() && h.improvements.is_empty()));

@@ -2,31 +2,24 @@
 //! and reports. Plain Rust with no UI dependency, deterministic for a given seed, so every rule runs
 //! headless in tests and from the CLI.
 //!
-//! Data flow: files → [`load`] → [`validate`] → [`session::Session`] (intents in, events out) →
-//! [`scoring::score`] → [`report`].
+//! Folders follow the data flow: files are read and checked in [`content`] into the types of
+//! [`model`]; a [`session::Session`] takes intents and gives events; [`scoring::score`] grades it
+//! against the matrix; [`reports`] write it up; an [`exercise`] record keeps what a facilitator adds
+//! around a session. [`learning`] holds the question bank, spaced repetition and progress.
 #![warn(clippy::indexing_slicing)]
 
-pub mod aar;
+pub mod content;
 pub mod diagnostic;
 pub mod exercise;
-pub mod id;
-pub mod intent;
-pub mod library;
-pub mod load;
-pub mod matrix;
-pub mod practice;
-pub mod progress;
-pub mod quiz;
-pub mod report;
-pub mod scenario;
+pub mod learning;
+pub mod model;
+pub mod reports;
 pub mod scoring;
-pub mod script;
 pub mod session;
-pub mod validate;
 
 pub use diagnostic::{Diagnostic, Level};
-pub use intent::{Event, Handoff, Intent, Urgency};
-pub use matrix::{Dimension, Matrix};
-pub use scenario::Scenario;
+pub use model::intent::{Event, Handoff, Intent, Urgency};
+pub use model::matrix::{Dimension, Matrix};
+pub use model::scenario::Scenario;
 pub use scoring::{Finding, FindingKind, Scorecard, score};
 pub use session::{Rejected, Session, SessionLog};

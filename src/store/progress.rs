@@ -13,14 +13,14 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use thiserror::Error;
 
-use crate::engine::id::{QuestionId, RoleId};
-use crate::engine::library::Library;
-use crate::engine::matrix::Dimension;
-use crate::engine::practice::{Card, due_count};
-use crate::engine::progress::{
+use crate::engine::content::library::Library;
+use crate::engine::learning::practice::{Card, due_count};
+use crate::engine::learning::progress::{
     AnswerRecord, Catalogue, ProgressReport, RoleTally, RunRecord, summarize,
 };
-use crate::engine::quiz::Question;
+use crate::engine::learning::quiz::Question;
+use crate::engine::model::id::{QuestionId, RoleId};
+use crate::engine::model::matrix::Dimension;
 use crate::engine::scoring::Scorecard;
 
 /// The database's file name inside the data directory.
@@ -184,7 +184,7 @@ pub struct ProgressDb {
 
 /// The default database path.
 pub fn default_path() -> PathBuf {
-    super::data_dir().join(FILE_NAME)
+    super::environment::data_dir().join(FILE_NAME)
 }
 
 impl ProgressDb {
@@ -292,7 +292,7 @@ impl ProgressDb {
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?1, ?2)",
-                params![name, super::unix_now()],
+                params![name, super::environment::unix_now()],
             )
             .map_err(|e| self.sql(e))?;
         let id: i64 = self

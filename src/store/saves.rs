@@ -6,9 +6,9 @@ use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::engine::content::load::Source;
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::load::Source;
 
 /// Folder of saved exercises inside the data directory.
 pub const SESSIONS_DIR: &str = "sessions";
@@ -52,6 +52,40 @@ pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> 
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Creates the save of a new exercise: reserves a file no other exercise has (the record's id, or
+/// the id with `-2`, `-3`… appended when taken, even by another process at the same second) and
+/// writes the record into it. The record's id is updated to the one reserved.
+pub fn create(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    let base = record.id.clone();
+    for n in 1_u32.. {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let path = path_of(dir, &id);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => {
+                record.id = id;
+                if let Err(e) = save_atomic(record, &path) {
+                    // An empty reserved file would be listed as a damaged save.
+                    let _ = fs::remove_file(&path);
+                    return Err(e);
+                }
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free save name"))
 }
 
 /// Reads a save; a damaged or truncated file gives a located diagnostic and is left alone.

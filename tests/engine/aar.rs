@@ -4,12 +4,12 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use warroom::engine::aar::{AfterActionReport, utc_date};
 use warroom::engine::exercise::{
     AdHocInject, ExerciseRecord, HotwashEntry, ObserverNote, Participant,
 };
-use warroom::engine::id::RoleId;
-use warroom::engine::scenario::Mode;
+use warroom::engine::model::id::RoleId;
+use warroom::engine::model::scenario::Mode;
+use warroom::engine::reports::aar::{AfterActionReport, utc_date};
 use warroom::engine::{Dimension, Session};
 use warroom::store::saves;
 
@@ -124,16 +124,21 @@ fn hostile_text_cannot_inject_markup_or_script() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ransomware-file-server.ron");
     std::fs::write(&path, text).unwrap();
-    let scenario = warroom::engine::library::load_scenario(&path, &matrix())
+    let scenario = warroom::engine::content::library::load_scenario(&path, &matrix())
         .unwrap()
         .scenario;
-    let script = warroom::engine::load::Source::read(
+    let script = warroom::engine::content::load::Source::read(
         &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
     )
     .unwrap();
-    let session =
-        warroom::engine::script::run(scenario, matrix(), &script.parse().unwrap(), 0, &script)
-            .unwrap();
+    let session = warroom::engine::model::script::run(
+        scenario,
+        matrix(),
+        &script.parse().unwrap(),
+        0,
+        &script,
+    )
+    .unwrap();
     let report = AfterActionReport::build(&fixed_record(&session, hostile), &session);
     let html = report.html();
     assert!(!html.contains("<script"), "raw script tag in HTML");

@@ -240,3 +240,98 @@ fn the_binary_rejects_bad_arguments_with_exit_2() {
         String::from_utf8_lossy(&status.stderr)
     );
 }
+
+mod launch {
+    use clap::Parser as _;
+    use warroom::cli::{AppRequest, Cli, Launch};
+    use warroom::engine::exercise::ExerciseRecord;
+    use warroom::engine::model::scenario::Mode;
+    use warroom::engine::{Intent, Session};
+
+    use crate::support::{matrix, scenario};
+
+    fn launch(args: &[&str], app_built_in: bool) -> Launch {
+        let command_line = std::iter::once("warroom").chain(args.iter().copied());
+        Cli::try_parse_from(command_line)
+            .unwrap()
+            .launch(app_built_in)
+    }
+
+    /// Saves one exercise into `dir`, ended or not.
+    fn saved(dir: &std::path::Path, id: &str, ended: bool) -> std::path::PathBuf {
+        let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 0);
+        session.apply(Intent::Advance { minutes: 1 }).unwrap();
+        if ended {
+            session.apply(Intent::EndExercise).unwrap();
+        }
+        let record = ExerciseRecord::new(id, Mode::Drill, 1, &session);
+        let path = warroom::store::saves::path_of(dir, id);
+        warroom::store::saves::save_atomic(&record, &path).unwrap();
+        path
+    }
+
+    #[test]
+    fn no_command_opens_the_app_with_what_the_command_line_asks() {
+        let expected = AppRequest {
+            scenario: Some("journalist-calls".into()),
+            mode: Some(Mode::Drill),
+            seed: Some(7),
+            matrix: Some("my-plan.ron".into()),
+            ..AppRequest::default()
+        };
+        assert_eq!(
+            launch(
+                &[
+                    "--scenario",
+                    "journalist-calls",
+                    "--mode",
+                    "drill",
+                    "--seed",
+                    "7",
+                    "--matrix",
+                    "my-plan.ron"
+                ],
+                true
+            ),
+            Launch::App(expected)
+        );
+        assert_eq!(launch(&["list"], true), Launch::Headless);
+    }
+
+    #[test]
+    fn resume_opens_the_app_on_the_latest_unfinished_save_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let saves = dir.path().to_str().unwrap();
+        // Nothing to resume: the headless command says so.
+        assert_eq!(
+            launch(&["resume", "--saves", saves], true),
+            Launch::Headless
+        );
+        saved(dir.path(), "finished", true);
+        assert_eq!(
+            launch(&["resume", "--saves", saves], true),
+            Launch::Headless
+        );
+        let open = saved(dir.path(), "open", false);
+        let Launch::App(request) = launch(&["resume", "--saves", saves], true) else {
+            panic!("an unfinished save opens the app");
+        };
+        assert_eq!(request.resume, Some(open.clone()));
+        // Checking or listing only prints, and so does a build without the app.
+        for args in [
+            &["resume", "--saves", saves, "--check"][..],
+            &["resume", "--saves", saves, "--list"][..],
+        ] {
+            assert_eq!(launch(args, true), Launch::Headless);
+        }
+        assert_eq!(
+            launch(&["resume", "--saves", saves], false),
+            Launch::Headless
+        );
+        // A save named by id opens that one.
+        let Launch::App(request) = launch(&["resume", "open", "--saves", saves], true) else {
+            panic!("a named save opens the app");
+        };
+        assert_eq!(request.resume, Some(open));
+    }
+}

@@ -1,6 +1,6 @@
 //! Every shipped file loads and validates clean, and every scenario has its fixture scripts.
 
-use warroom::engine::library::Library;
+use warroom::engine::content::library::Library;
 
 use crate::support::{fixtures_dir, matrix_path, scenarios_dir, shipped_scenarios};
 
@@ -48,7 +48,7 @@ fn every_scenario_has_an_exemplary_and_flawed_scripts() {
 
 #[test]
 fn shipped_scenarios_use_every_feature_of_the_format() {
-    use warroom::engine::scenario::{Condition, Release};
+    use warroom::engine::model::scenario::{Condition, Release};
     let library = Library::load(&[scenarios_dir()], &matrix_path());
     let all: Vec<_> = library
         .scenarios

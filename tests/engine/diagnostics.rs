@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use warroom::engine::content::library::{Library, load_matrix};
+use warroom::engine::content::load::{MAX_FILE_BYTES, Source, line_col};
+use warroom::engine::content::validate::{validate_matrix, validate_scenario};
 use warroom::engine::diagnostic::Diagnostic;
-use warroom::engine::library::{Library, load_matrix};
-use warroom::engine::load::{MAX_FILE_BYTES, Source, line_col};
-use warroom::engine::validate::{validate_matrix, validate_scenario};
 use warroom::engine::{Matrix, Scenario};
 
 use crate::support::{matrix, matrix_path, scenarios_dir};

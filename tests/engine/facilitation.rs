@@ -1,10 +1,10 @@
 //! Facilitator control of a session: releasing an inject early, holding one back, the room's view
 //! of the injects, live obligations, and the facilitator's own records.
 
-use warroom::engine::exercise::{ExerciseRecord, ObserverNote, room_feed};
-use warroom::engine::matrix::Dimension;
-use warroom::engine::report::timeline;
-use warroom::engine::scenario::Mode;
+use warroom::engine::exercise::{ExerciseRecord, HotwashList, ObserverNote, room_feed};
+use warroom::engine::model::matrix::Dimension;
+use warroom::engine::model::scenario::Mode;
+use warroom::engine::reports::scorecard::timeline;
 use warroom::engine::scoring::{obligations, score};
 use warroom::engine::{Event, Intent, Session};
 
@@ -16,7 +16,7 @@ fn session() -> Session {
     Session::new(scenario(SCENARIO), matrix(), 0)
 }
 
-fn inject(id: &str) -> warroom::engine::id::InjectId {
+fn inject(id: &str) -> warroom::engine::model::id::InjectId {
     id.into()
 }
 
@@ -312,23 +312,31 @@ fn the_facilitator_record_validates_what_is_written_into_it() {
     assert_eq!(record.notes, [note("Imaged before isolating.")]);
 
     record
-        .add_hotwash_item("soc".into(), true, "Fast triage")
+        .add_hotwash_item("soc".into(), HotwashList::Strengths, "Fast triage")
         .unwrap();
     record
-        .add_hotwash_item("soc".into(), false, "Handoff lacked urgency")
+        .add_hotwash_item(
+            "soc".into(),
+            HotwashList::Improvements,
+            "Handoff lacked urgency",
+        )
         .unwrap();
     record
-        .add_hotwash_item("soc".into(), true, "Good evidence")
+        .add_hotwash_item("soc".into(), HotwashList::Strengths, "Good evidence")
         .unwrap();
-    assert!(record.add_hotwash_item("soc".into(), true, " ").is_err());
+    assert!(
+        record
+            .add_hotwash_item("soc".into(), HotwashList::Strengths, " ")
+            .is_err()
+    );
     assert_eq!(record.hotwash.len(), 1);
     assert_eq!(
         record.hotwash[0].strengths,
         ["Fast triage", "Good evidence"]
     );
-    record.remove_hotwash_item(&"soc".into(), true, 0);
+    record.remove_hotwash_item(&"soc".into(), HotwashList::Strengths, 0);
     assert_eq!(record.hotwash[0].strengths, ["Good evidence"]);
-    record.remove_hotwash_item(&"soc".into(), true, 0);
-    record.remove_hotwash_item(&"soc".into(), false, 0);
+    record.remove_hotwash_item(&"soc".into(), HotwashList::Strengths, 0);
+    record.remove_hotwash_item(&"soc".into(), HotwashList::Improvements, 0);
     assert!(record.hotwash.is_empty(), "an emptied role is dropped");
 }

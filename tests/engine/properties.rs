@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use warroom::engine::id::{ActionId, AudienceId, MessageId, RoleId};
-use warroom::engine::matrix::{Dimension, Matrix};
+use warroom::engine::model::id::{ActionId, AudienceId, MessageId, RoleId};
+use warroom::engine::model::matrix::{Dimension, Matrix};
 use warroom::engine::{Intent, Session, score};
 
 use crate::support::{matrix, scenario};

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use warroom::engine::library::Library;
-use warroom::engine::matrix::{ASSET_OWNER, Dimension, Matrix, Phase};
-use warroom::engine::quiz::{Ask, Question};
+use warroom::engine::content::library::Library;
+use warroom::engine::learning::quiz::{Ask, Question};
+use warroom::engine::model::matrix::{ASSET_OWNER, Dimension, Matrix, Phase};
 
 use crate::support::{matrix, matrix_path, scenarios_dir};
 
@@ -13,7 +13,10 @@ fn library() -> Library {
     Library::load(&[scenarios_dir()], &matrix_path())
 }
 
-fn owner_sub(roles: &[warroom::engine::id::RoleId], owner: Option<&str>) -> BTreeSet<String> {
+fn owner_sub(
+    roles: &[warroom::engine::model::id::RoleId],
+    owner: Option<&str>,
+) -> BTreeSet<String> {
     roles
         .iter()
         .map(|r| {
@@ -56,7 +59,8 @@ fn expected_from_matrix(m: &Matrix, q: &Question) -> Option<BTreeSet<String>> {
     };
     let offered: BTreeSet<String> = q.options.iter().cloned().collect();
     let among = |all: BTreeSet<String>| all.intersection(&offered).cloned().collect();
-    let owner = |o: &Option<warroom::engine::id::RoleId>| o.as_ref().map(|r| r.as_str().to_owned());
+    let owner =
+        |o: &Option<warroom::engine::model::id::RoleId>| o.as_ref().map(|r| r.as_str().to_owned());
     Some(match &q.ask {
         Ask::WhoActs { task: t, owner: o } => among(owner_sub(
             &task(t.as_str()).responsible,
@@ -84,7 +88,9 @@ fn expected_from_matrix(m: &Matrix, q: &Question) -> Option<BTreeSet<String>> {
             among(approvers)
         }
         Ask::WhoMustBeEngaged { trigger, severity } => among(engaged(
-            trigger.as_ref().map(warroom::engine::id::TriggerId::as_str),
+            trigger
+                .as_ref()
+                .map(warroom::engine::model::id::TriggerId::as_str),
             *severity,
         )),
         Ask::IsEscalationWarranted {
@@ -93,7 +99,9 @@ fn expected_from_matrix(m: &Matrix, q: &Question) -> Option<BTreeSet<String>> {
             trigger,
         } => {
             let required = engaged(
-                trigger.as_ref().map(warroom::engine::id::TriggerId::as_str),
+                trigger
+                    .as_ref()
+                    .map(warroom::engine::model::id::TriggerId::as_str),
                 Some(*severity),
             );
             let yes = required.contains(role.as_str());
@@ -124,7 +132,7 @@ fn expected_from_matrix(m: &Matrix, q: &Question) -> Option<BTreeSet<String>> {
             // Evidence-preserving tasks go before system changes; otherwise the operational
             // phases run analyse, contain, eradicate, recover.
             let tasks: Vec<_> = q.options.iter().map(|o| task(o)).collect();
-            let rank = |t: &warroom::engine::matrix::TaskKind| -> u8 {
+            let rank = |t: &warroom::engine::model::matrix::TaskKind| -> u8 {
                 if t.preserves_evidence {
                     0
                 } else {

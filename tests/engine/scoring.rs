@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use warroom::engine::library::load_matrix;
-use warroom::engine::matrix::Dimension;
+use warroom::engine::content::library::load_matrix;
+use warroom::engine::model::matrix::Dimension;
 use warroom::engine::{FindingKind, Scorecard, Session, score};
 
 use crate::support::{fixtures_dir, matrix, matrix_path, play, play_with, shipped_scenarios};
@@ -373,9 +373,9 @@ fn credit_is_explained_too() {
 fn saved_logs_replay_to_the_identical_scorecard() {
     for id in shipped_scenarios() {
         let session = play(&id, "exemplary");
-        let text = warroom::cli::session_log_ron(session.log()).unwrap();
+        let text = session.log().to_ron().unwrap();
         let log: warroom::engine::SessionLog =
-            warroom::engine::load::Source::from_text("log.ron", text)
+            warroom::engine::content::load::Source::from_text("log.ron", text)
                 .parse()
                 .unwrap();
         assert_eq!(&log, session.log());

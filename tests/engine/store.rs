@@ -5,8 +5,8 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use warroom::engine::Dimension;
-use warroom::engine::library::Library;
-use warroom::engine::progress::Area;
+use warroom::engine::content::library::Library;
+use warroom::engine::learning::progress::Area;
 use warroom::store::progress::{MIGRATIONS, SCHEMA_VERSION};
 use warroom::store::{ProgressDb, StoreError};
 

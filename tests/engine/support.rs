@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use warroom::engine::library::{load_matrix, load_scenario};
-use warroom::engine::load::Source;
-use warroom::engine::script::{self, Decisions};
+use warroom::engine::content::library::{load_matrix, load_scenario};
+use warroom::engine::content::load::Source;
+use warroom::engine::model::script::{self, Decisions};
 use warroom::engine::{Matrix, Scenario, Session};
 
 pub fn root() -> PathBuf {
@@ -65,7 +65,8 @@ pub fn shipped_scenarios() -> Vec<String> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
         .filter(|p| {
-            Source::read(p).is_ok_and(|s| s.kind() == warroom::engine::load::FileKind::Scenario)
+            Source::read(p)
+                .is_ok_and(|s| s.kind() == warroom::engine::content::load::FileKind::Scenario)
         })
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();

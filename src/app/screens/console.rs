@@ -1,24 +1,25 @@
-//! The facilitator console: the play screen's panels in facilitated mode. Beside the room's
-//! decisions (the same panels as in play) the facilitator steers the injects, writes ad-hoc ones,
-//! seats people in roles, takes observer notes, drives the projector, and watches the live
-//! scorecard and what the matrix expects — none of which reaches the room.
+//! The facilitator console, the screen of a facilitated session. Beside the room's decisions (the
+//! same action composers as in play) the facilitator steers the injects, writes ad-hoc ones, seats
+//! people in roles, takes observer notes, drives the projector, and watches the live scorecard and
+//! what the matrix expects — none of which reaches the room.
 
 use bevy::prelude::*;
-use bevy_egui::egui;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::badge;
-use super::play::{
-    PlayUiState, actions_ui, clock_controls_ui, feed_ui, finding_ui, outcome_ui, roles,
-};
-use crate::app::commands::{FacilitatorCommand, UiCommand};
+use super::actions::{ActionsState, actions_ui};
+use super::clock_bar::{clock_bar_ui, clock_controls_ui, clock_shortcuts};
+use super::widgets::{badge, feed_ui, finding_ui, nothing_to_show_ui, outcome_ui, roles, root_ui};
+use crate::app::board::BoardViewport;
+use crate::app::exercise::{ActiveExercise, ExerciseBegan, LastOutcome, ScenarioClock};
 use crate::app::facilitation::ProjectorState;
-use crate::app::session::{LastOutcome, ScenarioClock};
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, ExerciseCommand, FacilitatorCommand, UiCommand};
 use crate::app::theme;
 use crate::engine::exercise::{ExerciseRecord, room_feed};
-use crate::engine::id::RoleId;
-use crate::engine::matrix::Dimension;
-use crate::engine::report::action_expectation;
-use crate::engine::scenario::{Mode, Release};
+use crate::engine::model::id::RoleId;
+use crate::engine::model::matrix::Dimension;
+use crate::engine::model::scenario::{Mode, Release};
+use crate::engine::reports::scorecard::action_expectation;
 use crate::engine::scoring::{FindingKind, obligations, score};
 use crate::engine::{Intent, Session};
 
@@ -69,6 +70,77 @@ pub struct ConsoleState {
     pub note_role: Option<RoleId>,
     /// Dimension the note bears on.
     pub note_dimension: Option<Dimension>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ConsoleState>()
+        .add_systems(
+            Update,
+            (|mut state: ResMut<ConsoleState>| *state = ConsoleState::default())
+                .run_if(on_message::<ExerciseBegan>),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            console_system.run_if(in_state(Screen::Console)),
+        );
+}
+
+fn console_system(
+    mut contexts: EguiContexts,
+    active: Option<Res<ActiveExercise>>,
+    clock: Res<ScenarioClock>,
+    outcome: Res<LastOutcome>,
+    projector: Res<ProjectorState>,
+    mut console: ResMut<ConsoleState>,
+    mut actions: ResMut<ActionsState>,
+    mut viewport: ResMut<BoardViewport>,
+    mut writer: CommandWriter,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "console");
+    let Some(active) = active else {
+        writer.send_all(nothing_to_show_ui(&mut ui, "No session is running"));
+        return Ok(());
+    };
+    let (session, record) = (&active.session, &active.record);
+    let mut commands = Vec::new();
+    egui::Panel::top("console-top").show(&mut ui, |ui| {
+        commands.extend(clock_bar_ui(ui, session, active.mode(), &clock));
+        commands.extend(room_bar_ui(ui, session, &clock, *projector));
+    });
+    egui::Panel::left("console-left")
+        .resizable(true)
+        .default_size(340.0)
+        .min_size(260.0)
+        .show(&mut ui, |ui| {
+            commands.extend(left_ui(ui, session, record, &mut console));
+        });
+    egui::Panel::right("console-right")
+        .resizable(true)
+        .default_size(440.0)
+        .min_size(340.0)
+        .show(&mut ui, |ui| {
+            commands.extend(right_ui(
+                ui,
+                session,
+                record,
+                &mut console,
+                &mut actions,
+                &outcome,
+            ));
+        });
+    viewport.rect = Some(ui.available_rect_before_wrap());
+    viewport.pixels_per_point = ctx.pixels_per_point();
+    commands.extend(clock_shortcuts(ctx, active.mode(), &clock));
+    // B blanks the projector, as the room bar's button does.
+    if projector.open
+        && !ctx.egui_wants_keyboard_input()
+        && ctx.input(|i| i.key_pressed(egui::Key::B))
+    {
+        commands.push(FacilitatorCommand::BlankProjector(!projector.blank).into());
+    }
+    writer.send_all(commands);
+    Ok(())
 }
 
 /// The bar under the title: the scenario clock's and the projector's controls.
@@ -156,7 +228,7 @@ pub fn left_ui(
 }
 
 fn intent(intent: Intent) -> UiCommand {
-    UiCommand::Intent(intent)
+    UiCommand::Exercise(ExerciseCommand::Intent(intent))
 }
 
 /// The schedule of injects still to come, with release/hold controls, and the ad-hoc composer.
@@ -385,7 +457,7 @@ pub fn right_ui(
     session: &Session,
     record: &ExerciseRecord,
     state: &mut ConsoleState,
-    play: &mut PlayUiState,
+    play: &mut ActionsState,
     outcome: &LastOutcome,
 ) -> Vec<UiCommand> {
     ui.horizontal(|ui| {
@@ -647,12 +719,12 @@ mod tests {
         assert_eq!(
             h.state().out,
             [
-                UiCommand::Intent(Intent::ReleaseInject {
+                UiCommand::Exercise(ExerciseCommand::Intent(Intent::ReleaseInject {
                     inject: "ransom-note".into()
-                }),
-                UiCommand::Intent(Intent::HoldInject {
+                })),
+                UiCommand::Exercise(ExerciseCommand::Intent(Intent::HoldInject {
                     inject: "ransom-note".into()
-                }),
+                })),
             ]
         );
     }
@@ -676,9 +748,11 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().out,
-            [UiCommand::Intent(Intent::UnholdInject {
-                inject: "ransom-note".into()
-            })]
+            [UiCommand::Exercise(ExerciseCommand::Intent(
+                Intent::UnholdInject {
+                    inject: "ransom-note".into()
+                }
+            ))]
         );
     }
 
@@ -824,7 +898,7 @@ mod tests {
         assert_eq!(
             h.state().out,
             [
-                UiCommand::SetClockRunning(true),
+                UiCommand::Exercise(ExerciseCommand::SetClockRunning(true)),
                 UiCommand::Facilitate(FacilitatorCommand::ShowProjector(true)),
                 UiCommand::Facilitate(FacilitatorCommand::BlankProjector(true)),
                 UiCommand::Facilitate(FacilitatorCommand::ShowProjector(false)),

@@ -5,15 +5,17 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::play::finding_ui;
-use super::{nothing_to_show_ui, notice_ui, root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, ExportFormat, Notice, UiCommand, default_export_dir};
-use crate::app::session::{ActiveSession, FinalScorecard};
+use super::widgets::finding_ui;
+use super::widgets::{nothing_to_show_ui, notice_ui, root_ui};
+use crate::app::exercise::default_export_dir;
+use crate::app::exercise::{ActiveExercise, FinalScorecard};
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, ExerciseCommand, ExportFormat, Navigate, UiCommand};
+use crate::app::notice::Notice;
 use crate::app::theme;
-use crate::engine::matrix::Dimension;
-use crate::engine::report::{TimelineRow, timeline};
-use crate::engine::scenario::Mode;
+use crate::engine::model::matrix::Dimension;
+use crate::engine::model::scenario::Mode;
+use crate::engine::reports::scorecard::{TimelineRow, timeline};
 use crate::engine::scoring::{FindingKind, Scorecard};
 
 /// What the debrief shows, computed once per exercise.
@@ -58,18 +60,18 @@ pub(super) fn plugin(app: &mut App) {
 
 fn debrief_system(
     mut contexts: EguiContexts,
-    active: Option<Res<ActiveSession>>,
+    active: Option<Res<ActiveExercise>>,
     card: Option<Res<FinalScorecard>>,
     notice: Res<Notice>,
     mut state: ResMut<DebriefState>,
     mut cached: Local<Option<DebriefView>>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "debrief");
     let (Some(active), Some(card)) = (active, card) else {
         let commands = nothing_to_show_ui(&mut ui, "No finished exercise to debrief");
-        send(&mut writer, commands);
+        writer.send_all(commands);
         return Ok(());
     };
     if cached.as_ref().is_none_or(|v| v.card != card.0) {
@@ -78,7 +80,7 @@ fn debrief_system(
             matrix: active.session.matrix().name.clone(),
             card: card.0.clone(),
             timeline: timeline(&active.session),
-            mode: active.mode,
+            mode: active.mode(),
         });
     }
     let Some(view) = cached.as_ref() else {
@@ -87,7 +89,7 @@ fn debrief_system(
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| debrief_ui(ui, view, &notice, &mut state))
         .inner;
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -112,20 +114,23 @@ pub fn debrief_ui(
         ui.heading(format!("Debrief — {}", view.title));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Title screen").clicked() {
-                out.push(UiCommand::GoTo(Screen::Title));
+                out.push(Navigate::GoTo(Screen::Title).into());
             }
             if ui.button("Choose another scenario").clicked() {
-                out.push(UiCommand::GoTo(Screen::Library));
+                out.push(Navigate::GoTo(Screen::Library).into());
             }
             if view.mode == Mode::Facilitated && ui.button("Back to the hotwash").clicked() {
-                out.push(UiCommand::GoTo(Screen::Hotwash));
+                out.push(Navigate::GoTo(Screen::Hotwash).into());
             }
             if ui.button("Play again").clicked() {
-                out.push(UiCommand::StartScenario {
-                    scenario: card.scenario.clone(),
-                    mode: view.mode,
-                    seed: card.seed,
-                });
+                out.push(
+                    ExerciseCommand::Start {
+                        scenario: card.scenario.clone(),
+                        mode: view.mode,
+                        seed: card.seed,
+                    }
+                    .into(),
+                );
             }
         });
     });
@@ -205,7 +210,7 @@ pub fn debrief_ui(
             ),
         ] {
             if ui.button(label).clicked() {
-                out.push(UiCommand::Export(format, dir.clone()));
+                out.push(ExerciseCommand::Export(format, dir.clone()).into());
             }
         }
     });
@@ -375,11 +380,11 @@ mod tests {
         harness.run();
         assert_eq!(
             harness.state().1.last(),
-            Some(&UiCommand::StartScenario {
+            Some(&UiCommand::Exercise(ExerciseCommand::Start {
                 scenario: "ransomware-file-server".into(),
                 mode: Mode::Practice,
                 seed: 4
-            })
+            }))
         );
     }
 }

@@ -5,15 +5,15 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{badge, nothing_to_show_ui, notice_ui, root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, FacilitatorCommand, Notice, UiCommand};
-use crate::app::persistence::SavedExercise;
-use crate::app::session::{ActiveSession, FinalScorecard};
+use super::widgets::{badge, nothing_to_show_ui, notice_ui, root_ui};
+use crate::app::exercise::{ActiveExercise, FinalScorecard};
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, FacilitatorCommand, Navigate, UiCommand};
+use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::Session;
-use crate::engine::exercise::{ExerciseRecord, HotwashEntry};
-use crate::engine::id::RoleId;
+use crate::engine::exercise::{ExerciseRecord, HotwashEntry, HotwashList};
+use crate::engine::model::id::RoleId;
 use crate::engine::scoring::{FindingKind, Scorecard};
 
 /// One role's page of the hotwash.
@@ -108,21 +108,21 @@ pub(super) fn plugin(app: &mut App) {
 
 fn hotwash_system(
     mut contexts: EguiContexts,
-    active: Option<Res<ActiveSession>>,
+    active: Option<Res<ActiveExercise>>,
     card: Option<Res<FinalScorecard>>,
-    saved: Res<SavedExercise>,
     notice: Res<Notice>,
     mut state: ResMut<HotwashState>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "hotwash");
-    let (Some(active), Some(card), Some(record)) = (active, card, saved.record.as_ref()) else {
+    let (Some(active), Some(card)) = (active, card) else {
         let commands = nothing_to_show_ui(&mut ui, "No finished exercise for a hotwash");
-        send(&mut writer, commands);
+        writer.send_all(commands);
         return Ok(());
     };
     // Cheap (a few roles over a few dozen findings), and the screen redraws only on input.
+    let record = &active.record;
     let prompts = role_prompts(&active.session, &card.0, record);
     let title = &active.session.scenario().title;
     let commands = egui::CentralPanel::default()
@@ -130,7 +130,7 @@ fn hotwash_system(
             hotwash_ui(ui, title, &prompts, &record.hotwash, &notice, &mut state)
         })
         .inner;
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -152,7 +152,7 @@ pub fn hotwash_ui(
         ui.heading(format!("Hotwash — {title}"));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Continue to the debrief").clicked() {
-                out.push(UiCommand::GoTo(Screen::Debrief));
+                out.push(Navigate::GoTo(Screen::Debrief).into());
             }
         });
     });
@@ -296,21 +296,24 @@ fn role_page_ui(
         });
     ui.add_space(theme::GAP);
     ui.columns(2, |columns| {
-        for (column, strength) in columns.iter_mut().zip([true, false]) {
-            let (heading, items, draft, button) = if strength {
-                (
+        for (column, list) in columns
+            .iter_mut()
+            .zip([HotwashList::Strengths, HotwashList::Improvements])
+        {
+            let items = points.map_or(&[][..], |p| p.list(list));
+            let (heading, question, draft, button) = match list {
+                HotwashList::Strengths => (
                     "Strengths",
-                    points.map_or(&[][..], |p| p.strengths.as_slice()),
+                    "What went well?",
                     &mut state.strength,
                     "Add strength",
-                )
-            } else {
-                (
+                ),
+                HotwashList::Improvements => (
                     "Areas for improvement",
-                    points.map_or(&[][..], |p| p.improvements.as_slice()),
+                    "What should change?",
                     &mut state.improvement,
                     "Add improvement",
-                )
+                ),
             };
             column.heading(heading);
             for (index, item) in items.iter().enumerate() {
@@ -318,18 +321,14 @@ fn role_page_ui(
                     if ui.small_button("Remove").clicked() {
                         out.push(UiCommand::Facilitate(FacilitatorCommand::HotwashRemove {
                             role: role.role.clone(),
-                            strength,
+                            list,
                             index,
                         }));
                     }
                     ui.label(item);
                 });
             }
-            let label = column.label(if strength {
-                "What went well?"
-            } else {
-                "What should change?"
-            });
+            let label = column.label(question);
             let edit = column
                 .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
                 .labelled_by(label.id);
@@ -343,7 +342,7 @@ fn role_page_ui(
             {
                 out.push(UiCommand::Facilitate(FacilitatorCommand::HotwashAdd {
                     role: role.role.clone(),
-                    strength,
+                    list,
                     text: std::mem::take(draft),
                 }));
             }
@@ -361,7 +360,7 @@ mod tests {
     use crate::app::testing::ransomware_session;
     use crate::engine::Intent;
     use crate::engine::exercise::ObserverNote;
-    use crate::engine::scenario::Mode;
+    use crate::engine::model::scenario::Mode;
     use crate::engine::scoring::score;
 
     struct Page {
@@ -391,7 +390,7 @@ mod tests {
             })
             .unwrap();
         record
-            .add_hotwash_item("soc".into(), true, "Quick triage")
+            .add_hotwash_item("soc".into(), HotwashList::Strengths, "Quick triage")
             .unwrap();
         let prompts = role_prompts(&session, &score(&session), &record);
         Page {
@@ -464,12 +463,12 @@ mod tests {
             [
                 UiCommand::Facilitate(FacilitatorCommand::HotwashAdd {
                     role: "soc".into(),
-                    strength: false,
+                    list: HotwashList::Improvements,
                     text: "Image before isolating".into(),
                 }),
                 UiCommand::Facilitate(FacilitatorCommand::HotwashRemove {
                     role: "soc".into(),
-                    strength: true,
+                    list: HotwashList::Strengths,
                     index: 0,
                 }),
             ]
@@ -478,7 +477,7 @@ mod tests {
         ui.run();
         assert_eq!(
             ui.state().out.last(),
-            Some(&UiCommand::GoTo(Screen::Debrief))
+            Some(&UiCommand::Navigate(Navigate::GoTo(Screen::Debrief)))
         );
     }
 }

@@ -4,13 +4,15 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{badge, notice_ui, root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, Notice, PreferredMode, UiCommand};
+use super::widgets::{badge, notice_ui, root_ui};
 use crate::app::content::Content;
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, ContentCommand, ExerciseCommand, Navigate, UiCommand};
+use crate::app::navigation::PreferredMode;
+use crate::app::notice::Notice;
 use crate::app::theme;
-use crate::engine::library::LoadedScenario;
-use crate::engine::scenario::{Difficulty, Mode};
+use crate::engine::content::library::LoadedScenario;
+use crate::engine::model::scenario::{Difficulty, Mode};
 
 /// Filters and fields of the picker.
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
@@ -48,7 +50,7 @@ fn library_system(
     preferred: Res<PreferredMode>,
     notice: Res<Notice>,
     mut state: ResMut<LibraryState>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "library");
@@ -57,7 +59,7 @@ fn library_system(
             library_ui(ui, &content, preferred.0, &notice, &mut state)
         })
         .inner;
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -82,14 +84,14 @@ pub fn library_ui(
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         if ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            out.push(UiCommand::GoTo(Screen::Title));
+            out.push(Navigate::GoTo(Screen::Title).into());
         }
         ui.heading("Choose a scenario");
         ui.add_space(theme::GAP * 3.0);
         ui.label("Play as:");
         for m in [Mode::Practice, Mode::Drill, Mode::Facilitated] {
             if ui.selectable_label(mode == m, m.label()).clicked() && mode != m {
-                out.push(UiCommand::OpenLibrary(m));
+                out.push(Navigate::OpenLibrary(m).into());
             }
         }
     });
@@ -103,7 +105,7 @@ pub fn library_ui(
                     .hint_text("path to a matrix .ron file"),
             );
             if ui.button("Load matrix").clicked() {
-                out.push(UiCommand::LoadMatrix(state.matrix_text.trim().into()));
+                out.push(ContentCommand::LoadMatrix(state.matrix_text.trim().into()).into());
             }
             match &content.library.matrix {
                 Some(m) => {
@@ -299,11 +301,11 @@ fn scenario_card(
                     "This scenario is not written for this mode"
                 });
             if button.clicked() {
-                command = Some(UiCommand::StartScenario {
+                command = Some(UiCommand::Exercise(ExerciseCommand::Start {
                     scenario: sc.id.clone(),
                     mode,
                     seed,
-                });
+                }));
             }
         });
     command
@@ -363,11 +365,11 @@ mod tests {
         // Only the ransomware scenario lists Facilitated among its modes.
         assert_eq!(
             harness.state().2,
-            vec![UiCommand::StartScenario {
+            vec![UiCommand::Exercise(ExerciseCommand::Start {
                 scenario: "ransomware-file-server".into(),
                 mode: Mode::Facilitated,
                 seed: 0
-            }]
+            })]
         );
     }
 
@@ -410,11 +412,11 @@ mod tests {
         harness.run();
         assert_eq!(
             harness.state().2,
-            vec![UiCommand::StartScenario {
+            vec![UiCommand::Exercise(ExerciseCommand::Start {
                 scenario: "ransomware-file-server".into(),
                 mode: Mode::Drill,
                 seed: 0
-            }]
+            })]
         );
     }
 

@@ -7,13 +7,13 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Legend, Line, Plot, Points};
 
-use super::{root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, UiCommand};
+use super::widgets::root_ui;
+use crate::app::flow::Screen;
 use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
+use crate::app::messages::{CommandWriter, ExerciseCommand, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
-use crate::engine::progress::{ProgressReport, Series};
-use crate::engine::scenario::Mode;
+use crate::engine::learning::progress::{ProgressReport, Series};
+use crate::engine::model::scenario::Mode;
 
 /// Everything the Progress screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +64,7 @@ fn progress_system(
     mut contexts: EguiContexts,
     learner: Res<Learner>,
     mut state: ResMut<ProgressUiState>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "progress");
@@ -72,7 +72,7 @@ fn progress_system(
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| progress_ui(ui, &view, &mut state))
         .inner;
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -95,7 +95,7 @@ pub fn progress_ui(
                 }
             });
         if chosen != view.profile {
-            out.push(UiCommand::SwitchProfile(chosen));
+            out.push(LearnerCommand::SwitchProfile(chosen).into());
         }
         let label = ui.label("New learner:");
         ui.add(
@@ -111,16 +111,14 @@ pub fn progress_ui(
             )
             .clicked()
         {
-            out.push(UiCommand::SwitchProfile(std::mem::take(
-                &mut state.new_profile,
-            )));
+            out.push(LearnerCommand::SwitchProfile(std::mem::take(&mut state.new_profile)).into());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Title screen").clicked() {
-                out.push(UiCommand::GoTo(Screen::Title));
+                out.push(Navigate::GoTo(Screen::Title).into());
             }
             if ui.button("Question bank").clicked() {
-                out.push(UiCommand::GoTo(Screen::Quiz));
+                out.push(Navigate::GoTo(Screen::Quiz).into());
             }
         });
     });
@@ -133,7 +131,7 @@ pub fn progress_ui(
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(theme::DANGER, error);
             if ui.button("Try again").clicked() {
-                out.push(UiCommand::RetryDatabase);
+                out.push(LearnerCommand::RetryDatabase.into());
             }
         });
     }
@@ -283,25 +281,25 @@ fn advice_ui(ui: &mut egui::Ui, report: &ProgressReport, out: &mut Vec<UiCommand
             let command = match s.kind {
                 "scenario" => Some((
                     "Play in practice mode",
-                    UiCommand::StartScenario {
+                    UiCommand::Exercise(ExerciseCommand::Start {
                         scenario: s.id.as_str().into(),
                         mode: Mode::Practice,
                         seed: 0,
-                    },
+                    }),
                 )),
                 "question_set" => Some((
                     "Practise these questions",
-                    UiCommand::StartSitting {
+                    UiCommand::Learner(LearnerCommand::StartSitting {
                         sets: BTreeSet::from([s.id.clone()]),
                         size: DEFAULT_SITTING_SIZE,
-                    },
+                    }),
                 )),
                 "review" => Some((
                     "Review now",
-                    UiCommand::StartSitting {
+                    UiCommand::Learner(LearnerCommand::StartSitting {
                         sets: BTreeSet::new(),
                         size: DEFAULT_SITTING_SIZE,
-                    },
+                    }),
                 )),
                 _ => None,
             };
@@ -321,7 +319,7 @@ mod tests {
 
     use super::*;
     use crate::engine::Dimension;
-    use crate::engine::progress::{Area, Point, Source, Suggestion, Weakness};
+    use crate::engine::learning::progress::{Area, AttemptKind, Point, Suggestion, Weakness};
 
     fn report() -> ProgressReport {
         let series = Series {
@@ -332,13 +330,13 @@ mod tests {
                     attempt: 1,
                     at: 1,
                     score: 40,
-                    source: Source::Scenario,
+                    source: AttemptKind::Scenario,
                 },
                 Point {
                     attempt: 2,
                     at: 2,
                     score: 60,
-                    source: Source::Quiz,
+                    source: AttemptKind::Quiz,
                 },
             ],
         };
@@ -405,10 +403,10 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().2,
-            vec![UiCommand::StartSitting {
+            vec![UiCommand::Learner(LearnerCommand::StartSitting {
                 sets: BTreeSet::from(["evidence".to_owned()]),
                 size: DEFAULT_SITTING_SIZE,
-            }]
+            })]
         );
     }
 
@@ -429,7 +427,10 @@ mod tests {
         );
         h.get_by_label("Try again").click();
         h.run();
-        assert_eq!(h.state().2, vec![UiCommand::RetryDatabase]);
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::Learner(LearnerCommand::RetryDatabase)]
+        );
     }
 
     #[test]
@@ -443,7 +444,9 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().2,
-            vec![UiCommand::SwitchProfile("carla".to_owned())]
+            vec![UiCommand::Learner(LearnerCommand::SwitchProfile(
+                "carla".to_owned()
+            ))]
         );
     }
 }

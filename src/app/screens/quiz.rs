@@ -6,14 +6,14 @@ use std::collections::BTreeSet;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{badge, root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, UiCommand};
+use super::widgets::{badge, root_ui};
 use crate::app::content::Content;
+use crate::app::flow::Screen;
 use crate::app::learner::{Checked, DEFAULT_SITTING_SIZE, Learner, QuizState};
+use crate::app::messages::{CommandWriter, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
-use crate::engine::matrix::Dimension;
-use crate::engine::quiz::Resolved;
+use crate::engine::learning::quiz::Resolved;
+use crate::engine::model::matrix::Dimension;
 
 /// A question set as offered in the setup panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,11 +127,11 @@ pub fn quiz_view(content: &Content, quiz: &QuizState, learner: &Learner) -> Quiz
         remaining: quiz
             .sitting
             .as_ref()
-            .map_or(0, crate::engine::practice::Sitting::remaining),
-        score: quiz
-            .sitting
-            .as_ref()
-            .map_or((0, 0), crate::engine::practice::Sitting::first_try_score),
+            .map_or(0, crate::engine::learning::practice::Sitting::remaining),
+        score: quiz.sitting.as_ref().map_or(
+            (0, 0),
+            crate::engine::learning::practice::Sitting::first_try_score,
+        ),
         question,
         checked: quiz.checked.clone(),
         db_error: learner.error.clone(),
@@ -145,7 +145,7 @@ fn quiz_system(
     quiz: Res<QuizState>,
     learner: Res<Learner>,
     mut state: ResMut<QuizUiState>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "quiz");
@@ -153,7 +153,7 @@ fn quiz_system(
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| quiz_ui(ui, &view, &mut state))
         .inner;
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -165,11 +165,11 @@ pub fn quiz_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState) -> V
         ui.label(format!("· learner {}", view.profile));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Title screen").clicked() {
-                out.push(UiCommand::EndSitting);
-                out.push(UiCommand::GoTo(Screen::Title));
+                out.push(LearnerCommand::EndSitting.into());
+                out.push(Navigate::GoTo(Screen::Title).into());
             }
             if ui.button("Progress").clicked() {
-                out.push(UiCommand::GoTo(Screen::Progress));
+                out.push(Navigate::GoTo(Screen::Progress).into());
             }
         });
     });
@@ -230,10 +230,13 @@ fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &m
         .clicked()
     {
         state.picked.clear();
-        out.push(UiCommand::StartSitting {
-            sets: state.sets.clone(),
-            size: state.size,
-        });
+        out.push(
+            LearnerCommand::StartSitting {
+                sets: state.sets.clone(),
+                size: state.size,
+            }
+            .into(),
+        );
     }
     ui.label(
         egui::RichText::new("Questions you miss come back a few questions later, and again in your next sittings until you know them.")
@@ -306,7 +309,7 @@ fn question_ui(
                     egui::Button::new("Check answer").min_size(egui::vec2(160.0, 32.0)),
                 );
                 if button.clicked() {
-                    out.push(UiCommand::CheckAnswer(state.picked.clone()));
+                    out.push(LearnerCommand::CheckAnswer(state.picked.clone()).into());
                 }
             }
             Some(checked) => {
@@ -316,7 +319,7 @@ fn question_ui(
                     .clicked()
                 {
                     state.picked.clear();
-                    out.push(UiCommand::NextQuestion);
+                    out.push(LearnerCommand::NextQuestion.into());
                 }
             }
         }
@@ -372,17 +375,20 @@ fn finished_ui(
     ui.horizontal(|ui| {
         if ui.button("Another sitting").clicked() {
             state.picked.clear();
-            out.push(UiCommand::StartSitting {
-                sets: state.sets.clone(),
-                size: state.size,
-            });
+            out.push(
+                LearnerCommand::StartSitting {
+                    sets: state.sets.clone(),
+                    size: state.size,
+                }
+                .into(),
+            );
         }
         if ui.button("Choose sets").clicked() {
-            out.push(UiCommand::EndSitting);
+            out.push(LearnerCommand::EndSitting.into());
         }
         if ui.button("See progress").clicked() {
-            out.push(UiCommand::EndSitting);
-            out.push(UiCommand::GoTo(Screen::Progress));
+            out.push(LearnerCommand::EndSitting.into());
+            out.push(Navigate::GoTo(Screen::Progress).into());
         }
     });
 }
@@ -393,8 +399,8 @@ mod tests {
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
-    use crate::engine::id::QuestionId;
-    use crate::engine::quiz::Choice;
+    use crate::engine::learning::quiz::Choice;
+    use crate::engine::model::id::QuestionId;
 
     fn view(multiple: bool, checked: Option<Checked>) -> QuizView {
         let choices = [
@@ -460,7 +466,9 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().2,
-            vec![UiCommand::CheckAnswer(BTreeSet::from([2]))]
+            vec![UiCommand::Learner(LearnerCommand::CheckAnswer(
+                BTreeSet::from([2])
+            ))]
         );
     }
 
@@ -476,7 +484,9 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().2,
-            vec![UiCommand::CheckAnswer(BTreeSet::from([1, 2]))]
+            vec![UiCommand::Learner(LearnerCommand::CheckAnswer(
+                BTreeSet::from([1, 2])
+            ))]
         );
     }
 
@@ -503,7 +513,10 @@ mod tests {
         );
         h.get_by_label("Next question").click();
         h.run();
-        assert_eq!(h.state().2, vec![UiCommand::NextQuestion]);
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::Learner(LearnerCommand::NextQuestion)]
+        );
     }
 
     #[test]
@@ -523,10 +536,10 @@ mod tests {
         h.run();
         assert_eq!(
             h.state().2,
-            vec![UiCommand::StartSitting {
+            vec![UiCommand::Learner(LearnerCommand::StartSitting {
                 sets: BTreeSet::from(["evidence".to_owned()]),
                 size: DEFAULT_SITTING_SIZE,
-            }]
+            })]
         );
     }
 }

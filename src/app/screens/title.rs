@@ -3,12 +3,13 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{notice_ui, root_ui, send};
-use crate::app::Screen;
-use crate::app::commands::{AppCommand, Notice, UiCommand};
-use crate::app::persistence::ResumeOffer;
+use super::widgets::{notice_ui, root_ui};
+use crate::app::exercise::ResumeOffer;
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, ExerciseCommand, Navigate, UiCommand};
+use crate::app::notice::Notice;
 use crate::app::theme::{self, UiSettings};
-use crate::engine::scenario::Mode;
+use crate::engine::model::scenario::Mode;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -22,7 +23,7 @@ fn title_system(
     mut settings: ResMut<UiSettings>,
     offer: Res<ResumeOffer>,
     notice: Res<Notice>,
-    mut writer: MessageWriter<AppCommand>,
+    mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "title");
@@ -37,7 +38,7 @@ fn title_system(
     if edited != *settings {
         *settings = edited;
     }
-    send(&mut writer, commands);
+    writer.send_all(commands);
     Ok(())
 }
 
@@ -51,7 +52,7 @@ pub fn resume_ui(ui: &mut egui::Ui, offer: &ResumeOffer, notice: &Notice) -> Vec
                 choice.scenario, choice.minute, choice.intents
             ));
             if ui.button("Resume").clicked() {
-                out.push(UiCommand::Resume(choice.path.clone()));
+                out.push(ExerciseCommand::Resume(choice.path.clone()).into());
             }
         }
         notice_ui(ui, notice);
@@ -87,7 +88,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Practice",
                 "Play Practice",
                 "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
-                UiCommand::OpenLibrary(Mode::Practice),
+                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Practice)),
                 &mut out,
             );
             mode_card(
@@ -96,7 +97,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Drill",
                 "Play Drill",
                 "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
-                UiCommand::OpenLibrary(Mode::Drill),
+                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Drill)),
                 &mut out,
             );
             mode_card(
@@ -105,7 +106,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Facilitated",
                 "Run a session",
                 "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
-                UiCommand::OpenLibrary(Mode::Facilitated),
+                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Facilitated)),
                 &mut out,
             );
         });
@@ -119,7 +120,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 card_width,
                 "Question bank",
                 "Short exam-style questions: who acts, who must be told, what comes first. Missed questions come back until you know them.",
-                ("Practise questions", UiCommand::GoTo(Screen::Quiz)),
+                ("Practise questions", UiCommand::Navigate(Navigate::GoTo(Screen::Quiz))),
                 &mut out,
             );
             learner_card(
@@ -127,7 +128,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 card_width,
                 "Progress",
                 "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
-                ("See progress", UiCommand::GoTo(Screen::Progress)),
+                ("See progress", UiCommand::Navigate(Navigate::GoTo(Screen::Progress))),
                 &mut out,
             );
         });
@@ -149,7 +150,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
             );
             ui.add_space(theme::GAP * 2.0);
             if ui.button("Quit").clicked() {
-                out.push(UiCommand::Quit);
+                out.push(Navigate::Quit.into());
             }
         });
         ui.label(
@@ -240,8 +241,8 @@ mod tests {
         assert_eq!(
             harness.state().1,
             vec![
-                UiCommand::OpenLibrary(Mode::Practice),
-                UiCommand::OpenLibrary(Mode::Facilitated)
+                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Practice)),
+                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Facilitated))
             ]
         );
     }
@@ -249,7 +250,7 @@ mod tests {
     #[test]
     fn resume_button_offers_the_unfinished_exercise() {
         let path = std::path::PathBuf::from("/saves/ransomware-1-seed0.ron");
-        let offer = ResumeOffer(Some(crate::app::persistence::ResumeChoice {
+        let offer = ResumeOffer(Some(crate::app::exercise::ResumeChoice {
             path: path.clone(),
             scenario: "ransomware-file-server".to_owned(),
             minute: 14,
@@ -269,7 +270,10 @@ mod tests {
         );
         harness.get_by_label("Resume").click();
         harness.run();
-        assert_eq!(harness.state().1, vec![UiCommand::Resume(path)]);
+        assert_eq!(
+            harness.state().1,
+            vec![UiCommand::Exercise(ExerciseCommand::Resume(path))]
+        );
     }
 
     #[test]

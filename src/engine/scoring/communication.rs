@@ -1,8 +1,8 @@
 //! Communication: the right sender for the audience, the approvals it needs, and nothing it must not receive.
 
-use super::{FindingDraft, Grader};
-use crate::engine::intent::Intent;
-use crate::engine::matrix::{Content, Dimension};
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::intent::Intent;
+use crate::engine::model::matrix::{Dimension, MessageContent};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
@@ -88,7 +88,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     format!(
                         "\"{}\" contains {} and went to {}, which must never receive it.",
                         msg.label,
-                        content_label(*content),
+                        content.label(),
                         policy.name
                     ),
                     content_advice(*content).into(),
@@ -108,29 +108,18 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     }
 }
 
-fn content_label(content: Content) -> &'static str {
+fn content_advice(content: MessageContent) -> &'static str {
     match content {
-        Content::VerifiedFacts => "verified facts",
-        Content::Speculation => "speculation",
-        Content::RawEvidence => "raw evidence",
-        Content::PersonalData => "personal data",
-        Content::Guidance => "guidance",
-        Content::TechnicalDetail => "technical detail",
-    }
-}
-
-fn content_advice(content: Content) -> &'static str {
-    match content {
-        Content::Speculation => {
+        MessageContent::Speculation => {
             "Say only what the evidence confirms; premature claims cause harm that is hard to undo."
         }
-        Content::RawEvidence => {
+        MessageContent::RawEvidence => {
             "Summarise findings; keep logs and samples inside the investigation, on a need-to-know basis."
         }
-        Content::PersonalData => {
+        MessageContent::PersonalData => {
             "Leave personal data out; sharing it widely creates a new privacy incident."
         }
-        Content::TechnicalDetail => "Keep technical detail for the teams that act on it.",
-        Content::VerifiedFacts | Content::Guidance => "Check the audience's policy.",
+        MessageContent::TechnicalDetail => "Keep technical detail for the teams that act on it.",
+        MessageContent::VerifiedFacts | MessageContent::Guidance => "Check the audience's policy.",
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{FindingDraft, Grader};
-use crate::engine::id::RoleId;
-use crate::engine::intent::{Event, Intent};
-use crate::engine::matrix::Dimension;
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::id::RoleId;
+use crate::engine::model::intent::{Event, Intent};
+use crate::engine::model::matrix::Dimension;
 use crate::engine::session::Session;
 
 /// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator

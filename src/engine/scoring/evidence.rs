@@ -1,7 +1,7 @@
 //! Evidence preservation: nothing that destroys evidence runs on an asset before its evidence is preserved.
 
-use super::{FindingDraft, Grader};
-use crate::engine::matrix::Dimension;
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::matrix::Dimension;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;

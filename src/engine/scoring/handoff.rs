@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{FindingDraft, Grader};
-use crate::engine::id::{ActionId, AssetId, RoleId};
-use crate::engine::intent::{Handoff, Intent};
-use crate::engine::matrix::{Dimension, Phase};
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::id::{ActionId, AssetId, RoleId};
+use crate::engine::model::intent::{Handoff, Intent};
+use crate::engine::model::matrix::{Dimension, Phase};
 
 /// An observation shorter than this says nothing a receiving team can act on.
 const MIN_OBSERVED_CHARS: usize = 12;

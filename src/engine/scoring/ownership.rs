@@ -1,9 +1,9 @@
 //! Ownership: the role that does the work is one the matrix makes Responsible for it.
 
-use super::{FindingDraft, Grader};
-use crate::engine::id::{AssetId, RoleId};
-use crate::engine::intent::Intent;
-use crate::engine::matrix::{Dimension, TaskKind};
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::intent::Intent;
+use crate::engine::model::matrix::{Dimension, TaskKind};
 use crate::engine::session::{TASK_CLASSIFY, TASK_DECLARE};
 
 pub(super) fn grade(g: &mut Grader<'_>) {

@@ -1,9 +1,9 @@
 //! Separation of duties: required approvals in place before the work, and nobody approving their own
 //! request or their own privileged change.
 
-use super::{FindingDraft, Grader};
-use crate::engine::id::{AssetId, RoleId};
-use crate::engine::matrix::Dimension;
+use super::grader::{FindingDraft, Grader};
+use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::matrix::Dimension;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;

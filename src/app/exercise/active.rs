@@ -1,0 +1,141 @@
+//! The exercise on screen and what the views show of it: the session and its record held together,
+//! the outcome of the last intent, the arrows on the board, the final scorecard.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use crate::app::flow::Screen;
+use crate::engine::Session;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::scenario::Mode;
+use crate::engine::scoring::{Finding, Scorecard};
+use crate::store::unix_now;
+
+/// The folder of saved exercises.
+#[derive(Resource, Debug, Clone)]
+pub struct Saves {
+    /// Folder of saves.
+    pub dir: PathBuf,
+}
+
+/// The exercise on screen: its live session, its record (people, notes, ad-hoc injects, hotwash,
+/// projector) and where it is saved. Replaced whole when another exercise starts.
+#[derive(Resource, Debug)]
+pub struct ActiveExercise {
+    /// The engine session.
+    pub session: Session,
+    /// What is saved; its log is brought up to date on every save.
+    pub record: ExerciseRecord,
+    /// Its save file, once one could be created.
+    pub save_path: Option<PathBuf>,
+    /// Why the last save failed.
+    pub save_error: Option<String>,
+}
+
+impl ActiveExercise {
+    /// How it is being played.
+    pub fn mode(&self) -> Mode {
+        self.record.mode
+    }
+
+    /// The screen it is played on.
+    pub fn screen(&self) -> Screen {
+        if self.mode() == Mode::Facilitated {
+            Screen::Console
+        } else {
+            Screen::Play
+        }
+    }
+
+    /// Writes the record now (creating its own save file first if it has none). A failure is
+    /// remembered and returned as a sentence; the exercise stays in memory and the next change
+    /// tries again.
+    pub fn save(&mut self, saves: &Saves) -> Result<(), String> {
+        self.record.log = self.session.log().clone();
+        self.record.updated_at = unix_now();
+        let result = match &self.save_path {
+            Some(path) => {
+                crate::store::saves::save_atomic(&self.record, path).map_err(|e| (path.clone(), e))
+            }
+            None => crate::store::saves::create(&saves.dir, &mut self.record)
+                .map(|path| self.save_path = Some(path))
+                .map_err(|e| (saves.dir.clone(), e)),
+        };
+        match result {
+            Ok(()) => {
+                self.save_error = None;
+                Ok(())
+            }
+            Err((path, e)) => {
+                let text = format!(
+                    "Could not save the exercise to {}: {e}. It stays open; the next change tries again.",
+                    path.display()
+                );
+                self.save_error = Some(text.clone());
+                Err(text)
+            }
+        }
+    }
+}
+
+/// Sent when another exercise takes the screen (started or resumed), so every view drops what it
+/// remembered of the previous one.
+#[derive(Message, Clone, Debug, PartialEq, Eq)]
+pub struct ExerciseBegan;
+
+/// What became of the last intent, for the UI.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub enum LastOutcome {
+    /// Nothing yet.
+    #[default]
+    None,
+    /// Accepted, with the practice-mode feedback it earned.
+    Accepted {
+        /// What the intent was.
+        summary: String,
+        /// Findings caused by this intent (shown immediately in practice mode).
+        feedback: Vec<Finding>,
+    },
+    /// Refused by the engine; nothing changed.
+    Rejected {
+        /// What the intent was.
+        summary: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What an arrow on the board stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrowKind {
+    /// Work handed from one team to another.
+    Handoff,
+    /// A role engaging others.
+    Escalation,
+}
+
+/// A handoff or escalation to animate on the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardArrow {
+    /// From this role.
+    pub from: String,
+    /// To this role.
+    pub to: String,
+    /// Handoff or escalation.
+    pub kind: ArrowKind,
+    /// Seconds since it appeared.
+    pub age_secs: f32,
+}
+
+/// Arrows currently on the board.
+#[derive(Resource, Debug, Default)]
+pub struct BoardArrows(pub VecDeque<BoardArrow>);
+
+/// How long an arrow stays on the board.
+pub const ARROW_LIFETIME_SECS: f32 = 6.0;
+
+/// The final scorecard, set when the exercise ends.
+#[derive(Resource, Debug, Clone)]
+pub struct FinalScorecard(pub Scorecard);

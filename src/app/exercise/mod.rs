@@ -1,0 +1,40 @@
+//! The exercise being played: the engine session and its saved record held together, so that
+//! nothing of one exercise can reach another. One handler carries out [`ExerciseCommand`]s in
+//! order — start, resume, intents, clock, export — and is the only system that writes into the
+//! engine; every accepted intent is saved before the next command is read.
+//!
+//! [`ExerciseCommand`]: crate::app::messages::ExerciseCommand
+
+mod active;
+mod clock;
+mod export;
+mod handler;
+mod saving;
+
+use bevy::prelude::*;
+
+pub use active::{
+    ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
+    FinalScorecard, LastOutcome, Saves,
+};
+pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
+pub use export::{default_export_dir, export};
+pub use saving::{ResumeChoice, ResumeOffer, load_for_resume};
+
+use crate::app::flow::AppSystems;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<LastOutcome>()
+        .init_resource::<BoardArrows>()
+        .init_resource::<ScenarioClock>()
+        .add_message::<ExerciseBegan>()
+        .add_plugins(saving::plugin)
+        .add_systems(
+            Update,
+            (
+                clock::tick.in_set(AppSystems::Tick),
+                handler::handle_exercise_commands.in_set(AppSystems::Commands),
+                handler::age_arrows.in_set(AppSystems::Update),
+            ),
+        );
+}

@@ -1,0 +1,71 @@
+//! Where exercises are saved, bringing one back, and the unfinished one the title screen offers.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+
+use super::active::{ActiveExercise, Saves};
+use crate::app::content::Content;
+use crate::app::flow::Screen;
+use crate::store::saves;
+
+/// The unfinished exercise the title screen offers to resume.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct ResumeOffer(pub Option<ResumeChoice>);
+
+/// One resumable save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumeChoice {
+    /// The file.
+    pub path: PathBuf,
+    /// Scenario id.
+    pub scenario: String,
+    /// Minute reached.
+    pub minute: u32,
+    /// Intents recorded.
+    pub intents: usize,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ResumeOffer>()
+        .add_systems(OnEnter(Screen::Title), find_resumable);
+}
+
+fn find_resumable(saves: Res<Saves>, mut offer: ResMut<ResumeOffer>) {
+    offer.0 = saves::list(&saves.dir).into_iter().find_map(|e| {
+        let record = e.record.ok()?;
+        (!record.ended()).then(|| ResumeChoice {
+            scenario: record.log.scenario.0.clone(),
+            minute: record.minute(),
+            intents: record.log.entries.len(),
+            path: e.path,
+        })
+    });
+}
+
+/// Loads a save and replays it against the loaded content; the save keeps its own file, mode and
+/// everything recorded around the log.
+pub fn load_for_resume(path: &Path, content: &Content) -> Result<ActiveExercise, String> {
+    let record = saves::load(path).map_err(|d| format!("{d} The save was left untouched."))?;
+    let matrix = content.library.matrix.as_ref().ok_or_else(|| {
+        "The responsibility matrix did not load, so nothing can be resumed.".to_owned()
+    })?;
+    let scenario = content
+        .library
+        .scenario(record.log.scenario.as_str())
+        .ok_or_else(|| {
+            format!(
+                "Scenario `{}` of this save is not in the library.",
+                record.log.scenario
+            )
+        })?;
+    let session = record
+        .resume(scenario.scenario.clone(), matrix.matrix.clone())
+        .map_err(|e| format!("{}: {e}. The save was left untouched.", path.display()))?;
+    Ok(ActiveExercise {
+        session,
+        record,
+        save_path: Some(path.to_path_buf()),
+        save_error: None,
+    })
+}

@@ -1,0 +1,98 @@
+//! Approval requests and grants.
+
+use bevy_egui::egui;
+
+use super::drafts::ApprovalDraft;
+use crate::app::screens::widgets::{role_combo, roles};
+use crate::engine::{Intent, Session};
+
+/// Approval requests: ask for one, and grant pending ones.
+pub fn approvals_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    draft: &mut ApprovalDraft,
+) -> Option<Intent> {
+    let roles = roles(session);
+    let mut intent = None;
+    let open = session.open_actions();
+    ui.label(egui::RichText::new("Request an approval").strong());
+    let selected = draft
+        .action
+        .as_ref()
+        .and_then(|a| open.iter().find(|o| o.id == *a))
+        .map_or("which action?", |o| o.label.as_str());
+    egui::ComboBox::from_id_salt("approval-action")
+        .selected_text(selected)
+        .width(ui.available_width() - 20.0)
+        .show_ui(ui, |ui| {
+            for action in &open {
+                ui.selectable_value(&mut draft.action, Some(action.id.clone()), &action.label);
+            }
+        });
+    ui.horizontal(|ui| {
+        ui.label("Asked by");
+        role_combo(
+            ui,
+            "approval-by",
+            &mut draft.requested_by,
+            &roles,
+            "who asks",
+        );
+    });
+    ui.horizontal(|ui| {
+        ui.label("Approver");
+        role_combo(
+            ui,
+            "approval-approver",
+            &mut draft.approver,
+            &roles,
+            "who approves",
+        );
+    });
+    let ready = match (&draft.action, &draft.requested_by, &draft.approver) {
+        (Some(a), Some(r), Some(p)) => Some((a.clone(), r.clone(), p.clone())),
+        _ => None,
+    };
+    if ui
+        .add_enabled(ready.is_some(), egui::Button::new("Request approval"))
+        .clicked()
+        && let Some((action, requested_by, approver)) = ready
+    {
+        intent = Some(Intent::RequestApproval {
+            action,
+            requested_by,
+            approver,
+        });
+        *draft = ApprovalDraft::default();
+    }
+    ui.separator();
+    ui.label(egui::RichText::new("Pending requests").strong());
+    let pending: Vec<_> = session
+        .approvals()
+        .iter()
+        .filter(|r| r.granted.is_none() && !session.performed().contains_key(&r.action))
+        .collect();
+    if pending.is_empty() {
+        ui.label(egui::RichText::new("None.").weak());
+    }
+    for request in pending {
+        let label = session
+            .scenario()
+            .action(request.action.as_str())
+            .map_or_else(|| request.action.to_string(), |(_, _, o)| o.label.clone());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{label} — asked by {}",
+                session.matrix().role_name(request.requested_by.as_str())
+            ));
+            let approver = session.matrix().role_name(request.approver.as_str());
+            if ui.button(format!("Approve as {approver}")).clicked() {
+                intent = Some(Intent::GrantApproval {
+                    action: request.action.clone(),
+                    approver: request.approver.clone(),
+                });
+            }
+        });
+    }
+    intent
+}

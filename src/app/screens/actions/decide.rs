@@ -1,0 +1,124 @@
+//! Decision points, severity and the incident declaration.
+
+use bevy_egui::egui;
+
+use super::drafts::ActionsState;
+use crate::app::messages::UiCommand;
+use crate::app::screens::widgets::{role_combo, roles};
+use crate::app::theme;
+use crate::engine::{Intent, Session};
+
+/// Decision points: pick who carries out each action; classify severity; declare an incident.
+pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let roles = roles(session);
+    let open = session.open_decisions();
+    if open.is_empty() {
+        ui.label(
+            egui::RichText::new(
+                "No decision is waiting. Let time pass, or hand off, escalate and communicate.",
+            )
+            .weak(),
+        );
+    }
+    for decision in open {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new(&decision.prompt).strong());
+            for action in &decision.actions {
+                if session.performed().contains_key(&action.id) {
+                    continue;
+                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(&action.label);
+                });
+                ui.horizontal(|ui| {
+                    let mut choice = state.assign.get(&action.id).cloned();
+                    role_combo(
+                        ui,
+                        &format!("assign-{}", action.id),
+                        &mut choice,
+                        &roles,
+                        "Who does it?",
+                    );
+                    if let Some(role) = &choice {
+                        state.assign.insert(action.id.clone(), role.clone());
+                    }
+                    let button = ui
+                        .add_enabled(choice.is_some(), egui::Button::new("Assign"))
+                        .on_hover_text(format!("Assign: {}", action.label));
+                    if button.clicked()
+                        && let Some(role) = choice
+                    {
+                        out.push(
+                            Intent::AssignAction {
+                                action: action.id.clone(),
+                                role,
+                            }
+                            .into(),
+                        );
+                    }
+                });
+            }
+        });
+    }
+    ui.add_space(theme::GAP);
+    ui.label(egui::RichText::new("Severity and declaration").strong());
+    let matrix = session.matrix();
+    if state.classify_level == 0 {
+        state.classify_level = session.severity();
+    }
+    ui.horizontal(|ui| {
+        role_combo(
+            ui,
+            "classify-by",
+            &mut state.classify_by,
+            &roles,
+            "Who decides?",
+        );
+        egui::ComboBox::from_id_salt("classify-level")
+            .selected_text(
+                matrix
+                    .severity(state.classify_level)
+                    .map_or_else(String::new, |s| format!("{} · {}", s.level, s.name)),
+            )
+            .show_ui(ui, |ui| {
+                for s in &matrix.escalation.severities {
+                    ui.selectable_value(
+                        &mut state.classify_level,
+                        s.level,
+                        format!("{} · {}", s.level, s.name),
+                    )
+                    .on_hover_text(&s.description);
+                }
+            });
+    });
+    ui.horizontal(|ui| {
+        let by = state.classify_by.clone();
+        if ui
+            .add_enabled(by.is_some(), egui::Button::new("Classify severity"))
+            .clicked()
+            && let Some(by) = by.clone()
+        {
+            out.push(
+                Intent::ClassifySeverity {
+                    level: state.classify_level,
+                    by,
+                }
+                .into(),
+            );
+        }
+        let can_declare = by.is_some() && session.declared_at().is_none();
+        if ui
+            .add_enabled(can_declare, egui::Button::new("Declare incident"))
+            .clicked()
+            && let Some(by) = by
+        {
+            out.push(Intent::DeclareIncident { by }.into());
+        }
+        if let Some(at) = session.declared_at() {
+            ui.label(format!("Declared at T+{at:02}"));
+        }
+    });
+    out
+}

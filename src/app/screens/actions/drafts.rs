@@ -1,0 +1,151 @@
+//! What the action composers remember between frames: the selected tab and one draft per composer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy::prelude::*;
+
+use crate::engine::model::id::{ActionId, ArtifactId, AudienceId, MessageId, RoleId};
+use crate::engine::{Handoff, Intent, Urgency};
+
+/// Tabs of the action panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActionTab {
+    /// Decision points and severity.
+    #[default]
+    Decide,
+    /// Handoff composer.
+    Handoff,
+    /// Escalation dialog.
+    Escalate,
+    /// Communication composer.
+    Communicate,
+    /// Approval requests.
+    Approvals,
+}
+
+impl ActionTab {
+    pub(super) const ALL: [Self; 5] = [
+        Self::Decide,
+        Self::Handoff,
+        Self::Escalate,
+        Self::Communicate,
+        Self::Approvals,
+    ];
+
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Self::Decide => "Decide",
+            Self::Handoff => "Hand off",
+            Self::Escalate => "Escalate",
+            Self::Communicate => "Communicate",
+            Self::Approvals => "Approvals",
+        }
+    }
+}
+
+/// A handoff being written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HandoffDraft {
+    /// From.
+    pub from: Option<RoleId>,
+    /// To.
+    pub to: Option<RoleId>,
+    /// What was observed.
+    pub observed: String,
+    /// Supporting artifacts.
+    pub evidence: BTreeSet<ArtifactId>,
+    /// Actions already taken.
+    pub actions_taken: BTreeSet<ActionId>,
+    /// Recommended actions.
+    pub recommended: BTreeSet<ActionId>,
+    /// Urgency.
+    pub urgency: Option<Urgency>,
+}
+
+impl HandoffDraft {
+    /// The five elements and whether each is filled in.
+    pub fn checklist(&self) -> [(&'static str, bool); 5] {
+        [
+            (
+                "What was observed",
+                self.observed.trim().chars().count() >= 12,
+            ),
+            ("Supporting evidence", !self.evidence.is_empty()),
+            ("Actions already taken", !self.actions_taken.is_empty()),
+            ("Recommended actions", !self.recommended.is_empty()),
+            ("Urgency", self.urgency.is_some()),
+        ]
+    }
+
+    /// The intent, once both roles are chosen and differ.
+    pub fn to_intent(&self) -> Option<Intent> {
+        let (from, to) = (self.from.clone()?, self.to.clone()?);
+        (from != to).then(|| {
+            Intent::Handoff(Handoff {
+                from,
+                to,
+                observed: self.observed.trim().to_owned(),
+                evidence: self.evidence.iter().cloned().collect(),
+                actions_taken: self.actions_taken.iter().cloned().collect(),
+                recommended: self.recommended.iter().cloned().collect(),
+                urgency: self.urgency,
+            })
+        })
+    }
+}
+
+/// An escalation being prepared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EscalationDraft {
+    /// Who escalates.
+    pub from: Option<RoleId>,
+    /// Who is engaged.
+    pub to: BTreeSet<RoleId>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A message being prepared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MessageDraft {
+    /// Audience.
+    pub audience: Option<AudienceId>,
+    /// Sender.
+    pub sender: Option<RoleId>,
+    /// Message.
+    pub message: Option<MessageId>,
+    /// Approvals obtained.
+    pub approvals: BTreeSet<RoleId>,
+}
+
+/// An approval request being prepared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApprovalDraft {
+    /// For which action.
+    pub action: Option<ActionId>,
+    /// Who asks.
+    pub requested_by: Option<RoleId>,
+    /// Who approves.
+    pub approver: Option<RoleId>,
+}
+
+/// Everything the play screen's panels remember between frames.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct ActionsState {
+    /// Selected tab.
+    pub tab: ActionTab,
+    /// Role chosen for each offered action.
+    pub assign: BTreeMap<ActionId, RoleId>,
+    /// Severity to classify.
+    pub classify_level: u8,
+    /// Who classifies / declares.
+    pub classify_by: Option<RoleId>,
+    /// Handoff composer.
+    pub handoff: HandoffDraft,
+    /// Escalation dialog.
+    pub escalation: EscalationDraft,
+    /// Communication composer.
+    pub message: MessageDraft,
+    /// Approval request.
+    pub approval: ApprovalDraft,
+}

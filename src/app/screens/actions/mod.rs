@@ -1,0 +1,196 @@
+//! The action composers of an exercise — decide, hand off, escalate, communicate, approve — with
+//! the drafts they keep between frames. Play and the console both show them.
+
+mod approvals;
+mod communicate;
+mod decide;
+mod drafts;
+mod escalate;
+mod handoff;
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+pub use approvals::approvals_ui;
+pub use communicate::communicate_ui;
+pub use decide::decide_ui;
+pub use drafts::{
+    ActionTab, ActionsState, ApprovalDraft, EscalationDraft, HandoffDraft, MessageDraft,
+};
+pub use escalate::escalate_ui;
+pub use handoff::handoff_ui;
+
+use crate::app::exercise::ExerciseBegan;
+use crate::app::messages::UiCommand;
+use crate::engine::Session;
+
+/// Keeps the drafts for the exercise on screen; another exercise starts with empty ones.
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ActionsState>().add_systems(
+        Update,
+        (|mut state: ResMut<ActionsState>| *state = ActionsState::default())
+            .run_if(on_message::<ExerciseBegan>),
+    );
+}
+
+/// The tabbed action panel.
+pub fn actions_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    state: &mut ActionsState,
+) -> Vec<UiCommand> {
+    ui.horizontal(|ui| {
+        for tab in ActionTab::ALL {
+            ui.selectable_value(&mut state.tab, tab, tab.label());
+        }
+    });
+    ui.separator();
+    let height = (ui.available_height() * 0.62).max(240.0);
+    let mut out = Vec::new();
+    egui::ScrollArea::vertical()
+        .id_salt("actions-scroll")
+        .max_height(height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let intent = match state.tab {
+                ActionTab::Decide => {
+                    out.extend(decide_ui(ui, session, state));
+                    None
+                }
+                ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
+                ActionTab::Escalate => escalate_ui(ui, session, &mut state.escalation),
+                ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
+                ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
+            };
+            if let Some(intent) = intent {
+                out.push(intent.into());
+            }
+        });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::messages::ExerciseCommand;
+    use crate::engine::model::id::ArtifactId;
+    use crate::engine::{Intent, Urgency};
+
+    fn session() -> Session {
+        crate::app::testing::ransomware_session(4)
+    }
+
+    struct DecideState {
+        session: Session,
+        ui: ActionsState,
+        out: Vec<UiCommand>,
+    }
+
+    #[test]
+    fn assigning_a_decision_sends_the_chosen_role() {
+        let mut harness = Harness::new_ui_state(
+            |ui, s: &mut DecideState| {
+                let out = decide_ui(ui, &s.session, &mut s.ui);
+                s.out.extend(out);
+            },
+            DecideState {
+                session: session(),
+                ui: ActionsState::default(),
+                out: Vec::new(),
+            },
+        );
+        // Nothing chosen yet: the assign button is disabled, so a click does nothing.
+        harness.get_all_by_label("Assign").next().unwrap().click();
+        harness.run();
+        assert!(harness.state().out.is_empty());
+
+        // Choose the SOC from the combo box, then assign.
+        harness.get_by_value("Who does it?").click();
+        harness.run();
+        harness.get_by_label("Security Operations Center").click();
+        harness.run();
+        harness.get_all_by_label("Assign").next().unwrap().click();
+        harness.run();
+        assert_eq!(
+            harness.state().out,
+            vec![UiCommand::Exercise(ExerciseCommand::Intent(
+                Intent::AssignAction {
+                    action: "triage-fs01".into(),
+                    role: "soc".into()
+                }
+            ))]
+        );
+    }
+
+    #[test]
+    fn handoff_composer_requires_two_different_teams_and_tracks_the_five_elements() {
+        let mut draft = HandoffDraft::default();
+        assert!(draft.to_intent().is_none());
+        assert!(draft.checklist().iter().all(|(_, present)| !present));
+        draft.from = Some("soc".into());
+        draft.to = Some("soc".into());
+        assert!(draft.to_intent().is_none(), "same team on both sides");
+        draft.to = Some("it_ops".into());
+        draft.observed = "Encryption running on FS-01".into();
+        draft.urgency = Some(Urgency::High);
+        let checklist = draft.checklist();
+        assert_eq!(
+            checklist.iter().filter(|(_, present)| *present).count(),
+            2,
+            "{checklist:?}"
+        );
+        assert!(matches!(draft.to_intent(), Some(Intent::Handoff(h)) if h.to.as_str() == "it_ops"));
+    }
+
+    #[test]
+    fn handoff_composer_sends_the_drafted_handoff() {
+        let mut state = (session(), HandoffDraft::default(), None::<Intent>);
+        state.1.from = Some("soc".into());
+        state.1.to = Some("it_ops".into());
+        let mut harness = Harness::new_ui_state(
+            |ui, s: &mut (Session, HandoffDraft, Option<Intent>)| {
+                if let Some(i) = handoff_ui(ui, &s.0, &mut s.1) {
+                    s.2 = Some(i);
+                }
+            },
+            state,
+        );
+        harness.get_by_label("EDR alert #48213").click();
+        harness.run();
+        harness.get_by_label("High").click();
+        harness.run();
+        assert!(harness.query_by_label("✔ Supporting evidence").is_some());
+        assert!(harness.query_by_label("✘ What was observed").is_some());
+        harness.get_by_label("Send handoff").click();
+        harness.run();
+        let Some(Intent::Handoff(h)) = &harness.state().2 else {
+            panic!("no handoff sent");
+        };
+        assert_eq!(h.evidence, vec![ArtifactId::from("edr-alert")]);
+        assert_eq!(h.urgency, Some(Urgency::High));
+        assert_eq!(
+            harness.state().1,
+            HandoffDraft::default(),
+            "draft cleared after sending"
+        );
+    }
+
+    #[test]
+    fn approvals_from_roles_not_engaged_cannot_be_claimed() {
+        let mut harness = Harness::new_ui_state(
+            |ui, s: &mut (Session, MessageDraft)| {
+                communicate_ui(ui, &s.0, &mut s.1);
+            },
+            (session(), MessageDraft::default()),
+        );
+        harness.get_by_label("Legal Counsel").click();
+        harness.run();
+        assert!(
+            harness.state().1.approvals.is_empty(),
+            "Legal is not engaged yet"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! The bar above an exercise: title, clock, severity and impact, and the clock controls.
+
+use bevy_egui::egui;
+
+use super::widgets::badge;
+use crate::app::exercise::ScenarioClock;
+use crate::app::messages::{ExerciseCommand, UiCommand};
+use crate::app::theme;
+use crate::engine::model::scenario::Mode;
+use crate::engine::{Intent, Session};
+
+/// Title, clock, severity and impact, and the clock controls.
+pub fn clock_bar_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    mode: Mode,
+    clock: &ScenarioClock,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let scenario = session.scenario();
+    let matrix = session.matrix();
+    ui.horizontal(|ui| {
+        ui.heading(&scenario.title);
+        badge(ui, mode.label(), theme::ACCENT);
+        ui.add_space(theme::GAP * 2.0);
+        ui.label(
+            egui::RichText::new(format!(
+                "T+{:02} / {} min",
+                session.minute(),
+                scenario.duration_mins
+            ))
+            .monospace()
+            .size(20.0),
+        );
+        let level = session.severity();
+        let name = matrix.severity(level).map_or("?", |s| s.name.as_str());
+        badge(
+            ui,
+            &format!("Severity {level} · {name}"),
+            theme::severity_color(level, matrix.max_severity()),
+        );
+        badge(
+            ui,
+            &format!("Business impact {}%", session.business_impact()),
+            theme::WARNING,
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("End exercise")
+                .on_hover_text("Stop now and see the debrief")
+                .clicked()
+            {
+                out.push(Intent::EndExercise.into());
+            }
+            ui.separator();
+            // The facilitator's clock controls live in the console's second row.
+            if mode != Mode::Facilitated {
+                ui.horizontal(|ui| out.extend(clock_controls_ui(ui, session, mode, clock)));
+            }
+        });
+    });
+    out
+}
+
+/// Start/pause and speed of a running clock (drill, facilitated), and manual jumps (practice,
+/// facilitated), left to right.
+pub fn clock_controls_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    mode: Mode,
+    clock: &ScenarioClock,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    if mode != Mode::Practice {
+        let fresh = session.minute() == 0 && clock.elapsed_secs == 0.0;
+        let label = match (clock.running, fresh) {
+            (true, _) => "Pause clock",
+            (false, true) => "Start clock",
+            (false, false) => "Resume clock",
+        };
+        if ui.button(label).on_hover_text("Space").clicked() {
+            out.push(ExerciseCommand::SetClockRunning(!clock.running).into());
+        }
+        let mut speed = clock.speed;
+        egui::ComboBox::from_id_salt("clock-speed")
+            .selected_text(format!("{speed}×"))
+            .width(60.0)
+            .show_ui(ui, |ui| {
+                for s in [0.5, 1.0, 2.0, 4.0, 8.0] {
+                    ui.selectable_value(&mut speed, s, format!("{s}×"));
+                }
+            });
+        if (speed - clock.speed).abs() > f32::EPSILON {
+            out.push(ExerciseCommand::SetClockSpeed(speed).into());
+        }
+        if clock.running {
+            ui.label(format!(
+                "next minute in {:.0}s",
+                clock.secs_to_next_minute().ceil()
+            ));
+        }
+    }
+    if mode != Mode::Drill {
+        let hint = if mode == Mode::Practice {
+            "N"
+        } else {
+            "Jump the clock one minute"
+        };
+        if ui.button("+1 min").on_hover_text(hint).clicked() {
+            out.push(Intent::Advance { minutes: 1 }.into());
+        }
+        if ui.button("+5 min").clicked() {
+            out.push(Intent::Advance { minutes: 5 }.into());
+        }
+    }
+    out
+}
+
+/// Keyboard shortcuts of the clock: Space runs or pauses a real-time clock, N advances a minute in
+/// practice. Never while a text field has the keyboard.
+pub fn clock_shortcuts(ctx: &egui::Context, mode: Mode, clock: &ScenarioClock) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    if ctx.egui_wants_keyboard_input() {
+        return out;
+    }
+    if mode != Mode::Practice && ctx.input(|i| i.key_pressed(egui::Key::Space)) {
+        out.push(ExerciseCommand::SetClockRunning(!clock.running).into());
+    }
+    if mode == Mode::Practice && ctx.input(|i| i.key_pressed(egui::Key::N)) {
+        out.push(Intent::Advance { minutes: 1 }.into());
+    }
+    out
+}

@@ -1,0 +1,231 @@
+//! Widgets every screen shares: the root `Ui`, notices, badges, the inject feed, the role picker,
+//! the outcome of the last intent and a finding with its citation.
+
+use std::collections::BTreeSet;
+
+use bevy_egui::egui;
+
+use crate::app::exercise::LastOutcome;
+use crate::app::flow::Screen;
+use crate::app::messages::{Navigate, UiCommand};
+use crate::app::notice::Notice;
+use crate::app::theme;
+use crate::engine::Session;
+use crate::engine::exercise::RoomInject;
+use crate::engine::model::id::RoleId;
+use crate::engine::model::scenario::Mode;
+use crate::engine::scoring::{Finding, FindingKind};
+
+/// A full-window root `Ui` for a screen (egui 0.36 panels are shown inside a `Ui`).
+pub fn root_ui(ctx: &egui::Context, id: &str) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        egui::Id::new(id),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.content_rect()),
+    )
+}
+
+/// The fallback for a screen reached with nothing to show: says so and offers the scenario picker.
+pub fn nothing_to_show_ui(ui: &mut egui::Ui, heading: &str) -> Vec<UiCommand> {
+    egui::CentralPanel::default()
+        .show(ui, |ui| {
+            ui.heading(heading);
+            if ui.button("Choose a scenario").clicked() {
+                vec![UiCommand::Navigate(Navigate::GoTo(Screen::Library))]
+            } else {
+                Vec::new()
+            }
+        })
+        .inner
+}
+
+/// Shows the current notice, if any, as a coloured line.
+pub fn notice_ui(ui: &mut egui::Ui, notice: &Notice) {
+    if let Some(n) = &notice.0 {
+        let color = if n.is_error {
+            theme::DANGER
+        } else {
+            theme::SUCCESS
+        };
+        ui.colored_label(color, &n.text);
+    }
+}
+
+/// A small rounded badge.
+pub fn badge(ui: &mut egui::Ui, text: &str, color: egui::Color32) {
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.18))
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .show(ui, |ui| {
+            ui.label(egui::RichText::new(text).small().color(color));
+        });
+}
+
+/// The inject feed, newest first, with artifacts; ad-hoc injects are marked as such.
+pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
+    ui.heading("Inject feed");
+    egui::ScrollArea::vertical()
+        .id_salt("feed-scroll")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            for (index, inject) in feed.iter().enumerate().rev() {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            egui::RichText::new(format!("T+{:02}", inject.minute))
+                                .monospace()
+                                .weak(),
+                        );
+                        ui.label(egui::RichText::new(&inject.title).strong());
+                        if inject.adhoc {
+                            badge(ui, "ad-hoc", theme::WARNING);
+                        }
+                    });
+                    ui.label(&inject.narrative);
+                    for (n, artifact) in inject.artifacts.iter().enumerate() {
+                        egui::CollapsingHeader::new(format!(
+                            "{}: {}",
+                            artifact.kind.label(),
+                            artifact.title
+                        ))
+                        .id_salt(("artifact", index, n))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            ui.label(egui::RichText::new(&artifact.body).monospace());
+                        });
+                    }
+                });
+            }
+        });
+}
+
+/// Roles to offer: the scenario's cast first, then everyone else.
+pub fn roles(session: &Session) -> Vec<(RoleId, String)> {
+    let matrix = session.matrix();
+    let cast = &session.scenario().cast;
+    let mut out: Vec<(RoleId, String)> = cast
+        .iter()
+        .filter_map(|id| {
+            matrix
+                .role(id.as_str())
+                .map(|r| (r.id.clone(), r.name.clone()))
+        })
+        .collect();
+    for role in &matrix.roles {
+        if !cast.contains(&role.id) {
+            out.push((role.id.clone(), role.name.clone()));
+        }
+    }
+    out
+}
+
+/// A role picker showing names, with a placeholder until one is chosen.
+pub fn role_combo(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    choice: &mut Option<RoleId>,
+    roles: &[(RoleId, String)],
+    placeholder: &str,
+) {
+    let selected = choice
+        .as_ref()
+        .and_then(|c| roles.iter().find(|(id, _)| id == c))
+        .map_or(placeholder, |(_, name)| name.as_str());
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(selected)
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for (id, name) in roles {
+                ui.selectable_value(choice, Some(id.clone()), name);
+            }
+        });
+}
+
+/// A checkbox that adds or removes `item` from `set`.
+pub fn toggle<T: Ord + Clone>(ui: &mut egui::Ui, set: &mut BTreeSet<T>, item: &T, label: &str) {
+    let mut on = set.contains(item);
+    if ui.checkbox(&mut on, label).changed() {
+        if on {
+            set.insert(item.clone());
+        } else {
+            set.remove(item);
+        }
+    }
+}
+
+/// The last outcome: a rejection with its reason, or practice-mode feedback.
+pub fn outcome_ui(ui: &mut egui::Ui, outcome: &LastOutcome, mode: Mode) {
+    match outcome {
+        LastOutcome::None => {
+            let text = match mode {
+                Mode::Practice => "Feedback on each decision appears here.",
+                _ => "Feedback comes in the debrief at the end.",
+            };
+            ui.label(egui::RichText::new(text).weak());
+        }
+        LastOutcome::Rejected { summary, reason } => {
+            ui.colored_label(theme::DANGER, format!("Not possible: {summary}"));
+            ui.label(reason);
+        }
+        LastOutcome::Accepted { summary, feedback } => {
+            ui.label(egui::RichText::new(format!("Done: {summary}")).weak());
+            if mode == Mode::Practice {
+                egui::ScrollArea::vertical()
+                    .id_salt("feedback-scroll")
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        for finding in feedback {
+                            finding_ui(ui, finding);
+                        }
+                    });
+            }
+        }
+    }
+}
+
+/// One finding with its citation and advice.
+pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        match finding.kind {
+            FindingKind::Credit => {
+                ui.colored_label(theme::SUCCESS, format!("✔ {}", finding.message));
+            }
+            FindingKind::Deduction => {
+                ui.colored_label(
+                    theme::DANGER,
+                    format!("{} pts · {}", finding.points, finding.message),
+                );
+                ui.label(egui::RichText::new(format!("Rule: {}", finding.citation)).italics());
+                ui.label(format!("Instead: {}", finding.advice));
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[test]
+    fn rejections_show_the_engine_reason() {
+        let outcome = LastOutcome::Rejected {
+            summary: "assign `x` to soc".into(),
+            reason: "there is no action `x` in this scenario".into(),
+        };
+        let harness = Harness::new_ui(|ui| outcome_ui(ui, &outcome, Mode::Practice));
+        assert!(
+            harness
+                .query_by_label("there is no action `x` in this scenario")
+                .is_some()
+        );
+    }
+}

@@ -1,0 +1,297 @@
+//! Screenshot tours: the real window driven through the app's own commands, frame by frame, for
+//! CI and for looking at every screen. `warroom --tour FILE` (or `WARROOM_TOUR=FILE`) runs one; the
+//! file is a RON list of `(frame, "words")` steps, e.g. `.ci/tour.ron`. Any step that cannot be
+//! carried out is logged and makes the app exit with code 1 at the end.
+//!
+//! Words:
+//! - `screenshot <name>` / `projector-screenshot <name>` — save the main or projector window as
+//!   `screenshot-<name>.png` in the working directory
+//! - `window <width> <height>` — resize the main window (logical pixels)
+//! - `scale <factor>` — set the UI scale, as the title screen's buttons do
+//! - `exit` — close the app
+//! - `library practice|drill|facilitated` — open the scenario picker in that mode
+//! - `start <scenario-id> [practice|drill|facilitated] [seed]` — start a scenario
+//! - `resume <path>` — resume a saved exercise
+//! - `intent <RON intent>` — send one intent, e.g. `intent Advance(minutes: 10)`
+//! - `script <path>` — send every step of a `Decisions(...)` file (advancing the clock between steps)
+//! - `tab decide|handoff|escalate|communicate|approvals` — switch the action panel
+//! - `end` — end the exercise (shows the debrief, or the hotwash after a facilitated session)
+//! - `goto title|library|debrief|quiz|progress|hotwash` — change screen
+//! - `quiz <set…>` / `answer <n…>` — start a question sitting / answer the current question
+//! - Facilitated mode:
+//!   - `clock start|pause` — run or stop the scenario clock
+//!   - `console feed|injects|people|decisions|notes|scorecard` — switch a console panel
+//!   - `seat <role> <name…>` — seat a person or team in a role
+//!   - `note <role|-> <dimension|-> <text…>` — an observer note (dimension as in the matrix, e.g. `evidence`)
+//!   - `adhoc <title…> | <narrative…>` — write and release an ad-hoc inject
+//!   - `projector open|close|blank|show` — drive the projector window
+//!   - `hotwash <role> strength|improvement <text…>` — record a hotwash point
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy::window::PrimaryWindow;
+
+use super::flow::{AppSystems, Screen};
+use super::messages::{ExerciseCommand, FacilitatorCommand, LearnerCommand, Navigate, UiCommand};
+use super::projector::ProjectorWindow;
+use super::redraw::draw_continuously;
+use super::screens::actions::{ActionTab, ActionsState};
+use super::screens::console::{ConsoleState, LeftTab, RightTab};
+use super::theme::UiSettings;
+use crate::engine::Intent;
+use crate::engine::content::load::Source;
+use crate::engine::exercise::HotwashList;
+use crate::engine::model::matrix::Dimension;
+use crate::engine::model::scenario::Mode;
+use crate::engine::model::script::Decisions;
+
+/// Runs the tour in `path`.
+pub struct TourPlugin {
+    /// The tour file.
+    pub path: PathBuf,
+}
+
+/// The steps still to come and whether any went wrong.
+#[derive(Resource, Debug, Default)]
+struct Tour {
+    steps: Vec<(u32, String)>,
+    failed: usize,
+}
+
+impl Plugin for TourPlugin {
+    fn build(&self, app: &mut App) {
+        let tour = match read(&self.path) {
+            Ok(steps) => Tour { steps, failed: 0 },
+            Err(e) => {
+                error!("tour: {e}");
+                Tour {
+                    steps: vec![(0, "exit".to_owned())],
+                    failed: 1,
+                }
+            }
+        };
+        app.insert_resource(tour)
+            .add_systems(Startup, draw_continuously)
+            .add_systems(Update, run_steps.before(AppSystems::Commands));
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<(u32, String)>, String> {
+    let source = Source::read(path).map_err(|d| d.to_string())?;
+    source
+        .parse::<Vec<(u32, String)>>()
+        .map_err(|d| d.to_string())
+}
+
+fn run_steps(world: &mut World, mut frame: Local<u32>) {
+    let due: Vec<String> = {
+        let mut tour = world.resource_mut::<Tour>();
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut tour.steps)
+            .into_iter()
+            .partition(|(f, _)| *f <= *frame);
+        tour.steps = later;
+        due.into_iter().map(|(_, words)| words).collect()
+    };
+    for words in due {
+        info!("tour, frame {}: {words}", *frame);
+        if let Err(e) = step(world, &words) {
+            error!("tour: `{words}`: {e}");
+            world.resource_mut::<Tour>().failed += 1;
+        }
+    }
+    *frame += 1;
+}
+
+fn mode(word: Option<&str>) -> Mode {
+    match word {
+        Some("drill") => Mode::Drill,
+        Some("facilitated") => Mode::Facilitated,
+        _ => Mode::Practice,
+    }
+}
+
+fn rest_words(words: std::str::SplitWhitespace<'_>) -> String {
+    words.collect::<Vec<_>>().join(" ")
+}
+
+/// Carries out one step.
+fn step(world: &mut World, text: &str) -> Result<(), String> {
+    let (verb, rest) = text.split_once(' ').unwrap_or((text, ""));
+    let mut words = rest.split_whitespace();
+    let send = |world: &mut World, command: UiCommand| command.write_into(world);
+    match verb {
+        "screenshot" => {
+            let path = format!("screenshot-{}.png", rest.trim());
+            world
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path));
+        }
+        "projector-screenshot" => {
+            let window = world
+                .query_filtered::<Entity, With<ProjectorWindow>>()
+                .iter(world)
+                .next()
+                .ok_or("no projector window to take a screenshot of")?;
+            let path = format!("screenshot-{}.png", rest.trim());
+            world
+                .spawn(Screenshot::window(window))
+                .observe(save_to_disk(path));
+        }
+        "window" => {
+            let size: Vec<f32> = words.filter_map(|w| w.parse().ok()).collect();
+            let [width, height] = size[..] else {
+                return Err("give a width and a height".into());
+            };
+            let mut windows = world.query_filtered::<&mut Window, With<PrimaryWindow>>();
+            let mut window = windows.single_mut(world).map_err(|e| e.to_string())?;
+            window.resolution.set(width, height);
+        }
+        "scale" => {
+            let scale: f32 = rest.trim().parse().map_err(|_| "give a number")?;
+            world.resource_mut::<UiSettings>().scale = scale;
+        }
+        "exit" => {
+            let failed = world.resource::<Tour>().failed;
+            world.write_message(if failed == 0 {
+                AppExit::Success
+            } else {
+                AppExit::error()
+            });
+        }
+        "library" => send(world, Navigate::OpenLibrary(mode(words.next())).into()),
+        "start" => {
+            let scenario = words.next().ok_or("`start` needs a scenario id")?;
+            let mode = mode(words.next());
+            let seed_number = words.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            send(
+                world,
+                ExerciseCommand::Start {
+                    scenario: scenario.into(),
+                    mode,
+                    seed: seed_number,
+                }
+                .into(),
+            );
+        }
+        "resume" => send(world, ExerciseCommand::Resume(rest.trim().into()).into()),
+        "intent" => {
+            let intent = ron::from_str::<Intent>(rest).map_err(|e| e.to_string())?;
+            send(world, intent.into());
+        }
+        "script" => {
+            let script = Source::read(Path::new(rest.trim()))
+                .and_then(|s| s.parse::<Decisions>())
+                .map_err(|d| d.to_string())?;
+            let mut minute = 0;
+            for step in script.steps {
+                if step.at > minute {
+                    let minutes = step.at - minute;
+                    send(world, Intent::Advance { minutes }.into());
+                    minute = step.at;
+                }
+                send(world, step.intent.into());
+            }
+        }
+        "tab" => {
+            world.resource_mut::<ActionsState>().tab = match rest.trim() {
+                "handoff" => ActionTab::Handoff,
+                "escalate" => ActionTab::Escalate,
+                "communicate" => ActionTab::Communicate,
+                "approvals" => ActionTab::Approvals,
+                _ => ActionTab::Decide,
+            };
+        }
+        "quiz" => {
+            let sets = rest.split_whitespace().map(str::to_owned).collect();
+            send(world, LearnerCommand::StartSitting { sets, size: 5 }.into());
+        }
+        "answer" => {
+            let picked = words.filter_map(|n| n.parse().ok()).collect();
+            send(world, LearnerCommand::CheckAnswer(picked).into());
+        }
+        "end" => send(world, Intent::EndExercise.into()),
+        "goto" => {
+            let screen = match rest.trim() {
+                "library" => Screen::Library,
+                "debrief" => Screen::Debrief,
+                "quiz" => Screen::Quiz,
+                "progress" => Screen::Progress,
+                "hotwash" => Screen::Hotwash,
+                "title" => Screen::Title,
+                other => return Err(format!("no screen `{other}`")),
+            };
+            send(world, Navigate::GoTo(screen).into());
+        }
+        "clock" => send(
+            world,
+            ExerciseCommand::SetClockRunning(rest.trim() == "start").into(),
+        ),
+        "console" => {
+            let mut console = world.resource_mut::<ConsoleState>();
+            match rest.trim() {
+                "feed" => console.left = LeftTab::Feed,
+                "injects" => console.left = LeftTab::Injects,
+                "people" => console.left = LeftTab::People,
+                "notes" => console.right = RightTab::Notes,
+                "scorecard" => console.right = RightTab::Scorecard,
+                _ => console.right = RightTab::Decisions,
+            }
+        }
+        "seat" => {
+            let role = words.next().ok_or("`seat` needs a role")?;
+            let command = FacilitatorCommand::Seat {
+                role: role.into(),
+                name: rest_words(words),
+            };
+            send(world, command.into());
+        }
+        "note" => {
+            let role = words.next().filter(|w| *w != "-").map(Into::into);
+            let dimension = words
+                .next()
+                .filter(|w| *w != "-")
+                .and_then(|w| ron::from_str::<Dimension>(w).ok());
+            let command = FacilitatorCommand::Note {
+                role,
+                dimension,
+                text: rest_words(words),
+            };
+            send(world, command.into());
+        }
+        "adhoc" => {
+            let (title, narrative) = rest.split_once('|').unwrap_or((rest, ""));
+            let command = FacilitatorCommand::AdHocInject {
+                title: title.trim().to_owned(),
+                narrative: narrative.trim().to_owned(),
+            };
+            send(world, command.into());
+        }
+        "projector" => {
+            let command = match rest.trim() {
+                "open" => FacilitatorCommand::ShowProjector(true),
+                "close" => FacilitatorCommand::ShowProjector(false),
+                "blank" => FacilitatorCommand::BlankProjector(true),
+                _ => FacilitatorCommand::BlankProjector(false),
+            };
+            send(world, command.into());
+        }
+        "hotwash" => {
+            let role = words.next().ok_or("`hotwash` needs a role")?;
+            let list = match words.next() {
+                Some("strength") => HotwashList::Strengths,
+                Some("improvement") => HotwashList::Improvements,
+                _ => return Err("say `strength` or `improvement`".into()),
+            };
+            let command = FacilitatorCommand::HotwashAdd {
+                role: role.into(),
+                list,
+                text: rest_words(words),
+            };
+            send(world, command.into());
+        }
+        other => return Err(format!("unknown step `{other}`")),
+    }
+    Ok(())
+}

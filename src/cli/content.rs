@@ -1,0 +1,178 @@
+//! `warroom validate` and `warroom list`: check content and show what is there.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::output::{
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, plural, truncate, write_diagnostics,
+};
+use crate::engine::content::library::Library;
+use crate::engine::diagnostic::error_count;
+
+pub(super) fn validate(
+    paths: &[PathBuf],
+    matrix_path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let paths = content_paths(paths);
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        writeln!(
+            err,
+            "warroom: no such file or directory: {}",
+            missing.display()
+        )?;
+        return Ok(EXIT_USAGE);
+    }
+    let library = Library::load(&paths, matrix_path);
+    let diagnostics = library.diagnostics();
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let valid = library.is_valid();
+    match format {
+        Format::Json => {
+            let value = json!({
+                "valid": valid,
+                "matrix": matrix_path,
+                "scenarios": library.scenarios.len(),
+                "question_sets": library.question_sets.len(),
+                "questions": library.questions().count(),
+                "errors": errors,
+                "warnings": warnings,
+                "diagnostics": diagnostics,
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )?;
+        }
+        Format::Text => {
+            write_diagnostics(err, &diagnostics)?;
+            if let Some(m) = &library.matrix {
+                writeln!(
+                    out,
+                    "ok      {} (matrix `{}`)",
+                    m.path.display(),
+                    m.matrix.id
+                )?;
+            }
+            for s in &library.scenarios {
+                writeln!(
+                    out,
+                    "ok      {} (scenario `{}`)",
+                    s.path.display(),
+                    s.scenario.id
+                )?;
+            }
+            for q in &library.question_sets {
+                writeln!(
+                    out,
+                    "ok      {} (question set `{}`, {} questions)",
+                    q.path.display(),
+                    q.set.id,
+                    q.set.questions.len()
+                )?;
+            }
+            for f in &library.invalid {
+                let n = error_count(&f.diagnostics);
+                writeln!(out, "INVALID {} ({n} error{})", f.path.display(), plural(n))?;
+            }
+            if library.matrix.is_none() {
+                writeln!(
+                    out,
+                    "INVALID {} (matrix; scenarios were not checked)",
+                    matrix_path.display()
+                )?;
+            }
+            writeln!(
+                out,
+                "\n{} scenario{} and {} question{} valid, {errors} error{}, {warnings} warning{}",
+                library.scenarios.len(),
+                plural(library.scenarios.len()),
+                library.questions().count(),
+                plural(library.questions().count()),
+                plural(errors),
+                plural(warnings)
+            )?;
+        }
+    }
+    Ok(if valid { EXIT_OK } else { EXIT_INVALID })
+}
+
+pub(super) fn list(
+    paths: &[PathBuf],
+    matrix_path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let library = Library::load(&content_paths(paths), matrix_path);
+    if library.matrix.is_none() {
+        write_diagnostics(err, &library.diagnostics())?;
+        return Ok(EXIT_INVALID);
+    }
+    let rows: Vec<_> = library
+        .scenarios
+        .iter()
+        .map(|s| {
+            let sc = &s.scenario;
+            json!({
+                "id": sc.id,
+                "title": sc.title,
+                "difficulty": sc.difficulty.label(),
+                "duration_mins": sc.duration_mins,
+                "modes": sc.modes.iter().map(|m| m.label()).collect::<Vec<_>>(),
+                "injects": sc.injects.len(),
+                "path": s.path,
+            })
+        })
+        .collect();
+    match format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        )?,
+        Format::Text => {
+            let id_width = library
+                .scenarios
+                .iter()
+                .map(|s| s.scenario.id.as_str().chars().count())
+                .max()
+                .unwrap_or(2)
+                .max(2);
+            writeln!(
+                out,
+                "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
+                "ID", "TITLE", "DIFFICULTY", "MINS", "MODES", "INJECTS"
+            )?;
+            for s in &library.scenarios {
+                let sc = &s.scenario;
+                let modes: Vec<&str> = sc.modes.iter().map(|m| m.label()).collect();
+                writeln!(
+                    out,
+                    "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
+                    sc.id.as_str(),
+                    truncate(&sc.title, 48),
+                    sc.difficulty.label(),
+                    sc.duration_mins,
+                    modes.join(", "),
+                    sc.injects.len()
+                )?;
+            }
+            if !library.invalid.is_empty() {
+                writeln!(
+                    out,
+                    "\n{} file{} could not be loaded; run `warroom validate` for details.",
+                    library.invalid.len(),
+                    plural(library.invalid.len())
+                )?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

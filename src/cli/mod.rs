@@ -1,0 +1,262 @@
+//! The headless command line: `validate`, `list`, `play`, `replay`, `quiz`, `progress`. Every
+//! command reads and writes the streams it is given and returns the process exit code, so tests run
+//! it in-process.
+#![expect(
+    clippy::print_stderr,
+    reason = "the CLI reports its own failure to write its output"
+)]
+
+mod content;
+mod exercise;
+mod learner;
+mod output;
+mod scripted;
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
+pub use learner::{ProgressArgs, QuizArgs, parse_answer};
+pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
+
+use crate::engine::content::library::default_matrix_path;
+use crate::engine::model::scenario::Mode;
+
+/// Warroom: tabletop exercises for security incident response.
+#[derive(Debug, Parser)]
+#[command(name = "warroom", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a command the desktop app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Responsibility matrix to grade against (default: scenarios/responsibilities.ron).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+    /// Desktop app: start straight in this scenario (id).
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
+    /// Desktop app: mode to start the scenario in.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Desktop app: seed for the scenario's random variations.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Desktop app: drive the window through a screenshot tour file (see `.ci/tour.ron`).
+    #[arg(long, value_name = "FILE", env = "WARROOM_TOUR", hide = true)]
+    pub tour: Option<PathBuf>,
+}
+
+/// What the `warroom` binary does with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// Run the headless command.
+    Headless,
+    /// Open the desktop app.
+    App(AppRequest),
+}
+
+/// What the desktop app is asked to open, in the command line's terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppRequest {
+    /// Start straight in this scenario.
+    pub scenario: Option<String>,
+    /// In this mode.
+    pub mode: Option<Mode>,
+    /// With this seed.
+    pub seed: Option<u64>,
+    /// Resume this saved exercise.
+    pub resume: Option<PathBuf>,
+    /// Grade against this matrix.
+    pub matrix: Option<PathBuf>,
+    /// Run this screenshot tour.
+    pub tour: Option<PathBuf>,
+}
+
+impl Cli {
+    /// Decides between the app and a headless command. `warroom resume` opens the app on the save
+    /// it finds when the app is built in (`--check` and `--list` only print, and so does a resume
+    /// that finds nothing, to say so).
+    pub fn launch(&self, app_built_in: bool) -> Launch {
+        let request = AppRequest {
+            scenario: self.scenario.clone(),
+            mode: self.mode.map(Into::into),
+            seed: self.seed,
+            resume: None,
+            matrix: self.matrix.clone(),
+            tour: self.tour.clone(),
+        };
+        match &self.command {
+            None => Launch::App(request),
+            Some(Command::Resume(resume)) if app_built_in && !resume.check && !resume.list => {
+                match pick_save(resume).filter(|path| path.is_file()) {
+                    Some(path) => Launch::App(AppRequest {
+                        resume: Some(path),
+                        ..request
+                    }),
+                    None => Launch::Headless,
+                }
+            }
+            Some(_) => Launch::Headless,
+        }
+    }
+}
+
+/// Play modes as command-line values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// One learner, immediate explained feedback.
+    Practice,
+    /// Real-time clock, feedback at the end.
+    Drill,
+    /// The facilitator console.
+    Facilitated,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Practice => Self::Practice,
+            ModeArg::Drill => Self::Drill,
+            ModeArg::Facilitated => Self::Facilitated,
+        }
+    }
+}
+
+/// Headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario and matrix files; exit 0 when all are valid, 1 otherwise.
+    Validate {
+        /// Files or directories (default: scenarios/).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// List the scenarios with title, difficulty, duration, modes and inject count.
+    List {
+        /// Files or directories (default: scenarios/).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Play a scripted decisions file through a scenario and print the scorecard.
+    Play {
+        /// Scenario id (looked up in scenarios/) or path to a scenario file.
+        scenario: String,
+        /// The scripted intents (a `Decisions(...)` RON file).
+        #[arg(long, value_name = "FILE")]
+        decisions: PathBuf,
+        /// Seed for random variations (default: the script's, else 0).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Also save the session log here, for `warroom replay`.
+        #[arg(long, value_name = "FILE")]
+        save_log: Option<PathBuf>,
+        /// Record the run in the progress database for this learner profile.
+        #[arg(long, value_name = "PROFILE")]
+        record: Option<String>,
+        /// Progress database for `--record` (default: in the platform data directory).
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Save the exercise under this id after every accepted intent (as the app does), printing
+        /// `acknowledged N` once intent N is safely on disk.
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// Folder for `--session` saves (default: in the platform data directory).
+        #[arg(long, value_name = "DIR")]
+        saves: Option<PathBuf>,
+        /// Pause between intents (milliseconds), to watch or interrupt a `--session` run.
+        #[arg(long, default_value_t = 0)]
+        step_delay_ms: u64,
+    },
+    /// Re-score a saved session log.
+    Replay {
+        /// The session log (`SessionLog(...)` RON file).
+        log: PathBuf,
+        /// Where to find the scenario (default: scenarios/).
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Practise exam-style questions in the terminal; missed ones come back (spaced repetition).
+    Quiz(QuizArgs),
+    /// Show a learner's progress per dimension and role, weakest areas and what to do next.
+    Progress(ProgressArgs),
+    /// Write the after-action report / improvement plan of a saved exercise.
+    Report(ReportArgs),
+    /// Bring back a saved exercise (opens the app; `--check` or `--list` only print).
+    Resume(ResumeArgs),
+}
+
+/// Runs a headless command that needs no input.
+pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_interactive(cmd, matrix, &mut std::io::empty(), out, err)
+}
+
+/// Runs a headless command, reading answers (for `quiz`) from `input`.
+pub fn run_interactive(
+    cmd: &Command,
+    matrix: Option<&Path>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let matrix_path = matrix.map_or_else(default_matrix_path, Path::to_path_buf);
+    let result = match cmd {
+        Command::Validate { paths, format } => {
+            content::validate(paths, &matrix_path, *format, out, err)
+        }
+        Command::List { paths, format } => content::list(paths, &matrix_path, *format, out, err),
+        Command::Play {
+            scenario,
+            decisions,
+            seed,
+            format,
+            save_log,
+            record,
+            db,
+            session,
+            saves,
+            step_delay_ms,
+        } => scripted::play(
+            scenario,
+            decisions,
+            *seed,
+            &matrix_path,
+            *format,
+            save_log.as_deref(),
+            record.as_deref().map(|profile| (profile, db.as_deref())),
+            session.as_deref().map(|id| scripted::SaveTo {
+                id,
+                dir: saves
+                    .clone()
+                    .unwrap_or_else(crate::store::saves::default_dir),
+                delay: std::time::Duration::from_millis(*step_delay_ms),
+            }),
+            out,
+            err,
+        ),
+        Command::Replay {
+            log,
+            scenarios,
+            format,
+        } => scripted::replay(log, scenarios.as_deref(), &matrix_path, *format, out, err),
+        Command::Quiz(args) => learner::quiz(args, &matrix_path, input, out, err),
+        Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
+        Command::Report(args) => exercise::report(args, &matrix_path, out, err),
+        Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("warroom: cannot write output: {e}");
+        EXIT_USAGE
+    })
+}

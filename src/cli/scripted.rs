@@ -1,0 +1,235 @@
+//! `warroom play` and `warroom replay`: a scripted run or a saved log graded headless.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+use crate::engine::Matrix;
+use crate::engine::content::library::{
+    LoadedScenario, default_content_dir, load_matrix, load_scenario,
+};
+use crate::engine::content::load::{FileKind, Source, ron_files_in};
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::scenario::{Mode, Scenario};
+use crate::engine::model::script::{self, Decisions};
+use crate::engine::reports::scorecard::scorecard_text;
+use crate::engine::scoring::score;
+use crate::engine::session::{Session, SessionLog};
+
+/// Finds a scenario by path or by id in `dir`; `Err` is a usage error message.
+fn find_scenario(
+    spec: &str,
+    dir: Option<&Path>,
+    matrix: &Matrix,
+) -> Result<Result<LoadedScenario, Vec<Diagnostic>>, String> {
+    let as_path = Path::new(spec);
+    if as_path.is_file() {
+        return Ok(load_scenario(as_path, matrix));
+    }
+    let dir = dir.map_or_else(default_content_dir, Path::to_path_buf);
+    let mut known = Vec::new();
+    for file in ron_files_in(&dir).unwrap_or_default() {
+        let Ok(source) = Source::read(&file) else {
+            continue;
+        };
+        if source.kind() != FileKind::Scenario {
+            continue;
+        }
+        let Ok(scenario) = source.parse::<Scenario>() else {
+            continue;
+        };
+        if scenario.id.as_str() == spec {
+            return Ok(crate::engine::content::library::scenario_from_source(
+                &source, matrix,
+            ));
+        }
+        known.push(scenario.id.to_string());
+    }
+    Err(format!(
+        "no scenario `{spec}` in {} (known: {})",
+        dir.display(),
+        known.join(", ")
+    ))
+}
+
+/// Loads the matrix and finds the scenario, reporting problems; `Err` carries the exit code.
+pub(super) fn load_matrix_and_scenario(
+    spec: &str,
+    dir: Option<&Path>,
+    matrix_path: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<(Arc<Matrix>, Arc<Scenario>), u8>> {
+    let matrix = match load_matrix(matrix_path) {
+        Ok(m) => m.matrix,
+        Err(d) => {
+            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
+            return Ok(Err(EXIT_INVALID));
+        }
+    };
+    match find_scenario(spec, dir, &matrix) {
+        Err(message) => {
+            writeln!(err, "warroom: {message}")?;
+            Ok(Err(EXIT_USAGE))
+        }
+        Ok(Err(d)) => {
+            write_diagnostics(err, &d.iter().collect::<Vec<_>>())?;
+            Ok(Err(EXIT_INVALID))
+        }
+        Ok(Ok(s)) => Ok(Ok((matrix, s.scenario))),
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one argument per CLI flag")]
+pub(super) fn play(
+    scenario_spec: &str,
+    decisions_path: &Path,
+    seed: Option<u64>,
+    matrix_path: &Path,
+    format: Format,
+    save_log: Option<&Path>,
+    record: Option<(&str, Option<&Path>)>,
+    save_to: Option<SaveTo<'_>>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let (matrix, scenario) = match load_matrix_and_scenario(scenario_spec, None, matrix_path, err)?
+    {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    if !decisions_path.exists() {
+        writeln!(err, "warroom: no such file: {}", decisions_path.display())?;
+        return Ok(EXIT_USAGE);
+    }
+    let parsed = Source::read(decisions_path).and_then(|src| {
+        let decisions: Decisions = src.parse()?;
+        Ok((src, decisions))
+    });
+    let (source, decisions) = match parsed {
+        Ok(x) => x,
+        Err(d) => {
+            write_diagnostics(err, &[&d])?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let seed = seed.or(decisions.seed).unwrap_or(0);
+    let mut save_error = None;
+    let started = crate::store::unix_now();
+    let mut after_each = |session: &Session| {
+        let Some(to) = &save_to else { return };
+        if save_error.is_some() {
+            return;
+        }
+        let mut record = ExerciseRecord::new(to.id, Mode::Practice, started, session);
+        record.updated_at = crate::store::unix_now();
+        let path = crate::store::saves::path_of(&to.dir, to.id);
+        match crate::store::saves::save_atomic(&record, &path) {
+            Ok(()) => {
+                // Only now is the intent safe: a crash after this line loses nothing.
+                let _ = writeln!(out, "acknowledged {}", session.log().entries.len());
+                let _ = out.flush();
+            }
+            Err(e) => save_error = Some(format!("cannot save {}: {e}", path.display())),
+        }
+        std::thread::sleep(to.delay);
+    };
+    let result = script::run_observed(scenario, matrix, &decisions, seed, &source, &mut after_each);
+    if let Some(e) = save_error {
+        writeln!(err, "warroom: {e}")?;
+        return Ok(EXIT_USAGE);
+    }
+    let session = match result {
+        Ok(s) => s,
+        Err(d) => {
+            write_diagnostics(err, &[&d])?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if let Some(path) = save_log
+        && let Err(e) = save_session_log(session.log(), path)
+    {
+        writeln!(
+            err,
+            "warroom: cannot save the session log to {}: {e}",
+            path.display()
+        )?;
+        return Ok(EXIT_USAGE);
+    }
+    print_scorecard(&session, format, out)?;
+    if let Some((profile, db)) = record {
+        let path = db.map_or_else(crate::store::progress::default_path, Path::to_path_buf);
+        let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {
+            db.record_run(&score(&session), "scripted", crate::store::unix_now())
+        });
+        if let Err(e) = recorded {
+            writeln!(err, "warroom: the run was not recorded: {e}")?;
+            return Ok(EXIT_INVALID);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn print_scorecard(session: &Session, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    let card = score(session);
+    match format {
+        Format::Json => writeln!(out, "{}", card.to_json()),
+        Format::Text => write!(out, "{}", scorecard_text(&card, session)),
+    }
+}
+
+/// Where `play --session` saves.
+pub(super) struct SaveTo<'a> {
+    pub id: &'a str,
+    pub dir: PathBuf,
+    pub delay: std::time::Duration,
+}
+
+fn save_session_log(log: &SessionLog, path: &Path) -> std::io::Result<()> {
+    let text = log.to_ron().map_err(std::io::Error::other)?;
+    std::fs::write(path, text)
+}
+
+pub(super) fn replay(
+    log_path: &Path,
+    scenarios: Option<&Path>,
+    matrix_path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    if !log_path.exists() {
+        writeln!(err, "warroom: no such file: {}", log_path.display())?;
+        return Ok(EXIT_USAGE);
+    }
+    let log: SessionLog = match Source::read(log_path).and_then(|s| s.parse()) {
+        Ok(l) => l,
+        Err(d) => {
+            write_diagnostics(err, &[&d])?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let (matrix, scenario) =
+        match load_matrix_and_scenario(log.scenario.as_str(), scenarios, matrix_path, err)? {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
+    if log.matrix != matrix.id {
+        writeln!(
+            err,
+            "warroom: note: the log was recorded against matrix `{}`; re-scoring against `{}`",
+            log.matrix, matrix.id
+        )?;
+    }
+    match Session::replay(scenario, Arc::clone(&matrix), &log) {
+        Ok(session) => {
+            print_scorecard(&session, format, out)?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(err, "warroom: {}: {e}", log_path.display())?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Loading content from disk: the matrix and every scenario, with all their diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::content::load::{FileKind, Source, ron_files_in};
+use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
+use crate::engine::diagnostic::{Diagnostic, error_count};
+use crate::engine::learning::quiz::{Question, QuestionSet};
+use crate::engine::model::matrix::Matrix;
+use crate::engine::model::scenario::Scenario;
+
+/// Sub-folder of a content directory that holds question sets.
+pub const QUESTIONS_DIR: &str = "questions";
+
+/// File name of the default matrix inside the content directory.
+pub const DEFAULT_MATRIX_FILE: &str = "responsibilities.ron";
+
+/// Where shipped content lives: `$WARROOM_CONTENT`, else `./scenarios`, else the source checkout's.
+pub fn default_content_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("WARROOM_CONTENT") {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("scenarios");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// The default matrix path.
+pub fn default_matrix_path() -> PathBuf {
+    default_content_dir().join(DEFAULT_MATRIX_FILE)
+}
+
+/// A matrix loaded and validated.
+#[derive(Clone, Debug)]
+pub struct LoadedMatrix {
+    /// Where from.
+    pub path: PathBuf,
+    /// The matrix.
+    pub matrix: Arc<Matrix>,
+    /// Warnings (no errors, or it would not have loaded).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates a matrix; all errors are returned together.
+pub fn load_matrix(path: &Path) -> Result<LoadedMatrix, Vec<Diagnostic>> {
+    let source = Source::read(path).map_err(|d| vec![d])?;
+    let matrix: Matrix = source.parse().map_err(|d| vec![d])?;
+    let diagnostics = validate_matrix(&matrix, path, &source.text);
+    if error_count(&diagnostics) > 0 {
+        return Err(diagnostics);
+    }
+    Ok(LoadedMatrix {
+        path: path.to_path_buf(),
+        matrix: Arc::new(matrix),
+        warnings: diagnostics,
+    })
+}
+
+/// A scenario loaded and validated.
+#[derive(Clone, Debug)]
+pub struct LoadedScenario {
+    /// Where from.
+    pub path: PathBuf,
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates a scenario against a matrix.
+pub fn load_scenario(path: &Path, matrix: &Matrix) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let source = Source::read(path).map_err(|d| vec![d])?;
+    scenario_from_source(&source, matrix)
+}
+
+/// Parses and validates a scenario already read.
+pub fn scenario_from_source(
+    source: &Source,
+    matrix: &Matrix,
+) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let scenario: Scenario = source.parse().map_err(|d| vec![d])?;
+    let diagnostics = validate_scenario(&scenario, matrix, &source.path, &source.text);
+    if error_count(&diagnostics) > 0 {
+        return Err(diagnostics);
+    }
+    Ok(LoadedScenario {
+        path: source.path.clone(),
+        scenario: Arc::new(scenario),
+        warnings: diagnostics,
+    })
+}
+
+/// A question set loaded and validated.
+#[derive(Clone, Debug)]
+pub struct LoadedQuestionSet {
+    /// Where from.
+    pub path: PathBuf,
+    /// The questions.
+    pub set: Arc<QuestionSet>,
+    /// Warnings (answers that differ from the matrix in use, untagged questions).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates a question set against a matrix.
+pub fn question_set_from_source(
+    source: &Source,
+    matrix: &Matrix,
+) -> Result<LoadedQuestionSet, Vec<Diagnostic>> {
+    let set: QuestionSet = source.parse().map_err(|d| vec![d])?;
+    let diagnostics = validate_question_set(&set, matrix, &source.path, &source.text);
+    if error_count(&diagnostics) > 0 {
+        return Err(diagnostics);
+    }
+    Ok(LoadedQuestionSet {
+        path: source.path.clone(),
+        set: Arc::new(set),
+        warnings: diagnostics,
+    })
+}
+
+/// A file that could not be used, with every reason.
+#[derive(Clone, Debug)]
+pub struct InvalidFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// All content found: the matrix in use, the scenarios that loaded and the files that did not.
+#[derive(Clone, Debug, Default)]
+pub struct Library {
+    /// The matrix, when it loaded.
+    pub matrix: Option<LoadedMatrix>,
+    /// Why the matrix did not load.
+    pub matrix_errors: Vec<Diagnostic>,
+    /// Scenarios that loaded, sorted by difficulty then title.
+    pub scenarios: Vec<LoadedScenario>,
+    /// Question sets that loaded, sorted by title.
+    pub question_sets: Vec<LoadedQuestionSet>,
+    /// Files that did not load.
+    pub invalid: Vec<InvalidFile>,
+    /// Other matrix files that were checked.
+    pub other_matrices: Vec<PathBuf>,
+}
+
+impl Library {
+    /// Loads the matrix and every scenario under `paths` (files or directories).
+    pub fn load(paths: &[PathBuf], matrix_path: &Path) -> Self {
+        let mut library = Self::default();
+        match load_matrix(matrix_path) {
+            Ok(m) => library.matrix = Some(m),
+            Err(d) => library.matrix_errors = d,
+        }
+        let mut files = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                match ron_files_in(path) {
+                    Ok(found) => files.extend(found),
+                    Err(d) => library.invalid.push(InvalidFile {
+                        path: path.clone(),
+                        diagnostics: vec![d],
+                    }),
+                }
+                let questions = path.join(QUESTIONS_DIR);
+                if questions.is_dir() {
+                    match ron_files_in(&questions) {
+                        Ok(found) => files.extend(found),
+                        Err(d) => library.invalid.push(InvalidFile {
+                            path: questions,
+                            diagnostics: vec![d],
+                        }),
+                    }
+                }
+            } else {
+                files.push(path.clone());
+            }
+        }
+        for file in files {
+            library.add_file(&file, matrix_path);
+        }
+        library.scenarios.sort_by(|a, b| {
+            (a.scenario.difficulty, &a.scenario.title)
+                .cmp(&(b.scenario.difficulty, &b.scenario.title))
+        });
+        library
+            .question_sets
+            .sort_by(|a, b| a.set.title.cmp(&b.set.title));
+        library.reject_duplicate_questions();
+        library
+    }
+
+    /// Progress is stored per question id, so an id may appear only once in the whole bank; the
+    /// later file (by title) is refused.
+    fn reject_duplicate_questions(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut keep = Vec::new();
+        for loaded in std::mem::take(&mut self.question_sets) {
+            let clashing: Vec<&str> = loaded
+                .set
+                .questions
+                .iter()
+                .filter(|q| !seen.insert(q.id.clone()))
+                .map(|q| q.id.as_str())
+                .collect();
+            // Read the file (for locations) only when there is something to report, and once.
+            let source = (!clashing.is_empty())
+                .then(|| Source::read(&loaded.path).ok())
+                .flatten();
+            let clashes: Vec<Diagnostic> = clashing
+                .iter()
+                .map(|id| {
+                    let (line, column) = source.as_ref().map_or((0, 0), |s| s.locator().nth(id, 0));
+                    Diagnostic {
+                        line,
+                        column,
+                        ..Diagnostic::file_error(
+                            "duplicate-id",
+                            &loaded.path,
+                            format!("question id `{id}` is already used by another question set"),
+                        )
+                    }
+                    .with_hint("question ids must be unique across the bank; rename this one")
+                })
+                .collect();
+            if clashes.is_empty() {
+                keep.push(loaded);
+            } else {
+                self.invalid.push(InvalidFile {
+                    path: loaded.path.clone(),
+                    diagnostics: clashes,
+                });
+            }
+        }
+        self.question_sets = keep;
+    }
+
+    /// Every question of the bank with its set, in set order.
+    pub fn questions(&self) -> impl Iterator<Item = (&QuestionSet, &Question)> {
+        self.question_sets
+            .iter()
+            .flat_map(|l| l.set.questions.iter().map(move |q| (&*l.set, q)))
+    }
+
+    /// Finds a question by id.
+    pub fn question(&self, id: &str) -> Option<(&QuestionSet, &Question)> {
+        self.questions().find(|(_, q)| q.id.as_str() == id)
+    }
+
+    fn add_file(&mut self, file: &Path, matrix_path: &Path) {
+        let invalid = |diagnostics| InvalidFile {
+            path: file.to_path_buf(),
+            diagnostics,
+        };
+        let source = match Source::read(file) {
+            Ok(s) => s,
+            Err(d) => {
+                self.invalid.push(invalid(vec![d]));
+                return;
+            }
+        };
+        match source.kind() {
+            FileKind::Matrix => {
+                if same_file(file, matrix_path) {
+                    return;
+                }
+                self.other_matrices.push(file.to_path_buf());
+                if let Err(d) = load_matrix(file) {
+                    self.invalid.push(invalid(d));
+                }
+            }
+            FileKind::Scenario => {
+                let Some(matrix) = &self.matrix else {
+                    return;
+                };
+                match scenario_from_source(&source, &matrix.matrix) {
+                    Ok(s) => self.scenarios.push(s),
+                    Err(d) => self.invalid.push(invalid(d)),
+                }
+            }
+            FileKind::QuestionSet => {
+                let Some(matrix) = &self.matrix else {
+                    return;
+                };
+                match question_set_from_source(&source, &matrix.matrix) {
+                    Ok(s) => self.question_sets.push(s),
+                    Err(d) => self.invalid.push(invalid(d)),
+                }
+            }
+            FileKind::Decisions | FileKind::SessionLog => {}
+            FileKind::Unknown => self.invalid.push(invalid(vec![
+                Diagnostic::file_error(
+                    "unknown-file-kind",
+                    file,
+                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(` or `QuestionSet(`",
+                )
+                .with_hint("see docs/format.md for the file formats"),
+            ])),
+        }
+    }
+
+    /// Finds a scenario by id.
+    pub fn scenario(&self, id: &str) -> Option<&LoadedScenario> {
+        self.scenarios.iter().find(|s| s.scenario.id.as_str() == id)
+    }
+
+    /// Every diagnostic, matrix first.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        let matrix_warnings = self.matrix.iter().flat_map(|m| m.warnings.iter());
+        let scenario_warnings = self
+            .scenarios
+            .iter()
+            .flat_map(|s| s.warnings.iter())
+            .chain(self.question_sets.iter().flat_map(|s| s.warnings.iter()));
+        let invalid = self.invalid.iter().flat_map(|f| f.diagnostics.iter());
+        self.matrix_errors
+            .iter()
+            .chain(matrix_warnings)
+            .chain(invalid)
+            .chain(scenario_warnings)
+            .collect()
+    }
+
+    /// Whether everything loaded without errors.
+    pub fn is_valid(&self) -> bool {
+        self.matrix.is_some() && self.invalid.is_empty()
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,319 @@
+//! Reading data files safely: size limit, UTF-8, RON parse errors mapped to `file:line:column`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::engine::diagnostic::{Diagnostic, Level};
+
+/// Files above this size are refused before they are read (4 MiB; the largest shipped scenario is ~40 KiB).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of a data file together with its path, kept for locating diagnostics.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its UTF-8 text.
+    pub text: String,
+}
+
+/// What a RON data file declares itself to be, from its leading struct name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `Matrix( … )`.
+    Matrix,
+    /// `Scenario( … )`.
+    Scenario,
+    /// `Decisions( … )`: a scripted playthrough.
+    Decisions,
+    /// `SessionLog( … )`.
+    SessionLog,
+    /// `QuestionSet( … )`: exam-practice questions.
+    QuestionSet,
+    /// Anything else.
+    Unknown,
+}
+
+impl Source {
+    /// Reads a file, refusing directories, oversized files and invalid UTF-8 with a clear diagnostic.
+    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        let meta = fs::metadata(path).map_err(|e| {
+            Diagnostic::file_error("unreadable-file", path, format!("cannot read file: {e}"))
+        })?;
+        if meta.is_dir() {
+            return Err(Diagnostic::file_error(
+                "not-a-file",
+                path,
+                "this is a directory, not a data file",
+            )
+            .with_hint("pass a .ron file, or a directory to `warroom validate`"));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::file_error(
+                "file-too-large",
+                path,
+                format!(
+                    "file is {} bytes; the limit is {MAX_FILE_BYTES} bytes (4 MiB)",
+                    meta.len()
+                ),
+            )
+            .with_hint("split the scenario into smaller files or remove embedded data"));
+        }
+        let bytes = fs::read(path).map_err(|e| {
+            Diagnostic::file_error("unreadable-file", path, format!("cannot read file: {e}"))
+        })?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// Builds a source from bytes already in memory (used by tests and the app's file picker).
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self {
+                path: path.to_path_buf(),
+                text,
+            }),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or_default());
+                let (line, column) = line_col(&prefix, prefix.len());
+                Err(Diagnostic {
+                    level: Level::Error,
+                    code: "invalid-utf8",
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("file is not valid UTF-8 (byte offset {valid})"),
+                    hint: Some("save the file as UTF-8".into()),
+                })
+            }
+        }
+    }
+
+    /// Builds a source from text (tests, in-memory edits).
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Sniffs the leading struct name.
+    pub fn kind(&self) -> FileKind {
+        let ident: String = strip_leading_trivia(&self.text)
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        match ident.as_str() {
+            "Matrix" => FileKind::Matrix,
+            "Scenario" => FileKind::Scenario,
+            "Decisions" => FileKind::Decisions,
+            "SessionLog" => FileKind::SessionLog,
+            "QuestionSet" => FileKind::QuestionSet,
+            _ => FileKind::Unknown,
+        }
+    }
+
+    /// Parses the text as RON, mapping a parse error to a located diagnostic.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        // Authors write `severity: 3` rather than `severity: Some(3)`.
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str::<T>(&self.text)
+            .map_err(|e| self.parse_diagnostic(&e))
+    }
+
+    fn parse_diagnostic(&self, e: &ron::error::SpannedError) -> Diagnostic {
+        let message = e.code.to_string();
+        let hint = parse_hint(&e.code);
+        Diagnostic {
+            level: Level::Error,
+            code: "parse-error",
+            file: self.path.clone(),
+            line: e.span.start.line.max(1),
+            column: e.span.start.col.max(1),
+            message,
+            hint,
+        }
+    }
+
+    /// A locator over this source.
+    pub fn locator(&self) -> Locator<'_> {
+        Locator { text: &self.text }
+    }
+}
+
+fn parse_hint(code: &ron::Error) -> Option<String> {
+    use ron::Error as E;
+    match code {
+        E::NoSuchStructField { expected, .. } => Some(format!(
+            "known fields here: {}",
+            expected
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        E::NoSuchEnumVariant { expected, .. } => Some(format!(
+            "expected one of: {}",
+            expected
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        E::MissingStructField { field, .. } => Some(format!("add `{field}: …` to this item")),
+        E::Eof => Some("the file ends early; check for a missing `)` or `]`".into()),
+        E::ExceededRecursionLimit => Some("nesting is too deep".into()),
+        _ => None,
+    }
+}
+
+fn strip_leading_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+        if let Some(rest) = trimmed.strip_prefix("//") {
+            text = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(rest) = trimmed.strip_prefix("/*") {
+            text = rest.split_once("*/").map_or("", |(_, r)| r);
+        } else if let Some(rest) = trimmed.strip_prefix("#![") {
+            text = rest.split_once(']').map_or("", |(_, r)| r);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+/// Finds where an id or value appears in a source, so semantic diagnostics can point at it.
+///
+/// The typed model carries no spans, so we search the text: first for the enclosing item's quoted id
+/// (the anchor), then for the quoted value after it. That is exact for ids, which are unique by rule,
+/// and good to the item for everything else.
+#[derive(Clone, Copy, Debug)]
+pub struct Locator<'a> {
+    text: &'a str,
+}
+
+impl<'a> Locator<'a> {
+    /// Wraps a text.
+    pub fn new(text: &'a str) -> Self {
+        Self { text }
+    }
+
+    /// Byte offset of the `n`th (0-based) occurrence of the quoted string `"value"` at or after `from`.
+    fn quoted(&self, value: &str, from: usize, n: usize) -> Option<usize> {
+        let needle = format!("\"{value}\"");
+        let hay = self.text.get(from..)?;
+        hay.match_indices(&needle).nth(n).map(|(i, _)| from + i)
+    }
+
+    /// Byte offset of a bare word (field name or enum variant) at or after `from`.
+    fn word(&self, word: &str, from: usize) -> Option<usize> {
+        let hay = self.text.get(from..)?;
+        hay.match_indices(word)
+            .find(|(i, _)| {
+                let before = hay.get(..*i).and_then(|s| s.chars().last());
+                let after = hay.get(i + word.len()..).and_then(|s| s.chars().next());
+                let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+            .map(|(i, _)| from + i)
+    }
+
+    /// Line and column of `needle` (a quoted value, or a bare word if no quoted match) inside the item
+    /// whose quoted id is `anchor`; falls back to the anchor, then to the start of the file.
+    pub fn find(&self, anchor: Option<&str>, needle: &str) -> (usize, usize) {
+        let start = anchor.and_then(|a| self.quoted(a, 0, 0));
+        let from = start.unwrap_or(0);
+        let at = self
+            .quoted(needle, from, 0)
+            .or_else(|| self.word(needle, from))
+            .or(start)
+            .unwrap_or(0);
+        line_col(self.text, at)
+    }
+
+    /// Line and column of the `n`th (0-based) quoted occurrence of `value`; used for duplicates.
+    pub fn nth(&self, value: &str, n: usize) -> (usize, usize) {
+        let at = self
+            .quoted(value, 0, n)
+            .or_else(|| self.quoted(value, 0, 0))
+            .unwrap_or(0);
+        line_col(self.text, at)
+    }
+}
+
+/// Every `.ron` file directly inside a directory (and its `matrices/` sub-folder), sorted by name.
+pub fn ron_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        Diagnostic::file_error(
+            "unreadable-file",
+            dir,
+            format!("cannot list directory: {e}"),
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "ab\néé x";
+        let offset = text.find('x').unwrap();
+        assert_eq!(line_col(text, offset), (2, 4));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let bytes = b"Scenario(\n  id: \"a\xffb\"".to_vec();
+        let err = Source::from_bytes(Path::new("bad.ron"), bytes).unwrap_err();
+        assert_eq!(err.code, "invalid-utf8");
+        assert_eq!((err.line, err.column), (2, 9));
+    }
+
+    #[test]
+    fn kind_is_sniffed_after_comments() {
+        let src = Source::from_text("x.ron", "// hello\n/* block */\n  Scenario(id: \"x\")");
+        assert_eq!(src.kind(), FileKind::Scenario);
+        assert_eq!(
+            Source::from_text("y.ron", "(a: 1)").kind(),
+            FileKind::Unknown
+        );
+    }
+
+    #[test]
+    fn locator_prefers_value_inside_anchor() {
+        let text = "a: \"x\",\nitem(id: \"i2\", role: \"x\")";
+        let loc = Locator::new(text);
+        assert_eq!(loc.find(Some("i2"), "x"), (2, 22));
+        assert_eq!(loc.nth("x", 1), (2, 22));
+        assert_eq!(loc.find(None, "x"), (1, 4));
+    }
+
+    #[test]
+    fn locator_finds_bare_words() {
+        let loc = Locator::new("Inject(id: \"a\", decisions: [])");
+        assert_eq!(loc.find(Some("a"), "decisions"), (1, 17));
+    }
+}

@@ -1,0 +1,521 @@
+//! The responsibility matrix: roles, RACI per task kind, escalation, communication and scoring policy.
+//! It is data an organisation replaces with its own plan, so the engine never hard-codes who does what.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::model::id::{AudienceId, RoleId, RuleId, TaskId, TriggerId};
+
+/// The reserved role reference meaning "the owner of the task's target asset".
+pub const ASSET_OWNER: &str = "owner";
+
+/// A whole responsibility matrix (`scenarios/responsibilities.ron` by default).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    /// Stable id, recorded in session logs.
+    pub id: String,
+    /// Display name ("Reference incident-response plan").
+    pub name: String,
+    /// What the matrix is and whose plan it reflects.
+    #[serde(default)]
+    pub description: String,
+    /// Everyone who can act, decide, approve or be told.
+    pub roles: Vec<Role>,
+    /// Who is Responsible, Accountable, Consulted and Informed for each kind of task.
+    pub tasks: Vec<TaskKind>,
+    /// Facts a scenario can reveal (personal data involved, customer outage, …).
+    pub triggers: Vec<Trigger>,
+    /// Severity levels, escalation deadlines and over-escalation.
+    pub escalation: EscalationPolicy,
+    /// Audiences, senders, approvals and forbidden content.
+    pub communication: CommunicationPolicy,
+    /// What a handoff must carry.
+    pub handoffs: HandoffPolicy,
+    /// Separation-of-duties rules.
+    pub separation_of_duties: SeparationPolicy,
+    /// Dimension weights and penalty sizes.
+    #[serde(default)]
+    pub scoring: ScoringPolicy,
+}
+
+/// Whether a role belongs to the organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleKind {
+    /// A team or function of the organisation.
+    Internal,
+    /// A party outside it (regulator, vendor, media, …).
+    External,
+}
+
+/// A role of the matrix.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Stable id (`soc`).
+    pub id: RoleId,
+    /// Display name ("Security Operations Center").
+    pub name: String,
+    /// Short label for seats on the board ("SOC").
+    #[serde(default)]
+    pub short: String,
+    /// Internal team or external party.
+    pub kind: RoleKind,
+    /// One paragraph: what this role is for during an incident.
+    pub mandate: String,
+    /// Decisions this role is entitled to make.
+    #[serde(default)]
+    pub decision_rights: Vec<String>,
+}
+
+/// Incident-response phase a task belongs to (NIST SP 800-61 vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Phase {
+    /// Detection and analysis: triage, scoping, evidence.
+    Analyze,
+    /// Stopping the spread.
+    Contain,
+    /// Removing the cause.
+    Eradicate,
+    /// Returning to normal operation.
+    Recover,
+    /// Telling people.
+    Communicate,
+    /// Decisions, approvals and obligations.
+    Govern,
+}
+
+impl Phase {
+    /// Whether work in this phase changes systems, so the acting team needs the investigation's context.
+    pub fn changes_systems(self) -> bool {
+        matches!(self, Self::Contain | Self::Eradicate | Self::Recover)
+    }
+}
+
+/// One kind of task with its RACI assignment.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent properties an organisation sets per task in its matrix file"
+)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskKind {
+    /// Stable id (`isolate_host`).
+    pub id: TaskId,
+    /// Display name ("Isolate a host").
+    pub name: String,
+    /// Response phase.
+    pub phase: Phase,
+    /// Roles that do the work; `owner` means the target asset's owner.
+    pub responsible: Vec<RoleId>,
+    /// The single role answerable for the outcome.
+    pub accountable: RoleId,
+    /// Roles whose input is sought before acting.
+    #[serde(default)]
+    pub consulted: Vec<RoleId>,
+    /// Roles kept up to date.
+    #[serde(default)]
+    pub informed: Vec<RoleId>,
+    /// Roles that must approve before the task is carried out; `owner` allowed.
+    #[serde(default)]
+    pub approvals: Vec<RoleId>,
+    /// A privileged change: whoever approves it must not be whoever requests or performs it.
+    #[serde(default)]
+    pub privileged: bool,
+    /// Carrying it out destroys volatile or on-disk evidence of the target.
+    #[serde(default)]
+    pub destroys_evidence: bool,
+    /// Carrying it out preserves the target's evidence.
+    #[serde(default)]
+    pub preserves_evidence: bool,
+    /// Changes what the audit trail records.
+    #[serde(default)]
+    pub alters_audit_trail: bool,
+    /// Why the responsibility sits where it does; quoted in every finding about this task.
+    pub citation: String,
+}
+
+/// A fact a scenario can reveal; escalation rules react to it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// Stable id (`personal_data`).
+    pub id: TriggerId,
+    /// What it means.
+    pub description: String,
+}
+
+/// Severity levels and escalation rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationPolicy {
+    /// Levels from lowest to highest; reaching a level starts its escalation clock.
+    pub severities: Vec<SeverityLevel>,
+    /// Rules started by facts a scenario reveals.
+    pub rules: Vec<EscalationRule>,
+    /// What counts as noise.
+    pub over_escalation: OverEscalation,
+}
+
+/// One severity level.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    /// 1 = lowest.
+    pub level: u8,
+    /// "Low", "Moderate", …
+    pub name: String,
+    /// When an event is at this level.
+    pub description: String,
+    /// Roles that must be engaged once this level is reached.
+    #[serde(default)]
+    pub engage: Vec<RoleId>,
+    /// Deadline, in scenario minutes after the level is reached.
+    #[serde(default)]
+    pub within_mins: u32,
+    /// Why.
+    #[serde(default)]
+    pub citation: String,
+}
+
+/// A rule requiring roles to be engaged within a deadline once a fact is revealed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationRule {
+    /// Stable id, shown in findings.
+    pub id: RuleId,
+    /// The fact that starts the clock.
+    pub when: TriggerId,
+    /// Roles to engage.
+    pub engage: Vec<RoleId>,
+    /// Deadline in scenario minutes after the fact is revealed.
+    pub within_mins: u32,
+    /// Why.
+    pub citation: String,
+}
+
+/// Escalating these roles below this severity, with no rule asking for it, is noise.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverEscalation {
+    /// Roles whose attention is costly (executives, external parties).
+    pub roles: Vec<RoleId>,
+    /// Escalations to them while the true severity is below this level are noise.
+    pub below_severity: u8,
+    /// Why.
+    pub citation: String,
+}
+
+/// What a message contains; audiences forbid some of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MessageContent {
+    /// Facts confirmed by evidence.
+    VerifiedFacts,
+    /// Guesses about cause, attacker or scope not yet confirmed.
+    Speculation,
+    /// Log lines, samples, indicators copied from the investigation.
+    RawEvidence,
+    /// Names, contact details or records of individuals.
+    PersonalData,
+    /// What the recipient should do.
+    Guidance,
+    /// Technical detail of the response.
+    TechnicalDetail,
+}
+
+impl MessageContent {
+    /// A short name, for sentences such as "the message contains speculation".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::VerifiedFacts => "verified facts",
+            Self::Speculation => "speculation",
+            Self::RawEvidence => "raw evidence",
+            Self::PersonalData => "personal data",
+            Self::Guidance => "guidance",
+            Self::TechnicalDetail => "technical detail",
+        }
+    }
+
+    /// A longer description, for questions that ask what may be shared.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::VerifiedFacts => "verified facts",
+            Self::Speculation => "speculation about cause or attacker",
+            Self::RawEvidence => "raw evidence such as log lines or indicators",
+            Self::PersonalData => "personal data",
+            Self::Guidance => "guidance on what to do",
+            Self::TechnicalDetail => "technical detail of the response",
+        }
+    }
+}
+
+/// Who may be told what, by whom, with whose approval.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationPolicy {
+    /// Every audience a message can go to.
+    pub audiences: Vec<Audience>,
+}
+
+/// One audience.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Stable id (`customers`).
+    pub id: AudienceId,
+    /// Display name.
+    pub name: String,
+    /// Outside the organisation.
+    pub external: bool,
+    /// Roles allowed to send to it.
+    pub senders: Vec<RoleId>,
+    /// Roles whose approval each message needs.
+    #[serde(default)]
+    pub approvals: Vec<RoleId>,
+    /// Content that must never reach it.
+    #[serde(default)]
+    pub forbidden: Vec<MessageContent>,
+    /// Why.
+    pub citation: String,
+}
+
+/// What a handoff must carry and when one is owed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffPolicy {
+    /// Why the five elements matter.
+    pub citation: String,
+    /// Why a team changing systems needs the investigation's context first.
+    pub context_citation: String,
+}
+
+/// Separation-of-duties policy.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeparationPolicy {
+    /// Why requester, approver and performer of a privileged change differ.
+    pub citation: String,
+    /// Why approvals must be in place before the work.
+    pub approval_citation: String,
+}
+
+/// Scoring dimensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// The right role does the work.
+    Ownership,
+    /// Handoffs carry the five elements, accurately.
+    Handoffs,
+    /// Required roles engaged in time, without noise.
+    Escalation,
+    /// Right sender, audience, approvals and content.
+    Communication,
+    /// Evidence preserved before it is destroyed.
+    Evidence,
+    /// No self-approval, approvals in place.
+    SeparationOfDuties,
+}
+
+impl Dimension {
+    /// All dimensions in report order.
+    pub const ALL: [Self; 6] = [
+        Self::Ownership,
+        Self::Handoffs,
+        Self::Escalation,
+        Self::Communication,
+        Self::Evidence,
+        Self::SeparationOfDuties,
+    ];
+
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ownership => "Ownership",
+            Self::Handoffs => "Handoffs",
+            Self::Escalation => "Escalation timing",
+            Self::Communication => "Communication",
+            Self::Evidence => "Evidence preservation",
+            Self::SeparationOfDuties => "Separation of duties",
+        }
+    }
+
+    /// A short label for charts.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::Ownership => "Owner",
+            Self::Handoffs => "Handoff",
+            Self::Escalation => "Escal.",
+            Self::Communication => "Comms",
+            Self::Evidence => "Evidence",
+            Self::SeparationOfDuties => "SoD",
+        }
+    }
+
+    /// The snake-case key used in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Ownership => "ownership",
+            Self::Handoffs => "handoffs",
+            Self::Escalation => "escalation",
+            Self::Communication => "communication",
+            Self::Evidence => "evidence",
+            Self::SeparationOfDuties => "separation_of_duties",
+        }
+    }
+}
+
+/// Weights of the dimensions in the total.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    /// Weight of ownership.
+    pub ownership: u32,
+    /// Weight of handoffs.
+    pub handoffs: u32,
+    /// Weight of escalation timing.
+    pub escalation: u32,
+    /// Weight of communication.
+    pub communication: u32,
+    /// Weight of evidence preservation.
+    pub evidence: u32,
+    /// Weight of separation of duties.
+    pub separation_of_duties: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            ownership: 20,
+            handoffs: 15,
+            escalation: 20,
+            communication: 20,
+            evidence: 15,
+            separation_of_duties: 10,
+        }
+    }
+}
+
+impl Weights {
+    /// The weight of one dimension.
+    pub fn of(&self, dimension: Dimension) -> u32 {
+        match dimension {
+            Dimension::Ownership => self.ownership,
+            Dimension::Handoffs => self.handoffs,
+            Dimension::Escalation => self.escalation,
+            Dimension::Communication => self.communication,
+            Dimension::Evidence => self.evidence,
+            Dimension::SeparationOfDuties => self.separation_of_duties,
+        }
+    }
+}
+
+/// How many points each kind of mistake costs within its dimension (each dimension starts at 100).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Penalties {
+    /// A role outside the task's Responsible list did the work.
+    pub wrong_owner: u32,
+    /// The Accountable role did the work itself instead of a Responsible role.
+    pub accountable_did_work: u32,
+    /// A required decision point was never acted on.
+    pub decision_unowned: u32,
+    /// A handoff lacks one of the five elements.
+    pub handoff_missing_element: u32,
+    /// A handoff claims something that did not happen or is not true.
+    pub handoff_inaccurate: u32,
+    /// A team changed systems without a handoff carrying the investigation's context.
+    pub missing_handoff: u32,
+    /// A required role was never engaged.
+    pub escalation_missed: u32,
+    /// Maximum for a late engagement, scaled by how late it was.
+    pub escalation_late_max: u32,
+    /// An escalation that was noise.
+    pub over_escalation: u32,
+    /// Severity classified two or more levels below the evidence.
+    pub severity_misjudged: u32,
+    /// A message from a role not allowed to send to that audience.
+    pub wrong_sender: u32,
+    /// A message without a required approval.
+    pub missing_approval: u32,
+    /// A message with content forbidden for its audience.
+    pub forbidden_content: u32,
+    /// Evidence destroyed before it was preserved.
+    pub evidence_destroyed: u32,
+    /// Same role requested and approved, or approved its own work.
+    pub self_approval: u32,
+    /// A task needing approval was done without it.
+    pub unapproved_change: u32,
+}
+
+impl Default for Penalties {
+    fn default() -> Self {
+        Self {
+            wrong_owner: 15,
+            accountable_did_work: 5,
+            decision_unowned: 15,
+            handoff_missing_element: 8,
+            handoff_inaccurate: 10,
+            missing_handoff: 20,
+            escalation_missed: 30,
+            escalation_late_max: 25,
+            over_escalation: 15,
+            severity_misjudged: 15,
+            wrong_sender: 20,
+            missing_approval: 20,
+            forbidden_content: 25,
+            evidence_destroyed: 50,
+            self_approval: 40,
+            unapproved_change: 30,
+        }
+    }
+}
+
+/// Scoring configuration carried by the matrix.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoringPolicy {
+    /// Dimension weights.
+    pub weights: Weights,
+    /// Penalty sizes.
+    pub penalties: Penalties,
+}
+
+impl Matrix {
+    /// Looks a role up by id.
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id.as_str() == id)
+    }
+
+    /// Looks a task kind up by id.
+    pub fn task(&self, id: &str) -> Option<&TaskKind> {
+        self.tasks.iter().find(|t| t.id.as_str() == id)
+    }
+
+    /// Looks an audience up by id.
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.communication
+            .audiences
+            .iter()
+            .find(|a| a.id.as_str() == id)
+    }
+
+    /// The display name of a role, falling back to its id.
+    pub fn role_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.role(id).map_or(id, |r| r.name.as_str())
+    }
+
+    /// The severity level record for a level number.
+    pub fn severity(&self, level: u8) -> Option<&SeverityLevel> {
+        self.escalation.severities.iter().find(|s| s.level == level)
+    }
+
+    /// The highest defined severity level.
+    pub fn max_severity(&self) -> u8 {
+        self.escalation
+            .severities
+            .iter()
+            .map(|s| s.level)
+            .max()
+            .unwrap_or(1)
+    }
+}

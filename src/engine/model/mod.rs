@@ -1,0 +1,8 @@
+//! The data every other part works on: ids, the responsibility matrix, scenarios, intents and
+//! events, and decisions scripts.
+
+pub mod id;
+pub mod intent;
+pub mod matrix;
+pub mod scenario;
+pub mod script;

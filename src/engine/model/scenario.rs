@@ -1,0 +1,500 @@
+//! The scenario model: what a `scenarios/*.ron` file says (metadata, assets, injects, decisions, branching).
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::model::id::{
+    ActionId, ArtifactId, AssetId, DecisionId, FlagId, InjectId, MessageId, RoleId, ScenarioId,
+    TaskId, TriggerId, VariantId, VariationId,
+};
+use crate::engine::model::matrix::MessageContent;
+
+/// How hard a scenario is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Difficulty {
+    /// First contact with the material.
+    Introductory,
+    /// Needs the basics.
+    Intermediate,
+    /// Many teams, branching, tight deadlines.
+    Advanced,
+}
+
+impl Difficulty {
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Introductory => "Introductory",
+            Self::Intermediate => "Intermediate",
+            Self::Advanced => "Advanced",
+        }
+    }
+}
+
+/// How a scenario can be played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    /// One learner, immediate explained feedback.
+    Practice,
+    /// Real-time clock, feedback at the end.
+    Drill,
+    /// A facilitator runs it for a room.
+    Facilitated,
+}
+
+impl Mode {
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Practice => "Practice",
+            Self::Drill => "Drill",
+            Self::Facilitated => "Facilitated",
+        }
+    }
+}
+
+/// Data classification of an asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Classification {
+    /// Meant for anyone.
+    Public,
+    /// Staff only.
+    Internal,
+    /// Business-sensitive.
+    Confidential,
+    /// Personal, payment, health or otherwise regulated data.
+    Regulated,
+}
+
+/// Business criticality of an asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Criticality {
+    /// Can be down for days.
+    Low,
+    /// Hurts within a day.
+    Medium,
+    /// Hurts within hours.
+    High,
+    /// Stops the business.
+    Critical,
+}
+
+/// A learning objective.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Stable id.
+    pub id: String,
+    /// What the trainee should be able to do afterwards.
+    pub text: String,
+    /// The scoring dimensions that show whether it was met (after-action report).
+    #[serde(default)]
+    pub dimensions: Vec<crate::engine::model::matrix::Dimension>,
+}
+
+/// A reference to a framework item (NIST CSF 2.0 `RS.CO-02`, SP 800-61 section, …).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkRef {
+    /// Framework name.
+    pub framework: String,
+    /// Item within it.
+    pub item: String,
+    /// How the scenario relates to it.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Something the organisation owns that the scenario is about.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asset {
+    /// Stable id.
+    pub id: AssetId,
+    /// Display name.
+    pub name: String,
+    /// The role that owns it and decides on changes to it.
+    pub owner: RoleId,
+    /// Data classification.
+    pub classification: Classification,
+    /// Business criticality.
+    pub criticality: Criticality,
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A declared state flag.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename = "Flag")]
+pub struct FlagDef {
+    /// Stable id.
+    pub id: FlagId,
+    /// What it means when set.
+    pub description: String,
+}
+
+/// A seeded random variation: exactly one option is drawn per session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variation {
+    /// Stable id; `{id}` in narrative and artifact text is replaced by the drawn option's text.
+    pub id: VariationId,
+    /// What varies.
+    #[serde(default)]
+    pub description: String,
+    /// The options, drawn by weight.
+    pub options: Vec<VariantOption>,
+}
+
+/// One option of a variation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantOption {
+    /// Stable id.
+    pub id: VariantId,
+    /// Relative weight (0 = never drawn).
+    #[serde(default = "one")]
+    pub weight: u32,
+    /// Text substituted for `{variation_id}`.
+    pub text: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// When an inject is released.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Release {
+    /// At this scenario minute.
+    At(u32),
+    /// As soon as the condition holds (checked whenever state or time changes).
+    When(Condition),
+}
+
+/// A condition over the session state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Condition {
+    /// The scenario clock has reached this minute.
+    MinuteAtLeast(u32),
+    /// The scenario clock is before this minute.
+    MinuteBefore(u32),
+    /// The flag is set.
+    Flag(FlagId),
+    /// The inject has been released.
+    Released(InjectId),
+    /// The action has been carried out.
+    ActionDone(ActionId),
+    /// Some action of this task kind has been carried out (optionally on this asset).
+    TaskDone(TaskId, Option<AssetId>),
+    /// The role has been engaged (escalated to or handed work).
+    Engaged(RoleId),
+    /// The true severity is at least this level.
+    SeverityAtLeast(u8),
+    /// The variation drew this option.
+    Variant(VariationId, VariantId),
+    /// Every sub-condition holds.
+    All(Vec<Condition>),
+    /// At least one sub-condition holds.
+    Any(Vec<Condition>),
+    /// The sub-condition does not hold.
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    /// A short reading of the condition, for the facilitator's inject schedule.
+    pub fn describe(&self) -> String {
+        let list = |items: &[Self], joiner: &str| {
+            items
+                .iter()
+                .map(|c| match c {
+                    Self::All(_) | Self::Any(_) => format!("({})", c.describe()),
+                    _ => c.describe(),
+                })
+                .collect::<Vec<_>>()
+                .join(joiner)
+        };
+        match self {
+            Self::MinuteAtLeast(m) => format!("from T+{m:02}"),
+            Self::MinuteBefore(m) => format!("before T+{m:02}"),
+            Self::Flag(f) => format!("`{f}` set"),
+            Self::Released(i) => format!("after `{i}`"),
+            Self::ActionDone(a) => format!("`{a}` done"),
+            Self::TaskDone(task, Some(asset)) => format!("{task} done on {asset}"),
+            Self::TaskDone(task, None) => format!("{task} done"),
+            Self::Engaged(r) => format!("{r} engaged"),
+            Self::SeverityAtLeast(level) => format!("severity at least {level}"),
+            Self::Variant(v, o) => format!("{v} is {o}"),
+            Self::All(items) => list(items, " and "),
+            Self::Any(items) => list(items, " or "),
+            Self::Not(inner) => format!("not {}", inner.describe()),
+        }
+    }
+}
+
+/// Kind of artifact attached to an inject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ArtifactKind {
+    /// A monitoring alert.
+    Alert,
+    /// Log lines.
+    Log,
+    /// An email.
+    Email,
+    /// A chat or phone message.
+    Message,
+    /// A ticket, report or document.
+    Document,
+}
+
+impl ArtifactKind {
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Alert => "Alert",
+            Self::Log => "Log excerpt",
+            Self::Email => "Email",
+            Self::Message => "Message",
+            Self::Document => "Document",
+        }
+    }
+}
+
+/// Evidence or context handed to the player with an inject.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Artifact {
+    /// Stable id, unique across the scenario; handoffs cite it as evidence.
+    pub id: ArtifactId,
+    /// Kind.
+    pub kind: ArtifactKind,
+    /// Title ("EDR alert: mass file rename").
+    pub title: String,
+    /// Verbatim body.
+    pub body: String,
+}
+
+/// An action a decision point offers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionOption {
+    /// Stable id, unique across the scenario.
+    pub id: ActionId,
+    /// What the player reads ("Image the file server's disk and memory").
+    pub label: String,
+    /// The kind of task, graded against the matrix.
+    pub task: TaskId,
+    /// The asset acted on.
+    #[serde(default)]
+    pub target: Option<AssetId>,
+    /// Flags set when it is carried out.
+    #[serde(default)]
+    pub sets: Vec<FlagId>,
+}
+
+/// A moment where the player must decide who does what.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPoint {
+    /// Stable id.
+    pub id: DecisionId,
+    /// The question ("The file server is encrypting shares. What now, and who does it?").
+    pub prompt: String,
+    /// Actions on offer; several may be taken.
+    pub actions: Vec<ActionOption>,
+    /// Minutes after release after which its actions are no longer offered.
+    #[serde(default)]
+    pub expires_after_mins: Option<u32>,
+    /// Leaving it without any action is an ownership failure.
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+/// A message the player may send once its inject is released.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageOption {
+    /// Stable id, unique across the scenario.
+    pub id: MessageId,
+    /// Short label.
+    pub label: String,
+    /// The text as it would be sent.
+    pub text: String,
+    /// What it contains, graded against each audience's forbidden content.
+    pub content: Vec<MessageContent>,
+}
+
+/// One event of the master scenario events list.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    /// Stable id.
+    pub id: InjectId,
+    /// Headline.
+    pub title: String,
+    /// When it is released.
+    pub release: Release,
+    /// What happens, as told to the room.
+    pub narrative: String,
+    /// Alerts, logs, emails.
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
+    /// New true severity level, if it changes.
+    #[serde(default)]
+    pub severity: Option<u8>,
+    /// New business-impact level 0–100, if it changes.
+    #[serde(default)]
+    pub business_impact: Option<u8>,
+    /// Facts revealed (start escalation clocks).
+    #[serde(default)]
+    pub reveals: Vec<TriggerId>,
+    /// Flags set on release.
+    #[serde(default)]
+    pub sets: Vec<FlagId>,
+    /// Decisions it asks for.
+    #[serde(default)]
+    pub decisions: Vec<DecisionPoint>,
+    /// Messages that become available.
+    #[serde(default)]
+    pub messages: Vec<MessageOption>,
+    /// Private guidance for the facilitator; never shown to the room.
+    #[serde(default)]
+    pub facilitator_notes: String,
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable id.
+    pub id: ScenarioId,
+    /// Title.
+    pub title: String,
+    /// One paragraph.
+    pub summary: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// Modes it suits.
+    pub modes: Vec<Mode>,
+    /// Length in scenario minutes.
+    pub duration_mins: u32,
+    /// Learning objectives.
+    pub objectives: Vec<Objective>,
+    /// Framework references.
+    #[serde(default)]
+    pub references: Vec<FrameworkRef>,
+    /// Roles seated at the board (all matrix roles when empty).
+    #[serde(default)]
+    pub cast: Vec<RoleId>,
+    /// The organisation's assets.
+    pub assets: Vec<Asset>,
+    /// Branching flags.
+    #[serde(default)]
+    pub flags: Vec<FlagDef>,
+    /// Seeded random variations.
+    #[serde(default)]
+    pub variations: Vec<Variation>,
+    /// The timeline of injects.
+    pub injects: Vec<Inject>,
+}
+
+impl Scenario {
+    /// Looks an inject up.
+    pub fn inject(&self, id: &str) -> Option<&Inject> {
+        self.injects.iter().find(|i| i.id.as_str() == id)
+    }
+
+    /// Looks an asset up.
+    pub fn asset(&self, id: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.id.as_str() == id)
+    }
+
+    /// Every action with the inject and decision point that offer it.
+    pub fn actions(&self) -> impl Iterator<Item = (&Inject, &DecisionPoint, &ActionOption)> {
+        self.injects.iter().flat_map(|inject| {
+            inject
+                .decisions
+                .iter()
+                .flat_map(move |d| d.actions.iter().map(move |a| (inject, d, a)))
+        })
+    }
+
+    /// Looks an action up.
+    pub fn action(&self, id: &str) -> Option<(&Inject, &DecisionPoint, &ActionOption)> {
+        self.actions().find(|(_, _, a)| a.id.as_str() == id)
+    }
+
+    /// Looks a message up, with the inject that offers it.
+    pub fn message(&self, id: &str) -> Option<(&Inject, &MessageOption)> {
+        self.injects
+            .iter()
+            .flat_map(|i| i.messages.iter().map(move |m| (i, m)))
+            .find(|(_, m)| m.id.as_str() == id)
+    }
+
+    /// Looks an artifact up, with the inject that carries it.
+    pub fn artifact(&self, id: &str) -> Option<(&Inject, &Artifact)> {
+        self.injects
+            .iter()
+            .flat_map(|i| i.artifacts.iter().map(move |a| (i, a)))
+            .find(|(_, a)| a.id.as_str() == id)
+    }
+
+    /// Total number of decision points.
+    pub fn decision_count(&self) -> usize {
+        self.injects.iter().map(|i| i.decisions.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Condition, Release};
+    use crate::engine::content::load::Source;
+
+    #[test]
+    fn conditions_read_as_short_phrases() {
+        let c = Source::from_text(
+            "c.ron",
+            r#"Any([All([MinuteAtLeast(30), Not(Flag("evidence_preserved"))]), Engaged("legal")])"#,
+        )
+        .parse::<Condition>()
+        .unwrap();
+        assert_eq!(
+            c.describe(),
+            "(from T+30 and not `evidence_preserved` set) or legal engaged"
+        );
+    }
+
+    #[test]
+    fn conditions_parse_as_documented() {
+        let parse = |text: &str| {
+            Source::from_text("c.ron", text)
+                .parse::<Condition>()
+                .unwrap()
+        };
+        assert_eq!(
+            parse(r#"TaskDone("preserve_evidence", "fs01")"#),
+            Condition::TaskDone("preserve_evidence".into(), Some("fs01".into()))
+        );
+        assert_eq!(
+            parse(r#"TaskDone("preserve_evidence", None)"#),
+            Condition::TaskDone("preserve_evidence".into(), None)
+        );
+        assert_eq!(
+            parse(r#"All([MinuteAtLeast(30), Not(Flag("evidence_preserved"))])"#),
+            Condition::All(vec![
+                Condition::MinuteAtLeast(30),
+                Condition::Not(Box::new(Condition::Flag("evidence_preserved".into()))),
+            ])
+        );
+        let release = Source::from_text("r.ron", "When(Engaged(\"legal\"))")
+            .parse::<Release>()
+            .unwrap();
+        assert_eq!(release, Release::When(Condition::Engaged("legal".into())));
+    }
+}

@@ -1,0 +1,4 @@
+//! Writing a session up: the scorecard and timeline, and the HSEEP-style after-action report.
+
+pub mod aar;
+pub mod scorecard;

@@ -1,0 +1,359 @@
+//! Scorecards rendered as text for the terminal and as Markdown for export.
+
+use std::fmt::Write as _;
+
+use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::intent::{Event, Intent};
+use crate::engine::model::matrix::Dimension;
+use crate::engine::scoring::{FindingKind, Scorecard};
+use crate::engine::session::Session;
+
+/// Plain-text scorecard for `warroom play`.
+pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
+    let mut out = String::new();
+    let scenario = session.scenario();
+    let _ = writeln!(out, "{} — seed {}", scenario.title, card.seed);
+    let _ = writeln!(
+        out,
+        "Matrix: {}   Ended at minute {}{}",
+        session.matrix().name,
+        card.minute,
+        if card.complete { "" } else { " (in progress)" }
+    );
+    if !session.variants().is_empty() {
+        let drawn: Vec<String> = session
+            .variants()
+            .iter()
+            .map(|(variation, option)| format!("{variation}={option}"))
+            .collect();
+        let _ = writeln!(out, "Variations: {}", drawn.join(", "));
+    }
+    let _ = writeln!(out, "\nTOTAL {:>3}/100\n", card.total);
+    for dimension in Dimension::ALL {
+        let score = card.dimension(dimension);
+        let bar = "#".repeat((score / 5) as usize);
+        let _ = writeln!(out, "  {:<22} {score:>3}  {bar}", dimension.label());
+    }
+    for dimension in Dimension::ALL {
+        let findings: Vec<_> = card.findings_in(dimension).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", dimension.label().to_uppercase());
+        for f in findings {
+            let mark = match f.kind {
+                FindingKind::Credit => "  +  ".to_owned(),
+                FindingKind::Deduction => format!("{:>4} ", f.points),
+            };
+            let _ = writeln!(out, "{mark}[min {:>3}] {}", f.minute, f.message);
+            if f.kind == FindingKind::Deduction {
+                let _ = writeln!(out, "        rule: {}", f.rule);
+                let _ = writeln!(out, "        why:  {}", f.citation);
+                let _ = writeln!(out, "        do:   {}", f.advice);
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
+            out.push('\\');
+        }
+        if c == '\n' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Markdown scorecard for export from the debrief.
+pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
+    let mut out = String::new();
+    let scenario = session.scenario();
+    let _ = writeln!(out, "# Warroom scorecard: {}\n", md_escape(&scenario.title));
+    let _ = writeln!(
+        out,
+        "- Scenario: `{}` (seed {})\n- Matrix: {}\n- Minute: {}{}\n- **Total: {}/100**\n",
+        card.scenario,
+        card.seed,
+        md_escape(&session.matrix().name),
+        card.minute,
+        if card.complete { "" } else { " (in progress)" },
+        card.total
+    );
+    let _ = writeln!(out, "| Dimension | Score |\n|---|---:|");
+    for dimension in Dimension::ALL {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            dimension.label(),
+            card.dimension(dimension)
+        );
+    }
+    for dimension in Dimension::ALL {
+        let findings: Vec<_> = card.findings_in(dimension).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n## {}\n", dimension.label());
+        for f in findings {
+            match f.kind {
+                FindingKind::Credit => {
+                    let _ = writeln!(out, "- ✔ minute {}: {}", f.minute, md_escape(&f.message));
+                }
+                FindingKind::Deduction => {
+                    let _ = writeln!(
+                        out,
+                        "- **{}** minute {}: {}\n  - Rule `{}`: {}\n  - Instead: {}",
+                        f.points,
+                        f.minute,
+                        md_escape(&f.message),
+                        f.rule,
+                        md_escape(&f.citation),
+                        md_escape(&f.advice)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn markdown_specials_are_escaped() {
+        assert_eq!(md_escape("a|b <x> *y*\nz"), "a\\|b \\<x\\> \\*y\\* z");
+    }
+}
+
+/// One row of the debrief timeline: what happened or was done, beside what the matrix expected.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineRow {
+    /// Scenario minute.
+    pub minute: u32,
+    /// Whether the row is the player's own intent (rather than something the scenario did).
+    pub by_player: bool,
+    /// What happened.
+    pub actual: String,
+    /// What the responsibility matrix expected at that point, when it says something.
+    pub expected: Option<String>,
+}
+
+/// The session as a timeline: injects, revealed facts with the escalations they require, and every
+/// intent with the matrix's expectation for it.
+pub fn timeline(session: &Session) -> Vec<TimelineRow> {
+    let mut walker = TimelineWalker {
+        session,
+        rows: Vec::new(),
+        severity: 1,
+    };
+    walker.scenario_events(&session.log().opening, 0);
+    for entry in &session.log().entries {
+        let steered = match &entry.intent {
+            Intent::ReleaseInject { inject } => Some((inject, "released early")),
+            Intent::HoldInject { inject } => Some((inject, "held back")),
+            Intent::UnholdInject { inject } => Some((inject, "put back on schedule")),
+            _ => None,
+        };
+        if let Some((inject, what)) = steered {
+            let title = session
+                .scenario()
+                .inject(inject.as_str())
+                .map_or(inject.as_str(), |i| i.title.as_str());
+            walker.rows.push(TimelineRow {
+                minute: entry.minute,
+                by_player: false,
+                actual: format!("Facilitator {what}: {title}"),
+                expected: None,
+            });
+        } else if !matches!(entry.intent, Intent::Advance { .. }) {
+            let expected = walker.expected(&entry.intent);
+            walker.rows.push(TimelineRow {
+                minute: entry.minute,
+                by_player: true,
+                actual: entry.intent.summary(),
+                expected,
+            });
+        }
+        walker.scenario_events(&entry.events, entry.minute);
+    }
+    walker.rows
+}
+
+/// What the matrix expects for one scenario action: who is responsible, whose approval comes
+/// first, and whether evidence must be preserved before it.
+pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
+    let (_, _, option) = session.scenario().action(action)?;
+    let task = session.matrix().task(option.task.as_str())?;
+    let target = option.target.as_ref().map(AssetId::as_str);
+    let names = |roles: &[RoleId]| role_names(session, roles, target);
+    let mut text = format!("Responsible: {}", names(&task.responsible));
+    if !task.approvals.is_empty() {
+        let _ = write!(text, "; approval from {} first", names(&task.approvals));
+    }
+    if task.destroys_evidence {
+        text.push_str("; preserve evidence first");
+    }
+    Some(text)
+}
+
+fn role_names(session: &Session, roles: &[RoleId], target: Option<&str>) -> String {
+    roles
+        .iter()
+        .filter_map(|r| session.resolve_role(r, target))
+        .map(|r| session.matrix().role_name(r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct TimelineWalker<'s> {
+    session: &'s Session,
+    rows: Vec<TimelineRow>,
+    /// True severity as of the events walked so far.
+    severity: u8,
+}
+
+impl TimelineWalker<'_> {
+    fn names(&self, roles: &[RoleId], target: Option<&str>) -> String {
+        role_names(self.session, roles, target)
+    }
+
+    fn scenario_events(&mut self, events: &[Event], mut minute: u32) {
+        let matrix = self.session.matrix();
+        for event in events {
+            let row = match event {
+                Event::InjectReleased { inject, minute: at } => {
+                    minute = *at;
+                    let title = self
+                        .session
+                        .scenario()
+                        .inject(inject.as_str())
+                        .map_or(inject.as_str(), |i| i.title.as_str());
+                    (format!("Inject: {title}"), None)
+                }
+                Event::FactRevealed { trigger } => {
+                    let due: Vec<String> = matrix
+                        .escalation
+                        .rules
+                        .iter()
+                        .filter(|r| r.when == *trigger)
+                        .map(|r| {
+                            format!(
+                                "engage {} by T+{:02}",
+                                self.names(&r.engage, None),
+                                minute + r.within_mins
+                            )
+                        })
+                        .collect();
+                    let what = matrix
+                        .triggers
+                        .iter()
+                        .find(|t| t.id == *trigger)
+                        .map_or(trigger.as_str(), |t| t.description.as_str());
+                    (
+                        format!("Revealed: {what}"),
+                        (!due.is_empty()).then(|| due.join("; ")),
+                    )
+                }
+                Event::SeverityChanged { level } => {
+                    self.severity = *level;
+                    let s = matrix.severity(*level);
+                    let expected = s.filter(|s| !s.engage.is_empty()).map(|s| {
+                        format!(
+                            "engage {} by T+{:02}",
+                            self.names(&s.engage, None),
+                            minute + s.within_mins
+                        )
+                    });
+                    let name = s.map_or("?", |s| s.name.as_str());
+                    (format!("Severity is now {level} ({name})"), expected)
+                }
+                _ => continue,
+            };
+            self.rows.push(TimelineRow {
+                minute,
+                by_player: false,
+                actual: row.0,
+                expected: row.1,
+            });
+        }
+    }
+
+    fn expected(&self, intent: &Intent) -> Option<String> {
+        let matrix = self.session.matrix();
+        match intent {
+            Intent::AssignAction { action, .. } => {
+                action_expectation(self.session, action.as_str())
+            }
+            Intent::ClassifySeverity { .. } => {
+                Some(format!("severity on the evidence: {}", self.severity))
+            }
+            Intent::Communicate { audience, .. } => {
+                let a = matrix.audience(audience.as_str())?;
+                let mut text = format!("sender: {}", self.names(&a.senders, None));
+                if !a.approvals.is_empty() {
+                    let _ = write!(text, "; approval from {}", self.names(&a.approvals, None));
+                }
+                Some(text)
+            }
+            Intent::Handoff(_) => {
+                Some("observation, evidence, actions taken, recommendations, urgency".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+
+    #[test]
+    fn rows_follow_the_log() {
+        use std::path::Path;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let matrix =
+            crate::engine::content::library::load_matrix(&dir.join("responsibilities.ron"))
+                .unwrap()
+                .matrix;
+        let scenario = crate::engine::content::library::load_scenario(
+            &dir.join("ransomware-file-server.ron"),
+            &matrix,
+        )
+        .unwrap()
+        .scenario;
+        let mut session = Session::new(scenario, matrix, 0);
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        session
+            .apply(Intent::ClassifySeverity {
+                level: 1,
+                by: "soc".into(),
+            })
+            .unwrap();
+        let rows = timeline(&session);
+        assert_eq!(rows[0].actual, "Inject: Mass file renames on FS-01");
+        let classify = rows.iter().find(|r| r.by_player).unwrap();
+        assert_eq!(classify.minute, 10);
+        assert_eq!(
+            classify.expected.as_deref(),
+            Some("severity on the evidence: 3")
+        );
+        assert!(rows.iter().any(|r| {
+            r.actual
+                .starts_with("Revealed: An attacker demands payment")
+                && r.expected.as_deref()
+                    == Some("engage Legal Counsel, Business Leadership by T+40")
+        }));
+    }
+}

@@ -1,0 +1,81 @@
+//! The session log: every accepted intent with the minute it was made and the events it caused,
+//! enough to rebuild a session to the identical state; and why a log may no longer replay.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::engine::model::id::ScenarioId;
+use crate::engine::model::intent::{Event, Intent};
+
+/// Version of the session-log format; bumped when old logs can no longer be replayed.
+pub const LOG_FORMAT_VERSION: u32 = 1;
+
+/// One accepted intent with the minute it was made and what it caused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Scenario minute when it was accepted.
+    pub minute: u32,
+    /// What the player did.
+    pub intent: Intent,
+    /// What followed.
+    pub events: Vec<Event>,
+}
+
+/// Everything needed to rebuild a session: saved, loaded and replayed to the identical result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionLog {
+    /// Log format version.
+    pub format_version: u32,
+    /// Scenario played.
+    pub scenario: ScenarioId,
+    /// Matrix graded against (its `id`).
+    pub matrix: String,
+    /// RNG seed.
+    pub seed: u64,
+    /// Events at minute 0, before any intent.
+    pub opening: Vec<Event>,
+    /// Accepted intents in order.
+    pub entries: Vec<LogEntry>,
+}
+
+impl SessionLog {
+    /// The log as the documented RON file that `warroom replay` reads.
+    pub fn to_ron(&self) -> Result<String, ron::Error> {
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        ron::ser::to_string_pretty(self, config)
+    }
+}
+
+/// Why a saved log could not be replayed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ReplayError {
+    /// Written by an incompatible version.
+    #[error(
+        "session log format {0} is not supported (this build reads format {LOG_FORMAT_VERSION})"
+    )]
+    Version(u32),
+    /// For another scenario.
+    #[error("the log is for scenario `{expected}`, not `{found}`")]
+    WrongScenario {
+        /// In the log.
+        expected: ScenarioId,
+        /// Given.
+        found: ScenarioId,
+    },
+    /// An intent was refused on replay.
+    #[error("entry {entry} of the log is rejected on replay: {reason}")]
+    Rejected {
+        /// 1-based entry.
+        entry: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The replay produced different events (the scenario or matrix changed since).
+    #[error(
+        "entry {entry} of the log no longer replays the same way; the scenario or matrix changed since it was recorded"
+    )]
+    Diverged {
+        /// 1-based entry (0 = the opening).
+        entry: usize,
+    },
+}

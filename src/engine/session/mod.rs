@@ -1,0 +1,10 @@
+//! The session state machine: intents in, events out, on a scenario clock, with a replayable log.
+
+mod checks;
+mod log;
+mod queries;
+mod state;
+
+pub use log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
+pub(crate) use state::reject;
+pub use state::{ApprovalRecord, Performed, Rejected, Session, TASK_CLASSIFY, TASK_DECLARE};

@@ -1,0 +1,226 @@
+//! What the session can be asked: the scenario, the clock, what was released, done, engaged or
+//! approved, and what is still open.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::engine::model::id::{
+    ActionId, DecisionId, FlagId, InjectId, RoleId, TriggerId, VariantId, VariationId,
+};
+use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
+use crate::engine::model::scenario::{
+    ActionOption, Artifact, DecisionPoint, Inject, MessageOption, Release, Scenario,
+};
+
+use super::log::SessionLog;
+use super::state::{ApprovalRecord, Performed, Session};
+
+impl Session {
+    /// Replaces `{variation}` placeholders with the drawn options' text.
+    pub fn render_text(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for variation in &self.scenario.variations {
+            let Some(chosen) = self.variants.get(&variation.id) else {
+                continue;
+            };
+            if let Some(option) = variation.options.iter().find(|o| o.id == *chosen) {
+                out = out.replace(&format!("{{{}}}", variation.id), &option.text);
+            }
+        }
+        out
+    }
+
+    /// The role expected to own a task on a target, resolving `owner` to the asset's owner.
+    pub fn resolve_role<'r>(
+        &'r self,
+        role: &'r RoleId,
+        target: Option<&str>,
+    ) -> Option<&'r RoleId> {
+        if role.as_str() == ASSET_OWNER {
+            target
+                .and_then(|t| self.scenario.asset(t))
+                .map(|a| &a.owner)
+        } else {
+            Some(role)
+        }
+    }
+
+    // --- read access for scoring, views and reports ---
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Shared handle to the scenario.
+    pub fn scenario_arc(&self) -> Arc<Scenario> {
+        Arc::clone(&self.scenario)
+    }
+
+    /// The matrix.
+    pub fn matrix(&self) -> &Matrix {
+        &self.matrix
+    }
+
+    /// Shared handle to the matrix.
+    pub fn matrix_arc(&self) -> Arc<Matrix> {
+        Arc::clone(&self.matrix)
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Current scenario minute.
+    pub fn minute(&self) -> u32 {
+        self.minute
+    }
+
+    /// Whether the exercise is over.
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Current true severity.
+    pub fn severity(&self) -> u8 {
+        self.severity
+    }
+
+    /// Minute each severity level was first reached.
+    pub fn severity_reached(&self) -> &BTreeMap<u8, u32> {
+        &self.severity_reached
+    }
+
+    /// Current business impact (0–100).
+    pub fn business_impact(&self) -> u8 {
+        self.business_impact
+    }
+
+    /// Drawn variation options.
+    pub fn variants(&self) -> &BTreeMap<VariationId, VariantId> {
+        &self.variants
+    }
+
+    /// Released injects in release order.
+    pub fn released(&self) -> &[InjectId] {
+        &self.release_order
+    }
+
+    /// Minute an inject was released.
+    pub fn released_at(&self, inject: &str) -> Option<u32> {
+        self.released.get(inject).copied()
+    }
+
+    /// Injects the facilitator is holding back.
+    pub fn held(&self) -> &BTreeSet<InjectId> {
+        &self.held
+    }
+
+    /// Injects not yet released, in scenario order.
+    pub fn pending_injects(&self) -> Vec<&Inject> {
+        self.scenario
+            .injects
+            .iter()
+            .filter(|i| !self.released.contains_key(&i.id))
+            .collect()
+    }
+
+    /// The next inject due on the clock (not held), with its minute: what "release the next
+    /// inject early" brings forward.
+    pub fn next_scheduled(&self) -> Option<(&Inject, u32)> {
+        self.pending_injects()
+            .into_iter()
+            .filter(|i| !self.held.contains(&i.id))
+            .filter_map(|i| match i.release {
+                Release::At(minute) => Some((i, minute)),
+                Release::When(_) => None,
+            })
+            .min_by_key(|(_, minute)| *minute)
+    }
+
+    /// Facts revealed and when.
+    pub fn revealed(&self) -> &BTreeMap<TriggerId, u32> {
+        &self.revealed
+    }
+
+    /// Flags set.
+    pub fn flags(&self) -> &BTreeSet<FlagId> {
+        &self.flags
+    }
+
+    /// Actions carried out.
+    pub fn performed(&self) -> &BTreeMap<ActionId, Performed> {
+        &self.performed
+    }
+
+    /// Roles engaged and when first.
+    pub fn engaged(&self) -> &BTreeMap<RoleId, u32> {
+        &self.engaged
+    }
+
+    /// Approval requests.
+    pub fn approvals(&self) -> &[ApprovalRecord] {
+        &self.approvals
+    }
+
+    /// Minute the incident was declared, if it was.
+    pub fn declared_at(&self) -> Option<u32> {
+        self.declared_at
+    }
+
+    /// Decision points that closed.
+    pub fn expired(&self) -> &BTreeSet<DecisionId> {
+        &self.expired
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> &SessionLog {
+        &self.log
+    }
+
+    /// Decision points currently open: released, not expired, with an action not yet taken.
+    pub fn open_decisions(&self) -> Vec<&DecisionPoint> {
+        self.release_order
+            .iter()
+            .filter_map(|id| self.scenario.inject(id.as_str()))
+            .flat_map(|i| i.decisions.iter())
+            .filter(|d| !self.expired.contains(&d.id))
+            .filter(|d| {
+                d.actions
+                    .iter()
+                    .any(|a| !self.performed.contains_key(&a.id))
+            })
+            .collect()
+    }
+
+    /// Actions of the open decisions that nobody has carried out yet: what can still be assigned,
+    /// recommended in a handoff or put up for approval.
+    pub fn open_actions(&self) -> Vec<&ActionOption> {
+        self.open_decisions()
+            .into_iter()
+            .flat_map(|d| d.actions.iter())
+            .filter(|a| !self.performed.contains_key(&a.id))
+            .collect()
+    }
+
+    /// Artifacts of every released inject, in release order.
+    pub fn released_artifacts(&self) -> Vec<&Artifact> {
+        self.released_injects()
+            .flat_map(|i| i.artifacts.iter())
+            .collect()
+    }
+
+    /// Prepared messages of every released inject, in release order.
+    pub fn released_messages(&self) -> Vec<&MessageOption> {
+        self.released_injects()
+            .flat_map(|i| i.messages.iter())
+            .collect()
+    }
+
+    pub(super) fn released_injects(&self) -> impl Iterator<Item = &Inject> {
+        self.release_order
+            .iter()
+            .filter_map(|id| self.scenario.inject(id.as_str()))
+    }
+}
