@@ -11,7 +11,8 @@
 #   window whose title matches), median of 3 runs;
 # - peak memory: GNU time's maximum resident set size over a 15 s run;
 # - idle CPU: CPU seconds (utime + stime from /proc) consumed during 10 s with no input, after a 5 s
-#   warm-up, as a percentage of one core.
+#   warm-up, as a percentage of one core; for Warroom on every screen a person leaves open (each
+#   reached by a tour in benches/idle/ that ends with `settle`), and with the drill clock running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${BENCH_PROFILE:-release}"
@@ -44,12 +45,13 @@ first_frame() { # binary, window-title pattern → seconds
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-measure() { # name, binary, title pattern
+measure() { # name, binary, title pattern, extra arguments…
     local name=$1 bin=$2 title=$3 runs=() pid before after rss
+    shift 3
     for _ in 1 2 3; do runs+=("$(first_frame "$bin" "$title")"); done
     local median
     median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
-    /usr/bin/time -f '%M' -o /tmp/bench-rss "$bin" >/dev/null 2>&1 &
+    WARROOM_DATA_DIR="$(mktemp -d)" /usr/bin/time -f '%M' -o /tmp/bench-rss "$bin" "$@" >/dev/null 2>&1 &
     local time_pid=$!
     sleep 5
     pid=$(pgrep -n -f "^$bin")
@@ -70,3 +72,6 @@ echo "| window ($profile) | time to first frame | peak RSS | idle CPU (10 s) |"
 echo "|---|---|---|---|"
 measure "minimal bevy_egui" "$PWD/$dir/examples/minimal_window" "minimal_window"
 measure "Warroom (title screen)" "$PWD/$dir/warroom" "Warroom"
+for state in picker play console debrief drill; do
+    measure "Warroom ($state)" "$PWD/$dir/warroom" "Warroom" --tour "benches/idle/$state.ron"
+done

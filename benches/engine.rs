@@ -2,20 +2,15 @@
 //! size to show scoring is linear in the number of intents.
 
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use warroom::engine::content::library::{Library, load_matrix, load_scenario};
+use warroom::engine::content::library::Library;
+use warroom::engine::content::shipped;
 use warroom::engine::{Handoff, Intent, Session, Urgency, score};
 
-fn content_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
-
 fn load_and_validate(c: &mut Criterion) {
-    let dir = content_dir();
-    let matrix = dir.join("responsibilities.ron");
+    let dir = shipped::dir();
+    let matrix = shipped::matrix_path();
     c.bench_function("load + validate all shipped content", |b| {
         b.iter(|| {
             let library = Library::load(black_box(std::slice::from_ref(&dir)), &matrix);
@@ -27,14 +22,7 @@ fn load_and_validate(c: &mut Criterion) {
 
 /// A session with `n` accepted intents: the repeatable kinds of intent cycled at a steady pace.
 fn synthetic_session(n: usize) -> Session {
-    let dir = content_dir();
-    let matrix = load_matrix(&dir.join("responsibilities.ron"))
-        .expect("matrix")
-        .matrix;
-    let scenario = load_scenario(&dir.join("ransomware-file-server.ron"), &matrix)
-        .expect("scenario")
-        .scenario;
-    let mut session = Session::new(scenario, Arc::clone(&matrix), 7);
+    let mut session = shipped::session("ransomware-file-server", 7);
     let roles = ["soc", "ir_manager", "it_ops", "legal", "exec", "pr_comms"];
     let mut i = 0usize;
     while session.log().entries.len() < n {

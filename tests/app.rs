@@ -216,18 +216,18 @@ fn practice_feedback_explains_the_decision_just_made() {
 #[test]
 fn the_drill_clock_advances_scenario_time_only_while_running() {
     let mut app = headless_app();
-    // Every frame is one real second.
+    // Every frame is ten real seconds.
     app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
-        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(10),
     ));
     start(&mut app, "ransomware-file-server", Mode::Drill);
-    // Drive time by hand: 25 real seconds at speed 1 = two scenario minutes.
+    // 1× is real time: 130 real seconds are two scenario minutes, not more.
     send(&mut app, ExerciseCommand::SetClockSpeed(1.0));
-    for _ in 0..25 {
+    for _ in 0..13 {
         app.update();
     }
     let minute = app.world().resource::<ActiveExercise>().session.minute();
-    assert!(minute >= 2, "clock did not run: minute {minute}");
+    assert_eq!(minute, 2, "1× is real time");
     send(&mut app, ExerciseCommand::SetClockRunning(false));
     let paused_at = app.world().resource::<ActiveExercise>().session.minute();
     for _ in 0..30 {
@@ -820,4 +820,49 @@ fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
     );
     // The clock waits for the facilitator after a resume.
     assert!(!app.world().resource::<ScenarioClock>().running);
+}
+
+#[test]
+fn the_window_wakes_by_itself_only_while_the_scenario_clock_runs() {
+    use bevy::winit::WinitSettings;
+    use warroom::app::redraw::RedrawPolicy;
+    let mut app = headless_app();
+    app.insert_resource(WinitSettings::desktop_app())
+        .add_plugins(warroom::app::redraw::plugin);
+    app.update();
+    let policy = |app: &App| *app.world().resource::<RedrawPolicy>();
+    assert_eq!(policy(&app), RedrawPolicy::OnInput, "title");
+    send(&mut app, Navigate::OpenLibrary(Mode::Practice));
+    assert_eq!(policy(&app), RedrawPolicy::OnInput, "picker");
+    start(&mut app, "ransomware-file-server", Mode::Practice);
+    assert_eq!(
+        policy(&app),
+        RedrawPolicy::OnInput,
+        "practice waits for the player"
+    );
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    assert_eq!(
+        policy(&app),
+        RedrawPolicy::OnInput,
+        "console before the clock starts"
+    );
+    send(&mut app, ExerciseCommand::SetClockRunning(true));
+    assert_eq!(policy(&app), RedrawPolicy::ClockTicking);
+    send(&mut app, ExerciseCommand::SetClockRunning(false));
+    assert_eq!(policy(&app), RedrawPolicy::OnInput, "paused");
+    start(&mut app, "ransomware-file-server", Mode::Drill);
+    assert_eq!(
+        policy(&app),
+        RedrawPolicy::ClockTicking,
+        "the drill clock runs at once"
+    );
+    send(&mut app, Intent::EndExercise);
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    assert_eq!(policy(&app), RedrawPolicy::OnInput, "debrief");
+    let settings = app.world().resource::<WinitSettings>();
+    assert_eq!(
+        format!("{settings:?}"),
+        format!("{:?}", WinitSettings::desktop_app())
+    );
 }

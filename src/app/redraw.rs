@@ -1,17 +1,20 @@
 //! When the window redraws. Idle, it does not: only input, a running scenario clock or a moving
-//! arrow wakes it. This one system owns the policy, switching [`WinitSettings`] only when the wanted
-//! mode changes.
+//! arrow wakes it. One system owns the policy, switching [`WinitSettings`] only when the wanted
+//! mode changes; another keeps egui from asking for a frame when nothing happened.
 
 use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 
+use bevy::platform::collections::HashMap;
+use bevy_egui::{EguiInput, EguiInputSet, EguiPreUpdateSet, egui};
+
 use super::exercise::{ActiveExercise, ScenarioClock};
 use super::flow::Screen;
 
-/// How often the window wakes while the scenario clock runs (for the countdown it shows).
-pub const CLOCK_WAKE: Duration = Duration::from_millis(250);
+/// How often the window wakes while the scenario clock runs: the countdown it shows counts seconds.
+pub const CLOCK_WAKE: Duration = Duration::from_secs(1);
 
 /// What the window is set to do.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +41,16 @@ impl RedrawPolicy {
     }
 }
 
-pub(super) fn plugin(app: &mut App) {
+/// The redraw policy (part of the UI; headless tests add it on its own).
+pub fn plugin(app: &mut App) {
     app.init_resource::<RedrawPolicy>()
-        .add_systems(PostUpdate, follow_the_clock);
+        .add_systems(PostUpdate, follow_the_clock)
+        .add_systems(
+            PreUpdate,
+            drop_unchanged_modifiers
+                .after(EguiInputSet::WriteEguiEvents)
+                .before(EguiPreUpdateSet::BeginPass),
+        );
 }
 
 fn follow_the_clock(
@@ -66,8 +76,105 @@ fn follow_the_clock(
     }
 }
 
+/// Hands the window back to the normal policy (after [`draw_continuously`]).
+pub fn settle(world: &mut World) {
+    world.insert_resource(RedrawPolicy::OnInput);
+    world.insert_resource(RedrawPolicy::OnInput.settings());
+}
+
 /// Makes the window draw every frame from now on (screenshot tours).
 pub fn draw_continuously(world: &mut World) {
     world.insert_resource(RedrawPolicy::Continuous);
     world.insert_resource(RedrawPolicy::Continuous.settings());
+}
+
+/// `bevy_egui` 0.42 sends egui a `ModifiersChanged` event on every frame, changed or not; egui asks
+/// for an immediate repaint whenever a frame has events, so an idle window redrew itself forever
+/// (about 25 frames a second and most of a core under llvmpipe). egui keeps the modifier state
+/// between frames, so only a real change needs the event.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<(Entity, &mut EguiInput)>,
+    mut last_sent: Local<HashMap<Entity, egui::Modifiers>>,
+) {
+    for (context, mut input) in &mut inputs {
+        let mut latest = last_sent.get(&context).copied();
+        input.events.retain(|event| match event {
+            egui::Event::ModifiersChanged(modifiers) => {
+                let changed = latest != Some(*modifiers);
+                latest = Some(*modifiers);
+                changed
+            }
+            _ => true,
+        });
+        if let Some(modifiers) = latest {
+            last_sent.insert(context, modifiers);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bevy_egui::EguiInput;
+    use bevy_egui::egui::{self, Event, Modifiers, RawInput};
+
+    use super::*;
+
+    fn events(world: &World, context: Entity) -> Vec<Event> {
+        world.get::<EguiInput>(context).unwrap().events.clone()
+    }
+
+    #[test]
+    fn the_modifier_state_reaches_egui_only_when_it_changes() {
+        let mut world = World::new();
+        let context = world.spawn(EguiInput::default()).id();
+        let system = world.register_system(drop_unchanged_modifiers);
+        let frame = |world: &mut World, sent: Vec<Event>| {
+            world.get_mut::<EguiInput>(context).unwrap().events = sent;
+            world.run_system(system).unwrap();
+            events(world, context)
+        };
+        let none = Event::ModifiersChanged(Modifiers::NONE);
+        let shift = Event::ModifiersChanged(Modifiers::SHIFT);
+        assert_eq!(
+            frame(&mut world, vec![none.clone()]),
+            vec![none.clone()],
+            "the first is news"
+        );
+        assert!(
+            frame(&mut world, vec![none.clone()]).is_empty(),
+            "the same again is not"
+        );
+        assert_eq!(frame(&mut world, vec![shift.clone()]), vec![shift.clone()]);
+        let key = Event::Text("a".into());
+        assert_eq!(frame(&mut world, vec![shift, key.clone()]), [key]);
+        assert_eq!(frame(&mut world, vec![none.clone()]), [none]);
+    }
+
+    /// Why the filter exists: egui wants another frame whenever a frame carried any event.
+    #[test]
+    fn egui_asks_for_frames_while_every_frame_carries_an_event() {
+        let ctx = egui::Context::default();
+        let pass = |events: Vec<Event>| {
+            let mut output = ctx.run_ui(
+                RawInput {
+                    events,
+                    ..RawInput::default()
+                },
+                |ui| {
+                    ui.label("idle");
+                },
+            );
+            // No renderer here to take the font texture.
+            output.textures_delta.clear();
+            ctx.has_requested_repaint()
+        };
+        // Let the first frames settle (egui lays out twice at start).
+        for _ in 0..3 {
+            pass(Vec::new());
+        }
+        assert!(!pass(Vec::new()), "an idle frame asks for nothing");
+        for _ in 0..3 {
+            assert!(pass(vec![Event::ModifiersChanged(Modifiers::NONE)]));
+        }
+    }
 }

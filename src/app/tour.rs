@@ -9,6 +9,8 @@
 //! - `window <width> <height>` — resize the main window (logical pixels)
 //! - `scale <factor>` — set the UI scale, as the title screen's buttons do
 //! - `exit` — close the app
+//! - `settle` — stop drawing every frame: from here on the window redraws as it does for a person
+//!   (idle benchmarks use it; later steps then run only when something wakes the window)
 //! - `library practice|drill|facilitated` — open the scenario picker in that mode
 //! - `start <scenario-id> [practice|drill|facilitated] [seed]` — start a scenario
 //! - `resume <path>` — resume a saved exercise
@@ -36,7 +38,7 @@ use bevy::window::PrimaryWindow;
 use super::flow::{AppSystems, Screen};
 use super::messages::{ExerciseCommand, FacilitatorCommand, LearnerCommand, Navigate, UiCommand};
 use super::projector::ProjectorWindow;
-use super::redraw::draw_continuously;
+use super::redraw::{draw_continuously, settle};
 use super::screens::actions::{ActionTab, ActionsState};
 use super::screens::console::{ConsoleState, LeftTab, RightTab};
 use super::theme::UiSettings;
@@ -152,6 +154,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
             let scale: f32 = rest.trim().parse().map_err(|_| "give a number")?;
             world.resource_mut::<UiSettings>().scale = scale;
         }
+        "settle" => settle(world),
         "exit" => {
             let failed = world.resource::<Tour>().failed;
             world.write_message(if failed == 0 {

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use warroom::engine::content::library::{load_matrix, load_scenario};
 use warroom::engine::content::load::Source;
+use warroom::engine::content::shipped;
 use warroom::engine::model::script::{self, Decisions};
 use warroom::engine::{Matrix, Scenario, Session};
 
@@ -13,11 +13,11 @@ pub fn root() -> PathBuf {
 }
 
 pub fn scenarios_dir() -> PathBuf {
-    root().join("scenarios")
+    shipped::dir()
 }
 
 pub fn matrix_path() -> PathBuf {
-    scenarios_dir().join("responsibilities.ron")
+    shipped::matrix_path()
 }
 
 pub fn fixtures_dir() -> PathBuf {
@@ -25,15 +25,11 @@ pub fn fixtures_dir() -> PathBuf {
 }
 
 pub fn matrix() -> Arc<Matrix> {
-    load_matrix(&matrix_path())
-        .expect("reference matrix loads")
-        .matrix
+    shipped::matrix()
 }
 
 pub fn scenario(id: &str) -> Arc<Scenario> {
-    load_scenario(&scenarios_dir().join(format!("{id}.ron")), &matrix())
-        .expect("scenario loads")
-        .scenario
+    shipped::scenario(id)
 }
 
 /// Plays a fixture script against a matrix, with the script's own seed.
@@ -41,9 +37,7 @@ pub fn play_with(matrix: Arc<Matrix>, scenario_id: &str, script_path: &Path) -> 
     let source = Source::read(script_path).expect("script readable");
     let decisions: Decisions = source.parse().expect("script parses");
     let seed = decisions.seed.unwrap_or(0);
-    let scenario = load_scenario(&scenarios_dir().join(format!("{scenario_id}.ron")), &matrix)
-        .expect("scenario loads")
-        .scenario;
+    let scenario = shipped::scenario_with(scenario_id, &matrix);
     script::run(scenario, matrix, &decisions, seed, &source).expect("script runs")
 }
 

@@ -17,8 +17,8 @@ pub struct ScenarioClock {
     pub elapsed_secs: f32,
 }
 
-/// Real seconds per scenario minute at speed 1.
-pub const BASE_SECS_PER_MINUTE: f32 = 10.0;
+/// Real seconds per scenario minute at speed 1: the clock runs in real time.
+pub const BASE_SECS_PER_MINUTE: f32 = 60.0;
 
 impl Default for ScenarioClock {
     fn default() -> Self {

@@ -86,7 +86,7 @@ pub fn clock_controls_ui(
             .selected_text(format!("{speed}×"))
             .width(60.0)
             .show_ui(ui, |ui| {
-                for s in [0.5, 1.0, 2.0, 4.0, 8.0] {
+                for s in [0.5, 1.0, 2.0, 4.0, 8.0, 16.0] {
                     ui.selectable_value(&mut speed, s, format!("{s}×"));
                 }
             });

@@ -313,16 +313,13 @@ fn scenario_card(
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
 
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
 
-    fn shipped() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-    }
+    use crate::engine::content::shipped;
 
     type LibraryHarness = Harness<'static, (Content, LibraryState, Vec<UiCommand>)>;
 
@@ -347,12 +344,9 @@ mod tests {
             "ransomware-file-server.ron",
             "maintenance-window-false-alarm.ron",
         ] {
-            std::fs::copy(shipped().join(file), dir.path().join(file)).unwrap();
+            std::fs::copy(shipped::dir().join(file), dir.path().join(file)).unwrap();
         }
-        let content = Content::load(
-            dir.path().to_path_buf(),
-            shipped().join("responsibilities.ron"),
-        );
+        let content = Content::load(dir.path().to_path_buf(), shipped::matrix_path());
         let mut harness = harness_in(content, Mode::Facilitated);
         let buttons: Vec<_> = harness
             .query_all_by_label("Start in Facilitated mode")
@@ -376,10 +370,7 @@ mod tests {
     #[test]
     fn an_empty_folder_says_where_it_looked() {
         let dir = tempfile::tempdir().unwrap();
-        let content = Content::load(
-            dir.path().to_path_buf(),
-            shipped().join("responsibilities.ron"),
-        );
+        let content = Content::load(dir.path().to_path_buf(), shipped::matrix_path());
         let harness = harness(content);
         assert!(harness.query_by_label("No scenarios found").is_some());
     }
@@ -388,15 +379,12 @@ mod tests {
     fn invalid_files_are_listed_with_their_diagnostics_and_valid_ones_still_play() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(
-            shipped().join("ransomware-file-server.ron"),
+            shipped::dir().join("ransomware-file-server.ron"),
             dir.path().join("ransomware-file-server.ron"),
         )
         .unwrap();
         std::fs::write(dir.path().join("broken.ron"), "Scenario(id: \"x\",").unwrap();
-        let content = Content::load(
-            dir.path().to_path_buf(),
-            shipped().join("responsibilities.ron"),
-        );
+        let content = Content::load(dir.path().to_path_buf(), shipped::matrix_path());
         let mut harness = harness(content);
         assert!(
             harness
@@ -425,7 +413,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("matrix.ron");
         std::fs::write(&bad, "Matrix(id: 3)").unwrap();
-        let content = Content::load(shipped(), bad);
+        let content = Content::load(shipped::dir(), bad);
         let harness = harness(content);
         assert!(
             harness
@@ -441,7 +429,7 @@ mod tests {
 
     #[test]
     fn search_and_difficulty_filters_narrow_the_cards() {
-        let content = Content::load(shipped(), shipped().join("responsibilities.ron"));
+        let content = Content::load(shipped::dir(), shipped::matrix_path());
         let mut harness = harness(content);
         harness.state_mut().1.query = "web shop".into();
         harness.run();

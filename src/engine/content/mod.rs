@@ -3,4 +3,5 @@
 
 pub mod library;
 pub mod load;
+pub mod shipped;
 pub mod validate;

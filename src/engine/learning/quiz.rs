@@ -757,13 +757,7 @@ mod tests {
     use super::*;
 
     fn matrix() -> Matrix {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join("responsibilities.ron");
-        crate::engine::content::load::Source::read(&path)
-            .expect("readable")
-            .parse()
-            .expect("parses")
+        (*crate::engine::content::shipped::matrix()).clone()
     }
 
     fn question(ask: Ask, options: &[&str]) -> Question {

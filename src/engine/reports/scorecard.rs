@@ -321,18 +321,8 @@ mod timeline_tests {
 
     #[test]
     fn rows_follow_the_log() {
-        use std::path::Path;
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let matrix =
-            crate::engine::content::library::load_matrix(&dir.join("responsibilities.ron"))
-                .unwrap()
-                .matrix;
-        let scenario = crate::engine::content::library::load_scenario(
-            &dir.join("ransomware-file-server.ron"),
-            &matrix,
-        )
-        .unwrap()
-        .scenario;
+        let matrix = crate::engine::content::shipped::matrix();
+        let scenario = crate::engine::content::shipped::scenario("ransomware-file-server");
         let mut session = Session::new(scenario, matrix, 0);
         session.apply(Intent::Advance { minutes: 10 }).unwrap();
         session
