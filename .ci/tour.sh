@@ -4,7 +4,7 @@
 # binary `cargo test` already built (pass another with WARROOM_BIN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="${WARROOM_BIN:-target/debug/warroom}"
+bin="${WARROOM_BIN:-${CARGO_TARGET_DIR:-target}/debug/warroom}"
 tour=".ci/tour.ron"
 out="target/tour"
 expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress

@@ -1,0 +1,313 @@
+//! Conditions and reachability: what a condition refers to, whether it can ever hold, and which
+//! injects a player can reach.
+
+use std::collections::BTreeSet;
+
+use crate::engine::model::id::{AssetId, FlagId};
+use crate::engine::model::matrix::Matrix;
+use crate::engine::model::scenario::{Condition, Inject, Release, Scenario};
+
+use super::collector::{Collector, unknown_hint};
+
+/// What a scenario makes possible, used to decide reachability.
+#[derive(Default)]
+struct Reach<'s> {
+    injects: BTreeSet<&'s str>,
+    flags: BTreeSet<&'s str>,
+    actions: BTreeSet<&'s str>,
+    /// (task, target) pairs some reachable action performs.
+    tasks: BTreeSet<(&'s str, Option<&'s str>)>,
+    max_severity: u8,
+}
+
+pub(super) fn check_condition_refs(
+    r: &mut Collector<'_>,
+    s: &Scenario,
+    matrix: &Matrix,
+    anchor: &str,
+    condition: &Condition,
+) {
+    match condition {
+        Condition::Flag(flag) => {
+            if !s.flags.iter().any(|f| f.id == *flag) {
+                r.error(
+                    "unknown-flag",
+                    Some(anchor),
+                    flag.as_str(),
+                    format!("unknown flag `{flag}`"),
+                    Some("declare it in `flags: [...]`".into()),
+                );
+            }
+        }
+        Condition::Released(id) => {
+            if s.inject(id.as_str()).is_none() {
+                r.error(
+                    "unknown-inject",
+                    Some(anchor),
+                    id.as_str(),
+                    format!("unknown inject `{id}`"),
+                    unknown_hint(id.as_str(), s.injects.iter().map(|i| i.id.as_str())),
+                );
+            } else if id.as_str() == anchor {
+                r.error(
+                    "impossible-condition",
+                    Some(anchor),
+                    id.as_str(),
+                    format!("inject `{anchor}` waits for its own release"),
+                    None,
+                );
+            }
+        }
+        Condition::ActionDone(id) => {
+            if s.action(id.as_str()).is_none() {
+                r.error(
+                    "unknown-action",
+                    Some(anchor),
+                    id.as_str(),
+                    format!("unknown action `{id}`"),
+                    unknown_hint(
+                        id.as_str(),
+                        s.actions()
+                            .map(|(_, _, a)| a.id.as_str())
+                            .collect::<Vec<_>>(),
+                    ),
+                );
+            }
+        }
+        Condition::TaskDone(task, asset) => {
+            if matrix.task(task.as_str()).is_none() {
+                r.error(
+                    "unknown-task",
+                    Some(anchor),
+                    task.as_str(),
+                    format!("unknown task kind `{task}`"),
+                    unknown_hint(task.as_str(), matrix.tasks.iter().map(|t| t.id.as_str())),
+                );
+            }
+            if let Some(asset) = asset
+                && s.asset(asset.as_str()).is_none()
+            {
+                r.error(
+                    "unknown-asset",
+                    Some(anchor),
+                    asset.as_str(),
+                    format!("unknown asset `{asset}`"),
+                    unknown_hint(asset.as_str(), s.assets.iter().map(|a| a.id.as_str())),
+                );
+            }
+        }
+        Condition::Engaged(role) => {
+            if matrix.role(role.as_str()).is_none() {
+                r.error(
+                    "unknown-role",
+                    Some(anchor),
+                    role.as_str(),
+                    format!("unknown role `{role}`"),
+                    unknown_hint(role.as_str(), matrix.roles.iter().map(|x| x.id.as_str())),
+                );
+            }
+        }
+        Condition::SeverityAtLeast(level) => {
+            if *level == 0 || *level > matrix.max_severity() {
+                r.error(
+                    "severity-out-of-range",
+                    Some(anchor),
+                    "SeverityAtLeast",
+                    format!("severity {level} is not a level of matrix `{}`", matrix.id),
+                    None,
+                );
+            }
+        }
+        Condition::Variant(variation, option) => {
+            match s.variations.iter().find(|v| v.id == *variation) {
+                None => r.error(
+                    "unknown-variation",
+                    Some(anchor),
+                    variation.as_str(),
+                    format!("unknown variation `{variation}`"),
+                    None,
+                ),
+                Some(v) if !v.options.iter().any(|o| o.id == *option) => r.error(
+                    "unknown-variation",
+                    Some(anchor),
+                    option.as_str(),
+                    format!("variation `{variation}` has no option `{option}`"),
+                    unknown_hint(option.as_str(), v.options.iter().map(|o| o.id.as_str())),
+                ),
+                Some(_) => {}
+            }
+        }
+        Condition::All(items) | Condition::Any(items) => {
+            for item in items {
+                check_condition_refs(r, s, matrix, anchor, item);
+            }
+        }
+        Condition::Not(inner) => check_condition_refs(r, s, matrix, anchor, inner),
+        Condition::MinuteAtLeast(_) | Condition::MinuteBefore(_) => {}
+    }
+}
+
+/// Why a condition can never hold regardless of what the player does, if it cannot.
+fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
+    let end = s.duration_mins;
+    match c {
+        Condition::MinuteAtLeast(m) if *m > end => Some(format!(
+            "minute {m} is after the scenario ends at minute {end}"
+        )),
+        Condition::MinuteBefore(0) => Some("no minute is before minute 0".into()),
+        Condition::Flag(f) => {
+            let set_anywhere = s.injects.iter().any(|i| i.sets.contains(f))
+                || s.actions().any(|(_, _, a)| a.sets.contains(f));
+            (!set_anywhere).then(|| format!("nothing in the scenario ever sets flag `{f}`"))
+        }
+        Condition::TaskDone(task, asset) => {
+            let offered = s.actions().any(|(_, _, a)| {
+                a.task == *task && asset.as_ref().is_none_or(|x| a.target.as_ref() == Some(x))
+            });
+            (!offered)
+                .then(|| format!("no action in the scenario performs `{task}` on that target"))
+        }
+        Condition::Variant(v, o) => s
+            .variations
+            .iter()
+            .find(|x| x.id == *v)
+            .and_then(|x| x.options.iter().find(|opt| opt.id == *o))
+            .filter(|opt| opt.weight == 0)
+            .map(|_| format!("option `{o}` of `{v}` has weight 0 and is never drawn")),
+        Condition::All(items) => {
+            if let Some(why) = items.iter().find_map(|i| never_holds(i, s)) {
+                return Some(why);
+            }
+            let lower = items
+                .iter()
+                .filter_map(|i| match i {
+                    Condition::MinuteAtLeast(m) => Some(*m),
+                    _ => None,
+                })
+                .max();
+            let upper = items
+                .iter()
+                .filter_map(|i| match i {
+                    Condition::MinuteBefore(m) => Some(*m),
+                    _ => None,
+                })
+                .min();
+            if let (Some(lo), Some(hi)) = (lower, upper)
+                && lo >= hi
+            {
+                return Some(format!(
+                    "it needs minute {lo} or later and also before minute {hi}"
+                ));
+            }
+            items.iter().find_map(|i| match i {
+                Condition::Not(inner) if items.contains(inner) => {
+                    Some("it requires a condition and its negation at once".into())
+                }
+                _ => None,
+            })
+        }
+        Condition::Any(items) => {
+            if items.is_empty() {
+                return Some("`Any([])` has no alternative that could hold".into());
+            }
+            let reasons: Vec<String> = items.iter().filter_map(|i| never_holds(i, s)).collect();
+            (reasons.len() == items.len()).then(|| reasons.join("; and "))
+        }
+        Condition::Not(inner) => match inner.as_ref() {
+            Condition::MinuteAtLeast(0) => Some("every minute is at least minute 0".into()),
+            Condition::MinuteBefore(m) if *m > end => Some(format!(
+                "the scenario ends at minute {end}, always before minute {m}"
+            )),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn satisfiable(c: &Condition, s: &Scenario, reach: &Reach<'_>) -> bool {
+    match c {
+        Condition::Flag(f) => reach.flags.contains(f.as_str()),
+        Condition::Released(i) => reach.injects.contains(i.as_str()),
+        Condition::ActionDone(a) => reach.actions.contains(a.as_str()),
+        Condition::TaskDone(t, asset) => reach.tasks.iter().any(|(task, target)| {
+            *task == t.as_str() && asset.as_ref().is_none_or(|x| *target == Some(x.as_str()))
+        }),
+        Condition::SeverityAtLeast(level) => reach.max_severity >= *level,
+        Condition::All(items) => items.iter().all(|i| satisfiable(i, s, reach)),
+        Condition::Any(items) => items.iter().any(|i| satisfiable(i, s, reach)),
+        _ => never_holds(c, s).is_none(),
+    }
+}
+
+fn mark_reachable<'s>(reach: &mut Reach<'s>, inject: &'s Inject) {
+    reach.injects.insert(inject.id.as_str());
+    reach.flags.extend(inject.sets.iter().map(FlagId::as_str));
+    if let Some(level) = inject.severity {
+        reach.max_severity = reach.max_severity.max(level);
+    }
+    for action in inject.decisions.iter().flat_map(|d| &d.actions) {
+        reach.actions.insert(action.id.as_str());
+        reach.flags.extend(action.sets.iter().map(FlagId::as_str));
+        reach.tasks.insert((
+            action.task.as_str(),
+            action.target.as_ref().map(AssetId::as_str),
+        ));
+    }
+}
+
+pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario) {
+    let mut impossible = BTreeSet::new();
+    for inject in &s.injects {
+        if let Release::When(condition) = &inject.release
+            && let Some(why) = never_holds(condition, s)
+        {
+            impossible.insert(inject.id.as_str());
+            r.error(
+                "impossible-condition",
+                Some(inject.id.as_str()),
+                "When",
+                format!(
+                    "the release condition of inject `{}` can never hold: {why}",
+                    inject.id
+                ),
+                Some("fix the condition, or release the inject by time".into()),
+            );
+        }
+    }
+
+    let mut reach = Reach {
+        max_severity: 1,
+        ..Reach::default()
+    };
+    loop {
+        let before = reach.injects.len();
+        for inject in &s.injects {
+            if reach.injects.contains(inject.id.as_str()) {
+                continue;
+            }
+            let releasable = match &inject.release {
+                Release::At(m) => *m <= s.duration_mins,
+                Release::When(c) => satisfiable(c, s, &reach),
+            };
+            if releasable {
+                mark_reachable(&mut reach, inject);
+            }
+        }
+        if reach.injects.len() == before {
+            break;
+        }
+    }
+    for inject in &s.injects {
+        let id = inject.id.as_str();
+        let timed_out = matches!(inject.release, Release::At(m) if m > s.duration_mins);
+        if !reach.injects.contains(id) && !impossible.contains(id) && !timed_out {
+            r.error(
+                "unreachable-inject",
+                Some(id),
+                id,
+                format!("inject `{id}` can never be released: its condition depends on injects, flags or actions that are themselves unreachable"),
+                Some("check the chain of `Released`, `Flag` and `ActionDone` conditions leading to it".into()),
+            );
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Validation of a responsibility matrix.
+
+use std::path::Path;
+
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
+
+use super::collector::{Collector, unknown_hint};
+
+/// Validates a responsibility matrix.
+pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut r = Collector::new(file, text);
+    let role_ids: Vec<&str> = matrix.roles.iter().map(|x| x.id.as_str()).collect();
+    r.duplicates("role", role_ids.iter().copied());
+    r.duplicates("task", matrix.tasks.iter().map(|t| t.id.as_str()));
+    r.duplicates("trigger", matrix.triggers.iter().map(|t| t.id.as_str()));
+    r.duplicates(
+        "audience",
+        matrix.communication.audiences.iter().map(|a| a.id.as_str()),
+    );
+    r.duplicates(
+        "escalation rule",
+        matrix.escalation.rules.iter().map(|x| x.id.as_str()),
+    );
+
+    if matrix.roles.is_empty() {
+        r.error(
+            "empty-matrix",
+            None,
+            "roles",
+            "the matrix defines no roles".into(),
+            None,
+        );
+    }
+    for role in &matrix.roles {
+        if role.id.as_str() == ASSET_OWNER {
+            r.error(
+                "reserved-id",
+                None,
+                ASSET_OWNER,
+                format!("`{ASSET_OWNER}` is reserved for \"the target asset's owner\""),
+                Some("give the role another id".into()),
+            );
+        }
+    }
+
+    let check_role = |r: &mut Collector<'_>, anchor: &str, id: &str, owner_allowed: bool| {
+        if (owner_allowed && id == ASSET_OWNER) || role_ids.contains(&id) {
+            return;
+        }
+        r.error(
+            "unknown-role",
+            Some(anchor),
+            id,
+            format!("unknown role `{id}`"),
+            unknown_hint(id, role_ids.iter().copied()),
+        );
+    };
+
+    for task in &matrix.tasks {
+        let anchor = task.id.as_str();
+        if task.responsible.is_empty() {
+            r.error(
+                "task-without-responsible",
+                Some(anchor),
+                "responsible",
+                format!("task `{anchor}` has no Responsible role"),
+                Some("RACI needs at least one role that does the work".into()),
+            );
+        }
+        for id in &task.responsible {
+            check_role(&mut r, anchor, id.as_str(), true);
+        }
+        check_role(&mut r, anchor, task.accountable.as_str(), true);
+        for id in task
+            .consulted
+            .iter()
+            .chain(&task.informed)
+            .chain(&task.approvals)
+        {
+            check_role(&mut r, anchor, id.as_str(), true);
+        }
+        if task.citation.trim().is_empty() {
+            r.error(
+                "missing-citation",
+                Some(anchor),
+                "citation",
+                format!("task `{anchor}` has no citation"),
+                Some("findings quote the citation; say why the responsibility sits here".into()),
+            );
+        }
+        if task.destroys_evidence && task.preserves_evidence {
+            r.error(
+                "contradictory-task",
+                Some(anchor),
+                "destroys_evidence",
+                format!("task `{anchor}` both destroys and preserves evidence"),
+                None,
+            );
+        }
+    }
+
+    // Severity levels: 1, 2, 3 … with deadlines that never lengthen as severity rises.
+    let severities = &matrix.escalation.severities;
+    if severities.is_empty() {
+        r.error(
+            "empty-matrix",
+            None,
+            "severities",
+            "the escalation policy defines no severity levels".into(),
+            None,
+        );
+    }
+    for (index, level) in severities.iter().enumerate() {
+        let expected = u8::try_from(index + 1).unwrap_or(u8::MAX);
+        if level.level != expected {
+            r.error(
+                "severity-order",
+                Some(&level.name),
+                &level.name,
+                format!(
+                    "severity level {} is listed where level {expected} was expected",
+                    level.level
+                ),
+                Some("list levels from 1 upwards without gaps".into()),
+            );
+        }
+        for id in &level.engage {
+            check_role(&mut r, &level.name, id.as_str(), false);
+        }
+        if !level.engage.is_empty() && level.within_mins == 0 {
+            r.warning(
+                "zero-deadline",
+                Some(&level.name),
+                "within_mins",
+                format!("severity `{}` gives no time to engage roles", level.name),
+            );
+        }
+    }
+    let mut previous: Option<(&str, u32)> = None;
+    for level in severities.iter().filter(|s| !s.engage.is_empty()) {
+        if let Some((prev_name, prev_mins)) = previous
+            && level.within_mins > prev_mins
+        {
+            r.error(
+                "deadline-order",
+                Some(&level.name),
+                "within_mins",
+                format!(
+                    "severity `{}` allows {} min to engage roles, longer than the {prev_mins} min of the lower level `{prev_name}`",
+                    level.name, level.within_mins
+                ),
+                Some("a higher severity must have the same or a shorter deadline".into()),
+            );
+        }
+        previous = Some((&level.name, level.within_mins));
+    }
+
+    let trigger_ids: Vec<&str> = matrix.triggers.iter().map(|t| t.id.as_str()).collect();
+    for rule in &matrix.escalation.rules {
+        let anchor = rule.id.as_str();
+        if !trigger_ids.contains(&rule.when.as_str()) {
+            r.error(
+                "unknown-trigger",
+                Some(anchor),
+                rule.when.as_str(),
+                format!("unknown trigger `{}`", rule.when),
+                unknown_hint(rule.when.as_str(), trigger_ids.iter().copied()),
+            );
+        }
+        if rule.engage.is_empty() {
+            r.error(
+                "rule-without-roles",
+                Some(anchor),
+                "engage",
+                format!("escalation rule `{anchor}` engages nobody"),
+                None,
+            );
+        }
+        for id in &rule.engage {
+            check_role(&mut r, anchor, id.as_str(), false);
+        }
+    }
+    let over = &matrix.escalation.over_escalation;
+    for id in &over.roles {
+        check_role(&mut r, "over_escalation", id.as_str(), false);
+    }
+    if over.below_severity > matrix.max_severity() + 1 {
+        r.error(
+            "severity-out-of-range",
+            Some("over_escalation"),
+            "below_severity",
+            format!(
+                "`below_severity: {}` is above the highest severity level {}",
+                over.below_severity,
+                matrix.max_severity()
+            ),
+            None,
+        );
+    }
+
+    for audience in &matrix.communication.audiences {
+        let anchor = audience.id.as_str();
+        if audience.senders.is_empty() {
+            r.error(
+                "audience-without-sender",
+                Some(anchor),
+                "senders",
+                format!("nobody may send to audience `{anchor}`"),
+                Some("list at least one role in `senders`".into()),
+            );
+        }
+        for id in audience.senders.iter().chain(&audience.approvals) {
+            check_role(&mut r, anchor, id.as_str(), false);
+        }
+    }
+
+    let weights = &matrix.scoring.weights;
+    if crate::engine::model::matrix::Dimension::ALL
+        .iter()
+        .all(|d| weights.of(*d) == 0)
+    {
+        r.error(
+            "zero-weights",
+            None,
+            "weights",
+            "every scoring weight is 0, so no total can be computed".into(),
+            None,
+        );
+    }
+    r.out
+}

@@ -1,0 +1,292 @@
+//! Validation of a scenario against a matrix: references, placeholders, and reachability.
+
+use std::path::Path;
+
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::model::matrix::Matrix;
+use crate::engine::model::scenario::{Release, Scenario};
+
+use super::collector::{Collector, unknown_hint};
+use super::conditions::{check_condition_refs, check_reachability};
+
+/// Validates a scenario against a matrix.
+pub fn validate_scenario(
+    scenario: &Scenario,
+    matrix: &Matrix,
+    file: &Path,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let mut r = Collector::new(file, text);
+    let s = scenario;
+
+    // Duplicate ids, per kind; actions, messages and artifacts are unique across the scenario.
+    r.duplicates("inject", s.injects.iter().map(|i| i.id.as_str()));
+    r.duplicates("asset", s.assets.iter().map(|a| a.id.as_str()));
+    r.duplicates("flag", s.flags.iter().map(|f| f.id.as_str()));
+    r.duplicates("variation", s.variations.iter().map(|v| v.id.as_str()));
+    r.duplicates("objective", s.objectives.iter().map(|o| o.id.as_str()));
+    r.duplicates(
+        "decision",
+        s.injects
+            .iter()
+            .flat_map(|i| i.decisions.iter().map(|d| d.id.as_str())),
+    );
+    r.duplicates("action", s.actions().map(|(_, _, a)| a.id.as_str()));
+    r.duplicates(
+        "message",
+        s.injects
+            .iter()
+            .flat_map(|i| i.messages.iter().map(|m| m.id.as_str())),
+    );
+    r.duplicates(
+        "artifact",
+        s.injects
+            .iter()
+            .flat_map(|i| i.artifacts.iter().map(|a| a.id.as_str())),
+    );
+    for variation in &s.variations {
+        r.duplicates(
+            "variation option",
+            variation.options.iter().map(|o| o.id.as_str()),
+        );
+    }
+
+    if s.duration_mins == 0 {
+        r.error(
+            "invalid-duration",
+            None,
+            "duration_mins",
+            "`duration_mins` must be at least 1".into(),
+            None,
+        );
+    }
+    if s.modes.is_empty() {
+        r.error(
+            "no-modes",
+            None,
+            "modes",
+            "the scenario names no mode it can be played in".into(),
+            Some("use `modes: [Practice, Drill, Facilitated]` or a subset".into()),
+        );
+    }
+    if s.injects.is_empty() {
+        r.error(
+            "no-injects",
+            None,
+            "injects",
+            "the scenario has no injects".into(),
+            None,
+        );
+    } else if !s
+        .injects
+        .iter()
+        .any(|i| matches!(i.release, Release::At(_)))
+    {
+        r.error(
+            "no-opening-inject",
+            None,
+            "injects",
+            "no inject is released by time, so the scenario can never start".into(),
+            Some("release the first inject with `release: At(0)`".into()),
+        );
+    }
+
+    let role_ids: Vec<&str> = matrix.roles.iter().map(|x| x.id.as_str()).collect();
+    let check_role = |r: &mut Collector<'_>, anchor: &str, id: &str| {
+        if !role_ids.contains(&id) {
+            r.error(
+                "unknown-role",
+                Some(anchor),
+                id,
+                format!("unknown role `{id}` (not in matrix `{}`)", matrix.id),
+                unknown_hint(id, role_ids.iter().copied()),
+            );
+        }
+    };
+    for asset in &s.assets {
+        check_role(&mut r, asset.id.as_str(), asset.owner.as_str());
+    }
+    for id in &s.cast {
+        check_role(&mut r, "cast", id.as_str());
+    }
+
+    let asset_ids: Vec<&str> = s.assets.iter().map(|a| a.id.as_str()).collect();
+    let flag_ids: Vec<&str> = s.flags.iter().map(|f| f.id.as_str()).collect();
+    let task_ids: Vec<&str> = matrix.tasks.iter().map(|t| t.id.as_str()).collect();
+    let trigger_ids: Vec<&str> = matrix.triggers.iter().map(|t| t.id.as_str()).collect();
+    let max_sev = matrix.max_severity();
+
+    let check_flag = |r: &mut Collector<'_>, anchor: &str, id: &str| {
+        if !flag_ids.contains(&id) {
+            r.error(
+                "unknown-flag",
+                Some(anchor),
+                id,
+                format!("unknown flag `{id}`"),
+                Some(format!(
+                    "declare it in `flags: [...]`; {}",
+                    unknown_hint(id, flag_ids.iter().copied())
+                )),
+            );
+        }
+    };
+
+    for variation in &s.variations {
+        if variation.options.is_empty() || variation.options.iter().all(|o| o.weight == 0) {
+            r.error(
+                "empty-variation",
+                Some(variation.id.as_str()),
+                variation.id.as_str(),
+                format!(
+                    "variation `{}` has no option that can be drawn",
+                    variation.id
+                ),
+                Some("give at least one option a weight above 0".into()),
+            );
+        }
+    }
+
+    for inject in &s.injects {
+        let anchor = inject.id.as_str();
+        if let Release::At(minute) = inject.release
+            && minute > s.duration_mins
+        {
+            r.error(
+                "beyond-end",
+                Some(anchor),
+                "At",
+                format!(
+                    "inject `{anchor}` is released at minute {minute}, after the scenario ends at minute {}",
+                    s.duration_mins
+                ),
+                Some("move it earlier or lengthen `duration_mins`".into()),
+            );
+        }
+        if let Some(level) = inject.severity
+            && (level == 0 || level > max_sev)
+        {
+            r.error(
+                "severity-out-of-range",
+                Some(anchor),
+                "severity",
+                format!(
+                    "severity {level} is not a level of matrix `{}` (1–{max_sev})",
+                    matrix.id
+                ),
+                None,
+            );
+        }
+        if inject.business_impact.is_some_and(|b| b > 100) {
+            r.error(
+                "impact-out-of-range",
+                Some(anchor),
+                "business_impact",
+                "business impact is a percentage from 0 to 100".into(),
+                None,
+            );
+        }
+        for trigger in &inject.reveals {
+            if !trigger_ids.contains(&trigger.as_str()) {
+                r.error(
+                    "unknown-trigger",
+                    Some(anchor),
+                    trigger.as_str(),
+                    format!(
+                        "unknown trigger `{trigger}` (not in matrix `{}`)",
+                        matrix.id
+                    ),
+                    unknown_hint(trigger.as_str(), trigger_ids.iter().copied()),
+                );
+            }
+        }
+        for flag in &inject.sets {
+            check_flag(&mut r, anchor, flag.as_str());
+        }
+        check_placeholders(&mut r, s, anchor, &inject.narrative);
+        for artifact in &inject.artifacts {
+            check_placeholders(&mut r, s, artifact.id.as_str(), &artifact.body);
+        }
+        for decision in &inject.decisions {
+            let d_anchor = decision.id.as_str();
+            if decision.actions.is_empty() {
+                r.error(
+                    "decision-without-actions",
+                    Some(d_anchor),
+                    "actions",
+                    format!("decision point `{d_anchor}` offers no actions"),
+                    Some("offer at least one action, or remove the decision point".into()),
+                );
+            }
+            if decision.expires_after_mins == Some(0) {
+                r.error(
+                    "deadline-order",
+                    Some(d_anchor),
+                    "expires_after_mins",
+                    format!("decision point `{d_anchor}` expires the moment it is released"),
+                    Some("give the player at least one minute".into()),
+                );
+            }
+            for action in &decision.actions {
+                let a_anchor = action.id.as_str();
+                if !task_ids.contains(&action.task.as_str()) {
+                    r.error(
+                        "unknown-task",
+                        Some(a_anchor),
+                        action.task.as_str(),
+                        format!(
+                            "unknown task kind `{}` (not in matrix `{}`)",
+                            action.task, matrix.id
+                        ),
+                        unknown_hint(action.task.as_str(), task_ids.iter().copied()),
+                    );
+                }
+                if let Some(target) = &action.target
+                    && !asset_ids.contains(&target.as_str())
+                {
+                    r.error(
+                        "unknown-asset",
+                        Some(a_anchor),
+                        target.as_str(),
+                        format!("unknown asset `{target}`"),
+                        unknown_hint(target.as_str(), asset_ids.iter().copied()),
+                    );
+                }
+                for flag in &action.sets {
+                    check_flag(&mut r, a_anchor, flag.as_str());
+                }
+            }
+        }
+        if let Release::When(condition) = &inject.release {
+            check_condition_refs(&mut r, s, matrix, anchor, condition);
+        }
+    }
+
+    check_reachability(&mut r, s);
+    r.out
+}
+
+fn check_placeholders(r: &mut Collector<'_>, s: &Scenario, anchor: &str, text: &str) {
+    for name in placeholders(text) {
+        if !s.variations.iter().any(|v| v.id.as_str() == name) {
+            r.error(
+                "unknown-variation",
+                Some(anchor),
+                &format!("{{{name}}}"),
+                format!("placeholder `{{{name}}}` names no variation"),
+                Some("declare it in `variations: [...]` or fix the spelling".into()),
+            );
+        }
+    }
+}
+
+/// The `{name}` placeholders in a text (identifiers only, so JSON-like braces are left alone).
+pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let (name, _) = rest.split_once('}')?;
+        let ident = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        ident.then_some(name)
+    })
+}
