@@ -324,7 +324,10 @@ fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
     assert!(seen_again, "the missed question came back in the sitting");
     send(&mut app, Navigate::GoTo(Screen::Progress));
     let report = app.world().resource::<Learner>().report.clone().unwrap();
-    assert_eq!(report.first_try_correct, (4, 5));
+    assert_eq!(
+        report.first_try_correct,
+        warroom::engine::learning::tally::Tally { right: 4, asked: 5 }
+    );
     assert_eq!(report.due_questions, 1);
 }
 

@@ -4,11 +4,13 @@
 //! window itself is [`super::projector`].
 
 use bevy::prelude::*;
+use thiserror::Error;
 
-use super::exercise::{ActiveExercise, ExerciseBegan, Saves};
+use super::exercise::{ActiveExercise, ExerciseBegan, SaveError, Saves};
 use super::flow::{AppSystems, Screen};
 use super::messages::FacilitatorCommand;
 use super::notice::Notice;
+use crate::engine::Rejected;
 use crate::engine::exercise::{ObserverNote, ProjectorDisplay};
 
 /// What the projector should show: whether its window is open and whether it is blanked.
@@ -89,14 +91,26 @@ fn facilitator_commands(
             open: projector.open,
             blank: projector.blank,
         };
-        if let Err(text) = result.and_then(|()| active.save(&saves)) {
-            *notice = Notice::error(text);
+        let outcome = result.and_then(|()| active.save(&saves).map_err(RecordError::from));
+        if let Err(problem) = outcome {
+            *notice = Notice::error(problem.to_string());
         }
     }
 }
 
+/// Why a facilitator's edit did not reach the save.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The record refused it; nothing changed.
+    #[error("Not recorded: {0}.")]
+    Refused(#[from] Rejected),
+    /// It is recorded in memory but could not be written.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
 /// Applies one edit to the exercise record.
-fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result<(), String> {
+fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result<(), RecordError> {
     let ActiveExercise {
         session, record, ..
     } = active;
@@ -136,5 +150,5 @@ fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result
         // Carried out by `facilitator_commands`; nothing in the record but the projector.
         FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => Ok(()),
     };
-    result.map_err(|rejected| format!("Not recorded: {}.", rejected.reason))
+    result.map_err(RecordError::from)
 }

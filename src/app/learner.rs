@@ -22,6 +22,17 @@ use crate::store::{ProgressDb, default_profile, unix_now};
 /// Questions in a sitting unless the learner picks another number.
 pub const DEFAULT_SITTING_SIZE: usize = 10;
 
+/// A finished run waiting for the database.
+#[derive(Clone, Debug)]
+pub struct PendingRun {
+    /// Its final scorecard.
+    pub card: Scorecard,
+    /// How it was played (`practice`, `drill`, `facilitated`).
+    pub mode: String,
+    /// When it finished (Unix seconds).
+    pub at: i64,
+}
+
 /// The progress database, or why it is unavailable. Runs that could not be written are kept
 /// and written with the next successful write, so a locked database loses nothing.
 #[derive(Resource, Debug)]
@@ -34,7 +45,7 @@ pub struct Learner {
     /// Why the database could not be used, shown on the Progress and Quiz screens.
     pub error: Option<String>,
     /// Finished runs not yet written.
-    pub pending_runs: Vec<(Scorecard, String, i64)>,
+    pub pending_runs: Vec<PendingRun>,
     /// The latest report, refreshed after every write and on entering the Progress screen.
     pub report: Option<ProgressReport>,
     /// Every profile in the database.
@@ -98,7 +109,7 @@ impl Learner {
 
     /// Queues a finished run and writes every queued run it can.
     pub fn record_run(&mut self, card: Scorecard, mode: String, at: i64) {
-        self.pending_runs.push((card, mode, at));
+        self.pending_runs.push(PendingRun { card, mode, at });
         self.flush();
     }
 
@@ -107,7 +118,7 @@ impl Learner {
         if self.db.is_none() {
             self.reconnect();
         }
-        while let Some((card, mode, at)) = self.pending_runs.first().cloned() {
+        while let Some(PendingRun { card, mode, at }) = self.pending_runs.first().cloned() {
             if self.with_db(|db| db.record_run(&card, &mode, at)).is_none() {
                 return;
             }

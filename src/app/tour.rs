@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
+use thiserror::Error;
 
 use super::flow::{AppSystems, Screen};
 use super::messages::{ExerciseCommand, FacilitatorCommand, LearnerCommand, Navigate, UiCommand};
@@ -44,6 +45,7 @@ use super::screens::console::{ConsoleState, LeftTab, RightTab};
 use super::theme::UiSettings;
 use crate::engine::Intent;
 use crate::engine::content::load::Source;
+use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::HotwashList;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
@@ -80,11 +82,9 @@ impl Plugin for TourPlugin {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<(u32, String)>, String> {
-    let source = Source::read(path).map_err(|d| d.to_string())?;
-    source
-        .parse::<Vec<(u32, String)>>()
-        .map_err(|d| d.to_string())
+fn read(path: &Path) -> Result<Vec<(u32, String)>, Diagnostic> {
+    let source = Source::read(path)?;
+    source.parse::<Vec<(u32, String)>>()
 }
 
 fn run_steps(world: &mut World, mut frame: Local<u32>) {
@@ -118,8 +118,34 @@ fn rest_words(words: std::str::SplitWhitespace<'_>) -> String {
     words.collect::<Vec<_>>().join(" ")
 }
 
+/// Why a tour step could not be carried out.
+#[derive(Debug, Error)]
+enum StepError {
+    /// Not one of the words above.
+    #[error("unknown step `{0}`")]
+    Unknown(String),
+    /// An argument is missing or malformed.
+    #[error("this step needs {0}")]
+    Needs(&'static str),
+    /// `goto` to a screen that does not exist.
+    #[error("no screen `{0}`")]
+    NoScreen(String),
+    /// `projector-screenshot` while no projector window is open.
+    #[error("no projector window to take a screenshot of")]
+    NoProjectorWindow,
+    /// `window` with no main window.
+    #[error("there is no main window")]
+    NoMainWindow,
+    /// `intent` with text that is not an intent.
+    #[error("not an intent: {0}")]
+    Intent(#[from] ron::error::SpannedError),
+    /// `script` with a file that does not load.
+    #[error("{0}")]
+    Content(#[from] Diagnostic),
+}
+
 /// Carries out one step.
-fn step(world: &mut World, text: &str) -> Result<(), String> {
+fn step(world: &mut World, text: &str) -> Result<(), StepError> {
     let (verb, rest) = text.split_once(' ').unwrap_or((text, ""));
     let mut words = rest.split_whitespace();
     let send = |world: &mut World, command: UiCommand| command.write_into(world);
@@ -135,7 +161,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
                 .query_filtered::<Entity, With<ProjectorWindow>>()
                 .iter(world)
                 .next()
-                .ok_or("no projector window to take a screenshot of")?;
+                .ok_or(StepError::NoProjectorWindow)?;
             let path = format!("screenshot-{}.png", rest.trim());
             world
                 .spawn(Screenshot::window(window))
@@ -144,14 +170,19 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
         "window" => {
             let size: Vec<f32> = words.filter_map(|w| w.parse().ok()).collect();
             let [width, height] = size[..] else {
-                return Err("give a width and a height".into());
+                return Err(StepError::Needs("a width and a height"));
             };
             let mut windows = world.query_filtered::<&mut Window, With<PrimaryWindow>>();
-            let mut window = windows.single_mut(world).map_err(|e| e.to_string())?;
+            let mut window = windows
+                .single_mut(world)
+                .map_err(|_| StepError::NoMainWindow)?;
             window.resolution.set(width, height);
         }
         "scale" => {
-            let scale: f32 = rest.trim().parse().map_err(|_| "give a number")?;
+            let scale: f32 = rest
+                .trim()
+                .parse()
+                .map_err(|_| StepError::Needs("a number"))?;
             world.resource_mut::<UiSettings>().scale = scale;
         }
         "settle" => settle(world),
@@ -165,7 +196,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
         }
         "library" => send(world, Navigate::OpenLibrary(mode(words.next())).into()),
         "start" => {
-            let scenario = words.next().ok_or("`start` needs a scenario id")?;
+            let scenario = words.next().ok_or(StepError::Needs("a scenario id"))?;
             let mode = mode(words.next());
             let seed_number = words.next().and_then(|s| s.parse().ok()).unwrap_or(0);
             send(
@@ -180,13 +211,12 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
         }
         "resume" => send(world, ExerciseCommand::Resume(rest.trim().into()).into()),
         "intent" => {
-            let intent = ron::from_str::<Intent>(rest).map_err(|e| e.to_string())?;
+            let intent = ron::from_str::<Intent>(rest)?;
             send(world, intent.into());
         }
         "script" => {
-            let script = Source::read(Path::new(rest.trim()))
-                .and_then(|s| s.parse::<Decisions>())
-                .map_err(|d| d.to_string())?;
+            let script =
+                Source::read(Path::new(rest.trim())).and_then(|s| s.parse::<Decisions>())?;
             let mut minute = 0;
             for step in script.steps {
                 if step.at > minute {
@@ -223,7 +253,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
                 "progress" => Screen::Progress,
                 "hotwash" => Screen::Hotwash,
                 "title" => Screen::Title,
-                other => return Err(format!("no screen `{other}`")),
+                other => return Err(StepError::NoScreen(other.to_owned())),
             };
             send(world, Navigate::GoTo(screen).into());
         }
@@ -243,7 +273,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
             }
         }
         "seat" => {
-            let role = words.next().ok_or("`seat` needs a role")?;
+            let role = words.next().ok_or(StepError::Needs("a role"))?;
             let command = FacilitatorCommand::Seat {
                 role: role.into(),
                 name: rest_words(words),
@@ -281,11 +311,11 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
             send(world, command.into());
         }
         "hotwash" => {
-            let role = words.next().ok_or("`hotwash` needs a role")?;
+            let role = words.next().ok_or(StepError::Needs("a role"))?;
             let list = match words.next() {
                 Some("strength") => HotwashList::Strengths,
                 Some("improvement") => HotwashList::Improvements,
-                _ => return Err("say `strength` or `improvement`".into()),
+                _ => return Err(StepError::Needs("`strength` or `improvement`")),
             };
             let command = FacilitatorCommand::HotwashAdd {
                 role: role.into(),
@@ -294,7 +324,7 @@ fn step(world: &mut World, text: &str) -> Result<(), String> {
             };
             send(world, command.into());
         }
-        other => return Err(format!("unknown step `{other}`")),
+        other => return Err(StepError::Unknown(other.to_owned())),
     }
     Ok(())
 }

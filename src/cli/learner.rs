@@ -187,7 +187,10 @@ pub fn quiz(
             db = None;
         }
     }
-    let (right, firsts) = sitting.first_try_score();
+    let crate::engine::learning::tally::Tally {
+        right,
+        asked: firsts,
+    } = sitting.first_try_score();
     writeln!(
         out,
         "Sitting over: {right} of {firsts} right at the first try."

@@ -15,13 +15,240 @@ pub enum Level {
     Warning,
 }
 
+/// Every diagnostic's stable code; `as_str` is the kebab-case form tools and docs/format.md use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// `answer-differs-from-matrix`
+    AnswerDiffersFromMatrix,
+    /// `audience-without-sender`
+    AudienceWithoutSender,
+    /// `beyond-end`
+    BeyondEnd,
+    /// `contradictory-task`
+    ContradictoryTask,
+    /// `deadline-order`
+    DeadlineOrder,
+    /// `decision-without-actions`
+    DecisionWithoutActions,
+    /// `duplicate-id`
+    DuplicateId,
+    /// `empty-matrix`
+    EmptyMatrix,
+    /// `empty-situation`
+    EmptySituation,
+    /// `empty-variation`
+    EmptyVariation,
+    /// `file-too-large`
+    FileTooLarge,
+    /// `impact-out-of-range`
+    ImpactOutOfRange,
+    /// `impossible-condition`
+    ImpossibleCondition,
+    /// `invalid-duration`
+    InvalidDuration,
+    /// `invalid-step`
+    InvalidStep,
+    /// `invalid-utf8`
+    InvalidUtf8,
+    /// `malformed-question`
+    MalformedQuestion,
+    /// `missing-answer`
+    MissingAnswer,
+    /// `missing-citation`
+    MissingCitation,
+    /// `no-injects`
+    NoInjects,
+    /// `no-modes`
+    NoModes,
+    /// `no-opening-inject`
+    NoOpeningInject,
+    /// `no-questions`
+    NoQuestions,
+    /// `not-a-file`
+    NotAFile,
+    /// `owner-needed`
+    OwnerNeeded,
+    /// `parse-error`
+    ParseError,
+    /// `reserved-id`
+    ReservedId,
+    /// `rule-without-roles`
+    RuleWithoutRoles,
+    /// `severity-order`
+    SeverityOrder,
+    /// `severity-out-of-range`
+    SeverityOutOfRange,
+    /// `task-without-responsible`
+    TaskWithoutResponsible,
+    /// `undecided-question`
+    UndecidedQuestion,
+    /// `unknown-action`
+    UnknownAction,
+    /// `unknown-answer`
+    UnknownAnswer,
+    /// `unknown-asset`
+    UnknownAsset,
+    /// `unknown-audience`
+    UnknownAudience,
+    /// `unknown-file-kind`
+    UnknownFileKind,
+    /// `unknown-flag`
+    UnknownFlag,
+    /// `unknown-inject`
+    UnknownInject,
+    /// `unknown-role`
+    UnknownRole,
+    /// `unknown-task`
+    UnknownTask,
+    /// `unknown-trigger`
+    UnknownTrigger,
+    /// `unknown-variation`
+    UnknownVariation,
+    /// `unreachable-inject`
+    UnreachableInject,
+    /// `unreadable-file`
+    UnreadableFile,
+    /// `unsupported-save`
+    UnsupportedSave,
+    /// `untagged-question`
+    UntaggedQuestion,
+    /// `zero-deadline`
+    ZeroDeadline,
+    /// `zero-weights`
+    ZeroWeights,
+}
+
+impl Code {
+    /// Every code, in the order docs/format.md lists them.
+    pub const ALL: [Self; 49] = [
+        Self::AnswerDiffersFromMatrix,
+        Self::AudienceWithoutSender,
+        Self::BeyondEnd,
+        Self::ContradictoryTask,
+        Self::DeadlineOrder,
+        Self::DecisionWithoutActions,
+        Self::DuplicateId,
+        Self::EmptyMatrix,
+        Self::EmptySituation,
+        Self::EmptyVariation,
+        Self::FileTooLarge,
+        Self::ImpactOutOfRange,
+        Self::ImpossibleCondition,
+        Self::InvalidDuration,
+        Self::InvalidStep,
+        Self::InvalidUtf8,
+        Self::MalformedQuestion,
+        Self::MissingAnswer,
+        Self::MissingCitation,
+        Self::NoInjects,
+        Self::NoModes,
+        Self::NoOpeningInject,
+        Self::NoQuestions,
+        Self::NotAFile,
+        Self::OwnerNeeded,
+        Self::ParseError,
+        Self::ReservedId,
+        Self::RuleWithoutRoles,
+        Self::SeverityOrder,
+        Self::SeverityOutOfRange,
+        Self::TaskWithoutResponsible,
+        Self::UndecidedQuestion,
+        Self::UnknownAction,
+        Self::UnknownAnswer,
+        Self::UnknownAsset,
+        Self::UnknownAudience,
+        Self::UnknownFileKind,
+        Self::UnknownFlag,
+        Self::UnknownInject,
+        Self::UnknownRole,
+        Self::UnknownTask,
+        Self::UnknownTrigger,
+        Self::UnknownVariation,
+        Self::UnreachableInject,
+        Self::UnreadableFile,
+        Self::UnsupportedSave,
+        Self::UntaggedQuestion,
+        Self::ZeroDeadline,
+        Self::ZeroWeights,
+    ];
+
+    /// The stable kebab-case form (`unknown-role`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AnswerDiffersFromMatrix => "answer-differs-from-matrix",
+            Self::AudienceWithoutSender => "audience-without-sender",
+            Self::BeyondEnd => "beyond-end",
+            Self::ContradictoryTask => "contradictory-task",
+            Self::DeadlineOrder => "deadline-order",
+            Self::DecisionWithoutActions => "decision-without-actions",
+            Self::DuplicateId => "duplicate-id",
+            Self::EmptyMatrix => "empty-matrix",
+            Self::EmptySituation => "empty-situation",
+            Self::EmptyVariation => "empty-variation",
+            Self::FileTooLarge => "file-too-large",
+            Self::ImpactOutOfRange => "impact-out-of-range",
+            Self::ImpossibleCondition => "impossible-condition",
+            Self::InvalidDuration => "invalid-duration",
+            Self::InvalidStep => "invalid-step",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::MalformedQuestion => "malformed-question",
+            Self::MissingAnswer => "missing-answer",
+            Self::MissingCitation => "missing-citation",
+            Self::NoInjects => "no-injects",
+            Self::NoModes => "no-modes",
+            Self::NoOpeningInject => "no-opening-inject",
+            Self::NoQuestions => "no-questions",
+            Self::NotAFile => "not-a-file",
+            Self::OwnerNeeded => "owner-needed",
+            Self::ParseError => "parse-error",
+            Self::ReservedId => "reserved-id",
+            Self::RuleWithoutRoles => "rule-without-roles",
+            Self::SeverityOrder => "severity-order",
+            Self::SeverityOutOfRange => "severity-out-of-range",
+            Self::TaskWithoutResponsible => "task-without-responsible",
+            Self::UndecidedQuestion => "undecided-question",
+            Self::UnknownAction => "unknown-action",
+            Self::UnknownAnswer => "unknown-answer",
+            Self::UnknownAsset => "unknown-asset",
+            Self::UnknownAudience => "unknown-audience",
+            Self::UnknownFileKind => "unknown-file-kind",
+            Self::UnknownFlag => "unknown-flag",
+            Self::UnknownInject => "unknown-inject",
+            Self::UnknownRole => "unknown-role",
+            Self::UnknownTask => "unknown-task",
+            Self::UnknownTrigger => "unknown-trigger",
+            Self::UnknownVariation => "unknown-variation",
+            Self::UnreachableInject => "unreachable-inject",
+            Self::UnreadableFile => "unreadable-file",
+            Self::UnsupportedSave => "unsupported-save",
+            Self::UntaggedQuestion => "untagged-question",
+            Self::ZeroDeadline => "zero-deadline",
+            Self::ZeroWeights => "zero-weights",
+        }
+    }
+}
+
+/// A code equals its stable kebab-case form, which is what tools and tests compare against.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem found in a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub level: Level,
     /// Stable machine-readable code (`unknown-role`).
-    pub code: &'static str,
+    pub code: Code,
     /// The file.
     pub file: PathBuf,
     /// 1-based line (0 when the problem is about the file as a whole).
@@ -36,11 +263,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error about a whole file (unreadable, too large, a directory).
-    pub fn file_error(
-        code: &'static str,
-        file: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn file_error(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
             level: Level::Error,
             code,
@@ -114,6 +337,8 @@ impl fmt::Display for Diagnostic {
         )
     }
 }
+
+impl std::error::Error for Diagnostic {}
 
 /// Counts errors in a list of diagnostics.
 pub fn error_count(diagnostics: &[Diagnostic]) -> usize {

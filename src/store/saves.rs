@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::engine::content::load::Source;
-use crate::engine::diagnostic::Diagnostic;
+use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::exercise::ExerciseRecord;
 
 /// Folder of saved exercises inside the data directory.
@@ -94,7 +94,7 @@ pub fn load(path: &Path) -> Result<ExerciseRecord, Diagnostic> {
     let record: ExerciseRecord = source.parse()?;
     if record.format_version != crate::engine::exercise::RECORD_FORMAT {
         return Err(Diagnostic::file_error(
-            "unsupported-save",
+            Code::UnsupportedSave,
             path,
             format!(
                 "saved with record format {} (this build reads format {})",

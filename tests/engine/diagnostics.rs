@@ -396,7 +396,7 @@ fn every_error_is_reported_not_only_the_first() {
         ("task: \"isolate_host\"", "task: \"nothing\""),
         ("reveals: [\"extortion\"]", "reveals: [\"nope\"]"),
     ]);
-    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     for code in ["unknown-role", "unknown-task", "unknown-trigger"] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
@@ -633,7 +633,10 @@ fn non_utf8_is_located() {
     let path = dir.path().join("latin1.ron");
     std::fs::write(&path, b"Scenario(\n    title: \"Caf\xe9\",\n)").unwrap();
     let err = Source::read(&path).unwrap_err();
-    assert_eq!((err.code, err.line, err.column), ("invalid-utf8", 2, 16));
+    assert_eq!(
+        (err.code.as_str(), err.line, err.column),
+        ("invalid-utf8", 2, 16)
+    );
 }
 
 #[test]
@@ -726,4 +729,38 @@ fn matrix_without_roles_or_severities_is_empty() {
         position(text, None, "roles")
     );
     assert!(empties[1].message.contains("no severity levels"));
+}
+
+#[test]
+fn docs_list_every_diagnostic_code_and_no_other() {
+    use warroom::engine::diagnostic::Code;
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/format.md")).unwrap();
+    let section = docs
+        .split("## Diagnostic codes")
+        .nth(1)
+        .expect("docs/format.md has a diagnostic codes section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    let documented: std::collections::BTreeSet<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            l.split('|')
+                .nth(1)
+                .unwrap_or("")
+                .split('`')
+                .skip(1)
+                .step_by(2)
+        })
+        .collect();
+    let known: std::collections::BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let undocumented: Vec<_> = known.difference(&documented).collect();
+    let unknown: Vec<_> = documented.difference(&known).collect();
+    assert!(
+        undocumented.is_empty(),
+        "codes missing from docs/format.md: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "docs/format.md lists codes that do not exist: {unknown:?}"
+    );
 }

@@ -58,7 +58,10 @@ fn runs_and_answers_are_kept_per_profile_and_feed_the_report() {
 
     let report = db.report(&lib).unwrap();
     assert_eq!((report.runs, report.answers), (1, 2));
-    assert_eq!(report.first_try_correct, (0, 1));
+    assert_eq!(
+        report.first_try_correct,
+        warroom::engine::learning::tally::Tally { right: 0, asked: 1 }
+    );
     let evidence = report
         .dimensions
         .iter()

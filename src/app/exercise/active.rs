@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use bevy::prelude::*;
+use thiserror::Error;
 
 use crate::app::flow::Screen;
 use crate::engine::Session;
@@ -50,34 +51,42 @@ impl ActiveExercise {
     }
 
     /// Writes the record now (creating its own save file first if it has none). A failure is
-    /// remembered and returned as a sentence; the exercise stays in memory and the next change
+    /// remembered for the views and returned; the exercise stays in memory and the next change
     /// tries again.
-    pub fn save(&mut self, saves: &Saves) -> Result<(), String> {
+    pub fn save(&mut self, saves: &Saves) -> Result<(), SaveError> {
         self.record.log = self.session.log().clone();
         self.record.updated_at = unix_now();
         let result = match &self.save_path {
             Some(path) => {
-                crate::store::saves::save_atomic(&self.record, path).map_err(|e| (path.clone(), e))
+                crate::store::saves::save_atomic(&self.record, path).map_err(|source| SaveError {
+                    path: path.clone(),
+                    source,
+                })
             }
             None => crate::store::saves::create(&saves.dir, &mut self.record)
                 .map(|path| self.save_path = Some(path))
-                .map_err(|e| (saves.dir.clone(), e)),
+                .map_err(|source| SaveError {
+                    path: saves.dir.clone(),
+                    source,
+                }),
         };
-        match result {
-            Ok(()) => {
-                self.save_error = None;
-                Ok(())
-            }
-            Err((path, e)) => {
-                let text = format!(
-                    "Could not save the exercise to {}: {e}. It stays open; the next change tries again.",
-                    path.display()
-                );
-                self.save_error = Some(text.clone());
-                Err(text)
-            }
-        }
+        self.save_error = result.as_ref().err().map(ToString::to_string);
+        result
     }
+}
+
+/// Why an exercise could not be saved.
+#[derive(Debug, Error)]
+#[error(
+    "Could not save the exercise to {}: {source}. It stays open; the next change tries again.",
+    path.display()
+)]
+pub struct SaveError {
+    /// The file (or, for a new exercise, the folder) it was written to.
+    pub path: PathBuf,
+    /// What the system said.
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// Sent when another exercise takes the screen (started or resumed), so every view drops what it

@@ -87,7 +87,7 @@ pub(super) fn handle_exercise_commands(
                 };
                 *notice = match exercise.save(&saves) {
                     Ok(()) => Notice::default(),
-                    Err(text) => Notice::error(text),
+                    Err(problem) => Notice::error(problem.to_string()),
                 };
                 state.reset_for(&exercise);
                 commands.remove_resource::<FinalScorecard>();
@@ -107,7 +107,7 @@ pub(super) fn handle_exercise_commands(
                     *notice = Notice::info(format!("Resumed from {}", path.display()));
                     began = Some(exercise);
                 }
-                Err(message) => *notice = Notice::error(message),
+                Err(problem) => *notice = Notice::error(problem.to_string()),
             },
             ExerciseCommand::Intent(intent) => {
                 let Some(exercise) = current else {
@@ -166,8 +166,8 @@ fn apply_intent(
             return;
         }
     };
-    if let Err(text) = exercise.save(saves) {
-        *notice = Notice::error(text);
+    if let Err(problem) = exercise.save(saves) {
+        *notice = Notice::error(problem.to_string());
     }
     match intent {
         Intent::Handoff(h) => state.arrows.0.push_back(BoardArrow {

@@ -15,11 +15,11 @@ use bevy::prelude::*;
 
 pub use active::{
     ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, LastOutcome, Saves,
+    FinalScorecard, LastOutcome, SaveError, Saves,
 };
 pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
 pub use export::{default_export_dir, export};
-pub use saving::{ResumeChoice, ResumeOffer, load_for_resume};
+pub use saving::{ResumeChoice, ResumeError, ResumeOffer, load_for_resume};
 
 use crate::app::flow::AppSystems;
 

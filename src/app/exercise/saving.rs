@@ -3,10 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
+use thiserror::Error;
 
 use super::active::{ActiveExercise, Saves};
 use crate::app::content::Content;
 use crate::app::flow::Screen;
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::model::id::ScenarioId;
+use crate::engine::session::ReplayError;
 use crate::store::saves;
 
 /// The unfinished exercise the title screen offers to resume.
@@ -43,25 +47,47 @@ fn find_resumable(saves: Res<Saves>, mut offer: ResMut<ResumeOffer>) {
     });
 }
 
+/// Why a save could not be brought back. The save itself is never changed.
+#[derive(Debug, Error)]
+pub enum ResumeError {
+    /// The file is damaged, truncated or of another format.
+    #[error("{0} The save was left untouched.")]
+    Unreadable(Diagnostic),
+    /// There is nothing to replay against.
+    #[error("The responsibility matrix did not load, so nothing can be resumed.")]
+    NoMatrix,
+    /// The save's scenario is gone from the library.
+    #[error("Scenario `{0}` of this save is not in the library.")]
+    UnknownScenario(ScenarioId),
+    /// The scenario or matrix changed since the save was written.
+    #[error("{}: {source}. The save was left untouched.", path.display())]
+    NoLongerReplays {
+        /// The save.
+        path: PathBuf,
+        /// Where the replay diverged.
+        source: ReplayError,
+    },
+}
+
 /// Loads a save and replays it against the loaded content; the save keeps its own file, mode and
 /// everything recorded around the log.
-pub fn load_for_resume(path: &Path, content: &Content) -> Result<ActiveExercise, String> {
-    let record = saves::load(path).map_err(|d| format!("{d} The save was left untouched."))?;
-    let matrix = content.library.matrix.as_ref().ok_or_else(|| {
-        "The responsibility matrix did not load, so nothing can be resumed.".to_owned()
-    })?;
+pub fn load_for_resume(path: &Path, content: &Content) -> Result<ActiveExercise, ResumeError> {
+    let record = saves::load(path).map_err(ResumeError::Unreadable)?;
+    let matrix = content
+        .library
+        .matrix
+        .as_ref()
+        .ok_or(ResumeError::NoMatrix)?;
     let scenario = content
         .library
         .scenario(record.log.scenario.as_str())
-        .ok_or_else(|| {
-            format!(
-                "Scenario `{}` of this save is not in the library.",
-                record.log.scenario
-            )
-        })?;
+        .ok_or_else(|| ResumeError::UnknownScenario(record.log.scenario.clone()))?;
     let session = record
         .resume(scenario.scenario.clone(), matrix.matrix.clone())
-        .map_err(|e| format!("{}: {e}. The save was left untouched.", path.display()))?;
+        .map_err(|source| ResumeError::NoLongerReplays {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(ActiveExercise {
         session,
         record,

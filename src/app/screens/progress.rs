@@ -13,6 +13,7 @@ use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
 use crate::app::messages::{CommandWriter, ExerciseCommand, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
 use crate::engine::learning::progress::{ProgressReport, Series};
+use crate::engine::learning::tally::Tally;
 use crate::engine::model::scenario::Mode;
 
 /// Everything the Progress screen shows.
@@ -149,7 +150,10 @@ pub fn progress_ui(
         ui.label("No progress can be shown until the database opens.");
         return out;
     };
-    let (right, tries) = report.first_try_correct;
+    let Tally {
+        right,
+        asked: tries,
+    } = report.first_try_correct;
     ui.label(format!(
         "{} scenario run{} · {} quiz answer{} ({right} of {tries} right at the first try) · {} question{} due for review",
         report.runs,
@@ -344,7 +348,7 @@ mod tests {
             profile: "ana".to_owned(),
             runs: 1,
             answers: 4,
-            first_try_correct: (2, 4),
+            first_try_correct: Tally { right: 2, asked: 4 },
             due_questions: 2,
             dimensions: vec![series],
             roles: Vec::new(),

@@ -13,6 +13,7 @@ use crate::app::learner::{Checked, DEFAULT_SITTING_SIZE, Learner, QuizState};
 use crate::app::messages::{CommandWriter, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
 use crate::engine::learning::quiz::Resolved;
+use crate::engine::learning::tally::Tally;
 use crate::engine::model::matrix::Dimension;
 
 /// A question set as offered in the setup panel.
@@ -57,7 +58,7 @@ pub struct QuizView {
     /// Questions left, the current one included.
     pub remaining: usize,
     /// Right at the first try, of first tries.
-    pub score: (usize, usize),
+    pub score: Tally,
     /// The current question.
     pub question: Option<QuestionView>,
     /// Its check, once answered.
@@ -128,10 +129,11 @@ pub fn quiz_view(content: &Content, quiz: &QuizState, learner: &Learner) -> Quiz
             .sitting
             .as_ref()
             .map_or(0, crate::engine::learning::practice::Sitting::remaining),
-        score: quiz.sitting.as_ref().map_or(
-            (0, 0),
-            crate::engine::learning::practice::Sitting::first_try_score,
-        ),
+        score: quiz
+            .sitting
+            .as_ref()
+            .map(crate::engine::learning::practice::Sitting::first_try_score)
+            .unwrap_or_default(),
         question,
         checked: quiz.checked.clone(),
         db_error: learner.error.clone(),
@@ -365,7 +367,10 @@ fn finished_ui(
     state: &mut QuizUiState,
     out: &mut Vec<UiCommand>,
 ) {
-    let (right, firsts) = view.score;
+    let Tally {
+        right,
+        asked: firsts,
+    } = view.score;
     ui.heading(format!("Sitting {} done", view.number));
     ui.label(format!("{right} of {firsts} right at the first try."));
     if firsts > right {
@@ -421,7 +426,7 @@ mod tests {
             number: 2,
             asked: 1,
             remaining: 5,
-            score: (0, 0),
+            score: Tally::default(),
             question: Some(QuestionView {
                 set: "Who owns the work?".to_owned(),
                 dimension: Dimension::Ownership,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::engine::content::load::{FileKind, Source, ron_files_in};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
-use crate::engine::diagnostic::{Diagnostic, error_count};
+use crate::engine::diagnostic::{Code, Diagnostic, error_count};
 use crate::engine::learning::quiz::{Question, QuestionSet};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
@@ -218,7 +218,7 @@ impl Library {
                         line,
                         column,
                         ..Diagnostic::file_error(
-                            "duplicate-id",
+                            Code::DuplicateId,
                             &loaded.path,
                             format!("question id `{id}` is already used by another question set"),
                         )
@@ -293,7 +293,7 @@ impl Library {
             FileKind::Decisions | FileKind::SessionLog => {}
             FileKind::Unknown => self.invalid.push(invalid(vec![
                 Diagnostic::file_error(
-                    "unknown-file-kind",
+                    Code::UnknownFileKind,
                     file,
                     "not a Warroom data file: it should start with `Scenario(`, `Matrix(` or `QuestionSet(`",
                 )

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::engine::diagnostic::{Diagnostic, Level};
+use crate::engine::diagnostic::{Code, Diagnostic, Level};
 
 /// Files above this size are refused before they are read (4 MiB; the largest shipped scenario is ~40 KiB).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -40,11 +40,11 @@ impl Source {
     /// Reads a file, refusing directories, oversized files and invalid UTF-8 with a clear diagnostic.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
         let meta = fs::metadata(path).map_err(|e| {
-            Diagnostic::file_error("unreadable-file", path, format!("cannot read file: {e}"))
+            Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
         })?;
         if meta.is_dir() {
             return Err(Diagnostic::file_error(
-                "not-a-file",
+                Code::NotAFile,
                 path,
                 "this is a directory, not a data file",
             )
@@ -52,7 +52,7 @@ impl Source {
         }
         if meta.len() > MAX_FILE_BYTES {
             return Err(Diagnostic::file_error(
-                "file-too-large",
+                Code::FileTooLarge,
                 path,
                 format!(
                     "file is {} bytes; the limit is {MAX_FILE_BYTES} bytes (4 MiB)",
@@ -62,7 +62,7 @@ impl Source {
             .with_hint("split the scenario into smaller files or remove embedded data"));
         }
         let bytes = fs::read(path).map_err(|e| {
-            Diagnostic::file_error("unreadable-file", path, format!("cannot read file: {e}"))
+            Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
         })?;
         Self::from_bytes(path, bytes)
     }
@@ -81,7 +81,7 @@ impl Source {
                 let (line, column) = line_col(&prefix, prefix.len());
                 Err(Diagnostic {
                     level: Level::Error,
-                    code: "invalid-utf8",
+                    code: Code::InvalidUtf8,
                     file: path.to_path_buf(),
                     line,
                     column,
@@ -130,7 +130,7 @@ impl Source {
         let hint = parse_hint(&e.code);
         Diagnostic {
             level: Level::Error,
-            code: "parse-error",
+            code: Code::ParseError,
             file: self.path.clone(),
             line: e.span.start.line.max(1),
             column: e.span.start.col.max(1),
@@ -259,7 +259,7 @@ impl<'a> Locator<'a> {
 pub fn ron_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = fs::read_dir(dir).map_err(|e| {
         Diagnostic::file_error(
-            "unreadable-file",
+            Code::UnreadableFile,
             dir,
             format!("cannot list directory: {e}"),
         )
@@ -288,7 +288,7 @@ mod tests {
     fn invalid_utf8_is_located() {
         let bytes = b"Scenario(\n  id: \"a\xffb\"".to_vec();
         let err = Source::from_bytes(Path::new("bad.ron"), bytes).unwrap_err();
-        assert_eq!(err.code, "invalid-utf8");
+        assert_eq!(err.code, Code::InvalidUtf8);
         assert_eq!((err.line, err.column), (2, 9));
     }
 

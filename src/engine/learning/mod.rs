@@ -4,3 +4,4 @@
 pub mod practice;
 pub mod progress;
 pub mod quiz;
+pub mod tally;

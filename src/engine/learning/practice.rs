@@ -13,6 +13,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::tally::Tally;
 use crate::engine::model::id::QuestionId;
 
 /// Sittings to wait before a question at each Leitner level is due again.
@@ -142,7 +143,7 @@ impl Sitting {
     }
 
     /// First-try answers that were right, and first-try answers in all.
-    pub fn first_try_score(&self) -> (usize, usize) {
+    pub fn first_try_score(&self) -> Tally {
         let mut seen = std::collections::BTreeSet::new();
         let firsts: Vec<bool> = self
             .answered
@@ -150,7 +151,10 @@ impl Sitting {
             .filter(|(id, _)| seen.insert(id.clone()))
             .map(|(_, ok)| *ok)
             .collect();
-        (firsts.iter().filter(|ok| **ok).count(), firsts.len())
+        Tally {
+            right: firsts.iter().filter(|ok| **ok).count(),
+            asked: firsts.len(),
+        }
     }
 
     /// Records the answer to the current question; a miss is queued again `REVISIT_GAP`
@@ -197,7 +201,13 @@ mod tests {
         assert_eq!(s.current(), Some(&missed));
         let again = s.answer(true).expect("answered");
         assert!(!again.first_try && !again.will_return);
-        assert_eq!(s.first_try_score(), (REVISIT_GAP, REVISIT_GAP + 1));
+        assert_eq!(
+            s.first_try_score(),
+            Tally {
+                right: REVISIT_GAP,
+                asked: REVISIT_GAP + 1
+            }
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::tally::Tally;
+
 use crate::engine::content::library::Library;
 use crate::engine::model::id::{QuestionId, RoleId};
 use crate::engine::model::matrix::{Dimension, Matrix};
@@ -314,7 +316,7 @@ pub struct ProgressReport {
     /// Quiz answers recorded.
     pub answers: usize,
     /// Quiz answers right at the first try, of first tries.
-    pub first_try_correct: (usize, usize),
+    pub first_try_correct: Tally,
     /// Questions due for review in the next sitting.
     pub due_questions: usize,
     /// Series per dimension (every dimension with data, in report order).
@@ -423,10 +425,10 @@ pub fn summarize(
     weakest.truncate(5);
 
     let first_tries: Vec<&AnswerRecord> = answers.iter().filter(|a| a.first_try).collect();
-    let first_try_correct = (
-        first_tries.iter().filter(|a| a.correct).count(),
-        first_tries.len(),
-    );
+    let first_try_correct = Tally {
+        right: first_tries.iter().filter(|a| a.correct).count(),
+        asked: first_tries.len(),
+    };
     let suggestions = suggest(runs, &weakest, due_questions, catalogue);
     ProgressReport {
         profile: profile.to_owned(),
@@ -550,7 +552,10 @@ fn area_score(run: &RunRecord, area: &Area) -> u32 {
 pub fn render_text(report: &ProgressReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let (right, tries) = report.first_try_correct;
+    let Tally {
+        right,
+        asked: tries,
+    } = report.first_try_correct;
     let _ = writeln!(
         out,
         "Progress of `{}`: {} scenario run{}, {} quiz answer{} ({right}/{tries} right first time)",
@@ -714,7 +719,7 @@ mod tests {
             .iter()
             .find(|s| s.area == Area::Role(RoleId::new("legal")));
         assert_eq!(legal.map(|s| s.points.len()), Some(2));
-        assert_eq!(r.first_try_correct, (2, 3));
+        assert_eq!(r.first_try_correct, Tally { right: 2, asked: 3 });
     }
 
     #[test]

@@ -265,6 +265,18 @@ impl std::fmt::Display for ResolveError {
 /// The two choices of a yes/no question.
 const YES_NO: [&str; 2] = ["yes", "no"];
 
+/// A question's answer as the matrix gives it.
+struct Derived {
+    /// The prompt generated from the matrix (an authored prompt replaces it).
+    prompt: String,
+    /// Keys of the correct choices.
+    correct: Vec<String>,
+    /// The rule the answer rests on.
+    rule: String,
+    /// The matrix's words for it.
+    citation: String,
+}
+
 impl Question {
     /// Whether the answer comes from the matrix rather than from the author.
     pub fn is_derived(&self) -> bool {
@@ -297,7 +309,12 @@ impl Question {
     /// Resolves the question against `matrix`: its wording, choices and correct answer.
     pub fn resolve(&self, matrix: &Matrix) -> Result<Resolved, ResolveError> {
         let choices = self.choices(matrix)?;
-        let (prompt, correct_keys, rule, citation) = self.derive(matrix)?;
+        let Derived {
+            prompt,
+            correct: correct_keys,
+            rule,
+            citation,
+        } = self.derive(matrix)?;
         let correct: BTreeSet<usize> = choices
             .iter()
             .enumerate()
@@ -377,48 +394,49 @@ impl Question {
             .collect()
     }
 
-    /// (generated prompt, correct keys, rule, citation)
-    fn derive(
-        &self,
-        matrix: &Matrix,
-    ) -> Result<(String, Vec<String>, String, String), ResolveError> {
+    /// What the matrix says the answer is, and why.
+    fn derive(&self, matrix: &Matrix) -> Result<Derived, ResolveError> {
         let task_of = |id: &TaskId| matrix.task(id.as_str()).ok_or_else(|| unknown("task", id));
         Ok(match &self.ask {
             Ask::WhoActs { task, owner } => {
                 let t = task_of(task)?;
-                (
-                    format!("Who should carry out \"{}\"?", t.name),
-                    substitute(&t.responsible, owner.as_ref(), task)?,
-                    format!("Responsible for \"{}\"", t.name),
-                    t.citation.clone(),
-                )
+                Derived {
+                    prompt: format!("Who should carry out \"{}\"?", t.name),
+                    correct: substitute(&t.responsible, owner.as_ref(), task)?,
+                    rule: format!("Responsible for \"{}\"", t.name),
+                    citation: t.citation.clone(),
+                }
             }
             Ask::WhoIsAccountable { task, owner } => {
                 let t = task_of(task)?;
-                (
-                    format!("Who is accountable for \"{}\"?", t.name),
-                    substitute(std::slice::from_ref(&t.accountable), owner.as_ref(), task)?,
-                    format!("Accountable for \"{}\"", t.name),
-                    t.citation.clone(),
-                )
+                Derived {
+                    prompt: format!("Who is accountable for \"{}\"?", t.name),
+                    correct: substitute(
+                        std::slice::from_ref(&t.accountable),
+                        owner.as_ref(),
+                        task,
+                    )?,
+                    rule: format!("Accountable for \"{}\"", t.name),
+                    citation: t.citation.clone(),
+                }
             }
             Ask::WhoIsConsulted { task, owner } => {
                 let t = task_of(task)?;
-                (
-                    format!("Whose input is needed before \"{}\"?", t.name),
-                    substitute(&t.consulted, owner.as_ref(), task)?,
-                    format!("Consulted on \"{}\"", t.name),
-                    t.citation.clone(),
-                )
+                Derived {
+                    prompt: format!("Whose input is needed before \"{}\"?", t.name),
+                    correct: substitute(&t.consulted, owner.as_ref(), task)?,
+                    rule: format!("Consulted on \"{}\"", t.name),
+                    citation: t.citation.clone(),
+                }
             }
             Ask::WhoIsInformed { task, owner } => {
                 let t = task_of(task)?;
-                (
-                    format!("Who must be kept informed of \"{}\"?", t.name),
-                    substitute(&t.informed, owner.as_ref(), task)?,
-                    format!("Informed of \"{}\"", t.name),
-                    t.citation.clone(),
-                )
+                Derived {
+                    prompt: format!("Who must be kept informed of \"{}\"?", t.name),
+                    correct: substitute(&t.informed, owner.as_ref(), task)?,
+                    rule: format!("Informed of \"{}\"", t.name),
+                    citation: t.citation.clone(),
+                }
             }
             Ask::WhoApproves {
                 task,
@@ -446,12 +464,12 @@ impl Question {
                 } else {
                     matrix.separation_of_duties.approval_citation.clone()
                 };
-                (
-                    format!("Whose approval is needed before \"{}\"?", t.name),
-                    approvers,
-                    format!("Approvals for \"{}\"", t.name),
+                Derived {
+                    prompt: format!("Whose approval is needed before \"{}\"?", t.name),
+                    correct: approvers,
+                    rule: format!("Approvals for \"{}\"", t.name),
                     citation,
-                )
+                }
             }
             Ask::WhoMustBeEngaged { trigger, severity } => {
                 let (engaged, citation) = required_engagement(matrix, trigger.as_ref(), *severity)?;
@@ -460,12 +478,12 @@ impl Question {
                         "the matrix requires no one to be engaged here".to_owned(),
                     ));
                 }
-                (
-                    "Who must be engaged now?".to_owned(),
-                    engaged.into_iter().collect(),
-                    engagement_rule(matrix, trigger.as_ref(), *severity),
+                Derived {
+                    prompt: "Who must be engaged now?".to_owned(),
+                    correct: engaged.into_iter().collect(),
+                    rule: engagement_rule(matrix, trigger.as_ref(), *severity),
                     citation,
-                )
+                }
             }
             Ask::IsEscalationWarranted {
                 role,
@@ -489,23 +507,23 @@ impl Question {
                         "the matrix neither requires nor discourages engaging `{role}` here"
                     )));
                 };
-                (
-                    format!("Is it warranted to escalate to {name} now?"),
-                    vec![answer.to_owned()],
-                    engagement_rule(matrix, trigger.as_ref(), Some(*severity)),
+                Derived {
+                    prompt: format!("Is it warranted to escalate to {name} now?"),
+                    correct: vec![answer.to_owned()],
+                    rule: engagement_rule(matrix, trigger.as_ref(), Some(*severity)),
                     citation,
-                )
+                }
             }
             Ask::WhoMaySend { audience } => {
                 let a = matrix
                     .audience(audience.as_str())
                     .ok_or_else(|| unknown("audience", audience))?;
-                (
-                    format!("Who may send a message to {}?", a.name.to_lowercase()),
-                    ids(&a.senders),
-                    format!("Senders to {}", a.name),
-                    a.citation.clone(),
-                )
+                Derived {
+                    prompt: format!("Who may send a message to {}?", a.name.to_lowercase()),
+                    correct: ids(&a.senders),
+                    rule: format!("Senders to {}", a.name),
+                    citation: a.citation.clone(),
+                }
             }
             Ask::WhoApprovesMessage { audience } => {
                 let a = matrix
@@ -516,31 +534,31 @@ impl Question {
                         "messages to `{audience}` need no approval in this matrix"
                     )));
                 }
-                (
-                    format!(
+                Derived {
+                    prompt: format!(
                         "Whose approval does a message to {} need?",
                         a.name.to_lowercase()
                     ),
-                    ids(&a.approvals),
-                    format!("Approvals for messages to {}", a.name),
-                    a.citation.clone(),
-                )
+                    correct: ids(&a.approvals),
+                    rule: format!("Approvals for messages to {}", a.name),
+                    citation: a.citation.clone(),
+                }
             }
             Ask::MayShare { audience, content } => {
                 let a = matrix
                     .audience(audience.as_str())
                     .ok_or_else(|| unknown("audience", audience))?;
                 let allowed = !a.forbidden.contains(content);
-                (
-                    format!(
+                Derived {
+                    prompt: format!(
                         "May a message to {} include {}?",
                         a.name.to_lowercase(),
                         content.description()
                     ),
-                    vec![if allowed { "yes" } else { "no" }.to_owned()],
-                    format!("Content allowed to {}", a.name),
-                    a.citation.clone(),
-                )
+                    correct: vec![if allowed { "yes" } else { "no" }.to_owned()],
+                    rule: format!("Content allowed to {}", a.name),
+                    citation: a.citation.clone(),
+                }
             }
             Ask::WhatFirst => {
                 let tasks = self
@@ -572,12 +590,12 @@ impl Question {
                         first.citation.clone(),
                     )
                 };
-                (
-                    "What should happen first?".to_owned(),
-                    vec![first.id.0.clone()],
+                Derived {
+                    prompt: "What should happen first?".to_owned(),
+                    correct: vec![first.id.0.clone()],
                     rule,
                     citation,
-                )
+                }
             }
             Ask::Judgement { cite } => {
                 if self.prompt.is_none() {
@@ -586,7 +604,12 @@ impl Question {
                     ));
                 }
                 let (rule, citation) = cite_text(matrix, cite)?;
-                (String::new(), self.answer.clone(), rule, citation)
+                Derived {
+                    prompt: String::new(),
+                    correct: self.answer.clone(),
+                    rule,
+                    citation,
+                }
             }
         })
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::content::load::{Source, line_col};
-use crate::engine::diagnostic::{Diagnostic, Level};
+use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::ScenarioId;
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::Matrix;
@@ -131,7 +131,7 @@ fn located(source: &Source, index: usize, message: String) -> Diagnostic {
     let (line, column) = line_col(&source.text, offset);
     Diagnostic {
         level: Level::Error,
-        code: "invalid-step",
+        code: Code::InvalidStep,
         file: source.path.clone(),
         line,
         column,

@@ -4,6 +4,7 @@
 use super::grader::{FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::matrix::Dimension;
+use crate::engine::session::Granted;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
@@ -13,7 +14,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
 
     // Self-approval on any request.
     for record in session.approvals() {
-        let Some((minute, entry)) = record.granted else {
+        let Some(Granted { minute, entry }) = record.granted else {
             continue;
         };
         let performer = session.performed().get(&record.action).map(|p| &p.role);
@@ -54,7 +55,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         let granted_before: Vec<&RoleId> = session
             .approvals()
             .iter()
-            .filter(|r| r.action == *action && r.granted.is_some_and(|(_, e)| e < done.entry))
+            .filter(|r| r.action == *action && r.granted.is_some_and(|g| g.entry < done.entry))
             .map(|r| &r.approver)
             .collect();
         let draft = |message: String, advice: String| FindingDraft {

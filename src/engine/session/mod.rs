@@ -7,4 +7,6 @@ mod state;
 
 pub use log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
 pub(crate) use state::reject;
-pub use state::{ApprovalRecord, Performed, Rejected, Session, TASK_CLASSIFY, TASK_DECLARE};
+pub use state::{
+    ApprovalRecord, Granted, Performed, Rejected, Session, TASK_CLASSIFY, TASK_DECLARE,
+};

@@ -60,7 +60,16 @@ pub struct ApprovalRecord {
     /// When it was asked.
     pub requested_at: u32,
     /// When it was granted (minute, log entry).
-    pub granted: Option<(u32, usize)>,
+    pub granted: Option<Granted>,
+}
+
+/// When an approval was granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Granted {
+    /// Scenario minute.
+    pub minute: u32,
+    /// 0-based log entry of the grant.
+    pub entry: usize,
 }
 
 /// A playing session.
@@ -256,7 +265,7 @@ impl Session {
                     .iter_mut()
                     .find(|r| r.action == *action && r.approver == *approver && r.granted.is_none())
                 {
-                    record.granted = Some((minute, entry));
+                    record.granted = Some(Granted { minute, entry });
                 }
                 events.push(Event::ApprovalGranted {
                     action: action.clone(),

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::engine::content::load::Locator;
-use crate::engine::diagnostic::{Diagnostic, Level};
+use crate::engine::diagnostic::{Code, Diagnostic, Level};
 
 /// Collects diagnostics for one file.
 pub(super) struct Collector<'a> {
@@ -25,7 +25,7 @@ impl<'a> Collector<'a> {
     pub(super) fn push(
         &mut self,
         level: Level,
-        code: &'static str,
+        code: Code,
         (line, column): (usize, usize),
         message: String,
         hint: Option<String>,
@@ -44,7 +44,7 @@ impl<'a> Collector<'a> {
     /// An error pointing at `needle` inside the item whose id is `anchor`.
     pub(super) fn error(
         &mut self,
-        code: &'static str,
+        code: Code,
         anchor: Option<&str>,
         needle: &str,
         message: String,
@@ -57,7 +57,7 @@ impl<'a> Collector<'a> {
     /// Like [`Self::error`], for a problem that does not stop the file loading.
     pub(super) fn warning(
         &mut self,
-        code: &'static str,
+        code: Code,
         anchor: Option<&str>,
         needle: &str,
         message: String,
@@ -76,7 +76,7 @@ impl<'a> Collector<'a> {
                 let at = self.locator.nth(id, 1);
                 self.push(
                     Level::Error,
-                    "duplicate-id",
+                    Code::DuplicateId,
                     at,
                     format!("duplicate {what} id `{id}`"),
                     Some(format!("every {what} needs its own id; rename one of them")),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::engine::diagnostic::Code;
 use crate::engine::model::id::{AssetId, FlagId};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Condition, Inject, Release, Scenario};
@@ -31,7 +32,7 @@ pub(super) fn check_condition_refs(
         Condition::Flag(flag) => {
             if !s.flags.iter().any(|f| f.id == *flag) {
                 r.error(
-                    "unknown-flag",
+                    Code::UnknownFlag,
                     Some(anchor),
                     flag.as_str(),
                     format!("unknown flag `{flag}`"),
@@ -42,7 +43,7 @@ pub(super) fn check_condition_refs(
         Condition::Released(id) => {
             if s.inject(id.as_str()).is_none() {
                 r.error(
-                    "unknown-inject",
+                    Code::UnknownInject,
                     Some(anchor),
                     id.as_str(),
                     format!("unknown inject `{id}`"),
@@ -50,7 +51,7 @@ pub(super) fn check_condition_refs(
                 );
             } else if id.as_str() == anchor {
                 r.error(
-                    "impossible-condition",
+                    Code::ImpossibleCondition,
                     Some(anchor),
                     id.as_str(),
                     format!("inject `{anchor}` waits for its own release"),
@@ -61,7 +62,7 @@ pub(super) fn check_condition_refs(
         Condition::ActionDone(id) => {
             if s.action(id.as_str()).is_none() {
                 r.error(
-                    "unknown-action",
+                    Code::UnknownAction,
                     Some(anchor),
                     id.as_str(),
                     format!("unknown action `{id}`"),
@@ -77,7 +78,7 @@ pub(super) fn check_condition_refs(
         Condition::TaskDone(task, asset) => {
             if matrix.task(task.as_str()).is_none() {
                 r.error(
-                    "unknown-task",
+                    Code::UnknownTask,
                     Some(anchor),
                     task.as_str(),
                     format!("unknown task kind `{task}`"),
@@ -88,7 +89,7 @@ pub(super) fn check_condition_refs(
                 && s.asset(asset.as_str()).is_none()
             {
                 r.error(
-                    "unknown-asset",
+                    Code::UnknownAsset,
                     Some(anchor),
                     asset.as_str(),
                     format!("unknown asset `{asset}`"),
@@ -99,7 +100,7 @@ pub(super) fn check_condition_refs(
         Condition::Engaged(role) => {
             if matrix.role(role.as_str()).is_none() {
                 r.error(
-                    "unknown-role",
+                    Code::UnknownRole,
                     Some(anchor),
                     role.as_str(),
                     format!("unknown role `{role}`"),
@@ -110,7 +111,7 @@ pub(super) fn check_condition_refs(
         Condition::SeverityAtLeast(level) => {
             if *level == 0 || *level > matrix.max_severity() {
                 r.error(
-                    "severity-out-of-range",
+                    Code::SeverityOutOfRange,
                     Some(anchor),
                     "SeverityAtLeast",
                     format!("severity {level} is not a level of matrix `{}`", matrix.id),
@@ -121,14 +122,14 @@ pub(super) fn check_condition_refs(
         Condition::Variant(variation, option) => {
             match s.variations.iter().find(|v| v.id == *variation) {
                 None => r.error(
-                    "unknown-variation",
+                    Code::UnknownVariation,
                     Some(anchor),
                     variation.as_str(),
                     format!("unknown variation `{variation}`"),
                     None,
                 ),
                 Some(v) if !v.options.iter().any(|o| o.id == *option) => r.error(
-                    "unknown-variation",
+                    Code::UnknownVariation,
                     Some(anchor),
                     option.as_str(),
                     format!("variation `{variation}` has no option `{option}`"),
@@ -263,7 +264,7 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario) {
         {
             impossible.insert(inject.id.as_str());
             r.error(
-                "impossible-condition",
+                Code::ImpossibleCondition,
                 Some(inject.id.as_str()),
                 "When",
                 format!(
@@ -302,7 +303,7 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario) {
         let timed_out = matches!(inject.release, Release::At(m) if m > s.duration_mins);
         if !reach.injects.contains(id) && !impossible.contains(id) && !timed_out {
             r.error(
-                "unreachable-inject",
+                Code::UnreachableInject,
                 Some(id),
                 id,
                 format!("inject `{id}` can never be released: its condition depends on injects, flags or actions that are themselves unreachable"),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::engine::diagnostic::Diagnostic;
+use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
 
 use super::collector::{Collector, unknown_hint};
@@ -25,7 +25,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
 
     if matrix.roles.is_empty() {
         r.error(
-            "empty-matrix",
+            Code::EmptyMatrix,
             None,
             "roles",
             "the matrix defines no roles".into(),
@@ -35,7 +35,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     for role in &matrix.roles {
         if role.id.as_str() == ASSET_OWNER {
             r.error(
-                "reserved-id",
+                Code::ReservedId,
                 None,
                 ASSET_OWNER,
                 format!("`{ASSET_OWNER}` is reserved for \"the target asset's owner\""),
@@ -49,7 +49,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             return;
         }
         r.error(
-            "unknown-role",
+            Code::UnknownRole,
             Some(anchor),
             id,
             format!("unknown role `{id}`"),
@@ -61,7 +61,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         let anchor = task.id.as_str();
         if task.responsible.is_empty() {
             r.error(
-                "task-without-responsible",
+                Code::TaskWithoutResponsible,
                 Some(anchor),
                 "responsible",
                 format!("task `{anchor}` has no Responsible role"),
@@ -82,7 +82,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
         if task.citation.trim().is_empty() {
             r.error(
-                "missing-citation",
+                Code::MissingCitation,
                 Some(anchor),
                 "citation",
                 format!("task `{anchor}` has no citation"),
@@ -91,7 +91,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
         if task.destroys_evidence && task.preserves_evidence {
             r.error(
-                "contradictory-task",
+                Code::ContradictoryTask,
                 Some(anchor),
                 "destroys_evidence",
                 format!("task `{anchor}` both destroys and preserves evidence"),
@@ -104,7 +104,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     let severities = &matrix.escalation.severities;
     if severities.is_empty() {
         r.error(
-            "empty-matrix",
+            Code::EmptyMatrix,
             None,
             "severities",
             "the escalation policy defines no severity levels".into(),
@@ -115,7 +115,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         let expected = u8::try_from(index + 1).unwrap_or(u8::MAX);
         if level.level != expected {
             r.error(
-                "severity-order",
+                Code::SeverityOrder,
                 Some(&level.name),
                 &level.name,
                 format!(
@@ -130,7 +130,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
         if !level.engage.is_empty() && level.within_mins == 0 {
             r.warning(
-                "zero-deadline",
+                Code::ZeroDeadline,
                 Some(&level.name),
                 "within_mins",
                 format!("severity `{}` gives no time to engage roles", level.name),
@@ -143,7 +143,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             && level.within_mins > prev_mins
         {
             r.error(
-                "deadline-order",
+                Code::DeadlineOrder,
                 Some(&level.name),
                 "within_mins",
                 format!(
@@ -161,7 +161,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         let anchor = rule.id.as_str();
         if !trigger_ids.contains(&rule.when.as_str()) {
             r.error(
-                "unknown-trigger",
+                Code::UnknownTrigger,
                 Some(anchor),
                 rule.when.as_str(),
                 format!("unknown trigger `{}`", rule.when),
@@ -170,7 +170,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
         if rule.engage.is_empty() {
             r.error(
-                "rule-without-roles",
+                Code::RuleWithoutRoles,
                 Some(anchor),
                 "engage",
                 format!("escalation rule `{anchor}` engages nobody"),
@@ -187,7 +187,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     }
     if over.below_severity > matrix.max_severity() + 1 {
         r.error(
-            "severity-out-of-range",
+            Code::SeverityOutOfRange,
             Some("over_escalation"),
             "below_severity",
             format!(
@@ -203,7 +203,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         let anchor = audience.id.as_str();
         if audience.senders.is_empty() {
             r.error(
-                "audience-without-sender",
+                Code::AudienceWithoutSender,
                 Some(anchor),
                 "senders",
                 format!("nobody may send to audience `{anchor}`"),
@@ -221,7 +221,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         .all(|d| weights.of(*d) == 0)
     {
         r.error(
-            "zero-weights",
+            Code::ZeroWeights,
             None,
             "weights",
             "every scoring weight is 0, so no total can be computed".into(),

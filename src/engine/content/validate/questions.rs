@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::engine::diagnostic::Diagnostic;
+use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::learning::quiz::{QuestionSet, ResolveError};
 use crate::engine::model::matrix::Matrix;
 
@@ -19,7 +19,7 @@ pub fn validate_question_set(
     let mut r = Collector::new(file, text);
     if set.questions.is_empty() {
         r.error(
-            "no-questions",
+            Code::NoQuestions,
             None,
             "questions",
             format!("question set `{}` has no questions", set.id),
@@ -33,7 +33,7 @@ pub fn validate_question_set(
         for role in &q.roles {
             if matrix.role(role.as_str()).is_none() {
                 r.error(
-                    "unknown-role",
+                    Code::UnknownRole,
                     anchor,
                     role.as_str(),
                     format!("question `{}` is tagged with unknown role `{role}`", q.id),
@@ -43,7 +43,7 @@ pub fn validate_question_set(
         }
         if q.roles.is_empty() {
             r.warning(
-                "untagged-question",
+                Code::UntaggedQuestion,
                 None,
                 q.id.as_str(),
                 format!(
@@ -54,7 +54,7 @@ pub fn validate_question_set(
         }
         if q.situation.trim().is_empty() {
             r.error(
-                "empty-situation",
+                Code::EmptySituation,
                 None,
                 q.id.as_str(),
                 format!("question `{}` has no situation", q.id),
@@ -79,26 +79,26 @@ pub fn validate_question_set(
                             _ => format!("severity levels run from 1 to {}", matrix.max_severity()),
                         };
                         let code = match *kind {
-                            "role" => "unknown-role",
-                            "task" => "unknown-task",
-                            "trigger" => "unknown-trigger",
-                            "audience" => "unknown-audience",
-                            _ => "severity-out-of-range",
+                            "role" => Code::UnknownRole,
+                            "task" => Code::UnknownTask,
+                            "trigger" => Code::UnknownTrigger,
+                            "audience" => Code::UnknownAudience,
+                            _ => Code::SeverityOutOfRange,
                         };
                         (code, id.clone(), hint)
                     }
                     ResolveError::OwnerNeeded(task) => (
-                        "owner-needed",
+                        Code::OwnerNeeded,
                         task.0.clone(),
                         "add `owner: \"<role id>\"` to the ask".to_owned(),
                     ),
                     ResolveError::Malformed(_) => (
-                        "malformed-question",
+                        Code::MalformedQuestion,
                         q.id.0.clone(),
                         "see the question format in docs/format.md".to_owned(),
                     ),
                     ResolveError::Undecided(_) => (
-                        "undecided-question",
+                        Code::UndecidedQuestion,
                         q.id.0.clone(),
                         "ask something the matrix decides, or make it a `Judgement` question"
                             .to_owned(),
@@ -118,7 +118,7 @@ pub fn validate_question_set(
         for given in &q.answer {
             if !keys.contains(&given.as_str()) {
                 r.error(
-                    "unknown-answer",
+                    Code::UnknownAnswer,
                     anchor,
                     "answer",
                     format!(
@@ -131,7 +131,7 @@ pub fn validate_question_set(
         }
         if q.answer.is_empty() {
             r.error(
-                "missing-answer",
+                Code::MissingAnswer,
                 None,
                 q.id.as_str(),
                 format!("question `{}` states no answer", q.id),
@@ -145,7 +145,7 @@ pub fn validate_question_set(
         derived.sort_unstable();
         if q.is_derived() && !q.answer.is_empty() && stated != derived {
             r.warning(
-                "answer-differs-from-matrix",
+                Code::AnswerDiffersFromMatrix,
                 anchor,
                 "answer",
                 format!(

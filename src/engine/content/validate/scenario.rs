@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::engine::diagnostic::Diagnostic;
+use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Release, Scenario};
 
@@ -53,7 +53,7 @@ pub fn validate_scenario(
 
     if s.duration_mins == 0 {
         r.error(
-            "invalid-duration",
+            Code::InvalidDuration,
             None,
             "duration_mins",
             "`duration_mins` must be at least 1".into(),
@@ -62,7 +62,7 @@ pub fn validate_scenario(
     }
     if s.modes.is_empty() {
         r.error(
-            "no-modes",
+            Code::NoModes,
             None,
             "modes",
             "the scenario names no mode it can be played in".into(),
@@ -71,7 +71,7 @@ pub fn validate_scenario(
     }
     if s.injects.is_empty() {
         r.error(
-            "no-injects",
+            Code::NoInjects,
             None,
             "injects",
             "the scenario has no injects".into(),
@@ -83,7 +83,7 @@ pub fn validate_scenario(
         .any(|i| matches!(i.release, Release::At(_)))
     {
         r.error(
-            "no-opening-inject",
+            Code::NoOpeningInject,
             None,
             "injects",
             "no inject is released by time, so the scenario can never start".into(),
@@ -95,7 +95,7 @@ pub fn validate_scenario(
     let check_role = |r: &mut Collector<'_>, anchor: &str, id: &str| {
         if !role_ids.contains(&id) {
             r.error(
-                "unknown-role",
+                Code::UnknownRole,
                 Some(anchor),
                 id,
                 format!("unknown role `{id}` (not in matrix `{}`)", matrix.id),
@@ -119,7 +119,7 @@ pub fn validate_scenario(
     let check_flag = |r: &mut Collector<'_>, anchor: &str, id: &str| {
         if !flag_ids.contains(&id) {
             r.error(
-                "unknown-flag",
+                Code::UnknownFlag,
                 Some(anchor),
                 id,
                 format!("unknown flag `{id}`"),
@@ -134,7 +134,7 @@ pub fn validate_scenario(
     for variation in &s.variations {
         if variation.options.is_empty() || variation.options.iter().all(|o| o.weight == 0) {
             r.error(
-                "empty-variation",
+                Code::EmptyVariation,
                 Some(variation.id.as_str()),
                 variation.id.as_str(),
                 format!(
@@ -152,7 +152,7 @@ pub fn validate_scenario(
             && minute > s.duration_mins
         {
             r.error(
-                "beyond-end",
+                Code::BeyondEnd,
                 Some(anchor),
                 "At",
                 format!(
@@ -166,7 +166,7 @@ pub fn validate_scenario(
             && (level == 0 || level > max_sev)
         {
             r.error(
-                "severity-out-of-range",
+                Code::SeverityOutOfRange,
                 Some(anchor),
                 "severity",
                 format!(
@@ -178,7 +178,7 @@ pub fn validate_scenario(
         }
         if inject.business_impact.is_some_and(|b| b > 100) {
             r.error(
-                "impact-out-of-range",
+                Code::ImpactOutOfRange,
                 Some(anchor),
                 "business_impact",
                 "business impact is a percentage from 0 to 100".into(),
@@ -188,7 +188,7 @@ pub fn validate_scenario(
         for trigger in &inject.reveals {
             if !trigger_ids.contains(&trigger.as_str()) {
                 r.error(
-                    "unknown-trigger",
+                    Code::UnknownTrigger,
                     Some(anchor),
                     trigger.as_str(),
                     format!(
@@ -210,7 +210,7 @@ pub fn validate_scenario(
             let d_anchor = decision.id.as_str();
             if decision.actions.is_empty() {
                 r.error(
-                    "decision-without-actions",
+                    Code::DecisionWithoutActions,
                     Some(d_anchor),
                     "actions",
                     format!("decision point `{d_anchor}` offers no actions"),
@@ -219,7 +219,7 @@ pub fn validate_scenario(
             }
             if decision.expires_after_mins == Some(0) {
                 r.error(
-                    "deadline-order",
+                    Code::DeadlineOrder,
                     Some(d_anchor),
                     "expires_after_mins",
                     format!("decision point `{d_anchor}` expires the moment it is released"),
@@ -230,7 +230,7 @@ pub fn validate_scenario(
                 let a_anchor = action.id.as_str();
                 if !task_ids.contains(&action.task.as_str()) {
                     r.error(
-                        "unknown-task",
+                        Code::UnknownTask,
                         Some(a_anchor),
                         action.task.as_str(),
                         format!(
@@ -244,7 +244,7 @@ pub fn validate_scenario(
                     && !asset_ids.contains(&target.as_str())
                 {
                     r.error(
-                        "unknown-asset",
+                        Code::UnknownAsset,
                         Some(a_anchor),
                         target.as_str(),
                         format!("unknown asset `{target}`"),
@@ -269,7 +269,7 @@ fn check_placeholders(r: &mut Collector<'_>, s: &Scenario, anchor: &str, text: &
     for name in placeholders(text) {
         if !s.variations.iter().any(|v| v.id.as_str() == name) {
             r.error(
-                "unknown-variation",
+                Code::UnknownVariation,
                 Some(anchor),
                 &format!("{{{name}}}"),
                 format!("placeholder `{{{name}}}` names no variation"),

@@ -1,0 +1,339 @@
+//! What the after-action report says, gathered from an exercise record and its replayed session.
+
+use std::collections::BTreeMap;
+
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::id::RoleId;
+use crate::engine::model::matrix::Dimension;
+use crate::engine::reports::scorecard::timeline;
+use crate::engine::scoring::{FindingKind, Scorecard, score};
+use crate::engine::session::Session;
+
+/// Dimension scores at or above this meet an objective; at or above [`PARTLY`] partly meet it.
+pub const MET: u32 = 85;
+/// See [`MET`].
+pub const PARTLY: u32 = 60;
+
+/// How an objective was met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rating {
+    /// Every dimension it rests on scored at least [`MET`].
+    Met,
+    /// The weakest scored at least [`PARTLY`].
+    PartlyMet,
+    /// Below that.
+    NotMet,
+    /// The objective names no dimension; the facilitator judges it from the notes.
+    NotAssessed,
+}
+
+impl Rating {
+    /// Human label (HSEEP wording).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Met => "Performed without challenges",
+            Self::PartlyMet => "Performed with some challenges",
+            Self::NotMet => "Performed with major challenges",
+            Self::NotAssessed => "Not assessed by the scorecard",
+        }
+    }
+}
+
+/// One objective and how it was met.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectiveRow {
+    /// Its text.
+    pub text: String,
+    /// The rating.
+    pub rating: Rating,
+    /// The scores it rests on ("Evidence preservation 100").
+    pub evidence: String,
+}
+
+/// One line of the improvement plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImprovementRow {
+    /// The capability (dimension) or "Hotwash".
+    pub capability: String,
+    /// The issue observed.
+    pub issue: String,
+    /// What to do about it.
+    pub action: String,
+    /// The role that owns the action.
+    pub owner: String,
+}
+
+/// One row of the exercise timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEntry {
+    /// Scenario minute.
+    pub minute: u32,
+    /// "Inject", "Decision", "Ad-hoc inject" or "Observation".
+    pub kind: &'static str,
+    /// What happened.
+    pub text: String,
+    /// What the matrix expected, if it says.
+    pub expected: Option<String>,
+}
+
+/// Per-role tally of findings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoleRow {
+    /// Role name.
+    pub role: String,
+    /// People who played it.
+    pub people: Vec<String>,
+    /// Credits.
+    pub credits: usize,
+    /// Deductions.
+    pub deductions: usize,
+    /// Points lost.
+    pub points_lost: i32,
+}
+
+/// The people who played one role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RolePeople {
+    /// Role name.
+    pub role: String,
+    /// Their names, as the facilitator wrote them.
+    pub people: Vec<String>,
+}
+
+/// One observer note, with its tags as names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteRow {
+    /// Scenario minute.
+    pub minute: u32,
+    /// Role name, or empty.
+    pub role: String,
+    /// Dimension label, or empty.
+    pub dimension: String,
+    /// What was observed.
+    pub text: String,
+}
+
+/// One role's hotwash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HotwashRow {
+    /// Role name.
+    pub role: String,
+    /// What went well.
+    pub strengths: Vec<String>,
+    /// What to improve.
+    pub improvements: Vec<String>,
+}
+
+/// The report's content, rendered by [`AfterActionReport::markdown`] and [`AfterActionReport::html`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AfterActionReport {
+    /// Scenario title.
+    pub title: String,
+    /// Scenario summary.
+    pub summary: String,
+    /// Exercise date (UTC, YYYY-MM-DD).
+    pub date: String,
+    /// Mode label.
+    pub mode: String,
+    /// Facilitator.
+    pub facilitator: String,
+    /// Matrix name.
+    pub matrix: String,
+    /// Seed.
+    pub seed: u64,
+    /// Scenario minute reached.
+    pub minute_reached: u32,
+    /// The scenario's planned length in minutes.
+    pub duration_mins: u32,
+    /// Participants by role name.
+    pub participants: Vec<RolePeople>,
+    /// Objectives.
+    pub objectives: Vec<ObjectiveRow>,
+    /// Timeline.
+    pub timeline: Vec<TimelineEntry>,
+    /// The scorecard.
+    pub card: Scorecard,
+    /// Findings per role.
+    pub roles: Vec<RoleRow>,
+    /// Observer notes.
+    pub notes: Vec<NoteRow>,
+    /// Hotwash per role.
+    pub hotwash: Vec<HotwashRow>,
+    /// Improvement plan.
+    pub plan: Vec<ImprovementRow>,
+}
+
+/// UTC calendar date of a Unix timestamp (civil-from-days, proleptic Gregorian).
+pub fn utc_date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+impl AfterActionReport {
+    /// Builds the report of a record and its replayed session.
+    pub fn build(record: &ExerciseRecord, session: &Session) -> Self {
+        let scenario = session.scenario();
+        let matrix = session.matrix();
+        let card = score(session);
+        let role_name = |r: &RoleId| matrix.role_name(r.as_str()).to_owned();
+
+        let mut participants: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in &record.participants {
+            participants
+                .entry(role_name(&p.role))
+                .or_default()
+                .push(p.name.clone());
+        }
+
+        let objectives = scenario
+            .objectives
+            .iter()
+            .map(|o| {
+                let scores: Vec<(Dimension, u32)> = o
+                    .dimensions
+                    .iter()
+                    .map(|d| (*d, card.dimension(*d)))
+                    .collect();
+                let rating = match scores.iter().map(|(_, s)| *s).min() {
+                    None => Rating::NotAssessed,
+                    Some(s) if s >= MET => Rating::Met,
+                    Some(s) if s >= PARTLY => Rating::PartlyMet,
+                    Some(_) => Rating::NotMet,
+                };
+                ObjectiveRow {
+                    text: o.text.clone(),
+                    rating,
+                    evidence: scores
+                        .iter()
+                        .map(|(d, s)| format!("{} {s}", d.label()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })
+            .collect();
+
+        let mut entries: Vec<TimelineEntry> = timeline(session)
+            .into_iter()
+            .map(|row| TimelineEntry {
+                minute: row.minute,
+                kind: if row.by_player { "Decision" } else { "Inject" },
+                text: row.actual,
+                expected: row.expected,
+            })
+            .collect();
+        entries.extend(record.adhoc_injects.iter().map(|a| TimelineEntry {
+            minute: a.minute,
+            kind: "Ad-hoc inject",
+            text: format!("{}: {}", a.title, a.narrative),
+            expected: None,
+        }));
+        entries.extend(record.notes.iter().map(|n| TimelineEntry {
+            minute: n.minute,
+            kind: "Observation",
+            text: n.text.clone(),
+            expected: None,
+        }));
+        // Stable: scenario order within a minute, facilitator additions after it.
+        entries.sort_by_key(|e| e.minute);
+
+        let mut roles: BTreeMap<String, RoleRow> = BTreeMap::new();
+        for f in &card.findings {
+            let Some(role) = &f.role else { continue };
+            let row = roles.entry(role_name(role)).or_insert_with(|| RoleRow {
+                role: role_name(role),
+                people: record
+                    .people_in(role)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                ..RoleRow::default()
+            });
+            match f.kind {
+                FindingKind::Credit => row.credits += 1,
+                FindingKind::Deduction => {
+                    row.deductions += 1;
+                    row.points_lost += f.points.abs();
+                }
+            }
+        }
+
+        let mut plan: Vec<ImprovementRow> = Vec::new();
+        for f in card.deductions() {
+            let owner = f
+                .role
+                .as_ref()
+                .map_or_else(|| "Incident Response Manager".to_owned(), role_name);
+            let row = ImprovementRow {
+                capability: f.dimension.label().to_owned(),
+                issue: f.message.clone(),
+                action: f.advice.clone(),
+                owner,
+            };
+            if !plan.contains(&row) {
+                plan.push(row);
+            }
+        }
+        for h in &record.hotwash {
+            for issue in &h.improvements {
+                plan.push(ImprovementRow {
+                    capability: "Hotwash".to_owned(),
+                    issue: issue.clone(),
+                    action: "Agree a corrective action at the improvement-plan review.".to_owned(),
+                    owner: role_name(&h.role),
+                });
+            }
+        }
+
+        Self {
+            title: scenario.title.clone(),
+            summary: scenario.summary.clone(),
+            date: utc_date(record.started_at),
+            mode: record.mode.label().to_owned(),
+            facilitator: record.facilitator.clone(),
+            matrix: matrix.name.clone(),
+            seed: record.log.seed,
+            minute_reached: session.minute(),
+            duration_mins: scenario.duration_mins,
+            participants: participants
+                .into_iter()
+                .map(|(role, people)| RolePeople { role, people })
+                .collect(),
+            objectives,
+            timeline: entries,
+            card,
+            roles: roles.into_values().collect(),
+            notes: record
+                .notes
+                .iter()
+                .map(|n| NoteRow {
+                    minute: n.minute,
+                    role: n.role.as_ref().map(role_name).unwrap_or_default(),
+                    dimension: n
+                        .dimension
+                        .map(|d| d.label().to_owned())
+                        .unwrap_or_default(),
+                    text: n.text.clone(),
+                })
+                .collect(),
+            hotwash: record
+                .hotwash
+                .iter()
+                .map(|h| HotwashRow {
+                    role: role_name(&h.role),
+                    strengths: h.strengths.clone(),
+                    improvements: h.improvements.clone(),
+                })
+                .collect(),
+            plan,
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The report's sections in order, written once for every output format.
+
+use super::build::{AfterActionReport, Rating};
+use super::writer::{Cell, Html, Markdown, Span, Writer};
+use crate::engine::model::matrix::Dimension;
+use crate::engine::scoring::FindingKind;
+
+impl AfterActionReport {
+    /// The report as Markdown; user and scenario text is escaped.
+    pub fn markdown(&self) -> String {
+        let mut writer = Markdown::default();
+        self.write(&mut writer);
+        writer.finish()
+    }
+
+    /// The report as one self-contained HTML page; every piece of text is escaped.
+    pub fn html(&self) -> String {
+        let mut writer = Html::new(&format!("After-action report: {}", self.title));
+        self.write(&mut writer);
+        writer.finish()
+    }
+
+    fn write(&self, w: &mut impl Writer) {
+        w.title(&format!("After-action report: {}", self.title));
+        self.overview(w);
+        self.objectives(w);
+        self.timeline(w);
+        self.scores(w);
+        self.notes(w);
+        self.hotwash(w);
+        self.plan(w);
+    }
+
+    fn overview(&self, w: &mut impl Writer) {
+        w.section("Exercise overview");
+        let facilitator = if self.facilitator.is_empty() {
+            "—".to_owned()
+        } else {
+            self.facilitator.clone()
+        };
+        w.key_values(&[
+            ("Scenario", self.title.clone()),
+            ("Date", self.date.clone()),
+            ("Mode", self.mode.clone()),
+            ("Facilitator", facilitator),
+            ("Responsibility matrix", self.matrix.clone()),
+            (
+                "Scenario time",
+                format!("{} of {} minutes", self.minute_reached, self.duration_mins),
+            ),
+            ("Seed", self.seed.to_string()),
+        ]);
+        w.paragraph(&self.summary);
+        w.subsection("Participants");
+        if self.participants.is_empty() {
+            w.paragraph("No participants were recorded.");
+            return;
+        }
+        let items: Vec<Vec<Span<'_>>> = self
+            .participants
+            .iter()
+            .flat_map(|p| {
+                let mut item = vec![Span::Strong(&p.role), Span::Text(": ")];
+                for (i, name) in p.people.iter().enumerate() {
+                    if i > 0 {
+                        item.push(Span::Text(", "));
+                    }
+                    item.push(Span::Text(name));
+                }
+                [item]
+            })
+            .collect();
+        w.list(&items);
+    }
+
+    fn objectives(&self, w: &mut impl Writer) {
+        w.section("Objectives");
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .objectives
+            .iter()
+            .map(|o| {
+                let class = match o.rating {
+                    Rating::Met => "good",
+                    Rating::PartlyMet => "fair",
+                    Rating::NotMet => "poor",
+                    Rating::NotAssessed => "",
+                };
+                vec![
+                    Cell::Text(&o.text),
+                    Cell::Rated {
+                        label: o.rating.label(),
+                        class,
+                    },
+                    Cell::Text(&o.evidence),
+                ]
+            })
+            .collect();
+        w.table(&["Objective", "Rating", "Scores"], &rows);
+    }
+
+    fn timeline(&self, w: &mut impl Writer) {
+        w.section("Timeline");
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .timeline
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::Num(t.minute.to_string()),
+                    Cell::Label(t.kind),
+                    Cell::Text(&t.text),
+                    Cell::Text(t.expected.as_deref().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        w.table(
+            &["Minute", "", "What happened", "What the matrix expected"],
+            &rows,
+        );
+    }
+
+    fn scores(&self, w: &mut impl Writer) {
+        w.section("Scores");
+        w.figure(&format!("Total: {}/100", self.card.total));
+        let bars: Vec<(String, u32)> = Dimension::ALL
+            .iter()
+            .map(|d| (d.label().to_owned(), self.card.dimension(*d)))
+            .collect();
+        w.chart("Score per dimension", &bars, 100);
+        let rows: Vec<Vec<Cell<'_>>> = Dimension::ALL
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Label(d.label()),
+                    Cell::Num(self.card.dimension(*d).to_string()),
+                ]
+            })
+            .collect();
+        w.table(&["Dimension", "Score"], &rows);
+
+        w.subsection("Findings by dimension");
+        for d in Dimension::ALL {
+            let items: Vec<Vec<Span<'_>>> = self
+                .card
+                .findings_in(d)
+                .filter(|f| f.kind == FindingKind::Deduction)
+                .map(|f| {
+                    vec![
+                        Span::Owned(format!("minute {}, {} points: ", f.minute, f.points)),
+                        Span::Text(&f.message),
+                        Span::Text(" "),
+                        Span::Em("Responsibility:"),
+                        Span::Text(" "),
+                        Span::Text(&f.citation),
+                    ]
+                })
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            w.group(d.label());
+            w.list(&items);
+        }
+
+        w.subsection("Findings by role");
+        if !self.roles.is_empty() {
+            let lost: Vec<(String, u32)> = self
+                .roles
+                .iter()
+                .map(|r| (r.role.clone(), r.points_lost.unsigned_abs()))
+                .collect();
+            let max = lost.iter().map(|(_, v)| *v).max().unwrap_or(0).max(10);
+            w.chart("Points lost per role", &lost, max);
+        }
+        let people: Vec<String> = self.roles.iter().map(|r| r.people.join(", ")).collect();
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .roles
+            .iter()
+            .zip(&people)
+            .map(|(r, people)| {
+                vec![
+                    Cell::Text(&r.role),
+                    Cell::Text(people),
+                    Cell::Num(r.credits.to_string()),
+                    Cell::Num(r.deductions.to_string()),
+                    Cell::Num(r.points_lost.to_string()),
+                ]
+            })
+            .collect();
+        w.table(
+            &["Role", "Played by", "Credits", "Deductions", "Points lost"],
+            &rows,
+        );
+    }
+
+    fn notes(&self, w: &mut impl Writer) {
+        w.section("Observer notes");
+        if self.notes.is_empty() {
+            w.paragraph("None recorded.");
+            return;
+        }
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .notes
+            .iter()
+            .map(|n| {
+                vec![
+                    Cell::Num(n.minute.to_string()),
+                    Cell::Text(&n.role),
+                    Cell::Text(&n.dimension),
+                    Cell::Text(&n.text),
+                ]
+            })
+            .collect();
+        w.table(&["Minute", "Role", "Dimension", "Note"], &rows);
+    }
+
+    fn hotwash(&self, w: &mut impl Writer) {
+        w.section("Hotwash");
+        if self.hotwash.is_empty() {
+            w.paragraph("No hotwash was recorded.");
+        }
+        for h in &self.hotwash {
+            w.group(&h.role);
+            let items: Vec<Vec<Span<'_>>> = h
+                .strengths
+                .iter()
+                .map(|s| vec![Span::Em("Strength:"), Span::Text(" "), Span::Text(s)])
+                .chain(
+                    h.improvements
+                        .iter()
+                        .map(|i| vec![Span::Em("To improve:"), Span::Text(" "), Span::Text(i)]),
+                )
+                .collect();
+            w.list(&items);
+        }
+    }
+
+    fn plan(&self, w: &mut impl Writer) {
+        w.section("Improvement plan");
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .plan
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Text(&p.capability),
+                    Cell::Text(&p.issue),
+                    Cell::Text(&p.action),
+                    Cell::Text(&p.owner),
+                    Cell::Blank,
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                "Capability",
+                "Issue",
+                "Corrective action",
+                "Owner (role)",
+                "Due date",
+            ],
+            &rows,
+        );
+    }
+}
