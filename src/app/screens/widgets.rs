@@ -158,6 +158,29 @@ pub fn toggle<T: Ord + Clone>(ui: &mut egui::Ui, set: &mut BTreeSet<T>, item: &T
     }
 }
 
+/// A role picker that can also be left at "any role".
+pub fn optional_role_combo(
+    ui: &mut egui::Ui,
+    salt: &str,
+    choice: &mut Option<RoleId>,
+    roles: &[(RoleId, String)],
+    none: &str,
+) {
+    let selected = choice
+        .as_ref()
+        .and_then(|c| roles.iter().find(|(id, _)| id == c))
+        .map_or(none, |(_, name)| name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(selected)
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(choice, None, none);
+            for (id, name) in roles {
+                ui.selectable_value(choice, Some(id.clone()), name);
+            }
+        });
+}
+
 /// The last outcome: a rejection with its reason, or practice-mode feedback.
 pub fn outcome_ui(ui: &mut egui::Ui, outcome: &LastOutcome, mode: Mode) {
     match outcome {

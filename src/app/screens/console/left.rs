@@ -1,0 +1,250 @@
+//! The facilitator's left panel: the feed as the room has it, the inject schedule, the people.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use crate::app::messages::{ExerciseCommand, FacilitatorCommand, UiCommand};
+use crate::app::screens::widgets::{badge, feed_ui, optional_role_combo, roles};
+use crate::app::theme;
+use crate::engine::exercise::{ExerciseRecord, room_feed};
+use crate::engine::model::scenario::Release;
+use crate::engine::{Intent, Session};
+
+use super::state::{ConsoleState, LeftTab};
+
+/// The left panel: feed, inject schedule, people.
+pub fn left_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.left, LeftTab::Feed, "Feed");
+        ui.selectable_value(&mut state.left, LeftTab::Injects, "Injects");
+        ui.selectable_value(&mut state.left, LeftTab::People, "People");
+    });
+    ui.separator();
+    match state.left {
+        LeftTab::Feed => {
+            feed_ui(ui, &room_feed(session, &record.adhoc_injects));
+            Vec::new()
+        }
+        LeftTab::Injects => {
+            egui::ScrollArea::vertical()
+                .id_salt("injects-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| injects_ui(ui, session, state))
+                .inner
+        }
+        LeftTab::People => {
+            egui::ScrollArea::vertical()
+                .id_salt("people-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| people_ui(ui, session, record, state))
+                .inner
+        }
+    }
+}
+
+fn intent(intent: Intent) -> UiCommand {
+    UiCommand::Exercise(ExerciseCommand::Intent(intent))
+}
+
+/// The schedule of injects still to come, with release/hold controls, and the ad-hoc composer.
+pub fn injects_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    ui.heading("Next inject");
+    match session.next_scheduled() {
+        Some((next, minute)) => {
+            ui.label(egui::RichText::new(format!("T+{minute:02} · {}", next.title)).strong());
+            if !next.facilitator_notes.is_empty() {
+                ui.label(
+                    egui::RichText::new(format!("Guidance: {}", next.facilitator_notes))
+                        .italics()
+                        .weak(),
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Release now").clicked() {
+                    out.push(intent(Intent::ReleaseInject {
+                        inject: next.id.clone(),
+                    }));
+                }
+                if ui.button("Hold it").clicked() {
+                    out.push(intent(Intent::HoldInject {
+                        inject: next.id.clone(),
+                    }));
+                }
+            });
+        }
+        None => {
+            ui.label("No more injects on the clock.");
+        }
+    }
+    ui.separator();
+    ui.heading("Schedule");
+    let pending = session.pending_injects();
+    if pending.is_empty() {
+        ui.label("Every scripted inject has been released.");
+    }
+    for inject in pending {
+        let held = session.held().contains(&inject.id);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                let when = match &inject.release {
+                    Release::At(m) => format!("T+{m:02}"),
+                    Release::When(c) => format!("when {}", c.describe()),
+                };
+                ui.label(egui::RichText::new(when).monospace().weak());
+                ui.label(egui::RichText::new(&inject.title).strong());
+                if held {
+                    badge(ui, "held", theme::WARNING);
+                }
+            });
+            ui.horizontal(|ui| {
+                let id = &inject.id;
+                if ui.small_button("Release now").clicked() {
+                    out.push(intent(Intent::ReleaseInject { inject: id.clone() }));
+                }
+                if held {
+                    if ui.small_button("Back on schedule").clicked() {
+                        out.push(intent(Intent::UnholdInject { inject: id.clone() }));
+                    }
+                } else if ui.small_button("Hold").clicked() {
+                    out.push(intent(Intent::HoldInject { inject: id.clone() }));
+                }
+            });
+        });
+    }
+    ui.separator();
+    ui.heading("Ad-hoc inject");
+    ui.label(
+        egui::RichText::new(
+            "Written now, shown to the room at once; recorded in the report, not graded.",
+        )
+        .small()
+        .weak(),
+    );
+    let label = ui.label("Headline");
+    ui.add(
+        egui::TextEdit::singleline(&mut state.adhoc_title)
+            .hint_text("e.g. The CFO calls the incident manager")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    let label = ui.label("What the room is told");
+    ui.add(
+        egui::TextEdit::multiline(&mut state.adhoc_narrative)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    let ready = !state.adhoc_title.trim().is_empty();
+    if ui
+        .add_enabled(ready, egui::Button::new("Release to the room"))
+        .clicked()
+    {
+        out.push(UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
+            title: std::mem::take(&mut state.adhoc_title),
+            narrative: std::mem::take(&mut state.adhoc_narrative),
+        }));
+    }
+    out
+}
+
+/// The facilitator's name and who plays which role.
+pub fn people_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    record: &ExerciseRecord,
+    state: &mut ConsoleState,
+) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let matrix = session.matrix();
+    ui.heading("Facilitator");
+    let name = state
+        .facilitator
+        .get_or_insert_with(|| record.facilitator.clone());
+    ui.horizontal(|ui| {
+        let label = ui.label("Name");
+        let edit = ui
+            .add(egui::TextEdit::singleline(name).hint_text("Your name"))
+            .labelled_by(label.id);
+        let changed = name.trim() != record.facilitator;
+        let save = ui.add_enabled(changed, egui::Button::new("Save")).clicked();
+        if changed && (save || edit.lost_focus()) {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::SetFacilitator(
+                name.clone(),
+            )));
+        }
+    });
+    ui.separator();
+    ui.heading("People in roles");
+    if record.participants.is_empty() {
+        ui.label("Nobody seated yet. Seat each person or team in the role they play.");
+    }
+    egui::Grid::new("participants")
+        .striped(true)
+        .show(ui, |ui| {
+            for (index, person) in record.participants.iter().enumerate() {
+                ui.label(&person.name);
+                ui.label(matrix.role_name(person.role.as_str()));
+                if ui.small_button("Remove").clicked() {
+                    out.push(UiCommand::Facilitate(FacilitatorCommand::Unseat(index)));
+                }
+                ui.end_row();
+            }
+        });
+    let roles = roles(session);
+    ui.add_space(theme::GAP);
+    let label = ui.label("Person or team");
+    ui.add(
+        egui::TextEdit::singleline(&mut state.person)
+            .hint_text("e.g. Dana, or the network team")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    ui.horizontal(|ui| {
+        optional_role_combo(
+            ui,
+            "seat-role",
+            &mut state.person_role,
+            &roles,
+            "Choose a role",
+        );
+        let ready = !state.person.trim().is_empty() && state.person_role.is_some();
+        if ui.add_enabled(ready, egui::Button::new("Seat")).clicked()
+            && let Some(role) = state.person_role.clone()
+        {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::Seat {
+                name: std::mem::take(&mut state.person),
+                role,
+            }));
+        }
+    });
+    let empty: Vec<String> = session
+        .scenario()
+        .cast
+        .iter()
+        .filter(|r| record.people_in(r).is_empty())
+        .map(|r| matrix.role_name(r.as_str()).to_owned())
+        .collect();
+    if !empty.is_empty() {
+        ui.add_space(theme::GAP);
+        ui.label(
+            egui::RichText::new(format!(
+                "Roles in this scenario with nobody in them: {}",
+                empty.join(", ")
+            ))
+            .small()
+            .color(theme::WARNING),
+        );
+    }
+    out
+}

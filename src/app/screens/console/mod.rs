@@ -1,0 +1,99 @@
+//! The facilitator console, the screen of a facilitated session. Beside the room's decisions (the
+//! same action composers as in play) the facilitator steers the injects, writes ad-hoc ones, seats
+//! people in roles, takes observer notes, drives the projector, and watches the live scorecard and
+//! what the matrix expects — none of which reaches the room.
+
+mod left;
+mod right;
+mod room_bar;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::app::board::BoardViewport;
+use crate::app::exercise::{ActiveExercise, ExerciseBegan, LastOutcome, ScenarioClock};
+use crate::app::facilitation::ProjectorState;
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, FacilitatorCommand};
+use crate::app::screens::actions::ActionsState;
+use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
+use crate::app::screens::widgets::{nothing_to_show_ui, root_ui};
+
+pub use left::{injects_ui, left_ui, people_ui};
+pub use right::{notes_ui, right_ui, scorecard_ui};
+pub use room_bar::room_bar_ui;
+pub use state::{ConsoleState, LeftTab, RightTab};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ConsoleState>()
+        .add_systems(
+            Update,
+            (|mut state: ResMut<ConsoleState>| *state = ConsoleState::default())
+                .run_if(on_message::<ExerciseBegan>),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            console_system.run_if(in_state(Screen::Console)),
+        );
+}
+
+fn console_system(
+    mut contexts: EguiContexts,
+    active: Option<Res<ActiveExercise>>,
+    clock: Res<ScenarioClock>,
+    outcome: Res<LastOutcome>,
+    projector: Res<ProjectorState>,
+    mut console: ResMut<ConsoleState>,
+    mut actions: ResMut<ActionsState>,
+    mut viewport: ResMut<BoardViewport>,
+    mut writer: CommandWriter,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx, "console");
+    let Some(active) = active else {
+        writer.send_all(nothing_to_show_ui(&mut ui, "No session is running"));
+        return Ok(());
+    };
+    let (session, record) = (&active.session, &active.record);
+    let mut commands = Vec::new();
+    egui::Panel::top("console-top").show(&mut ui, |ui| {
+        commands.extend(clock_bar_ui(ui, session, active.mode(), &clock));
+        commands.extend(room_bar_ui(ui, session, &clock, *projector));
+    });
+    egui::Panel::left("console-left")
+        .resizable(true)
+        .default_size(340.0)
+        .min_size(260.0)
+        .show(&mut ui, |ui| {
+            commands.extend(left_ui(ui, session, record, &mut console));
+        });
+    egui::Panel::right("console-right")
+        .resizable(true)
+        .default_size(440.0)
+        .min_size(340.0)
+        .show(&mut ui, |ui| {
+            commands.extend(right_ui(
+                ui,
+                session,
+                record,
+                &mut console,
+                &mut actions,
+                &outcome,
+            ));
+        });
+    viewport.rect = Some(ui.available_rect_before_wrap());
+    viewport.pixels_per_point = ctx.pixels_per_point();
+    commands.extend(clock_shortcuts(ctx, active.mode(), &clock));
+    // B blanks the projector, as the room bar's button does.
+    if projector.open
+        && !ctx.egui_wants_keyboard_input()
+        && ctx.input(|i| i.key_pressed(egui::Key::B))
+    {
+        commands.push(FacilitatorCommand::BlankProjector(!projector.blank).into());
+    }
+    writer.send_all(commands);
+    Ok(())
+}

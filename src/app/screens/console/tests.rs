@@ -1,0 +1,263 @@
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use bevy_egui::egui;
+
+use super::*;
+use crate::app::exercise::ScenarioClock;
+use crate::app::facilitation::ProjectorState;
+use crate::app::messages::{ExerciseCommand, FacilitatorCommand, UiCommand};
+use crate::app::testing::ransomware_session;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::matrix::Dimension;
+use crate::engine::model::scenario::Mode;
+use crate::engine::{Intent, Session};
+
+/// What a console panel test drives: a session, the record, the form state, what was sent.
+struct Console {
+    session: Session,
+    record: ExerciseRecord,
+    state: ConsoleState,
+    out: Vec<UiCommand>,
+}
+
+fn console() -> Console {
+    let session = ransomware_session(4);
+    let record = ExerciseRecord::new("t", Mode::Facilitated, 0, &session);
+    Console {
+        session,
+        record,
+        state: ConsoleState::default(),
+        out: Vec::new(),
+    }
+}
+
+fn harness(
+    c: Console,
+    view: impl Fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand> + 'static,
+) -> Harness<'static, Console> {
+    sized(egui::vec2(420.0, 1400.0), c, view)
+}
+
+fn sized(
+    size: egui::Vec2,
+    c: Console,
+    view: impl Fn(&mut egui::Ui, &mut Console) -> Vec<UiCommand> + 'static,
+) -> Harness<'static, Console> {
+    Harness::builder().with_size(size).build_ui_state(
+        move |ui, c: &mut Console| {
+            let out = view(ui, c);
+            c.out.extend(out);
+        },
+        c,
+    )
+}
+
+fn injects(ui: &mut egui::Ui, c: &mut Console) -> Vec<UiCommand> {
+    injects_ui(ui, &c.session, &mut c.state)
+}
+
+#[test]
+fn the_next_inject_can_be_released_early_or_held() {
+    let mut h = harness(console(), injects);
+    h.get_by_label("T+10 · Ransom note and spreading encryption");
+    // Guidance for the facilitator is shown with the next inject.
+    assert!(
+        h.query_all_by_label_contains("Guidance: The order matters")
+            .next()
+            .is_some()
+    );
+    // The first "Release now" is the next inject's; the schedule repeats it per inject.
+    h.get_all_by_label("Release now").next().unwrap().click();
+    h.run();
+    h.get_by_label("Hold it").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [
+            UiCommand::Exercise(ExerciseCommand::Intent(Intent::ReleaseInject {
+                inject: "ransom-note".into()
+            })),
+            UiCommand::Exercise(ExerciseCommand::Intent(Intent::HoldInject {
+                inject: "ransom-note".into()
+            })),
+        ]
+    );
+}
+
+#[test]
+fn a_held_inject_is_marked_and_can_go_back_on_schedule() {
+    let mut c = console();
+    c.session
+        .apply(Intent::HoldInject {
+            inject: "ransom-note".into(),
+        })
+        .unwrap();
+    let mut h = harness(c, injects);
+    h.get_by_label("held");
+    // The next inject on the clock is now the one after the held one.
+    assert!(
+        h.query_by_label("T+10 · Ransom note and spreading encryption")
+            .is_none()
+    );
+    h.get_by_label("Back on schedule").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [UiCommand::Exercise(ExerciseCommand::Intent(
+            Intent::UnholdInject {
+                inject: "ransom-note".into()
+            }
+        ))]
+    );
+}
+
+#[test]
+fn an_adhoc_inject_needs_a_title_and_is_released_as_written() {
+    let mut h = harness(console(), injects);
+    h.get_by_label("Release to the room").click();
+    h.run();
+    assert!(h.state().out.is_empty(), "no title, nothing released");
+    h.get_by_label("Headline").focus();
+    h.get_by_label("Headline").type_text("CFO on the phone");
+    h.run();
+    h.get_by_label("What the room is told").focus();
+    h.get_by_label("What the room is told")
+        .type_text("Is payroll safe?");
+    h.run();
+    h.get_by_label("Release to the room").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
+            title: "CFO on the phone".into(),
+            narrative: "Is payroll safe?".into(),
+        })]
+    );
+    assert!(h.state().state.adhoc_title.is_empty(), "form cleared");
+}
+
+#[test]
+fn a_note_carries_the_minute_role_and_dimension_chosen() {
+    let mut c = console();
+    c.session.apply(Intent::Advance { minutes: 7 }).unwrap();
+    c.state.note_role = Some("soc".into());
+    c.state.note_dimension = Some(Dimension::Evidence);
+    c.record.notes.push(crate::engine::exercise::ObserverNote {
+        minute: 2,
+        role: Some("it_ops".into()),
+        dimension: None,
+        text: "Asked who owns FS-01".into(),
+    });
+    let mut h = harness(c, |ui, c| notes_ui(ui, &c.session, &c.record, &mut c.state));
+    h.get_by_label("Asked who owns FS-01");
+    h.get_by_label("IT Operations");
+    h.get_by_label("Observation").focus();
+    h.get_by_label("Observation")
+        .type_text("Imaged before isolating");
+    h.run();
+    h.get_by_label("Add note at T+07").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [UiCommand::Facilitate(FacilitatorCommand::Note {
+            role: Some("soc".into()),
+            dimension: Some(Dimension::Evidence),
+            text: "Imaged before isolating".into(),
+        })]
+    );
+}
+
+#[test]
+fn people_are_seated_in_roles_and_empty_roles_are_pointed_out() {
+    let mut c = console();
+    c.record
+        .seat("Dana", "soc".into(), c.session.matrix())
+        .unwrap();
+    c.state.person_role = Some("legal".into());
+    let mut h = harness(c, |ui, c| {
+        people_ui(ui, &c.session, &c.record, &mut c.state)
+    });
+    h.get_by_label("Dana");
+    assert!(
+        h.query_all_by_label_contains("with nobody in them: Incident Response Manager")
+            .next()
+            .is_some()
+    );
+    h.get_by_label("Person or team").focus();
+    h.get_by_label("Person or team").type_text("Priya");
+    h.run();
+    h.get_by_label("Seat").click();
+    h.run();
+    h.get_by_label("Remove").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [
+            UiCommand::Facilitate(FacilitatorCommand::Seat {
+                name: "Priya".into(),
+                role: "legal".into(),
+            }),
+            UiCommand::Facilitate(FacilitatorCommand::Unseat(0)),
+        ]
+    );
+}
+
+#[test]
+fn the_scorecard_tab_shows_what_is_due_and_what_the_matrix_expects() {
+    let mut c = console();
+    c.session.apply(Intent::Advance { minutes: 12 }).unwrap();
+    let h = harness(c, |ui, c| {
+        scorecard_ui(ui, &c.session);
+        Vec::new()
+    });
+    h.get_by_label("Legal Counsel");
+    assert!(
+        h.query_all_by_label_contains("due in 28 min")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains(
+            "Capture memory and disk images of FS-01 — Responsible: Security Operations Center"
+        )
+        .next()
+        .is_some()
+    );
+    h.get_by_label("facilitator only");
+}
+
+#[test]
+fn the_room_bar_starts_the_clock_and_drives_the_projector() {
+    let mut c = console();
+    let clock = ScenarioClock::default();
+    let closed = ProjectorState::default();
+    let mut h = sized(egui::vec2(1280.0, 60.0), c, move |ui, c| {
+        room_bar_ui(ui, &c.session, &clock, closed)
+    });
+    h.get_by_label("Start clock").click();
+    h.run();
+    h.get_by_label("Open projector window").click();
+    h.run();
+    c = h.into_state();
+    let shown = ProjectorState {
+        open: true,
+        blank: false,
+    };
+    let mut h = sized(egui::vec2(1280.0, 60.0), c, move |ui, c| {
+        room_bar_ui(ui, &c.session, &ScenarioClock::default(), shown)
+    });
+    h.get_by_label("Blank projector").click();
+    h.run();
+    h.get_by_label("Close projector").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [
+            UiCommand::Exercise(ExerciseCommand::SetClockRunning(true)),
+            UiCommand::Facilitate(FacilitatorCommand::ShowProjector(true)),
+            UiCommand::Facilitate(FacilitatorCommand::BlankProjector(true)),
+            UiCommand::Facilitate(FacilitatorCommand::ShowProjector(false)),
+        ]
+    );
+}
