@@ -17,7 +17,8 @@ use warroom::app::facilitation::ProjectorState;
 use warroom::app::flow::Screen;
 use warroom::app::learner::{Learner, QuizState};
 use warroom::app::messages::{
-    ExerciseCommand, ExportFormat, FacilitatorCommand, LearnerCommand, Navigate, UiCommand,
+    ContentCommand, ExerciseCommand, ExportFormat, FacilitatorCommand, LearnerCommand, Navigate,
+    UiCommand,
 };
 use warroom::cli::{Command, Format, run};
 use warroom::engine::content::load::Source;
@@ -868,4 +869,52 @@ fn the_window_wakes_by_itself_only_while_the_scenario_clock_runs() {
         format!("{settings:?}"),
         format!("{:?}", WinitSettings::desktop_app())
     );
+}
+
+#[test]
+fn a_matrix_that_fails_to_load_leaves_the_working_one_in_use() {
+    let mut app = headless_app();
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("my-plan.ron");
+    std::fs::write(&broken, "Matrix(id: \"mine\", roles: [").unwrap();
+    let scenarios_before = app
+        .world()
+        .resource::<warroom::app::content::Content>()
+        .library
+        .scenarios
+        .len();
+    send(&mut app, ContentCommand::LoadMatrix(broken.clone()));
+    let content = app.world().resource::<warroom::app::content::Content>();
+    assert!(content.library.matrix.is_some(), "the working matrix stays");
+    assert_eq!(content.library.scenarios.len(), scenarios_before);
+    assert!(
+        content.failed_matrix.is_some(),
+        "its problems are kept to show"
+    );
+    let shown = notice(&app).unwrap();
+    assert!(shown.is_error);
+    assert!(shown.text.contains("my-plan.ron"), "{}", shown.text);
+    assert!(
+        shown.text.contains("still grading against"),
+        "{}",
+        shown.text
+    );
+    // Scenarios still start against the working matrix.
+    start(&mut app, "journalist-calls", Mode::Practice);
+    assert_eq!(screen(&app), Screen::Play);
+
+    // Another organisation's valid matrix, then back to the shipped one.
+    let mine = dir.path().join("our-matrix.ron");
+    std::fs::copy(warroom::engine::content::shipped::matrix_path(), &mine).unwrap();
+    send(&mut app, ContentCommand::LoadMatrix(mine.clone()));
+    let content = app.world().resource::<warroom::app::content::Content>();
+    assert_eq!(content.matrix_path, mine);
+    assert!(content.failed_matrix.is_none());
+    send(&mut app, ContentCommand::RestoreDefaultMatrix);
+    let content = app.world().resource::<warroom::app::content::Content>();
+    assert_eq!(
+        content.matrix_path,
+        warroom::engine::content::library::default_matrix_path()
+    );
+    assert!(!notice(&app).unwrap().is_error);
 }

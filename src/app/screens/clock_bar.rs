@@ -45,13 +45,7 @@ pub fn clock_bar_ui(
             theme::WARNING,
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button("End exercise")
-                .on_hover_text("Stop now and see the debrief")
-                .clicked()
-            {
-                out.push(Intent::EndExercise.into());
-            }
+            out.extend(end_exercise_ui(ui));
             ui.separator();
             // The facilitator's clock controls live in the console's second row.
             if mode != Mode::Facilitated {
@@ -59,6 +53,31 @@ pub fn clock_bar_ui(
             }
         });
     });
+    out
+}
+
+/// "End exercise", which asks first: ending early grades what was due by then as it stands.
+fn end_exercise_ui(ui: &mut egui::Ui) -> Vec<UiCommand> {
+    let asking = ui.id().with("confirm-end");
+    let confirming = ui.data(|d| d.get_temp::<bool>(asking).unwrap_or(false));
+    let mut out = Vec::new();
+    if confirming {
+        // Right to left: the safe choice sits nearest the edge, where "End exercise" was.
+        if ui.button("Keep playing").clicked() {
+            ui.data_mut(|d| d.insert_temp(asking, false));
+        }
+        if ui.button("Yes, end it").clicked() {
+            ui.data_mut(|d| d.insert_temp(asking, false));
+            out.push(Intent::EndExercise.into());
+        }
+        ui.label("End the exercise now?");
+    } else if ui
+        .button("End exercise")
+        .on_hover_text("Stop now and see the debrief (asks first)")
+        .clicked()
+    {
+        ui.data_mut(|d| d.insert_temp(asking, true));
+    }
     out
 }
 
@@ -130,4 +149,43 @@ pub fn clock_shortcuts(ctx: &egui::Context, mode: Mode, clock: &ScenarioClock) -
         out.push(Intent::Advance { minutes: 1 }.into());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::testing::ransomware_session;
+
+    #[test]
+    fn ending_the_exercise_asks_first() {
+        let session = ransomware_session(4);
+        let clock = ScenarioClock::default();
+        let mut harness = Harness::new_ui_state(
+            move |ui, out: &mut Vec<UiCommand>| {
+                out.extend(clock_bar_ui(ui, &session, Mode::Practice, &clock));
+            },
+            Vec::new(),
+        );
+        harness.get_by_label("End exercise").click();
+        harness.run();
+        assert!(
+            harness.state().is_empty(),
+            "nothing ends on the first click"
+        );
+        harness.get_by_label("Keep playing").click();
+        harness.run();
+        assert!(harness.state().is_empty());
+        harness.get_by_label("End exercise").click();
+        harness.run();
+        harness.get_by_label("Yes, end it").click();
+        harness.run();
+        assert_eq!(*harness.state(), vec![UiCommand::from(Intent::EndExercise)]);
+        assert!(
+            harness.query_by_label("End exercise").is_some(),
+            "asks again next time"
+        );
+    }
 }

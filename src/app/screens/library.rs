@@ -115,8 +115,22 @@ pub fn library_ui(
                     ui.colored_label(theme::DANGER, "No valid matrix loaded");
                 }
             }
+            let default = crate::engine::content::library::default_matrix_path();
+            if content.matrix_path != default
+                && ui
+                    .button("Restore default")
+                    .on_hover_text("Grade against the shipped reference matrix again")
+                    .clicked()
+            {
+                out.push(ContentCommand::RestoreDefaultMatrix.into());
+            }
         });
         notice_ui(ui, notice);
+        if let Some(failed) = &content.failed_matrix {
+            egui::CollapsingHeader::new("Problems in the matrix that did not load")
+                .id_salt("failed-matrix")
+                .show(ui, |ui| diagnostics_ui(ui, failed.matrix_errors.iter()));
+        }
     });
 
     if !content.library.matrix_errors.is_empty() {
@@ -313,7 +327,6 @@ fn scenario_card(
 
 #[cfg(test)]
 mod tests {
-
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
@@ -424,6 +437,39 @@ mod tests {
         assert!(
             harness.query_by_label("Load matrix").is_some(),
             "a way to recover"
+        );
+    }
+
+    #[test]
+    fn a_failed_load_shows_its_problems_beside_the_working_matrix_and_offers_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("ours.ron");
+        std::fs::copy(shipped::matrix_path(), &mine).unwrap();
+        let bad = dir.path().join("broken.ron");
+        std::fs::write(&bad, "Matrix(id: 3)").unwrap();
+        let mut content = Content::load(shipped::dir(), mine);
+        assert!(
+            !content.switch_matrix(bad),
+            "a broken matrix is not switched to"
+        );
+        let mut harness = harness(content);
+        harness
+            .get_by_label("Problems in the matrix that did not load")
+            .click();
+        harness.run();
+        assert!(harness.query_by_label_contains("broken.ron").is_some());
+        assert!(
+            harness
+                .query_all_by_label("Start in Drill mode")
+                .next()
+                .is_some(),
+            "scenarios still play against the working matrix"
+        );
+        harness.get_by_label("Restore default").click();
+        harness.run();
+        assert_eq!(
+            harness.state().2,
+            vec![UiCommand::Content(ContentCommand::RestoreDefaultMatrix)]
         );
     }
 
