@@ -7,7 +7,9 @@ use warroom::engine::content::library::load_matrix;
 use warroom::engine::model::matrix::Dimension;
 use warroom::engine::{FindingKind, Scorecard, Session, score};
 
-use crate::support::{fixtures_dir, matrix, matrix_path, play, play_with, shipped_scenarios};
+use crate::support::{
+    fixtures_dir, matrix, matrix_path, play, play_with, scenario, shipped_scenarios,
+};
 
 #[test]
 fn every_exemplary_script_scores_at_least_90() {
@@ -429,7 +431,7 @@ fn another_matrix_changes_ownership_findings() {
 #[test]
 fn unowned_decisions_cost_ownership_once_the_exercise_ends() {
     use warroom::engine::Intent;
-    let scenario = crate::support::scenario("ransomware-file-server");
+    let scenario = scenario("ransomware-file-server");
     let mut session = Session::new(scenario, matrix(), 4);
     let live = score(&session);
     assert!(!live.deductions().any(|f| f.rule.starts_with("decision:")));
@@ -475,8 +477,8 @@ fn json_has_the_documented_shape() {
 #[test]
 fn deadlines_still_ahead_when_the_exercise_ends_are_not_graded() {
     use warroom::engine::Intent;
-    let scenario = crate::support::scenario("ransomware-file-server");
-    let mut session = Session::new(scenario, matrix(), 4);
+    let ransomware = scenario("ransomware-file-server");
+    let mut session = Session::new(ransomware.clone(), matrix(), 4);
     session.apply(Intent::Advance { minutes: 5 }).unwrap();
     session.apply(Intent::EndExercise).unwrap();
     // Severity 2 from minute 0 gives the IR manager until minute 60: not yet missed at minute 5.
@@ -488,11 +490,71 @@ fn deadlines_still_ahead_when_the_exercise_ends_are_not_graded() {
     );
 
     // Past the deadline it is missed.
-    let scenario = crate::support::scenario("ransomware-file-server");
-    let mut session = Session::new(scenario, matrix(), 4);
+    let mut session = Session::new(ransomware, matrix(), 4);
     session.apply(Intent::Advance { minutes: 60 }).unwrap();
     let card = score(&session);
     assert!(card.deductions().any(|f| f.rule == "escalation:severity_2"
         || f.rule == "escalation:severity_3"
         || f.rule == "escalation:severity_4"));
+}
+
+/// Every decision of every fixture, described for people: names and labels, never ids. Once the
+/// names and labels it quotes are taken out, no word of the description may be an id.
+#[test]
+fn intents_read_without_ids() {
+    let matrix = matrix();
+    let mut ids: std::collections::BTreeSet<String> =
+        matrix.roles.iter().map(|r| r.id.to_string()).collect();
+    ids.extend(
+        matrix
+            .communication
+            .audiences
+            .iter()
+            .map(|a| a.id.to_string()),
+    );
+    let mut names: Vec<String> = matrix.roles.iter().map(|r| r.name.clone()).collect();
+    names.extend(
+        matrix
+            .communication
+            .audiences
+            .iter()
+            .map(|a| a.name.clone()),
+    );
+    for scenario_id in shipped_scenarios() {
+        let scenario = scenario(&scenario_id);
+        let mut known = ids.clone();
+        known.extend(scenario.actions().map(|(_, _, a)| a.id.to_string()));
+        known.extend(scenario.injects.iter().map(|i| i.id.to_string()));
+        let mut labels = names.clone();
+        labels.extend(scenario.actions().map(|(_, _, a)| a.label.clone()));
+        labels.extend(scenario.injects.iter().map(|i| i.title.clone()));
+        labels.extend(
+            scenario
+                .injects
+                .iter()
+                .flat_map(|i| i.messages.iter().map(|m| m.label.clone())),
+        );
+        // Longest first, so a name inside a longer label does not split it.
+        labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        let dir = fixtures_dir().join(&scenario_id);
+        for script in std::fs::read_dir(&dir).unwrap() {
+            let path = script.unwrap().path();
+            let session = play_with(matrix.clone(), &scenario_id, &path);
+            for entry in &session.log().entries {
+                let text = session.describe(&entry.intent);
+                assert!(!text.contains('`'), "{}: {text}", path.display());
+                let mut rest = text.clone();
+                for label in &labels {
+                    rest = rest.replace(label.as_str(), " ");
+                }
+                for word in rest.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+                    assert!(
+                        !known.contains(word),
+                        "{}: `{word}` is an id in \"{text}\"",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
 }

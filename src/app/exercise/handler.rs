@@ -155,7 +155,7 @@ fn apply_intent(
     notice: &mut Notice,
     commands: &mut Commands,
 ) {
-    let summary = intent.summary();
+    let summary = exercise.session.describe(intent);
     let events = match exercise.session.apply(intent.clone()) {
         Ok(events) => events,
         Err(rejected) => {

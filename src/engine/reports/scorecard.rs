@@ -182,7 +182,7 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
             walker.rows.push(TimelineRow {
                 minute: entry.minute,
                 by_player: true,
-                actual: entry.intent.summary(),
+                actual: session.describe(&entry.intent),
                 expected,
             });
         }

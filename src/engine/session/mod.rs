@@ -1,10 +1,12 @@
 //! The session state machine: intents in, events out, on a scenario clock, with a replayable log.
 
 mod checks;
+mod describe;
 mod log;
 mod queries;
 mod state;
 
+pub use describe::names_list;
 pub use log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
 pub(crate) use state::reject;
 pub use state::{

@@ -1,0 +1,112 @@
+//! Intents in words a person reads: names of roles and audiences, labels of actions and messages,
+//! titles of injects — never ids, which stay in logs and JSON.
+
+use super::state::Session;
+use crate::engine::model::id::RoleId;
+use crate::engine::model::intent::Intent;
+
+impl Session {
+    /// What an intent does, in plain words ("Security Operations Center hands off to IT
+    /// Operations"). Unknown ids (a log from another scenario) fall back to the id itself.
+    pub fn describe(&self, intent: &Intent) -> String {
+        let role = |id: &RoleId| self.matrix().role_name(id.as_str()).to_owned();
+        let roles = |ids: &[RoleId]| names_list(ids.iter().map(&role).collect());
+        let action = |id: &str| {
+            self.scenario()
+                .action(id)
+                .map_or_else(|| id.to_owned(), |(_, _, a)| a.label.clone())
+        };
+        let inject = |id: &str| {
+            self.scenario()
+                .inject(id)
+                .map_or_else(|| id.to_owned(), |i| i.title.clone())
+        };
+        match intent {
+            Intent::AssignAction { action: a, role: r } => {
+                format!("{} — assigned to {}", action(a.as_str()), role(r))
+            }
+            Intent::ClassifySeverity { level, by } => {
+                let name = self
+                    .matrix()
+                    .severity(*level)
+                    .map_or_else(String::new, |s| format!(" ({})", s.name));
+                format!("{} classifies the severity as {level}{name}", role(by))
+            }
+            Intent::DeclareIncident { by } => format!("{} declares an incident", role(by)),
+            Intent::Escalate { from, to, .. } => {
+                format!("{} escalates to {}", role(from), roles(to))
+            }
+            Intent::Handoff(h) => format!("{} hands off to {}", role(&h.from), role(&h.to)),
+            Intent::Communicate {
+                audience,
+                sender,
+                message,
+                ..
+            } => {
+                let audience = self
+                    .matrix()
+                    .audience(audience.as_str())
+                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
+                let message = self
+                    .scenario()
+                    .message(message.as_str())
+                    .map_or_else(|| message.to_string(), |(_, m)| m.label.clone());
+                format!(
+                    "{} sends \u{201c}{message}\u{201d} to {audience}",
+                    role(sender)
+                )
+            }
+            Intent::RequestApproval {
+                action: a,
+                requested_by,
+                approver,
+            } => format!(
+                "{} asks {} to approve \u{201c}{}\u{201d}",
+                role(requested_by),
+                role(approver),
+                action(a.as_str())
+            ),
+            Intent::GrantApproval {
+                action: a,
+                approver,
+            } => format!(
+                "{} approves \u{201c}{}\u{201d}",
+                role(approver),
+                action(a.as_str())
+            ),
+            Intent::Advance { minutes: 1 } => "wait a minute".to_owned(),
+            Intent::Advance { minutes } => format!("wait {minutes} minutes"),
+            Intent::EndExercise => "end the exercise".to_owned(),
+            Intent::ReleaseInject { inject: i } => {
+                format!(
+                    "the facilitator releases \u{201c}{}\u{201d}",
+                    inject(i.as_str())
+                )
+            }
+            Intent::HoldInject { inject: i } => {
+                format!(
+                    "the facilitator holds \u{201c}{}\u{201d} back",
+                    inject(i.as_str())
+                )
+            }
+            Intent::UnholdInject { inject: i } => format!(
+                "the facilitator puts \u{201c}{}\u{201d} back on schedule",
+                inject(i.as_str())
+            ),
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn names_list(names: Vec<String>) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .collect();
+    match names.as_slice() {
+        [] => "nobody".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
