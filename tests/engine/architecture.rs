@@ -350,6 +350,28 @@ fn no_module_imports_round_a_circle() {
     );
 }
 
+/// The engine, the store and the CLI build without the UI: none of them may name Bevy or egui.
+#[test]
+fn only_the_app_names_the_ui_crates() {
+    let graph = Graph::new();
+    let mut wrong = Vec::new();
+    for (path, module) in &graph.modules {
+        if path.first().is_some_and(|p| p == "app") {
+            continue;
+        }
+        for ui_crate in ["bevy", "bevy_egui", "egui", "egui_plot", "winit"] {
+            let named = module.text.lines().any(|line| {
+                let line = line.split("//").next().unwrap_or("");
+                line.contains(&format!("{ui_crate}::"))
+            });
+            if named {
+                wrong.push(format!("{} names `{ui_crate}`", module.file.display()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 #[test]
 fn layers_point_one_way() {
     let graph = Graph::new();
