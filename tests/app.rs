@@ -918,3 +918,55 @@ fn a_matrix_that_fails_to_load_leaves_the_working_one_in_use() {
     );
     assert!(!notice(&app).unwrap().is_error);
 }
+
+/// Frames the app asked the window for (`RequestRedraw`), counted as a window would see them.
+#[derive(Resource, Default)]
+struct RedrawsAsked(usize);
+
+#[test]
+fn an_idle_exercise_asks_for_no_frames_and_a_moving_arrow_asks_until_it_fades() {
+    use bevy::window::RequestRedraw;
+    use bevy::winit::WinitSettings;
+    let mut app = headless_app();
+    app.insert_resource(WinitSettings::desktop_app())
+        .add_plugins(warroom::app::redraw::plugin)
+        .init_resource::<RedrawsAsked>()
+        .add_systems(
+            Last,
+            |mut asked: MessageReader<RequestRedraw>, mut count: ResMut<RedrawsAsked>| {
+                count.0 += asked.read().count();
+            },
+        )
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(500),
+        ));
+    start(&mut app, "ransomware-file-server", Mode::Practice);
+    let frames = |app: &mut App, n: usize| {
+        app.world_mut().resource_mut::<RedrawsAsked>().0 = 0;
+        for _ in 0..n {
+            app.update();
+        }
+        app.world().resource::<RedrawsAsked>().0
+    };
+    assert_eq!(
+        frames(&mut app, 10),
+        0,
+        "an idle play screen asks for nothing"
+    );
+    send(
+        &mut app,
+        Intent::Handoff(warroom::engine::Handoff {
+            from: "soc".into(),
+            to: "it_ops".into(),
+            observed: "Encryption running on FS-01".into(),
+            evidence: Vec::new(),
+            actions_taken: Vec::new(),
+            recommended: Vec::new(),
+            urgency: None,
+        }),
+    );
+    assert!(frames(&mut app, 4) >= 4, "the arrow animates every frame");
+    // Arrows fade after six seconds; at half a second a frame, twenty frames see it gone.
+    frames(&mut app, 20);
+    assert_eq!(frames(&mut app, 10), 0, "quiet again once it has faded");
+}

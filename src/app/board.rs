@@ -112,7 +112,6 @@ pub(super) fn plugin(app: &mut App) {
                 move_tokens,
                 update_meters,
                 draw_board,
-                keep_animating,
             )
                 .after(show_the_active_exercise)
                 .run_if(on_exercise_screen.and_then(resource_exists::<ActiveExercise>)),
@@ -547,13 +546,6 @@ fn draw_board(
         Vec2::new(now, TIMELINE_Y + 16.0),
         ENGAGED,
     );
-}
-
-/// While arrows are moving or fading, keep frames coming even in reactive mode.
-fn keep_animating(arrows: Res<BoardArrows>, mut redraw: MessageWriter<RequestRedraw>) {
-    if !arrows.0.is_empty() {
-        redraw.write(RequestRedraw);
-    }
 }
 
 #[cfg(test)]

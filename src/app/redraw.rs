@@ -10,7 +10,9 @@ use bevy::winit::{UpdateMode, WinitSettings};
 use bevy::platform::collections::HashMap;
 use bevy_egui::{EguiInput, EguiInputSet, EguiPreUpdateSet, egui};
 
-use super::exercise::{ActiveExercise, ScenarioClock};
+use bevy::window::RequestRedraw;
+
+use super::exercise::{ActiveExercise, BoardArrows, ScenarioClock};
 use super::flow::Screen;
 
 /// How often the window wakes while the scenario clock runs: the countdown it shows counts seconds.
@@ -44,7 +46,8 @@ impl RedrawPolicy {
 /// The redraw policy (part of the UI; headless tests add it on its own).
 pub fn plugin(app: &mut App) {
     app.init_resource::<RedrawPolicy>()
-        .add_systems(PostUpdate, follow_the_clock)
+        .add_message::<RequestRedraw>()
+        .add_systems(PostUpdate, (follow_the_clock, keep_arrows_moving))
         .add_systems(
             PreUpdate,
             drop_unchanged_modifiers
@@ -73,6 +76,13 @@ fn follow_the_clock(
     if *policy != wanted {
         *policy = wanted;
         *winit = wanted.settings();
+    }
+}
+
+/// While arrows are moving or fading on the board, keep frames coming even in reactive mode.
+fn keep_arrows_moving(arrows: Res<BoardArrows>, mut redraw: MessageWriter<RequestRedraw>) {
+    if !arrows.0.is_empty() {
+        redraw.write(RequestRedraw);
     }
 }
 
