@@ -106,3 +106,31 @@ fn shipped_scenarios_use_every_feature_of_the_format() {
         assert!(text.contains(needle), "no shipped condition uses {needle}");
     }
 }
+
+/// The facilitator's schedule shows release conditions in words: no backticks, no compound ids.
+#[test]
+fn release_conditions_read_without_ids() {
+    use warroom::engine::Session;
+    use warroom::engine::model::scenario::Release;
+    let matrix = crate::support::matrix();
+    for id in shipped_scenarios() {
+        let scenario = crate::support::scenario(&id);
+        let session = Session::new(scenario.clone(), matrix.clone(), 0);
+        for inject in &scenario.injects {
+            let Release::When(condition) = &inject.release else {
+                continue;
+            };
+            let text = session.describe_condition(condition);
+            assert!(!text.contains('`'), "{id}/{}: {text}", inject.id);
+            // Quoted labels and titles are the scenario's own words; look outside them.
+            let outside: String = text
+                .split('“')
+                .map(|part| part.split_once('”').map_or(part, |(_, after)| after))
+                .collect();
+            let compound = outside
+                .split(|c: char| c.is_whitespace() || "(),.".contains(c))
+                .find(|w| w.contains('_') || (w.contains('-') && !w.starts_with("T+")));
+            assert!(compound.is_none(), "{id}/{}: {text}", inject.id);
+        }
+    }
+}

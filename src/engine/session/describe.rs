@@ -4,6 +4,7 @@
 use super::state::Session;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::Intent;
+use crate::engine::model::scenario::Condition;
 
 impl Session {
     /// What an intent does, in plain words ("Security Operations Center hands off to IT
@@ -94,6 +95,86 @@ impl Session {
                 inject(i.as_str())
             ),
         }
+    }
+}
+
+impl Session {
+    /// When a condition holds, in plain words for a facilitator who does not know the scenario's
+    /// ids: "from T+30, unless evidence preserved", "once “Isolate FS-01” is done".
+    pub fn describe_condition(&self, condition: &Condition) -> String {
+        let scenario = self.scenario();
+        let matrix = self.matrix();
+        let quoted = |text: &str| format!("\u{201c}{text}\u{201d}");
+        match condition {
+            Condition::MinuteAtLeast(m) => format!("from T+{m:02}"),
+            Condition::MinuteBefore(m) => format!("before T+{m:02}"),
+            Condition::Flag(f) => f.as_str().replace(['_', '-'], " "),
+            Condition::Released(i) => format!(
+                "after {}",
+                quoted(scenario.inject(i.as_str()).map_or(i.as_str(), |x| &x.title))
+            ),
+            Condition::ActionDone(a) => format!(
+                "once {} is done",
+                quoted(
+                    scenario
+                        .action(a.as_str())
+                        .map_or(a.as_str(), |(_, _, x)| &x.label)
+                )
+            ),
+            Condition::TaskDone(task, asset) => {
+                let task = matrix
+                    .task(task.as_str())
+                    .map_or(task.as_str(), |t| &t.name);
+                match asset {
+                    Some(asset) => format!(
+                        "once {} is done on {}",
+                        quoted(task),
+                        scenario
+                            .asset(asset.as_str())
+                            .map_or(asset.as_str(), |x| &x.name)
+                    ),
+                    None => format!("once {} is done", quoted(task)),
+                }
+            }
+            Condition::Engaged(r) => format!("once {} is engaged", matrix.role_name(r.as_str())),
+            Condition::SeverityAtLeast(level) => match matrix.severity(*level) {
+                Some(s) => format!("at severity {level} ({}) or above", s.name),
+                None => format!("at severity {level} or above"),
+            },
+            Condition::Variant(v, o) => {
+                let text = scenario
+                    .variations
+                    .iter()
+                    .find(|x| x.id == *v)
+                    .and_then(|x| x.options.iter().find(|opt| opt.id == *o))
+                    .map_or_else(|| o.to_string(), |opt| opt.text.clone());
+                format!("if it is {}", quoted(&text))
+            }
+            Condition::All(items) => self.describe_conditions(items, " and "),
+            Condition::Any(items) => self.describe_conditions(items, " or "),
+            Condition::Not(inner) => format!("unless {}", self.describe_condition(inner)),
+        }
+    }
+
+    fn describe_conditions(&self, items: &[Condition], joiner: &str) -> String {
+        let mut out = String::new();
+        for (n, item) in items.iter().enumerate() {
+            let text = self.describe_condition(item);
+            let text = match item {
+                Condition::All(_) | Condition::Any(_) => format!("({text})"),
+                _ => text,
+            };
+            if n > 0 {
+                // "from T+30, unless …" reads better than "from T+30 and unless …".
+                out.push_str(if matches!(item, Condition::Not(_)) {
+                    ", "
+                } else {
+                    joiner
+                });
+            }
+            out.push_str(&text);
+        }
+        out
     }
 }
 

@@ -99,7 +99,7 @@ pub fn injects_ui(
             ui.horizontal_wrapped(|ui| {
                 let when = match &inject.release {
                     Release::At(m) => format!("T+{m:02}"),
-                    Release::When(c) => format!("when {}", c.describe()),
+                    Release::When(c) => session.describe_condition(c),
                 };
                 ui.label(egui::RichText::new(when).monospace().weak());
                 ui.label(egui::RichText::new(&inject.title).strong());
