@@ -344,7 +344,7 @@ fn check_answer(
 /// The default database path and profile, for the app.
 pub fn default_learner(path: Option<PathBuf>) -> Learner {
     Learner::open(
-        path.unwrap_or_else(crate::store::progress::default_path),
+        path.unwrap_or_else(crate::store::progress_db::default_path),
         default_profile(),
     )
 }

@@ -71,7 +71,7 @@ impl Plugin for LogicPlugin {
             .insert_resource(learner::default_learner(
                 self.data_dir
                     .as_ref()
-                    .map(|d| d.join(crate::store::progress::FILE_NAME)),
+                    .map(|d| d.join(crate::store::progress_db::FILE_NAME)),
             ))
             .insert_resource(Saves {
                 dir: data_dir.join(crate::store::saves::SESSIONS_DIR),

@@ -10,7 +10,7 @@ use crate::engine::learning::practice::{Sitting, due_count, plan_sitting};
 use crate::engine::learning::progress::render_text;
 use crate::engine::learning::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::engine::model::id::QuestionId;
-use crate::store::progress::{ProgressDb, default_path};
+use crate::store::progress_db::{ProgressDb, default_path};
 use crate::store::{default_profile, unix_now};
 
 use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics};

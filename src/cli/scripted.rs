@@ -159,7 +159,7 @@ pub(super) fn play(
     }
     print_scorecard(&session, format, out)?;
     if let Some((profile, db)) = record {
-        let path = db.map_or_else(crate::store::progress::default_path, Path::to_path_buf);
+        let path = db.map_or_else(crate::store::progress_db::default_path, Path::to_path_buf);
         let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {
             db.record_run(&score(&session), "scripted", crate::store::unix_now())
         });

@@ -2,8 +2,8 @@
 //! (no Bevy), shared by the CLI and the app.
 
 mod environment;
-pub mod progress;
+pub mod progress_db;
 pub mod saves;
 
 pub use environment::{DATA_DIR_ENV, data_dir, default_profile, unix_now};
-pub use progress::{ProgressDb, StoreError};
+pub use progress_db::{ProgressDb, StoreError};

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use warroom::engine::Dimension;
 use warroom::engine::content::library::Library;
 use warroom::engine::learning::progress::Area;
-use warroom::store::progress::{MIGRATIONS, SCHEMA_VERSION};
+use warroom::store::progress_db::{MIGRATIONS, SCHEMA_VERSION};
 use warroom::store::{ProgressDb, StoreError};
 
 use crate::support::{matrix_path, play, scenarios_dir};

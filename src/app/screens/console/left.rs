@@ -97,16 +97,20 @@ pub fn injects_ui(
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                let when = match &inject.release {
-                    Release::At(m) => format!("T+{m:02}"),
-                    Release::When(c) => session.describe_condition(c),
-                };
-                ui.label(egui::RichText::new(when).monospace().weak());
+                if let Release::At(m) = &inject.release {
+                    ui.label(egui::RichText::new(format!("T+{m:02}")).monospace().weak());
+                }
                 ui.label(egui::RichText::new(&inject.title).strong());
                 if held {
                     badge(ui, "held", theme::WARNING);
                 }
             });
+            if let Release::When(condition) = &inject.release {
+                ui.label(
+                    egui::RichText::new(format!("When: {}", session.describe_condition(condition)))
+                        .weak(),
+                );
+            }
             ui.horizontal(|ui| {
                 let id = &inject.id;
                 if ui.small_button("Release now").clicked() {
