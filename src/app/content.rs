@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use super::flow::AppSystems;
 use super::messages::ContentCommand;
 use super::notice::Notice;
+use crate::engine::Diagnostic;
 use crate::engine::content::library::{Library, default_content_dir, default_matrix_path};
 
 /// Loaded content plus where it came from.
@@ -19,8 +20,8 @@ pub struct Content {
     pub matrix_path: PathBuf,
     /// Everything that loaded, and everything that did not, with diagnostics.
     pub library: Library,
-    /// The last matrix that failed to load, with its problems; the working one stays in use.
-    pub failed_matrix: Option<Library>,
+    /// The problems of the last matrix that failed to load; the working one stays in use.
+    pub failed_matrix: Option<Vec<Diagnostic>>,
 }
 
 impl Content {
@@ -53,7 +54,7 @@ impl Content {
             *self = candidate;
             loaded
         } else {
-            self.failed_matrix = Some(candidate.library);
+            self.failed_matrix = Some(candidate.library.matrix_errors);
             false
         }
     }

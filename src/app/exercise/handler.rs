@@ -31,14 +31,14 @@ pub(super) struct ExerciseState<'w> {
 }
 
 impl ExerciseState<'_> {
-    /// Forgets everything of the previous exercise.
-    fn reset_for(&mut self, exercise: &ActiveExercise) {
+    /// Forgets everything of the previous exercise. `new` is a start, not a resume.
+    fn reset_for(&mut self, exercise: &ActiveExercise, new: bool) {
         *self.outcome = LastOutcome::None;
         self.arrows.0.clear();
         // The drill clock starts at once; a facilitated one waits for the facilitator, and a
         // resumed one waits for whoever comes back to it.
         *self.clock = ScenarioClock {
-            running: exercise.mode() == Mode::Drill && exercise.session.log().entries.is_empty(),
+            running: new && exercise.mode() == Mode::Drill,
             ..ScenarioClock::default()
         };
         self.began.write(ExerciseBegan);
@@ -77,8 +77,9 @@ pub(super) fn handle_exercise_commands(
                     continue;
                 };
                 let session = Session::new(found.scenario.clone(), matrix.matrix.clone(), *seed);
-                let id = format!("{}-{}-seed{seed}", found.scenario.id, unix_now());
-                let record = ExerciseRecord::new(id, *mode, unix_now(), &session);
+                let started_at = unix_now();
+                let id = format!("{}-{started_at}-seed{seed}", found.scenario.id);
+                let record = ExerciseRecord::new(id, *mode, started_at, &session);
                 let mut exercise = ActiveExercise {
                     session,
                     record,
@@ -89,7 +90,7 @@ pub(super) fn handle_exercise_commands(
                     Ok(()) => Notice::default(),
                     Err(problem) => Notice::error(problem.to_string()),
                 };
-                state.reset_for(&exercise);
+                state.reset_for(&exercise, true);
                 commands.remove_resource::<FinalScorecard>();
                 next.set(exercise.screen());
                 began = Some(exercise);
@@ -103,7 +104,7 @@ pub(super) fn handle_exercise_commands(
                         commands.remove_resource::<FinalScorecard>();
                         next.set(exercise.screen());
                     }
-                    state.reset_for(&exercise);
+                    state.reset_for(&exercise, false);
                     *notice = Notice::info(format!("Resumed from {}", path.display()));
                     began = Some(exercise);
                 }

@@ -126,10 +126,10 @@ pub fn library_ui(
             }
         });
         notice_ui(ui, notice);
-        if let Some(failed) = &content.failed_matrix {
+        if let Some(problems) = &content.failed_matrix {
             egui::CollapsingHeader::new("Problems in the matrix that did not load")
                 .id_salt("failed-matrix")
-                .show(ui, |ui| diagnostics_ui(ui, failed.matrix_errors.iter()));
+                .show(ui, |ui| diagnostics_ui(ui, problems.iter()));
         }
     });
 

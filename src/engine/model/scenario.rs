@@ -206,37 +206,6 @@ pub enum Condition {
     Not(Box<Condition>),
 }
 
-impl Condition {
-    /// A short reading of the condition, for the facilitator's inject schedule.
-    pub fn describe(&self) -> String {
-        let list = |items: &[Self], joiner: &str| {
-            items
-                .iter()
-                .map(|c| match c {
-                    Self::All(_) | Self::Any(_) => format!("({})", c.describe()),
-                    _ => c.describe(),
-                })
-                .collect::<Vec<_>>()
-                .join(joiner)
-        };
-        match self {
-            Self::MinuteAtLeast(m) => format!("from T+{m:02}"),
-            Self::MinuteBefore(m) => format!("before T+{m:02}"),
-            Self::Flag(f) => format!("`{f}` set"),
-            Self::Released(i) => format!("after `{i}`"),
-            Self::ActionDone(a) => format!("`{a}` done"),
-            Self::TaskDone(task, Some(asset)) => format!("{task} done on {asset}"),
-            Self::TaskDone(task, None) => format!("{task} done"),
-            Self::Engaged(r) => format!("{r} engaged"),
-            Self::SeverityAtLeast(level) => format!("severity at least {level}"),
-            Self::Variant(v, o) => format!("{v} is {o}"),
-            Self::All(items) => list(items, " and "),
-            Self::Any(items) => list(items, " or "),
-            Self::Not(inner) => format!("not {}", inner.describe()),
-        }
-    }
-}
-
 /// Kind of artifact attached to an inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArtifactKind {
@@ -455,20 +424,6 @@ impl Scenario {
 mod tests {
     use super::{Condition, Release};
     use crate::engine::content::load::Source;
-
-    #[test]
-    fn conditions_read_as_short_phrases() {
-        let c = Source::from_text(
-            "c.ron",
-            r#"Any([All([MinuteAtLeast(30), Not(Flag("evidence_preserved"))]), Engaged("legal")])"#,
-        )
-        .parse::<Condition>()
-        .unwrap();
-        assert_eq!(
-            c.describe(),
-            "(from T+30 and not `evidence_preserved` set) or legal engaged"
-        );
-    }
 
     #[test]
     fn conditions_parse_as_documented() {

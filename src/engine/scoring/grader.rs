@@ -3,7 +3,7 @@
 use super::card::{Finding, FindingKind};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
-use crate::engine::session::Session;
+use crate::engine::session::{Session, names_list};
 
 /// Shared context for the rule families.
 pub(crate) struct Grader<'s> {
@@ -62,12 +62,7 @@ impl Grader<'_> {
 
     /// "A, B and C" from role ids.
     pub fn names<'r>(&self, roles: impl IntoIterator<Item = &'r RoleId>) -> String {
-        let names: Vec<String> = roles.into_iter().map(|r| self.name(r.as_str())).collect();
-        match names.as_slice() {
-            [] => "nobody".into(),
-            [one] => one.clone(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        }
+        names_list(roles.into_iter().map(|r| self.name(r.as_str())).collect())
     }
 }
 

@@ -191,3 +191,25 @@ pub fn names_list(names: Vec<String>) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::content::load::Source;
+    use crate::engine::content::shipped;
+    use crate::engine::model::scenario::Condition;
+
+    #[test]
+    fn conditions_read_as_plain_phrases() {
+        let session = shipped::session("ransomware-file-server", 0);
+        let c = Source::from_text(
+            "c.ron",
+            r#"Any([All([MinuteAtLeast(30), Not(Flag("evidence_preserved"))]), Engaged("legal")])"#,
+        )
+        .parse::<Condition>()
+        .unwrap();
+        assert_eq!(
+            session.describe_condition(&c),
+            "(from T+30, unless evidence preserved) or once Legal Counsel is engaged"
+        );
+    }
+}
