@@ -70,6 +70,38 @@ fn markdown_and_html_reports_match_the_golden_files() {
 }
 
 #[test]
+fn objectives_are_never_met_by_what_an_early_end_left_unplayed() {
+    use warroom::engine::Intent;
+    use warroom::engine::reports::aar::Rating;
+    // A facilitated session ended at T+13 of 60 with nothing done.
+    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 0);
+    session.apply(Intent::Advance { minutes: 13 }).unwrap();
+    session.apply(Intent::EndExercise).unwrap();
+    let report = AfterActionReport::build(&fixed_record(&session, ""), &session);
+    assert!(!report.objectives.is_empty());
+    for objective in &report.objectives {
+        assert!(
+            matches!(objective.rating, Rating::NotExercised | Rating::NotMet),
+            "{}: {:?} ({})",
+            objective.text,
+            objective.rating,
+            objective.evidence
+        );
+    }
+    let md = report.markdown();
+    assert!(md.contains("Not exercised"), "{md}");
+    assert!(md.contains("### Not reached"), "{md}");
+    assert!(md.contains("ended early at minute 13"), "{md}");
+
+    // The exemplary run played to the end meets every objective without challenges.
+    let full = play("ransomware-file-server", "exemplary");
+    let report = AfterActionReport::build(&fixed_record(&full, ""), &full);
+    for objective in &report.objectives {
+        assert_eq!(objective.rating, Rating::Met, "{}", objective.text);
+    }
+}
+
+#[test]
 fn report_sections_follow_hseep() {
     let session = play("ransomware-file-server", "legal-too-late");
     let md = AfterActionReport::build(&fixed_record(&session, ""), &session).markdown();

@@ -192,6 +192,24 @@ fn unknown_trigger() {
 }
 
 #[test]
+fn unknown_audience_to_notify() {
+    let d = expect(
+        scenario_diagnostics(&[(
+            "audience: \"media\", within_mins: 10",
+            "audience: \"press\", within_mins: 10",
+        )]),
+        "unknown-audience",
+        "unknown audience `press`",
+        None,
+        "\"press\"",
+    );
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("media")),
+        "{d:?}"
+    );
+}
+
+#[test]
 fn unknown_variation_option() {
     expect(
         scenario_diagnostics(&[(

@@ -176,12 +176,19 @@ proptest! {
         let card = score(&run(scenario_index, seed, &gens, matrix()));
         prop_assert!(card.total <= 100);
         for dimension in Dimension::ALL {
-            prop_assert!(card.dimension(dimension) <= 100);
+            prop_assert!(card.dimension(dimension).is_none_or(|s| s <= 100));
+            // A dimension is scored exactly when something was at stake in it.
+            let at_stake = card.points.get(&dimension).is_some_and(|p| p.at_stake > 0);
+            prop_assert_eq!(card.dimension(dimension).is_some(), at_stake);
         }
-        // The total is the weighted mean, so it lies between the lowest and highest dimension.
-        let lo = Dimension::ALL.iter().map(|d| card.dimension(*d)).min().unwrap();
-        let hi = Dimension::ALL.iter().map(|d| card.dimension(*d)).max().unwrap();
-        prop_assert!(card.total >= lo && card.total <= hi);
+        // The total is the weighted mean of the tested dimensions, so it lies between the lowest
+        // and highest of them; with none tested it is 0.
+        let tested: Vec<u32> = card.tested().map(|(_, s)| s).collect();
+        if let (Some(lo), Some(hi)) = (tested.iter().min(), tested.iter().max()) {
+            prop_assert!(card.total >= *lo && card.total <= *hi);
+        } else {
+            prop_assert_eq!(card.total, 0);
+        }
     }
 
     /// Once Legal is required (the extortion reveal at minute 10), engaging it earlier never lowers

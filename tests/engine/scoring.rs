@@ -24,6 +24,107 @@ fn every_exemplary_script_scores_at_least_90() {
     }
 }
 
+/// The run where the player does nothing at all: the clock runs to the scenario's end.
+fn passive_run(id: &str) -> Session {
+    let scenario = scenario(id);
+    let duration = scenario.duration_mins;
+    let mut session = Session::new(scenario, matrix(), 0);
+    session
+        .apply(warroom::engine::Intent::Advance { minutes: duration })
+        .unwrap();
+    session
+}
+
+#[test]
+fn doing_nothing_scores_at_most_20_and_every_flawed_run_less_than_the_exemplary() {
+    for id in shipped_scenarios() {
+        let passive = score(&passive_run(&id));
+        assert!(passive.complete && !passive.ended_early, "{id}");
+        assert!(
+            passive.total <= 20,
+            "{id}: doing nothing scored {}: {:?}",
+            passive.total,
+            passive.dimensions
+        );
+        // Nothing was done, so nothing can have been credited.
+        assert!(
+            !passive
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::Credit),
+            "{id}"
+        );
+        let exemplary = score(&play(&id, "exemplary")).total;
+        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if name == "exemplary" {
+                continue;
+            }
+            let flawed = score(&play(&id, &name));
+            assert!(
+                flawed.total < exemplary && flawed.total > passive.total,
+                "{id}/{name}: {} (exemplary {exemplary}, passive {})",
+                flawed.total,
+                passive.total
+            );
+        }
+    }
+}
+
+#[test]
+fn untested_dimensions_are_null_with_a_reason_and_left_out_of_the_total() {
+    // The false-alarm scenario asks for no message: communication is not tested.
+    let card = score(&play("maintenance-window-false-alarm", "exemplary"));
+    assert_eq!(card.dimension(Dimension::Communication), None);
+    let reason = card.not_tested_reason(Dimension::Communication).unwrap();
+    assert!(reason.starts_with("Not tested:"), "{reason}");
+    let json: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
+    assert!(json["dimensions"]["communication"].is_null());
+    // The total is the weighted mean of the tested dimensions only.
+    let weights = &matrix().scoring.weights;
+    let (sum, weight) = card.tested().fold((0, 0), |(s, w), (d, score)| {
+        (s + weights.of(d) * score, w + weights.of(d))
+    });
+    assert_eq!(card.total, (sum + weight / 2) / weight);
+}
+
+#[test]
+fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
+    use warroom::engine::Intent;
+    // The exemplary ransomware run, stopped at minute 13 of 60.
+    let full = play("ransomware-file-server", "exemplary");
+    let mut session = Session::new(full.scenario_arc(), matrix(), full.seed());
+    for entry in &full.log().entries {
+        if entry.minute > 13 {
+            break;
+        }
+        if matches!(entry.intent, Intent::Advance { .. } | Intent::EndExercise) {
+            continue;
+        }
+        if entry.minute > session.minute() {
+            let minutes = entry.minute - session.minute();
+            session.apply(Intent::Advance { minutes }).unwrap();
+        }
+        session.apply(entry.intent.clone()).unwrap();
+    }
+    session.apply(Intent::EndExercise).unwrap();
+    let card = score(&session);
+    assert!(card.ended_early && card.complete);
+    assert!(card.total <= 100);
+    // What lay ahead is listed, never charged: the media and regulators were due long after.
+    let not_reached: Vec<&str> = card.not_reached().map(|f| f.rule.as_str()).collect();
+    assert!(
+        not_reached.contains(&"communication:regulators:required"),
+        "{not_reached:?}"
+    );
+    assert!(
+        !card
+            .deductions()
+            .any(|f| f.rule == "communication:regulators:required")
+    );
+}
+
 /// (scenario, flawed script, dimension that must drop, rule the finding applies, citation source).
 const FLAWED: &[(&str, &str, Dimension, &str)] = &[
     (
@@ -293,7 +394,7 @@ fn each_flawed_script_loses_points_in_its_dimension_and_cites_the_rule() {
         let flawed = score(&play(scenario, script));
         assert!(
             flawed.dimension(*dimension) < exemplary.dimension(*dimension),
-            "{scenario}/{script}: {dimension:?} did not drop ({} vs {})",
+            "{scenario}/{script}: {dimension:?} did not drop ({:?} vs {:?})",
             flawed.dimension(*dimension),
             exemplary.dimension(*dimension)
         );
@@ -429,16 +530,31 @@ fn another_matrix_changes_ownership_findings() {
 }
 
 #[test]
-fn unowned_decisions_cost_ownership_once_the_exercise_ends() {
+fn unowned_decisions_cost_ownership_once_they_fall_due() {
     use warroom::engine::Intent;
     let scenario = scenario("ransomware-file-server");
-    let mut session = Session::new(scenario, matrix(), 4);
-    let live = score(&session);
+    let duration = scenario.duration_mins;
+    let mut early = Session::new(Arc::clone(&scenario), matrix(), 4);
+    let live = score(&early);
     assert!(!live.deductions().any(|f| f.rule.starts_with("decision:")));
-    session.apply(Intent::EndExercise).unwrap();
-    let card = score(&session);
+    assert!(!live.complete && live.not_reached().next().is_none());
+
+    // Ended at once: the triage decision was not yet due, so it is listed, not charged.
+    early.apply(Intent::EndExercise).unwrap();
+    let cut = score(&early);
+    assert!(cut.ended_early);
+    assert!(!cut.deductions().any(|f| f.rule == "decision:d-triage"));
+    assert!(cut.not_reached().any(|f| f.rule == "decision:d-triage"));
+    assert_eq!(cut.dimension(Dimension::Ownership), None);
+
+    // Played to the end without acting: every required decision is a miss.
+    let mut full = Session::new(scenario, matrix(), 4);
+    full.apply(Intent::Advance { minutes: duration }).unwrap();
+    let card = score(&full);
+    assert!(card.complete && !card.ended_early);
     assert!(card.deductions().any(|f| f.rule == "decision:d-triage"));
-    assert!(card.dimension(Dimension::Ownership) < 100);
+    assert_eq!(card.dimension(Dimension::Ownership), Some(0));
+    assert_eq!(card.not_reached().count(), 0);
 }
 
 #[test]

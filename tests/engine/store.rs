@@ -68,7 +68,7 @@ fn runs_and_answers_are_kept_per_profile_and_feed_the_report() {
         .find(|s| s.area == Area::Dimension(Dimension::Evidence))
         .unwrap();
     let scores: Vec<u32> = evidence.points.iter().map(|p| p.score).collect();
-    assert_eq!(scores, [flawed.dimension(Dimension::Evidence), 0]);
+    assert_eq!(scores, [flawed.dimension(Dimension::Evidence).unwrap(), 0]);
     assert_eq!(report.weakest[0].area, Area::Dimension(Dimension::Evidence));
     assert_eq!(
         report.due_questions, 1,

@@ -15,7 +15,7 @@ use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
-use crate::engine::reports::scorecard::{TimelineRow, timeline};
+use crate::engine::reports::scorecard::{TimelineRow, score_label, timeline};
 use crate::engine::scoring::{FindingKind, Scorecard};
 
 /// What the debrief shows, computed once per exercise.
@@ -156,23 +156,37 @@ pub fn debrief_ui(
             .striped(true)
             .show(left, |ui| {
                 for dimension in Dimension::ALL {
-                    let score = card.dimension(dimension);
                     ui.label(dimension.label());
-                    ui.colored_label(score_color(score), format!("{score}"));
-                    let lost: i32 = card.findings_in(dimension).map(|f| f.points).sum();
-                    ui.label(egui::RichText::new(format!("{lost} pts")).weak());
+                    let points = card.points.get(&dimension).copied().unwrap_or_default();
+                    if let Some(score) = card.dimension(dimension) {
+                        ui.colored_label(score_color(score), format!("{score}"));
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "lost {} of {} pts",
+                                points.lost.min(points.at_stake),
+                                points.at_stake
+                            ))
+                            .weak(),
+                        );
+                    } else {
+                        ui.label(egui::RichText::new("—").weak());
+                        ui.label(egui::RichText::new("not tested").weak());
+                    }
                     ui.end_row();
                 }
             });
+        // Untested dimensions get no bar: an empty slot, not a zero.
         let bars: Vec<Bar> = Dimension::ALL
             .iter()
             .enumerate()
-            .map(|(i, d)| {
-                let score = card.dimension(*d);
-                Bar::new(i as f64, f64::from(score))
-                    .name(d.label())
-                    .fill(score_color(score))
-                    .width(0.7)
+            .filter_map(|(i, d)| {
+                let score = card.dimension(*d)?;
+                Some(
+                    Bar::new(i as f64, f64::from(score))
+                        .name(d.label())
+                        .fill(score_color(score))
+                        .width(0.7),
+                )
             })
             .collect();
         Plot::new("dimension-chart")
@@ -238,7 +252,7 @@ fn findings_ui(ui: &mut egui::Ui, card: &Scorecard) {
             egui::RichText::new(format!(
                 "{} — {} ({} finding{}, {deductions} deduction{})",
                 dimension.label(),
-                card.dimension(dimension),
+                score_label(card.dimension(dimension)),
                 findings.len(),
                 if findings.len() == 1 { "" } else { "s" },
                 if deductions == 1 { "" } else { "s" },
@@ -298,9 +312,18 @@ mod tests {
     fn view() -> DebriefView {
         let mut dimensions = std::collections::BTreeMap::new();
         for d in Dimension::ALL {
-            dimensions.insert(d, 100);
+            dimensions.insert(d, Some(100));
         }
-        dimensions.insert(Dimension::Escalation, 70);
+        dimensions.insert(Dimension::Escalation, Some(70));
+        dimensions.insert(Dimension::Communication, None);
+        let mut points = std::collections::BTreeMap::new();
+        points.insert(
+            Dimension::Escalation,
+            crate::engine::scoring::Points {
+                at_stake: 100,
+                lost: 30,
+            },
+        );
         DebriefView {
             title: "Ransomware on the operations file server".into(),
             matrix: "Reference".into(),
@@ -310,8 +333,10 @@ mod tests {
                 seed: 4,
                 minute: 60,
                 complete: true,
+                ended_early: false,
                 total: 94,
                 dimensions,
+                points,
                 findings: vec![Finding {
                     dimension: Dimension::Escalation,
                     kind: FindingKind::Deduction,
@@ -359,8 +384,13 @@ mod tests {
         );
         assert!(
             harness
-                .query_by_label("Rule: Legal must be engaged early.")
+                .query_by_label("Why: Legal must be engaged early.")
                 .is_some()
+        );
+        assert!(harness.query_by_label("lost 30 of 100 pts").is_some());
+        assert!(
+            harness.query_by_label("not tested").is_some(),
+            "an untested dimension says so instead of a score"
         );
         assert!(
             harness

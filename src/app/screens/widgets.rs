@@ -224,8 +224,15 @@ pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
                     theme::DANGER,
                     format!("{} pts · {}", finding.points, finding.message),
                 );
-                ui.label(egui::RichText::new(format!("Rule: {}", finding.citation)).italics());
+                ui.label(egui::RichText::new(format!("Why: {}", finding.citation)).italics());
                 ui.label(format!("Instead: {}", finding.advice));
+            }
+            FindingKind::NotReached => {
+                ui.label(format!("· {}", finding.message));
+                ui.label(egui::RichText::new(&finding.advice).weak());
+            }
+            FindingKind::NotTested => {
+                ui.label(egui::RichText::new(&finding.message).weak());
             }
         }
     });

@@ -409,7 +409,8 @@ impl Weights {
     }
 }
 
-/// How many points each kind of mistake costs within its dimension (each dimension starts at 100).
+/// What each kind of check is worth within its dimension: a check passed keeps its points, a
+/// failed one loses them, and a dimension's score is the share kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Penalties {
@@ -439,8 +440,12 @@ pub struct Penalties {
     pub missing_approval: u32,
     /// A message with content forbidden for its audience.
     pub forbidden_content: u32,
+    /// An audience a scenario says must be told was not told in time.
+    pub communication_missed: u32,
     /// Evidence destroyed before it was preserved.
     pub evidence_destroyed: u32,
+    /// Evidence a decision asked to preserve was never preserved.
+    pub evidence_unpreserved: u32,
     /// Same role requested and approved, or approved its own work.
     pub self_approval: u32,
     /// A task needing approval was done without it.
@@ -463,7 +468,9 @@ impl Default for Penalties {
             wrong_sender: 20,
             missing_approval: 20,
             forbidden_content: 25,
+            communication_missed: 25,
             evidence_destroyed: 50,
+            evidence_unpreserved: 30,
             self_approval: 40,
             unapproved_change: 30,
         }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::id::{
-    ActionId, ArtifactId, AssetId, DecisionId, FlagId, InjectId, MessageId, RoleId, ScenarioId,
-    TaskId, TriggerId, VariantId, VariationId,
+    ActionId, ArtifactId, AssetId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId,
+    ScenarioId, TaskId, TriggerId, VariantId, VariationId,
 };
 use crate::engine::model::matrix::MessageContent;
 
@@ -298,6 +298,16 @@ pub struct MessageOption {
     pub content: Vec<MessageContent>,
 }
 
+/// An audience that must be told something within a time once an inject is released.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notification {
+    /// The audience (a matrix audience id).
+    pub audience: AudienceId,
+    /// Minutes after the inject's release it is due by.
+    pub within_mins: u32,
+}
+
 /// One event of the master scenario events list.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -331,6 +341,10 @@ pub struct Inject {
     /// Messages that become available.
     #[serde(default)]
     pub messages: Vec<MessageOption>,
+    /// Audiences that must hear from the organisation once it is released (graded under
+    /// communication: nothing sent by the deadline is a miss).
+    #[serde(default)]
+    pub notify: Vec<Notification>,
     /// Private guidance for the facilitator; never shown to the room.
     #[serde(default)]
     pub facilitator_notes: String,

@@ -28,11 +28,22 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
             .collect();
         let _ = writeln!(out, "Variations: {}", drawn.join(", "));
     }
-    let _ = writeln!(out, "\nTOTAL {:>3}/100\n", card.total);
+    let _ = writeln!(
+        out,
+        "\nTOTAL {:>3}/100   {}\n",
+        card.total,
+        tested_line(card)
+    );
     for dimension in Dimension::ALL {
-        let score = card.dimension(dimension);
-        let bar = "#".repeat((score / 5) as usize);
-        let _ = writeln!(out, "  {:<22} {score:>3}  {bar}", dimension.label());
+        match card.dimension(dimension) {
+            Some(score) => {
+                let bar = "#".repeat((score / 5) as usize);
+                let _ = writeln!(out, "  {:<22} {score:>3}  {bar}", dimension.label());
+            }
+            None => {
+                let _ = writeln!(out, "  {:<22}   —  not tested", dimension.label());
+            }
+        }
     }
     for dimension in Dimension::ALL {
         let findings: Vec<_> = card.findings_in(dimension).collect();
@@ -44,16 +55,35 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
             let mark = match f.kind {
                 FindingKind::Credit => "  +  ".to_owned(),
                 FindingKind::Deduction => format!("{:>4} ", f.points),
+                FindingKind::NotReached => "  ·  ".to_owned(),
+                FindingKind::NotTested => {
+                    let _ = writeln!(out, "  {}", f.message);
+                    continue;
+                }
             };
             let _ = writeln!(out, "{mark}[min {:>3}] {}", f.minute, f.message);
             if f.kind == FindingKind::Deduction {
-                let _ = writeln!(out, "        rule: {}", f.rule);
                 let _ = writeln!(out, "        why:  {}", f.citation);
                 let _ = writeln!(out, "        do:   {}", f.advice);
             }
         }
     }
     out
+}
+
+/// "5 of 6 dimensions tested", and when the exercise was cut short.
+pub fn tested_line(card: &Scorecard) -> String {
+    let tested = card.tested().count();
+    let mut line = format!("{tested} of {} dimensions tested", Dimension::ALL.len());
+    if card.ended_early {
+        let _ = write!(line, "; ended early at minute {}", card.minute);
+    }
+    line
+}
+
+/// A dimension's score as people read it: "85" or "not tested".
+pub fn score_label(score: Option<u32>) -> String {
+    score.map_or_else(|| "not tested".to_owned(), |s| s.to_string())
 }
 
 pub(crate) fn md_escape(text: &str) -> String {
@@ -81,13 +111,14 @@ pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
     let _ = writeln!(out, "# Warroom scorecard: {}\n", md_escape(&scenario.title));
     let _ = writeln!(
         out,
-        "- Scenario: `{}` (seed {})\n- Matrix: {}\n- Minute: {}{}\n- **Total: {}/100**\n",
-        card.scenario,
+        "- Scenario: {} (seed {})\n- Matrix: {}\n- Minute: {}{}\n- **Total: {}/100** ({})\n",
+        md_escape(&scenario.title),
         card.seed,
         md_escape(&session.matrix().name),
         card.minute,
         if card.complete { "" } else { " (in progress)" },
-        card.total
+        card.total,
+        tested_line(card)
     );
     let _ = writeln!(out, "| Dimension | Score |\n|---|---:|");
     for dimension in Dimension::ALL {
@@ -95,7 +126,7 @@ pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
             out,
             "| {} | {} |",
             dimension.label(),
-            card.dimension(dimension)
+            score_label(card.dimension(dimension))
         );
     }
     for dimension in Dimension::ALL {
@@ -112,14 +143,19 @@ pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
                 FindingKind::Deduction => {
                     let _ = writeln!(
                         out,
-                        "- **{}** minute {}: {}\n  - Rule `{}`: {}\n  - Instead: {}",
+                        "- **{}** minute {}: {}\n  - Why: {}\n  - Instead: {}",
                         f.points,
                         f.minute,
                         md_escape(&f.message),
-                        f.rule,
                         md_escape(&f.citation),
                         md_escape(&f.advice)
                     );
+                }
+                FindingKind::NotReached => {
+                    let _ = writeln!(out, "- · {}", md_escape(&f.message));
+                }
+                FindingKind::NotTested => {
+                    let _ = writeln!(out, "{}", md_escape(&f.message));
                 }
             }
         }

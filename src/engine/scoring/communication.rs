@@ -1,6 +1,7 @@
 //! Communication: the right sender for the audience, the approvals it needs, and nothing it must not receive.
 
-use super::grader::{FindingDraft, Grader};
+use super::escalation::late_penalty;
+use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::{Dimension, MessageContent};
 
@@ -35,7 +36,10 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             advice,
         };
         let mut faults = 0;
-        if !policy.senders.contains(sender) {
+        let mut kept = 0;
+        if policy.senders.contains(sender) {
+            kept += penalties.wrong_sender;
+        } else {
             faults += 1;
             g.deduct(
                 penalties.wrong_sender,
@@ -58,6 +62,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
         for approver in &policy.approvals {
             if approver == sender || approvals.contains(approver) {
+                kept += penalties.missing_approval;
                 continue;
             }
             faults += 1;
@@ -79,7 +84,16 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 ),
             );
         }
-        for content in msg.content.iter().filter(|c| policy.forbidden.contains(c)) {
+        let forbidden: Vec<MessageContent> = msg
+            .content
+            .iter()
+            .copied()
+            .filter(|c| policy.forbidden.contains(c))
+            .collect();
+        if forbidden.is_empty() && !policy.forbidden.is_empty() {
+            kept += penalties.forbidden_content;
+        }
+        for content in forbidden {
             faults += 1;
             g.deduct(
                 penalties.forbidden_content,
@@ -91,19 +105,134 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                         content.label(),
                         policy.name
                     ),
-                    content_advice(*content).into(),
+                    content_advice(content).into(),
                 ),
             );
         }
         if faults == 0 {
-            g.credit(draft(
-                "ok",
-                format!(
-                    "\"{}\" went to {} from the right sender with the approvals it needs.",
-                    msg.label, policy.name
+            g.credit(
+                kept,
+                draft(
+                    "ok",
+                    format!(
+                        "\"{}\" went to {} from the right sender with the approvals it needs.",
+                        msg.label, policy.name
+                    ),
+                    "Verified, approved, need-to-know: that is the standard.".into(),
                 ),
-                "Verified, approved, need-to-know: that is the standard.".into(),
-            ));
+            );
+        } else {
+            g.keep(Dimension::Communication, kept);
+        }
+    }
+    required_notices(g);
+}
+
+/// Audiences an inject says must hear from the organisation, each a check once its deadline falls.
+fn required_notices(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let penalties = &matrix.scoring.penalties;
+    for inject in &session.scenario().injects {
+        let released = session.released_at(inject.id.as_str());
+        for notice in &inject.notify {
+            let Some(policy) = matrix.audience(notice.audience.as_str()) else {
+                continue;
+            };
+            let Some(released) = released else {
+                if g.ended_early() {
+                    g.not_reached(FindingDraft {
+                        dimension: Dimension::Communication,
+                        rule: format!("communication:{}:required", policy.id),
+                        citation: policy.citation.clone(),
+                        minute: session.minute(),
+                        entry: None,
+                        role: None,
+                        message: format!(
+                            "Not reached: {} was to be told after \"{}\", still to come when the exercise ended at minute {}.",
+                            policy.name,
+                            inject.title,
+                            session.minute()
+                        ),
+                        advice: "Play the scenario to its end to be graded on it.".into(),
+                    });
+                }
+                continue;
+            };
+            let deadline = released.saturating_add(notice.within_mins);
+            let sent = session.log().entries.iter().enumerate().find(|(_, e)| {
+                e.minute >= released
+                    && matches!(&e.intent, Intent::Communicate { audience, .. } if *audience == notice.audience)
+            });
+            let because = format!("\"{}\" at minute {released}", inject.title);
+            let draft = |minute: u32, entry: Option<usize>, message: String| FindingDraft {
+                dimension: Dimension::Communication,
+                rule: format!("communication:{}:required", policy.id),
+                citation: policy.citation.clone(),
+                minute,
+                entry,
+                role: None,
+                message,
+                advice: format!(
+                    "Once {because}, {} must hear from {} within {} min.",
+                    policy.name,
+                    g.names(&policy.senders),
+                    notice.within_mins
+                ),
+            };
+            let worth = penalties.communication_missed;
+            match sent {
+                Some((entry, e)) if e.minute <= deadline => g.credit(
+                    worth,
+                    draft(
+                        e.minute,
+                        Some(entry),
+                        format!(
+                            "{} heard from the organisation at minute {}, within the deadline of minute {deadline}.",
+                            policy.name, e.minute
+                        ),
+                    ),
+                ),
+                Some((entry, e)) => {
+                    let late = e.minute - deadline;
+                    let points = late_penalty(worth, late, notice.within_mins);
+                    g.deduct_part(
+                        worth,
+                        points,
+                        draft(
+                            e.minute,
+                            Some(entry),
+                            format!(
+                                "{} heard from the organisation at minute {}, {late} min after the deadline of minute {deadline}.",
+                                policy.name, e.minute
+                            ),
+                        ),
+                    );
+                }
+                None => match g.due(deadline) {
+                    Due::Passed => g.deduct(
+                        worth,
+                        draft(
+                            deadline,
+                            None,
+                            format!(
+                                "Nothing was sent to {} after {because}, though it was due by minute {deadline}.",
+                                policy.name
+                            ),
+                        ),
+                    ),
+                    Due::NotReached => g.not_reached(draft(
+                        session.minute(),
+                        None,
+                        format!(
+                            "Not reached: a message to {} was due by minute {deadline}; the exercise ended at minute {}.",
+                            policy.name,
+                            session.minute()
+                        ),
+                    )),
+                    Due::Pending => {}
+                },
+            }
         }
     }
 }

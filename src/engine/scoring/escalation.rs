@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::grader::{FindingDraft, Grader};
+use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Dimension;
@@ -126,6 +126,11 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     for ((_, role), req) in &required {
         let engaged = session.engaged().get(role).copied();
         let entry = engaged.and_then(|_| first_engaging_entry(g, role));
+        // The choice graded is the escalator's, not the escalated role's; a missed escalation
+        // was nobody's act in particular.
+        let escalator = entry
+            .and_then(|e| session.log().entries.get(e))
+            .and_then(|e| engaged_by(&e.intent));
         let name = g.name(role.as_str());
         let draft = |message: String, advice: String, minute: u32| FindingDraft {
             dimension: Dimension::Escalation,
@@ -133,23 +138,28 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             citation: req.citation.clone(),
             minute,
             entry,
-            role: Some(role.clone()),
+            role: escalator.clone(),
             message,
             advice,
         };
+        let worth = penalties.escalation_missed;
         match engaged {
-            Some(at) if at <= req.deadline => g.credit(draft(
-                format!(
-                    "{name} was engaged at minute {at}, within the deadline of minute {} ({}).",
-                    req.deadline, req.because
+            Some(at) if at <= req.deadline => g.credit(
+                worth,
+                draft(
+                    format!(
+                        "{name} was engaged at minute {at}, within the deadline of minute {} ({}).",
+                        req.deadline, req.because
+                    ),
+                    "On time.".into(),
+                    at,
                 ),
-                "On time.".into(),
-                at,
-            )),
+            ),
             Some(at) => {
                 let late = at - req.deadline;
                 let points = late_penalty(penalties.escalation_late_max, late, req.within);
-                g.deduct(
+                g.deduct_part(
+                    worth.max(points),
                     points,
                     draft(
                         format!(
@@ -164,19 +174,30 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     ),
                 );
             }
-            // A deadline still ahead when the exercise stopped is not graded.
-            None if session.minute() > req.deadline => g.deduct(
-                penalties.escalation_missed,
-                draft(
+            None => match g.due(req.deadline) {
+                Due::Passed => g.deduct(
+                    worth,
+                    draft(
+                        format!(
+                            "{name} was never engaged, though {} at minute {} required it by minute {}.",
+                            req.because, req.started, req.deadline
+                        ),
+                        format!("Escalate to {name} within {} min.", req.within),
+                        req.deadline,
+                    ),
+                ),
+                Due::NotReached => g.not_reached(draft(
                     format!(
-                        "{name} was never engaged, though {} at minute {} required it by minute {}.",
-                        req.because, req.started, req.deadline
+                        "Not reached: {name} was due by minute {} ({}); the exercise ended at minute {}.",
+                        req.deadline,
+                        req.because,
+                        session.minute()
                     ),
                     format!("Escalate to {name} within {} min.", req.within),
-                    req.deadline,
-                ),
-            ),
-            None => {}
+                    session.minute(),
+                )),
+                Due::Pending => {}
+            },
         }
     }
 
@@ -212,30 +233,43 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
         if let Intent::ClassifySeverity { level, by } = &entry.intent {
             let actual = severity;
-            if level.abs_diff(actual) >= 2 {
+            let draft = |message: String, advice: String| FindingDraft {
+                dimension: Dimension::Escalation,
+                rule: "escalation:severity_classification".into(),
+                citation: matrix
+                    .severity(actual)
+                    .map(|s| format!("Severity {} ({}): {}", s.level, s.name, s.description))
+                    .unwrap_or_default(),
+                minute: entry.minute,
+                entry: Some(index),
+                role: Some(by.clone()),
+                message,
+                advice,
+            };
+            if level.abs_diff(actual) < 2 {
+                g.credit(
+                    penalties.severity_misjudged,
+                    draft(
+                        format!(
+                            "Severity was classified {level}, in line with the evidence ({actual})."
+                        ),
+                        "Keep reclassifying as the facts change.".into(),
+                    ),
+                );
+            } else {
                 let (direction, effect) = if *level < actual {
                     ("below", "delays the escalation the evidence calls for")
                 } else {
                     ("above", "pulls in people the event does not need")
                 };
-                let citation = matrix
-                    .severity(actual)
-                    .map(|s| format!("Severity {} ({}): {}", s.level, s.name, s.description))
-                    .unwrap_or_default();
                 g.deduct(
                     penalties.severity_misjudged,
-                    FindingDraft {
-                        dimension: Dimension::Escalation,
-                        rule: "escalation:severity_classification".into(),
-                        citation,
-                        minute: entry.minute,
-                        entry: Some(index),
-                        role: Some(by.clone()),
-                        message: format!(
+                    draft(
+                        format!(
                             "Severity was classified {level}, two or more levels {direction} the evidence ({actual}); that {effect}."
                         ),
-                        advice: "Classify from scope, data involved and business impact as known now, and reclassify as facts change.".into(),
-                    },
+                        "Classify from scope, data involved and business impact as known now, and reclassify as facts change.".into(),
+                    ),
                 );
             }
         }
@@ -260,6 +294,16 @@ fn apply_severity(level: u8, event: &Event) -> u8 {
     match event {
         Event::SeverityChanged { level: changed } => *changed,
         _ => level,
+    }
+}
+
+/// The role whose intent engaged others.
+fn engaged_by(intent: &Intent) -> Option<RoleId> {
+    match intent {
+        Intent::Escalate { from, .. } => Some(from.clone()),
+        Intent::Handoff(h) => Some(h.from.clone()),
+        Intent::RequestApproval { requested_by, .. } => Some(requested_by.clone()),
+        _ => None,
     }
 }
 

@@ -1,6 +1,12 @@
-//! The context every rule family grades in: the session, and the findings reported so far.
+//! The context every rule family grades in: the session, the findings reported so far and the
+//! points each dimension has put at stake.
+//!
+//! Every check is worth its matrix penalty: a check passed keeps those points, a failed one loses
+//! them, and a dimension's score is the share it kept.
 
-use super::card::{Finding, FindingKind};
+use std::collections::BTreeMap;
+
+use super::card::{Finding, FindingKind, Points};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::session::{Session, names_list};
@@ -9,6 +15,46 @@ use crate::engine::session::{Session, names_list};
 pub(crate) struct Grader<'s> {
     pub session: &'s Session,
     pub findings: Vec<Finding>,
+    pub points: BTreeMap<Dimension, Points>,
+}
+
+/// Where a deadline stands when the grade is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Due {
+    /// Still ahead, the exercise running: not graded yet.
+    Pending,
+    /// Passed: graded.
+    Passed,
+    /// The exercise ended first: listed as not reached, not graded.
+    NotReached,
+}
+
+impl<'s> Grader<'s> {
+    pub fn new(session: &'s Session) -> Self {
+        Self {
+            session,
+            findings: Vec::new(),
+            points: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the exercise was ended before the scenario's last minute.
+    pub fn ended_early(&self) -> bool {
+        self.session.ended() && self.session.minute() < self.session.scenario().duration_mins
+    }
+
+    /// Where a deadline at `minute` stands. At the scenario's natural end, what falls due on its
+    /// last minute is graded; anything later could never have been met.
+    pub fn due(&self, deadline: u32) -> Due {
+        let now = self.session.minute();
+        if deadline < now || (self.session.ended() && !self.ended_early() && deadline <= now) {
+            Due::Passed
+        } else if self.session.ended() {
+            Due::NotReached
+        } else {
+            Due::Pending
+        }
+    }
 }
 
 impl Grader<'_> {
@@ -21,17 +67,40 @@ impl Grader<'_> {
             .map(|e| e.intent.summary())
     }
 
-    /// Records a deduction of `points` caused by log entry `entry` (0-based).
+    /// A check worth `points` failed: they are at stake and lost.
     pub fn deduct(&mut self, points: u32, f: FindingDraft) {
-        self.push(FindingKind::Deduction, -(points as i32), f);
+        self.deduct_part(points, points, f);
     }
 
-    /// Records a credit.
-    pub fn credit(&mut self, f: FindingDraft) {
+    /// A check worth `worth` failed in part, losing `lost` of it (never more than it was worth).
+    pub fn deduct_part(&mut self, worth: u32, lost: u32, f: FindingDraft) {
+        let lost = lost.min(worth);
+        let entry = self.points.entry(f.dimension).or_default();
+        entry.at_stake += u64::from(worth);
+        entry.lost += u64::from(lost);
+        // Penalties are bounded by validation; saturate rather than wrap if one is not.
+        let points = i32::try_from(lost).map_or(i32::MIN, |p| -p);
+        self.push(FindingKind::Deduction, points, f);
+    }
+
+    /// A check worth `worth` passed, explained by a credit.
+    pub fn credit(&mut self, worth: u32, f: FindingDraft) {
+        self.keep(f.dimension, worth);
         self.push(FindingKind::Credit, 0, f);
     }
 
-    fn push(&mut self, kind: FindingKind, points: i32, f: FindingDraft) {
+    /// A check worth `worth` passed inside an item whose findings are reported otherwise (a
+    /// handoff that missed one element still kept the other four).
+    pub fn keep(&mut self, dimension: Dimension, worth: u32) {
+        self.points.entry(dimension).or_default().at_stake += u64::from(worth);
+    }
+
+    /// Something the scenario asks for that the exercise ended before: listed, not graded.
+    pub fn not_reached(&mut self, f: FindingDraft) {
+        self.push(FindingKind::NotReached, 0, f);
+    }
+
+    pub fn push(&mut self, kind: FindingKind, points: i32, f: FindingDraft) {
         let intent = f.entry.and_then(|e| self.intent_of(e));
         self.findings.push(Finding {
             dimension: f.dimension,

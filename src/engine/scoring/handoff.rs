@@ -54,8 +54,14 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
         advice,
     };
     let mut faults = 0;
+    // Points of the checks this handoff passed, at stake beside its deductions.
+    let mut kept = 0;
+    let missing = penalties.handoff_missing_element;
+    let inaccurate = penalties.handoff_inaccurate;
 
-    if h.observed.trim().chars().count() < MIN_OBSERVED_CHARS {
+    if h.observed.trim().chars().count() >= MIN_OBSERVED_CHARS {
+        kept += missing;
+    } else {
         faults += 1;
         g.deduct(
             penalties.handoff_missing_element,
@@ -65,9 +71,9 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
             ),
         );
     }
+    let remediates = changes_systems_later(g, &h.to, index);
     if h.evidence.is_empty() {
         faults += 1;
-        let remediates = changes_systems_later(g, &h.to, index);
         let points = if remediates {
             penalties.handoff_missing_element * 2
         } else {
@@ -87,6 +93,8 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
                 "Attach the alerts, log lines or messages that support the observation, so the receiving team knows what must be preserved.".into(),
             ),
         );
+    } else {
+        kept += if remediates { missing * 2 } else { missing };
     }
 
     let done_before: BTreeSet<&str> = session
@@ -105,10 +113,12 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
         .map(ActionId::as_str)
         .filter(|a| !done_before.contains(a))
         .collect();
+    let actions_worth = missing.max(inaccurate);
     if !claimed_not_done.is_empty() {
         faults += 1;
-        g.deduct(
-            penalties.handoff_inaccurate,
+        g.deduct_part(
+            actions_worth,
+            inaccurate,
             draft(
                 format!(
                     "The handoff claims actions that had not been taken: {}.",
@@ -119,8 +129,9 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
         );
     } else if h.actions_taken.is_empty() && from_did_something {
         faults += 1;
-        g.deduct(
-            penalties.handoff_missing_element,
+        g.deduct_part(
+            actions_worth,
+            missing,
             draft(
                 format!(
                     "The handoff to {to_name} leaves out the actions {} had already taken.",
@@ -129,6 +140,8 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
                 "Say what has been done so work is not repeated or undone.".into(),
             ),
         );
+    } else {
+        kept += actions_worth;
     }
 
     if h.recommended.is_empty() {
@@ -140,6 +153,8 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
                 "Recommend the next actions you expect the receiving team to take.".into(),
             ),
         );
+    } else {
+        kept += missing;
     }
     for action in &h.recommended {
         let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
@@ -180,14 +195,18 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
             f.rule = format!("raci:{}", task.id);
             f.citation.clone_from(&task.citation);
             g.deduct(penalties.handoff_inaccurate, f);
+        } else {
+            kept += inaccurate;
         }
     }
 
+    let urgency_worth = missing.max(inaccurate);
     match h.urgency {
         None => {
             faults += 1;
-            g.deduct(
-                penalties.handoff_missing_element,
+            g.deduct_part(
+                urgency_worth,
+                missing,
                 draft(
                     format!("The handoff to {to_name} gives no urgency."),
                     "State how urgent the work is so the receiving team can prioritise.".into(),
@@ -196,10 +215,13 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
         }
         Some(urgency) => {
             let severity = scaled_severity(session.severity(), matrix.max_severity());
-            if urgency.as_level().abs_diff(severity) >= 2 {
+            if urgency.as_level().abs_diff(severity) < 2 {
+                kept += urgency_worth;
+            } else {
                 faults += 1;
-                g.deduct(
-                    penalties.handoff_inaccurate,
+                g.deduct_part(
+                    urgency_worth,
+                    inaccurate,
                     draft(
                         format!(
                             "The handoff says urgency {} while the incident is at severity {}.",
@@ -214,13 +236,15 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
     }
 
     if faults == 0 {
-        g.credit(draft(
+        g.credit(kept, draft(
             format!(
                 "Complete handoff from {} to {to_name}: observation, evidence, actions taken, recommendations and urgency.",
                 g.name(h.from.as_str())
             ),
             "This is the standard every handoff should meet.".into(),
         ));
+    } else {
+        g.keep(Dimension::Handoffs, kept);
     }
 }
 
@@ -240,7 +264,8 @@ fn missing_handoffs(g: &mut Grader<'_>) {
     let matrix = session.matrix();
     let mut performed: Vec<_> = session.performed().iter().collect();
     performed.sort_by_key(|(_, p)| p.entry);
-    let mut flagged = BTreeSet::new();
+    // One check per team: its first change after others investigated.
+    let mut checked = BTreeSet::new();
     for (action, done) in &performed {
         if !task_phase(g, action.as_str()).is_some_and(Phase::changes_systems) {
             continue;
@@ -255,16 +280,41 @@ fn missing_handoffs(g: &mut Grader<'_>) {
         if investigators.is_empty() || investigators.contains(&done.role) {
             continue;
         }
-        let handed = session.log().entries.iter().take(done.entry).any(|e| {
+        let handed = session.log().entries.iter().take(done.entry).position(|e| {
             matches!(&e.intent, Intent::Handoff(h) if h.to == done.role && investigators.contains(&h.from))
         });
-        if handed || !flagged.insert(done.role.clone()) {
+        if !checked.insert(done.role.clone()) {
             continue;
         }
         let label = session
             .scenario()
             .action(action.as_str())
             .map_or_else(|| action.to_string(), |(_, _, o)| o.label.clone());
+        let draft = |message: String, advice: String| FindingDraft {
+            dimension: Dimension::Handoffs,
+            rule: "handoff:context".into(),
+            citation: matrix.handoffs.context_citation.clone(),
+            minute: done.minute,
+            entry: Some(done.entry),
+            role: Some(done.role.clone()),
+            message,
+            advice,
+        };
+        if let Some(handoff) = handed {
+            let message = format!(
+                "{} had the investigation's context (handoff at minute {}) before \"{label}\".",
+                g.name(done.role.as_str()),
+                session.log().entries.get(handoff).map_or(0, |e| e.minute)
+            );
+            g.credit(
+                matrix.scoring.penalties.missing_handoff,
+                draft(
+                    message,
+                    "Context first, then change: that is the standard.".into(),
+                ),
+            );
+            continue;
+        }
         let message = format!(
             "{} carried out \"{label}\" with no handoff from {}, who held the investigation's context.",
             g.name(done.role.as_str()),
@@ -272,16 +322,10 @@ fn missing_handoffs(g: &mut Grader<'_>) {
         );
         g.deduct(
             matrix.scoring.penalties.missing_handoff,
-            FindingDraft {
-                dimension: Dimension::Handoffs,
-                rule: "handoff:context".into(),
-                citation: matrix.handoffs.context_citation.clone(),
-                minute: done.minute,
-                entry: Some(done.entry),
-                role: Some(done.role.clone()),
+            draft(
                 message,
-                advice: "Hand off first: what was observed, the evidence, what was done, what to do next and how urgent it is.".into(),
-            },
+                "Hand off first: what was observed, the evidence, what was done, what to do next and how urgent it is.".into(),
+            ),
         );
     }
 }

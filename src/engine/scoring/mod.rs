@@ -1,7 +1,10 @@
 //! Scoring: grades a session against the responsibility matrix and explains every point.
 //!
-//! Each dimension starts at 100 and loses the points of its deductions (never below 0); credits
-//! explain what went right and cost nothing. The total is the matrix-weighted mean of the dimensions.
+//! Each dimension is graded on what the run asked of it: every check (a decision that fell due, an
+//! escalation owed, a message sent or required, a handoff's elements, an approval) is worth its
+//! matrix penalty, kept when passed and lost when failed; omissions are failed checks. A dimension's
+//! score is the share of its points kept; one with nothing at stake is "not tested" and left out
+//! of the total, which is the matrix-weighted mean of the tested dimensions.
 
 mod card;
 mod communication;
@@ -14,19 +17,16 @@ mod separation;
 
 use std::collections::BTreeMap;
 
-pub use card::{Finding, FindingKind, Scorecard};
+pub use card::{Finding, FindingKind, Points, Scorecard};
 pub use escalation::{Obligation, obligations};
 
-use crate::engine::model::matrix::Dimension;
+use crate::engine::model::matrix::{Dimension, Weights};
 use crate::engine::session::Session;
-use grader::Grader;
+use grader::{FindingDraft, Grader};
 
 /// Grades a session as it stands (a live scorecard mid-exercise, or the final one).
 pub fn score(session: &Session) -> Scorecard {
-    let mut grader = Grader {
-        session,
-        findings: Vec::new(),
-    };
+    let mut grader = Grader::new(session);
     ownership::grade(&mut grader);
     handoff::grade(&mut grader);
     escalation::grade(&mut grader);
@@ -34,29 +34,24 @@ pub fn score(session: &Session) -> Scorecard {
     evidence::grade(&mut grader);
     separation::grade(&mut grader);
 
+    let ended_early = grader.ended_early();
+    let points = std::mem::take(&mut grader.points);
+    let dimensions: BTreeMap<Dimension, Option<u32>> = Dimension::ALL
+        .iter()
+        .map(|d| (*d, points.get(d).copied().unwrap_or_default().score()))
+        .collect();
+    for (dimension, score) in &dimensions {
+        if score.is_none() {
+            grader.push(
+                FindingKind::NotTested,
+                0,
+                not_tested(*dimension, session, ended_early),
+            );
+        }
+    }
+
     let mut findings = grader.findings;
     findings.sort_by_key(|f| (f.dimension, f.minute, f.entry));
-
-    let mut dimensions = BTreeMap::new();
-    for dimension in Dimension::ALL {
-        let lost: i64 = findings
-            .iter()
-            .filter(|f| f.dimension == dimension)
-            .map(|f| i64::from(f.points))
-            .sum();
-        let score = (100 + lost).clamp(0, 100) as u32;
-        dimensions.insert(dimension, score);
-    }
-    let weights = &session.matrix().scoring.weights;
-    let weight_sum: u32 = Dimension::ALL.iter().map(|d| weights.of(*d)).sum();
-    let weighted: u32 = Dimension::ALL
-        .iter()
-        .map(|d| weights.of(*d) * dimensions.get(d).copied().unwrap_or(100))
-        .sum();
-    // Rounded to the nearest point; a matrix with all weights 0 is refused by validation.
-    let total = (weighted + weight_sum / 2)
-        .checked_div(weight_sum)
-        .unwrap_or(0);
 
     Scorecard {
         scenario: session.scenario().id.clone(),
@@ -64,8 +59,57 @@ pub fn score(session: &Session) -> Scorecard {
         seed: session.seed(),
         minute: session.minute(),
         complete: session.ended(),
-        total,
+        ended_early,
+        total: total(&dimensions, &session.matrix().scoring.weights),
         dimensions,
+        points,
         findings,
+    }
+}
+
+/// The weighted mean of the tested dimensions, rounded to the nearest point; 0 when none was.
+fn total(dimensions: &BTreeMap<Dimension, Option<u32>>, weights: &Weights) -> u32 {
+    let tested = dimensions
+        .iter()
+        .filter_map(|(d, score)| score.map(|s| (u64::from(weights.of(*d)), u64::from(s))));
+    let (weighted, weight_sum) = tested.fold((0u64, 0u64), |(sum, weights), (w, s)| {
+        (sum + w * s, weights + w)
+    });
+    ((weighted + weight_sum / 2)
+        .checked_div(weight_sum)
+        .unwrap_or(0)) as u32
+}
+
+/// Why nothing in the run put a dimension to the test.
+fn not_tested(dimension: Dimension, session: &Session, ended_early: bool) -> FindingDraft {
+    let why = match dimension {
+        Dimension::Ownership => "No decision fell due and nobody was assigned work.",
+        Dimension::Handoffs => {
+            "No work moved from the team holding the investigation's context, and no handoff was made."
+        }
+        Dimension::Escalation => {
+            "No escalation fell due, nobody was escalated to and no severity was classified."
+        }
+        Dimension::Communication => "No message was required or sent.",
+        Dimension::Evidence => "Nothing called for preserving evidence or put it at risk.",
+        Dimension::SeparationOfDuties => "No approval was needed, requested or given.",
+    };
+    let message = if ended_early {
+        format!(
+            "Not tested: {why} The exercise ended at minute {}.",
+            session.minute()
+        )
+    } else {
+        format!("Not tested: {why}")
+    };
+    FindingDraft {
+        dimension,
+        rule: format!("{}:not_tested", dimension.key()),
+        citation: String::new(),
+        minute: session.minute(),
+        entry: None,
+        role: None,
+        message,
+        advice: "Left out of the total rather than counted as perfect.".into(),
     }
 }

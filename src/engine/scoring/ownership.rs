@@ -1,6 +1,6 @@
 //! Ownership: the role that does the work is one the matrix makes Responsible for it.
 
-use super::grader::{FindingDraft, Grader};
+use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::{Dimension, TaskKind};
@@ -55,7 +55,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 task.name
             );
             let advice = consult_advice(g, task);
-            g.credit(draft(message, advice));
+            g.credit(penalties.wrong_owner, draft(message, advice));
         } else if accountable.as_ref() == Some(role) {
             let message = format!(
                 "{} did \"{what}\" itself; it is Accountable for {}, not Responsible.",
@@ -67,7 +67,11 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 g.names(&responsible),
                 g.name(role.as_str())
             );
-            g.deduct(penalties.accountable_did_work, draft(message, advice));
+            g.deduct_part(
+                penalties.wrong_owner.max(penalties.accountable_did_work),
+                penalties.accountable_did_work,
+                draft(message, advice),
+            );
         } else {
             let message = format!(
                 "{} did \"{what}\", but {} Responsible for {}.",
@@ -84,25 +88,16 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
     }
 
-    // Decision points nobody acted on, once their window closed or the exercise ended.
-    for inject_id in session.released() {
-        let Some(inject) = session.scenario().inject(inject_id.as_str()) else {
-            continue;
-        };
-        for decision in &inject.decisions {
-            let acted = decision
-                .actions
-                .iter()
-                .any(|a| session.performed().contains_key(&a.id));
-            let closed = session.expired().contains(&decision.id) || session.ended();
-            if !decision.required || acted || !closed {
-                continue;
-            }
-            let released = session.released_at(inject_id.as_str()).unwrap_or(0);
-            let minute = decision
-                .expires_after_mins
-                .map_or(session.minute(), |m| released.saturating_add(m))
-                .min(session.minute());
+    required_decisions(g);
+}
+
+/// Every required decision is a check once it falls due: someone must have acted on it.
+fn required_decisions(g: &mut Grader<'_>) {
+    let session = g.session;
+    let worth = session.matrix().scoring.penalties.decision_unowned;
+    for inject in &session.scenario().injects {
+        let released = session.released_at(inject.id.as_str());
+        for decision in inject.decisions.iter().filter(|d| d.required) {
             let tasks: Vec<&TaskKind> = decision
                 .actions
                 .iter()
@@ -111,31 +106,94 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             let Some(first) = tasks.first() else {
                 continue;
             };
+            let draft = |minute: u32, message: String, advice: String| FindingDraft {
+                dimension: Dimension::Ownership,
+                rule: format!("decision:{}", decision.id),
+                citation: first.citation.clone(),
+                minute,
+                entry: None,
+                role: None,
+                message,
+                advice,
+            };
+            let Some(released) = released else {
+                // What lay ahead when the exercise was stopped early.
+                if g.ended_early() {
+                    g.not_reached(draft(
+                        session.minute(),
+                        format!(
+                            "Not reached: \"{}\" (inject \"{}\") was still to come when the exercise ended at minute {}.",
+                            decision.prompt,
+                            inject.title,
+                            session.minute()
+                        ),
+                        "Play the scenario to its end to be graded on it.".into(),
+                    ));
+                }
+                continue;
+            };
+            let acted = decision.actions.iter().find_map(|a| {
+                session
+                    .performed()
+                    .get(&a.id)
+                    .map(|p| (a.label.as_str(), p))
+            });
+            let deadline = decision
+                .expires_after_mins
+                .map_or(session.scenario().duration_mins, |m| {
+                    released.saturating_add(m)
+                });
+            let due = if session.expired().contains(&decision.id) {
+                Due::Passed
+            } else {
+                g.due(deadline)
+            };
+            if let Some((label, done)) = acted {
+                let message = format!(
+                    "\"{}\" had an owner: {} took \"{label}\" at minute {}.",
+                    decision.prompt,
+                    g.name(done.role.as_str()),
+                    done.minute
+                );
+                let mut credit = draft(
+                    done.minute,
+                    message,
+                    "Every decision needs an owner; this one had one.".into(),
+                );
+                credit.entry = Some(done.entry);
+                g.credit(worth, credit);
+                continue;
+            }
             let owners: Vec<String> = tasks
                 .iter()
                 .map(|t| format!("{} ({})", t.name, g.names(&t.responsible)))
                 .collect();
-            let message = format!(
-                "Nobody acted on \"{}\" (released at minute {released}).",
-                decision.prompt
-            );
-            let advice = format!(
-                "Every decision needs an owner. The matrix assigns: {}.",
-                owners.join("; ")
-            );
-            g.deduct(
-                penalties.decision_unowned,
-                FindingDraft {
-                    dimension: Dimension::Ownership,
-                    rule: format!("decision:{}", decision.id),
-                    citation: first.citation.clone(),
-                    minute,
-                    entry: None,
-                    role: None,
-                    message,
-                    advice,
-                },
-            );
+            match due {
+                Due::Pending => {}
+                Due::Passed => {
+                    let message = format!(
+                        "Nobody acted on \"{}\" (released at minute {released}).",
+                        decision.prompt
+                    );
+                    let advice = format!(
+                        "Every decision needs an owner. The matrix assigns: {}.",
+                        owners.join("; ")
+                    );
+                    g.deduct(
+                        worth,
+                        draft(deadline.min(session.minute()), message, advice),
+                    );
+                }
+                Due::NotReached => g.not_reached(draft(
+                    session.minute(),
+                    format!(
+                        "Not reached: \"{}\" was still open when the exercise ended at minute {}.",
+                        decision.prompt,
+                        session.minute()
+                    ),
+                    format!("The matrix assigns: {}.", owners.join("; ")),
+                )),
+            }
         }
     }
 }

@@ -38,6 +38,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     advice: "An approval must come from a role other than the one asking and the one doing the work.".into(),
                 },
             );
+        } else {
+            g.keep(Dimension::SeparationOfDuties, penalties.self_approval);
         }
     }
 
@@ -114,14 +116,17 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 ),
             );
         } else if !needed.is_empty() || needs_independent {
-            g.credit(draft(
-                format!(
-                    "\"{}\" was approved by {} before it was carried out.",
-                    option.label,
-                    g.names(granted_before.iter().copied())
+            g.credit(
+                penalties.unapproved_change,
+                draft(
+                    format!(
+                        "\"{}\" was approved by {} before it was carried out.",
+                        option.label,
+                        g.names(granted_before.iter().copied())
+                    ),
+                    "Approvals in place before the change: separation of duties kept.".into(),
                 ),
-                "Approvals in place before the change: separation of duties kept.".into(),
-            ));
+            );
         }
     }
 }

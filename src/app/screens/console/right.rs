@@ -139,13 +139,19 @@ pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     });
     egui::Grid::new("live-dimensions").show(ui, |ui| {
         for d in Dimension::ALL {
-            let value = card.dimension(d);
             ui.label(d.label());
-            ui.add(
-                egui::ProgressBar::new(value as f32 / 100.0)
-                    .desired_width(160.0)
-                    .text(value.to_string()),
-            );
+            match card.dimension(d) {
+                Some(value) => {
+                    ui.add(
+                        egui::ProgressBar::new(value as f32 / 100.0)
+                            .desired_width(160.0)
+                            .text(value.to_string()),
+                    );
+                }
+                None => {
+                    ui.label(egui::RichText::new("not tested yet").weak());
+                }
+            }
             ui.end_row();
         }
     });

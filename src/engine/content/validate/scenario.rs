@@ -202,6 +202,33 @@ pub fn validate_scenario(
         for flag in &inject.sets {
             check_flag(&mut r, anchor, flag.as_str());
         }
+        for notice in &inject.notify {
+            let audience = notice.audience.as_str();
+            if matrix.audience(audience).is_none() {
+                r.error(
+                    Code::UnknownAudience,
+                    Some(anchor),
+                    audience,
+                    format!(
+                        "unknown audience `{audience}` (not in matrix `{}`)",
+                        matrix.id
+                    ),
+                    unknown_hint(
+                        audience,
+                        matrix.communication.audiences.iter().map(|a| a.id.as_str()),
+                    ),
+                );
+            }
+            if notice.within_mins == 0 {
+                r.error(
+                    Code::DeadlineOrder,
+                    Some(anchor),
+                    "within_mins",
+                    format!("the notice to `{audience}` is due the moment `{anchor}` is released"),
+                    Some("give the player at least one minute".into()),
+                );
+            }
+        }
         check_placeholders(&mut r, s, anchor, &inject.narrative);
         for artifact in &inject.artifacts {
             check_placeholders(&mut r, s, artifact.id.as_str(), &artifact.body);

@@ -59,6 +59,7 @@ impl RunRecord {
                 match finding.kind {
                     FindingKind::Credit => tally.credits += 1,
                     FindingKind::Deduction => tally.deductions += 1,
+                    FindingKind::NotReached | FindingKind::NotTested => {}
                 }
             }
         }
@@ -66,7 +67,8 @@ impl RunRecord {
             scenario: card.scenario.0.clone(),
             at,
             total: card.total,
-            dimensions: card.dimensions.clone(),
+            // Progress tracks what was graded; an untested dimension says nothing of skill.
+            dimensions: card.tested().collect(),
             roles,
         }
     }

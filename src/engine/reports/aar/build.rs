@@ -5,24 +5,25 @@ use std::collections::BTreeMap;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
-use crate::engine::reports::scorecard::timeline;
+use crate::engine::reports::scorecard::{score_label, timeline};
 use crate::engine::scoring::{FindingKind, Scorecard, score};
 use crate::engine::session::Session;
 
-/// Dimension scores at or above this meet an objective; at or above [`PARTLY`] partly meet it.
-pub const MET: u32 = 85;
-/// See [`MET`].
+/// An objective whose weakest dimension scores at least this was performed with some challenges;
+/// below it, with major ones.
 pub const PARTLY: u32 = 60;
 
 /// How an objective was met.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rating {
-    /// Every dimension it rests on scored at least [`MET`].
+    /// Every dimension it rests on was tested and none lost a point: no challenges.
     Met,
     /// The weakest scored at least [`PARTLY`].
     PartlyMet,
     /// Below that.
     NotMet,
+    /// Nothing it rests on was put to the test, or the exercise ended before what it rests on.
+    NotExercised,
     /// The objective names no dimension; the facilitator judges it from the notes.
     NotAssessed,
 }
@@ -34,6 +35,7 @@ impl Rating {
             Self::Met => "Performed without challenges",
             Self::PartlyMet => "Performed with some challenges",
             Self::NotMet => "Performed with major challenges",
+            Self::NotExercised => "Not exercised",
             Self::NotAssessed => "Not assessed by the scorecard",
         }
     }
@@ -198,25 +200,37 @@ impl AfterActionReport {
             .objectives
             .iter()
             .map(|o| {
-                let scores: Vec<(Dimension, u32)> = o
+                let scores: Vec<(Dimension, Option<u32>)> = o
                     .dimensions
                     .iter()
                     .map(|d| (*d, card.dimension(*d)))
                     .collect();
-                let rating = match scores.iter().map(|(_, s)| *s).min() {
-                    None => Rating::NotAssessed,
-                    Some(s) if s >= MET => Rating::Met,
+                // What lay beyond an early end cannot count as met, whatever was scored before it.
+                let cut_short = o.dimensions.iter().any(|d| {
+                    card.findings_in(*d)
+                        .any(|f| f.kind == FindingKind::NotReached)
+                });
+                let weakest = scores.iter().filter_map(|(_, s)| *s).min();
+                let rating = match weakest {
+                    _ if o.dimensions.is_empty() => Rating::NotAssessed,
+                    None => Rating::NotExercised,
+                    Some(_) if cut_short => Rating::NotExercised,
+                    Some(100) => Rating::Met,
                     Some(s) if s >= PARTLY => Rating::PartlyMet,
                     Some(_) => Rating::NotMet,
                 };
+                let mut evidence = scores
+                    .iter()
+                    .map(|(d, s)| format!("{} {}", d.label(), score_label(*s)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if cut_short {
+                    evidence.push_str("; the exercise ended before all of it was reached");
+                }
                 ObjectiveRow {
                     text: o.text.clone(),
                     rating,
-                    evidence: scores
-                        .iter()
-                        .map(|(d, s)| format!("{} {s}", d.label()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    evidence,
                 }
             })
             .collect();
@@ -261,8 +275,9 @@ impl AfterActionReport {
                 FindingKind::Credit => row.credits += 1,
                 FindingKind::Deduction => {
                     row.deductions += 1;
-                    row.points_lost += f.points.abs();
+                    row.points_lost += f.points.saturating_abs();
                 }
+                FindingKind::NotReached | FindingKind::NotTested => {}
             }
         }
 

@@ -9,7 +9,7 @@ mod sections;
 mod writer;
 
 pub use build::{
-    AfterActionReport, HotwashRow, ImprovementRow, MET, NoteRow, ObjectiveRow, PARTLY, Rating,
+    AfterActionReport, HotwashRow, ImprovementRow, NoteRow, ObjectiveRow, PARTLY, Rating,
     RolePeople, RoleRow, TimelineEntry, utc_date,
 };
 pub use writer::esc;

@@ -3,6 +3,7 @@
 use super::build::{AfterActionReport, Rating};
 use super::writer::{Cell, Html, Markdown, Span, Writer};
 use crate::engine::model::matrix::Dimension;
+use crate::engine::reports::scorecard::{score_label, tested_line};
 use crate::engine::scoring::FindingKind;
 
 impl AfterActionReport {
@@ -83,7 +84,7 @@ impl AfterActionReport {
                     Rating::Met => "good",
                     Rating::PartlyMet => "fair",
                     Rating::NotMet => "poor",
-                    Rating::NotAssessed => "",
+                    Rating::NotExercised | Rating::NotAssessed => "",
                 };
                 vec![
                     Cell::Text(&o.text),
@@ -120,22 +121,36 @@ impl AfterActionReport {
 
     fn scores(&self, w: &mut impl Writer) {
         w.section("Scores");
-        w.figure(&format!("Total: {}/100", self.card.total));
-        let bars: Vec<(String, u32)> = Dimension::ALL
-            .iter()
-            .map(|d| (d.label().to_owned(), self.card.dimension(*d)))
+        w.figure(&format!(
+            "Total: {}/100 ({})",
+            self.card.total,
+            tested_line(&self.card)
+        ));
+        let bars: Vec<(String, u32)> = self
+            .card
+            .tested()
+            .map(|(d, score)| (d.label().to_owned(), score))
             .collect();
-        w.chart("Score per dimension", &bars, 100);
+        w.chart("Score per tested dimension", &bars, 100);
         let rows: Vec<Vec<Cell<'_>>> = Dimension::ALL
             .iter()
             .map(|d| {
                 vec![
                     Cell::Label(d.label()),
-                    Cell::Num(self.card.dimension(*d).to_string()),
+                    Cell::Num(score_label(self.card.dimension(*d))),
                 ]
             })
             .collect();
         w.table(&["Dimension", "Score"], &rows);
+        let not_reached: Vec<Vec<Span<'_>>> = self
+            .card
+            .not_reached()
+            .map(|f| vec![Span::Text(&f.message)])
+            .collect();
+        if !not_reached.is_empty() {
+            w.subsection("Not reached");
+            w.list(&not_reached);
+        }
 
         w.subsection("Findings by dimension");
         for d in Dimension::ALL {
