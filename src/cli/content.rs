@@ -1,5 +1,6 @@
 //! `warroom validate` and `warroom list`: check content and show what is there.
 
+use crate::engine::text::count;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -71,10 +72,10 @@ pub(super) fn validate(
             for q in &library.question_sets {
                 writeln!(
                     out,
-                    "ok      {} (question set `{}`, {} questions)",
+                    "ok      {} (question set `{}`, {})",
                     q.path.display(),
                     q.set.id,
-                    q.set.questions.len()
+                    count(q.set.questions.len(), "question")
                 )?;
             }
             for f in &library.invalid {

@@ -1,6 +1,7 @@
 //! `warroom quiz` and `warroom progress`: the question bank in the terminal, and the learner's
 //! progress from the database.
 
+use crate::engine::text::count;
 use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -139,11 +140,23 @@ pub fn quiz(
     let bank: Vec<QuestionId> = chosen.iter().map(|(_, q)| q.id.clone()).collect();
     let due = due_count(&bank, &cards, sitting_number);
     let planned = plan_sitting(&bank, &cards, sitting_number, seed, args.count.max(1));
-    writeln!(
+    let width = output_width();
+    fill(
         out,
-        "Warroom quiz: sitting {sitting_number}, {} questions ({due} due for review), seed {seed}.\nAnswer with the option numbers (e.g. `2` or `1,3`); `q` stops.\n",
-        planned.len()
+        width,
+        &format!(
+            "Warroom quiz: sitting {sitting_number}, {} ({due} due for review), seed {seed}.",
+            count(planned.len(), "question")
+        ),
+        "",
     )?;
+    fill(
+        out,
+        width,
+        "Answer with the option numbers (e.g. 2 or 1,3); q stops.",
+        "",
+    )?;
+    writeln!(out)?;
 
     let mut sitting = Sitting::new(planned);
     let mut asked = 0;
@@ -161,16 +174,24 @@ pub fn quiz(
             }
         };
         asked += 1;
-        write_question(out, asked, set, question, &resolved)?;
+        write_question(out, width, asked, set, question, &resolved)?;
         let Some(picked) = read_answer(input, out, &resolved)? else {
-            writeln!(out, "\nStopped. Answers so far are saved.")?;
+            writeln!(out)?;
+            fill(out, width, "Stopped. Answers so far are saved.", "")?;
             break;
         };
         let correct = resolved.is_correct(&picked);
         let Some(outcome) = sitting.answer(correct) else {
             break;
         };
-        write_feedback(out, question, &resolved, correct, outcome.will_return)?;
+        write_feedback(
+            out,
+            width,
+            question,
+            &resolved,
+            correct,
+            outcome.will_return,
+        )?;
         if let Some(store) = db.as_mut()
             && let Err(e) = store.record_answer(
                 sitting_number,
@@ -191,33 +212,71 @@ pub fn quiz(
         right,
         asked: firsts,
     } = sitting.first_try_score();
-    writeln!(
+    fill(
         out,
-        "Sitting over: {right} of {firsts} right at the first try."
+        width,
+        &format!("Sitting over: {right} of {firsts} right at the first try."),
+        "",
     )?;
     if let Some(db) = &db {
-        writeln!(out, "Progress saved to {}.", db.describe())?;
+        fill(
+            out,
+            width,
+            &format!("Progress saved to {}.", db.describe()),
+            "",
+        )?;
     }
     Ok(EXIT_OK)
 }
 
+/// The width terminal output wraps at: `COLUMNS` when set, else the terminal's, else 80.
+fn output_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c >= 20)
+        .unwrap_or_else(textwrap::termwidth)
+}
+
+/// Writes `text` wrapped at word boundaries to `width`, continuation lines indented by `indent`.
+fn fill(out: &mut dyn Write, width: usize, text: &str, indent: &str) -> std::io::Result<()> {
+    let options = textwrap::Options::new(width).subsequent_indent(indent);
+    for line in textwrap::wrap(text, options) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 fn write_question(
     out: &mut dyn Write,
+    width: usize,
     n: usize,
     set: &QuestionSet,
     question: &Question,
     resolved: &Resolved,
 ) -> std::io::Result<()> {
-    writeln!(
+    fill(
         out,
-        "── Question {n} · {} · {} ──\n{}\n\n{}",
-        set.title,
-        question.dimension.label(),
-        question.situation,
-        resolved.prompt
+        width,
+        &format!(
+            "── Question {n} · {} · {} ──",
+            set.title,
+            question.dimension.label()
+        ),
+        "",
     )?;
+    for paragraph in question.situation.lines() {
+        fill(out, width, paragraph, "")?;
+    }
+    writeln!(out)?;
+    fill(out, width, &resolved.prompt, "")?;
     for (i, choice) in resolved.choices.iter().enumerate() {
-        writeln!(out, "  {}) {}", i + 1, choice.label)?;
+        fill(
+            out,
+            width,
+            &format!("  {}) {}", i + 1, choice.label),
+            "     ",
+        )?;
     }
     if resolved.is_multiple() {
         writeln!(out, "(choose all that apply)")?;
@@ -244,10 +303,14 @@ fn read_answer(
         }
         match parse_answer(line, resolved) {
             Some(picked) => return Ok(Some(picked)),
-            None => writeln!(
+            None => fill(
                 out,
-                "Please answer with option numbers between 1 and {}, e.g. `2` or `1,3`.",
-                resolved.choices.len()
+                output_width(),
+                &format!(
+                    "Please answer with option numbers between 1 and {}, e.g. 2 or 1,3.",
+                    resolved.choices.len()
+                ),
+                "",
             )?,
         }
     }
@@ -284,26 +347,35 @@ pub fn parse_answer(line: &str, resolved: &Resolved) -> Option<BTreeSet<usize>> 
 
 fn write_feedback(
     out: &mut dyn Write,
+    width: usize,
     question: &Question,
     resolved: &Resolved,
     correct: bool,
     will_return: bool,
 ) -> std::io::Result<()> {
-    if correct {
-        writeln!(out, "\nRight: {}.", resolved.correct_labels())?;
+    writeln!(out)?;
+    let verdict = if correct {
+        format!("Right: {}.", resolved.correct_labels())
     } else {
-        writeln!(
-            out,
-            "\nNot quite. The answer is: {}.",
-            resolved.correct_labels()
-        )?;
-    }
-    writeln!(out, "Why ({}): {}", resolved.rule, resolved.citation)?;
-    if !question.explanation.is_empty() {
-        writeln!(out, "{}", question.explanation)?;
+        format!("Not quite. The answer is: {}.", resolved.correct_labels())
+    };
+    fill(out, width, &verdict, "")?;
+    fill(
+        out,
+        width,
+        &format!("Why ({}): {}", resolved.rule, resolved.citation),
+        "",
+    )?;
+    for paragraph in question.explanation.lines() {
+        fill(out, width, paragraph, "")?;
     }
     if will_return {
-        writeln!(out, "(This question will come back later in this sitting.)")?;
+        fill(
+            out,
+            width,
+            "(This question will come back later in this sitting.)",
+            "",
+        )?;
     }
     writeln!(out)
 }

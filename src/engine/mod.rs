@@ -16,6 +16,7 @@ pub mod model;
 pub mod reports;
 pub mod scoring;
 pub mod session;
+pub mod text;
 
 pub use diagnostic::{Diagnostic, Level};
 pub use model::intent::{Event, Handoff, Intent, Urgency};

@@ -125,3 +125,46 @@ fn a_corrupt_database_does_not_stop_the_quiz_or_get_overwritten() {
     assert!(out.contains("Sitting over"), "{out}");
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+/// Runs the real binary (the terminal width comes from the environment) with scripted answers.
+fn quiz_at_width(columns: u16) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["quiz", "--count", "4", "--seed", "7", "--no-record"])
+        .env("COLUMNS", columns.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"1\n2\n1\n2\n1\n2\nq\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn quiz_text_wraps_at_word_boundaries_to_the_terminal_width() {
+    let narrow = quiz_at_width(40);
+    let wide = quiz_at_width(200);
+    for line in narrow.lines() {
+        assert!(line.chars().count() <= 40, "too wide: {line:?}");
+    }
+    assert!(
+        narrow.lines().count() > wide.lines().count(),
+        "narrow output should wrap"
+    );
+    // Wrapping changes only where lines break, never a word.
+    let words = |text: &str| {
+        text.split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(words(&narrow), words(&wide));
+    assert!(narrow.contains("4 questions"), "{narrow}");
+}

@@ -674,3 +674,73 @@ fn intents_read_without_ids() {
         }
     }
 }
+
+/// The text of an HTML page as people read it: no tags, no style sheet.
+fn html_text(html: &str) -> String {
+    let body = html.split("</style>").last().unwrap_or(html);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every report a person reads — the terminal and Markdown scorecards, the after-action report in
+/// Markdown and HTML — for every fixture of every shipped scenario, a passive run and a run ended
+/// early: no id and no backtick in any of them.
+#[test]
+fn every_report_reads_without_ids() {
+    use warroom::engine::exercise::ExerciseRecord;
+    use warroom::engine::model::scenario::Mode;
+    use warroom::engine::reports::aar::AfterActionReport;
+    use warroom::engine::reports::scorecard::{scorecard_markdown, scorecard_text};
+    use warroom::engine::text::IdWords;
+
+    let matrix = matrix();
+    for scenario_id in shipped_scenarios() {
+        let scenario = scenario(&scenario_id);
+        let words = IdWords::new(&scenario, &matrix);
+        let mut runs: Vec<(String, Session)> = Vec::new();
+        for script in std::fs::read_dir(fixtures_dir().join(&scenario_id)).unwrap() {
+            let path = script.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            runs.push((name, play_with(matrix.clone(), &scenario_id, &path)));
+        }
+        runs.push(("passive".into(), passive_run(&scenario_id)));
+        let mut early = Session::new(Arc::clone(&scenario), matrix.clone(), 0);
+        early
+            .apply(warroom::engine::Intent::Advance { minutes: 5 })
+            .unwrap();
+        early.apply(warroom::engine::Intent::EndExercise).unwrap();
+        runs.push(("ended-early".into(), early));
+
+        for (name, session) in &runs {
+            let card = score(session);
+            let record = ExerciseRecord::new("readable", Mode::Facilitated, 1_795_000_000, session);
+            let report = AfterActionReport::build(&record, session);
+            for (format, text) in [
+                ("text scorecard", scorecard_text(&card, session)),
+                ("Markdown scorecard", scorecard_markdown(&card, session)),
+                ("report (Markdown)", report.markdown()),
+                ("report (HTML)", html_text(&report.html())),
+            ] {
+                for line in text.lines() {
+                    let leaks = words.leaks(line);
+                    assert!(
+                        leaks.is_empty(),
+                        "{scenario_id}/{name}, {format}: {leaks:?} in {line:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -11,6 +11,8 @@ pub mod library;
 pub mod play;
 pub mod progress;
 pub mod quiz;
+#[cfg(test)]
+mod readable;
 pub mod title;
 pub mod widgets;
 

@@ -15,6 +15,7 @@ use crate::app::theme;
 use crate::engine::learning::quiz::Resolved;
 use crate::engine::learning::tally::Tally;
 use crate::engine::model::matrix::Dimension;
+use crate::engine::text::count;
 
 /// A question set as offered in the setup panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -164,7 +165,7 @@ pub fn quiz_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState) -> V
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         ui.heading("Question bank");
-        ui.label(format!("· learner {}", view.profile));
+        ui.label(format!("· profile: {}", view.profile));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Title screen").clicked() {
                 out.push(LearnerCommand::EndSitting.into());
@@ -208,7 +209,7 @@ fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &m
             if ui
                 .checkbox(
                     &mut ticked,
-                    format!("{} ({} questions)", set.title, set.count),
+                    format!("{} ({})", set.title, count(set.count, "question")),
                 )
                 .changed()
             {

@@ -6,7 +6,7 @@ use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Dimension;
 use crate::engine::scoring::{FindingKind, Scorecard};
-use crate::engine::session::Session;
+use crate::engine::session::{Session, either_list, names_list};
 
 /// Plain-text scorecard for `warroom play`.
 pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
@@ -21,12 +21,22 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
         if card.complete { "" } else { " (in progress)" }
     );
     if !session.variants().is_empty() {
+        // What was drawn, as the scenario words it: "What the stolen table contained: …".
         let drawn: Vec<String> = session
             .variants()
             .iter()
-            .map(|(variation, option)| format!("{variation}={option}"))
+            .filter_map(|(variation, option)| {
+                let v = scenario.variations.iter().find(|v| v.id == *variation)?;
+                let o = v.options.iter().find(|o| o.id == *option)?;
+                let what = v.description.trim_end_matches('.');
+                Some(if what.is_empty() {
+                    o.text.clone()
+                } else {
+                    format!("{what}: {}", o.text)
+                })
+            })
             .collect();
-        let _ = writeln!(out, "Variations: {}", drawn.join(", "));
+        let _ = writeln!(out, "Drawn this time: {}", drawn.join("; "));
     }
     let _ = writeln!(
         out,
@@ -244,13 +254,16 @@ pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
     Some(text)
 }
 
+/// "A, B and C", each role once: `owner` may resolve to a role the list already names.
 fn role_names(session: &Session, roles: &[RoleId], target: Option<&str>) -> String {
-    roles
-        .iter()
-        .filter_map(|r| session.resolve_role(r, target))
-        .map(|r| session.matrix().role_name(r.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut names: Vec<String> = Vec::new();
+    for role in roles.iter().filter_map(|r| session.resolve_role(r, target)) {
+        let name = session.matrix().role_name(role.as_str()).to_owned();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names_list(names)
 }
 
 struct TimelineWalker<'s> {
@@ -337,7 +350,12 @@ impl TimelineWalker<'_> {
             }
             Intent::Communicate { audience, .. } => {
                 let a = matrix.audience(audience.as_str())?;
-                let mut text = format!("sender: {}", self.names(&a.senders, None));
+                let senders = a
+                    .senders
+                    .iter()
+                    .map(|r| matrix.role_name(r.as_str()).to_owned())
+                    .collect();
+                let mut text = format!("sent by {}", either_list(senders));
                 if !a.approvals.is_empty() {
                     let _ = write!(text, "; approval from {}", self.names(&a.approvals, None));
                 }
@@ -379,7 +397,7 @@ mod timeline_tests {
             r.actual
                 .starts_with("Revealed: An attacker demands payment")
                 && r.expected.as_deref()
-                    == Some("engage Legal Counsel, Business Leadership by T+40")
+                    == Some("engage Legal Counsel and Business Leadership by T+40")
         }));
     }
 }

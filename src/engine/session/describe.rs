@@ -180,6 +180,15 @@ impl Session {
 
 /// "A", "A and B", "A, B and C".
 pub fn names_list(names: Vec<String>) -> String {
+    joined(names, "and")
+}
+
+/// "A, B or C": any one of them, each once.
+pub fn either_list(names: Vec<String>) -> String {
+    joined(names, "or")
+}
+
+fn joined(names: Vec<String>, last_word: &str) -> String {
     let mut seen = std::collections::BTreeSet::new();
     let names: Vec<String> = names
         .into_iter()
@@ -188,7 +197,7 @@ pub fn names_list(names: Vec<String>) -> String {
     match names.as_slice() {
         [] => "nobody".to_owned(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {last_word} {last}", rest.join(", ")),
     }
 }
 

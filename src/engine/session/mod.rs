@@ -6,7 +6,7 @@ mod log;
 mod queries;
 mod state;
 
-pub use describe::names_list;
+pub use describe::{either_list, names_list};
 pub use log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
 pub(crate) use state::reject;
 pub use state::{

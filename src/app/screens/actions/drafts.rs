@@ -24,7 +24,7 @@ pub enum ActionTab {
 }
 
 impl ActionTab {
-    pub(super) const ALL: [Self; 5] = [
+    pub(crate) const ALL: [Self; 5] = [
         Self::Decide,
         Self::Handoff,
         Self::Escalate,

@@ -222,7 +222,11 @@ fn suggest(
                 kind: "question_set",
                 id: set.id.clone(),
                 title: set.title.clone(),
-                reason: format!("{n} questions on {}", weak.label),
+                reason: format!(
+                    "{} on {}",
+                    crate::engine::text::count(n, "question"),
+                    weak.label
+                ),
             });
         }
     }

@@ -408,9 +408,25 @@ fn engagement_rule(matrix: &Matrix, trigger: Option<&TriggerId>, severity: Optio
         parts.push(format!("severity {} ({})", s.level, s.name));
     }
     if let Some(t) = trigger {
-        parts.push(format!("trigger \"{t}\""));
+        parts.push(format!("when {}", trigger_text(matrix, t)));
     }
     format!("Escalation policy for {}", parts.join(" and "))
+}
+
+/// A trigger as people read it: its description, first letter lowered to run on in a sentence.
+fn trigger_text(matrix: &Matrix, id: &TriggerId) -> String {
+    let Some(description) = matrix
+        .triggers
+        .iter()
+        .find(|t| &t.id == id)
+        .map(|t| t.description.trim_end_matches('.'))
+    else {
+        return id.to_string();
+    };
+    let mut chars = description.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 fn cite_text(matrix: &Matrix, cite: &Cite) -> Result<(String, String), ResolveError> {
@@ -429,7 +445,7 @@ fn cite_text(matrix: &Matrix, cite: &Cite) -> Result<(String, String), ResolveEr
                 .find(|r| &r.when == id)
                 .ok_or_else(|| unknown("trigger", id))?;
             (
-                format!("Escalation rule for trigger \"{id}\""),
+                format!("Escalation when {}", trigger_text(matrix, id)),
                 rule.citation.clone(),
             )
         }

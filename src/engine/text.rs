@@ -1,0 +1,143 @@
+//! Small helpers for text people read.
+
+use std::collections::BTreeSet;
+
+use crate::engine::model::matrix::Matrix;
+use crate::engine::model::scenario::Scenario;
+
+/// "1 question", "3 questions": a count with its noun, plural by adding "s".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The ids of a scenario and its matrix, and the words of the prose they show people: what tells an
+/// id that leaked into readable text ("assign `reimage-fs01` to `it_ops`") from a word that happens
+/// to spell one ("legal", "alert").
+pub struct IdWords {
+    ids: BTreeSet<String>,
+    prose: BTreeSet<String>,
+}
+
+/// Fields whose text people read; every other string field is an id or a reference to one.
+const PROSE_FIELDS: &[&str] = &[
+    "title",
+    "name",
+    "short",
+    "label",
+    "narrative",
+    "body",
+    "text",
+    "prompt",
+    "description",
+    "citation",
+    "context_citation",
+    "approval_citation",
+    "summary",
+    "mandate",
+    "decision_rights",
+    "facilitator_notes",
+    "note",
+    "framework",
+    "item",
+];
+
+impl IdWords {
+    /// The ids and prose of `scenario` and `matrix`.
+    pub fn new(scenario: &Scenario, matrix: &Matrix) -> Self {
+        let mut words = Self {
+            ids: BTreeSet::new(),
+            prose: BTreeSet::new(),
+        };
+        for value in [serde_json::to_value(scenario), serde_json::to_value(matrix)]
+            .into_iter()
+            .flatten()
+        {
+            words.collect(&value, false);
+        }
+        words
+    }
+
+    fn collect(&mut self, value: &serde_json::Value, prose: bool) {
+        match value {
+            serde_json::Value::String(s) if prose => {
+                for word in split_words(s) {
+                    // "Restore" may be lowered mid-sentence; "SOC" is never written "soc".
+                    let mut chars = word.chars();
+                    if chars.next().is_some_and(char::is_uppercase)
+                        && chars.all(|c| !c.is_uppercase())
+                    {
+                        self.prose.insert(word.to_lowercase());
+                    }
+                    self.prose.insert(word.to_owned());
+                }
+            }
+            // Enum values ("Detect", "Regulated") are capitalised; ids never are.
+            serde_json::Value::String(s) if !s.chars().any(char::is_uppercase) => {
+                self.ids.insert(s.clone());
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    self.collect(item, prose);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, field) in fields {
+                    self.collect(field, PROSE_FIELDS.contains(&key.as_str()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The words of `text` that are ids and never words of the prose, and any backtick.
+    pub fn leaks<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        let mut found: Vec<&str> = split_words(text)
+            .filter(|w| self.ids.contains(*w) && !self.prose.contains(*w))
+            .collect();
+        if let Some(at) = text.find('`') {
+            found.push(text.get(at..).unwrap_or_default());
+        }
+        found
+    }
+}
+
+/// Words as ids are spelt: letters, digits, `_` and `-`.
+fn split_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IdWords, count};
+    use crate::engine::content::shipped;
+
+    #[test]
+    fn ids_are_told_from_words_of_the_prose() {
+        let matrix = shipped::matrix();
+        let scenario = shipped::scenario_with("ransomware-file-server", &matrix);
+        let words = IdWords::new(&scenario, &matrix);
+        assert_eq!(
+            words.leaks("Done: assign reimage-fs01 to it_ops"),
+            ["reimage-fs01", "it_ops"]
+        );
+        assert_eq!(words.leaks("asks for `x`"), ["`x`"]);
+        assert!(
+            words
+                .leaks("IT Operations reimaged the file server.")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(0, "question"), "0 questions");
+        assert_eq!(count(1, "question"), "1 question");
+        assert_eq!(count(2, "finding"), "2 findings");
+    }
+}
