@@ -215,6 +215,46 @@ fn practice_feedback_explains_the_decision_just_made() {
 }
 
 #[test]
+fn practice_keeps_a_running_score_and_says_what_lapsed() {
+    use warroom::app::exercise::ScoreTrail;
+    let mut app = headless_app();
+    start(&mut app, "ransomware-file-server", Mode::Practice);
+    let intent = |app: &mut App, intent: Intent| {
+        send(app, UiCommand::Exercise(ExerciseCommand::Intent(intent)));
+    };
+    intent(
+        &mut app,
+        Intent::AssignAction {
+            action: "triage-fs01".into(),
+            role: "soc".into(),
+        },
+    );
+    let trail = app.world().resource::<ScoreTrail>().clone();
+    assert_eq!(trail.card.as_ref().map(|c| c.total), Some(100));
+    assert!(trail.missed.is_empty());
+    // Let the triage window and more pass with nobody acting on anything else.
+    for _ in 0..12 {
+        let minutes = warroom::engine::scoring::advance_stop(&active(&app).session, 5);
+        intent(&mut app, Intent::Advance { minutes });
+    }
+    let trail = app.world().resource::<ScoreTrail>().clone();
+    assert!(!trail.missed.is_empty(), "something should have lapsed");
+    assert!(
+        trail
+            .missed
+            .iter()
+            .all(|f| f.points < 0 && f.entry.is_none())
+    );
+    let total = trail.card.as_ref().unwrap().total;
+    assert!(total < 100, "{total}");
+
+    // A new exercise starts with a clean trail.
+    start(&mut app, "journalist-calls", Mode::Drill);
+    let trail = app.world().resource::<ScoreTrail>().clone();
+    assert!(trail.missed.is_empty() && trail.change == 0);
+}
+
+#[test]
 fn the_drill_clock_advances_scenario_time_only_while_running() {
     let mut app = headless_app();
     // Every frame is ten real seconds.

@@ -163,3 +163,12 @@ fn set_window_icon(_main_thread: bevy::ecs::system::NonSendMarker) {
         }
     });
 }
+
+/// Size ranges of the two side panels of play and the console for a screen `width` points wide:
+/// together never more than four fifths of it, so the board between them keeps a fifth, however
+/// large the UI scale (2× on a 1280-pixel projector leaves 640 points).
+pub fn side_panels(width: f32) -> (egui::Rangef, egui::Rangef) {
+    let left = egui::Rangef::new((width * 0.2).min(240.0), (width * 0.34).max(180.0));
+    let right = egui::Rangef::new((width * 0.26).min(300.0), (width * 0.46).max(240.0));
+    (left, right)
+}

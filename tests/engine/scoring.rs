@@ -744,3 +744,61 @@ fn every_report_reads_without_ids() {
         }
     }
 }
+
+/// "+5 min" stepped through every shipped scenario stops on every scheduled inject and on the last
+/// minute of every decision, so nothing is released or lapses between two stops unseen.
+#[test]
+fn advancing_stops_at_every_inject_and_deadline() {
+    use warroom::engine::model::scenario::Release;
+    use warroom::engine::scoring::advance_stop;
+    use warroom::engine::{Event, Intent};
+    for id in shipped_scenarios() {
+        let mut session = Session::new(scenario(&id), matrix(), 0);
+        let mut stops = vec![0];
+        while !session.ended() {
+            let before = session.minute();
+            let step = advance_stop(&session, 5);
+            assert!((1..=5).contains(&step), "{id}: step {step}");
+            let events = session.apply(Intent::Advance { minutes: step }).unwrap();
+            let now = session.minute();
+            for event in events {
+                match event {
+                    Event::InjectReleased { inject, minute } => {
+                        let scheduled = session
+                            .scenario()
+                            .inject(inject.as_str())
+                            .is_some_and(|i| matches!(i.release, Release::At(_)));
+                        assert!(
+                            !scheduled || minute == now,
+                            "{id}: {inject} released at {minute} between stops {before} and {now}"
+                        );
+                    }
+                    // A decision lapses only after a stop on its last minute.
+                    Event::DecisionExpired { decision } => {
+                        let (inject, window) = session
+                            .scenario()
+                            .injects
+                            .iter()
+                            .find_map(|i| {
+                                let d = i.decisions.iter().find(|d| d.id == decision)?;
+                                Some((i, d.expires_after_mins?))
+                            })
+                            .unwrap();
+                        let released = session.released_at(inject.id.as_str()).unwrap();
+                        let last_chance = released + window - 1;
+                        assert!(
+                            stops.contains(&last_chance),
+                            "{id}: {decision} lapsed unseen (last chance {last_chance}, stops {stops:?})"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            stops.push(now);
+        }
+        assert!(
+            stops.iter().any(|m| m % 5 != 0),
+            "{id}: never stopped early: {stops:?}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use crate::app::flow::Screen;
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::scenario::Mode;
-use crate::engine::scoring::{Finding, Scorecard};
+use crate::engine::scoring::{Finding, Scorecard, score};
 use crate::store::unix_now;
 
 /// The folder of saved exercises.
@@ -114,6 +114,54 @@ pub enum LastOutcome {
         /// Why.
         reason: String,
     },
+}
+
+/// The grade as the exercise goes: the running total, what the last step changed, and what lapsed
+/// with nobody acting (a decision closed, an escalation or a notice overdue).
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct ScoreTrail {
+    /// The scorecard after the last accepted intent.
+    pub card: Option<Scorecard>,
+    /// How the total moved with the last intent.
+    pub change: i64,
+    /// Deductions that time brought rather than a choice, newest last (the last few only).
+    pub missed: Vec<Finding>,
+}
+
+/// How many lapses the trail keeps on screen.
+const MISSED_SHOWN: usize = 4;
+
+impl ScoreTrail {
+    /// The trail of a session just started or resumed: nothing lapsed yet on screen.
+    pub fn start(session: &Session) -> Self {
+        Self {
+            card: Some(score(session)),
+            change: 0,
+            missed: Vec::new(),
+        }
+    }
+
+    /// Moves on to `card`, collecting the deductions it has that no choice caused and the
+    /// previous card did not have.
+    pub fn advance(&mut self, card: Scorecard) {
+        let before = self.card.take();
+        let previous_total = before.as_ref().map_or(card.total, |c| c.total);
+        self.change = i64::from(card.total) - i64::from(previous_total);
+        let new_lapses: Vec<Finding> = card
+            .deductions()
+            .filter(|f| f.entry.is_none())
+            .filter(|f| {
+                before
+                    .as_ref()
+                    .is_none_or(|b| !b.deductions().any(|old| old == *f))
+            })
+            .cloned()
+            .collect();
+        self.missed.extend(new_lapses);
+        let excess = self.missed.len().saturating_sub(MISSED_SHOWN);
+        self.missed.drain(..excess);
+        self.card = Some(card);
+    }
 }
 
 /// What an arrow on the board stands for.

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::active::{
     ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, LastOutcome, Saves,
+    FinalScorecard, LastOutcome, Saves, ScoreTrail,
 };
 use super::clock::ScenarioClock;
 use super::export::export;
@@ -25,6 +25,7 @@ use crate::store::unix_now;
 #[derive(bevy::ecs::system::SystemParam)]
 pub(super) struct ExerciseState<'w> {
     outcome: ResMut<'w, LastOutcome>,
+    trail: ResMut<'w, ScoreTrail>,
     arrows: ResMut<'w, BoardArrows>,
     clock: ResMut<'w, ScenarioClock>,
     began: MessageWriter<'w, ExerciseBegan>,
@@ -34,6 +35,7 @@ impl ExerciseState<'_> {
     /// Forgets everything of the previous exercise. `new` is a start, not a resume.
     fn reset_for(&mut self, exercise: &ActiveExercise, new: bool) {
         *self.outcome = LastOutcome::None;
+        *self.trail = ScoreTrail::start(&exercise.session);
         self.arrows.0.clear();
         // The drill clock starts at once; a facilitated one waits for the facilitator, and a
         // resumed one waits for whoever comes back to it.
@@ -190,16 +192,18 @@ fn apply_intent(
         _ => {}
     }
     let entry = exercise.session.log().entries.len();
+    let card = score(&exercise.session);
     // Only practice mode shows per-decision feedback; drill grades once, at the end.
     let feedback = if exercise.mode() != Mode::Practice || intent.is_facilitation() {
         Vec::new()
     } else {
-        score(&exercise.session)
-            .findings
-            .into_iter()
+        card.findings
+            .iter()
             .filter(|f| f.entry == Some(entry))
+            .cloned()
             .collect()
     };
+    state.trail.advance(card);
     *state.outcome = LastOutcome::Accepted { summary, feedback };
     if events
         .iter()

@@ -7,6 +7,7 @@ use crate::app::exercise::ScenarioClock;
 use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::theme;
 use crate::engine::model::scenario::Mode;
+use crate::engine::scoring::{advance_stop, deadlines};
 use crate::engine::{Intent, Session};
 
 /// Title, clock, severity and impact, and the clock controls.
@@ -19,10 +20,20 @@ pub fn clock_bar_ui(
     let mut out = Vec::new();
     let scenario = session.scenario();
     let matrix = session.matrix();
+    // Row one: what is being played, and the way out, which must never be pushed off-screen.
     ui.horizontal(|ui| {
-        ui.heading(&scenario.title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            out.extend(end_exercise_ui(ui));
+            // The title takes what is left, shortened with "…" rather than pushing End away.
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(egui::RichText::new(&scenario.title).heading()).truncate())
+                    .on_hover_text(&scenario.title);
+            });
+        });
+    });
+    // Row two: the clock and the state of the incident, then the clock controls; wraps when narrow.
+    ui.horizontal_wrapped(|ui| {
         badge(ui, mode.label(), theme::ACCENT);
-        ui.add_space(theme::GAP * 2.0);
         ui.label(
             egui::RichText::new(format!(
                 "T+{:02} / {} min",
@@ -39,19 +50,34 @@ pub fn clock_bar_ui(
             &format!("Severity {level} · {name}"),
             theme::severity_color(level, matrix.max_severity()),
         );
+        // The player's own call beside what the evidence says.
+        let classified = session
+            .log()
+            .entries
+            .iter()
+            .rev()
+            .find_map(|e| match e.intent {
+                Intent::ClassifySeverity { level, .. } => Some(level),
+                _ => None,
+            });
+        let call = classified.map_or_else(
+            || "You have not classified it".to_owned(),
+            |l| {
+                let name = matrix.severity(l).map_or("?", |s| s.name.as_str());
+                format!("You classified {l} · {name}")
+            },
+        );
+        badge(ui, &call, theme::ACCENT);
         badge(
             ui,
             &format!("Business impact {}%", session.business_impact()),
             theme::WARNING,
         );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            out.extend(end_exercise_ui(ui));
+        // The facilitator's clock controls live in the console's second row.
+        if mode != Mode::Facilitated {
             ui.separator();
-            // The facilitator's clock controls live in the console's second row.
-            if mode != Mode::Facilitated {
-                ui.horizontal(|ui| out.extend(clock_controls_ui(ui, session, mode, clock)));
-            }
-        });
+            out.extend(clock_controls_ui(ui, session, mode, clock));
+        }
     });
     out
 }
@@ -128,8 +154,27 @@ pub fn clock_controls_ui(
         if ui.button("+1 min").on_hover_text(hint).clicked() {
             out.push(Intent::Advance { minutes: 1 }.into());
         }
-        if ui.button("+5 min").clicked() {
-            out.push(Intent::Advance { minutes: 5 }.into());
+        // Never past an inject or a last chance to act: the jump stops there.
+        let step = advance_stop(session, 5);
+        let label = if step < 5 {
+            format!("+{step} min (to T+{:02})", session.minute() + step)
+        } else {
+            "+5 min".to_owned()
+        };
+        let stop_at = deadlines(session)
+            .into_iter()
+            .find(|d| d.minute == session.minute() + step);
+        let hover = stop_at.map_or_else(
+            || "Jump the clock five minutes".to_owned(),
+            |d| {
+                format!(
+                    "Up to five minutes, stopping at T+{:02}: {}",
+                    d.minute, d.what
+                )
+            },
+        );
+        if ui.button(label).on_hover_text(hover).clicked() {
+            out.push(Intent::Advance { minutes: step }.into());
         }
     }
     out
@@ -187,5 +232,25 @@ mod tests {
             harness.query_by_label("End exercise").is_some(),
             "asks again next time"
         );
+    }
+
+    #[test]
+    fn at_projector_scale_every_part_of_the_bar_stays_inside_the_window() {
+        let session = ransomware_session(4);
+        let clock = ScenarioClock::default();
+        // 1024×640 at 2× leaves 512 points.
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(512.0, 320.0))
+            .build_ui(move |ui| {
+                clock_bar_ui(ui, &session, Mode::Practice, &clock);
+            });
+        harness.run();
+        for label in ["End exercise", "+1 min", "Business impact 10%", "Practice"] {
+            let rect = harness.get_by_label(label).rect();
+            assert!(
+                rect.right() <= 512.0 && rect.bottom() <= 320.0,
+                "{label} at {rect:?} is outside the window"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
-use crate::engine::reports::scorecard::{TimelineRow, score_label, timeline};
+use crate::engine::reports::scorecard::{TimelineRow, score_label, tested_line, timeline};
 use crate::engine::scoring::{FindingKind, Scorecard};
 
 /// What the debrief shows, computed once per exercise.
@@ -135,9 +135,18 @@ pub fn debrief_ui(
         });
     });
     ui.label(format!(
-        "Graded against \"{}\" · seed {} · ended at T+{:02}",
-        view.matrix, card.seed, card.minute
+        "Graded against \"{}\" · seed {} · ended at T+{:02}{} · {}",
+        view.matrix,
+        card.seed,
+        card.minute,
+        if card.ended_early {
+            " (early: what lay ahead is listed as not reached)"
+        } else {
+            ""
+        },
+        tested_line(card)
     ));
+    costliest_ui(ui, card);
     ui.separator();
     ui.columns(2, |columns| {
         let [left, right] = columns else {
@@ -239,6 +248,24 @@ pub fn debrief_ui(
             }
         });
     out
+}
+
+/// The three deductions that cost the most, first thing in the debrief: what to do differently.
+fn costliest_ui(ui: &mut egui::Ui, card: &Scorecard) {
+    let mut costly: Vec<&crate::engine::Finding> = card.deductions().collect();
+    // Most points first; among equals, the earliest.
+    costly.sort_by_key(|f| (f.points, f.minute));
+    if costly.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new("Costliest lessons").strong());
+    for f in costly.into_iter().take(3) {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(theme::DANGER, format!("{} pts", f.points));
+            ui.label(&f.message);
+            ui.label(egui::RichText::new(format!("Instead: {}", f.advice)).weak());
+        });
+    }
 }
 
 fn findings_ui(ui: &mut egui::Ui, card: &Scorecard) {
@@ -389,13 +416,19 @@ mod tests {
         );
         assert!(harness.query_by_label("lost 30 of 100 pts").is_some());
         assert!(
+            harness.query_by_label("Costliest lessons").is_some(),
+            "the debrief opens with what cost the most"
+        );
+        assert!(
             harness.query_by_label("not tested").is_some(),
             "an untested dimension says so instead of a score"
         );
-        assert!(
+        // Once among the costliest lessons, once with the escalation findings.
+        assert_eq!(
             harness
-                .query_by_label("Instead: Escalate to Legal Counsel within 30 min.")
-                .is_some()
+                .query_all_by_label("Instead: Escalate to Legal Counsel within 30 min.")
+                .count(),
+            2
         );
 
         harness.get_by_label("Timeline").click();

@@ -7,9 +7,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::actions::{ActionsState, actions_ui};
 use super::clock_bar::{clock_bar_ui, clock_shortcuts};
-use super::widgets::{feed_ui, nothing_to_show_ui, outcome_ui, root_ui};
+use super::widgets::{feed_ui, nothing_to_show_ui, outcome_ui, root_ui, trail_ui};
 use crate::app::board::BoardViewport;
-use crate::app::exercise::{ActiveExercise, LastOutcome, ScenarioClock};
+use crate::app::exercise::{ActiveExercise, LastOutcome, ScenarioClock, ScoreTrail};
 use crate::app::flow::Screen;
 use crate::app::messages::CommandWriter;
 use crate::engine::exercise::room_feed;
@@ -26,6 +26,7 @@ fn play_system(
     active: Option<Res<ActiveExercise>>,
     clock: Res<ScenarioClock>,
     outcome: Res<LastOutcome>,
+    trail: Res<ScoreTrail>,
     mut state: ResMut<ActionsState>,
     mut viewport: ResMut<BoardViewport>,
     mut writer: CommandWriter,
@@ -39,22 +40,24 @@ fn play_system(
     let session = &active.session;
     let mode = active.mode();
     let mut commands = Vec::new();
+    let (left, right) = crate::app::theme::side_panels(ctx.content_rect().width());
     egui::Panel::top("play-top").show(&mut ui, |ui| {
         commands.extend(clock_bar_ui(ui, session, mode, &clock));
     });
     egui::Panel::left("play-feed")
         .resizable(true)
-        .default_size(330.0)
-        .min_size(240.0)
+        .default_size(330.0_f32.clamp(left.min, left.max))
+        .size_range(left)
         .show(&mut ui, |ui| feed_ui(ui, &room_feed(session, &[])));
     egui::Panel::right("play-actions")
         .resizable(true)
-        .default_size(430.0)
-        .min_size(340.0)
+        .default_size(430.0_f32.clamp(right.min, right.max))
+        .size_range(right)
         .show(&mut ui, |ui| {
             commands.extend(actions_ui(ui, session, &mut state));
             ui.separator();
             outcome_ui(ui, &outcome, mode);
+            trail_ui(ui, &trail, mode);
         });
     viewport.rect = Some(ui.available_rect_before_wrap());
     viewport.pixels_per_point = ctx.pixels_per_point();

@@ -10,7 +10,8 @@ use egui_kittest::kittest::NodeT as _;
 use super::actions::{ActionTab, ActionsState, actions_ui};
 use super::console::{ConsoleState, LeftTab, injects_ui, left_ui, scorecard_ui};
 use super::debrief::{DebriefState, DebriefView, debrief_ui};
-use super::widgets::{feed_ui, finding_ui};
+use super::widgets::{feed_ui, finding_ui, trail_ui};
+use crate::app::exercise::ScoreTrail;
 use crate::app::notice::Notice;
 use crate::engine::content::load::Source;
 use crate::engine::content::shipped;
@@ -106,6 +107,16 @@ fn screens(session: &Session) -> Vec<Screen> {
             debrief_ui(ui, &view, &Notice::default(), &mut state);
         }));
     }
+    let trail = ScoreTrail {
+        card: Some(card.clone()),
+        change: -15,
+        missed: card
+            .deductions()
+            .filter(|f| f.entry.is_none())
+            .cloned()
+            .collect(),
+    };
+    out.push(Box::new(move |ui| trail_ui(ui, &trail, Mode::Practice)));
     // Every finding, including those the debrief keeps folded.
     out.push(Box::new(move |ui| {
         for finding in &card.findings {

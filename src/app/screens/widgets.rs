@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use bevy_egui::egui;
 
 use crate::app::exercise::LastOutcome;
+use crate::app::exercise::ScoreTrail;
 use crate::app::flow::Screen;
 use crate::app::messages::{Navigate, UiCommand};
 use crate::app::notice::Notice;
@@ -55,13 +56,26 @@ pub fn notice_ui(ui: &mut egui::Ui, notice: &Notice) {
 
 /// A small rounded badge.
 pub fn badge(ui: &mut egui::Ui, text: &str, color: egui::Color32) {
+    let galley = egui::WidgetText::from(egui::RichText::new(text).small().color(color))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Small,
+        );
+    // A badge moves whole to the next row of a wrapping layout; it never breaks inside or runs
+    // off the edge. (The frame is not one widget, so the layout cannot do this by itself.)
+    let needed = galley.size().x + 14.0 + ui.spacing().item_spacing.x;
+    if ui.layout().main_wrap && ui.available_size_before_wrap().x < needed {
+        ui.end_row();
+    }
     egui::Frame::new()
         .fill(color.gamma_multiply(0.18))
         .stroke(egui::Stroke::new(1.0, color))
         .corner_radius(6.0)
         .inner_margin(egui::Margin::symmetric(6, 2))
         .show(ui, |ui| {
-            ui.label(egui::RichText::new(text).small().color(color));
+            ui.add(egui::Label::new(galley));
         });
 }
 
@@ -138,7 +152,8 @@ pub fn role_combo(
         .map_or(placeholder, |(_, name)| name.as_str());
     egui::ComboBox::from_id_salt(id_salt)
         .selected_text(selected)
-        .width(220.0)
+        // Room for the button beside it in a narrow panel (a projector at 2×).
+        .width((ui.available_width() - 90.0).clamp(120.0, 220.0))
         .show_ui(ui, |ui| {
             for (id, name) in roles {
                 ui.selectable_value(choice, Some(id.clone()), name);
@@ -208,6 +223,42 @@ pub fn outcome_ui(ui: &mut egui::Ui, outcome: &LastOutcome, mode: Mode) {
                     });
             }
         }
+    }
+}
+
+/// The running score (practice) and what lapsed with nobody acting (every mode: the player
+/// should know a decision closed, not find out in the report).
+pub fn trail_ui(ui: &mut egui::Ui, trail: &ScoreTrail, mode: Mode) {
+    if mode == Mode::Practice
+        && let Some(card) = &trail.card
+        && card.tested().next().is_some()
+    {
+        let change = match trail.change {
+            0 => "no change with the last step".to_owned(),
+            c if c > 0 => format!("+{c} with the last step"),
+            c => format!("{c} with the last step"),
+        };
+        let color = if trail.change < 0 {
+            theme::DANGER
+        } else {
+            theme::SUCCESS
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(format!("Running score {}", card.total)).strong());
+            ui.colored_label(color, change);
+        });
+    }
+    for lapse in trail.missed.iter().rev() {
+        ui.colored_label(
+            theme::DANGER,
+            format!(
+                "Missed at T+{:02}: {} ({} pts, {})",
+                lapse.minute,
+                lapse.message,
+                lapse.points,
+                lapse.dimension.label()
+            ),
+        );
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod card;
 mod communication;
+mod deadlines;
 mod escalation;
 mod evidence;
 mod grader;
@@ -18,6 +19,7 @@ mod separation;
 use std::collections::BTreeMap;
 
 pub use card::{Finding, FindingKind, Points, Scorecard};
+pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines};
 pub use escalation::{Obligation, obligations};
 
 use crate::engine::model::matrix::{Dimension, Weights};

@@ -4,9 +4,30 @@ use bevy_egui::egui;
 
 use super::drafts::ActionsState;
 use crate::app::messages::UiCommand;
-use crate::app::screens::widgets::{role_combo, roles};
+use crate::app::screens::widgets::{badge, role_combo, roles};
 use crate::app::theme;
+use crate::engine::model::scenario::DecisionPoint;
 use crate::engine::{Intent, Session};
+
+/// "closes in 4 min" on a decision with a window; red on its last minute.
+fn closing_chip(session: &Session, decision: &DecisionPoint) -> Option<(String, egui::Color32)> {
+    let window = decision.expires_after_mins?;
+    let released = session.scenario().injects.iter().find_map(|i| {
+        i.decisions
+            .iter()
+            .any(|d| d.id == decision.id)
+            .then(|| session.released_at(i.id.as_str()))
+            .flatten()
+    })?;
+    let left = released
+        .saturating_add(window)
+        .saturating_sub(session.minute());
+    Some(match left {
+        0 | 1 => ("last minute to act".to_owned(), theme::DANGER),
+        2..=5 => (format!("closes in {left} min"), theme::WARNING),
+        _ => (format!("closes in {left} min"), theme::ACCENT),
+    })
+}
 
 /// Decision points: pick who carries out each action; classify severity; declare an incident.
 pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) -> Vec<UiCommand> {
@@ -24,7 +45,12 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
     for decision in open {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(egui::RichText::new(&decision.prompt).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(&decision.prompt).strong());
+                if let Some((text, color)) = closing_chip(session, decision) {
+                    badge(ui, &text, color);
+                }
+            });
             for action in &decision.actions {
                 if session.performed().contains_key(&action.id) {
                     continue;

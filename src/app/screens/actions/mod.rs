@@ -39,7 +39,7 @@ pub fn actions_ui(
     session: &Session,
     state: &mut ActionsState,
 ) -> Vec<UiCommand> {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for tab in ActionTab::ALL {
             ui.selectable_value(&mut state.tab, tab, tab.label());
         }

@@ -14,13 +14,14 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::app::board::BoardViewport;
-use crate::app::exercise::{ActiveExercise, ExerciseBegan, LastOutcome, ScenarioClock};
+use crate::app::exercise::{ActiveExercise, ExerciseBegan, LastOutcome, ScenarioClock, ScoreTrail};
 use crate::app::facilitation::ProjectorState;
 use crate::app::flow::Screen;
 use crate::app::messages::{CommandWriter, FacilitatorCommand};
 use crate::app::screens::actions::ActionsState;
 use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
-use crate::app::screens::widgets::{nothing_to_show_ui, root_ui};
+use crate::app::screens::widgets::{nothing_to_show_ui, root_ui, trail_ui};
+use crate::engine::model::scenario::Mode;
 
 pub use left::{injects_ui, left_ui, people_ui};
 pub use right::{notes_ui, right_ui, scorecard_ui};
@@ -45,6 +46,7 @@ fn console_system(
     active: Option<Res<ActiveExercise>>,
     clock: Res<ScenarioClock>,
     outcome: Res<LastOutcome>,
+    trail: Res<ScoreTrail>,
     projector: Res<ProjectorState>,
     mut console: ResMut<ConsoleState>,
     mut actions: ResMut<ActionsState>,
@@ -59,21 +61,22 @@ fn console_system(
     };
     let (session, record) = (&active.session, &active.record);
     let mut commands = Vec::new();
+    let (left, right) = crate::app::theme::side_panels(ctx.content_rect().width());
     egui::Panel::top("console-top").show(&mut ui, |ui| {
         commands.extend(clock_bar_ui(ui, session, active.mode(), &clock));
         commands.extend(room_bar_ui(ui, session, &clock, *projector));
     });
     egui::Panel::left("console-left")
         .resizable(true)
-        .default_size(340.0)
-        .min_size(260.0)
+        .default_size(340.0_f32.clamp(left.min, left.max))
+        .size_range(left)
         .show(&mut ui, |ui| {
             commands.extend(left_ui(ui, session, record, &mut console));
         });
     egui::Panel::right("console-right")
         .resizable(true)
-        .default_size(440.0)
-        .min_size(340.0)
+        .default_size(440.0_f32.clamp(right.min, right.max))
+        .size_range(right)
         .show(&mut ui, |ui| {
             commands.extend(right_ui(
                 ui,
@@ -83,6 +86,9 @@ fn console_system(
                 &mut actions,
                 &outcome,
             ));
+            if console.right == RightTab::Decisions {
+                trail_ui(ui, &trail, Mode::Facilitated);
+            }
         });
     viewport.rect = Some(ui.available_rect_before_wrap());
     viewport.pixels_per_point = ctx.pixels_per_point();

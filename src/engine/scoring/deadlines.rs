@@ -1,0 +1,109 @@
+//! What is coming on the clock: injects due, decisions about to close, escalations and notices
+//! falling due. The player's countdowns, and where "+N min" stops so nothing lapses unseen.
+
+use super::escalation::obligations;
+use crate::engine::model::intent::Intent;
+use crate::engine::model::scenario::Release;
+use crate::engine::session::Session;
+
+/// What falls due at a minute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeadlineKind {
+    /// An inject is released.
+    Inject,
+    /// The last minute to act on a decision before it closes.
+    DecisionCloses,
+    /// The last minute to engage a role on time.
+    EscalationDue,
+    /// The last minute to tell an audience on time.
+    NoticeDue,
+}
+
+/// One thing ahead on the clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// The scenario minute: an inject's release, or the last minute to act in time.
+    pub minute: u32,
+    /// What kind of thing it is.
+    pub kind: DeadlineKind,
+    /// What it is, in words ("Ransom note and spreading encryption", "engage Legal Counsel").
+    pub what: String,
+}
+
+/// Everything still ahead of the clock (at or after the current minute), earliest first.
+pub fn deadlines(session: &Session) -> Vec<Deadline> {
+    let now = session.minute();
+    let matrix = session.matrix();
+    let mut out = Vec::new();
+    for inject in session.pending_injects() {
+        if session.held().contains(&inject.id) {
+            continue;
+        }
+        if let Release::At(minute) = inject.release {
+            out.push(Deadline {
+                minute,
+                kind: DeadlineKind::Inject,
+                what: inject.title.clone(),
+            });
+        }
+    }
+    for inject in &session.scenario().injects {
+        let Some(released) = session.released_at(inject.id.as_str()) else {
+            continue;
+        };
+        for decision in &inject.decisions {
+            let Some(after) = decision.expires_after_mins else {
+                continue;
+            };
+            let open = session.open_decisions().iter().any(|d| d.id == decision.id);
+            if open {
+                out.push(Deadline {
+                    // It closes when the clock reaches release + window.
+                    minute: released.saturating_add(after).saturating_sub(1),
+                    kind: DeadlineKind::DecisionCloses,
+                    what: decision.prompt.clone(),
+                });
+            }
+        }
+        for notice in &inject.notify {
+            let told = session.log().entries.iter().any(|e| {
+                e.minute >= released
+                    && matches!(&e.intent, Intent::Communicate { audience, .. } if *audience == notice.audience)
+            });
+            if !told {
+                let name = matrix
+                    .audience(notice.audience.as_str())
+                    .map_or_else(|| notice.audience.to_string(), |a| a.name.clone());
+                out.push(Deadline {
+                    minute: released.saturating_add(notice.within_mins),
+                    kind: DeadlineKind::NoticeDue,
+                    what: format!("tell {name}"),
+                });
+            }
+        }
+    }
+    for obligation in obligations(session) {
+        if obligation.engaged_at.is_none() {
+            out.push(Deadline {
+                minute: obligation.deadline,
+                kind: DeadlineKind::EscalationDue,
+                what: format!("engage {}", matrix.role_name(obligation.role.as_str())),
+            });
+        }
+    }
+    out.retain(|d| d.minute >= now && d.minute <= session.scenario().duration_mins);
+    out.sort_by(|a, b| (a.minute, &a.what).cmp(&(b.minute, &b.what)));
+    out
+}
+
+/// How far "+`minutes` min" should move the clock: no further than the next deadline, so an
+/// inject or a last chance to act is never skipped; at least one minute.
+pub fn advance_stop(session: &Session, minutes: u32) -> u32 {
+    let now = session.minute();
+    deadlines(session)
+        .iter()
+        .map(|d| d.minute)
+        .find(|m| *m > now)
+        .map_or(minutes, |next| minutes.min(next - now))
+        .max(1)
+}
