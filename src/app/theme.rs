@@ -56,10 +56,22 @@ impl Default for UiSettings {
 impl UiSettings {
     /// Allowed scale range.
     pub const SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.75..=2.0;
+    /// The scales offered as buttons: a laptop, a large screen, a projector.
+    pub const SCALE_PRESETS: [(f32, &'static str); 4] =
+        [(1.0, "1×"), (1.25, "1.25×"), (1.5, "1.5×"), (2.0, "2×")];
 
+    /// Beside the rest of Warroom's data when `WARROOM_DATA_DIR` moves it (tests, a kiosk, a
+    /// portable install), else in the platform's config folder.
     fn path() -> Option<PathBuf> {
-        directories::ProjectDirs::from("org", "Warroom", "warroom")
-            .map(|d| d.config_dir().join("settings.ron"))
+        Self::path_for(std::env::var_os(crate::store::DATA_DIR_ENV).map(PathBuf::from))
+    }
+
+    fn path_for(data_dir: Option<PathBuf>) -> Option<PathBuf> {
+        match data_dir {
+            Some(dir) => Some(dir.join("settings.ron")),
+            None => directories::ProjectDirs::from("org", "Warroom", "warroom")
+                .map(|d| d.config_dir().join("settings.ron")),
+        }
     }
 
     /// Loads saved settings; a missing or unreadable file gives the defaults (and a log line).
@@ -171,4 +183,22 @@ pub fn side_panels(width: f32) -> (egui::Rangef, egui::Rangef) {
     let left = egui::Rangef::new((width * 0.2).min(240.0), (width * 0.34).max(180.0));
     let right = egui::Rangef::new((width * 0.26).min(300.0), (width * 0.46).max(240.0));
     (left, right)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::UiSettings;
+
+    #[test]
+    fn settings_live_with_the_data_when_its_folder_is_moved() {
+        let moved = UiSettings::path_for(Some(PathBuf::from("/tmp/warroom-kiosk")));
+        assert_eq!(
+            moved,
+            Some(PathBuf::from("/tmp/warroom-kiosk/settings.ron"))
+        );
+        let default = UiSettings::path_for(None);
+        assert!(default.is_none_or(|p| p.ends_with("settings.ron") && !p.starts_with("/tmp")));
+    }
 }

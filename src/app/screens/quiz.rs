@@ -68,6 +68,8 @@ pub struct QuizView {
     pub db_error: Option<String>,
     /// Profile name.
     pub profile: String,
+    /// Questions missed at the first try this sitting, per dimension: they come back next time.
+    pub missed: Vec<(Dimension, usize)>,
 }
 
 /// Widget state of the quiz screen.
@@ -139,7 +141,27 @@ pub fn quiz_view(content: &Content, quiz: &QuizState, learner: &Learner) -> Quiz
         checked: quiz.checked.clone(),
         db_error: learner.error.clone(),
         profile: learner.profile.clone(),
+        missed: missed_per_dimension(content, quiz),
     }
+}
+
+/// First-try misses of the sitting so far, counted per dimension.
+fn missed_per_dimension(content: &Content, quiz: &QuizState) -> Vec<(Dimension, usize)> {
+    let Some(sitting) = &quiz.sitting else {
+        return Vec::new();
+    };
+    let mut seen = BTreeSet::new();
+    let mut missed = std::collections::BTreeMap::<Dimension, usize>::new();
+    for (id, correct) in sitting.answered() {
+        // Only the first answer to a question counts; a repeat is the retry.
+        if !seen.insert(id) || *correct {
+            continue;
+        }
+        if let Some((_, q)) = content.library.question(id.as_str()) {
+            *missed.entry(q.dimension).or_default() += 1;
+        }
+    }
+    missed.into_iter().collect()
 }
 
 fn quiz_system(
@@ -317,10 +339,16 @@ fn question_ui(
             }
             Some(checked) => {
                 feedback_ui(ui, question, checked);
-                if ui
-                    .add(egui::Button::new("Next question").min_size(egui::vec2(160.0, 32.0)))
-                    .clicked()
-                {
+                let next =
+                    ui.add(egui::Button::new("Next question").min_size(egui::vec2(160.0, 32.0)));
+                // Keyboard focus moves to "Next question" once, when the feedback appears, so
+                // Enter carries on (the checked button it had is gone).
+                let focused = egui::Id::new(("quiz-next-focus", view.number, view.asked));
+                if !ui.data(|d| d.get_temp::<bool>(focused).unwrap_or(false)) {
+                    next.request_focus();
+                    ui.data_mut(|d| d.insert_temp(focused, true));
+                }
+                if next.clicked() {
                     state.picked.clear();
                     out.push(LearnerCommand::NextQuestion.into());
                 }
@@ -373,9 +401,31 @@ fn finished_ui(
         asked: firsts,
     } = view.score;
     ui.heading(format!("Sitting {} done", view.number));
-    ui.label(format!("{right} of {firsts} right at the first try."));
-    if firsts > right {
-        ui.label("The questions you missed are due again in your next sitting.");
+    let share = (right * 100).checked_div(firsts).unwrap_or(0);
+    ui.label(
+        egui::RichText::new(format!(
+            "{right} of {firsts} right at the first try ({share}%)."
+        ))
+        .size(18.0),
+    );
+    if view.missed.is_empty() {
+        ui.label("Nothing missed: no question of this sitting is due again soon.");
+    } else {
+        ui.add_space(theme::GAP);
+        ui.label(egui::RichText::new("Missed at the first try").strong());
+        egui::Grid::new("quiz-missed").show(ui, |ui| {
+            for (dimension, n) in &view.missed {
+                ui.label(dimension.label());
+                ui.label(count(*n, "question"));
+                ui.end_row();
+            }
+        });
+        let due: usize = view.missed.iter().map(|(_, n)| n).sum();
+        ui.label(format!(
+            "{} come{} back at the start of your next sitting.",
+            count(due, "question"),
+            if due == 1 { "s" } else { "" }
+        ));
     }
     ui.add_space(theme::GAP);
     ui.horizontal(|ui| {
@@ -449,7 +499,40 @@ mod tests {
             checked,
             db_error: None,
             profile: "ana".to_owned(),
+            missed: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_feedback_takes_the_keyboard_focus_to_next_question() {
+        let checked = Checked {
+            picked: BTreeSet::from([1]),
+            correct: true,
+            will_return: false,
+        };
+        let mut h = harness(view(false, Some(checked)));
+        h.run();
+        assert!(h.get_by_label("Next question").is_focused());
+    }
+
+    #[test]
+    fn a_finished_sitting_sums_up_the_score_and_what_comes_back() {
+        let mut done = view(false, None);
+        done.question = None;
+        done.remaining = 0;
+        done.score = Tally { right: 3, asked: 5 };
+        done.missed = vec![(Dimension::Escalation, 1), (Dimension::Handoffs, 1)];
+        let mut h = harness(done);
+        h.run();
+        assert!(
+            h.query_by_label("3 of 5 right at the first try (60%).")
+                .is_some()
+        );
+        assert!(h.query_by_label("Escalation timing").is_some());
+        assert!(
+            h.query_by_label("2 questions come back at the start of your next sitting.")
+                .is_some()
+        );
     }
 
     fn harness(view: QuizView) -> Harness<'static, (QuizView, QuizUiState, Vec<UiCommand>)> {

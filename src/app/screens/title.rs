@@ -63,6 +63,15 @@ pub fn resume_ui(ui: &mut egui::Ui, offer: &ResumeOffer, notice: &Notice) -> Vec
 /// The title screen view.
 pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> {
     let mut out = Vec::new();
+    // Scrolls rather than clipping when the window is small or the scale large.
+    egui::ScrollArea::vertical()
+        .id_salt("title-scroll")
+        .auto_shrink(false)
+        .show(ui, |ui| title_content_ui(ui, settings, &mut out));
+    out
+}
+
+fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<UiCommand>) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.08);
         ui.label(
@@ -89,7 +98,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Play Practice",
                 "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
                 UiCommand::Navigate(Navigate::OpenLibrary(Mode::Practice)),
-                &mut out,
+                out,
             );
             mode_card(
                 ui,
@@ -98,7 +107,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Play Drill",
                 "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
                 UiCommand::Navigate(Navigate::OpenLibrary(Mode::Drill)),
-                &mut out,
+                out,
             );
             mode_card(
                 ui,
@@ -107,7 +116,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Run a session",
                 "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
                 UiCommand::Navigate(Navigate::OpenLibrary(Mode::Facilitated)),
-                &mut out,
+                out,
             );
         });
 
@@ -121,7 +130,7 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Question bank",
                 "Short exam-style questions: who acts, who must be told, what comes first. Missed questions come back until you know them.",
                 ("Practise questions", UiCommand::Navigate(Navigate::GoTo(Screen::Quiz))),
-                &mut out,
+                out,
             );
             learner_card(
                 ui,
@@ -129,25 +138,31 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 "Progress",
                 "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
                 ("See progress", UiCommand::Navigate(Navigate::GoTo(Screen::Progress))),
-                &mut out,
+                out,
             );
         });
 
         ui.add_space(theme::GAP * 2.0);
         ui.separator();
-        ui.horizontal(|ui| {
-            let width = 560.0;
+        // Wraps rather than running off the edge at projector scale.
+        ui.horizontal_wrapped(|ui| {
+            let width = 620.0;
             ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
             ui.label("Theme:");
             ui.selectable_value(&mut settings.dark, true, "Dark");
             ui.selectable_value(&mut settings.dark, false, "Light");
             ui.add_space(theme::GAP * 2.0);
             ui.label("UI scale:");
-            ui.add(
-                egui::Slider::new(&mut settings.scale, UiSettings::SCALE_RANGE)
-                    .step_by(0.05)
-                    .suffix("×"),
-            );
+            // Presets rather than a slider, which jumped under the pointer as the UI rescaled.
+            for (scale, label) in UiSettings::SCALE_PRESETS {
+                ui.selectable_value(&mut settings.scale, scale, label);
+            }
+            if !UiSettings::SCALE_PRESETS
+                .iter()
+                .any(|(s, _)| (s - settings.scale).abs() < 0.001)
+            {
+                ui.label(format!("(now {:.2}×)", settings.scale));
+            }
             ui.add_space(theme::GAP * 2.0);
             if ui.button("Quit").clicked() {
                 out.push(Navigate::Quit.into());
@@ -159,7 +174,6 @@ pub fn title_ui(ui: &mut egui::Ui, settings: &mut UiSettings) -> Vec<UiCommand> 
                 .weak(),
         );
     });
-    out
 }
 
 fn learner_card(
@@ -287,5 +301,28 @@ mod tests {
         harness.get_by_label("Light").click();
         harness.run();
         assert!(!harness.state().dark);
+    }
+
+    #[test]
+    fn scale_presets_set_the_scale_and_the_screen_scrolls_when_small() {
+        // 1024×640 at 2×: 512×320 points.
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(512.0, 320.0))
+            .build_ui_state(
+                |ui, settings: &mut UiSettings| {
+                    title_ui(ui, settings);
+                },
+                UiSettings::default(),
+            );
+        harness.run();
+        // Below the fold at this size, reachable by scrolling.
+        let preset = harness.get_by_label("1.5×");
+        preset.scroll_to_me();
+        harness.run();
+        let preset = harness.get_by_label("1.5×");
+        assert!(preset.rect().bottom() <= 320.0, "{:?}", preset.rect());
+        preset.click();
+        harness.run();
+        assert!((harness.state().scale - 1.5).abs() < f32::EPSILON);
     }
 }
