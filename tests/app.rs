@@ -248,6 +248,31 @@ fn practice_keeps_a_running_score_and_says_what_lapsed() {
     let total = trail.card.as_ref().unwrap().total;
     assert!(total < 100, "{total}");
 
+    // The latest inject is announced, until dismissed.
+    let banner = app
+        .world()
+        .resource::<warroom::app::exercise::InjectBanner>()
+        .clone();
+    let new = banner.0.expect("an inject arrived while the clock ran");
+    let last = active(&app).session.released().last().cloned().unwrap();
+    let title = &active(&app)
+        .session
+        .scenario()
+        .inject(last.as_str())
+        .unwrap()
+        .title;
+    assert_eq!(&new.title, title);
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::DismissBanner),
+    );
+    assert!(
+        app.world()
+            .resource::<warroom::app::exercise::InjectBanner>()
+            .0
+            .is_none()
+    );
+
     // A new exercise starts with a clean trail.
     start(&mut app, "journalist-calls", Mode::Drill);
     let trail = app.world().resource::<ScoreTrail>().clone();

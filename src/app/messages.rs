@@ -105,6 +105,8 @@ pub enum ExerciseCommand {
     SetClockRunning(bool),
     /// Change the scenario clock's speed.
     SetClockSpeed(f32),
+    /// Put away the new-inject banner.
+    DismissBanner,
     /// Write the scorecard, log or report into a directory.
     Export(ExportFormat, PathBuf),
 }

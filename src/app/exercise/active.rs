@@ -128,6 +128,21 @@ pub struct ScoreTrail {
     pub missed: Vec<Finding>,
 }
 
+/// The inject that just arrived, announced until the player dismisses it or another replaces it.
+#[derive(Resource, Debug, Default, Clone, PartialEq, Eq)]
+pub struct InjectBanner(pub Option<NewInject>);
+
+/// What the banner announces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInject {
+    /// Scenario minute of release.
+    pub minute: u32,
+    /// The inject's title.
+    pub title: String,
+    /// Others released in the same step.
+    pub more: usize,
+}
+
 /// How many lapses the trail keeps on screen.
 const MISSED_SHOWN: usize = 4;
 

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::active::{
     ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, LastOutcome, Saves, ScoreTrail,
+    FinalScorecard, InjectBanner, LastOutcome, NewInject, Saves, ScoreTrail,
 };
 use super::clock::ScenarioClock;
 use super::export::export;
@@ -26,6 +26,7 @@ use crate::store::unix_now;
 pub(super) struct ExerciseState<'w> {
     outcome: ResMut<'w, LastOutcome>,
     trail: ResMut<'w, ScoreTrail>,
+    banner: ResMut<'w, InjectBanner>,
     arrows: ResMut<'w, BoardArrows>,
     clock: ResMut<'w, ScenarioClock>,
     began: MessageWriter<'w, ExerciseBegan>,
@@ -36,6 +37,7 @@ impl ExerciseState<'_> {
     fn reset_for(&mut self, exercise: &ActiveExercise, new: bool) {
         *self.outcome = LastOutcome::None;
         *self.trail = ScoreTrail::start(&exercise.session);
+        *self.banner = InjectBanner::default();
         self.arrows.0.clear();
         // The drill clock starts at once; a facilitated one waits for the facilitator, and a
         // resumed one waits for whoever comes back to it.
@@ -126,6 +128,7 @@ pub(super) fn handle_exercise_commands(
                 );
             }
             ExerciseCommand::SetClockRunning(running) => state.clock.running = *running,
+            ExerciseCommand::DismissBanner => state.banner.0 = None,
             ExerciseCommand::SetClockSpeed(speed) => {
                 state.clock.speed = speed.clamp(0.1, 16.0);
             }
@@ -204,6 +207,24 @@ fn apply_intent(
             .collect()
     };
     state.trail.advance(card);
+    let released: Vec<(u32, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::InjectReleased { inject, minute } => exercise
+                .session
+                .scenario()
+                .inject(inject.as_str())
+                .map(|i| (*minute, i.title.clone())),
+            _ => None,
+        })
+        .collect();
+    if let Some((minute, title)) = released.last().cloned() {
+        state.banner.0 = Some(NewInject {
+            minute,
+            title,
+            more: released.len() - 1,
+        });
+    }
     *state.outcome = LastOutcome::Accepted { summary, feedback };
     if events
         .iter()

@@ -15,7 +15,7 @@ use bevy::prelude::*;
 
 pub use active::{
     ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, LastOutcome, SaveError, Saves, ScoreTrail,
+    FinalScorecard, InjectBanner, LastOutcome, NewInject, SaveError, Saves, ScoreTrail,
 };
 pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
 pub use export::{default_export_dir, export};
@@ -26,6 +26,7 @@ use crate::app::flow::AppSystems;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LastOutcome>()
         .init_resource::<ScoreTrail>()
+        .init_resource::<InjectBanner>()
         .init_resource::<BoardArrows>()
         .init_resource::<ScenarioClock>()
         .add_message::<ExerciseBegan>()

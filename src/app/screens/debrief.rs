@@ -15,7 +15,7 @@ use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
-use crate::engine::reports::scorecard::{TimelineRow, score_label, tested_line, timeline};
+use crate::engine::reports::scorecard::{TimelineRow, score_label, timeline};
 use crate::engine::scoring::{FindingKind, Scorecard};
 
 /// What the debrief shows, computed once per exercise.
@@ -144,7 +144,11 @@ pub fn debrief_ui(
         } else {
             ""
         },
-        tested_line(card)
+        format!(
+            "{} of {} dimensions tested",
+            card.tested().count(),
+            Dimension::ALL.len()
+        )
     ));
     costliest_ui(ui, card);
     ui.separator();

@@ -7,9 +7,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::actions::{ActionsState, actions_ui};
 use super::clock_bar::{clock_bar_ui, clock_shortcuts};
-use super::widgets::{feed_ui, nothing_to_show_ui, outcome_ui, root_ui, trail_ui};
+use super::widgets::{banner_ui, feed_ui, nothing_to_show_ui, outcome_ui, root_ui, trail_ui};
 use crate::app::board::BoardViewport;
-use crate::app::exercise::{ActiveExercise, LastOutcome, ScenarioClock, ScoreTrail};
+use crate::app::exercise::{ActiveExercise, InjectBanner, LastOutcome, ScenarioClock, ScoreTrail};
 use crate::app::flow::Screen;
 use crate::app::messages::CommandWriter;
 use crate::engine::exercise::room_feed;
@@ -27,6 +27,7 @@ fn play_system(
     clock: Res<ScenarioClock>,
     outcome: Res<LastOutcome>,
     trail: Res<ScoreTrail>,
+    banner: Res<InjectBanner>,
     mut state: ResMut<ActionsState>,
     mut viewport: ResMut<BoardViewport>,
     mut writer: CommandWriter,
@@ -48,7 +49,10 @@ fn play_system(
         .resizable(true)
         .default_size(330.0_f32.clamp(left.min, left.max))
         .size_range(left)
-        .show(&mut ui, |ui| feed_ui(ui, &room_feed(session, &[])));
+        .show(&mut ui, |ui| {
+            commands.extend(banner_ui(ui, &banner));
+            feed_ui(ui, &room_feed(session, &[]));
+        });
     egui::Panel::right("play-actions")
         .resizable(true)
         .default_size(430.0_f32.clamp(right.min, right.max))

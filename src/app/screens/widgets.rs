@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use bevy_egui::egui;
 
 use crate::app::exercise::LastOutcome;
-use crate::app::exercise::ScoreTrail;
+use crate::app::exercise::{InjectBanner, ScoreTrail};
 use crate::app::flow::Screen;
-use crate::app::messages::{Navigate, UiCommand};
+use crate::app::messages::{ExerciseCommand, Navigate, UiCommand};
 use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::Session;
@@ -16,6 +16,7 @@ use crate::engine::exercise::RoomInject;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::{Finding, FindingKind};
+use crate::engine::text::count;
 
 /// A full-window root `Ui` for a screen (egui 0.36 panels are shown inside a `Ui`).
 pub fn root_ui(ctx: &egui::Context, id: &str) -> egui::Ui {
@@ -226,6 +227,42 @@ pub fn outcome_ui(ui: &mut egui::Ui, outcome: &LastOutcome, mode: Mode) {
     }
 }
 
+/// "New inject" over the feed when one has just arrived, until dismissed: injects must not slip in
+/// unnoticed while the player is busy in a composer.
+pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
+    let mut out = Vec::new();
+    let Some(new) = &banner.0 else {
+        return out;
+    };
+    egui::Frame::new()
+        .fill(theme::ACCENT.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(2.0, theme::ACCENT))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::same(8))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new("New inject")
+                        .strong()
+                        .color(theme::ACCENT),
+                );
+                let more = match new.more {
+                    0 => String::new(),
+                    n => format!(" and {}", count(n, "other")),
+                };
+                ui.label(
+                    egui::RichText::new(format!("T+{:02} · {}{more}", new.minute, new.title))
+                        .strong(),
+                );
+                if ui.button("Got it").clicked() {
+                    out.push(ExerciseCommand::DismissBanner.into());
+                }
+            });
+        });
+    out
+}
+
 /// The running score (practice) and what lapsed with nobody acting (every mode: the player
 /// should know a decision closed, not find out in the report).
 pub fn trail_ui(ui: &mut egui::Ui, trail: &ScoreTrail, mode: Mode) {
@@ -295,6 +332,37 @@ mod tests {
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
+
+    #[test]
+    fn a_new_inject_is_announced_until_dismissed() {
+        use crate::app::exercise::NewInject;
+        let banner = InjectBanner(Some(NewInject {
+            minute: 10,
+            title: "Ransom note".into(),
+            more: 1,
+        }));
+        let mut harness = Harness::new_ui_state(
+            move |ui, out: &mut Vec<UiCommand>| out.extend(banner_ui(ui, &banner)),
+            Vec::new(),
+        );
+        harness.run();
+        assert!(harness.query_by_label("New inject").is_some());
+        assert!(
+            harness
+                .query_by_label("T+10 · Ransom note and 1 other")
+                .is_some()
+        );
+        harness.get_by_label("Got it").click();
+        harness.run();
+        assert_eq!(
+            *harness.state(),
+            vec![UiCommand::from(ExerciseCommand::DismissBanner)]
+        );
+        let quiet = Harness::new_ui(|ui| {
+            banner_ui(ui, &InjectBanner::default());
+        });
+        assert!(quiet.query_by_label("New inject").is_none());
+    }
 
     #[test]
     fn rejections_show_the_engine_reason() {

@@ -14,13 +14,15 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::app::board::BoardViewport;
-use crate::app::exercise::{ActiveExercise, ExerciseBegan, LastOutcome, ScenarioClock, ScoreTrail};
+use crate::app::exercise::{
+    ActiveExercise, ExerciseBegan, InjectBanner, LastOutcome, ScenarioClock, ScoreTrail,
+};
 use crate::app::facilitation::ProjectorState;
 use crate::app::flow::Screen;
 use crate::app::messages::{CommandWriter, FacilitatorCommand};
 use crate::app::screens::actions::ActionsState;
 use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
-use crate::app::screens::widgets::{nothing_to_show_ui, root_ui, trail_ui};
+use crate::app::screens::widgets::{banner_ui, nothing_to_show_ui, root_ui, trail_ui};
 use crate::engine::model::scenario::Mode;
 
 pub use left::{injects_ui, left_ui, people_ui};
@@ -47,6 +49,7 @@ fn console_system(
     clock: Res<ScenarioClock>,
     outcome: Res<LastOutcome>,
     trail: Res<ScoreTrail>,
+    banner: Res<InjectBanner>,
     projector: Res<ProjectorState>,
     mut console: ResMut<ConsoleState>,
     mut actions: ResMut<ActionsState>,
@@ -71,6 +74,7 @@ fn console_system(
         .default_size(340.0_f32.clamp(left.min, left.max))
         .size_range(left)
         .show(&mut ui, |ui| {
+            commands.extend(banner_ui(ui, &banner));
             commands.extend(left_ui(ui, session, record, &mut console));
         });
     egui::Panel::right("console-right")
