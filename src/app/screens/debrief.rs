@@ -135,7 +135,7 @@ pub fn debrief_ui(
         });
     });
     ui.label(format!(
-        "Graded against \"{}\" · seed {} · ended at T+{:02}{} · {}",
+        "Graded against \"{}\" · seed {} · ended at T+{:02}{} · {} of {} dimensions tested",
         view.matrix,
         card.seed,
         card.minute,
@@ -144,11 +144,8 @@ pub fn debrief_ui(
         } else {
             ""
         },
-        format!(
-            "{} of {} dimensions tested",
-            card.tested().count(),
-            Dimension::ALL.len()
-        )
+        card.tested().count(),
+        Dimension::ALL.len()
     ));
     costliest_ui(ui, card);
     ui.separator();
