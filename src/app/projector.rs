@@ -193,7 +193,8 @@ impl RoomView {
                 "{level} · {}",
                 matrix.severity(level).map_or("?", |s| s.name.as_str())
             ),
-            severity_color: theme::severity_color(level, matrix.max_severity()),
+            // The room view is always dark: a projector washes out light themes.
+            severity_color: theme::Palette::DARK.severity(level, matrix.max_severity()),
             impact: session.business_impact(),
             feed: room_feed(session, adhoc),
             ended: session.ended(),
@@ -228,7 +229,7 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
                     ui.label(
                         egui::RichText::new(format!("Business impact {}%", view.impact))
                             .size(22.0)
-                            .color(theme::WARNING),
+                            .color(theme::palette(ui).warning),
                     );
                     ui.add_space(theme::GAP);
                     ui.label(

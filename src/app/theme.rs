@@ -15,6 +15,64 @@ pub const SUCCESS: egui::Color32 = egui::Color32::from_rgb(0x16, 0xa3, 0x4a);
 /// Warnings and high severity.
 pub const WARNING: egui::Color32 = egui::Color32::from_rgb(0xd9, 0x77, 0x06);
 
+/// The signal colours of one theme, chosen for WCAG AA contrast (4.5:1) as text on that theme's
+/// panels; the constants above are the dark theme's, which the board also uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Palette {
+    /// Primary actions, engaged roles.
+    pub accent: egui::Color32,
+    /// Deductions, rejections, critical severity.
+    pub danger: egui::Color32,
+    /// Credit and success.
+    pub success: egui::Color32,
+    /// Warnings, high severity.
+    pub warning: egui::Color32,
+    /// Moderate severity.
+    pub caution: egui::Color32,
+}
+
+impl Palette {
+    /// On dark panels.
+    pub const DARK: Self = Self {
+        accent: egui::Color32::from_rgb(0x60, 0xa5, 0xfa),
+        danger: egui::Color32::from_rgb(0xf8, 0x71, 0x71),
+        success: SUCCESS,
+        warning: WARNING,
+        caution: egui::Color32::from_rgb(0xca, 0x8a, 0x04),
+    };
+    /// On light panels.
+    pub const LIGHT: Self = Self {
+        accent: egui::Color32::from_rgb(0x1d, 0x4e, 0xd8),
+        danger: egui::Color32::from_rgb(0xb9, 0x1c, 0x1c),
+        success: egui::Color32::from_rgb(0x16, 0x65, 0x34),
+        warning: egui::Color32::from_rgb(0xb4, 0x53, 0x09),
+        caution: egui::Color32::from_rgb(0x85, 0x4d, 0x0e),
+    };
+
+    /// The colour for a severity level on a 1–`max` scale.
+    pub fn severity(self, level: u8, max: u8) -> egui::Color32 {
+        let ratio = f32::from(level) / f32::from(max.max(1));
+        if ratio >= 0.99 {
+            self.danger
+        } else if ratio >= 0.7 {
+            self.warning
+        } else if ratio >= 0.4 {
+            self.caution
+        } else {
+            self.success
+        }
+    }
+}
+
+/// The palette of the theme `ui` is drawn in.
+pub fn palette(ui: &egui::Ui) -> Palette {
+    if ui.visuals().dark_mode {
+        Palette::DARK
+    } else {
+        Palette::LIGHT
+    }
+}
+
 /// Spacing between groups.
 pub const GAP: f32 = 8.0;
 /// Heading size for screen titles.
@@ -122,13 +180,7 @@ fn apply_settings(
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;
-    let mut visuals = if settings.dark {
-        egui::Visuals::dark()
-    } else {
-        egui::Visuals::light()
-    };
-    visuals.selection.bg_fill = ACCENT;
-    visuals.hyperlink_color = ACCENT;
+    let visuals = visuals(settings.dark);
     ctx.set_visuals(visuals);
     ctx.set_zoom_factor(settings.scale.clamp(
         *UiSettings::SCALE_RANGE.start(),
@@ -154,6 +206,31 @@ fn apply_settings(
     }
     *applied = Some(settings.clone());
     Ok(())
+}
+
+/// egui's visuals for a theme with Warroom's accent, adjusted so text meets WCAG AA contrast.
+pub fn visuals(dark: bool) -> egui::Visuals {
+    let (mut visuals, palette) = if dark {
+        (egui::Visuals::dark(), Palette::DARK)
+    } else {
+        (egui::Visuals::light(), Palette::LIGHT)
+    };
+    visuals.selection.bg_fill = palette.accent;
+    visuals.hyperlink_color = palette.accent;
+    // Text on a selected (accent-filled) button: near-black on the dark theme's light blue,
+    // white on the light theme's deep blue.
+    // egui's weak text is the body colour at 60 % alpha, under 3:1 on dark panels.
+    visuals.weak_text_color = Some(if dark {
+        egui::Color32::from_rgb(0x9a, 0x9a, 0x9a)
+    } else {
+        egui::Color32::from_rgb(0x5c, 0x5c, 0x5c)
+    });
+    visuals.selection.stroke.color = if dark {
+        egui::Color32::from_rgb(0x0b, 0x0b, 0x0b)
+    } else {
+        egui::Color32::WHITE
+    };
+    visuals
 }
 
 /// The window icon, drawn in the assets folder as a PNG and embedded at build time.
@@ -189,7 +266,57 @@ pub fn side_panels(width: f32) -> (egui::Rangef, egui::Rangef) {
 mod tests {
     use std::path::PathBuf;
 
-    use super::UiSettings;
+    use bevy_egui::egui;
+
+    use super::{Palette, UiSettings, visuals};
+
+    /// WCAG 2 contrast ratio of two opaque colours.
+    fn contrast(a: egui::Color32, b: egui::Color32) -> f32 {
+        fn luminance(c: egui::Color32) -> f32 {
+            let channel = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+        }
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn signal_colours_and_selected_buttons_meet_wcag_aa_in_both_themes() {
+        for dark in [true, false] {
+            let v = visuals(dark);
+            let p = if dark { Palette::DARK } else { Palette::LIGHT };
+            for background in [v.panel_fill, v.window_fill, v.extreme_bg_color] {
+                for (name, colour) in [
+                    ("accent", p.accent),
+                    ("danger", p.danger),
+                    ("success", p.success),
+                    ("warning", p.warning),
+                    ("caution", p.caution),
+                    ("body text", v.text_color()),
+                    ("weak text", v.weak_text_color()),
+                ] {
+                    let ratio = contrast(colour, background);
+                    assert!(
+                        ratio >= 4.5,
+                        "{name} on {background:?} (dark {dark}): {ratio:.2}"
+                    );
+                }
+            }
+            // The text of a selected button on its accent fill.
+            let ratio = contrast(v.selection.stroke.color, v.selection.bg_fill);
+            assert!(ratio >= 4.5, "selected button (dark {dark}): {ratio:.2}");
+            // Buttons' text on their resting fill.
+            let ratio = contrast(v.widgets.inactive.text_color(), v.widgets.inactive.weak_bg_fill);
+            assert!(ratio >= 4.5, "button (dark {dark}): {ratio:.2}");
+        }
+    }
 
     #[test]
     fn settings_live_with_the_data_when_its_folder_is_moved() {

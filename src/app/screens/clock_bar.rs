@@ -33,7 +33,7 @@ pub fn clock_bar_ui(
     });
     // Row two: the clock and the state of the incident, then the clock controls; wraps when narrow.
     ui.horizontal_wrapped(|ui| {
-        badge(ui, mode.label(), theme::ACCENT);
+        badge(ui, mode.label(), theme::palette(ui).accent);
         ui.label(
             egui::RichText::new(format!(
                 "T+{:02} / {} min",
@@ -48,7 +48,7 @@ pub fn clock_bar_ui(
         badge(
             ui,
             &format!("Severity {level} · {name}"),
-            theme::severity_color(level, matrix.max_severity()),
+            theme::palette(ui).severity(level, matrix.max_severity()),
         );
         // The player's own call beside what the evidence says.
         let classified = session
@@ -67,11 +67,11 @@ pub fn clock_bar_ui(
                 format!("You classified {l} · {name}")
             },
         );
-        badge(ui, &call, theme::ACCENT);
+        badge(ui, &call, theme::palette(ui).accent);
         badge(
             ui,
             &format!("Business impact {}%", session.business_impact()),
-            theme::WARNING,
+            theme::palette(ui).warning,
         );
         // The facilitator's clock controls live in the console's second row.
         if mode != Mode::Facilitated {

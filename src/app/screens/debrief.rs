@@ -93,11 +93,11 @@ fn debrief_system(
     Ok(())
 }
 
-fn score_color(score: u32) -> egui::Color32 {
+fn score_color(palette: theme::Palette, score: u32) -> egui::Color32 {
     match score {
-        90.. => theme::SUCCESS,
-        70..90 => theme::WARNING,
-        _ => theme::DANGER,
+        90.. => palette.success,
+        70..90 => palette.warning,
+        _ => palette.danger,
     }
 }
 
@@ -158,7 +158,7 @@ pub fn debrief_ui(
                 egui::RichText::new(format!("{}", card.total))
                     .size(64.0)
                     .strong()
-                    .color(score_color(card.total)),
+                    .color(score_color(theme::palette(ui), card.total)),
             );
             ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
         });
@@ -169,7 +169,10 @@ pub fn debrief_ui(
                     ui.label(dimension.label());
                     let points = card.points.get(&dimension).copied().unwrap_or_default();
                     if let Some(score) = card.dimension(dimension) {
-                        ui.colored_label(score_color(score), format!("{score}"));
+                        ui.colored_label(
+                            score_color(theme::palette(ui), score),
+                            format!("{score}"),
+                        );
                         ui.label(
                             egui::RichText::new(format!(
                                 "lost {} of {} pts",
@@ -186,6 +189,7 @@ pub fn debrief_ui(
                 }
             });
         // Untested dimensions get no bar: an empty slot, not a zero.
+        let palette = theme::palette(right);
         let bars: Vec<Bar> = Dimension::ALL
             .iter()
             .enumerate()
@@ -194,7 +198,7 @@ pub fn debrief_ui(
                 Some(
                     Bar::new(i as f64, f64::from(score))
                         .name(d.label())
-                        .fill(score_color(score))
+                        .fill(score_color(palette, score))
                         .width(0.7),
                 )
             })
@@ -262,7 +266,7 @@ fn costliest_ui(ui: &mut egui::Ui, card: &Scorecard) {
     ui.label(egui::RichText::new("Costliest lessons").strong());
     for f in costly.into_iter().take(3) {
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::DANGER, format!("{} pts", f.points));
+            ui.colored_label(theme::palette(ui).danger, format!("{} pts", f.points));
             ui.label(&f.message);
             ui.label(egui::RichText::new(format!("Instead: {}", f.advice)).weak());
         });

@@ -262,7 +262,7 @@ fn role_page_ui(
         if role.people.is_empty() {
             badge(ui, "nobody seated", egui::Color32::GRAY);
         } else {
-            badge(ui, &role.people.join(", "), theme::ACCENT);
+            badge(ui, &role.people.join(", "), theme::palette(ui).accent);
         }
     });
     egui::CollapsingHeader::new("Prompts from the exercise")
@@ -281,15 +281,15 @@ fn role_page_ui(
                 ui,
                 "Credited by the matrix",
                 &role.went_well,
-                theme::SUCCESS,
+                theme::palette(ui).success,
             );
             list(
                 ui,
                 "Deducted by the matrix",
                 &role.went_badly,
-                theme::DANGER,
+                theme::palette(ui).danger,
             );
-            list(ui, "Observer notes", &role.notes, theme::ACCENT);
+            list(ui, "Observer notes", &role.notes, theme::palette(ui).accent);
             if role.went_well.is_empty() && role.went_badly.is_empty() && role.notes.is_empty() {
                 ui.label("Nothing was graded or noted for this role; ask the room.");
             }

@@ -112,7 +112,7 @@ pub fn library_ui(
                     ui.label(format!("In use: {}", m.matrix.name));
                 }
                 None => {
-                    ui.colored_label(theme::DANGER, "No valid matrix loaded");
+                    ui.colored_label(theme::palette(ui).danger, "No valid matrix loaded");
                 }
             }
             let default = crate::engine::content::library::default_matrix_path();
@@ -135,7 +135,7 @@ pub fn library_ui(
 
     if !content.library.matrix_errors.is_empty() {
         ui.colored_label(
-            theme::DANGER,
+            theme::palette(ui).danger,
             format!(
                 "The matrix {} has problems, so no scenario can be graded. Fix it or load another:",
                 content.matrix_path.display()
@@ -188,7 +188,10 @@ pub fn library_ui(
     let seed_ok =
         state.seed_text.trim().is_empty() || state.seed_text.trim().parse::<u64>().is_ok();
     if !seed_ok {
-        ui.colored_label(theme::DANGER, "The seed must be a whole number.");
+        ui.colored_label(
+            theme::palette(ui).danger,
+            "The seed must be a whole number.",
+        );
     }
     let seed = state.seed_text.trim().parse::<u64>().unwrap_or(0);
     ui.separator();
@@ -223,7 +226,7 @@ pub fn library_ui(
                     "{n} file{} could not be loaded",
                     if n == 1 { "" } else { "s" }
                 ))
-                .color(theme::DANGER),
+                .color(theme::palette(ui).danger),
             )
             .default_open(true)
             .show(ui, |ui| {
@@ -245,7 +248,7 @@ fn diagnostics_ui<'a>(
         ui.label(
             egui::RichText::new(d.to_string())
                 .monospace()
-                .color(theme::DANGER),
+                .color(theme::palette(ui).danger),
         );
         if let Some(hint) = &d.hint {
             ui.label(
@@ -274,12 +277,16 @@ fn scenario_card(
             ui.horizontal(|ui| {
                 ui.heading(&sc.title);
                 let color = match sc.difficulty {
-                    Difficulty::Introductory => theme::SUCCESS,
-                    Difficulty::Intermediate => theme::WARNING,
-                    Difficulty::Advanced => theme::DANGER,
+                    Difficulty::Introductory => theme::palette(ui).success,
+                    Difficulty::Intermediate => theme::palette(ui).warning,
+                    Difficulty::Advanced => theme::palette(ui).danger,
                 };
                 badge(ui, sc.difficulty.label(), color);
-                badge(ui, &format!("{} min", sc.duration_mins), theme::ACCENT);
+                badge(
+                    ui,
+                    &format!("{} min", sc.duration_mins),
+                    theme::palette(ui).accent,
+                );
                 for m in &sc.modes {
                     badge(ui, m.label(), egui::Color32::GRAY);
                 }

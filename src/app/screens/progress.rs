@@ -130,7 +130,7 @@ pub fn progress_ui(
     );
     if let Some(error) = &view.db_error {
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::DANGER, error);
+            ui.colored_label(theme::palette(ui).danger, error);
             if ui.button("Try again").clicked() {
                 out.push(LearnerCommand::RetryDatabase.into());
             }
@@ -138,7 +138,7 @@ pub fn progress_ui(
     }
     if view.pending_runs > 0 {
         ui.colored_label(
-            theme::WARNING,
+            theme::palette(ui).warning,
             format!(
                 "{} finished run(s) are kept in memory and will be saved as soon as the database can be written.",
                 view.pending_runs
@@ -251,9 +251,9 @@ fn averages(ui: &mut egui::Ui, series: &[Series]) {
             ui.label(&s.label);
             let recent = s.recent();
             let color = match recent {
-                90.. => theme::SUCCESS,
-                70..90 => theme::WARNING,
-                _ => theme::DANGER,
+                90.. => theme::palette(ui).success,
+                70..90 => theme::palette(ui).warning,
+                _ => theme::palette(ui).danger,
             };
             ui.colored_label(color, recent.to_string());
             ui.label(s.points.len().to_string());

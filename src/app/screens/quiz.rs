@@ -200,7 +200,7 @@ pub fn quiz_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState) -> V
     });
     if let Some(error) = &view.db_error {
         ui.colored_label(
-            theme::DANGER,
+            theme::palette(ui).danger,
             format!("{error} Your answers in this sitting are not being saved."),
         );
     }
@@ -220,7 +220,7 @@ fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &m
     ui.add_space(theme::GAP);
     if view.sets.is_empty() {
         ui.colored_label(
-            theme::WARNING,
+            theme::palette(ui).warning,
             "No question sets were found in the content folder's questions/ directory.",
         );
         return;
@@ -283,7 +283,7 @@ fn question_ui(
             "Sitting {} · question {} · {} left",
             view.number, view.asked, view.remaining
         ));
-        badge(ui, question.dimension.label(), theme::ACCENT);
+        badge(ui, question.dimension.label(), theme::palette(ui).accent);
         ui.label(egui::RichText::new(&question.set).weak());
     });
     ui.add_space(theme::GAP);
@@ -302,9 +302,9 @@ fn question_ui(
             let mut on = picked.contains(&i);
             let mut text = egui::RichText::new(&choice.label).size(16.0);
             if locked && resolved.correct.contains(&i) {
-                text = text.color(theme::SUCCESS).strong();
+                text = text.color(theme::palette(ui).success).strong();
             } else if locked && on {
-                text = text.color(theme::DANGER);
+                text = text.color(theme::palette(ui).danger);
             }
             let response = ui.add_enabled_ui(!locked, |ui| {
                 if resolved.is_multiple() {
@@ -360,10 +360,10 @@ fn question_ui(
 fn feedback_ui(ui: &mut egui::Ui, question: &QuestionView, checked: &Checked) {
     let resolved = &question.resolved;
     let (color, head) = if checked.correct {
-        (theme::SUCCESS, "Right.".to_owned())
+        (theme::palette(ui).success, "Right.".to_owned())
     } else {
         (
-            theme::DANGER,
+            theme::palette(ui).danger,
             format!("Not quite. The answer is: {}.", resolved.correct_labels()),
         )
     };

@@ -78,7 +78,7 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
             egui::RichText::new("WARROOM")
                 .size(theme::TITLE_SIZE * 1.6)
                 .strong()
-                .color(theme::ACCENT),
+                .color(theme::palette(ui).accent),
         );
         ui.label(
             egui::RichText::new("Tabletop exercises for security incident response")

@@ -47,9 +47,9 @@ pub fn nothing_to_show_ui(ui: &mut egui::Ui, heading: &str) -> Vec<UiCommand> {
 pub fn notice_ui(ui: &mut egui::Ui, notice: &Notice) {
     if let Some(n) = &notice.0 {
         let color = if n.is_error {
-            theme::DANGER
+            theme::palette(ui).danger
         } else {
-            theme::SUCCESS
+            theme::palette(ui).success
         };
         ui.colored_label(color, &n.text);
     }
@@ -98,7 +98,7 @@ pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
                         );
                         ui.label(egui::RichText::new(&inject.title).strong());
                         if inject.adhoc {
-                            badge(ui, "ad-hoc", theme::WARNING);
+                            badge(ui, "ad-hoc", theme::palette(ui).warning);
                         }
                     });
                     ui.label(&inject.narrative);
@@ -208,7 +208,10 @@ pub fn outcome_ui(ui: &mut egui::Ui, outcome: &LastOutcome, mode: Mode) {
             ui.label(egui::RichText::new(text).weak());
         }
         LastOutcome::Rejected { summary, reason } => {
-            ui.colored_label(theme::DANGER, format!("Not possible: {summary}"));
+            ui.colored_label(
+                theme::palette(ui).danger,
+                format!("Not possible: {summary}"),
+            );
             ui.label(reason);
         }
         LastOutcome::Accepted { summary, feedback } => {
@@ -235,8 +238,8 @@ pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
         return out;
     };
     egui::Frame::new()
-        .fill(theme::ACCENT.gamma_multiply(0.25))
-        .stroke(egui::Stroke::new(2.0, theme::ACCENT))
+        .fill(theme::palette(ui).accent.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(2.0, theme::palette(ui).accent))
         .corner_radius(6.0)
         .inner_margin(egui::Margin::same(8))
         .show(ui, |ui| {
@@ -245,7 +248,7 @@ pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
                 ui.label(
                     egui::RichText::new("New inject")
                         .strong()
-                        .color(theme::ACCENT),
+                        .color(theme::palette(ui).accent),
                 );
                 let more = match new.more {
                     0 => String::new(),
@@ -276,9 +279,9 @@ pub fn trail_ui(ui: &mut egui::Ui, trail: &ScoreTrail, mode: Mode) {
             c => format!("{c} with the last step"),
         };
         let color = if trail.change < 0 {
-            theme::DANGER
+            theme::palette(ui).danger
         } else {
-            theme::SUCCESS
+            theme::palette(ui).success
         };
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(format!("Running score {}", card.total)).strong());
@@ -287,7 +290,7 @@ pub fn trail_ui(ui: &mut egui::Ui, trail: &ScoreTrail, mode: Mode) {
     }
     for lapse in trail.missed.iter().rev() {
         ui.colored_label(
-            theme::DANGER,
+            theme::palette(ui).danger,
             format!(
                 "Missed at T+{:02}: {} ({} pts, {})",
                 lapse.minute,
@@ -305,11 +308,11 @@ pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
         ui.set_width(ui.available_width());
         match finding.kind {
             FindingKind::Credit => {
-                ui.colored_label(theme::SUCCESS, format!("✔ {}", finding.message));
+                ui.colored_label(theme::palette(ui).success, format!("✔ {}", finding.message));
             }
             FindingKind::Deduction => {
                 ui.colored_label(
-                    theme::DANGER,
+                    theme::palette(ui).danger,
                     format!("{} pts · {}", finding.points, finding.message),
                 );
                 ui.label(egui::RichText::new(format!("Why: {}", finding.citation)).italics());

@@ -10,7 +10,11 @@ use crate::engine::model::scenario::DecisionPoint;
 use crate::engine::{Intent, Session};
 
 /// "closes in 4 min" on a decision with a window; red on its last minute.
-fn closing_chip(session: &Session, decision: &DecisionPoint) -> Option<(String, egui::Color32)> {
+fn closing_chip(
+    ui: &egui::Ui,
+    session: &Session,
+    decision: &DecisionPoint,
+) -> Option<(String, egui::Color32)> {
     let window = decision.expires_after_mins?;
     let released = session.scenario().injects.iter().find_map(|i| {
         i.decisions
@@ -23,9 +27,9 @@ fn closing_chip(session: &Session, decision: &DecisionPoint) -> Option<(String, 
         .saturating_add(window)
         .saturating_sub(session.minute());
     Some(match left {
-        0 | 1 => ("last minute to act".to_owned(), theme::DANGER),
-        2..=5 => (format!("closes in {left} min"), theme::WARNING),
-        _ => (format!("closes in {left} min"), theme::ACCENT),
+        0 | 1 => ("last minute to act".to_owned(), theme::palette(ui).danger),
+        2..=5 => (format!("closes in {left} min"), theme::palette(ui).warning),
+        _ => (format!("closes in {left} min"), theme::palette(ui).accent),
     })
 }
 
@@ -47,7 +51,7 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(&decision.prompt).strong());
-                if let Some((text, color)) = closing_chip(session, decision) {
+                if let Some((text, color)) = closing_chip(ui, session, decision) {
                     badge(ui, &text, color);
                 }
             });

@@ -73,15 +73,15 @@ pub fn handoff_ui(
     ui.add_space(4.0);
     for (element, present) in draft.checklist() {
         let (mark, color) = if present {
-            ("✔", theme::SUCCESS)
+            ("✔", theme::palette(ui).success)
         } else {
-            ("✘", theme::WARNING)
+            ("✘", theme::palette(ui).warning)
         };
         ui.colored_label(color, format!("{mark} {element}"));
     }
     let ready = draft.to_intent();
     if draft.from.is_some() && draft.from == draft.to {
-        ui.colored_label(theme::DANGER, "Choose two different teams.");
+        ui.colored_label(theme::palette(ui).danger, "Choose two different teams.");
     }
     if ui
         .add_enabled(ready.is_some(), egui::Button::new("Send handoff"))

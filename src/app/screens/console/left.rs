@@ -102,7 +102,7 @@ pub fn injects_ui(
                 }
                 ui.label(egui::RichText::new(&inject.title).strong());
                 if held {
-                    badge(ui, "held", theme::WARNING);
+                    badge(ui, "held", theme::palette(ui).warning);
                 }
             });
             if let Release::When(condition) = &inject.release {
@@ -247,7 +247,7 @@ pub fn people_ui(
                 empty.join(", ")
             ))
             .small()
-            .color(theme::WARNING),
+            .color(theme::palette(ui).warning),
         );
     }
     out

@@ -116,7 +116,11 @@ pub fn notes_ui(
                         .weak(),
                 );
                 if let Some(role) = &note.role {
-                    badge(ui, session.matrix().role_name(role.as_str()), theme::ACCENT);
+                    badge(
+                        ui,
+                        session.matrix().role_name(role.as_str()),
+                        theme::palette(ui).accent,
+                    );
                 }
                 if let Some(d) = note.dimension {
                     badge(ui, d.label(), egui::Color32::GRAY);
@@ -135,7 +139,7 @@ pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     let matrix = session.matrix();
     ui.horizontal(|ui| {
         ui.heading(format!("Live score {}", card.total));
-        badge(ui, "facilitator only", theme::DANGER);
+        badge(ui, "facilitator only", theme::palette(ui).danger);
     });
     egui::Grid::new("live-dimensions").show(ui, |ui| {
         for d in Dimension::ALL {
@@ -165,12 +169,19 @@ pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     for o in &due {
         let name = matrix.role_name(o.role.as_str());
         let (text, color) = match o.engaged_at {
-            Some(at) if at <= o.deadline => (format!("engaged at T+{at:02}"), theme::SUCCESS),
-            Some(at) => (format!("engaged late, at T+{at:02}"), theme::DANGER),
-            None if session.minute() > o.deadline => ("overdue".to_owned(), theme::DANGER),
+            Some(at) if at <= o.deadline => {
+                (format!("engaged at T+{at:02}"), theme::palette(ui).success)
+            }
+            Some(at) => (
+                format!("engaged late, at T+{at:02}"),
+                theme::palette(ui).danger,
+            ),
+            None if session.minute() > o.deadline => {
+                ("overdue".to_owned(), theme::palette(ui).danger)
+            }
             None => (
                 format!("due in {} min", o.deadline - session.minute()),
-                theme::WARNING,
+                theme::palette(ui).warning,
             ),
         };
         ui.horizontal_wrapped(|ui| {

@@ -32,14 +32,18 @@ pub fn room_bar_ui(
                 )));
             }
             if projector.blank {
-                badge(ui, "blank: the room sees nothing", theme::WARNING);
+                badge(
+                    ui,
+                    "blank: the room sees nothing",
+                    theme::palette(ui).warning,
+                );
                 if ui.button("Show room view").clicked() {
                     out.push(UiCommand::Facilitate(FacilitatorCommand::BlankProjector(
                         false,
                     )));
                 }
             } else {
-                badge(ui, "showing the room view", theme::SUCCESS);
+                badge(ui, "showing the room view", theme::palette(ui).success);
                 if ui.button("Blank projector").on_hover_text("B").clicked() {
                     out.push(UiCommand::Facilitate(FacilitatorCommand::BlankProjector(
                         true,
