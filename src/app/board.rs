@@ -144,13 +144,27 @@ pub fn egui_overlay_camera() -> impl Bundle {
     )
 }
 
-fn follow_theme(settings: Res<UiSettings>, mut clear: ResMut<ClearColor>) {
+/// The backdrop and the text drawn straight on it follow the theme: light text on the dark
+/// backdrop, dark text on the light one (seat and table labels sit on their own dark shapes).
+fn follow_theme(
+    settings: Res<UiSettings>,
+    mut clear: ResMut<ClearColor>,
+    fresh: Query<(), Or<(Added<MeterLabel>, Added<ClockLabel>)>>,
+    mut labels: Query<&mut TextColor, Or<(With<MeterLabel>, With<ClockLabel>)>>,
+) {
+    if !settings.is_changed() && fresh.is_empty() {
+        return;
+    }
+    let (backdrop, text) = if settings.dark {
+        (Color::srgb(0.07, 0.08, 0.10), Color::srgb(0.85, 0.87, 0.90))
+    } else {
+        (Color::srgb(0.90, 0.91, 0.93), Color::srgb(0.12, 0.13, 0.15))
+    };
     if settings.is_changed() {
-        clear.0 = if settings.dark {
-            Color::srgb(0.07, 0.08, 0.10)
-        } else {
-            Color::srgb(0.90, 0.91, 0.93)
-        };
+        clear.0 = backdrop;
+    }
+    for mut color in &mut labels {
+        color.0 = text;
     }
 }
 

@@ -313,7 +313,10 @@ mod tests {
             let ratio = contrast(v.selection.stroke.color, v.selection.bg_fill);
             assert!(ratio >= 4.5, "selected button (dark {dark}): {ratio:.2}");
             // Buttons' text on their resting fill.
-            let ratio = contrast(v.widgets.inactive.text_color(), v.widgets.inactive.weak_bg_fill);
+            let ratio = contrast(
+                v.widgets.inactive.text_color(),
+                v.widgets.inactive.weak_bg_fill,
+            );
             assert!(ratio >= 4.5, "button (dark {dark}): {ratio:.2}");
         }
     }

@@ -8,6 +8,7 @@
 //!   `screenshot-<name>.png` in the working directory
 //! - `window <width> <height>` — resize the main window (logical pixels)
 //! - `scale <factor>` — set the UI scale, as the title screen's buttons do
+//! - `theme light|dark` — switch the theme, as the title screen does
 //! - `exit` — close the app
 //! - `settle` — stop drawing every frame: from here on the window redraws as it does for a person
 //!   (idle benchmarks use it; later steps then run only when something wakes the window)
@@ -184,6 +185,14 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
                 .parse()
                 .map_err(|_| StepError::Needs("a number"))?;
             world.resource_mut::<UiSettings>().scale = scale;
+        }
+        "theme" => {
+            let dark = match rest.trim() {
+                "dark" => true,
+                "light" => false,
+                _ => return Err(StepError::Needs("light or dark")),
+            };
+            world.resource_mut::<UiSettings>().dark = dark;
         }
         "settle" => settle(world),
         "exit" => {
