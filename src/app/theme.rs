@@ -6,17 +6,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
-/// Accent for primary actions and engaged roles.
-pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(0x3b, 0x82, 0xf6);
-/// Deductions, rejections, critical severity.
-pub const DANGER: egui::Color32 = egui::Color32::from_rgb(0xdc, 0x26, 0x26);
-/// Credit and success.
-pub const SUCCESS: egui::Color32 = egui::Color32::from_rgb(0x16, 0xa3, 0x4a);
-/// Warnings and high severity.
-pub const WARNING: egui::Color32 = egui::Color32::from_rgb(0xd9, 0x77, 0x06);
-
 /// The signal colours of one theme, chosen for WCAG AA contrast (4.5:1) as text on that theme's
-/// panels; the constants above are the dark theme's, which the board also uses.
+/// panels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Palette {
     /// Primary actions, engaged roles.
@@ -36,8 +27,8 @@ impl Palette {
     pub const DARK: Self = Self {
         accent: egui::Color32::from_rgb(0x60, 0xa5, 0xfa),
         danger: egui::Color32::from_rgb(0xf8, 0x71, 0x71),
-        success: SUCCESS,
-        warning: WARNING,
+        success: egui::Color32::from_rgb(0x16, 0xa3, 0x4a),
+        warning: egui::Color32::from_rgb(0xd9, 0x77, 0x06),
         caution: egui::Color32::from_rgb(0xca, 0x8a, 0x04),
     };
     /// On light panels.
@@ -77,20 +68,6 @@ pub fn palette(ui: &egui::Ui) -> Palette {
 pub const GAP: f32 = 8.0;
 /// Heading size for screen titles.
 pub const TITLE_SIZE: f32 = 34.0;
-
-/// Colour for a severity level on a 1–`max` scale.
-pub fn severity_color(level: u8, max: u8) -> egui::Color32 {
-    let ratio = f32::from(level) / f32::from(max.max(1));
-    if ratio >= 0.99 {
-        DANGER
-    } else if ratio >= 0.7 {
-        WARNING
-    } else if ratio >= 0.4 {
-        egui::Color32::from_rgb(0xca, 0x8a, 0x04)
-    } else {
-        SUCCESS
-    }
-}
 
 /// User-facing display settings, saved between runs.
 #[derive(Resource, Clone, Debug, PartialEq, Serialize, Deserialize)]
