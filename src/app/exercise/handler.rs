@@ -231,7 +231,10 @@ fn apply_intent(
         .any(|e| matches!(e, Event::ExerciseEnded { .. }))
     {
         state.clock.running = false;
-        commands.insert_resource(FinalScorecard(score(&exercise.session)));
+        // The card just graded is the final one.
+        if let Some(card) = state.trail.card.clone() {
+            commands.insert_resource(FinalScorecard(card));
+        }
     }
 }
 

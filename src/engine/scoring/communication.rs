@@ -2,8 +2,10 @@
 
 use super::escalation::late_penalty;
 use super::grader::{Due, FindingDraft, Grader};
+use crate::engine::model::id::AudienceId;
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::{Dimension, MessageContent};
+use crate::engine::session::{LogEntry, Session};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
@@ -128,6 +130,19 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     required_notices(g);
 }
 
+/// The first message to `audience` at or after minute `from`, with its 0-based log entry: what
+/// answers a notice an inject asked for.
+pub(super) fn first_message_to<'s>(
+    session: &'s Session,
+    audience: &AudienceId,
+    from: u32,
+) -> Option<(usize, &'s LogEntry)> {
+    session.log().entries.iter().enumerate().find(|(_, e)| {
+        e.minute >= from
+            && matches!(&e.intent, Intent::Communicate { audience: to, .. } if to == audience)
+    })
+}
+
 /// Audiences an inject says must hear from the organisation, each a check once its deadline falls.
 fn required_notices(g: &mut Grader<'_>) {
     let session = g.session;
@@ -160,10 +175,7 @@ fn required_notices(g: &mut Grader<'_>) {
                 continue;
             };
             let deadline = released.saturating_add(notice.within_mins);
-            let sent = session.log().entries.iter().enumerate().find(|(_, e)| {
-                e.minute >= released
-                    && matches!(&e.intent, Intent::Communicate { audience, .. } if *audience == notice.audience)
-            });
+            let sent = first_message_to(session, &notice.audience, released);
             let because = format!("\"{}\" at minute {released}", inject.title);
             let draft = |minute: u32, entry: Option<usize>, message: String| FindingDraft {
                 dimension: Dimension::Communication,

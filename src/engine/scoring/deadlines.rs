@@ -1,8 +1,8 @@
 //! What is coming on the clock: injects due, decisions about to close, escalations and notices
 //! falling due. The player's countdowns, and where "+N min" stops so nothing lapses unseen.
 
+use super::communication::first_message_to;
 use super::escalation::obligations;
-use crate::engine::model::intent::Intent;
 use crate::engine::model::scenario::Release;
 use crate::engine::session::Session;
 
@@ -47,30 +47,22 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
             });
         }
     }
+    for decision in session.open_decisions() {
+        if let Some(closes) = session.closes_at(decision) {
+            out.push(Deadline {
+                // It closes when the clock reaches that minute; the one before is the last chance.
+                minute: closes.saturating_sub(1),
+                kind: DeadlineKind::DecisionCloses,
+                what: decision.prompt.clone(),
+            });
+        }
+    }
     for inject in &session.scenario().injects {
         let Some(released) = session.released_at(inject.id.as_str()) else {
             continue;
         };
-        for decision in &inject.decisions {
-            let Some(after) = decision.expires_after_mins else {
-                continue;
-            };
-            let open = session.open_decisions().iter().any(|d| d.id == decision.id);
-            if open {
-                out.push(Deadline {
-                    // It closes when the clock reaches release + window.
-                    minute: released.saturating_add(after).saturating_sub(1),
-                    kind: DeadlineKind::DecisionCloses,
-                    what: decision.prompt.clone(),
-                });
-            }
-        }
         for notice in &inject.notify {
-            let told = session.log().entries.iter().any(|e| {
-                e.minute >= released
-                    && matches!(&e.intent, Intent::Communicate { audience, .. } if *audience == notice.audience)
-            });
-            if !told {
+            if first_message_to(session, &notice.audience, released).is_none() {
                 let name = matrix
                     .audience(notice.audience.as_str())
                     .map_or_else(|| notice.audience.to_string(), |a| a.name.clone());

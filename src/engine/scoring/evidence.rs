@@ -160,16 +160,7 @@ fn required_preservations(g: &mut Grader<'_>) {
                     );
                     continue;
                 }
-                let deadline = decision
-                    .expires_after_mins
-                    .map_or(session.scenario().duration_mins, |m| {
-                        released.saturating_add(m)
-                    });
-                let due = if session.expired().contains(&decision.id) {
-                    Due::Passed
-                } else {
-                    g.due(deadline)
-                };
+                let (deadline, due) = g.decision_due(decision, released);
                 match due {
                     Due::Passed => g.deduct(
                         worth,

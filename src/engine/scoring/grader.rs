@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::card::{Finding, FindingKind, Points};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
+use crate::engine::model::scenario::DecisionPoint;
 use crate::engine::session::{Session, names_list};
 
 /// Shared context for the rule families.
@@ -41,6 +42,22 @@ impl<'s> Grader<'s> {
     /// Whether the exercise was ended before the scenario's last minute.
     pub fn ended_early(&self) -> bool {
         self.session.ended() && self.session.minute() < self.session.scenario().duration_mins
+    }
+
+    /// A released decision's deadline and where it stands: due when its window closes (at once
+    /// if the session says it has), else at the scenario's end.
+    pub fn decision_due(&self, decision: &DecisionPoint, released: u32) -> (u32, Due) {
+        let deadline = decision
+            .expires_after_mins
+            .map_or(self.session.scenario().duration_mins, |m| {
+                released.saturating_add(m)
+            });
+        let due = if self.session.expired().contains(&decision.id) {
+            Due::Passed
+        } else {
+            self.due(deadline)
+        };
+        (deadline, due)
     }
 
     /// Where a deadline at `minute` stands. At the scenario's natural end, what falls due on its

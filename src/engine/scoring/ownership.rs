@@ -138,16 +138,7 @@ fn required_decisions(g: &mut Grader<'_>) {
                     .get(&a.id)
                     .map(|p| (a.label.as_str(), p))
             });
-            let deadline = decision
-                .expires_after_mins
-                .map_or(session.scenario().duration_mins, |m| {
-                    released.saturating_add(m)
-                });
-            let due = if session.expired().contains(&decision.id) {
-                Due::Passed
-            } else {
-                g.due(deadline)
-            };
+            let (deadline, due) = g.decision_due(decision, released);
             if let Some((label, done)) = acted {
                 let message = format!(
                     "\"{}\" had an owner: {} took \"{label}\" at minute {}.",

@@ -112,6 +112,17 @@ impl Session {
         self.released.get(inject).copied()
     }
 
+    /// The minute a released decision with a window closes: its inject's release plus the window.
+    pub fn closes_at(&self, decision: &DecisionPoint) -> Option<u32> {
+        let window = decision.expires_after_mins?;
+        self.release_order
+            .iter()
+            .filter_map(|id| self.scenario.inject(id.as_str()))
+            .find(|i| i.decisions.iter().any(|d| d.id == decision.id))
+            .and_then(|i| self.released_at(i.id.as_str()))
+            .map(|at| at.saturating_add(window))
+    }
+
     /// Injects the facilitator is holding back.
     pub fn held(&self) -> &BTreeSet<InjectId> {
         &self.held

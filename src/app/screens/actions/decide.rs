@@ -15,16 +15,8 @@ fn closing_chip(
     session: &Session,
     decision: &DecisionPoint,
 ) -> Option<(String, egui::Color32)> {
-    let window = decision.expires_after_mins?;
-    let released = session.scenario().injects.iter().find_map(|i| {
-        i.decisions
-            .iter()
-            .any(|d| d.id == decision.id)
-            .then(|| session.released_at(i.id.as_str()))
-            .flatten()
-    })?;
-    let left = released
-        .saturating_add(window)
+    let left = session
+        .closes_at(decision)?
         .saturating_sub(session.minute());
     Some(match left {
         0 | 1 => ("last minute to act".to_owned(), theme::palette(ui).danger),
