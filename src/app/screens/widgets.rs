@@ -147,19 +147,9 @@ pub fn role_combo(
     roles: &[(RoleId, String)],
     placeholder: &str,
 ) {
-    let selected = choice
-        .as_ref()
-        .and_then(|c| roles.iter().find(|(id, _)| id == c))
-        .map_or(placeholder, |(_, name)| name.as_str());
-    egui::ComboBox::from_id_salt(id_salt)
-        .selected_text(selected)
-        // Room for the button beside it in a narrow panel (a projector at 2×).
-        .width((ui.available_width() - 90.0).clamp(120.0, 220.0))
-        .show_ui(ui, |ui| {
-            for (id, name) in roles {
-                ui.selectable_value(choice, Some(id.clone()), name);
-            }
-        });
+    // Room for the button beside it in a narrow panel (a projector at 2×).
+    let width = (ui.available_width() - 90.0).clamp(120.0, 220.0);
+    role_picker(ui, id_salt, choice, roles, placeholder, false, width);
 }
 
 /// A checkbox that adds or removes `item` from `set`.
@@ -182,15 +172,31 @@ pub fn optional_role_combo(
     roles: &[(RoleId, String)],
     none: &str,
 ) {
+    role_picker(ui, salt, choice, roles, none, true, 200.0);
+}
+
+/// The combo box both pickers are: role names, `empty` shown while nothing is chosen and, when
+/// `offer_empty`, also offered as a choice.
+fn role_picker(
+    ui: &mut egui::Ui,
+    salt: &str,
+    choice: &mut Option<RoleId>,
+    roles: &[(RoleId, String)],
+    empty: &str,
+    offer_empty: bool,
+    width: f32,
+) {
     let selected = choice
         .as_ref()
         .and_then(|c| roles.iter().find(|(id, _)| id == c))
-        .map_or(none, |(_, name)| name.as_str());
+        .map_or(empty, |(_, name)| name.as_str());
     egui::ComboBox::from_id_salt(salt)
         .selected_text(selected)
-        .width(200.0)
+        .width(width)
         .show_ui(ui, |ui| {
-            ui.selectable_value(choice, None, none);
+            if offer_empty {
+                ui.selectable_value(choice, None, empty);
+            }
             for (id, name) in roles {
                 ui.selectable_value(choice, Some(id.clone()), name);
             }
