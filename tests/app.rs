@@ -432,7 +432,8 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
         .0
         .clone()
         .expect("an unfinished exercise is offered");
-    assert_eq!(offer.scenario, "journalist-calls");
+    // Named by its title, as the title screen shows it.
+    assert_eq!(offer.scenario, "A reporter reaches the on-call analyst");
     assert_eq!(offer.minute, 2);
     send(&mut app, ExerciseCommand::Resume(offer.path.clone()));
     assert_eq!(screen(&app), Screen::Play);

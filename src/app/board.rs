@@ -78,7 +78,11 @@ struct BoardMaterials {
 }
 
 // The board is laid out in a 900 × 860 world, scaled to whatever space the panels leave.
-const SEAT_RADIUS: f32 = 46.0;
+const SEAT_RADIUS: f32 = 50.0;
+/// A seat's label wraps at this width, inside its circle.
+const SEAT_LABEL_WIDTH: f32 = SEAT_RADIUS * 1.7;
+/// Largest size of a seat's label.
+const SEAT_LABEL_MAX: f32 = 24.0;
 const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
 const SEAT_RING: Vec2 = Vec2::new(360.0, 250.0);
 const METER_WIDTH: f32 = 380.0;
@@ -166,6 +170,21 @@ fn follow_theme(
     for mut color in &mut labels {
         color.0 = text;
     }
+}
+
+/// The font size at which `label` fits its seat: its longest word on one line, at most two lines.
+/// Glyphs of the board's font are at most about 0.66 of the size wide (capitals).
+pub fn seat_label_size(label: &str) -> f32 {
+    let longest = label
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    let lines = label.split_whitespace().count().clamp(1, 2) as f32;
+    let by_width = SEAT_LABEL_WIDTH / (0.66 * longest);
+    let by_height = SEAT_RADIUS * 1.4 / (1.25 * lines);
+    by_width.min(by_height).min(SEAT_LABEL_MAX)
 }
 
 /// Seat positions: evenly around an ellipse, first seat at the top.
@@ -292,9 +311,11 @@ fn spawn_board(
         ));
         commands.spawn((
             scoped.clone(),
+            TextFont::from_font_size(seat_label_size(&label)),
             Text2d::new(label),
-            TextFont::from_font_size(24.0),
             TextColor(Color::WHITE),
+            TextLayout::default().with_justify(Justify::Center),
+            bevy::text::TextBounds::new_horizontal(SEAT_LABEL_WIDTH),
             Transform::from_translation(position.extend(1.0)),
         ));
     }
@@ -566,7 +587,10 @@ fn draw_board(
 mod tests {
     use bevy::prelude::Vec2;
 
-    use super::{TABLE_HALF, Token, seat_positions};
+    use super::{
+        SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, seat_label_size, seat_positions,
+    };
+    use crate::engine::content::shipped;
 
     #[test]
     fn engaged_tokens_move_onto_the_table_edge() {
@@ -586,5 +610,25 @@ mod tests {
         assert!(seats[0].x.abs() < 1e-3 && seats[0].y > 0.0);
         assert!(seats[2].x.abs() < 1e-3 && seats[2].y < 0.0);
         assert!(seats[1].x > 0.0 && seats[3].x < 0.0);
+    }
+
+    #[test]
+    fn every_shipped_seat_label_fits_its_seat() {
+        for role in &shipped::matrix().roles {
+            let label = if role.short.is_empty() {
+                &role.name
+            } else {
+                &role.short
+            };
+            let size = seat_label_size(label);
+            let longest = label.split_whitespace().map(str::len).max().unwrap();
+            assert!(
+                size * 0.66 * longest as f32 <= SEAT_LABEL_WIDTH + 0.01,
+                "{label} at {size}"
+            );
+            assert!(size >= 14.0, "{label} would be unreadable at {size}");
+        }
+        assert!((seat_label_size("SOC") - SEAT_LABEL_MAX).abs() < f32::EPSILON);
+        assert!(seat_label_size("Regulator") < SEAT_LABEL_MAX);
     }
 }

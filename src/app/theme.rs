@@ -163,6 +163,16 @@ fn apply_settings(
         *UiSettings::SCALE_RANGE.start(),
         *UiSettings::SCALE_RANGE.end(),
     ));
+    apply_style(ctx);
+    if applied.is_some() {
+        settings.save();
+    }
+    *applied = Some(settings.clone());
+    Ok(())
+}
+
+/// Warroom's spacing and text sizes, on top of egui's defaults.
+pub fn apply_style(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(GAP, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
@@ -178,11 +188,6 @@ fn apply_settings(
             }
         }
     });
-    if applied.is_some() {
-        settings.save();
-    }
-    *applied = Some(settings.clone());
-    Ok(())
 }
 
 /// egui's visuals for a theme with Warroom's accent, adjusted so text meets WCAG AA contrast.
@@ -234,8 +239,15 @@ fn set_window_icon(_main_thread: bevy::ecs::system::NonSendMarker) {
 /// together never more than four fifths of it, so the board between them keeps a fifth, however
 /// large the UI scale (2× on a 1280-pixel projector leaves 640 points).
 pub fn side_panels(width: f32) -> (egui::Rangef, egui::Rangef) {
-    let left = egui::Rangef::new((width * 0.2).min(240.0), (width * 0.34).max(180.0));
-    let right = egui::Rangef::new((width * 0.26).min(300.0), (width * 0.46).max(240.0));
+    // Room for the composers' pickers where there is some, a share of the width where not.
+    let left = egui::Rangef::new(
+        (width * 0.2).min(240.0),
+        (width * 0.34).max(180.0).min(width * 0.33),
+    );
+    let right = egui::Rangef::new(
+        (width * 0.26).min(300.0),
+        (width * 0.46).max(240.0).min(width * 0.45),
+    );
     (left, right)
 }
 

@@ -22,7 +22,7 @@ pub struct ResumeOffer(pub Option<ResumeChoice>);
 pub struct ResumeChoice {
     /// The file.
     pub path: PathBuf,
-    /// Scenario id.
+    /// The scenario's title (its id when the library no longer has it).
     pub scenario: String,
     /// Minute reached.
     pub minute: u32,
@@ -35,11 +35,16 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(Screen::Title), find_resumable);
 }
 
-fn find_resumable(saves: Res<Saves>, mut offer: ResMut<ResumeOffer>) {
+fn find_resumable(saves: Res<Saves>, content: Res<Content>, mut offer: ResMut<ResumeOffer>) {
     offer.0 = saves::list(&saves.dir).into_iter().find_map(|e| {
         let record = e.record.ok()?;
+        let id = record.log.scenario.as_str();
+        let title = content
+            .library
+            .scenario(id)
+            .map_or_else(|| id.to_owned(), |s| s.scenario.title.clone());
         (!record.ended()).then(|| ResumeChoice {
-            scenario: record.log.scenario.0.clone(),
+            scenario: title,
             minute: record.minute(),
             intents: record.log.entries.len(),
             path: e.path,

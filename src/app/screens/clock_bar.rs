@@ -2,7 +2,7 @@
 
 use bevy_egui::egui;
 
-use super::widgets::badge;
+use super::widgets::{badge, wrap_before};
 use crate::app::exercise::ScenarioClock;
 use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::theme;
@@ -127,6 +127,7 @@ pub fn clock_controls_ui(
             out.push(ExerciseCommand::SetClockRunning(!clock.running).into());
         }
         let mut speed = clock.speed;
+        wrap_before(ui, 80.0);
         egui::ComboBox::from_id_salt("clock-speed")
             .selected_text(format!("{speed}×"))
             .width(60.0)

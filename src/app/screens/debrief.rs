@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::widgets::finding_ui;
-use super::widgets::{nothing_to_show_ui, notice_ui, root_ui};
+use super::widgets::{nothing_to_show_ui, notice_ui, root_ui, wrap_before};
 use crate::app::exercise::default_export_dir;
 use crate::app::exercise::{ActiveExercise, FinalScorecard};
 use crate::app::flow::Screen;
@@ -110,142 +110,90 @@ pub fn debrief_ui(
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
     let card = &view.card;
-    ui.horizontal(|ui| {
-        ui.heading(format!("Debrief — {}", view.title));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Title screen").clicked() {
-                out.push(Navigate::GoTo(Screen::Title).into());
-            }
-            if ui.button("Choose another scenario").clicked() {
-                out.push(Navigate::GoTo(Screen::Library).into());
-            }
-            if view.mode == Mode::Facilitated && ui.button("Back to the hotwash").clicked() {
-                out.push(Navigate::GoTo(Screen::Hotwash).into());
-            }
-            if ui.button("Play again").clicked() {
-                out.push(
-                    ExerciseCommand::Start {
-                        scenario: card.scenario.clone(),
-                        mode: view.mode,
-                        seed: card.seed,
-                    }
-                    .into(),
-                );
-            }
-        });
-    });
-    ui.label(format!(
-        "Graded against \"{}\" · seed {} · ended at T+{:02}{} · {} of {} dimensions tested",
-        view.matrix,
-        card.seed,
-        card.minute,
-        if card.ended_early {
-            " (early: what lay ahead is listed as not reached)"
-        } else {
-            ""
-        },
-        card.tested().count(),
-        Dimension::ALL.len()
-    ));
-    costliest_ui(ui, card);
-    ui.separator();
-    ui.columns(2, |columns| {
-        let [left, right] = columns else {
-            return;
-        };
-        left.horizontal(|ui| {
-            ui.label(
-                egui::RichText::new(format!("{}", card.total))
-                    .size(64.0)
-                    .strong()
-                    .color(score_color(theme::palette(ui), card.total)),
-            );
-            ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
-        });
-        egui::Grid::new("dimension-scores")
-            .striped(true)
-            .show(left, |ui| {
-                for dimension in Dimension::ALL {
-                    ui.label(dimension.label());
-                    let points = card.points.get(&dimension).copied().unwrap_or_default();
-                    if let Some(score) = card.dimension(dimension) {
-                        ui.colored_label(
-                            score_color(theme::palette(ui), score),
-                            format!("{score}"),
-                        );
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "lost {} of {} pts",
-                                points.lost.min(points.at_stake),
-                                points.at_stake
-                            ))
-                            .weak(),
-                        );
-                    } else {
-                        ui.label(egui::RichText::new("—").weak());
-                        ui.label(egui::RichText::new("not tested").weak());
-                    }
-                    ui.end_row();
-                }
-            });
-        // Untested dimensions get no bar: an empty slot, not a zero.
-        let palette = theme::palette(right);
-        let bars: Vec<Bar> = Dimension::ALL
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| {
-                let score = card.dimension(*d)?;
-                Some(
-                    Bar::new(i as f64, f64::from(score))
-                        .name(d.label())
-                        .fill(score_color(palette, score))
-                        .width(0.7),
-                )
-            })
-            .collect();
-        Plot::new("dimension-chart")
-            .height(200.0)
-            .include_y(0.0)
-            .include_y(100.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .show_x(false)
-            .x_axis_formatter(|mark, _range| {
-                Dimension::ALL
-                    .get(mark.value.round() as usize)
-                    .filter(|_| (mark.value - mark.value.round()).abs() < 1e-6)
-                    .map_or_else(String::new, |d| d.short_label().to_owned())
-            })
-            .show(right, |plot| plot.bar_chart(BarChart::new("Score", bars)));
-    });
-    ui.separator();
+    ui.heading(format!("Debrief — {}", view.title));
     ui.horizontal_wrapped(|ui| {
-        ui.selectable_value(&mut state.show_timeline, false, "Findings");
-        ui.selectable_value(&mut state.show_timeline, true, "Timeline");
-        ui.add_space(theme::GAP * 3.0);
-        ui.label("Export to");
-        ui.add(egui::TextEdit::singleline(&mut state.export_dir).desired_width(320.0));
-        let dir: std::path::PathBuf = state.export_dir.trim().into();
-        for (label, format) in [
-            ("Scorecard JSON", ExportFormat::Json),
-            ("Scorecard Markdown", ExportFormat::Markdown),
-            ("Session log", ExportFormat::SessionLog),
-            ("After-action report (HTML)", ExportFormat::ReportHtml),
-            (
-                "After-action report (Markdown)",
-                ExportFormat::ReportMarkdown,
-            ),
-        ] {
-            if ui.button(label).clicked() {
-                out.push(ExerciseCommand::Export(format, dir.clone()).into());
-            }
+        if ui.button("Play again").clicked() {
+            out.push(
+                ExerciseCommand::Start {
+                    scenario: card.scenario.clone(),
+                    mode: view.mode,
+                    seed: card.seed,
+                }
+                .into(),
+            );
+        }
+        if view.mode == Mode::Facilitated && ui.button("Back to the hotwash").clicked() {
+            out.push(Navigate::GoTo(Screen::Hotwash).into());
+        }
+        if ui.button("Choose another scenario").clicked() {
+            out.push(Navigate::GoTo(Screen::Library).into());
+        }
+        if ui.button("Title screen").clicked() {
+            out.push(Navigate::GoTo(Screen::Title).into());
         }
     });
-    notice_ui(ui, notice);
+    // One scroll for the whole report, so the exports stay reachable below a tall score panel
+    // (a small window, the projector's scale).
     egui::ScrollArea::vertical()
+        .id_salt("debrief-scroll")
         .auto_shrink(false)
         .show(ui, |ui| {
+            ui.label(format!(
+                "Graded against \"{}\" · seed {} · ended at T+{:02}{} · {} of {} dimensions tested",
+                view.matrix,
+                card.seed,
+                card.minute,
+                if card.ended_early {
+                    " (early: what lay ahead is listed as not reached)"
+                } else {
+                    ""
+                },
+                card.tested().count(),
+                Dimension::ALL.len()
+            ));
+            costliest_ui(ui, card);
+            ui.separator();
+            // Side by side where there is room; one under the other on a narrow screen.
+            if ui.available_width() >= 640.0 {
+                ui.columns(2, |columns| {
+                    if let [left, right] = columns {
+                        scores_ui(left, card);
+                        chart_ui(right, card);
+                    }
+                });
+            } else {
+                scores_ui(ui, card);
+                chart_ui(ui, card);
+            }
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                ui.selectable_value(&mut state.show_timeline, false, "Findings");
+                ui.selectable_value(&mut state.show_timeline, true, "Timeline");
+                ui.add_space(theme::GAP * 3.0);
+                wrap_before(ui, 200.0);
+                ui.label("Export to");
+                let room = ui.max_rect().right() - ui.cursor().left() - 16.0;
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.export_dir)
+                        .desired_width(room.clamp(120.0, 320.0)),
+                );
+                let dir: std::path::PathBuf = state.export_dir.trim().into();
+                for (label, format) in [
+                    ("Scorecard JSON", ExportFormat::Json),
+                    ("Scorecard Markdown", ExportFormat::Markdown),
+                    ("Session log", ExportFormat::SessionLog),
+                    ("After-action report (HTML)", ExportFormat::ReportHtml),
+                    (
+                        "After-action report (Markdown)",
+                        ExportFormat::ReportMarkdown,
+                    ),
+                ] {
+                    if ui.button(label).clicked() {
+                        out.push(ExerciseCommand::Export(format, dir.clone()).into());
+                    }
+                }
+            });
+            notice_ui(ui, notice);
             if state.show_timeline {
                 timeline_ui(ui, &view.timeline);
             } else {
@@ -253,6 +201,76 @@ pub fn debrief_ui(
             }
         });
     out
+}
+
+/// The total and each dimension's score with the points lost.
+fn scores_ui(ui: &mut egui::Ui, card: &Scorecard) {
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{}", card.total))
+                .size(64.0)
+                .strong()
+                .color(score_color(theme::palette(ui), card.total)),
+        );
+        ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
+    });
+    egui::Grid::new("dimension-scores")
+        .striped(true)
+        .show(ui, |ui| {
+            for dimension in Dimension::ALL {
+                ui.label(dimension.label());
+                let points = card.points.get(&dimension).copied().unwrap_or_default();
+                if let Some(score) = card.dimension(dimension) {
+                    ui.colored_label(score_color(theme::palette(ui), score), format!("{score}"));
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "lost {} of {} pts",
+                            points.lost.min(points.at_stake),
+                            points.at_stake
+                        ))
+                        .weak(),
+                    );
+                } else {
+                    ui.label(egui::RichText::new("—").weak());
+                    ui.label(egui::RichText::new("not tested").weak());
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// A bar per tested dimension.
+fn chart_ui(ui: &mut egui::Ui, card: &Scorecard) {
+    // Untested dimensions get no bar: an empty slot, not a zero.
+    let palette = theme::palette(ui);
+    let bars: Vec<Bar> = Dimension::ALL
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let score = card.dimension(*d)?;
+            Some(
+                Bar::new(i as f64, f64::from(score))
+                    .name(d.label())
+                    .fill(score_color(palette, score))
+                    .width(0.7),
+            )
+        })
+        .collect();
+    Plot::new("dimension-chart")
+        .height(200.0)
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show_x(false)
+        .x_axis_formatter(|mark, _range| {
+            Dimension::ALL
+                .get(mark.value.round() as usize)
+                .filter(|_| (mark.value - mark.value.round()).abs() < 1e-6)
+                .map_or_else(String::new, |d| d.short_label().to_owned())
+        })
+        .show(ui, |plot| plot.bar_chart(BarChart::new("Score", bars)));
 }
 
 /// The three deductions that cost the most, first thing in the debrief: what to do differently.
@@ -454,5 +472,21 @@ mod tests {
                 seed: 4
             }))
         );
+    }
+
+    #[test]
+    fn the_debrief_fits_every_window_and_scale() {
+        use crate::app::screens::fits::panel_misfits;
+        let the_view = view();
+        let timeline = |h: &mut Harness<'_, DebriefState>| h.state_mut().show_timeline = true;
+        let findings = |h: &mut Harness<'_, DebriefState>| h.state_mut().show_timeline = false;
+        let failures = panel_misfits(
+            DebriefState::default,
+            |ui, state: &mut DebriefState| {
+                debrief_ui(ui, &the_view, &Notice::default(), state);
+            },
+            &[("findings", &findings), ("timeline", &timeline)],
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

@@ -148,13 +148,11 @@ pub fn hotwash_ui(
     state: &mut HotwashState,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading(format!("Hotwash — {title}"));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Continue to the debrief").clicked() {
-                out.push(Navigate::GoTo(Screen::Debrief).into());
-            }
-        });
+        if ui.button("Continue to the debrief").clicked() {
+            out.push(Navigate::GoTo(Screen::Debrief).into());
+        }
     });
     ui.label("Go round the table, one role at a time: what went well, and what should be done differently next time? Each point is saved as you add it and goes into the after-action report.");
     notice_ui(ui, notice);
@@ -167,7 +165,7 @@ pub fn hotwash_ui(
 
     egui::Panel::left("hotwash-roles")
         .resizable(false)
-        .exact_size(250.0)
+        .exact_size((ui.available_width() * 0.3).clamp(140.0, 250.0))
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for (index, p) in prompts.iter().enumerate() {
@@ -228,7 +226,7 @@ pub fn hotwash_ui(
                 state,
             ));
             ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(state.selected > 0, egui::Button::new("Previous role"))
                     .clicked()
@@ -295,11 +293,14 @@ fn role_page_ui(
             }
         });
     ui.add_space(theme::GAP);
-    ui.columns(2, |columns| {
-        for (column, list) in columns
-            .iter_mut()
-            .zip([HotwashList::Strengths, HotwashList::Improvements])
+    // Side by side where there is room, one under the other where not.
+    let columns = if ui.available_width() >= 480.0 { 2 } else { 1 };
+    ui.columns(columns, |columns| {
+        for (i, list) in [HotwashList::Strengths, HotwashList::Improvements]
+            .into_iter()
+            .enumerate()
         {
+            let column = &mut columns[i % columns.len()];
             let items = points.map_or(&[][..], |p| p.list(list));
             let (heading, question, draft, button) = match list {
                 HotwashList::Strengths => (
@@ -479,5 +480,25 @@ mod tests {
             ui.state().out.last(),
             Some(&UiCommand::Navigate(Navigate::GoTo(Screen::Debrief)))
         );
+    }
+
+    #[test]
+    fn the_hotwash_fits_every_window_and_scale() {
+        use crate::app::screens::fits::{as_opened, panel_misfits};
+        let failures = panel_misfits(
+            page,
+            |ui, h: &mut Page| {
+                hotwash_ui(
+                    ui,
+                    "Ransomware on the operations file server",
+                    &h.prompts,
+                    &h.points,
+                    &Notice::default(),
+                    &mut h.state,
+                );
+            },
+            &as_opened(),
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

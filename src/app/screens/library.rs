@@ -82,7 +82,7 @@ pub fn library_ui(
     state: &mut LibraryState,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.push(Navigate::GoTo(Screen::Title).into());
         }
@@ -101,7 +101,9 @@ pub fn library_ui(
             ui.label("Responsibility matrix:");
             ui.add(
                 egui::TextEdit::singleline(&mut state.matrix_text)
-                    .desired_width(420.0)
+                    .desired_width(
+                        (ui.max_rect().right() - ui.cursor().left() - 16.0).clamp(160.0, 420.0),
+                    )
                     .hint_text("path to a matrix .ron file"),
             );
             if ui.button("Load matrix").clicked() {
@@ -274,7 +276,7 @@ fn scenario_card(
         .corner_radius(8.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.heading(&sc.title);
                 let color = match sc.difficulty {
                     Difficulty::Introductory => theme::palette(ui).success,
@@ -503,5 +505,19 @@ mod tests {
         harness.state_mut().1.difficulty_filter = Some(Difficulty::Advanced);
         harness.run();
         assert_eq!(harness.query_all_by_label("Start in Drill mode").count(), 1);
+    }
+
+    #[test]
+    fn the_library_fits_every_window_and_scale() {
+        use crate::app::screens::fits::{as_opened, panel_misfits};
+        let content = Content::load(shipped::dir(), shipped::matrix_path());
+        let failures = panel_misfits(
+            LibraryState::default,
+            |ui, state: &mut LibraryState| {
+                library_ui(ui, &content, Mode::Practice, &Notice::default(), state);
+            },
+            &as_opened(),
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

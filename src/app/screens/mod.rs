@@ -6,6 +6,8 @@ pub mod actions;
 pub mod clock_bar;
 pub mod console;
 pub mod debrief;
+#[cfg(test)]
+pub(crate) mod fits;
 pub mod hotwash;
 pub mod library;
 pub mod play;

@@ -11,8 +11,10 @@ use super::widgets::{banner_ui, feed_ui, nothing_to_show_ui, outcome_ui, root_ui
 use crate::app::board::BoardViewport;
 use crate::app::exercise::{ActiveExercise, InjectBanner, LastOutcome, ScenarioClock, ScoreTrail};
 use crate::app::flow::Screen;
-use crate::app::messages::CommandWriter;
+use crate::app::messages::{CommandWriter, UiCommand};
+use crate::engine::Session;
 use crate::engine::exercise::room_feed;
+use crate::engine::model::scenario::Mode;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -38,34 +40,67 @@ fn play_system(
         writer.send_all(nothing_to_show_ui(&mut ui, "No scenario is running"));
         return Ok(());
     };
-    let session = &active.session;
-    let mode = active.mode();
+    let view = PlayView {
+        session: &active.session,
+        mode: active.mode(),
+        clock: &clock,
+        outcome: &outcome,
+        trail: &trail,
+        banner: &banner,
+    };
+    let (mut commands, board) = play_ui(&mut ui, &view, &mut state);
+    viewport.rect = Some(board);
+    viewport.pixels_per_point = ctx.pixels_per_point();
+    commands.extend(clock_shortcuts(ctx, view.mode, &clock));
+    writer.send_all(commands);
+    Ok(())
+}
+
+/// What the play screen shows.
+pub struct PlayView<'a> {
+    /// The exercise.
+    pub session: &'a Session,
+    /// Practice or drill.
+    pub mode: Mode,
+    /// The scenario clock.
+    pub clock: &'a ScenarioClock,
+    /// The last decision's outcome.
+    pub outcome: &'a LastOutcome,
+    /// The running score (practice).
+    pub trail: &'a ScoreTrail,
+    /// The new-inject banner.
+    pub banner: &'a InjectBanner,
+}
+
+/// Lays out the play screen in `ui`: the clock bar, the feed, the composers. Returns what the
+/// player asked for and the rectangle left between the panels for the board.
+pub fn play_ui(
+    ui: &mut egui::Ui,
+    view: &PlayView,
+    state: &mut ActionsState,
+) -> (Vec<UiCommand>, egui::Rect) {
     let mut commands = Vec::new();
-    let (left, right) = crate::app::theme::side_panels(ctx.content_rect().width());
-    egui::Panel::top("play-top").show(&mut ui, |ui| {
-        commands.extend(clock_bar_ui(ui, session, mode, &clock));
+    let (left, right) = crate::app::theme::side_panels(ui.max_rect().width());
+    egui::Panel::top("play-top").show(ui, |ui| {
+        commands.extend(clock_bar_ui(ui, view.session, view.mode, view.clock));
     });
     egui::Panel::left("play-feed")
         .resizable(true)
         .default_size(330.0_f32.clamp(left.min, left.max))
         .size_range(left)
-        .show(&mut ui, |ui| {
-            commands.extend(banner_ui(ui, &banner));
-            feed_ui(ui, &room_feed(session, &[]));
+        .show(ui, |ui| {
+            commands.extend(banner_ui(ui, view.banner));
+            feed_ui(ui, &room_feed(view.session, &[]));
         });
     egui::Panel::right("play-actions")
         .resizable(true)
         .default_size(430.0_f32.clamp(right.min, right.max))
         .size_range(right)
-        .show(&mut ui, |ui| {
-            commands.extend(actions_ui(ui, session, &mut state));
+        .show(ui, |ui| {
+            commands.extend(actions_ui(ui, view.session, state));
             ui.separator();
-            outcome_ui(ui, &outcome, mode);
-            trail_ui(ui, &trail, mode);
+            outcome_ui(ui, view.outcome, view.mode);
+            trail_ui(ui, view.trail, view.mode);
         });
-    viewport.rect = Some(ui.available_rect_before_wrap());
-    viewport.pixels_per_point = ctx.pixels_per_point();
-    commands.extend(clock_shortcuts(ctx, mode, &clock));
-    writer.send_all(commands);
-    Ok(())
+    (commands, ui.available_rect_before_wrap())
 }

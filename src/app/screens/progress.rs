@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Legend, Line, Plot, Points};
 
-use super::widgets::root_ui;
+use super::widgets::{root_ui, wrap_before};
 use crate::app::flow::Screen;
 use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
 use crate::app::messages::{CommandWriter, ExerciseCommand, LearnerCommand, Navigate, UiCommand};
@@ -84,10 +84,20 @@ pub fn progress_ui(
     state: &mut ProgressUiState,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading("Progress");
+        ui.add_space(theme::GAP);
+        if ui.button("Question bank").clicked() {
+            out.push(Navigate::GoTo(Screen::Quiz).into());
+        }
+        if ui.button("Title screen").clicked() {
+            out.push(Navigate::GoTo(Screen::Title).into());
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
         ui.label("Learner:");
         let mut chosen = view.profile.clone();
+        wrap_before(ui, 140.0);
         egui::ComboBox::from_id_salt("profile")
             .selected_text(&view.profile)
             .show_ui(ui, |ui| {
@@ -98,6 +108,7 @@ pub fn progress_ui(
         if chosen != view.profile {
             out.push(LearnerCommand::SwitchProfile(chosen).into());
         }
+        wrap_before(ui, 250.0);
         let label = ui.label("New learner:");
         ui.add(
             egui::TextEdit::singleline(&mut state.new_profile)
@@ -114,14 +125,6 @@ pub fn progress_ui(
         {
             out.push(LearnerCommand::SwitchProfile(std::mem::take(&mut state.new_profile)).into());
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Title screen").clicked() {
-                out.push(Navigate::GoTo(Screen::Title).into());
-            }
-            if ui.button("Question bank").clicked() {
-                out.push(Navigate::GoTo(Screen::Quiz).into());
-            }
-        });
     });
     ui.label(
         egui::RichText::new(format!("Stored in {}", view.db_path))
@@ -150,6 +153,20 @@ pub fn progress_ui(
         ui.label("No progress can be shown until the database opens.");
         return out;
     };
+    egui::ScrollArea::vertical()
+        .id_salt("progress-scroll")
+        .auto_shrink(false)
+        .show(ui, |ui| report_ui(ui, report, state, &mut out));
+    out
+}
+
+/// The report: counts, the chart and averages, and the advice beside them (below when narrow).
+fn report_ui(
+    ui: &mut egui::Ui,
+    report: &ProgressReport,
+    state: &mut ProgressUiState,
+    out: &mut Vec<UiCommand>,
+) {
     let Tally {
         right,
         asked: tries,
@@ -167,32 +184,35 @@ pub fn progress_ui(
         ui.add_space(theme::GAP);
         ui.label("No attempts yet. Play a scenario or answer some questions and your progress appears here.");
     }
-    let columns = ui.available_width() > 900.0;
-    let chart_width = if columns {
-        ui.available_width() * 0.62
-    } else {
-        ui.available_width()
+    let charts = |ui: &mut egui::Ui, state: &mut ProgressUiState| {
+        if !report.dimensions.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.selectable_value(&mut state.by_role, false, "By dimension");
+                ui.selectable_value(&mut state.by_role, true, "By role");
+            });
+            let series = if state.by_role {
+                &report.roles
+            } else {
+                &report.dimensions
+            };
+            chart(ui, series);
+            averages(ui, series);
+        }
     };
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(chart_width);
-            if !report.dimensions.is_empty() {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut state.by_role, false, "By dimension");
-                    ui.selectable_value(&mut state.by_role, true, "By role");
-                });
-                let series = if state.by_role {
-                    &report.roles
-                } else {
-                    &report.dimensions
-                };
-                chart(ui, series);
-                averages(ui, series);
-            }
+    if ui.available_width() > 900.0 {
+        let chart_width = ui.available_width() * 0.62;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(chart_width);
+                charts(ui, state);
+            });
+            ui.vertical(|ui| advice_ui(ui, report, out));
         });
-        ui.vertical(|ui| advice_ui(ui, report, &mut out));
-    });
-    out
+    } else {
+        charts(ui, state);
+        ui.add_space(theme::GAP);
+        advice_ui(ui, report, out);
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -452,5 +472,28 @@ mod tests {
                 "carla".to_owned()
             ))]
         );
+    }
+
+    #[test]
+    fn the_progress_screen_fits_every_window_and_scale() {
+        use crate::app::screens::fits::{as_opened, panel_misfits};
+        let mut failures = Vec::new();
+        for (name, v) in [
+            ("report", view(Some(report()), None)),
+            ("error", view(None, Some("database is locked"))),
+        ] {
+            failures.extend(
+                panel_misfits(
+                    || (v.clone(), ProgressUiState::default()),
+                    |ui, (view, state): &mut (ProgressView, ProgressUiState)| {
+                        progress_ui(ui, view, state);
+                    },
+                    &as_opened(),
+                )
+                .into_iter()
+                .map(|f| format!("{name}: {f}")),
+            );
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

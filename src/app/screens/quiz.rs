@@ -185,7 +185,7 @@ fn quiz_system(
 /// The quiz screen view.
 pub fn quiz_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading("Question bank");
         ui.label(format!("· profile: {}", view.profile));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -227,7 +227,8 @@ fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &m
     }
     for set in &view.sets {
         let mut ticked = state.sets.contains(&set.id);
-        ui.horizontal(|ui| {
+        // A set per block: its checkbox (whose title wraps) and its description under it.
+        ui.vertical(|ui| {
             if ui
                 .checkbox(
                     &mut ticked,
@@ -245,7 +246,7 @@ fn setup_ui(ui: &mut egui::Ui, view: &QuizView, state: &mut QuizUiState, out: &m
         });
     }
     ui.add_space(theme::GAP);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Questions in this sitting:");
         ui.add(egui::Slider::new(&mut state.size, 3..=30));
     });
@@ -278,7 +279,7 @@ fn question_ui(
     out: &mut Vec<UiCommand>,
 ) {
     let resolved = &question.resolved;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(format!(
             "Sitting {} · question {} · {} left",
             view.number, view.asked, view.remaining
@@ -428,7 +429,7 @@ fn finished_ui(
         ));
     }
     ui.add_space(theme::GAP);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Another sitting").clicked() {
             state.picked.clear();
             out.push(
@@ -630,5 +631,48 @@ mod tests {
                 size: DEFAULT_SITTING_SIZE,
             })]
         );
+    }
+
+    #[test]
+    fn every_step_of_a_sitting_fits_every_window_and_scale() {
+        use crate::app::screens::fits::{as_opened, panel_misfits};
+        let mut setup = view(false, None);
+        setup.in_sitting = false;
+        setup.sets = vec![SetChoice {
+            id: "evidence".to_owned(),
+            title: "Evidence first: what to keep before anyone touches a system".to_owned(),
+            description: "Preservation and chain of custody.".to_owned(),
+            count: 10,
+        }];
+        let checked = Checked {
+            picked: BTreeSet::from([0]),
+            correct: false,
+            will_return: true,
+        };
+        let mut done = view(false, None);
+        done.question = None;
+        done.remaining = 0;
+        done.score = Tally { right: 3, asked: 5 };
+        done.missed = vec![(Dimension::Escalation, 1), (Dimension::Handoffs, 1)];
+        let mut failures = Vec::new();
+        for (name, v) in [
+            ("setup", setup),
+            ("question", view(true, None)),
+            ("feedback", view(false, Some(checked))),
+            ("summary", done),
+        ] {
+            failures.extend(
+                panel_misfits(
+                    || (v.clone(), QuizUiState::default()),
+                    |ui, (view, state): &mut (QuizView, QuizUiState)| {
+                        quiz_ui(ui, view, state);
+                    },
+                    &as_opened(),
+                )
+                .into_iter()
+                .map(|f| format!("{name}: {f}")),
+            );
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

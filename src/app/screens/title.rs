@@ -10,6 +10,7 @@ use crate::app::messages::{CommandWriter, ExerciseCommand, Navigate, UiCommand};
 use crate::app::notice::Notice;
 use crate::app::theme::{self, UiSettings};
 use crate::engine::model::scenario::Mode;
+use crate::engine::text::count;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -45,11 +46,13 @@ fn title_system(
 /// The "resume" strip above the title: the latest unfinished exercise, and any problem loading it.
 pub fn resume_ui(ui: &mut egui::Ui, offer: &ResumeOffer, notice: &Notice) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if let Some(choice) = &offer.0 {
             ui.label(format!(
-                "Unfinished exercise: {} at minute {} ({} decisions recorded).",
-                choice.scenario, choice.minute, choice.intents
+                "Unfinished exercise: {} at T+{:02} ({} recorded).",
+                choice.scenario,
+                choice.minute,
+                count(choice.intents, "decision")
             ));
             if ui.button("Resume").clicked() {
                 out.push(ExerciseCommand::Resume(choice.path.clone()).into());
@@ -87,59 +90,49 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
         ui.label("Who acts, who must be told, when to escalate, and how work is handed off — graded against a documented responsibility matrix.");
         ui.add_space(theme::GAP * 2.0);
 
-        let card_width = 300.0_f32.min(ui.available_width() / 3.2);
-        ui.horizontal(|ui| {
-            let total = card_width * 3.0 + theme::GAP * 4.0;
-            ui.add_space(((ui.available_width() - total) / 2.0).max(0.0));
-            mode_card(
-                ui,
-                card_width,
-                "Practice",
-                "Play Practice",
-                "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
-                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Practice)),
-                out,
-            );
-            mode_card(
-                ui,
-                card_width,
-                "Drill",
-                "Play Drill",
-                "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
-                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Drill)),
-                out,
-            );
-            mode_card(
-                ui,
-                card_width,
-                "Facilitated",
-                "Run a session",
-                "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
-                UiCommand::Navigate(Navigate::OpenLibrary(Mode::Facilitated)),
-                out,
-            );
+        card_rows(ui, 3, MODE_CARD_MARGIN, |ui, index, width| {
+            let (title, button, text, mode) = [
+                (
+                    "Practice",
+                    "Play Practice",
+                    "Exam preparation. Decide at your own pace; every decision is explained as soon as you make it.",
+                    Mode::Practice,
+                ),
+                (
+                    "Drill",
+                    "Play Drill",
+                    "Team onboarding. The scenario clock runs in real time against your organisation's matrix; feedback comes at the end.",
+                    Mode::Drill,
+                ),
+                (
+                    "Facilitated",
+                    "Run a session",
+                    "Instructor-led sessions for a room: a facilitator console, a projector window, a hotwash and an after-action report.",
+                    Mode::Facilitated,
+                ),
+            ][index];
+            let command = UiCommand::Navigate(Navigate::OpenLibrary(mode));
+            mode_card(ui, width, title, button, text, command, out);
         });
 
         ui.add_space(theme::GAP * 2.0);
-        ui.horizontal(|ui| {
-            let total = card_width * 2.0 + theme::GAP * 2.0;
-            ui.add_space(((ui.available_width() - total) / 2.0).max(0.0));
-            learner_card(
-                ui,
-                card_width,
-                "Question bank",
-                "Short exam-style questions: who acts, who must be told, what comes first. Missed questions come back until you know them.",
-                ("Practise questions", UiCommand::Navigate(Navigate::GoTo(Screen::Quiz))),
-                out,
-            );
-            learner_card(
-                ui,
-                card_width,
-                "Progress",
-                "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
-                ("See progress", UiCommand::Navigate(Navigate::GoTo(Screen::Progress))),
-                out,
-            );
+        card_rows(ui, 2, LEARNER_CARD_MARGIN, |ui, index, width| {
+            let (title, text, button, screen) = [
+                (
+                    "Question bank",
+                    "Short exam-style questions: who acts, who must be told, what comes first. Missed questions come back until you know them.",
+                    "Practise questions",
+                    Screen::Quiz,
+                ),
+                (
+                    "Progress",
+                    "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
+                    "See progress",
+                    Screen::Progress,
+                ),
+            ][index];
+            let command = UiCommand::Navigate(Navigate::GoTo(screen));
+            learner_card(ui, width, title, text, (button, command), out);
         });
 
         ui.add_space(theme::GAP * 2.0);
@@ -176,6 +169,46 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
     });
 }
 
+const MODE_CARD_MARGIN: i8 = 14;
+const LEARNER_CARD_MARGIN: i8 = 12;
+/// Narrower than this, a card's text wraps word by word: the cards stack instead.
+const MIN_CARD_WIDTH: f32 = 200.0;
+const MAX_CARD_WIDTH: f32 = 300.0;
+
+/// Lays `cards` cards out centred, as many to a row as fit at least [`MIN_CARD_WIDTH`] wide;
+/// `card` draws card `index` with its content `width`.
+fn card_rows(
+    ui: &mut egui::Ui,
+    cards: usize,
+    margin: i8,
+    mut card: impl FnMut(&mut egui::Ui, usize, f32),
+) {
+    let spacing = ui.spacing().item_spacing.x;
+    let available = ui.available_width();
+    // The frame's margins and stroke on both sides.
+    let frame = 2.0 * f32::from(margin) + 2.0;
+    let content_width = |n: usize| {
+        let n = n as f32;
+        (available - (n - 1.0) * spacing) / n - frame
+    };
+    let per_row = (1..=cards)
+        .rev()
+        .find(|&n| content_width(n) >= MIN_CARD_WIDTH)
+        .unwrap_or(1);
+    let width = content_width(per_row).clamp(1.0, MAX_CARD_WIDTH);
+    let indices: Vec<usize> = (0..cards).collect();
+    for row in indices.chunks(per_row) {
+        ui.horizontal(|ui| {
+            let n = row.len() as f32;
+            let total = n * (width + frame) + (n - 1.0) * spacing;
+            ui.add_space(((available - total) / 2.0).max(0.0));
+            for &index in row {
+                card(ui, index, width);
+            }
+        });
+    }
+}
+
 fn learner_card(
     ui: &mut egui::Ui,
     width: f32,
@@ -185,7 +218,7 @@ fn learner_card(
     out: &mut Vec<UiCommand>,
 ) {
     egui::Frame::group(ui.style())
-        .inner_margin(egui::Margin::same(12))
+        .inner_margin(egui::Margin::same(LEARNER_CARD_MARGIN))
         .corner_radius(10.0)
         .show(ui, |ui| {
             ui.set_width(width);
@@ -212,7 +245,7 @@ fn mode_card(
     out: &mut Vec<UiCommand>,
 ) {
     egui::Frame::group(ui.style())
-        .inner_margin(egui::Margin::same(14))
+        .inner_margin(egui::Margin::same(MODE_CARD_MARGIN))
         .corner_radius(10.0)
         .show(ui, |ui| {
             ui.set_width(width);
@@ -266,7 +299,7 @@ mod tests {
         let path = std::path::PathBuf::from("/saves/ransomware-1-seed0.ron");
         let offer = ResumeOffer(Some(crate::app::exercise::ResumeChoice {
             path: path.clone(),
-            scenario: "ransomware-file-server".to_owned(),
+            scenario: "Ransomware on the operations file server".to_owned(),
             minute: 14,
             intents: 9,
         }));
@@ -279,7 +312,9 @@ mod tests {
         );
         assert!(
             harness
-                .query_by_label_contains("ransomware-file-server at minute 14")
+                .query_by_label_contains(
+                    "Ransomware on the operations file server at T+14 (9 decisions recorded)"
+                )
                 .is_some()
         );
         harness.get_by_label("Resume").click();
@@ -324,5 +359,25 @@ mod tests {
         preset.click();
         harness.run();
         assert!((harness.state().scale - 1.5).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn the_title_screen_fits_every_window_and_scale() {
+        use crate::app::screens::fits::{as_opened, panel_misfits};
+        let offer = ResumeOffer(Some(crate::app::exercise::ResumeChoice {
+            path: "/saves/ransomware-1-seed0.ron".into(),
+            scenario: "Ransomware on the operations file server".to_owned(),
+            minute: 14,
+            intents: 9,
+        }));
+        let failures = panel_misfits(
+            UiSettings::default,
+            |ui, settings: &mut UiSettings| {
+                resume_ui(ui, &offer, &Notice::default());
+                title_ui(ui, settings);
+            },
+            &as_opened(),
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

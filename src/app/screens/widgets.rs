@@ -103,16 +103,26 @@ pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
                     });
                     ui.label(&inject.narrative);
                     for (n, artifact) in inject.artifacts.iter().enumerate() {
-                        egui::CollapsingHeader::new(format!(
+                        // Laid out here, wrapped to the panel: the header would not wrap it.
+                        let header = egui::WidgetText::from(format!(
                             "{}: {}",
                             artifact.kind.label(),
                             artifact.title
                         ))
-                        .id_salt(("artifact", index, n))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            ui.label(egui::RichText::new(&artifact.body).monospace());
-                        });
+                        .into_galley(
+                            ui,
+                            Some(egui::TextWrapMode::Wrap),
+                            ui.available_width()
+                                - ui.spacing().indent
+                                - 2.0 * ui.spacing().button_padding.x,
+                            egui::TextStyle::Button,
+                        );
+                        egui::CollapsingHeader::new(header)
+                            .id_salt(("artifact", index, n))
+                            .default_open(true)
+                            .show(ui, |ui| {
+                                ui.label(egui::RichText::new(&artifact.body).monospace());
+                            });
                     }
                 });
             }
@@ -149,6 +159,7 @@ pub fn role_combo(
 ) {
     // Room for the button beside it in a narrow panel (a projector at 2×).
     let width = (ui.available_width() - 90.0).clamp(120.0, 220.0);
+    wrap_before(ui, width + 2.0 * ui.spacing().button_padding.x);
     role_picker(ui, id_salt, choice, roles, placeholder, false, width);
 }
 
@@ -164,6 +175,55 @@ pub fn toggle<T: Ord + Clone>(ui: &mut egui::Ui, set: &mut BTreeSet<T>, item: &T
     }
 }
 
+/// Checkboxes for `items`, two to a row when two fit the width, one per row otherwise; `enabled`
+/// says which can be ticked and `disabled_hint` why the others cannot.
+pub fn toggle_columns<T: Ord + Clone>(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    set: &mut BTreeSet<T>,
+    items: &[(T, String)],
+    enabled: impl Fn(&T) -> bool,
+    disabled_hint: &str,
+) {
+    let spacing = ui.spacing();
+    let box_width = spacing.icon_width + spacing.icon_spacing + spacing.item_spacing.x;
+    let widest = items
+        .iter()
+        .map(|(_, label)| {
+            egui::WidgetText::from(label.as_str())
+                .into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Body,
+                )
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max)
+        + box_width;
+    let mut one = |ui: &mut egui::Ui, item: &T, label: &str| {
+        ui.add_enabled_ui(enabled(item), |ui| toggle(ui, set, item, label))
+            .response
+            .on_disabled_hover_text(disabled_hint);
+    };
+    if 2.0 * widest <= ui.available_width() {
+        egui::Grid::new(id_salt).num_columns(2).show(ui, |ui| {
+            for (i, (item, label)) in items.iter().enumerate() {
+                one(ui, item, label);
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    } else {
+        // One per row, outside a grid, so a long name wraps instead of running off.
+        for (item, label) in items {
+            one(ui, item, label);
+        }
+    }
+}
+
 /// A role picker that can also be left at "any role".
 pub fn optional_role_combo(
     ui: &mut egui::Ui,
@@ -172,7 +232,17 @@ pub fn optional_role_combo(
     roles: &[(RoleId, String)],
     none: &str,
 ) {
-    role_picker(ui, salt, choice, roles, none, true, 200.0);
+    let width = (ui.available_size_before_wrap().x - 16.0).clamp(100.0, 200.0);
+    wrap_before(ui, width + 2.0 * ui.spacing().button_padding.x);
+    role_picker(ui, salt, choice, roles, none, true, width);
+}
+
+/// In a wrapping row, starts a new row unless `width` more points fit on this one. A combo box is
+/// not one widget to the wrapping layout, so it would run off the edge instead of moving down.
+pub fn wrap_before(ui: &mut egui::Ui, width: f32) {
+    if ui.layout().main_wrap && ui.available_size_before_wrap().x < width {
+        ui.end_row();
+    }
 }
 
 /// The combo box both pickers are: role names, `empty` shown while nothing is chosen and, when

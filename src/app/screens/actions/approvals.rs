@@ -29,7 +29,7 @@ pub fn approvals_ui(
                 ui.selectable_value(&mut draft.action, Some(action.id.clone()), &action.label);
             }
         });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Asked by");
         role_combo(
             ui,
@@ -39,7 +39,7 @@ pub fn approvals_ui(
             "who asks",
         );
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Approver");
         role_combo(
             ui,

@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::drafts::MessageDraft;
-use crate::app::screens::widgets::{role_combo, roles, toggle};
+use crate::app::screens::widgets::{role_combo, roles, toggle_columns, wrap_before};
 use crate::engine::{Intent, Session};
 
 /// The communication composer.
@@ -14,15 +14,18 @@ pub fn communicate_ui(
 ) -> Option<Intent> {
     let roles = roles(session);
     let matrix = session.matrix();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Audience");
         let selected = draft
             .audience
             .as_ref()
             .and_then(|a| matrix.audience(a.as_str()))
             .map_or("choose an audience", |a| a.name.as_str());
+        let width = (ui.available_width() - 16.0).clamp(140.0, 220.0);
+        wrap_before(ui, width + 2.0 * ui.spacing().button_padding.x);
         egui::ComboBox::from_id_salt("message-audience")
             .selected_text(selected)
+            .width(width)
             .show_ui(ui, |ui| {
                 for audience in &matrix.communication.audiences {
                     ui.selectable_value(
@@ -33,7 +36,7 @@ pub fn communicate_ui(
                 }
             });
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Sender  ");
         role_combo(
             ui,
@@ -61,21 +64,14 @@ pub fn communicate_ui(
         });
     }
     ui.label("Approvals obtained");
-    egui::Grid::new("message-approvals")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (i, (id, name)) in roles.iter().enumerate() {
-                let engaged = session.engaged().contains_key(id);
-                ui.add_enabled_ui(engaged, |ui| {
-                    toggle(ui, &mut draft.approvals, id, name);
-                })
-                .response
-                .on_disabled_hover_text("Not engaged yet: escalate to this role first");
-                if i % 2 == 1 {
-                    ui.end_row();
-                }
-            }
-        });
+    toggle_columns(
+        ui,
+        "message-approvals",
+        &mut draft.approvals,
+        &roles,
+        |id| session.engaged().contains_key(id),
+        "Not engaged yet: escalate to this role first",
+    );
     let ready = match (&draft.audience, &draft.sender, &draft.message) {
         (Some(a), Some(s), Some(m)) => Some((a.clone(), s.clone(), m.clone())),
         _ => None,

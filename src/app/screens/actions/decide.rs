@@ -4,10 +4,13 @@ use bevy_egui::egui;
 
 use super::drafts::ActionsState;
 use crate::app::messages::UiCommand;
-use crate::app::screens::widgets::{badge, role_combo, roles};
+use crate::app::screens::widgets::{badge, role_combo, roles, wrap_before};
 use crate::app::theme;
 use crate::engine::model::scenario::DecisionPoint;
 use crate::engine::{Intent, Session};
+
+/// Room the severity picker takes beside "Who decides?".
+const SEVERITY_COMBO_WIDTH: f32 = 120.0;
 
 /// "closes in 4 min" on a decision with a window; red on its last minute.
 fn closing_chip(
@@ -54,7 +57,7 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
                 ui.horizontal_wrapped(|ui| {
                     ui.label(&action.label);
                 });
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let mut choice = state.assign.get(&action.id).cloned();
                     role_combo(
                         ui,
@@ -90,7 +93,7 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
     if state.classify_level == 0 {
         state.classify_level = session.severity();
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         role_combo(
             ui,
             "classify-by",
@@ -98,7 +101,9 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
             &roles,
             "Who decides?",
         );
+        wrap_before(ui, SEVERITY_COMBO_WIDTH);
         egui::ComboBox::from_id_salt("classify-level")
+            .width(SEVERITY_COMBO_WIDTH - 2.0 * ui.spacing().button_padding.x)
             .selected_text(
                 matrix
                     .severity(state.classify_level)
@@ -115,7 +120,7 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
                 }
             });
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let by = state.classify_by.clone();
         if ui
             .add_enabled(by.is_some(), egui::Button::new("Classify severity"))

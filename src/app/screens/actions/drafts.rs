@@ -8,7 +8,7 @@ use crate::engine::model::id::{ActionId, ArtifactId, AudienceId, MessageId, Role
 use crate::engine::{Handoff, Intent, Urgency};
 
 /// Tabs of the action panel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ActionTab {
     /// Decision points and severity.
     #[default]

@@ -3,7 +3,8 @@
 use bevy_egui::egui;
 
 use super::drafts::EscalationDraft;
-use crate::app::screens::widgets::{role_combo, roles, toggle};
+use crate::app::screens::widgets::{role_combo, roles, toggle_columns};
+use crate::engine::model::id::RoleId;
 use crate::engine::{Intent, Session};
 
 /// The escalation dialog.
@@ -13,7 +14,7 @@ pub fn escalate_ui(
     draft: &mut EscalationDraft,
 ) -> Option<Intent> {
     let roles = roles(session);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Escalating role");
         role_combo(
             ui,
@@ -24,21 +25,14 @@ pub fn escalate_ui(
         );
     });
     ui.label("Engage:");
-    egui::Grid::new("escalate-to")
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (i, (id, name)) in roles.iter().enumerate() {
-                let engaged = session.engaged().get(id);
-                let label = match engaged {
-                    Some(at) => format!("{name} (engaged T+{at:02})"),
-                    None => name.clone(),
-                };
-                toggle(ui, &mut draft.to, id, &label);
-                if i % 2 == 1 {
-                    ui.end_row();
-                }
-            }
-        });
+    let choices: Vec<(RoleId, String)> = roles
+        .iter()
+        .map(|(id, name)| match session.engaged().get(id) {
+            Some(at) => (id.clone(), format!("{name} (engaged T+{at:02})")),
+            None => (id.clone(), name.clone()),
+        })
+        .collect();
+    toggle_columns(ui, "escalate-to", &mut draft.to, &choices, |_| true, "");
     ui.add(
         egui::TextEdit::singleline(&mut draft.reason)
             .hint_text("Why (one sentence)")

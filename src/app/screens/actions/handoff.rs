@@ -16,7 +16,7 @@ pub fn handoff_ui(
 ) -> Option<Intent> {
     let roles = roles(session);
     let mut intent = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("From");
         role_combo(
             ui,
@@ -26,7 +26,7 @@ pub fn handoff_ui(
             "team handing over",
         );
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("To    ");
         role_combo(ui, "handoff-to", &mut draft.to, &roles, "team taking over");
     });
@@ -64,7 +64,7 @@ pub fn handoff_ui(
     for action in open {
         toggle(ui, &mut draft.recommended, &action.id, &action.label);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Urgency");
         for u in Urgency::ALL {
             ui.selectable_value(&mut draft.urgency, Some(u), u.label());

@@ -33,39 +33,54 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// The tabbed action panel.
+/// The tabbed action panel, its tabs fixed above a scrolling composer (play's right panel).
 pub fn actions_ui(
     ui: &mut egui::Ui,
     session: &Session,
     state: &mut ActionsState,
 ) -> Vec<UiCommand> {
+    action_tabs_ui(ui, state);
+    // Most of the panel, but never more than is left of it (a short window, a large scale).
+    let height = (ui.available_height() * 0.62)
+        .max(240.0)
+        .min(ui.available_height());
+    // A scroll position per tab: a tab opens where it was left, the first time at its top.
+    egui::ScrollArea::vertical()
+        .id_salt(("actions-scroll", state.tab))
+        .max_height(height)
+        .auto_shrink([false, true])
+        .show(ui, |ui| action_body_ui(ui, session, state))
+        .inner
+}
+
+/// The tabs of the action panel and the line under them.
+pub fn action_tabs_ui(ui: &mut egui::Ui, state: &mut ActionsState) {
     ui.horizontal_wrapped(|ui| {
         for tab in ActionTab::ALL {
             ui.selectable_value(&mut state.tab, tab, tab.label());
         }
     });
     ui.separator();
-    let height = (ui.available_height() * 0.62).max(240.0);
+}
+
+/// The composer of the chosen tab, unscrolled (for a panel that scrolls as a whole).
+pub fn action_body_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    state: &mut ActionsState,
+) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    egui::ScrollArea::vertical()
-        .id_salt("actions-scroll")
-        .max_height(height)
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let intent = match state.tab {
-                ActionTab::Decide => {
-                    out.extend(decide_ui(ui, session, state));
-                    None
-                }
-                ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
-                ActionTab::Escalate => escalate_ui(ui, session, &mut state.escalation),
-                ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
-                ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
-            };
-            if let Some(intent) = intent {
-                out.push(intent.into());
-            }
-        });
+    let intent = match state.tab {
+        ActionTab::Decide => {
+            out.extend(decide_ui(ui, session, state));
+            None
+        }
+        ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
+        ActionTab::Escalate => escalate_ui(ui, session, &mut state.escalation),
+        ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
+        ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
+    };
+    out.extend(intent.map(UiCommand::from));
     out
 }
 
@@ -191,6 +206,46 @@ mod tests {
         assert!(
             harness.state().1.approvals.is_empty(),
             "Legal is not engaged yet"
+        );
+    }
+
+    #[test]
+    fn a_tab_opens_at_its_own_scroll_position_not_the_last_tabs() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 12 }).unwrap();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(380.0, 300.0))
+            .build_ui_state(
+                |ui, s: &mut DecideState| {
+                    let out = actions_ui(ui, &s.session, &mut s.ui);
+                    s.out.extend(out);
+                },
+                DecideState {
+                    session,
+                    ui: ActionsState::default(),
+                    out: Vec::new(),
+                },
+            );
+        harness.run();
+        let top = harness.get_by_label("Communicate").rect().bottom();
+        // Scroll Decide down to its last control.
+        harness.get_by_label("Declare incident").scroll_to_me();
+        harness.run();
+        assert!(
+            harness
+                .get_all_by_value("Who does it?")
+                .next()
+                .unwrap()
+                .rect()
+                .top()
+                < top
+        );
+        harness.get_by_label("Communicate").click();
+        harness.run();
+        let audience = harness.get_by_value("choose an audience").rect();
+        assert!(
+            audience.top() > top && audience.top() < top + 80.0,
+            "Communicate opened scrolled: its first control at {audience:?}, tabs end at {top}"
         );
     }
 }

@@ -19,7 +19,7 @@ pub fn left_ui(
     record: &ExerciseRecord,
     state: &mut ConsoleState,
 ) -> Vec<UiCommand> {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut state.left, LeftTab::Feed, "Feed");
         ui.selectable_value(&mut state.left, LeftTab::Injects, "Injects");
         ui.selectable_value(&mut state.left, LeftTab::People, "People");
@@ -69,7 +69,7 @@ pub fn injects_ui(
                         .weak(),
                 );
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Release now").clicked() {
                     out.push(intent(Intent::ReleaseInject {
                         inject: next.id.clone(),
@@ -111,7 +111,7 @@ pub fn injects_ui(
                         .weak(),
                 );
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let id = &inject.id;
                 if ui.small_button("Release now").clicked() {
                     out.push(intent(Intent::ReleaseInject { inject: id.clone() }));
@@ -175,10 +175,14 @@ pub fn people_ui(
     let name = state
         .facilitator
         .get_or_insert_with(|| record.facilitator.clone());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Name");
         let edit = ui
-            .add(egui::TextEdit::singleline(name).hint_text("Your name"))
+            .add(
+                egui::TextEdit::singleline(name)
+                    .hint_text("Your name")
+                    .desired_width((ui.available_width() - 60.0).clamp(80.0, 280.0)),
+            )
             .labelled_by(label.id);
         let changed = name.trim() != record.facilitator;
         let save = ui.add_enabled(changed, egui::Button::new("Save")).clicked();
@@ -214,7 +218,7 @@ pub fn people_ui(
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         optional_role_combo(
             ui,
             "seat-role",

@@ -19,10 +19,12 @@ use crate::app::exercise::{
 };
 use crate::app::facilitation::ProjectorState;
 use crate::app::flow::Screen;
-use crate::app::messages::{CommandWriter, FacilitatorCommand};
+use crate::app::messages::{CommandWriter, FacilitatorCommand, UiCommand};
 use crate::app::screens::actions::ActionsState;
 use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
 use crate::app::screens::widgets::{banner_ui, nothing_to_show_ui, root_ui, trail_ui};
+use crate::engine::Session;
+use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::scenario::Mode;
 
 pub use left::{injects_ui, left_ui, people_ui};
@@ -62,39 +64,17 @@ fn console_system(
         writer.send_all(nothing_to_show_ui(&mut ui, "No session is running"));
         return Ok(());
     };
-    let (session, record) = (&active.session, &active.record);
-    let mut commands = Vec::new();
-    let (left, right) = crate::app::theme::side_panels(ctx.content_rect().width());
-    egui::Panel::top("console-top").show(&mut ui, |ui| {
-        commands.extend(clock_bar_ui(ui, session, active.mode(), &clock));
-        commands.extend(room_bar_ui(ui, session, &clock, *projector));
-    });
-    egui::Panel::left("console-left")
-        .resizable(true)
-        .default_size(340.0_f32.clamp(left.min, left.max))
-        .size_range(left)
-        .show(&mut ui, |ui| {
-            commands.extend(banner_ui(ui, &banner));
-            commands.extend(left_ui(ui, session, record, &mut console));
-        });
-    egui::Panel::right("console-right")
-        .resizable(true)
-        .default_size(440.0_f32.clamp(right.min, right.max))
-        .size_range(right)
-        .show(&mut ui, |ui| {
-            commands.extend(right_ui(
-                ui,
-                session,
-                record,
-                &mut console,
-                &mut actions,
-                &outcome,
-            ));
-            if console.right == RightTab::Decisions {
-                trail_ui(ui, &trail, Mode::Facilitated);
-            }
-        });
-    viewport.rect = Some(ui.available_rect_before_wrap());
+    let view = ConsoleView {
+        session: &active.session,
+        record: &active.record,
+        clock: &clock,
+        projector: *projector,
+        outcome: &outcome,
+        trail: &trail,
+        banner: &banner,
+    };
+    let (mut commands, board) = console_ui(&mut ui, &view, &mut console, &mut actions);
+    viewport.rect = Some(board);
     viewport.pixels_per_point = ctx.pixels_per_point();
     commands.extend(clock_shortcuts(ctx, active.mode(), &clock));
     // B blanks the projector, as the room bar's button does.
@@ -106,4 +86,65 @@ fn console_system(
     }
     writer.send_all(commands);
     Ok(())
+}
+
+/// What the console shows.
+pub struct ConsoleView<'a> {
+    /// The exercise.
+    pub session: &'a Session,
+    /// Its record: seats, notes, ad-hoc injects.
+    pub record: &'a ExerciseRecord,
+    /// The scenario clock.
+    pub clock: &'a ScenarioClock,
+    /// Whether the projector is open or blanked.
+    pub projector: ProjectorState,
+    /// The last decision's outcome.
+    pub outcome: &'a LastOutcome,
+    /// The running score.
+    pub trail: &'a ScoreTrail,
+    /// The new-inject banner.
+    pub banner: &'a InjectBanner,
+}
+
+/// Lays out the console in `ui`. Returns what the facilitator asked for and the rectangle left
+/// between the panels for the board.
+pub fn console_ui(
+    ui: &mut egui::Ui,
+    view: &ConsoleView,
+    console: &mut ConsoleState,
+    actions: &mut ActionsState,
+) -> (Vec<UiCommand>, egui::Rect) {
+    let (session, record) = (view.session, view.record);
+    let mut commands = Vec::new();
+    let (left, right) = crate::app::theme::side_panels(ui.max_rect().width());
+    egui::Panel::top("console-top").show(ui, |ui| {
+        commands.extend(clock_bar_ui(ui, session, Mode::Facilitated, view.clock));
+        commands.extend(room_bar_ui(ui, session, view.clock, view.projector));
+    });
+    egui::Panel::left("console-left")
+        .resizable(true)
+        .default_size(340.0_f32.clamp(left.min, left.max))
+        .size_range(left)
+        .show(ui, |ui| {
+            commands.extend(banner_ui(ui, view.banner));
+            commands.extend(left_ui(ui, session, record, console));
+        });
+    egui::Panel::right("console-right")
+        .resizable(true)
+        .default_size(440.0_f32.clamp(right.min, right.max))
+        .size_range(right)
+        .show(ui, |ui| {
+            // The console's two bars can leave the panel little height (a small window at a
+            // large scale): then the whole panel scrolls, tabs included.
+            egui::ScrollArea::vertical()
+                .id_salt("console-right-scroll")
+                .show(ui, |ui| {
+                    let outcome = view.outcome;
+                    commands.extend(right_ui(ui, session, record, console, actions, outcome));
+                    if console.right == RightTab::Decisions {
+                        trail_ui(ui, view.trail, Mode::Facilitated);
+                    }
+                });
+        });
+    (commands, ui.available_rect_before_wrap())
 }

@@ -5,8 +5,10 @@ use bevy_egui::egui;
 
 use crate::app::exercise::LastOutcome;
 use crate::app::messages::{FacilitatorCommand, UiCommand};
-use crate::app::screens::actions::{ActionsState, actions_ui};
-use crate::app::screens::widgets::{badge, finding_ui, optional_role_combo, outcome_ui, roles};
+use crate::app::screens::actions::{ActionsState, action_body_ui, action_tabs_ui};
+use crate::app::screens::widgets::{
+    badge, finding_ui, optional_role_combo, outcome_ui, roles, wrap_before,
+};
 use crate::app::theme;
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
@@ -26,7 +28,7 @@ pub fn right_ui(
     play: &mut ActionsState,
     outcome: &LastOutcome,
 ) -> Vec<UiCommand> {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut state.right, RightTab::Decisions, "Room's decisions");
         ui.selectable_value(&mut state.right, RightTab::Notes, "Notes");
         ui.selectable_value(&mut state.right, RightTab::Scorecard, "Scorecard");
@@ -34,7 +36,8 @@ pub fn right_ui(
     ui.separator();
     match state.right {
         RightTab::Decisions => {
-            let out = actions_ui(ui, session, play);
+            action_tabs_ui(ui, play);
+            let out = action_body_ui(ui, session, play);
             ui.separator();
             // The facilitator sees the reason for a refusal; grading waits for the debrief.
             outcome_ui(ui, outcome, Mode::Facilitated);
@@ -66,12 +69,14 @@ pub fn notes_ui(
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
     let roles = roles(session);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         optional_role_combo(ui, "note-role", &mut state.note_role, &roles, "Any role");
         let selected = state
             .note_dimension
             .map_or("Any dimension", Dimension::label);
+        wrap_before(ui, 140.0);
         egui::ComboBox::from_id_salt("note-dimension")
+            .width(120.0)
             .selected_text(selected)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.note_dimension, None, "Any dimension");
@@ -137,29 +142,38 @@ pub fn notes_ui(
 pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     let card = score(session);
     let matrix = session.matrix();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading(format!("Live score {}", card.total));
         badge(ui, "facilitator only", theme::palette(ui).danger);
     });
-    egui::Grid::new("live-dimensions").show(ui, |ui| {
+    let bar = |ui: &mut egui::Ui, d: Dimension, width: f32| match card.dimension(d) {
+        Some(value) => {
+            ui.add(
+                egui::ProgressBar::new(value as f32 / 100.0)
+                    .desired_width(width)
+                    .text(value.to_string()),
+            );
+        }
+        None => {
+            ui.label(egui::RichText::new("not tested yet").weak());
+        }
+    };
+    // Labels beside their bars where the widest, "Separation of duties", leaves room for one.
+    if ui.available_width() >= 320.0 {
+        let width = (ui.available_width() - 170.0).min(160.0);
+        egui::Grid::new("live-dimensions").show(ui, |ui| {
+            for d in Dimension::ALL {
+                ui.label(d.label());
+                bar(ui, d, width);
+                ui.end_row();
+            }
+        });
+    } else {
         for d in Dimension::ALL {
             ui.label(d.label());
-            match card.dimension(d) {
-                Some(value) => {
-                    ui.add(
-                        egui::ProgressBar::new(value as f32 / 100.0)
-                            .desired_width(160.0)
-                            .text(value.to_string()),
-                    );
-                }
-                None => {
-                    ui.label(egui::RichText::new("not tested yet").weak());
-                }
-            }
-            ui.end_row();
+            bar(ui, d, ui.available_width());
         }
-    });
-
+    }
     ui.separator();
     ui.heading("Escalations due");
     let due = obligations(session);

@@ -20,7 +20,7 @@ pub fn room_bar_ui(
     projector: ProjectorState,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Clock:");
         out.extend(clock_controls_ui(ui, session, Mode::Facilitated, clock));
         ui.separator();

@@ -1,0 +1,356 @@
+//! Every screen fits every window from 1024×640 to 2560×1440 at UI scale 0.75× to 2×: each
+//! control can be brought fully into the window (scrolled to, if it sits in a scroll area), and on
+//! the exercise screens none of them covers the board's rectangle.
+
+use std::sync::Arc;
+
+use bevy_egui::egui;
+use bevy_egui::egui::accesskit;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+use super::actions::{ActionTab, ActionsState};
+use super::console::{ConsoleState, ConsoleView, LeftTab, RightTab, console_ui};
+use super::play::{PlayView, play_ui};
+use super::widgets::root_ui;
+use crate::app::exercise::{InjectBanner, LastOutcome, ScenarioClock, ScoreTrail};
+use crate::app::facilitation::ProjectorState;
+use crate::engine::content::shipped;
+use crate::engine::exercise::{AdHocInject, ExerciseRecord};
+use crate::engine::model::scenario::Mode;
+use crate::engine::{Intent, Session};
+
+/// Window sizes in physical pixels and UI scales: the cramped, the usual and the projector.
+const CASES: [(f32, f32, f32); 7] = [
+    (1024.0, 640.0, 1.0),
+    (1024.0, 640.0, 2.0),
+    (1280.0, 720.0, 1.5),
+    (1600.0, 900.0, 1.25),
+    (1600.0, 900.0, 0.75),
+    (2560.0, 1440.0, 1.0),
+    (2560.0, 1440.0, 2.0),
+];
+
+/// Roles egui gives the widgets a person operates.
+fn is_control(role: accesskit::Role) -> bool {
+    use accesskit::Role;
+    matches!(
+        role,
+        Role::Button
+            | Role::CheckBox
+            | Role::ComboBox
+            | Role::TextInput
+            | Role::MultilineTextInput
+            | Role::RadioButton
+            | Role::Slider
+            | Role::SpinButton
+            | Role::Tab
+            | Role::Link
+    )
+}
+
+/// The controls now laid out: accesskit id, role and label.
+fn controls<S>(harness: &Harness<'_, S>) -> Vec<(accesskit::NodeId, String)> {
+    harness
+        .root()
+        .children_recursive()
+        .filter(|n| is_control(n.accesskit_node().role()))
+        .map(|n| {
+            let node = n.accesskit_node();
+            let name = format!(
+                "{:?} {:?}",
+                node.role(),
+                node.label().or(node.value()).unwrap_or_default()
+            );
+            (node.locate().0, name)
+        })
+        .collect()
+}
+
+/// The control `id` as now laid out.
+fn find<'h, S>(
+    harness: &'h Harness<'_, S>,
+    id: accesskit::NodeId,
+) -> Option<egui_kittest::Node<'h>> {
+    harness
+        .root()
+        .children_recursive()
+        .find(|n| n.accesskit_node().locate().0 == id)
+}
+
+/// Scrolls each control into view in turn and checks it then lies inside `window` (points) and
+/// outside `keep_clear`. Returns what did not.
+fn unreachable<S>(
+    harness: &mut Harness<'_, S>,
+    window: egui::Rect,
+    keep_clear: impl Fn(&S) -> Option<egui::Rect>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let found = controls(harness);
+    assert!(!found.is_empty(), "no control was laid out");
+    for (id, name) in found {
+        // Twice: a control in a scroll area inside another may take the outer one a second
+        // turn, as it would take a person a second turn of the wheel.
+        for _ in 0..2 {
+            let Some(node) = find(harness, id) else {
+                break;
+            };
+            node.scroll_to_me();
+            harness.run_steps(2);
+        }
+        let Some(node) = find(harness, id) else {
+            continue; // gone after an earlier scroll re-laid the screen out
+        };
+        let rect = node.rect();
+        // Half a point of slack for rounding to pixels.
+        if !window.expand(0.5).contains_rect(rect) {
+            out.push(format!(
+                "{name} at {rect:?} is outside the window {window:?}"
+            ));
+        } else if let Some(board) = keep_clear(harness.state())
+            && board.shrink(0.5).intersects(rect)
+        {
+            out.push(format!("{name} at {rect:?} covers the board {board:?}"));
+        }
+    }
+    out
+}
+
+/// Runs `app` (given the whole window, as the screens are) in a window of every size and scale
+/// of [`CASES`], once per `setup` (a tab to open, say), and returns every control that cannot be
+/// brought fully into the window, or that covers what `keep_clear` gives.
+pub(super) fn misfits<S>(
+    state: impl Fn() -> S,
+    app: impl Fn(&mut egui::Ui, &mut S) + Clone,
+    setups: &[(&str, &dyn Fn(&mut Harness<'_, S>))],
+    keep_clear: impl Fn(&S) -> Option<egui::Rect> + Copy,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (width, height, scale) in CASES {
+        let size = egui::vec2(width / scale, height / scale);
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+        let app = app.clone();
+        let mut harness = Harness::builder()
+            .with_size(size)
+            .with_pixels_per_point(scale)
+            .build_ui_state(
+                move |ui, state: &mut S| {
+                    let mut root = root_ui(ui.ctx(), "fits");
+                    app(&mut root, state);
+                },
+                state(),
+            );
+        // The app's text sizes and spacing, or the test measures a smaller UI than people see.
+        crate::app::theme::apply_style(&harness.ctx);
+        harness.run();
+        for (name, setup) in setups {
+            setup(&mut harness);
+            harness.run();
+            failures.extend(
+                unreachable(&mut harness, window, keep_clear)
+                    .into_iter()
+                    .map(|f| format!("{width}×{height} at {scale}×, {name}: {f}")),
+            );
+        }
+    }
+    failures
+}
+
+/// [`misfits`] of a screen drawn in a central panel, as all but the exercise screens are.
+pub(super) fn panel_misfits<S>(
+    state: impl Fn() -> S,
+    app: impl Fn(&mut egui::Ui, &mut S) + Clone,
+    setups: &[(&str, &dyn Fn(&mut Harness<'_, S>))],
+) -> Vec<String> {
+    misfits(
+        state,
+        move |ui, state| {
+            egui::CentralPanel::default().show(ui, |ui| app(ui, state));
+        },
+        setups,
+        |_| None,
+    )
+}
+
+/// No setup: the screen as it opens.
+pub(super) fn as_opened<S>() -> [(&'static str, &'static dyn Fn(&mut Harness<'_, S>)); 1] {
+    [("as opened", &|_| {})]
+}
+
+fn session(scenario: &str, minutes: u32) -> Session {
+    let matrix = shipped::matrix();
+    let scenario = shipped::scenario_with(scenario, &matrix);
+    let mut session = Session::new(Arc::clone(&scenario), matrix, 4);
+    session.apply(Intent::Advance { minutes }).unwrap();
+    session
+}
+
+/// The play screen's state a test keeps between frames.
+#[derive(Default)]
+struct PlayState {
+    actions: ActionsState,
+    board: Option<egui::Rect>,
+}
+
+#[test]
+fn the_play_screen_fits_every_window_and_scale() {
+    let session = session("ransomware-file-server", 10);
+    let clock = ScenarioClock::default();
+    let (outcome, trail, banner) = (
+        LastOutcome::None,
+        ScoreTrail::default(),
+        InjectBanner::default(),
+    );
+    let tab =
+        |label: &'static str| move |h: &mut Harness<'_, PlayState>| h.get_by_label(label).click();
+    let (decide, handoff, escalate, communicate, approvals) = (
+        tab("Decide"),
+        tab("Hand off"),
+        tab("Escalate"),
+        tab("Communicate"),
+        tab("Approvals"),
+    );
+    let mut failures = Vec::new();
+    for mode in [Mode::Practice, Mode::Drill] {
+        let app = |ui: &mut egui::Ui, state: &mut PlayState| {
+            let view = PlayView {
+                session: &session,
+                mode,
+                clock: &clock,
+                outcome: &outcome,
+                trail: &trail,
+                banner: &banner,
+            };
+            let (_, board) = play_ui(ui, &view, &mut state.actions);
+            state.board = Some(board);
+        };
+        // The tabs are the same in both modes; the clock bar is not.
+        let all: [(&str, &dyn Fn(&mut Harness<'_, PlayState>)); 5] = [
+            ("Decide", &decide),
+            ("Hand off", &handoff),
+            ("Escalate", &escalate),
+            ("Communicate", &communicate),
+            ("Approvals", &approvals),
+        ];
+        let setups = if mode == Mode::Practice {
+            &all[..]
+        } else {
+            &all[..1]
+        };
+        failures.extend(
+            misfits(PlayState::default, app, setups, |s| s.board)
+                .into_iter()
+                .map(|f| format!("{mode:?}: {f}")),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_board_keeps_a_usable_share_of_every_window() {
+    let session = session("ransomware-file-server", 10);
+    let clock = ScenarioClock::default();
+    let (outcome, trail, banner) = (
+        LastOutcome::None,
+        ScoreTrail::default(),
+        InjectBanner::default(),
+    );
+    for (width, height, scale) in CASES {
+        let size = egui::vec2(width / scale, height / scale);
+        let mut harness = Harness::builder()
+            .with_size(size)
+            .with_pixels_per_point(scale)
+            .build_ui_state(
+                |ui, state: &mut PlayState| {
+                    let mut ui = root_ui(ui.ctx(), "play");
+                    let view = PlayView {
+                        session: &session,
+                        mode: Mode::Practice,
+                        clock: &clock,
+                        outcome: &outcome,
+                        trail: &trail,
+                        banner: &banner,
+                    };
+                    state.board = Some(play_ui(&mut ui, &view, &mut state.actions).1);
+                },
+                PlayState::default(),
+            );
+        crate::app::theme::apply_style(&harness.ctx);
+        harness.run();
+        let board = harness.state().board.unwrap();
+        assert!(
+            board.width() >= size.x * 0.2 && board.height() >= size.y * 0.5,
+            "{width}×{height} at {scale}×: the board gets only {board:?}"
+        );
+    }
+}
+
+/// The console's state a test keeps between frames.
+#[derive(Default)]
+struct ConsoleFit {
+    console: ConsoleState,
+    actions: ActionsState,
+    board: Option<egui::Rect>,
+}
+
+#[test]
+fn the_console_fits_every_window_and_scale() {
+    let session = session("ransomware-file-server", 10);
+    let mut record = ExerciseRecord::new("fits", Mode::Facilitated, 0, &session);
+    record.adhoc_injects.push(AdHocInject {
+        minute: 8,
+        title: "CFO on the phone".into(),
+        narrative: "The CFO asks whether payroll will still run on Friday.".into(),
+    });
+    let clock = ScenarioClock::default();
+    let (outcome, trail, banner) = (
+        LastOutcome::None,
+        ScoreTrail::default(),
+        InjectBanner::default(),
+    );
+    let app = |ui: &mut egui::Ui, state: &mut ConsoleFit| {
+        let view = ConsoleView {
+            session: &session,
+            record: &record,
+            clock: &clock,
+            projector: ProjectorState::default(),
+            outcome: &outcome,
+            trail: &trail,
+            banner: &banner,
+        };
+        let (_, board) = console_ui(ui, &view, &mut state.console, &mut state.actions);
+        state.board = Some(board);
+    };
+    let tabs = |left: LeftTab, right: RightTab, action: ActionTab| {
+        move |h: &mut Harness<'_, ConsoleFit>| {
+            let state = h.state_mut();
+            state.console.left = left;
+            state.console.right = right;
+            state.actions.tab = action;
+        }
+    };
+    let (feed, injects, people, notes, scorecard, escalate, handoff) = (
+        tabs(LeftTab::Feed, RightTab::Decisions, ActionTab::Decide),
+        tabs(
+            LeftTab::Injects,
+            RightTab::Decisions,
+            ActionTab::Communicate,
+        ),
+        tabs(LeftTab::People, RightTab::Notes, ActionTab::Decide),
+        tabs(LeftTab::Injects, RightTab::Notes, ActionTab::Decide),
+        tabs(LeftTab::Feed, RightTab::Scorecard, ActionTab::Decide),
+        tabs(LeftTab::People, RightTab::Decisions, ActionTab::Escalate),
+        tabs(LeftTab::Feed, RightTab::Decisions, ActionTab::Handoff),
+    );
+    let setups: [(&str, &dyn Fn(&mut Harness<'_, ConsoleFit>)); 7] = [
+        ("feed and decisions", &feed),
+        ("injects and communicate", &injects),
+        ("people and notes", &people),
+        ("injects and notes", &notes),
+        ("feed and scorecard", &scorecard),
+        ("people and escalate", &escalate),
+        ("feed and hand off", &handoff),
+    ];
+    let failures = misfits(ConsoleFit::default, app, &setups, |s| s.board);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
