@@ -9,7 +9,7 @@ use bevy::render::render_resource::BlendState;
 use bevy::window::{PrimaryWindow, RequestRedraw};
 use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext, egui};
 
-use super::exercise::{ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrows};
+use super::exercise::{ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrows, InjectBanner};
 use super::flow::{Screen, on_exercise_screen};
 use super::theme::UiSettings;
 use crate::engine::model::id::RoleId;
@@ -70,6 +70,24 @@ struct MeterLabel(Meter);
 #[derive(Component)]
 struct ClockLabel;
 
+/// Seconds since a new inject arrived, while the board still pulses for it.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct InjectPulse(pub Option<f32>);
+
+/// How long the board pulses for a new inject.
+pub const PULSE_SECS: f32 = 1.8;
+
+/// The pulse's ring `age` seconds after an inject arrived: how far out it has grown (1 at the
+/// table's edge) and how opaque it still is; `None` once it is over. Two waves, so it catches an
+/// eye that was on the other screen for the first.
+pub fn pulse_ring(age: f32) -> Option<(f32, f32)> {
+    if !(0.0..PULSE_SECS).contains(&age) {
+        return None;
+    }
+    let wave = (age / (PULSE_SECS / 2.0)).fract();
+    Some((1.0 + 0.45 * wave, (1.0 - wave) * 0.9))
+}
+
 /// Materials shared by the seats.
 #[derive(Resource)]
 struct BoardMaterials {
@@ -106,6 +124,7 @@ const TOKEN: Color = Color::srgb(0.96, 0.80, 0.36);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<BoardViewport>()
+        .init_resource::<InjectPulse>()
         .add_systems(Startup, setup_cameras)
         .add_systems(Update, show_the_active_exercise)
         .add_systems(
@@ -114,6 +133,7 @@ pub(super) fn plugin(app: &mut App) {
                 fit_camera_to_viewport,
                 update_seats,
                 move_tokens,
+                pulse_on_new_inject,
                 update_meters,
                 draw_board,
             )
@@ -441,6 +461,24 @@ fn move_tokens(
     }
 }
 
+/// Starts the pulse when the banner announces a new inject; keeps frames coming while it runs.
+fn pulse_on_new_inject(
+    time: Res<Time>,
+    banner: Res<InjectBanner>,
+    mut pulse: ResMut<InjectPulse>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    if banner.is_changed() && banner.0.is_some() {
+        pulse.0 = Some(0.0);
+    } else if let Some(age) = pulse.0 {
+        let age = age + time.delta_secs();
+        pulse.0 = (age < PULSE_SECS).then_some(age);
+    }
+    if pulse.0.is_some() {
+        redraw.write(RequestRedraw);
+    }
+}
+
 fn update_meters(
     active: Res<ActiveExercise>,
     mut fills: Query<(&Meter, &mut Sprite, &mut Transform)>,
@@ -500,6 +538,7 @@ fn severity_color(ratio: f32) -> Color {
 fn draw_board(
     active: Res<ActiveExercise>,
     arrows: Res<BoardArrows>,
+    pulse: Res<InjectPulse>,
     seats: Query<(&Seat, &Transform)>,
     mut gizmos: Gizmos,
 ) {
@@ -509,6 +548,13 @@ fn draw_board(
         TABLE_HALF,
         Color::srgb(0.55, 0.42, 0.30),
     );
+    if let Some((grown, alpha)) = pulse.0.and_then(pulse_ring) {
+        gizmos.ellipse_2d(
+            Isometry2d::IDENTITY,
+            TABLE_HALF * grown,
+            ESCALATION.with_alpha(alpha),
+        );
+    }
     for y in [SEVERITY_Y, IMPACT_Y] {
         gizmos.rect_2d(
             Isometry2d::from_translation(Vec2::new(0.0, y)),
@@ -588,7 +634,8 @@ mod tests {
     use bevy::prelude::Vec2;
 
     use super::{
-        SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, seat_label_size, seat_positions,
+        PULSE_SECS, SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, pulse_ring,
+        seat_label_size, seat_positions,
     };
     use crate::engine::content::shipped;
 
@@ -630,5 +677,15 @@ mod tests {
         }
         assert!((seat_label_size("SOC") - SEAT_LABEL_MAX).abs() < f32::EPSILON);
         assert!(seat_label_size("Regulator") < SEAT_LABEL_MAX);
+    }
+
+    #[test]
+    fn the_pulse_grows_fades_and_ends() {
+        let (start, opaque) = pulse_ring(0.0).unwrap();
+        assert!((start - 1.0).abs() < 1e-6 && opaque > 0.8);
+        let (later, fainter) = pulse_ring(PULSE_SECS * 0.4).unwrap();
+        assert!(later > start && fainter < opaque);
+        assert!(pulse_ring(PULSE_SECS).is_none());
+        assert!(pulse_ring(-0.1).is_none());
     }
 }

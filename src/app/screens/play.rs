@@ -97,7 +97,7 @@ pub fn play_ui(
         .default_size(430.0_f32.clamp(right.min, right.max))
         .size_range(right)
         .show(ui, |ui| {
-            commands.extend(actions_ui(ui, view.session, state));
+            commands.extend(actions_ui(ui, view.session, view.mode, state));
             ui.separator();
             outcome_ui(ui, view.outcome, view.mode);
             trail_ui(ui, view.trail, view.mode);

@@ -132,7 +132,7 @@ fn screens(session: &Session) -> Vec<Screen> {
             ..ActionsState::default()
         };
         out.push(Box::new(move |ui| {
-            actions_ui(ui, &session, &mut state);
+            actions_ui(ui, &session, Mode::Practice, &mut state);
         }));
     }
     let live = session.clone();

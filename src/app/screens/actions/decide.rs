@@ -28,12 +28,68 @@ fn closing_chip(
     })
 }
 
+/// A decision time closed before anyone acted on it: where its card was, greyed, with what was
+/// left undone, until dismissed.
+fn lapsed_card_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    decision: &DecisionPoint,
+    state: &mut ActionsState,
+) {
+    let frame = egui::Frame::group(ui.style());
+    // As tall as the open card was, so nothing below it moves.
+    let height = state
+        .card_heights
+        .get(&decision.id)
+        .map_or(0.0, |h| h - frame.total_margin().sum().y);
+    frame.show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.set_min_height(height);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(&decision.prompt).weak());
+            let closed = session
+                .closes_at(decision)
+                .map_or_else(|| "closed".to_owned(), |at| format!("closed at T+{at:02}"));
+            badge(ui, &closed, theme::palette(ui).danger);
+        });
+        for action in &decision.actions {
+            if !session.performed().contains_key(&action.id) {
+                ui.label(egui::RichText::new(format!("Not done: {}", action.label)).weak());
+            }
+        }
+        if ui.button("Dismiss").clicked() {
+            state.dismissed.insert(decision.id.clone());
+        }
+    });
+}
+
 /// Decision points: pick who carries out each action; classify severity; declare an incident.
 pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) -> Vec<UiCommand> {
     let mut out = Vec::new();
     let roles = roles(session);
     let open = session.open_decisions();
-    if open.is_empty() {
+    // A decision that lapsed keeps its place, greyed, until the player dismisses it: cards do not
+    // jump under the pointer when time closes one above.
+    let lapsed: Vec<&DecisionPoint> = session
+        .released()
+        .iter()
+        .filter_map(|id| session.scenario().inject(id.as_str()))
+        .flat_map(|i| i.decisions.iter())
+        .filter(|d| session.expired().contains(&d.id) && !state.dismissed.contains(&d.id))
+        .filter(|d| {
+            d.actions
+                .iter()
+                .any(|a| !session.performed().contains_key(&a.id))
+        })
+        .collect();
+    let shown: Vec<&DecisionPoint> = session
+        .released()
+        .iter()
+        .filter_map(|id| session.scenario().inject(id.as_str()))
+        .flat_map(|i| i.decisions.iter())
+        .filter(|d| open.iter().any(|o| o.id == d.id) || lapsed.iter().any(|l| l.id == d.id))
+        .collect();
+    if shown.is_empty() {
         ui.label(
             egui::RichText::new(
                 "No decision is waiting. Let time pass, or hand off, escalate and communicate.",
@@ -41,8 +97,12 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
             .weak(),
         );
     }
-    for decision in open {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+    for decision in shown {
+        if lapsed.iter().any(|l| l.id == decision.id) {
+            lapsed_card_ui(ui, session, decision, state);
+            continue;
+        }
+        let card = egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(&decision.prompt).strong());
@@ -86,6 +146,9 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
                 });
             }
         });
+        state
+            .card_heights
+            .insert(decision.id.clone(), card.response.rect.height());
     }
     ui.add_space(theme::GAP);
     ui.label(egui::RichText::new("Severity and declaration").strong());

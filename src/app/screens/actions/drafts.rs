@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
-use crate::engine::model::id::{ActionId, ArtifactId, AudienceId, MessageId, RoleId};
+use crate::engine::model::id::{ActionId, ArtifactId, AudienceId, DecisionId, MessageId, RoleId};
 use crate::engine::{Handoff, Intent, Urgency};
 
 /// Tabs of the action panel.
@@ -148,4 +148,8 @@ pub struct ActionsState {
     pub message: MessageDraft,
     /// Approval request.
     pub approval: ApprovalDraft,
+    /// Lapsed decisions the player has dismissed.
+    pub dismissed: BTreeSet<DecisionId>,
+    /// Height of each decision's card when last shown open, kept by its lapsed card.
+    pub card_heights: BTreeMap<DecisionId, f32>,
 }

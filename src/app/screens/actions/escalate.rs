@@ -3,14 +3,18 @@
 use bevy_egui::egui;
 
 use super::drafts::EscalationDraft;
-use crate::app::screens::widgets::{role_combo, roles, toggle_columns};
+use crate::app::screens::widgets::{badge, role_combo, roles, toggle_columns};
+use crate::app::theme;
 use crate::engine::model::id::RoleId;
+use crate::engine::model::scenario::Mode;
+use crate::engine::scoring::obligations;
 use crate::engine::{Intent, Session};
 
 /// The escalation dialog.
 pub fn escalate_ui(
     ui: &mut egui::Ui,
     session: &Session,
+    mode: Mode,
     draft: &mut EscalationDraft,
 ) -> Option<Intent> {
     let roles = roles(session);
@@ -52,5 +56,42 @@ pub fn escalate_ui(
         *draft = EscalationDraft::default();
         return Some(intent);
     }
+    if mode == Mode::Practice {
+        deadlines_ui(ui, session);
+    }
     None
+}
+
+/// Practice coaches: the escalations the matrix now requires and how long is left for each. A
+/// drill keeps them for the debrief, a facilitated session for the console.
+fn deadlines_ui(ui: &mut egui::Ui, session: &Session) {
+    let waiting: Vec<_> = obligations(session)
+        .into_iter()
+        .filter(|o| o.engaged_at.is_none())
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    ui.add_space(theme::GAP);
+    ui.label(egui::RichText::new("Escalations the matrix now requires").strong());
+    let matrix = session.matrix();
+    for o in waiting {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(matrix.role_name(o.role.as_str()));
+            let left = o.deadline.saturating_sub(session.minute());
+            let (text, color) = if session.minute() > o.deadline {
+                (
+                    format!("missed: due by T+{:02}", o.deadline),
+                    theme::palette(ui).danger,
+                )
+            } else if left <= 5 {
+                (format!("due in {left} min"), theme::palette(ui).warning)
+            } else {
+                (format!("due in {left} min"), theme::palette(ui).accent)
+            };
+            badge(ui, &text, color);
+        })
+        .response
+        .on_hover_text(format!("Because {}. {}", o.because, o.citation));
+    }
 }

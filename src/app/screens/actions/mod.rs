@@ -23,6 +23,7 @@ pub use handoff::handoff_ui;
 use crate::app::exercise::ExerciseBegan;
 use crate::app::messages::UiCommand;
 use crate::engine::Session;
+use crate::engine::model::scenario::Mode;
 
 /// Keeps the drafts for the exercise on screen; another exercise starts with empty ones.
 pub(super) fn plugin(app: &mut App) {
@@ -37,6 +38,7 @@ pub(super) fn plugin(app: &mut App) {
 pub fn actions_ui(
     ui: &mut egui::Ui,
     session: &Session,
+    mode: Mode,
     state: &mut ActionsState,
 ) -> Vec<UiCommand> {
     action_tabs_ui(ui, state);
@@ -49,7 +51,7 @@ pub fn actions_ui(
         .id_salt(("actions-scroll", state.tab))
         .max_height(height)
         .auto_shrink([false, true])
-        .show(ui, |ui| action_body_ui(ui, session, state))
+        .show(ui, |ui| action_body_ui(ui, session, mode, state))
         .inner
 }
 
@@ -67,6 +69,7 @@ pub fn action_tabs_ui(ui: &mut egui::Ui, state: &mut ActionsState) {
 pub fn action_body_ui(
     ui: &mut egui::Ui,
     session: &Session,
+    mode: Mode,
     state: &mut ActionsState,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
@@ -76,7 +79,7 @@ pub fn action_body_ui(
             None
         }
         ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
-        ActionTab::Escalate => escalate_ui(ui, session, &mut state.escalation),
+        ActionTab::Escalate => escalate_ui(ui, session, mode, &mut state.escalation),
         ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
         ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
     };
@@ -217,7 +220,7 @@ mod tests {
             .with_size(egui::vec2(380.0, 300.0))
             .build_ui_state(
                 |ui, s: &mut DecideState| {
-                    let out = actions_ui(ui, &s.session, &mut s.ui);
+                    let out = actions_ui(ui, &s.session, Mode::Practice, &mut s.ui);
                     s.out.extend(out);
                 },
                 DecideState {
@@ -247,5 +250,89 @@ mod tests {
             audience.top() > top && audience.top() < top + 80.0,
             "Communicate opened scrolled: its first control at {audience:?}, tabs end at {top}"
         );
+    }
+
+    #[test]
+    fn practice_shows_the_escalations_due_and_a_drill_does_not() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        let due = crate::engine::scoring::obligations(&session);
+        let first = due
+            .iter()
+            .find(|o| o.engaged_at.is_none())
+            .expect("the ransom note makes escalations due");
+        let name = session.matrix().role_name(first.role.as_str()).to_owned();
+        let left = first.deadline - session.minute();
+        for (mode, shown) in [(Mode::Practice, true), (Mode::Drill, false)] {
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(500.0, 1600.0))
+                .build_ui_state(
+                    move |ui, s: &mut DecideState| {
+                        let out = action_body_ui(ui, &s.session, mode, &mut s.ui);
+                        s.out.extend(out);
+                    },
+                    DecideState {
+                        session: session.clone(),
+                        ui: ActionsState {
+                            tab: ActionTab::Escalate,
+                            ..ActionsState::default()
+                        },
+                        out: Vec::new(),
+                    },
+                );
+            harness.run();
+            let heading = harness
+                .query_by_label("Escalations the matrix now requires")
+                .is_some();
+            assert_eq!(heading, shown, "{mode:?}");
+            let chip = harness
+                .query_all_by_label(&format!("due in {left} min"))
+                .next()
+                .is_some();
+            assert_eq!(chip, shown, "{mode:?}: {name} due in {left} min");
+        }
+    }
+
+    #[test]
+    fn a_lapsed_decision_keeps_its_place_until_dismissed() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        let open = session.open_decisions();
+        let first = open[0].clone();
+        let second = open[1].prompt.clone();
+        let closes = session.closes_at(&first).unwrap();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(500.0, 1600.0))
+            .build_ui_state(
+                |ui, s: &mut DecideState| {
+                    let out = decide_ui(ui, &s.session, &mut s.ui);
+                    s.out.extend(out);
+                },
+                DecideState {
+                    session,
+                    ui: ActionsState::default(),
+                    out: Vec::new(),
+                },
+            );
+        harness.run();
+        let before = harness.get_by_label(&second).rect();
+        let minutes = closes + 1 - harness.state().session.minute();
+        harness
+            .state_mut()
+            .session
+            .apply(Intent::Advance { minutes })
+            .unwrap();
+        harness.run();
+        assert!(harness.state().session.expired().contains(&first.id));
+        assert_eq!(harness.get_by_label(&second).rect(), before);
+        assert!(
+            harness
+                .query_by_label(&format!("closed at T+{closes:02}"))
+                .is_some()
+        );
+        harness.get_by_label("Dismiss").click();
+        harness.run();
+        assert!(harness.query_by_label(&first.prompt).is_none());
+        assert!(harness.get_by_label(&second).rect().top() < before.top());
     }
 }
