@@ -303,23 +303,79 @@ impl Diagnostic {
             .filter(|_| self.line > 0)
             .and_then(|s| s.lines().nth(self.line - 1))
         {
+            // A window of the line around the column: a minified file is one long line.
+            let chars: Vec<char> = line_text.chars().collect();
+            let column = self.column.saturating_sub(1).min(chars.len());
+            let start = column.saturating_sub(EXCERPT_CHARS / 2);
+            let end = (start + EXCERPT_CHARS).min(chars.len());
+            let lead = if start > 0 { "…" } else { "" };
+            let trail = if end < chars.len() { "…" } else { "" };
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let caret_pad: String = line_text
+            // Tabs kept (the caret lines up under them), other control characters escaped.
+            let shown = |c: char| -> String {
+                match c {
+                    '\t' => "\t".to_owned(),
+                    c if c.is_control() => c.escape_default().collect(),
+                    c => c.to_string(),
+                }
+            };
+            let excerpt: String = chars[start..end].iter().map(|&c| shown(c)).collect();
+            let caret_pad: String = lead
                 .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|_| " ".to_owned())
+                .chain(chars[start..column].iter().map(|&c| {
+                    let text = shown(c);
+                    if text == "\t" {
+                        text
+                    } else {
+                        " ".repeat(text.chars().count())
+                    }
+                }))
                 .collect();
             let _ = write!(
                 out,
-                "\n{pad} |\n{gutter} | {line_text}\n{pad} | {caret_pad}^"
+                "\n{pad} |\n{gutter} | {lead}{excerpt}{trail}\n{pad} | {caret_pad}^"
             );
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n  = hint: {hint}");
+            let _ = write!(out, "\n  = hint: {}", printable(hint));
         }
         out
     }
+}
+
+/// Characters of a source line shown around the column of a diagnostic.
+const EXCERPT_CHARS: usize = 120;
+/// Longest run of characters without a space echoed from a file (an id, a value).
+const LONGEST_ECHO: usize = 64;
+
+/// `text` safe to print on a terminal: control characters escaped (an escape sequence in a file
+/// must not reach the terminal), and any run longer than [`LONGEST_ECHO`] characters without a
+/// space cut short.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(1024));
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_whitespace() && !c.is_control() || c == ' ' {
+            run = 0;
+            out.push(c);
+            continue;
+        }
+        run += 1;
+        if run == LONGEST_ECHO {
+            out.push('…');
+        }
+        if run >= LONGEST_ECHO {
+            continue;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -332,8 +388,8 @@ impl fmt::Display for Diagnostic {
             f,
             "{level}[{}]: {}\n  --> {}",
             self.code,
-            self.message,
-            self.location()
+            printable(&self.message),
+            printable(&self.location())
         )
     }
 }
@@ -343,4 +399,53 @@ impl std::error::Error for Diagnostic {}
 /// Counts errors in a list of diagnostics.
 pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(message: &str, line: usize, column: usize) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: Code::ParseError,
+            file: PathBuf::from("plan.ron"),
+            line,
+            column,
+            message: message.to_owned(),
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn control_characters_from_a_file_never_reach_the_terminal() {
+        let d = diagnostic("unknown field `a\u{1b}]0;owned\u{7}b`", 1, 1);
+        let text = d.render(Some("x\u{1b}[2Jy"));
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{1b}]0;owned\\u{7}b"), "{text}");
+    }
+
+    #[test]
+    fn a_huge_value_is_echoed_cut_short_and_the_excerpt_stays_near_the_column() {
+        let id = "x".repeat(3_000_000);
+        let d = diagnostic(&format!("unknown role `{id}` in `owner`"), 1, 2_000_000);
+        let source = format!("Scenario(id: \"{id}\")");
+        let text = d.render(Some(&source));
+        assert!(text.len() < 1_000, "{} bytes", text.len());
+        assert!(text.contains('…') && text.ends_with('^'), "{text}");
+        assert!(
+            text.contains("in `owner`"),
+            "the message's end survives: {text}"
+        );
+    }
+
+    #[test]
+    fn the_caret_still_points_at_the_column_of_a_short_line() {
+        let d = diagnostic("expected a string", 2, 7);
+        let text = d.render(Some("Scenario(\n\tid:  5,\n)"));
+        assert!(text.ends_with("2 | \tid:  5,\n  | \t     ^"), "{text:?}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Reading data files safely: size limit, UTF-8, RON parse errors mapped to `file:line:column`.
 
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -9,6 +10,9 @@ use crate::engine::diagnostic::{Code, Diagnostic, Level};
 
 /// Files above this size are refused before they are read (4 MiB; the largest shipped scenario is ~40 KiB).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The byte-order mark some editors put at the start of a UTF-8 file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The text of a data file together with its path, kept for locating diagnostics.
 #[derive(Clone, Debug)]
@@ -37,11 +41,15 @@ pub enum FileKind {
 }
 
 impl Source {
-    /// Reads a file, refusing directories, oversized files and invalid UTF-8 with a clear diagnostic.
+    /// Reads a file, refusing directories, special files (FIFOs, devices, sockets), oversized
+    /// files and invalid UTF-8 with a clear diagnostic. The size limit holds whatever the file
+    /// claims its length to be: at most one byte past it is ever read.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let meta = fs::metadata(path).map_err(|e| {
+        let unreadable = |e: std::io::Error| {
             Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
-        })?;
+        };
+        // `metadata` follows links and never blocks, unlike opening a FIFO.
+        let meta = fs::metadata(path).map_err(unreadable)?;
         if meta.is_dir() {
             return Err(Diagnostic::file_error(
                 Code::NotAFile,
@@ -50,25 +58,42 @@ impl Source {
             )
             .with_hint("pass a .ron file, or a directory to `warroom validate`"));
         }
-        if meta.len() > MAX_FILE_BYTES {
+        if !meta.is_file() {
             return Err(Diagnostic::file_error(
+                Code::NotAFile,
+                path,
+                "not a regular file (a pipe, device or socket)",
+            )
+            .with_hint("pass a .ron file saved on disk"));
+        }
+        let too_large = |len: u64| {
+            Diagnostic::file_error(
                 Code::FileTooLarge,
                 path,
-                format!(
-                    "file is {} bytes; the limit is {MAX_FILE_BYTES} bytes (4 MiB)",
-                    meta.len()
-                ),
+                format!("file is {len} bytes; the limit is {MAX_FILE_BYTES} bytes (4 MiB)"),
             )
-            .with_hint("split the scenario into smaller files or remove embedded data"));
+            .with_hint("split the scenario into smaller files or remove embedded data")
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(too_large(meta.len()));
         }
-        let bytes = fs::read(path).map_err(|e| {
-            Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
-        })?;
+        let mut bytes = Vec::new();
+        fs::File::open(path)
+            .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(unreadable)?;
+        // The file grew between the check and the read.
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
         Self::from_bytes(path, bytes)
     }
 
     /// Builds a source from bytes already in memory (used by tests and the app's file picker).
-    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+    /// A UTF-8 byte-order mark, as some editors on Windows write, is dropped.
+    pub fn from_bytes(path: &Path, mut bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        if bytes.starts_with(UTF8_BOM) {
+            bytes.drain(..UTF8_BOM.len());
+        }
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Self {
                 path: path.to_path_buf(),
@@ -92,11 +117,15 @@ impl Source {
         }
     }
 
-    /// Builds a source from text (tests, in-memory edits).
+    /// Builds a source from text (tests, in-memory edits); a leading byte-order mark is dropped.
     pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        let mut text = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         Self {
             path: path.into(),
-            text: text.into(),
+            text,
         }
     }
 
@@ -282,6 +311,54 @@ mod tests {
         let text = "ab\néé x";
         let offset = text.find('x').unwrap();
         assert_eq!(line_col(text, offset), (2, 4));
+    }
+
+    #[test]
+    fn special_files_are_refused_without_being_read() {
+        // A character device: reading it would never end.
+        let err = Source::read(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(err.code, Code::NotAFile);
+        assert!(
+            err.message.contains("not a regular file"),
+            "{}",
+            err.message
+        );
+        // A FIFO: opening it would block until a writer came.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("plan.ron");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = Source::read(&fifo).unwrap_err();
+            assert_eq!(err.code, Code::NotAFile);
+            assert_eq!(err.file, fifo);
+            assert!(ron_files_in(dir.path()).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_windows_line_ends_are_accepted() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Pair {
+            a: u32,
+            b: String,
+        }
+        let text = "\u{feff}Pair(\r\n  a: 1,\r\n  b: \"x\",\r\n)\r\n";
+        let from_bytes = Source::from_bytes(Path::new("p.ron"), text.as_bytes().to_vec()).unwrap();
+        assert_eq!(from_bytes.kind(), FileKind::Unknown);
+        let pair: Pair = from_bytes.parse().unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                a: 1,
+                b: "x".into()
+            }
+        );
+        let pair: Pair = Source::from_text("p.ron", text).parse().unwrap();
+        assert_eq!(pair.a, 1);
+        // Errors after CRLF lines are still located by line.
+        let bad = Source::from_text("p.ron", "Pair(\r\n  a: 1,\r\n  b: 2,\r\n)");
+        let err = bad.parse::<Pair>().unwrap_err();
+        assert_eq!(err.line, 3, "{err:?}");
     }
 
     #[test]
