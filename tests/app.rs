@@ -143,6 +143,7 @@ fn cli_json(scenario: &str, script: &str) -> String {
             session: None,
             saves: None,
             step_delay_ms: 0,
+            replace: false,
         },
         None,
         &mut out,

@@ -32,6 +32,26 @@ pub(super) fn validate(
     let diagnostics = library.diagnostics();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
+    let valid_matrices: Vec<&PathBuf> = library
+        .other_matrices
+        .iter()
+        .filter(|m| !library.invalid.iter().any(|f| &f.path == *m))
+        .collect();
+    // Nothing checked is not a success: an empty folder, a folder named `x.ron`.
+    let checked = library.scenarios.len()
+        + library.question_sets.len()
+        + library.scripts.len()
+        + library.other_matrices.len()
+        + library.invalid.len();
+    if checked == 0 {
+        let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        writeln!(
+            err,
+            "warroom: no data file found in {} (looked for .ron files: scenarios, matrices, question sets, decisions scripts, session logs)",
+            looked.join(", ")
+        )?;
+        return Ok(EXIT_INVALID);
+    }
     let valid = library.is_valid();
     match format {
         Format::Json => {
@@ -41,6 +61,8 @@ pub(super) fn validate(
                 "scenarios": library.scenarios.len(),
                 "question_sets": library.question_sets.len(),
                 "questions": library.questions().count(),
+                "scripts": library.scripts.len(),
+                "other_matrices": valid_matrices.len(),
                 "errors": errors,
                 "warnings": warnings,
                 "diagnostics": diagnostics,
@@ -69,6 +91,21 @@ pub(super) fn validate(
                     s.scenario.id
                 )?;
             }
+            for m in &valid_matrices {
+                writeln!(out, "ok      {} (matrix)", m.display())?;
+            }
+            for s in &library.scripts {
+                let kind = match s.kind {
+                    crate::engine::content::load::FileKind::Decisions => "decisions script",
+                    _ => "session log",
+                };
+                writeln!(
+                    out,
+                    "ok      {} ({kind} for `{}`)",
+                    s.path.display(),
+                    s.scenario
+                )?;
+            }
             for q in &library.question_sets {
                 writeln!(
                     out,
@@ -89,9 +126,14 @@ pub(super) fn validate(
                     matrix_path.display()
                 )?;
             }
+            let scripts = if library.scripts.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", count(library.scripts.len(), "script"))
+            };
             writeln!(
                 out,
-                "\n{} scenario{} and {} question{} valid, {errors} error{}, {warnings} warning{}",
+                "\n{} scenario{} and {} question{}{scripts} valid, {errors} error{}, {warnings} warning{}",
                 library.scenarios.len(),
                 plural(library.scenarios.len()),
                 library.questions().count(),

@@ -175,6 +175,9 @@ pub enum Command {
         /// Pause between intents (milliseconds), to watch or interrupt a `--session` run.
         #[arg(long, default_value_t = 0)]
         step_delay_ms: u64,
+        /// Overwrite a healthy save that already has the `--session` id.
+        #[arg(long, requires = "session")]
+        replace: bool,
     },
     /// Re-score a saved session log.
     Replay {
@@ -227,6 +230,7 @@ pub fn run_interactive(
             session,
             saves,
             step_delay_ms,
+            replace,
         } => scripted::play(
             scenario,
             decisions,
@@ -241,6 +245,7 @@ pub fn run_interactive(
                     .clone()
                     .unwrap_or_else(crate::store::saves::default_dir),
                 delay: std::time::Duration::from_millis(*step_delay_ms),
+                replace: *replace,
             }),
             out,
             err,

@@ -114,6 +114,12 @@ pub(super) fn play(
             return Ok(EXIT_INVALID);
         }
     };
+    if let Some(to) = &save_to
+        && let Err(message) = check_save_target(to)
+    {
+        writeln!(err, "warroom: {message}")?;
+        return Ok(EXIT_USAGE);
+    }
     let seed = seed.or(decisions.seed).unwrap_or(0);
     let mut save_error = None;
     let started = crate::store::unix_now();
@@ -184,6 +190,31 @@ pub(super) struct SaveTo<'a> {
     pub id: &'a str,
     pub dir: PathBuf,
     pub delay: std::time::Duration,
+    /// Whether a healthy save of the same id may be replaced.
+    pub replace: bool,
+}
+
+/// A session id must be safe to use as a file name; a damaged save under it is never
+/// overwritten, a healthy one only when asked to.
+fn check_save_target(to: &SaveTo<'_>) -> Result<(), String> {
+    crate::store::saves::check_id(to.id)?;
+    let path = crate::store::saves::path_of(&to.dir, to.id);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(());
+    }
+    match crate::store::saves::load(&path) {
+        Err(d) => Err(format!(
+            "{} holds a save that cannot be read ({}); it is left untouched — choose another id",
+            path.display(),
+            crate::engine::diagnostic::printable(&d.message)
+        )),
+        Ok(_) if !to.replace => Err(format!(
+            "a save named {:?} already exists at {}; pass --replace to overwrite it, or choose another id",
+            to.id,
+            path.display()
+        )),
+        Ok(_) => Ok(()),
+    }
 }
 
 fn save_session_log(log: &SessionLog, path: &Path) -> std::io::Result<()> {

@@ -99,6 +99,8 @@ pub enum Code {
     UnknownInject,
     /// `unknown-role`
     UnknownRole,
+    /// `unknown-scenario`
+    UnknownScenario,
     /// `unknown-task`
     UnknownTask,
     /// `unknown-trigger`
@@ -111,6 +113,8 @@ pub enum Code {
     UnreadableFile,
     /// `unsupported-save`
     UnsupportedSave,
+    /// `log-does-not-replay`
+    LogDoesNotReplay,
     /// `untagged-question`
     UntaggedQuestion,
     /// `zero-deadline`
@@ -121,7 +125,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 51] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -162,12 +166,14 @@ impl Code {
         Self::UnknownFlag,
         Self::UnknownInject,
         Self::UnknownRole,
+        Self::UnknownScenario,
         Self::UnknownTask,
         Self::UnknownTrigger,
         Self::UnknownVariation,
         Self::UnreachableInject,
         Self::UnreadableFile,
         Self::UnsupportedSave,
+        Self::LogDoesNotReplay,
         Self::UntaggedQuestion,
         Self::ZeroDeadline,
         Self::ZeroWeights,
@@ -216,12 +222,14 @@ impl Code {
             Self::UnknownFlag => "unknown-flag",
             Self::UnknownInject => "unknown-inject",
             Self::UnknownRole => "unknown-role",
+            Self::UnknownScenario => "unknown-scenario",
             Self::UnknownTask => "unknown-task",
             Self::UnknownTrigger => "unknown-trigger",
             Self::UnknownVariation => "unknown-variation",
             Self::UnreachableInject => "unreachable-inject",
             Self::UnreadableFile => "unreadable-file",
             Self::UnsupportedSave => "unsupported-save",
+            Self::LogDoesNotReplay => "log-does-not-replay",
             Self::UntaggedQuestion => "untagged-question",
             Self::ZeroDeadline => "zero-deadline",
             Self::ZeroWeights => "zero-weights",
@@ -320,18 +328,29 @@ impl Diagnostic {
                     c => c.to_string(),
                 }
             };
-            let excerpt: String = chars[start..end].iter().map(|&c| shown(c)).collect();
+            let excerpt: String = chars
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .map(|&c| shown(c))
+                .collect();
             let caret_pad: String = lead
                 .chars()
                 .map(|_| " ".to_owned())
-                .chain(chars[start..column].iter().map(|&c| {
-                    let text = shown(c);
-                    if text == "\t" {
-                        text
-                    } else {
-                        " ".repeat(text.chars().count())
-                    }
-                }))
+                .chain(
+                    chars
+                        .get(start..column)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&c| {
+                            let text = shown(c);
+                            if text == "\t" {
+                                text
+                            } else {
+                                " ".repeat(text.chars().count())
+                            }
+                        }),
+                )
                 .collect();
             let _ = write!(
                 out,

@@ -18,6 +18,35 @@ pub fn default_dir() -> PathBuf {
     super::data_dir().join(SESSIONS_DIR)
 }
 
+/// Longest exercise id accepted.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// Checks an exercise id given by a person (`play --session ID`): letters, digits, `-`, `_` and
+/// `.`, not starting with `.`, at most [`MAX_ID_CHARS`]. Anything else could name a hidden file
+/// or a file outside the saves folder.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("the session id is empty".into());
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(format!(
+            "the session id is longer than {MAX_ID_CHARS} characters"
+        ));
+    }
+    if id.starts_with('.') {
+        return Err("a session id cannot start with '.'".into());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "a session id may hold letters, digits, '-', '_' and '.', not {c:?}"
+        ));
+    }
+    Ok(())
+}
+
 /// The save file of an exercise id inside `dir`.
 pub fn path_of(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("{id}.ron"))
@@ -38,10 +67,14 @@ pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> 
         .file_name()
         .map_or_else(|| "session".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    {
-        let mut file = File::create(&tmp)?;
+    let written = File::create(&tmp).and_then(|mut file| {
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        file.sync_all()
+    });
+    if let Err(e) = written {
+        // A full disk must not leave a partial file behind.
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
@@ -54,11 +87,51 @@ pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> 
     Ok(())
 }
 
+/// Removes the temporary files that processes killed mid-save left in `dir` (named
+/// `.<save>.<pid>.tmp`); those of a process still running are left alone.
+pub fn remove_stale_temp_files(dir: &Path) {
+    let Ok(read) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in read.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once('.'))
+            .and_then(|(save, pid)| {
+                Path::new(save)
+                    .extension()
+                    .is_some_and(|x| x == "ron")
+                    .then_some(pid)
+            })
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_may_be_running(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be running: on Linux, whether it is in `/proc`; elsewhere
+/// assumed so unless it is this process's own id from an earlier run (which cannot be known).
+fn process_may_be_running(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    if proc_dir.join("self").exists() {
+        pid == std::process::id() || proc_dir.join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// Creates the save of a new exercise: reserves a file no other exercise has (the record's id, or
 /// the id with `-2`, `-3`… appended when taken, even by another process at the same second) and
 /// writes the record into it. The record's id is updated to the one reserved.
 pub fn create(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<PathBuf> {
     fs::create_dir_all(dir)?;
+    remove_stale_temp_files(dir);
     let base = record.id.clone();
     for n in 1_u32.. {
         let id = if n == 1 {
@@ -117,6 +190,7 @@ pub struct SaveEntry {
 
 /// Every save in `dir`, most recently changed first; unreadable ones are listed with their error.
 pub fn list(dir: &Path) -> Vec<SaveEntry> {
+    remove_stale_temp_files(dir);
     let Ok(read) = fs::read_dir(dir) else {
         return Vec::new();
     };

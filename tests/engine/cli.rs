@@ -102,6 +102,7 @@ fn play_cmd(scenario: &str, decisions: PathBuf, format: Format) -> Command {
         session: None,
         saves: None,
         step_delay_ms: 0,
+        replace: false,
     }
 }
 
@@ -187,6 +188,7 @@ fn play_saves_a_log_that_replay_rescored_identically() {
         session: None,
         saves: None,
         step_delay_ms: 0,
+        replace: false,
     };
     let (code, played, _) = exec(&cmd, Some(&matrix_path()));
     assert_eq!(code, EXIT_OK);
@@ -334,4 +336,129 @@ mod launch {
         };
         assert_eq!(request.resume, Some(open));
     }
+}
+
+fn play_into(saves: &Path, id: &str, replace: bool) -> Command {
+    let mut cmd = play_cmd(
+        "ransomware-file-server",
+        fixtures_dir().join("ransomware-file-server/exemplary.ron"),
+        Format::Json,
+    );
+    if let Command::Play {
+        session,
+        saves: dir,
+        replace: r,
+        ..
+    } = &mut cmd
+    {
+        *session = Some(id.to_owned());
+        *dir = Some(saves.to_path_buf());
+        *r = replace;
+    }
+    cmd
+}
+
+#[test]
+fn session_ids_are_checked_and_saves_are_never_silently_replaced() {
+    let root = tempfile::tempdir().unwrap();
+    let saves = root.path().join("saves");
+    std::fs::create_dir(&saves).unwrap();
+    // Ids that would escape the folder, hide the file or mean nothing.
+    for id in ["../escaped", "", ".hidden", "a/b", "x".repeat(101).as_str()] {
+        let (code, _, err) = exec(&play_into(&saves, id, false), Some(&matrix_path()));
+        assert_eq!(code, EXIT_USAGE, "{id:?}: {err}");
+        assert!(err.contains("session id"), "{id:?}: {err}");
+    }
+    assert!(!root.path().join("escaped.ron").exists());
+    assert_eq!(std::fs::read_dir(&saves).unwrap().count(), 0);
+
+    // A damaged save is never overwritten, even when asked to replace.
+    let victim = saves.join("victim.ron");
+    std::fs::write(&victim, "ExerciseRecord(garbage").unwrap();
+    for replace in [false, true] {
+        let (code, _, err) = exec(&play_into(&saves, "victim", replace), Some(&matrix_path()));
+        assert_eq!(code, EXIT_USAGE, "{err}");
+        assert!(err.contains("cannot be read"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "ExerciseRecord(garbage"
+    );
+
+    // A healthy save is replaced only with --replace.
+    let (code, _, err) = exec(&play_into(&saves, "mine", false), Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
+    let (code, _, err) = exec(&play_into(&saves, "mine", false), Some(&matrix_path()));
+    assert_eq!(code, EXIT_USAGE, "{err}");
+    assert!(err.contains("--replace"), "{err}");
+    let (code, _, err) = exec(&play_into(&saves, "mine", true), Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
+}
+
+#[test]
+fn validate_with_no_data_file_fails_and_says_where_it_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    let named_like_a_file = dir.path().join("x.ron");
+    std::fs::create_dir(&named_like_a_file).unwrap();
+    for path in [dir.path().to_path_buf(), named_like_a_file] {
+        let (code, out, err) = exec(
+            &validate(vec![path.clone()], Format::Text),
+            Some(&matrix_path()),
+        );
+        assert_eq!(code, EXIT_INVALID, "{out}");
+        assert!(err.contains("no data file found in"), "{err}");
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
+}
+
+#[test]
+fn validate_plays_decisions_scripts_and_replays_session_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let exemplary = fixtures_dir().join("ransomware-file-server/exemplary.ron");
+    let text = std::fs::read_to_string(&exemplary).unwrap();
+    let garbage = dir.path().join("garbage.ron");
+    std::fs::write(&garbage, "Decisions(garbage").unwrap();
+    let wrong_role = dir.path().join("wrong-role.ron");
+    std::fs::write(
+        &wrong_role,
+        text.replacen("role: \"soc\"", "role: \"socc\"", 1),
+    )
+    .unwrap();
+    let (code, out, err) = exec(
+        &validate(vec![garbage, wrong_role.clone()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID, "{out}");
+    assert!(err.contains("garbage.ron:1:"), "{err}");
+    assert!(err.contains("no role `socc`"), "{err}");
+    assert!(err.contains("wrong-role.ron:"), "{err}");
+
+    // A sound script and the log of its run are checked and listed.
+    let log = dir.path().join("log.ron");
+    let mut play = play_cmd("ransomware-file-server", exemplary.clone(), Format::Json);
+    if let Command::Play { save_log, .. } = &mut play {
+        *save_log = Some(log.clone());
+    }
+    assert_eq!(exec(&play, Some(&matrix_path())).0, EXIT_OK);
+    let (code, out, err) = exec(
+        &validate(vec![exemplary, log.clone()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(
+        out.contains("(decisions script for `ransomware-file-server`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(session log for `ransomware-file-server`)"),
+        "{out}"
+    );
+    // A log whose events no longer match is caught.
+    let tampered = std::fs::read_to_string(&log)
+        .unwrap()
+        .replacen("seed: ", "seed: 9", 1);
+    std::fs::write(&log, tampered).unwrap();
+    let (code, _, err) = exec(&validate(vec![log], Format::Text), Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID);
+    assert!(err.contains("log-does-not-replay"), "{err}");
 }

@@ -211,3 +211,21 @@ fn a_locked_database_is_reported_and_works_once_released() {
     holder.execute_batch("COMMIT").unwrap();
     assert!(ProgressDb::open(&path, "ana").is_ok());
 }
+
+#[test]
+fn temporary_files_of_dead_processes_are_removed_and_a_live_ones_kept() {
+    use warroom::store::saves;
+    let dir = tempfile::tempdir().unwrap();
+    // A pid far above any Linux pid_max: no such process.
+    let dead = dir.path().join(".ex-1.ron.4294967.tmp");
+    let alive = dir
+        .path()
+        .join(format!(".ex-2.ron.{}.tmp", std::process::id()));
+    let other = dir.path().join(".notes.tmp");
+    for file in [&dead, &alive, &other] {
+        std::fs::write(file, "partial").unwrap();
+    }
+    assert!(saves::list(dir.path()).is_empty());
+    assert!(!dead.exists(), "a dead process's temp file stays");
+    assert!(alive.exists() && other.exists());
+}

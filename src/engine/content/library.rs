@@ -7,8 +7,11 @@ use crate::engine::content::load::{FileKind, Source, ron_files_in};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
 use crate::engine::diagnostic::{Code, Diagnostic, error_count};
 use crate::engine::learning::quiz::{Question, QuestionSet};
+use crate::engine::model::id::ScenarioId;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
+use crate::engine::model::script::{self, Decisions};
+use crate::engine::session::{Session, SessionLog};
 
 /// Sub-folder of a content directory that holds question sets.
 pub const QUESTIONS_DIR: &str = "questions";
@@ -145,6 +148,20 @@ pub struct Library {
     pub invalid: Vec<InvalidFile>,
     /// Other matrix files that were checked.
     pub other_matrices: Vec<PathBuf>,
+    /// Decisions scripts and session logs that were checked against their scenario and found
+    /// sound.
+    pub scripts: Vec<CheckedScript>,
+}
+
+/// A decisions script or session log that plays through against its scenario.
+#[derive(Clone, Debug)]
+pub struct CheckedScript {
+    /// The file.
+    pub path: PathBuf,
+    /// `Decisions` or `SessionLog`.
+    pub kind: FileKind,
+    /// The scenario it plays.
+    pub scenario: ScenarioId,
 }
 
 impl Library {
@@ -156,6 +173,7 @@ impl Library {
             Err(d) => library.matrix_errors = d,
         }
         let mut files = Vec::new();
+        let mut scripts = Vec::new();
         for path in paths {
             if path.is_dir() {
                 match ron_files_in(path) {
@@ -180,7 +198,13 @@ impl Library {
             }
         }
         for file in files {
-            library.add_file(&file, matrix_path);
+            if let Some(script) = library.add_file(&file, matrix_path) {
+                scripts.push(script);
+            }
+        }
+        // Scripts and logs once every scenario beside them is known.
+        for source in scripts {
+            library.check_script(&source);
         }
         library.scenarios.sort_by(|a, b| {
             (a.scenario.difficulty, &a.scenario.title)
@@ -250,7 +274,9 @@ impl Library {
         self.questions().find(|(_, q)| q.id.as_str() == id)
     }
 
-    fn add_file(&mut self, file: &Path, matrix_path: &Path) {
+    /// Loads one file; a decisions script or session log is handed back to be checked once all
+    /// scenarios are in.
+    fn add_file(&mut self, file: &Path, matrix_path: &Path) -> Option<Source> {
         let invalid = |diagnostics| InvalidFile {
             path: file.to_path_buf(),
             diagnostics,
@@ -259,13 +285,13 @@ impl Library {
             Ok(s) => s,
             Err(d) => {
                 self.invalid.push(invalid(vec![d]));
-                return;
+                return None;
             }
         };
         match source.kind() {
             FileKind::Matrix => {
                 if same_file(file, matrix_path) {
-                    return;
+                    return None;
                 }
                 self.other_matrices.push(file.to_path_buf());
                 if let Err(d) = load_matrix(file) {
@@ -274,7 +300,7 @@ impl Library {
             }
             FileKind::Scenario => {
                 let Some(matrix) = &self.matrix else {
-                    return;
+                    return None;
                 };
                 match scenario_from_source(&source, &matrix.matrix) {
                     Ok(s) => self.scenarios.push(s),
@@ -283,14 +309,14 @@ impl Library {
             }
             FileKind::QuestionSet => {
                 let Some(matrix) = &self.matrix else {
-                    return;
+                    return None;
                 };
                 match question_set_from_source(&source, &matrix.matrix) {
                     Ok(s) => self.question_sets.push(s),
                     Err(d) => self.invalid.push(invalid(d)),
                 }
             }
-            FileKind::Decisions | FileKind::SessionLog => {}
+            FileKind::Decisions | FileKind::SessionLog => return Some(source),
             FileKind::Unknown => self.invalid.push(invalid(vec![
                 Diagnostic::file_error(
                     Code::UnknownFileKind,
@@ -300,6 +326,75 @@ impl Library {
                 .with_hint("see docs/format.md for the file formats"),
             ])),
         }
+        None
+    }
+
+    /// Plays a decisions script, or replays a session log, against its scenario: every error it
+    /// would meet in `warroom play` or `replay`, reported now.
+    fn check_script(&mut self, source: &Source) {
+        let kind = source.kind();
+        let file = source.path.clone();
+        let checked = match kind {
+            FileKind::Decisions => source.parse::<Decisions>().and_then(|decisions| {
+                let (scenario, matrix) = self.scenario_for(&decisions.scenario, source)?;
+                let seed = decisions.seed.unwrap_or(0);
+                script::run(scenario, matrix, &decisions, seed, source)?;
+                Ok(decisions.scenario)
+            }),
+            _ => source.parse::<SessionLog>().and_then(|log| {
+                let (scenario, matrix) = self.scenario_for(&log.scenario, source)?;
+                Session::replay(scenario, matrix, &log).map_err(|e| {
+                    Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
+                })?;
+                Ok(log.scenario)
+            }),
+        };
+        match checked {
+            Ok(scenario) => self.scripts.push(CheckedScript {
+                path: file,
+                kind,
+                scenario,
+            }),
+            Err(d) => self.invalid.push(InvalidFile {
+                path: file,
+                diagnostics: vec![d],
+            }),
+        }
+    }
+
+    /// The scenario a script plays: among the files checked, else the shipped one of that id.
+    fn scenario_for(
+        &self,
+        id: &ScenarioId,
+        source: &Source,
+    ) -> Result<(Arc<Scenario>, Arc<Matrix>), Diagnostic> {
+        let (line, column) = source.locator().find(None, id.as_str());
+        let located = |code, message: String| Diagnostic {
+            line,
+            column,
+            ..Diagnostic::file_error(code, &source.path, message)
+        };
+        let matrix = self.matrix.as_ref().ok_or_else(|| {
+            located(
+                Code::UnknownScenario,
+                "the matrix did not load, so the script cannot be checked".into(),
+            )
+        })?;
+        if let Some(s) = self.scenario(id.as_str()) {
+            return Ok((Arc::clone(&s.scenario), Arc::clone(&matrix.matrix)));
+        }
+        let shipped = default_content_dir().join(format!("{id}.ron"));
+        Source::read(&shipped)
+            .ok()
+            .and_then(|s| scenario_from_source(&s, &matrix.matrix).ok())
+            .map(|s| (s.scenario, Arc::clone(&matrix.matrix)))
+            .ok_or_else(|| {
+                located(
+                    Code::UnknownScenario,
+                    format!("scenario `{id}` is neither among the files checked nor shipped"),
+                )
+                .with_hint("validate the script together with its scenario file")
+            })
     }
 
     /// Finds a scenario by id.
