@@ -143,15 +143,38 @@ pub fn resume(
 ) -> std::io::Result<u8> {
     let dir = args.saves.clone().unwrap_or_else(saves::default_dir);
     if args.list {
+        // Each save is replayed as `--check` would, so the list never calls an unresumable save
+        // healthy (a diverged log, an unknown scenario, another format).
         let rows: Vec<_> = saves::list(&dir)
             .into_iter()
             .map(|e| match e.record {
-                Ok(r) => json!({
-                    "id": r.id, "scenario": r.log.scenario, "mode": r.mode.label(),
-                    "minute": r.minute(), "intents": r.log.entries.len(), "ended": r.ended(),
-                    "path": e.path,
-                }),
-                Err(d) => json!({ "path": e.path, "error": d.to_string() }),
+                Ok(r) => {
+                    let mut reason = Vec::new();
+                    let resumes = open_save(&e.path, matrix_path, &mut reason)
+                        .ok()
+                        .is_some_and(|opened| opened.is_ok());
+                    let reason = String::from_utf8_lossy(&reason)
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("it does not replay")
+                        .trim_start_matches("warroom: ")
+                        .to_owned();
+                    let state = match (resumes, r.ended()) {
+                        (false, _) => "cannot_resume",
+                        (true, true) => "ended",
+                        (true, false) => "resumable",
+                    };
+                    let mut row = json!({
+                        "id": r.id, "scenario": r.log.scenario, "mode": r.mode.label(),
+                        "minute": r.minute(), "intents": r.log.entries.len(), "ended": r.ended(),
+                        "state": state, "path": e.path,
+                    });
+                    if !resumes {
+                        row["error"] = json!(reason);
+                    }
+                    row
+                }
+                Err(d) => json!({ "path": e.path, "state": "damaged", "error": d.to_string() }),
             })
             .collect();
         match args.format {
@@ -165,12 +188,23 @@ pub fn resume(
                     writeln!(out, "No saved exercises in {}.", dir.display())?;
                 }
                 for r in &rows {
-                    if let Some(e) = r.get("error") {
+                    if r["state"] == "damaged" {
                         writeln!(
                             out,
                             "DAMAGED {}  {}",
                             r["path"].as_str().unwrap_or_default(),
-                            e.as_str().unwrap_or_default()
+                            crate::engine::diagnostic::printable(
+                                r["error"].as_str().unwrap_or_default()
+                            )
+                        )?;
+                    } else if r["state"] == "cannot_resume" {
+                        writeln!(
+                            out,
+                            "CANNOT RESUME {}  {}",
+                            r["id"].as_str().unwrap_or_default(),
+                            crate::engine::diagnostic::printable(
+                                r["error"].as_str().unwrap_or_default()
+                            )
                         )?;
                     } else {
                         writeln!(

@@ -462,3 +462,75 @@ fn validate_plays_decisions_scripts_and_replays_session_logs() {
     assert_eq!(code, EXIT_INVALID);
     assert!(err.contains("log-does-not-replay"), "{err}");
 }
+
+#[test]
+fn resume_list_shows_the_state_resume_check_would_report() {
+    use warroom::cli::ResumeArgs;
+    use warroom::engine::exercise::ExerciseRecord;
+    use warroom::engine::model::scenario::Mode;
+    use warroom::engine::{Intent, Session};
+    use warroom::store::saves;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::new(
+        crate::support::scenario("ransomware-file-server"),
+        crate::support::matrix(),
+        0,
+    );
+    session.apply(Intent::Advance { minutes: 3 }).unwrap();
+    let write = |id: &str, edit: &dyn Fn(String) -> String| {
+        let record = ExerciseRecord::new(id, Mode::Drill, 1, &session);
+        let text = edit(saves::to_ron(&record).unwrap());
+        std::fs::write(saves::path_of(dir.path(), id), text).unwrap();
+    };
+    write("healthy", &|t| t);
+    // The recorded event says the clock reached T+4 where replaying the intent gives T+3.
+    write("diverged", &|t| t.replacen("minute: 3,", "minute: 4,", 1));
+    write("orphan", &|t| {
+        t.replace("\"ransomware-file-server\"", "\"no-such-scenario\"")
+    });
+    std::fs::write(saves::path_of(dir.path(), "damaged"), "ExerciseRecord(").unwrap();
+    let args = ResumeArgs {
+        session: None,
+        saves: Some(dir.path().to_path_buf()),
+        check: false,
+        list: true,
+        format: Format::Json,
+    };
+    let (code, out, err) = exec(&Command::Resume(args.clone()), Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let state = |id: &str| {
+        rows.iter()
+            .find(|r| {
+                r["id"] == id
+                    || r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with(&format!("{id}.ron")))
+            })
+            .map(|r| r["state"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(state("healthy"), "resumable");
+    assert_eq!(state("diverged"), "cannot_resume");
+    assert_eq!(state("orphan"), "cannot_resume");
+    assert_eq!(state("damaged"), "damaged");
+    // And each agrees with --check.
+    for (id, ok) in [("healthy", true), ("diverged", false), ("orphan", false)] {
+        let check = ResumeArgs {
+            session: Some(id.into()),
+            check: true,
+            list: false,
+            ..args.clone()
+        };
+        let (code, _, _) = exec(&Command::Resume(check), Some(&matrix_path()));
+        assert_eq!(code == EXIT_OK, ok, "{id}");
+    }
+    let text = ResumeArgs {
+        format: Format::Text,
+        ..args
+    };
+    let (_, out, _) = exec(&Command::Resume(text), Some(&matrix_path()));
+    assert!(out.contains("CANNOT RESUME diverged"), "{out}");
+    assert!(out.contains("DAMAGED "), "{out}");
+}

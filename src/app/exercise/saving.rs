@@ -38,6 +38,10 @@ pub(super) fn plugin(app: &mut App) {
 fn find_resumable(saves: Res<Saves>, content: Res<Content>, mut offer: ResMut<ResumeOffer>) {
     offer.0 = saves::list(&saves.dir).into_iter().find_map(|e| {
         let record = e.record.ok()?;
+        // Offer only what resumes: not a save whose log no longer replays.
+        if record.ended() || load_for_resume(&e.path, &content).is_err() {
+            return None;
+        }
         let id = record.log.scenario.as_str();
         let title = content
             .library
