@@ -99,6 +99,8 @@ pub enum Code {
     UnknownInject,
     /// `unknown-role`
     UnknownRole,
+    /// `number-out-of-range`
+    NumberOutOfRange,
     /// `unknown-scenario`
     UnknownScenario,
     /// `unknown-task`
@@ -125,7 +127,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 51] = [
+    pub const ALL: [Self; 52] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -166,6 +168,7 @@ impl Code {
         Self::UnknownFlag,
         Self::UnknownInject,
         Self::UnknownRole,
+        Self::NumberOutOfRange,
         Self::UnknownScenario,
         Self::UnknownTask,
         Self::UnknownTrigger,
@@ -222,6 +225,7 @@ impl Code {
             Self::UnknownFlag => "unknown-flag",
             Self::UnknownInject => "unknown-inject",
             Self::UnknownRole => "unknown-role",
+            Self::NumberOutOfRange => "number-out-of-range",
             Self::UnknownScenario => "unknown-scenario",
             Self::UnknownTask => "unknown-task",
             Self::UnknownTrigger => "unknown-trigger",

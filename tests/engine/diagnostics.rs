@@ -782,3 +782,38 @@ fn docs_list_every_diagnostic_code_and_no_other() {
         "docs/format.md lists codes that do not exist: {unknown:?}"
     );
 }
+
+#[test]
+fn a_scenario_longer_than_a_week_is_refused() {
+    expect(
+        scenario_diagnostics(&[("duration_mins: 60,", "duration_mins: 4294967295,")]),
+        "invalid-duration",
+        "at most 10080 minutes",
+        None,
+        "duration_mins",
+    );
+}
+
+#[test]
+fn scoring_numbers_past_their_bound_are_refused_where_they_stand() {
+    expect(
+        matrix_diagnostics(&[(
+            "weights: Weights(ownership: 20,",
+            "weights: Weights(ownership: 4294967295,",
+        )]),
+        "number-out-of-range",
+        "weights `ownership` is 4294967295",
+        Some("weights: Weights("),
+        "ownership",
+    );
+    expect(
+        matrix_diagnostics(&[(
+            "separation_of_duties: 10),\n",
+            "separation_of_duties: 10),\n        penalties: Penalties(wrong_owner: 4294967295),\n",
+        )]),
+        "number-out-of-range",
+        "penalties `wrong_owner` is 4294967295",
+        None,
+        "wrong_owner",
+    );
+}

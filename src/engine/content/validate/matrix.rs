@@ -7,6 +7,9 @@ use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
 
 use super::collector::{Collector, unknown_hint};
 
+/// Largest scoring weight or penalty accepted.
+pub const MAX_SCORING_NUMBER: u64 = 1000;
+
 /// Validates a responsibility matrix.
 pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnostic> {
     let mut r = Collector::new(file, text);
@@ -215,6 +218,33 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
     }
 
+    // Bounded so the scoring arithmetic can never overflow, whatever the file says.
+    for (group, values) in [
+        ("weights", serde_json::to_value(&matrix.scoring.weights)),
+        ("penalties", serde_json::to_value(&matrix.scoring.penalties)),
+    ] {
+        let Ok(serde_json::Value::Object(values)) = values else {
+            continue;
+        };
+        for (name, value) in values {
+            if value.as_u64().is_some_and(|v| v > MAX_SCORING_NUMBER) {
+                r.error(
+                    Code::NumberOutOfRange,
+                    None,
+                    &name,
+                    format!(
+                        "{group} `{name}` is {value}; the most a {} can be is {MAX_SCORING_NUMBER}",
+                        if group == "weights" {
+                            "weight"
+                        } else {
+                            "penalty"
+                        }
+                    ),
+                    Some("weights are relative and penalties are points: keep them small".into()),
+                );
+            }
+        }
+    }
     let weights = &matrix.scoring.weights;
     if crate::engine::model::matrix::Dimension::ALL
         .iter()

@@ -9,6 +9,10 @@ use crate::engine::model::scenario::{Release, Scenario};
 use super::collector::{Collector, unknown_hint};
 use super::conditions::{check_condition_refs, check_reachability};
 
+/// Longest scenario accepted: a week. The clock steps minute by minute, so this also bounds the
+/// time a run can take.
+pub const MAX_DURATION_MINS: u32 = 7 * 24 * 60;
+
 /// Validates a scenario against a matrix.
 pub fn validate_scenario(
     scenario: &Scenario,
@@ -58,6 +62,17 @@ pub fn validate_scenario(
             "duration_mins",
             "`duration_mins` must be at least 1".into(),
             None,
+        );
+    } else if s.duration_mins > MAX_DURATION_MINS {
+        r.error(
+            Code::InvalidDuration,
+            None,
+            "duration_mins",
+            format!(
+                "`duration_mins` is {}; an exercise lasts at most {MAX_DURATION_MINS} minutes (a week)",
+                s.duration_mins
+            ),
+            Some("exercises longer than a week are split into several scenarios".into()),
         );
     }
     if s.modes.is_empty() {
