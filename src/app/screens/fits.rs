@@ -116,6 +116,35 @@ fn unreachable<S>(
     out
 }
 
+/// A window of `width` × `height` pixels at `scale`, in points.
+fn size(width: f32, height: f32, scale: f32) -> egui::Vec2 {
+    egui::vec2(width / scale, height / scale)
+}
+
+/// A harness running `app` over the whole window (as the app runs each screen) with the app's
+/// text sizes and spacing, after its first frame.
+fn window_harness<'a, S>(
+    size: egui::Vec2,
+    scale: f32,
+    state: S,
+    app: impl Fn(&mut egui::Ui, &mut S) + 'a,
+) -> Harness<'a, S> {
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_pixels_per_point(scale)
+        .build_ui_state(
+            move |ui, state: &mut S| {
+                let mut root = root_ui(ui.ctx(), "fits");
+                app(&mut root, state);
+            },
+            state,
+        );
+    // Or the test measures a smaller UI than people see.
+    crate::app::theme::apply_style(&harness.ctx);
+    harness.run();
+    harness
+}
+
 /// Runs `app` (given the whole window, as the screens are) in a window of every size and scale
 /// of [`CASES`], once per `setup` (a tab to open, say), and returns every control that cannot be
 /// brought fully into the window, or that covers what `keep_clear` gives.
@@ -127,22 +156,9 @@ pub(super) fn misfits<S>(
 ) -> Vec<String> {
     let mut failures = Vec::new();
     for (width, height, scale) in CASES {
-        let size = egui::vec2(width / scale, height / scale);
+        let size = size(width, height, scale);
         let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
-        let app = app.clone();
-        let mut harness = Harness::builder()
-            .with_size(size)
-            .with_pixels_per_point(scale)
-            .build_ui_state(
-                move |ui, state: &mut S| {
-                    let mut root = root_ui(ui.ctx(), "fits");
-                    app(&mut root, state);
-                },
-                state(),
-            );
-        // The app's text sizes and spacing, or the test measures a smaller UI than people see.
-        crate::app::theme::apply_style(&harness.ctx);
-        harness.run();
+        let mut harness = window_harness(size, scale, state(), app.clone());
         for (name, setup) in setups {
             setup(&mut harness);
             harness.run();
@@ -256,27 +272,23 @@ fn the_board_keeps_a_usable_share_of_every_window() {
         InjectBanner::default(),
     );
     for (width, height, scale) in CASES {
-        let size = egui::vec2(width / scale, height / scale);
-        let mut harness = Harness::builder()
-            .with_size(size)
-            .with_pixels_per_point(scale)
-            .build_ui_state(
-                |ui, state: &mut PlayState| {
-                    let mut ui = root_ui(ui.ctx(), "play");
-                    let view = PlayView {
-                        session: &session,
-                        mode: Mode::Practice,
-                        clock: &clock,
-                        outcome: &outcome,
-                        trail: &trail,
-                        banner: &banner,
-                    };
-                    state.board = Some(play_ui(&mut ui, &view, &mut state.actions).1);
-                },
-                PlayState::default(),
-            );
-        crate::app::theme::apply_style(&harness.ctx);
-        harness.run();
+        let size = size(width, height, scale);
+        let harness = window_harness(
+            size,
+            scale,
+            PlayState::default(),
+            |ui, state: &mut PlayState| {
+                let view = PlayView {
+                    session: &session,
+                    mode: Mode::Practice,
+                    clock: &clock,
+                    outcome: &outcome,
+                    trail: &trail,
+                    banner: &banner,
+                };
+                state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+            },
+        );
         let board = harness.state().board.unwrap();
         assert!(
             board.width() >= size.x * 0.2 && board.height() >= size.y * 0.5,

@@ -107,6 +107,28 @@ mod tests {
         out: Vec<UiCommand>,
     }
 
+    /// A harness of `size` points drawing `panel` over `session`, its state starting at `ui`.
+    fn panel_harness(
+        size: egui::Vec2,
+        session: Session,
+        ui: ActionsState,
+        panel: impl Fn(&mut egui::Ui, &Session, &mut ActionsState) -> Vec<UiCommand> + 'static,
+    ) -> Harness<'static, DecideState> {
+        let mut harness = Harness::builder().with_size(size).build_ui_state(
+            move |egui_ui, s: &mut DecideState| {
+                let out = panel(egui_ui, &s.session, &mut s.ui);
+                s.out.extend(out);
+            },
+            DecideState {
+                session,
+                ui,
+                out: Vec::new(),
+            },
+        );
+        harness.run();
+        harness
+    }
+
     #[test]
     fn assigning_a_decision_sends_the_chosen_role() {
         let mut harness = Harness::new_ui_state(
@@ -216,20 +238,12 @@ mod tests {
     fn a_tab_opens_at_its_own_scroll_position_not_the_last_tabs() {
         let mut session = session();
         session.apply(Intent::Advance { minutes: 12 }).unwrap();
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(380.0, 300.0))
-            .build_ui_state(
-                |ui, s: &mut DecideState| {
-                    let out = actions_ui(ui, &s.session, Mode::Practice, &mut s.ui);
-                    s.out.extend(out);
-                },
-                DecideState {
-                    session,
-                    ui: ActionsState::default(),
-                    out: Vec::new(),
-                },
-            );
-        harness.run();
+        let mut harness = panel_harness(
+            egui::vec2(380.0, 300.0),
+            session,
+            ActionsState::default(),
+            |ui, session, state| actions_ui(ui, session, Mode::Practice, state),
+        );
         let top = harness.get_by_label("Communicate").rect().bottom();
         // Scroll Decide down to its last control.
         harness.get_by_label("Declare incident").scroll_to_me();
@@ -264,23 +278,15 @@ mod tests {
         let name = session.matrix().role_name(first.role.as_str()).to_owned();
         let left = first.deadline - session.minute();
         for (mode, shown) in [(Mode::Practice, true), (Mode::Drill, false)] {
-            let mut harness = Harness::builder()
-                .with_size(egui::vec2(500.0, 1600.0))
-                .build_ui_state(
-                    move |ui, s: &mut DecideState| {
-                        let out = action_body_ui(ui, &s.session, mode, &mut s.ui);
-                        s.out.extend(out);
-                    },
-                    DecideState {
-                        session: session.clone(),
-                        ui: ActionsState {
-                            tab: ActionTab::Escalate,
-                            ..ActionsState::default()
-                        },
-                        out: Vec::new(),
-                    },
-                );
-            harness.run();
+            let harness = panel_harness(
+                egui::vec2(500.0, 1600.0),
+                session.clone(),
+                ActionsState {
+                    tab: ActionTab::Escalate,
+                    ..ActionsState::default()
+                },
+                move |ui, session, state| action_body_ui(ui, session, mode, state),
+            );
             let heading = harness
                 .query_by_label("Escalations the matrix now requires")
                 .is_some();
@@ -301,20 +307,12 @@ mod tests {
         let first = open[0].clone();
         let second = open[1].prompt.clone();
         let closes = session.closes_at(&first).unwrap();
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(500.0, 1600.0))
-            .build_ui_state(
-                |ui, s: &mut DecideState| {
-                    let out = decide_ui(ui, &s.session, &mut s.ui);
-                    s.out.extend(out);
-                },
-                DecideState {
-                    session,
-                    ui: ActionsState::default(),
-                    out: Vec::new(),
-                },
-            );
-        harness.run();
+        let mut harness = panel_harness(
+            egui::vec2(500.0, 1600.0),
+            session,
+            ActionsState::default(),
+            decide_ui,
+        );
         let before = harness.get_by_label(&second).rect();
         let minutes = closes + 1 - harness.state().session.minute();
         harness
