@@ -1,11 +1,14 @@
 //! Decision points, severity and the incident declaration.
 
+use std::collections::BTreeSet;
+
 use bevy_egui::egui;
 
 use super::drafts::ActionsState;
 use crate::app::messages::UiCommand;
 use crate::app::screens::widgets::{badge, role_combo, roles, wrap_before};
 use crate::app::theme;
+use crate::engine::model::id::DecisionId;
 use crate::engine::model::scenario::DecisionPoint;
 use crate::engine::{Intent, Session};
 
@@ -67,27 +70,29 @@ fn lapsed_card_ui(
 pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) -> Vec<UiCommand> {
     let mut out = Vec::new();
     let roles = roles(session);
-    let open = session.open_decisions();
+    let open: BTreeSet<&DecisionId> = session.open_decisions().iter().map(|d| &d.id).collect();
     // A decision that lapsed keeps its place, greyed, until the player dismisses it: cards do not
     // jump under the pointer when time closes one above.
-    let lapsed: Vec<&DecisionPoint> = session
-        .released()
-        .iter()
-        .filter_map(|id| session.scenario().inject(id.as_str()))
-        .flat_map(|i| i.decisions.iter())
-        .filter(|d| session.expired().contains(&d.id) && !state.dismissed.contains(&d.id))
-        .filter(|d| {
-            d.actions
+    let lapsed = |d: &DecisionPoint| {
+        session.expired().contains(&d.id)
+            && !state.dismissed.contains(&d.id)
+            && d.actions
                 .iter()
                 .any(|a| !session.performed().contains_key(&a.id))
-        })
-        .collect();
-    let shown: Vec<&DecisionPoint> = session
+    };
+    // Each released decision in release order, with whether it lapsed.
+    let shown: Vec<(&DecisionPoint, bool)> = session
         .released()
         .iter()
         .filter_map(|id| session.scenario().inject(id.as_str()))
         .flat_map(|i| i.decisions.iter())
-        .filter(|d| open.iter().any(|o| o.id == d.id) || lapsed.iter().any(|l| l.id == d.id))
+        .filter_map(|d| {
+            if open.contains(&d.id) {
+                Some((d, false))
+            } else {
+                lapsed(d).then_some((d, true))
+            }
+        })
         .collect();
     if shown.is_empty() {
         ui.label(
@@ -97,8 +102,8 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
             .weak(),
         );
     }
-    for decision in shown {
-        if lapsed.iter().any(|l| l.id == decision.id) {
+    for (decision, lapsed) in shown {
+        if lapsed {
             lapsed_card_ui(ui, session, decision, state);
             continue;
         }
