@@ -153,6 +153,9 @@ pub struct Library {
     pub scripts: Vec<CheckedScript>,
 }
 
+/// Shipped scenarios looked up by the scripts being checked (`None`: no such shipped scenario).
+type ShippedScenarios = std::collections::BTreeMap<ScenarioId, Option<Arc<Scenario>>>;
+
 /// A decisions script or session log that plays through against its scenario.
 #[derive(Clone, Debug)]
 pub struct CheckedScript {
@@ -202,9 +205,11 @@ impl Library {
                 scripts.push(script);
             }
         }
-        // Scripts and logs once every scenario beside them is known.
+        // Scripts and logs once every scenario beside them is known; a shipped scenario several
+        // of them play is loaded once.
+        let mut shipped = ShippedScenarios::new();
         for source in scripts {
-            library.check_script(&source);
+            library.check_script(&source, &mut shipped);
         }
         library.scenarios.sort_by(|a, b| {
             (a.scenario.difficulty, &a.scenario.title)
@@ -331,18 +336,18 @@ impl Library {
 
     /// Plays a decisions script, or replays a session log, against its scenario: every error it
     /// would meet in `warroom play` or `replay`, reported now.
-    fn check_script(&mut self, source: &Source) {
+    fn check_script(&mut self, source: &Source, shipped: &mut ShippedScenarios) {
         let kind = source.kind();
         let file = source.path.clone();
         let checked = match kind {
             FileKind::Decisions => source.parse::<Decisions>().and_then(|decisions| {
-                let (scenario, matrix) = self.scenario_for(&decisions.scenario, source)?;
+                let (scenario, matrix) = self.scenario_for(&decisions.scenario, source, shipped)?;
                 let seed = decisions.seed.unwrap_or(0);
                 script::run(scenario, matrix, &decisions, seed, source)?;
                 Ok(decisions.scenario)
             }),
             _ => source.parse::<SessionLog>().and_then(|log| {
-                let (scenario, matrix) = self.scenario_for(&log.scenario, source)?;
+                let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
                 Session::replay(scenario, matrix, &log).map_err(|e| {
                     Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
                 })?;
@@ -367,6 +372,7 @@ impl Library {
         &self,
         id: &ScenarioId,
         source: &Source,
+        shipped: &mut ShippedScenarios,
     ) -> Result<(Arc<Scenario>, Arc<Matrix>), Diagnostic> {
         let (line, column) = source.locator().find(None, id.as_str());
         let located = |code, message: String| Diagnostic {
@@ -383,11 +389,16 @@ impl Library {
         if let Some(s) = self.scenario(id.as_str()) {
             return Ok((Arc::clone(&s.scenario), Arc::clone(&matrix.matrix)));
         }
-        let shipped = default_content_dir().join(format!("{id}.ron"));
-        Source::read(&shipped)
-            .ok()
-            .and_then(|s| scenario_from_source(&s, &matrix.matrix).ok())
-            .map(|s| (s.scenario, Arc::clone(&matrix.matrix)))
+        shipped
+            .entry(id.clone())
+            .or_insert_with(|| {
+                Source::read(&default_content_dir().join(format!("{id}.ron")))
+                    .ok()
+                    .and_then(|s| scenario_from_source(&s, &matrix.matrix).ok())
+                    .map(|s| s.scenario)
+            })
+            .clone()
+            .map(|scenario| (scenario, Arc::clone(&matrix.matrix)))
             .ok_or_else(|| {
                 located(
                     Code::UnknownScenario,
