@@ -380,7 +380,7 @@ pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(1024));
     let mut run = 0;
     for c in text.chars() {
-        if c.is_whitespace() && !c.is_control() || c == ' ' {
+        if c.is_whitespace() && !c.is_control() {
             run = 0;
             out.push(c);
             continue;

@@ -116,7 +116,7 @@ pub fn remove_stale_temp_files(dir: &Path) {
 }
 
 /// Whether process `pid` may still be running: on Linux, whether it is in `/proc`; elsewhere
-/// assumed so unless it is this process's own id from an earlier run (which cannot be known).
+/// assumed so, as there is no portable way to tell (its files are then left).
 fn process_may_be_running(pid: u32) -> bool {
     let proc_dir = Path::new("/proc");
     if proc_dir.join("self").exists() {
