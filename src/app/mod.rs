@@ -6,6 +6,7 @@
 //! resources; views render those resources. Only the exercise handler writes into the engine.
 
 pub mod board;
+pub mod chime;
 pub mod content;
 pub mod exercise;
 pub mod facilitation;
@@ -148,8 +149,11 @@ pub fn run(options: LaunchOptions) -> ExitCode {
         data_dir: options.data_dir.clone(),
     })
     .add_plugins(UiPlugin);
+    // A tour runs unattended on CI: silent.
     if let Some(path) = options.tour.clone() {
         app.add_plugins(tour::TourPlugin { path });
+    } else {
+        app.add_plugins(chime::plugin);
     }
     app.insert_resource(options);
     match app.run() {

@@ -77,6 +77,8 @@ pub struct UiSettings {
     pub dark: bool,
     /// UI scale (egui zoom factor), 0.75–2.0; larger for projectors.
     pub scale: f32,
+    /// A short chime when a new inject arrives.
+    pub chime: bool,
 }
 
 impl Default for UiSettings {
@@ -84,6 +86,7 @@ impl Default for UiSettings {
         Self {
             dark: true,
             scale: 1.0,
+            chime: true,
         }
     }
 }

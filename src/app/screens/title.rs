@@ -157,6 +157,8 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
                 ui.label(format!("(now {:.2}×)", settings.scale));
             }
             ui.add_space(theme::GAP * 2.0);
+            ui.checkbox(&mut settings.chime, "Chime on new inject");
+            ui.add_space(theme::GAP * 2.0);
             if ui.button("Quit").clicked() {
                 out.push(Navigate::Quit.into());
             }
