@@ -1,5 +1,8 @@
 //! The scenario model: what a `scenarios/*.ron` file says (metadata, assets, injects, decisions, branching).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::id::{
@@ -384,12 +387,83 @@ pub struct Scenario {
     pub variations: Vec<Variation>,
     /// The timeline of injects.
     pub injects: Vec<Inject>,
+    /// Where each id sits, built on the first lookup: a file may hold tens of thousands of injects.
+    #[serde(skip)]
+    index: OnceLock<Index>,
+}
+
+/// Positions by id. Each lookup checks the position still holds that id and falls back to a scan
+/// otherwise, so a scenario edited after its first lookup (tests do) still answers correctly.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    /// How many injects there were when built: with the same count, an absent id is absent.
+    len: usize,
+    injects: HashMap<String, usize>,
+    /// (inject, decision, action) positions.
+    actions: HashMap<String, (usize, usize, usize)>,
+    /// (inject, message) positions.
+    messages: HashMap<String, (usize, usize)>,
+    /// (inject, artifact) positions.
+    artifacts: HashMap<String, (usize, usize)>,
+}
+
+impl Index {
+    fn of(s: &Scenario) -> Self {
+        let mut index = Self {
+            len: s.injects.len(),
+            ..Self::default()
+        };
+        // The first of duplicate ids wins, as a scan would find it.
+        for (i, inject) in s.injects.iter().enumerate() {
+            index.injects.entry(inject.id.to_string()).or_insert(i);
+            for (d, decision) in inject.decisions.iter().enumerate() {
+                for (a, action) in decision.actions.iter().enumerate() {
+                    index
+                        .actions
+                        .entry(action.id.to_string())
+                        .or_insert((i, d, a));
+                }
+            }
+            for (m, message) in inject.messages.iter().enumerate() {
+                index
+                    .messages
+                    .entry(message.id.to_string())
+                    .or_insert((i, m));
+            }
+            for (a, artifact) in inject.artifacts.iter().enumerate() {
+                index
+                    .artifacts
+                    .entry(artifact.id.to_string())
+                    .or_insert((i, a));
+            }
+        }
+        index
+    }
 }
 
 impl Scenario {
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::of(self))
+    }
+
+    /// Whether a scan is needed after the index found nothing valid for `found`.
+    fn rescan(&self, found: bool) -> bool {
+        found || self.index().len != self.injects.len()
+    }
+
+    /// Position of an inject in [`Self::injects`].
+    pub fn inject_position(&self, id: &str) -> Option<usize> {
+        let entry = self.index().injects.get(id).copied();
+        let valid = entry.filter(|&i| self.injects.get(i).is_some_and(|x| x.id.as_str() == id));
+        if valid.is_some() || !self.rescan(entry.is_some()) {
+            return valid;
+        }
+        self.injects.iter().position(|i| i.id.as_str() == id)
+    }
+
     /// Looks an inject up.
     pub fn inject(&self, id: &str) -> Option<&Inject> {
-        self.injects.iter().find(|i| i.id.as_str() == id)
+        self.inject_position(id).map(|i| &self.injects[i])
     }
 
     /// Looks an asset up.
@@ -409,11 +483,30 @@ impl Scenario {
 
     /// Looks an action up.
     pub fn action(&self, id: &str) -> Option<(&Inject, &DecisionPoint, &ActionOption)> {
+        let entry = self.index().actions.get(id).copied();
+        let indexed = entry.and_then(|(i, d, a)| {
+            let inject = self.injects.get(i)?;
+            let decision = inject.decisions.get(d)?;
+            let action = decision.actions.get(a)?;
+            (action.id.as_str() == id).then_some((inject, decision, action))
+        });
+        if indexed.is_some() || !self.rescan(entry.is_some()) {
+            return indexed;
+        }
         self.actions().find(|(_, _, a)| a.id.as_str() == id)
     }
 
     /// Looks a message up, with the inject that offers it.
     pub fn message(&self, id: &str) -> Option<(&Inject, &MessageOption)> {
+        let entry = self.index().messages.get(id).copied();
+        let indexed = entry.and_then(|(i, m)| {
+            let inject = self.injects.get(i)?;
+            let message = inject.messages.get(m)?;
+            (message.id.as_str() == id).then_some((inject, message))
+        });
+        if indexed.is_some() || !self.rescan(entry.is_some()) {
+            return indexed;
+        }
         self.injects
             .iter()
             .flat_map(|i| i.messages.iter().map(move |m| (i, m)))
@@ -422,6 +515,15 @@ impl Scenario {
 
     /// Looks an artifact up, with the inject that carries it.
     pub fn artifact(&self, id: &str) -> Option<(&Inject, &Artifact)> {
+        let entry = self.index().artifacts.get(id).copied();
+        let indexed = entry.and_then(|(i, a)| {
+            let inject = self.injects.get(i)?;
+            let artifact = inject.artifacts.get(a)?;
+            (artifact.id.as_str() == id).then_some((inject, artifact))
+        });
+        if indexed.is_some() || !self.rescan(entry.is_some()) {
+            return indexed;
+        }
         self.injects
             .iter()
             .flat_map(|i| i.artifacts.iter().map(move |a| (i, a)))

@@ -4,6 +4,7 @@ mod checks;
 mod describe;
 mod log;
 mod queries;
+mod release;
 mod state;
 
 pub use describe::{either_list, names_list};

@@ -17,6 +17,7 @@ use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Release, Scenario};
 
 use super::log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
+use super::release::ReleasePlan;
 
 /// Matrix task id graded for [`Intent::ClassifySeverity`].
 pub const TASK_CLASSIFY: &str = "classify_severity";
@@ -95,11 +96,54 @@ pub struct Session {
     pub(super) expired: BTreeSet<DecisionId>,
     pub(super) declared_at: Option<u32>,
     pub(super) log: SessionLog,
+    pub(super) clock: Clock,
+}
+
+/// Where the session stands on its release plan: derived state, rebuilt by replaying the log.
+#[derive(Clone, Debug)]
+pub(super) struct Clock {
+    plan: Arc<ReleasePlan>,
+    /// How far into `plan.scheduled` the clock has come.
+    next_scheduled: usize,
+    /// How far into `plan.conditional` the clock has come.
+    next_conditional: usize,
+    /// Timed injects whose minute has come, not released yet (held ones wait here).
+    overdue: BTreeSet<usize>,
+    /// Conditional injects whose earliest minute has come, not released yet.
+    waiting: BTreeSet<usize>,
+    /// Decision windows of released injects, by closing minute: (inject, decision) positions.
+    closing: BTreeMap<u32, Vec<(usize, usize)>>,
+    /// Something besides the clock changed since the last settle: read every waiting condition.
+    read_all: bool,
+    /// Tests only: settle the way the clock first did, every inject every minute, as a reference.
+    #[cfg(test)]
+    pub(super) naive: bool,
+}
+
+/// What releasing a batch of injects changed, for re-reading only the conditions that read it.
+#[derive(Default)]
+struct Changes {
+    released: Vec<InjectId>,
+    flags: Vec<FlagId>,
+    severity: bool,
 }
 
 impl Session {
     /// Starts a session: draws the variations from the seed and releases the minute-0 injects.
     pub fn new(scenario: Arc<Scenario>, matrix: Arc<Matrix>, seed: u64) -> Self {
+        Self::unopened(scenario, matrix, seed).opened()
+    }
+
+    /// Releases the minute-0 injects, recording what that did as the log's opening.
+    pub(super) fn opened(mut self) -> Self {
+        let mut opening = Vec::new();
+        self.settle(&mut opening);
+        self.log.opening = opening;
+        self
+    }
+
+    /// A session before its opening settle.
+    pub(super) fn unopened(scenario: Arc<Scenario>, matrix: Arc<Matrix>, seed: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut variants = BTreeMap::new();
         for variation in &scenario.variations {
@@ -124,7 +168,8 @@ impl Session {
             opening: Vec::new(),
             entries: Vec::new(),
         };
-        let mut session = Self {
+        let scenario_ref = Arc::clone(&scenario);
+        Self {
             scenario,
             matrix,
             seed,
@@ -145,11 +190,18 @@ impl Session {
             expired: BTreeSet::new(),
             declared_at: None,
             log,
-        };
-        let mut opening = Vec::new();
-        session.settle(&mut opening);
-        session.log.opening = opening;
-        session
+            clock: Clock {
+                plan: Arc::new(ReleasePlan::of(&scenario_ref)),
+                next_scheduled: 0,
+                next_conditional: 0,
+                overdue: BTreeSet::new(),
+                waiting: BTreeSet::new(),
+                closing: BTreeMap::new(),
+                read_all: true,
+                #[cfg(test)]
+                naive: false,
+            },
+        }
     }
 
     /// Rebuilds a session from a log, checking each step reproduces the recorded events.
@@ -276,8 +328,18 @@ impl Session {
                 let target = minute
                     .saturating_add(*minutes)
                     .min(self.scenario.duration_mins);
+                // Straight to the next minute anything can happen: the same events as stepping
+                // minute by minute, in time proportional to what happens rather than to the span.
                 while self.minute < target {
-                    self.minute += 1;
+                    #[cfg(test)]
+                    let next = if self.clock.naive {
+                        self.minute + 1
+                    } else {
+                        self.next_event_minute()
+                    };
+                    #[cfg(not(test))]
+                    let next = self.next_event_minute();
+                    self.minute = next.min(target);
                     self.settle(&mut events);
                 }
                 events.push(Event::ClockAdvanced {
@@ -290,7 +352,7 @@ impl Session {
             Intent::EndExercise => self.finish(&mut events),
             Intent::ReleaseInject { inject } => {
                 self.held.remove(inject);
-                self.release(inject, &mut events);
+                self.release(inject, &mut events, &mut Changes::default());
             }
             Intent::HoldInject { inject } => {
                 self.held.insert(inject.clone());
@@ -306,6 +368,7 @@ impl Session {
             }
         }
         if !matches!(intent, Intent::Advance { .. } | Intent::EndExercise) {
+            self.clock.read_all = true;
             self.settle(&mut events);
         }
         self.log.entries.push(LogEntry {
@@ -346,25 +409,91 @@ impl Session {
     }
 
     /// Releases every inject whose time or condition has come, until nothing more changes,
-    /// and closes decision points whose time is up.
+    /// and closes decision points whose time is up. Each round releases, in scenario order, every
+    /// inject due in the state the round started from; a round reads only the conditions that
+    /// read something the previous round changed.
     fn settle(&mut self, events: &mut Vec<Event>) {
+        #[cfg(test)]
+        if self.clock.naive {
+            return self.settle_naive(events);
+        }
+        let plan = Arc::clone(&self.clock.plan);
+        let minute = self.minute;
+        while let Some(&(at, position)) = plan.scheduled.get(self.clock.next_scheduled)
+            && at <= minute
+        {
+            if !self
+                .released
+                .contains_key(&self.scenario.injects[position].id)
+            {
+                self.clock.overdue.insert(position);
+            }
+            self.clock.next_scheduled += 1;
+        }
+        while let Some(&(at, position)) = plan.conditional.get(self.clock.next_conditional)
+            && at <= minute
+        {
+            if !self
+                .released
+                .contains_key(&self.scenario.injects[position].id)
+            {
+                self.clock.waiting.insert(position);
+            }
+            self.clock.next_conditional += 1;
+        }
+        let read_all = std::mem::take(&mut self.clock.read_all);
+        let mut due: BTreeSet<usize> = self
+            .clock
+            .overdue
+            .iter()
+            .copied()
+            .filter(|&p| self.pending(p))
+            .collect();
+        let reread: Vec<usize> = self
+            .clock
+            .waiting
+            .iter()
+            .copied()
+            .filter(|&p| read_all || plan.reads_clock[p])
+            .collect();
+        due.extend(reread.into_iter().filter(|&p| self.due(p)));
+        while !due.is_empty() {
+            let mut changes = Changes::default();
+            for &position in &due {
+                let id = self.scenario.injects[position].id.clone();
+                self.release(&id, events, &mut changes);
+            }
+            let mut reread = BTreeSet::new();
+            for id in &changes.released {
+                reread.extend(plan.on_release.get(id.as_str()).into_iter().flatten());
+            }
+            for flag in &changes.flags {
+                reread.extend(plan.on_flag.get(flag.as_str()).into_iter().flatten());
+            }
+            if changes.severity {
+                reread.extend(&plan.on_severity);
+            }
+            due = reread
+                .into_iter()
+                .filter(|p| self.clock.waiting.contains(p) && self.due(*p))
+                .collect();
+        }
+        self.close_decisions(events);
+    }
+
+    /// The reference [`Self::settle`] is checked against: every inject read every round.
+    #[cfg(test)]
+    fn settle_naive(&mut self, events: &mut Vec<Event>) {
         loop {
-            let due: Vec<InjectId> = self
-                .scenario
-                .injects
-                .iter()
-                .filter(|i| !self.released.contains_key(&i.id) && !self.held.contains(&i.id))
-                .filter(|i| match &i.release {
-                    Release::At(m) => *m <= self.minute,
-                    Release::When(c) => self.holds(c),
-                })
-                .map(|i| i.id.clone())
+            let due: Vec<InjectId> = (0..self.scenario.injects.len())
+                .filter(|&p| self.due(p))
+                .map(|p| self.scenario.injects[p].id.clone())
                 .collect();
             if due.is_empty() {
                 break;
             }
             for id in due {
-                self.release(&id, events);
+                self.release(&id, events, &mut Changes::default());
             }
         }
         let minute = self.minute;
@@ -387,13 +516,92 @@ impl Session {
         }
     }
 
-    fn release(&mut self, id: &InjectId, events: &mut Vec<Event>) {
+    /// Not released and not held.
+    fn pending(&self, position: usize) -> bool {
+        let id = &self.scenario.injects[position].id;
+        !self.released.contains_key(id) && !self.held.contains(id)
+    }
+
+    /// A waiting conditional inject whose condition holds now.
+    fn due(&self, position: usize) -> bool {
+        self.pending(position)
+            && match &self.scenario.injects[position].release {
+                Release::When(condition) => self.holds(condition),
+                Release::At(m) => *m <= self.minute,
+            }
+    }
+
+    /// Closes the decision points whose window is up, in scenario order.
+    fn close_decisions(&mut self, events: &mut Vec<Event>) {
+        let later = self
+            .clock
+            .closing
+            .split_off(&(self.minute.saturating_add(1)));
+        let mut closing: Vec<(usize, usize)> = std::mem::replace(&mut self.clock.closing, later)
+            .into_values()
+            .flatten()
+            .collect();
+        closing.sort_unstable();
+        for (inject, decision) in closing {
+            let id = self.scenario.injects[inject].decisions[decision].id.clone();
+            if self.expired.insert(id.clone()) {
+                events.push(Event::DecisionExpired { decision: id });
+            }
+        }
+    }
+
+    /// The next minute after now at which an inject can come due or a decision can close.
+    fn next_event_minute(&self) -> u32 {
+        let plan = &self.clock.plan;
+        let now = self.minute;
+        let clock_readers_wait = self
+            .clock
+            .waiting
+            .iter()
+            .any(|&p| plan.reads_clock[p] && self.pending(p));
+        [
+            plan.scheduled.get(self.clock.next_scheduled).map(|x| x.0),
+            plan.conditional
+                .get(self.clock.next_conditional)
+                .map(|x| x.0),
+            self.clock.closing.keys().next().copied(),
+            clock_readers_wait
+                .then(|| {
+                    plan.clock_marks
+                        .range(now.saturating_add(1)..)
+                        .next()
+                        .copied()
+                })
+                .flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|&m| m > now)
+        .min()
+        .unwrap_or(u32::MAX)
+    }
+
+    fn release(&mut self, id: &InjectId, events: &mut Vec<Event>, changes: &mut Changes) {
         let scenario = Arc::clone(&self.scenario);
-        let Some(inject) = scenario.inject(id.as_str()) else {
+        let Some(position) = scenario.inject_position(id.as_str()) else {
             return;
         };
+        let inject = &scenario.injects[position];
         self.released.insert(id.clone(), self.minute);
         self.release_order.push(id.clone());
+        self.clock.overdue.remove(&position);
+        self.clock.waiting.remove(&position);
+        for (d, decision) in inject.decisions.iter().enumerate() {
+            if let Some(window) = decision.expires_after_mins {
+                let closes = self.minute.saturating_add(window);
+                self.clock
+                    .closing
+                    .entry(closes)
+                    .or_default()
+                    .push((position, d));
+            }
+        }
+        changes.released.push(id.clone());
         events.push(Event::InjectReleased {
             inject: id.clone(),
             minute: self.minute,
@@ -402,6 +610,7 @@ impl Session {
             && level != self.severity
         {
             self.severity = level;
+            changes.severity = true;
             for reached in 1..=level {
                 self.severity_reached.entry(reached).or_insert(self.minute);
             }
@@ -421,8 +630,11 @@ impl Session {
                 });
             }
         }
-        for flag in inject.sets.clone() {
-            self.set_flag(flag, events);
+        for flag in &inject.sets {
+            if !self.flags.contains(flag) {
+                changes.flags.push(flag.clone());
+            }
+            self.set_flag(flag.clone(), events);
         }
     }
 }
