@@ -4,8 +4,13 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::sync::Arc;
 use warroom::engine::content::library::Library;
-use warroom::engine::content::shipped;
+
+use warroom::engine::content::load::Source;
+use warroom::engine::content::validate::validate_scenario;
+use warroom::engine::content::{shipped, synthetic};
+use warroom::engine::model::scenario::Scenario;
 use warroom::engine::{Handoff, Intent, Session, Urgency, score};
 
 fn load_and_validate(c: &mut Criterion) {
@@ -79,9 +84,50 @@ fn scoring(c: &mut Criterion) {
     group.finish();
 }
 
+/// Validation and play of scenarios of 1k to 50k injects in the shapes that were once quadratic.
+fn scale(c: &mut Criterion) {
+    let matrix = shipped::matrix();
+    let path = std::path::Path::new("synthetic.ron");
+    for shape in synthetic::Shape::ALL {
+        let mut validate = c.benchmark_group(format!("parse + validate {}", shape.name()));
+        validate.sample_size(10);
+        let texts: Vec<(usize, String)> = [1_000, 10_000, 50_000]
+            .map(|n| (n, synthetic::scenario(shape, n)))
+            .into();
+        for (n, text) in &texts {
+            validate.throughput(Throughput::Elements(*n as u64));
+            validate.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
+                b.iter(|| {
+                    let scenario: Scenario = Source::from_text(path, text.clone()).parse().unwrap();
+                    let problems = validate_scenario(&scenario, &matrix, path, text);
+                    assert!(problems.is_empty(), "{problems:?}");
+                });
+            });
+        }
+        validate.finish();
+        let mut play = c.benchmark_group(format!("play to the end {}", shape.name()));
+        play.sample_size(10);
+        for (n, text) in &texts {
+            let scenario: Arc<Scenario> =
+                Arc::new(Source::from_text(path, text.clone()).parse().unwrap());
+            play.throughput(Throughput::Elements(*n as u64));
+            play.bench_with_input(BenchmarkId::from_parameter(n), &scenario, |b, scenario| {
+                b.iter(|| {
+                    let mut session = Session::new(Arc::clone(scenario), Arc::clone(&matrix), 0);
+                    session
+                        .apply(Intent::Advance { minutes: u32::MAX })
+                        .unwrap();
+                    assert_eq!(session.released().len(), n + 1);
+                });
+            });
+        }
+        play.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = load_and_validate, scoring
+    targets = load_and_validate, scoring, scale
 }
 criterion_main!(benches);

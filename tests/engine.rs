@@ -27,6 +27,8 @@ mod learner_cli;
 mod properties;
 #[path = "engine/questions.rs"]
 mod questions;
+#[path = "engine/scale.rs"]
+mod scale;
 #[path = "engine/scoring.rs"]
 mod scoring;
 #[path = "engine/store.rs"]

@@ -817,3 +817,51 @@ fn scoring_numbers_past_their_bound_are_refused_where_they_stand() {
         "wrong_owner",
     );
 }
+
+#[test]
+fn waiting_for_its_own_release_is_impossible_only_when_not_negated() {
+    let (_, diags) = scenario_diagnostics(&[(
+        "release: At(35),",
+        "release: When(Not(Released(\"restore\"))),",
+    )]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    expect(
+        scenario_diagnostics(&[(
+            "release: At(35),",
+            "release: When(Not(Not(Released(\"restore\")))),",
+        )]),
+        "impossible-condition",
+        "waits for its own release",
+        Some("id: \"restore\""),
+        "\"restore\"",
+    );
+}
+
+#[test]
+fn each_inject_of_a_cycle_is_located_at_its_own_definition() {
+    // `restore` mentions `wrap-up` before `wrap-up` is defined.
+    let (text, diags) = scenario_diagnostics(&[
+        ("release: At(35),", "release: When(Released(\"wrap-up\")),"),
+        ("release: At(50),", "release: When(Released(\"restore\")),"),
+    ]);
+    let mut found: Vec<(String, (usize, usize))> = diags
+        .iter()
+        .filter(|d| d.code == "unreachable-inject")
+        .map(|d| (d.message.clone(), (d.line, d.column)))
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{diags:#?}");
+    for (message, at) in found {
+        let id = if message.contains("`restore`") {
+            "restore"
+        } else {
+            "wrap-up"
+        };
+        let definition = format!("id: \"{id}\"");
+        assert_eq!(
+            at,
+            position(&text, Some(&definition), &format!("\"{id}\"")),
+            "{message}"
+        );
+    }
+}

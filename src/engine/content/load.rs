@@ -1,5 +1,7 @@
 //! Reading data files safely: size limit, UTF-8, RON parse errors mapped to `file:line:column`.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -170,7 +172,7 @@ impl Source {
 
     /// A locator over this source.
     pub fn locator(&self) -> Locator<'_> {
-        Locator { text: &self.text }
+        Locator::new(&self.text)
     }
 }
 
@@ -230,15 +232,20 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The typed model carries no spans, so we search the text: first for the enclosing item's quoted id
 /// (the anchor), then for the quoted value after it. That is exact for ids, which are unique by rule,
 /// and good to the item for everything else.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Locator<'a> {
     text: &'a str,
+    /// Where each `id: "…"` is defined, found on the first lookup.
+    definitions: OnceCell<HashMap<&'a str, usize>>,
 }
 
 impl<'a> Locator<'a> {
     /// Wraps a text.
     pub fn new(text: &'a str) -> Self {
-        Self { text }
+        Self {
+            text,
+            definitions: OnceCell::new(),
+        }
     }
 
     /// Byte offset of the `n`th (0-based) occurrence of the quoted string `"value"` at or after `from`.
@@ -255,16 +262,31 @@ impl<'a> Locator<'a> {
             .find(|(i, _)| {
                 let before = hay.get(..*i).and_then(|s| s.chars().last());
                 let after = hay.get(i + word.len()..).and_then(|s| s.chars().next());
-                let is_ident = |c: char| c.is_alphanumeric() || c == '_';
                 !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
             })
             .map(|(i, _)| from + i)
     }
 
+    /// Byte offset of the item that defines `id` (its `id: "…"` field), if one does.
+    fn definition(&self, id: &str) -> Option<usize> {
+        self.definitions
+            .get_or_init(|| definitions(self.text))
+            .get(id)
+            .copied()
+    }
+
+    /// Where the item named `anchor` starts: its definition, else the first mention of it, else a
+    /// bare field name (`cast`, `modes`) of that spelling.
+    fn anchor(&self, anchor: &str) -> Option<usize> {
+        self.definition(anchor)
+            .or_else(|| self.quoted(anchor, 0, 0))
+            .or_else(|| self.word(anchor, 0))
+    }
+
     /// Line and column of `needle` (a quoted value, or a bare word if no quoted match) inside the item
-    /// whose quoted id is `anchor`; falls back to the anchor, then to the start of the file.
+    /// named `anchor`; falls back to the anchor, then to the start of the file.
     pub fn find(&self, anchor: Option<&str>, needle: &str) -> (usize, usize) {
-        let start = anchor.and_then(|a| self.quoted(a, 0, 0));
+        let start = anchor.and_then(|a| self.anchor(a));
         let from = start.unwrap_or(0);
         let at = self
             .quoted(needle, from, 0)
@@ -282,6 +304,34 @@ impl<'a> Locator<'a> {
             .unwrap_or(0);
         line_col(self.text, at)
     }
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Every `id: "value"` of a text, by value, at the offset of its opening quote (first one wins).
+fn definitions(text: &str) -> HashMap<&str, usize> {
+    let mut found = HashMap::new();
+    for (i, _) in text.match_indices("id") {
+        if text[..i].chars().last().is_some_and(is_ident) {
+            continue;
+        }
+        let after = &text[i + 2..];
+        let Some(rest) = after.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(value) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = value.find('"') else {
+            continue;
+        };
+        let quote = text.len() - rest.len();
+        found.entry(&value[..end]).or_insert(quote);
+    }
+    found
 }
 
 /// Every `.ron` file directly inside a directory (and its `matrices/` sub-folder), sorted by name.
@@ -386,6 +436,22 @@ mod tests {
         assert_eq!(loc.find(Some("i2"), "x"), (2, 22));
         assert_eq!(loc.nth("x", 1), (2, 22));
         assert_eq!(loc.find(None, "x"), (1, 4));
+    }
+
+    #[test]
+    fn locator_anchors_at_the_definition_not_an_earlier_mention() {
+        let text = "Inject(id: \"a\", release: When(Released(\"b\")), severity: 2),\nInject(id : \"b\", severity: 9)";
+        let loc = Locator::new(text);
+        assert_eq!(loc.find(Some("b"), "severity"), (2, 18));
+        assert_eq!(loc.find(Some("b"), "b"), (2, 13));
+        // Not defined anywhere: the first mention.
+        assert_eq!(loc.find(Some("zzz"), "severity"), (1, 47));
+    }
+
+    #[test]
+    fn locator_anchors_at_a_field_name() {
+        let text = "objectives: [Objective(id: \"legal\")],\ncast: [\"soc\", \"legal\"]";
+        assert_eq!(Locator::new(text).find(Some("cast"), "legal"), (2, 15));
     }
 
     #[test]

@@ -4,4 +4,5 @@
 pub mod library;
 pub mod load;
 pub mod shipped;
+pub mod synthetic;
 pub mod validate;

@@ -1,7 +1,7 @@
 //! Conditions and reachability: what a condition refers to, whether it can ever hold, and which
 //! injects a player can reach.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::engine::diagnostic::Code;
 use crate::engine::model::id::{AssetId, FlagId};
@@ -10,27 +10,66 @@ use crate::engine::model::scenario::{Condition, Inject, Release, Scenario};
 
 use super::collector::{Collector, unknown_hint};
 
+/// What a scenario declares and offers anywhere, gathered once so each condition is checked in
+/// constant time whatever the number of injects.
+pub(super) struct Known<'s> {
+    declared_flags: HashSet<&'s str>,
+    flags_set: HashSet<&'s str>,
+    /// Tasks some action performs, with and without its target.
+    tasks: HashSet<(&'s str, Option<&'s str>)>,
+}
+
+impl<'s> Known<'s> {
+    pub(super) fn of(s: &'s Scenario) -> Self {
+        let mut known = Self {
+            declared_flags: s.flags.iter().map(|f| f.id.as_str()).collect(),
+            flags_set: s
+                .injects
+                .iter()
+                .flat_map(|i| &i.sets)
+                .map(FlagId::as_str)
+                .collect(),
+            tasks: HashSet::new(),
+        };
+        for (_, _, action) in s.actions() {
+            known
+                .flags_set
+                .extend(action.sets.iter().map(FlagId::as_str));
+            known.tasks.insert((action.task.as_str(), None));
+            if let Some(target) = &action.target {
+                known
+                    .tasks
+                    .insert((action.task.as_str(), Some(target.as_str())));
+            }
+        }
+        known
+    }
+}
+
 /// What a scenario makes possible, used to decide reachability.
 #[derive(Default)]
 struct Reach<'s> {
-    injects: BTreeSet<&'s str>,
-    flags: BTreeSet<&'s str>,
-    actions: BTreeSet<&'s str>,
-    /// (task, target) pairs some reachable action performs.
-    tasks: BTreeSet<(&'s str, Option<&'s str>)>,
+    injects: HashSet<&'s str>,
+    flags: HashSet<&'s str>,
+    actions: HashSet<&'s str>,
+    /// (task, target) pairs some reachable action performs, and (task, None) for each task.
+    tasks: HashSet<(&'s str, Option<&'s str>)>,
     max_severity: u8,
 }
 
+/// Checks what a condition names. `positive` is false under an odd number of `Not`s, where waiting
+/// for the inject's own release is a way of saying "at once", not a deadlock.
 pub(super) fn check_condition_refs(
     r: &mut Collector<'_>,
     s: &Scenario,
     matrix: &Matrix,
-    anchor: &str,
+    known: &Known<'_>,
+    (anchor, positive): (&str, bool),
     condition: &Condition,
 ) {
     match condition {
         Condition::Flag(flag) => {
-            if !s.flags.iter().any(|f| f.id == *flag) {
+            if !known.declared_flags.contains(flag.as_str()) {
                 r.error(
                     Code::UnknownFlag,
                     Some(anchor),
@@ -49,7 +88,7 @@ pub(super) fn check_condition_refs(
                     format!("unknown inject `{id}`"),
                     unknown_hint(id.as_str(), s.injects.iter().map(|i| i.id.as_str())),
                 );
-            } else if id.as_str() == anchor {
+            } else if id.as_str() == anchor && positive {
                 r.error(
                     Code::ImpossibleCondition,
                     Some(anchor),
@@ -140,31 +179,30 @@ pub(super) fn check_condition_refs(
         }
         Condition::All(items) | Condition::Any(items) => {
             for item in items {
-                check_condition_refs(r, s, matrix, anchor, item);
+                check_condition_refs(r, s, matrix, known, (anchor, positive), item);
             }
         }
-        Condition::Not(inner) => check_condition_refs(r, s, matrix, anchor, inner),
+        Condition::Not(inner) => {
+            check_condition_refs(r, s, matrix, known, (anchor, !positive), inner);
+        }
         Condition::MinuteAtLeast(_) | Condition::MinuteBefore(_) => {}
     }
 }
 
 /// Why a condition can never hold regardless of what the player does, if it cannot.
-fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
+fn never_holds(c: &Condition, s: &Scenario, known: &Known<'_>) -> Option<String> {
     let end = s.duration_mins;
     match c {
         Condition::MinuteAtLeast(m) if *m > end => Some(format!(
             "minute {m} is after the scenario ends at minute {end}"
         )),
         Condition::MinuteBefore(0) => Some("no minute is before minute 0".into()),
-        Condition::Flag(f) => {
-            let set_anywhere = s.injects.iter().any(|i| i.sets.contains(f))
-                || s.actions().any(|(_, _, a)| a.sets.contains(f));
-            (!set_anywhere).then(|| format!("nothing in the scenario ever sets flag `{f}`"))
-        }
+        Condition::Flag(f) => (!known.flags_set.contains(f.as_str()))
+            .then(|| format!("nothing in the scenario ever sets flag `{f}`")),
         Condition::TaskDone(task, asset) => {
-            let offered = s.actions().any(|(_, _, a)| {
-                a.task == *task && asset.as_ref().is_none_or(|x| a.target.as_ref() == Some(x))
-            });
+            let offered = known
+                .tasks
+                .contains(&(task.as_str(), asset.as_ref().map(AssetId::as_str)));
             (!offered)
                 .then(|| format!("no action in the scenario performs `{task}` on that target"))
         }
@@ -176,7 +214,7 @@ fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
             .filter(|opt| opt.weight == 0)
             .map(|_| format!("option `{o}` of `{v}` has weight 0 and is never drawn")),
         Condition::All(items) => {
-            if let Some(why) = items.iter().find_map(|i| never_holds(i, s)) {
+            if let Some(why) = items.iter().find_map(|i| never_holds(i, s, known)) {
                 return Some(why);
             }
             let lower = items
@@ -211,7 +249,10 @@ fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
             if items.is_empty() {
                 return Some("`Any([])` has no alternative that could hold".into());
             }
-            let reasons: Vec<String> = items.iter().filter_map(|i| never_holds(i, s)).collect();
+            let reasons: Vec<String> = items
+                .iter()
+                .filter_map(|i| never_holds(i, s, known))
+                .collect();
             (reasons.len() == items.len()).then(|| reasons.join("; and "))
         }
         Condition::Not(inner) => match inner.as_ref() {
@@ -225,42 +266,97 @@ fn never_holds(c: &Condition, s: &Scenario) -> Option<String> {
     }
 }
 
-fn satisfiable(c: &Condition, s: &Scenario, reach: &Reach<'_>) -> bool {
+fn satisfiable(c: &Condition, s: &Scenario, known: &Known<'_>, reach: &Reach<'_>) -> bool {
     match c {
         Condition::Flag(f) => reach.flags.contains(f.as_str()),
         Condition::Released(i) => reach.injects.contains(i.as_str()),
         Condition::ActionDone(a) => reach.actions.contains(a.as_str()),
-        Condition::TaskDone(t, asset) => reach.tasks.iter().any(|(task, target)| {
-            *task == t.as_str() && asset.as_ref().is_none_or(|x| *target == Some(x.as_str()))
-        }),
+        Condition::TaskDone(t, asset) => reach
+            .tasks
+            .contains(&(t.as_str(), asset.as_ref().map(AssetId::as_str))),
         Condition::SeverityAtLeast(level) => reach.max_severity >= *level,
-        Condition::All(items) => items.iter().all(|i| satisfiable(i, s, reach)),
-        Condition::Any(items) => items.iter().any(|i| satisfiable(i, s, reach)),
-        _ => never_holds(c, s).is_none(),
+        Condition::All(items) => items.iter().all(|i| satisfiable(i, s, known, reach)),
+        Condition::Any(items) => items.iter().any(|i| satisfiable(i, s, known, reach)),
+        _ => never_holds(c, s, known).is_none(),
     }
 }
 
-fn mark_reachable<'s>(reach: &mut Reach<'s>, inject: &'s Inject) {
+/// What the reachability search must look at again when something becomes reachable.
+#[derive(Default)]
+struct Readers<'s> {
+    on_inject: HashMap<&'s str, Vec<usize>>,
+    on_flag: HashMap<&'s str, Vec<usize>>,
+    on_action: HashMap<&'s str, Vec<usize>>,
+    on_task: HashMap<&'s str, Vec<usize>>,
+    on_severity: Vec<usize>,
+}
+
+impl<'s> Readers<'s> {
+    fn add(&mut self, c: &'s Condition, position: usize) {
+        match c {
+            Condition::Released(i) => self.on_inject.entry(i.as_str()).or_default().push(position),
+            Condition::Flag(f) => self.on_flag.entry(f.as_str()).or_default().push(position),
+            Condition::ActionDone(a) => {
+                self.on_action.entry(a.as_str()).or_default().push(position)
+            }
+            Condition::TaskDone(t, _) => self.on_task.entry(t.as_str()).or_default().push(position),
+            Condition::SeverityAtLeast(_) => self.on_severity.push(position),
+            Condition::All(items) | Condition::Any(items) => {
+                for item in items {
+                    self.add(item, position);
+                }
+            }
+            Condition::Not(inner) => self.add(inner, position),
+            _ => {}
+        }
+    }
+}
+
+/// Marks an inject reachable and queues the conditions that read what it makes possible.
+fn mark_reachable<'s>(
+    reach: &mut Reach<'s>,
+    readers: &Readers<'s>,
+    queue: &mut Vec<usize>,
+    inject: &'s Inject,
+) {
+    let mut wake = |list: Option<&Vec<usize>>| queue.extend(list.into_iter().flatten());
     reach.injects.insert(inject.id.as_str());
-    reach.flags.extend(inject.sets.iter().map(FlagId::as_str));
-    if let Some(level) = inject.severity {
-        reach.max_severity = reach.max_severity.max(level);
+    wake(readers.on_inject.get(inject.id.as_str()));
+    if let Some(level) = inject.severity
+        && level > reach.max_severity
+    {
+        reach.max_severity = level;
+        wake(Some(&readers.on_severity));
+    }
+    let action_flags = inject
+        .decisions
+        .iter()
+        .flat_map(|d| &d.actions)
+        .flat_map(|a| &a.sets);
+    for flag in inject.sets.iter().chain(action_flags) {
+        if reach.flags.insert(flag.as_str()) {
+            wake(readers.on_flag.get(flag.as_str()));
+        }
     }
     for action in inject.decisions.iter().flat_map(|d| &d.actions) {
-        reach.actions.insert(action.id.as_str());
-        reach.flags.extend(action.sets.iter().map(FlagId::as_str));
-        reach.tasks.insert((
-            action.task.as_str(),
-            action.target.as_ref().map(AssetId::as_str),
-        ));
+        if reach.actions.insert(action.id.as_str()) {
+            wake(readers.on_action.get(action.id.as_str()));
+        }
+        let task = action.task.as_str();
+        let target = action.target.as_ref().map(AssetId::as_str);
+        let fresh_task = reach.tasks.insert((task, None));
+        let fresh_target = target.is_some_and(|t| reach.tasks.insert((task, Some(t))));
+        if fresh_task || fresh_target {
+            wake(readers.on_task.get(task));
+        }
     }
 }
 
-pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario) {
+pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario, known: &Known<'_>) {
     let mut impossible = BTreeSet::new();
     for inject in &s.injects {
         if let Release::When(condition) = &inject.release
-            && let Some(why) = never_holds(condition, s)
+            && let Some(why) = never_holds(condition, s, known)
         {
             impossible.insert(inject.id.as_str());
             r.error(
@@ -276,26 +372,29 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario) {
         }
     }
 
+    let mut readers = Readers::default();
+    for (position, inject) in s.injects.iter().enumerate() {
+        if let Release::When(condition) = &inject.release {
+            readers.add(condition, position);
+        }
+    }
     let mut reach = Reach {
         max_severity: 1,
         ..Reach::default()
     };
-    loop {
-        let before = reach.injects.len();
-        for inject in &s.injects {
-            if reach.injects.contains(inject.id.as_str()) {
-                continue;
-            }
-            let releasable = match &inject.release {
-                Release::At(m) => *m <= s.duration_mins,
-                Release::When(c) => satisfiable(c, s, &reach),
-            };
-            if releasable {
-                mark_reachable(&mut reach, inject);
-            }
+    // Every inject is looked at once, then again only when something it reads becomes reachable.
+    let mut queue: Vec<usize> = (0..s.injects.len()).rev().collect();
+    while let Some(position) = queue.pop() {
+        let inject = &s.injects[position];
+        if reach.injects.contains(inject.id.as_str()) {
+            continue;
         }
-        if reach.injects.len() == before {
-            break;
+        let releasable = match &inject.release {
+            Release::At(m) => *m <= s.duration_mins,
+            Release::When(c) => satisfiable(c, s, known, &reach),
+        };
+        if releasable {
+            mark_reachable(&mut reach, &readers, &mut queue, inject);
         }
     }
     for inject in &s.injects {

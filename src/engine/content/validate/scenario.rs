@@ -1,5 +1,6 @@
 //! Validation of a scenario against a matrix: references, placeholders, and reachability.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::engine::diagnostic::{Code, Diagnostic};
@@ -7,7 +8,7 @@ use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Release, Scenario};
 
 use super::collector::{Collector, unknown_hint};
-use super::conditions::{check_condition_refs, check_reachability};
+use super::conditions::{Known, check_condition_refs, check_reachability};
 
 /// Longest scenario accepted: a week. The clock steps minute by minute, so this also bounds the
 /// time a run can take.
@@ -106,9 +107,11 @@ pub fn validate_scenario(
         );
     }
 
+    let known = Known::of(s);
     let role_ids: Vec<&str> = matrix.roles.iter().map(|x| x.id.as_str()).collect();
+    let role_set: HashSet<&str> = role_ids.iter().copied().collect();
     let check_role = |r: &mut Collector<'_>, anchor: &str, id: &str| {
-        if !role_ids.contains(&id) {
+        if !role_set.contains(id) {
             r.error(
                 Code::UnknownRole,
                 Some(anchor),
@@ -130,9 +133,12 @@ pub fn validate_scenario(
     let task_ids: Vec<&str> = matrix.tasks.iter().map(|t| t.id.as_str()).collect();
     let trigger_ids: Vec<&str> = matrix.triggers.iter().map(|t| t.id.as_str()).collect();
     let max_sev = matrix.max_severity();
+    // Sets for membership; the lists keep file order, so "did you mean" is the same every run.
+    let [asset_set, flag_set, task_set, trigger_set]: [HashSet<&str>; 4] =
+        [&asset_ids, &flag_ids, &task_ids, &trigger_ids].map(|ids| ids.iter().copied().collect());
 
     let check_flag = |r: &mut Collector<'_>, anchor: &str, id: &str| {
-        if !flag_ids.contains(&id) {
+        if !flag_set.contains(id) {
             r.error(
                 Code::UnknownFlag,
                 Some(anchor),
@@ -201,7 +207,7 @@ pub fn validate_scenario(
             );
         }
         for trigger in &inject.reveals {
-            if !trigger_ids.contains(&trigger.as_str()) {
+            if !trigger_set.contains(trigger.as_str()) {
                 r.error(
                     Code::UnknownTrigger,
                     Some(anchor),
@@ -270,7 +276,7 @@ pub fn validate_scenario(
             }
             for action in &decision.actions {
                 let a_anchor = action.id.as_str();
-                if !task_ids.contains(&action.task.as_str()) {
+                if !task_set.contains(action.task.as_str()) {
                     r.error(
                         Code::UnknownTask,
                         Some(a_anchor),
@@ -283,7 +289,7 @@ pub fn validate_scenario(
                     );
                 }
                 if let Some(target) = &action.target
-                    && !asset_ids.contains(&target.as_str())
+                    && !asset_set.contains(target.as_str())
                 {
                     r.error(
                         Code::UnknownAsset,
@@ -299,11 +305,11 @@ pub fn validate_scenario(
             }
         }
         if let Release::When(condition) = &inject.release {
-            check_condition_refs(&mut r, s, matrix, anchor, condition);
+            check_condition_refs(&mut r, s, matrix, &known, (anchor, true), condition);
         }
     }
 
-    check_reachability(&mut r, s);
+    check_reachability(&mut r, s, &known);
     r.out
 }
 
