@@ -12,7 +12,7 @@ use crate::engine::learning::progress::render_text;
 use crate::engine::learning::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::engine::model::id::QuestionId;
 use crate::store::progress_db::{ProgressDb, default_path};
-use crate::store::{default_profile, unix_now};
+use crate::store::{default_profile, empty_report, unix_now};
 
 use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics};
 
@@ -390,14 +390,20 @@ pub fn progress(
     let library = load(args.content.as_deref(), matrix_path);
     let path = args.db.clone().unwrap_or_else(default_path);
     let profile = args.profile.clone().unwrap_or_else(default_profile);
-    let db = match ProgressDb::open(&path, &profile) {
-        Ok(db) => db,
-        Err(e) => {
-            writeln!(err, "warroom: {e}")?;
-            return Ok(EXIT_INVALID);
+    // Only reads: a read-only file, or one another program is reading, still shows progress.
+    let report = match ProgressDb::open_read_only(&path, &profile) {
+        Ok(Some(db)) => db.report(&library),
+        Ok(None) => {
+            writeln!(
+                err,
+                "warroom: nothing recorded yet in {} (it is created with the first run or sitting)",
+                path.display()
+            )?;
+            Ok(empty_report(&profile, &library))
         }
+        Err(e) => Err(e),
     };
-    let report = match db.report(&library) {
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             writeln!(err, "warroom: {e}")?;

@@ -6,4 +6,4 @@ pub mod progress_db;
 pub mod saves;
 
 pub use environment::{DATA_DIR_ENV, data_dir, default_profile, unix_now};
-pub use progress_db::{ProgressDb, StoreError};
+pub use progress_db::{ProgressDb, StoreError, empty_report};

@@ -119,6 +119,17 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// Written by an older Warroom, and opened only to read, so it cannot be upgraded.
+    #[error(
+        "{}: the progress database was written by an older Warroom (schema {found}); it is upgraded the next time progress is recorded.",
+        path.display()
+    )]
+    Older {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: u32,
+    },
     /// Written by a newer Warroom.
     #[error(
         "{}: the progress database was written by a newer Warroom (schema {found}; this version knows up to {supported}); it was left untouched. Update Warroom to use it.",
@@ -179,7 +190,74 @@ pub struct ProgressDb {
     conn: Connection,
     path: PathBuf,
     profile: String,
+    /// [`NO_PROFILE`] until the profile has a row: reads then find nothing, as they should.
     profile_id: i64,
+}
+
+/// No row has this id (SQLite's row ids start at 1).
+const NO_PROFILE: i64 = 0;
+
+/// Opens a connection and checks the file is a healthy Warroom database of a version this build
+/// can read; returns its schema version (0: empty, nothing recorded yet).
+fn connect(path: &Path, flags: OpenFlags) -> Result<(Connection, u32), StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("is a directory, not a database file"),
+        });
+    }
+    let sql = |e| StoreError::from_sql(path, e);
+    let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
+    let check: String = conn
+        .pragma_query_value(None, "quick_check", |row| row.get(0))
+        .map_err(sql)?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: check,
+        });
+    }
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(sql)?;
+    let foreign = || StoreError::Foreign {
+        path: path.to_path_buf(),
+    };
+    // Any 32-bit value can be stored here by another program: read it wide and judge it.
+    let raw: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(sql)?;
+    let version = u32::try_from(raw).map_err(|_| foreign())?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
+        .map_err(sql)?;
+    let expected: Vec<&str> = MIGRATIONS
+        .iter()
+        .take(version as usize)
+        .flat_map(|m| tables_created(m))
+        .collect();
+    let ours = expected.iter().all(|t| tables.iter().any(|x| x == t));
+    if (version == 0 && !tables.is_empty()) || !ours {
+        return Err(foreign());
+    }
+    Ok((conn, version))
+}
+
+/// The tables a migration creates.
+fn tables_created(migration: &str) -> impl Iterator<Item = &str> {
+    migration.split("CREATE TABLE ").skip(1).filter_map(|rest| {
+        rest.split(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .filter(|name| !name.is_empty())
+    })
 }
 
 /// The default database path.
@@ -188,69 +266,72 @@ pub fn default_path() -> PathBuf {
 }
 
 impl ProgressDb {
-    /// Opens (creating when missing, migrating when older) the database at `path` for `profile`.
+    /// Opens (creating when missing, migrating when older) the database at `path` for `profile`,
+    /// to record progress. The profile itself is written only with its first record.
     pub fn open(path: &Path, profile: &str) -> Result<Self, StoreError> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
         };
+        // A link to nowhere would have SQLite create the file it points at, somewhere unexpected.
+        if path.is_symlink() && !path.exists() {
+            return Err(io(std::io::Error::other(
+                "is a link to a file that does not exist; nothing was created",
+            )));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        if path.is_dir() {
-            return Err(io(std::io::Error::other(
-                "is a directory, not a database file",
-            )));
-        }
-        let sql = |e| StoreError::from_sql(path, e);
-        let conn = Connection::open_with_flags(
+        let (conn, version) = connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(sql)?;
-        conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
-        let check: String = conn
-            .pragma_query_value(None, "quick_check", |row| row.get(0))
-            .map_err(sql)?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail: check,
-            });
-        }
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(sql)?;
-        let version: u32 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(sql)?;
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::Newer {
-                path: path.to_path_buf(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if version == 0 {
-            let tables: u32 = conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
-                .map_err(sql)?;
-            if tables > 0 {
-                return Err(StoreError::Foreign {
-                    path: path.to_path_buf(),
-                });
-            }
-        }
+        )?;
         let mut db = Self {
             conn,
             path: path.to_path_buf(),
             profile: String::new(),
-            profile_id: 0,
+            profile_id: NO_PROFILE,
         };
         if version < SCHEMA_VERSION {
             db.migrate(version)?;
         }
         db.use_profile(profile)?;
         Ok(db)
+    }
+
+    /// Opens the database at `path` only to read it: nothing is created, migrated or written, so a
+    /// read-only file or one another program is reading works. `None` when nothing was recorded yet
+    /// (no file, or an empty one).
+    pub fn open_read_only(path: &Path, profile: &str) -> Result<Option<Self>, StoreError> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+            Ok(meta) if meta.len() == 0 => return Ok(None),
+            Ok(_) => {}
+        }
+        let (conn, version) = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        if version == 0 {
+            return Ok(None);
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::Older {
+                path: path.to_path_buf(),
+                found: version,
+            });
+        }
+        let mut db = Self {
+            conn,
+            path: path.to_path_buf(),
+            profile: String::new(),
+            profile_id: NO_PROFILE,
+        };
+        db.find_profile(profile)?;
+        Ok(Some(db))
     }
 
     /// Opens the database in the platform data directory.
@@ -285,25 +366,39 @@ impl ProgressDb {
         tx.commit().map_err(|e| StoreError::from_sql(&path, e))
     }
 
-    /// Switches to (creating if needed) a learner profile.
+    /// Switches to a learner profile; a new one is written with its first record.
     pub fn use_profile(&mut self, name: &str) -> Result<(), StoreError> {
+        self.find_profile(name)
+    }
+
+    fn find_profile(&mut self, name: &str) -> Result<(), StoreError> {
         let name = name.trim();
         let name = if name.is_empty() { "learner" } else { name };
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?1, ?2)",
-                params![name, super::environment::unix_now()],
-            )
-            .map_err(|e| self.sql(e))?;
-        let id: i64 = self
+        let id: Option<i64> = self
             .conn
             .query_row("SELECT id FROM profiles WHERE name = ?1", [name], |r| {
                 r.get(0)
             })
+            .optional()
             .map_err(|e| self.sql(e))?;
         name.clone_into(&mut self.profile);
-        self.profile_id = id;
+        self.profile_id = id.unwrap_or(NO_PROFILE);
         Ok(())
+    }
+
+    /// The profile's row id, writing the profile first if this is its first record.
+    fn profile_for_writing(&mut self) -> Result<i64, StoreError> {
+        if self.profile_id == NO_PROFILE {
+            self.conn
+                .execute(
+                    "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?1, ?2)",
+                    params![self.profile, super::environment::unix_now()],
+                )
+                .map_err(|e| self.sql(e))?;
+            let name = self.profile.clone();
+            self.find_profile(&name)?;
+        }
+        Ok(self.profile_id)
     }
 
     /// The current profile's name.
@@ -316,20 +411,27 @@ impl ProgressDb {
         &self.path
     }
 
-    /// Every profile, by name.
+    /// Every profile, by name, the current one included even before its first record.
     pub fn profiles(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT name FROM profiles ORDER BY name")
             .map_err(|e| self.sql(e))?;
-        stmt.query_map([], |r| r.get(0))
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
             .and_then(Iterator::collect)
-            .map_err(|e| self.sql(e))
+            .map_err(|e| self.sql(e))?;
+        if !names.contains(&self.profile) {
+            names.push(self.profile.clone());
+            names.sort();
+        }
+        Ok(names)
     }
 
     /// Stores a finished scenario run.
     pub fn record_run(&mut self, card: &Scorecard, mode: &str, at: i64) -> Result<i64, StoreError> {
         let record = RunRecord::from_scorecard(card, at);
+        let profile_id = self.profile_for_writing()?;
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
@@ -337,7 +439,7 @@ impl ProgressDb {
             "INSERT INTO scenario_runs (profile_id, scenario, matrix, seed, mode, finished_at, total)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                self.profile_id,
+                profile_id,
                 record.scenario,
                 card.matrix,
                 card.seed.to_string(),
@@ -380,10 +482,11 @@ impl ProgressDb {
     /// Starts a sitting and returns its number.
     pub fn start_sitting(&mut self, seed: u64, at: i64) -> Result<u32, StoreError> {
         let number = self.next_sitting()?;
+        let profile_id = self.profile_for_writing()?;
         self.conn
             .execute(
                 "INSERT INTO sittings (profile_id, number, seed, started_at) VALUES (?1, ?2, ?3, ?4)",
-                params![self.profile_id, number, seed.to_string(), at],
+                params![profile_id, number, seed.to_string(), at],
             )
             .map_err(|e| self.sql(e))?;
         Ok(number)
@@ -435,6 +538,7 @@ impl ProgressDb {
         at: i64,
     ) -> Result<Option<Card>, StoreError> {
         let previous = self.card(&question.id)?;
+        let profile_id = self.profile_for_writing()?;
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
@@ -442,7 +546,7 @@ impl ProgressDb {
             "INSERT INTO quiz_answers (profile_id, question, dimension, correct, answered_at, sitting, first_try)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                self.profile_id,
+                profile_id,
                 question.id.as_str(),
                 question.dimension.key(),
                 correct,
@@ -465,7 +569,7 @@ impl ProgressDb {
             tx.execute(
                 "INSERT INTO cards (profile_id, question, level, due_sitting) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (profile_id, question) DO UPDATE SET level = ?3, due_sitting = ?4",
-                params![self.profile_id, question.id.as_str(), card.level, card.due_sitting],
+                params![profile_id, question.id.as_str(), card.level, card.due_sitting],
             )
             .map_err(sql)?;
         }
@@ -586,15 +690,13 @@ impl ProgressDb {
         let runs = self.runs()?;
         let answers = self.answers()?;
         let next = self.next_sitting()?;
-        let bank: Vec<QuestionId> = library.questions().map(|(_, q)| q.id.clone()).collect();
-        let due = due_count(&bank, &self.cards()?, next);
-        Ok(summarize(
+        Ok(report_of(
             &self.profile,
+            library,
             &runs,
             &answers,
-            due,
-            &Catalogue::of(library),
-            library.matrix.as_ref().map(|m| &*m.matrix),
+            &self.cards()?,
+            next,
         ))
     }
 
@@ -607,6 +709,31 @@ impl ProgressDb {
         out.push(')');
         out
     }
+}
+
+/// The report of a learner with nothing recorded yet.
+pub fn empty_report(profile: &str, library: &Library) -> ProgressReport {
+    report_of(profile, library, &[], &[], &BTreeMap::new(), 1)
+}
+
+fn report_of(
+    profile: &str,
+    library: &Library,
+    runs: &[RunRecord],
+    answers: &[AnswerRecord],
+    cards: &BTreeMap<QuestionId, Card>,
+    next_sitting: u32,
+) -> ProgressReport {
+    let bank: Vec<QuestionId> = library.questions().map(|(_, q)| q.id.clone()).collect();
+    let due = due_count(&bank, cards, next_sitting);
+    summarize(
+        profile,
+        runs,
+        answers,
+        due,
+        &Catalogue::of(library),
+        library.matrix.as_ref().map(|m| &*m.matrix),
+    )
 }
 
 fn dimension_of(key: &str) -> Option<Dimension> {

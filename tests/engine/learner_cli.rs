@@ -37,6 +37,13 @@ fn quiz(args: QuizArgs, input: &str) -> (u8, String, String) {
 }
 
 fn progress_json(db: &Path) -> serde_json::Value {
+    let (code, out, err) = progress(db);
+    assert_eq!(code, EXIT_OK, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// `warroom progress --format json` on `db`: exit code, standard output, standard error.
+fn progress(db: &Path) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let args = ProgressArgs {
         profile: Some("ana".to_owned()),
@@ -50,8 +57,128 @@ fn progress_json(db: &Path) -> serde_json::Value {
         &mut out,
         &mut err,
     );
-    assert_eq!(code, EXIT_OK, "{}", String::from_utf8_lossy(&err));
-    serde_json::from_slice(&out).unwrap()
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn recorded_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("progress.sqlite3");
+    let (code, _, err) = quiz(quiz_args(&db, &["evidence"], 2, 3), "1\n\n1\n\n");
+    assert_eq!(code, EXIT_OK, "{err}");
+    db
+}
+
+#[test]
+fn reading_progress_writes_nothing_even_while_another_program_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = recorded_db(dir.path());
+    let before = std::fs::read(&db).unwrap();
+    // Another program holds a read lock for the whole time.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder
+        .execute_batch("BEGIN; SELECT count(*) FROM profiles;")
+        .unwrap();
+    let report = progress_json(&db);
+    assert_eq!(report["answers"], 2);
+    // Another learner's report: empty, and the learner is not written in.
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ProgressArgs {
+        profile: Some("ben".to_owned()),
+        db: Some(db.clone()),
+        content: None,
+        format: Format::Json,
+    };
+    assert_eq!(
+        run(
+            &Command::Progress(args),
+            Some(&matrix_path()),
+            &mut out,
+            &mut err
+        ),
+        EXIT_OK
+    );
+    holder.execute_batch("COMMIT").unwrap();
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "reading changed the file"
+    );
+    let names: Vec<String> = holder
+        .prepare("SELECT name FROM profiles")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, ["ana"]);
+}
+
+#[test]
+fn nothing_recorded_yet_is_said_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    // No file; an empty file; a link to a file that does not exist.
+    let missing = dir.path().join("none.sqlite3");
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    let target = dir.path().join("elsewhere").join("target.sqlite3");
+    let link = dir.path().join("link.sqlite3");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for db in [&missing, &empty, &link] {
+        let (code, out, err) = progress(db);
+        assert_eq!(code, EXIT_OK, "{err}");
+        assert!(err.contains("nothing recorded yet"), "{err}");
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            (report["runs"].as_u64(), report["answers"].as_u64()),
+            (Some(0), Some(0))
+        );
+    }
+    assert!(!missing.exists());
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+    assert!(!target.exists() && !target.parent().unwrap().exists());
+    // Recording through the dangling link is refused rather than creating its target.
+    let (code, _, err) = quiz(quiz_args(&link, &["evidence"], 1, 3), "1\n\n");
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(err.contains("does not exist; nothing was created"), "{err}");
+    assert!(!target.exists());
+}
+
+#[test]
+fn foreign_and_strange_schema_versions_get_the_promised_message() {
+    for (what, setup) in [
+        ("user_version -1", "PRAGMA user_version = -1;"),
+        (
+            "user_version 2 without our tables",
+            "CREATE TABLE recipes (name TEXT); PRAGMA user_version = 2;",
+        ),
+        (
+            "user_version 1 without our tables",
+            "CREATE TABLE profiles (x); PRAGMA user_version = 1;",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("progress.sqlite3");
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute_batch(setup)
+            .unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let (code, _, err) = progress(&db);
+        assert_ne!(code, EXIT_OK, "{what}");
+        assert!(
+            err.contains("not a Warroom progress database"),
+            "{what}: {err}"
+        );
+        let (_, _, err) = quiz(quiz_args(&db, &["evidence"], 1, 3), "1\n\n");
+        assert!(
+            err.contains("not a Warroom progress database"),
+            "{what}: {err}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{what}: file changed");
+    }
 }
 
 #[test]
