@@ -98,7 +98,9 @@ fn scale(c: &mut Criterion) {
             validate.throughput(Throughput::Elements(*n as u64));
             validate.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
                 b.iter(|| {
-                    let scenario: Scenario = Source::from_text(path, text.clone()).parse().unwrap();
+                    let scenario: Scenario = Source::from_text(path, text.clone())
+                        .parse()
+                        .expect("synthetic scenarios parse");
                     let problems = validate_scenario(&scenario, &matrix, path, text);
                     assert!(problems.is_empty(), "{problems:?}");
                 });
@@ -108,15 +110,18 @@ fn scale(c: &mut Criterion) {
         let mut play = c.benchmark_group(format!("play to the end {}", shape.name()));
         play.sample_size(10);
         for (n, text) in &texts {
-            let scenario: Arc<Scenario> =
-                Arc::new(Source::from_text(path, text.clone()).parse().unwrap());
+            let scenario: Arc<Scenario> = Arc::new(
+                Source::from_text(path, text.clone())
+                    .parse()
+                    .expect("synthetic scenarios parse"),
+            );
             play.throughput(Throughput::Elements(*n as u64));
             play.bench_with_input(BenchmarkId::from_parameter(n), &scenario, |b, scenario| {
                 b.iter(|| {
                     let mut session = Session::new(Arc::clone(scenario), Arc::clone(&matrix), 0);
                     session
                         .apply(Intent::Advance { minutes: u32::MAX })
-                        .unwrap();
+                        .expect("the clock advances");
                     assert_eq!(session.released().len(), n + 1);
                 });
             });

@@ -1,6 +1,8 @@
 //! Scenario files of any size, in the shapes that once made validation or play slow: for the
 //! benchmarks and the scale tests. Valid against the reference matrix.
 
+use std::fmt::Write as _;
+
 /// How the injects of a synthetic scenario are released.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -41,9 +43,10 @@ pub fn scenario(shape: Shape, n: usize) -> String {
             Shape::Chain => format!("When(Released(\"i{}\"))", i + 1),
             Shape::Timed => format!("At({})", i % 10_080),
         };
-        text.push_str(&format!(
-            "Inject(id:\"i{i}\",title:\"t\",release:{release},narrative:\"n\"),\n"
-        ));
+        let _ = writeln!(
+            text,
+            "Inject(id:\"i{i}\",title:\"t\",release:{release},narrative:\"n\"),"
+        );
     }
     text.push_str(
         "Inject(id:\"open\",title:\"t\",release:At(0),narrative:\"n\",sets:[\"go\"]),\n])\n",

@@ -463,7 +463,7 @@ impl Scenario {
 
     /// Looks an inject up.
     pub fn inject(&self, id: &str) -> Option<&Inject> {
-        self.inject_position(id).map(|i| &self.injects[i])
+        self.inject_position(id).and_then(|i| self.injects.get(i))
     }
 
     /// Looks an asset up.

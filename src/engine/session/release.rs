@@ -57,7 +57,9 @@ impl ReleasePlan {
     fn index(&mut self, condition: &Condition, position: usize) {
         match condition {
             Condition::MinuteAtLeast(m) | Condition::MinuteBefore(m) => {
-                self.reads_clock[position] = true;
+                if let Some(reads) = self.reads_clock.get_mut(position) {
+                    *reads = true;
+                }
                 self.clock_marks.insert(*m);
             }
             Condition::Released(id) => self

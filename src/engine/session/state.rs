@@ -422,10 +422,7 @@ impl Session {
         while let Some(&(at, position)) = plan.scheduled.get(self.clock.next_scheduled)
             && at <= minute
         {
-            if !self
-                .released
-                .contains_key(&self.scenario.injects[position].id)
-            {
+            if self.not_yet_released(position) {
                 self.clock.overdue.insert(position);
             }
             self.clock.next_scheduled += 1;
@@ -433,10 +430,7 @@ impl Session {
         while let Some(&(at, position)) = plan.conditional.get(self.clock.next_conditional)
             && at <= minute
         {
-            if !self
-                .released
-                .contains_key(&self.scenario.injects[position].id)
-            {
+            if self.not_yet_released(position) {
                 self.clock.waiting.insert(position);
             }
             self.clock.next_conditional += 1;
@@ -454,14 +448,14 @@ impl Session {
             .waiting
             .iter()
             .copied()
-            .filter(|&p| read_all || plan.reads_clock[p])
+            .filter(|&p| read_all || plan.reads_clock.get(p) == Some(&true))
             .collect();
         due.extend(reread.into_iter().filter(|&p| self.due(p)));
         while !due.is_empty() {
             let mut changes = Changes::default();
-            for &position in &due {
-                let id = self.scenario.injects[position].id.clone();
-                self.release(&id, events, &mut changes);
+            let scenario = Arc::clone(&self.scenario);
+            for inject in due.iter().filter_map(|&p| scenario.injects.get(p)) {
+                self.release(&inject.id, events, &mut changes);
             }
             let mut reread = BTreeSet::new();
             for id in &changes.released {
@@ -516,19 +510,33 @@ impl Session {
         }
     }
 
-    /// Not released and not held.
-    fn pending(&self, position: usize) -> bool {
-        let id = &self.scenario.injects[position].id;
-        !self.released.contains_key(id) && !self.held.contains(id)
+    /// Not released yet.
+    fn not_yet_released(&self, position: usize) -> bool {
+        self.scenario
+            .injects
+            .get(position)
+            .is_some_and(|i| !self.released.contains_key(&i.id))
     }
 
-    /// A waiting conditional inject whose condition holds now.
+    /// Not released and not held.
+    fn pending(&self, position: usize) -> bool {
+        self.scenario
+            .injects
+            .get(position)
+            .is_some_and(|i| !self.released.contains_key(&i.id) && !self.held.contains(&i.id))
+    }
+
+    /// A pending inject whose time or condition has come.
     fn due(&self, position: usize) -> bool {
         self.pending(position)
-            && match &self.scenario.injects[position].release {
-                Release::When(condition) => self.holds(condition),
-                Release::At(m) => *m <= self.minute,
-            }
+            && self
+                .scenario
+                .injects
+                .get(position)
+                .is_some_and(|i| match &i.release {
+                    Release::When(condition) => self.holds(condition),
+                    Release::At(m) => *m <= self.minute,
+                })
     }
 
     /// Closes the decision points whose window is up, in scenario order.
@@ -542,8 +550,12 @@ impl Session {
             .flatten()
             .collect();
         closing.sort_unstable();
-        for (inject, decision) in closing {
-            let id = self.scenario.injects[inject].decisions[decision].id.clone();
+        let scenario = Arc::clone(&self.scenario);
+        let decisions = closing
+            .into_iter()
+            .filter_map(|(inject, decision)| scenario.injects.get(inject)?.decisions.get(decision));
+        for decision in decisions {
+            let id = decision.id.clone();
             if self.expired.insert(id.clone()) {
                 events.push(Event::DecisionExpired { decision: id });
             }
@@ -558,7 +570,7 @@ impl Session {
             .clock
             .waiting
             .iter()
-            .any(|&p| plan.reads_clock[p] && self.pending(p));
+            .any(|&p| plan.reads_clock.get(p) == Some(&true) && self.pending(p));
         [
             plan.scheduled.get(self.clock.next_scheduled).map(|x| x.0),
             plan.conditional
@@ -583,10 +595,12 @@ impl Session {
 
     fn release(&mut self, id: &InjectId, events: &mut Vec<Event>, changes: &mut Changes) {
         let scenario = Arc::clone(&self.scenario);
-        let Some(position) = scenario.inject_position(id.as_str()) else {
+        let Some((position, inject)) = scenario
+            .inject_position(id.as_str())
+            .and_then(|p| Some((p, scenario.injects.get(p)?)))
+        else {
             return;
         };
-        let inject = &scenario.injects[position];
         self.released.insert(id.clone(), self.minute);
         self.release_order.push(id.clone());
         self.clock.overdue.remove(&position);

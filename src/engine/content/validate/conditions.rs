@@ -284,23 +284,23 @@ fn satisfiable(c: &Condition, s: &Scenario, known: &Known<'_>, reach: &Reach<'_>
 /// What the reachability search must look at again when something becomes reachable.
 #[derive(Default)]
 struct Readers<'s> {
-    on_inject: HashMap<&'s str, Vec<usize>>,
-    on_flag: HashMap<&'s str, Vec<usize>>,
-    on_action: HashMap<&'s str, Vec<usize>>,
-    on_task: HashMap<&'s str, Vec<usize>>,
-    on_severity: Vec<usize>,
+    injects: HashMap<&'s str, Vec<usize>>,
+    flags: HashMap<&'s str, Vec<usize>>,
+    actions: HashMap<&'s str, Vec<usize>>,
+    tasks: HashMap<&'s str, Vec<usize>>,
+    severity: Vec<usize>,
 }
 
 impl<'s> Readers<'s> {
     fn add(&mut self, c: &'s Condition, position: usize) {
         match c {
-            Condition::Released(i) => self.on_inject.entry(i.as_str()).or_default().push(position),
-            Condition::Flag(f) => self.on_flag.entry(f.as_str()).or_default().push(position),
+            Condition::Released(i) => self.injects.entry(i.as_str()).or_default().push(position),
+            Condition::Flag(f) => self.flags.entry(f.as_str()).or_default().push(position),
             Condition::ActionDone(a) => {
-                self.on_action.entry(a.as_str()).or_default().push(position)
+                self.actions.entry(a.as_str()).or_default().push(position);
             }
-            Condition::TaskDone(t, _) => self.on_task.entry(t.as_str()).or_default().push(position),
-            Condition::SeverityAtLeast(_) => self.on_severity.push(position),
+            Condition::TaskDone(t, _) => self.tasks.entry(t.as_str()).or_default().push(position),
+            Condition::SeverityAtLeast(_) => self.severity.push(position),
             Condition::All(items) | Condition::Any(items) => {
                 for item in items {
                     self.add(item, position);
@@ -321,33 +321,33 @@ fn mark_reachable<'s>(
 ) {
     let mut wake = |list: Option<&Vec<usize>>| queue.extend(list.into_iter().flatten());
     reach.injects.insert(inject.id.as_str());
-    wake(readers.on_inject.get(inject.id.as_str()));
+    wake(readers.injects.get(inject.id.as_str()));
     if let Some(level) = inject.severity
         && level > reach.max_severity
     {
         reach.max_severity = level;
-        wake(Some(&readers.on_severity));
+        wake(Some(&readers.severity));
     }
-    let action_flags = inject
+    let actiflagss = inject
         .decisions
         .iter()
         .flat_map(|d| &d.actions)
         .flat_map(|a| &a.sets);
-    for flag in inject.sets.iter().chain(action_flags) {
+    for flag in inject.sets.iter().chain(actiflagss) {
         if reach.flags.insert(flag.as_str()) {
-            wake(readers.on_flag.get(flag.as_str()));
+            wake(readers.flags.get(flag.as_str()));
         }
     }
     for action in inject.decisions.iter().flat_map(|d| &d.actions) {
         if reach.actions.insert(action.id.as_str()) {
-            wake(readers.on_action.get(action.id.as_str()));
+            wake(readers.actions.get(action.id.as_str()));
         }
         let task = action.task.as_str();
         let target = action.target.as_ref().map(AssetId::as_str);
         let fresh_task = reach.tasks.insert((task, None));
         let fresh_target = target.is_some_and(|t| reach.tasks.insert((task, Some(t))));
         if fresh_task || fresh_target {
-            wake(readers.on_task.get(task));
+            wake(readers.tasks.get(task));
         }
     }
 }
@@ -384,8 +384,7 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario, known: &Kn
     };
     // Every inject is looked at once, then again only when something it reads becomes reachable.
     let mut queue: Vec<usize> = (0..s.injects.len()).rev().collect();
-    while let Some(position) = queue.pop() {
-        let inject = &s.injects[position];
+    while let Some(inject) = queue.pop().and_then(|p| s.injects.get(p)) {
         if reach.injects.contains(inject.id.as_str()) {
             continue;
         }
