@@ -865,3 +865,47 @@ fn each_inject_of_a_cycle_is_located_at_its_own_definition() {
         );
     }
 }
+
+#[test]
+fn deadlines_windows_and_draw_weights_past_their_bound_are_refused_where_they_stand() {
+    expect(
+        scenario_diagnostics(&[(
+            "expires_after_mins: 15,",
+            "expires_after_mins: 4294967295,",
+        )]),
+        "number-out-of-range",
+        "stays open 4294967295 minutes",
+        None,
+        "expires_after_mins: 4294967295",
+    );
+    expect(
+        scenario_diagnostics(&[(
+            "Notification(audience: \"incident_team\", within_mins: 10)",
+            "Notification(audience: \"incident_team\", within_mins: 99999)",
+        )]),
+        "number-out-of-range",
+        "due after 99999 minutes",
+        Some("id: \"alert\""),
+        "within_mins",
+    );
+    expect(
+        scenario_diagnostics(&[(
+            "VariantOption(id: \"phishing\", weight: 2,",
+            "VariantOption(id: \"phishing\", weight: 4294967295,",
+        )]),
+        "number-out-of-range",
+        "has weight 4294967295",
+        Some("id: \"phishing\""),
+        "weight",
+    );
+    expect(
+        matrix_diagnostics(&[(
+            "engage: [\"ir_manager\"], within_mins: 60,",
+            "engage: [\"ir_manager\"], within_mins: 600000,",
+        )]),
+        "number-out-of-range",
+        "`within_mins: 600000` is longer than any exercise",
+        None,
+        "within_mins: 600000",
+    );
+}

@@ -147,7 +147,11 @@ impl Session {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut variants = BTreeMap::new();
         for variation in &scenario.variations {
-            let total: u32 = variation.options.iter().map(|o| o.weight).sum();
+            // Saturating: an unvalidated file with huge weights must not overflow (same draws otherwise).
+            let total = variation
+                .options
+                .iter()
+                .fold(0u32, |sum, o| sum.saturating_add(o.weight));
             if total == 0 {
                 continue;
             }

@@ -6,6 +6,7 @@ use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
 
 use super::collector::{Collector, unknown_hint};
+use super::scenario::MAX_DURATION_MINS;
 
 /// Largest scoring weight or penalty accepted.
 pub const MAX_SCORING_NUMBER: u64 = 1000;
@@ -131,6 +132,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         for id in &level.engage {
             check_role(&mut r, &level.name, id.as_str(), false);
         }
+        check_deadline(&mut r, &level.name, level.within_mins);
         if !level.engage.is_empty() && level.within_mins == 0 {
             r.warning(
                 Code::ZeroDeadline,
@@ -171,6 +173,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
                 unknown_hint(rule.when.as_str(), trigger_ids.iter().copied()),
             );
         }
+        check_deadline(&mut r, anchor, rule.within_mins);
         if rule.engage.is_empty() {
             r.error(
                 Code::RuleWithoutRoles,
@@ -259,4 +262,19 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         );
     }
     r.out
+}
+
+/// A deadline longer than any exercise can last is a slip (an extra digit, a number in seconds).
+fn check_deadline(r: &mut Collector<'_>, anchor: &str, minutes: u32) {
+    if minutes > MAX_DURATION_MINS {
+        r.error(
+            Code::NumberOutOfRange,
+            Some(anchor),
+            "within_mins",
+            format!(
+                "`within_mins: {minutes}` is longer than any exercise ({MAX_DURATION_MINS} minutes, a week)"
+            ),
+            Some("deadlines are in scenario minutes".into()),
+        );
+    }
 }

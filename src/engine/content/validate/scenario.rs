@@ -10,9 +10,11 @@ use crate::engine::model::scenario::{Release, Scenario};
 use super::collector::{Collector, unknown_hint};
 use super::conditions::{Known, check_condition_refs, check_reachability};
 
-/// Longest scenario accepted: a week. The clock steps minute by minute, so this also bounds the
-/// time a run can take.
+/// Longest scenario accepted: a week. Deadlines and decision windows are bounded by it too.
 pub const MAX_DURATION_MINS: u32 = 7 * 24 * 60;
+
+/// Largest weight of a variation option: the weights of a variation add up without overflow.
+pub const MAX_VARIANT_WEIGHT: u32 = 1_000_000;
 
 /// Validates a scenario against a matrix.
 pub fn validate_scenario(
@@ -153,6 +155,22 @@ pub fn validate_scenario(
     };
 
     for variation in &s.variations {
+        for option in variation
+            .options
+            .iter()
+            .filter(|o| o.weight > MAX_VARIANT_WEIGHT)
+        {
+            r.error(
+                Code::NumberOutOfRange,
+                Some(option.id.as_str()),
+                "weight",
+                format!(
+                    "option `{}` of `{}` has weight {}; the most is {MAX_VARIANT_WEIGHT}",
+                    option.id, variation.id, option.weight
+                ),
+                Some("weights are relative: 1 and 3 mean one chance in four".into()),
+            );
+        }
         if variation.options.is_empty() || variation.options.iter().all(|o| o.weight == 0) {
             r.error(
                 Code::EmptyVariation,
@@ -195,6 +213,22 @@ pub fn validate_scenario(
                     matrix.id
                 ),
                 None,
+            );
+        }
+        for notice in inject
+            .notify
+            .iter()
+            .filter(|n| n.within_mins > MAX_DURATION_MINS)
+        {
+            r.error(
+                Code::NumberOutOfRange,
+                Some(anchor),
+                "within_mins",
+                format!(
+                    "the notice to `{}` is due after {} minutes, longer than any exercise ({MAX_DURATION_MINS})",
+                    notice.audience, notice.within_mins
+                ),
+                Some("deadlines are in scenario minutes".into()),
             );
         }
         if inject.business_impact.is_some_and(|b| b > 100) {
@@ -263,6 +297,20 @@ pub fn validate_scenario(
                     "actions",
                     format!("decision point `{d_anchor}` offers no actions"),
                     Some("offer at least one action, or remove the decision point".into()),
+                );
+            }
+            if let Some(window) = decision
+                .expires_after_mins
+                .filter(|w| *w > MAX_DURATION_MINS)
+            {
+                r.error(
+                    Code::NumberOutOfRange,
+                    Some(d_anchor),
+                    "expires_after_mins",
+                    format!(
+                        "decision point `{d_anchor}` stays open {window} minutes, longer than any exercise ({MAX_DURATION_MINS})"
+                    ),
+                    Some("windows are in scenario minutes".into()),
                 );
             }
             if decision.expires_after_mins == Some(0) {
