@@ -869,10 +869,7 @@ fn each_inject_of_a_cycle_is_located_at_its_own_definition() {
 #[test]
 fn deadlines_windows_and_draw_weights_past_their_bound_are_refused_where_they_stand() {
     expect(
-        scenario_diagnostics(&[(
-            "expires_after_mins: 15,",
-            "expires_after_mins: 4294967295,",
-        )]),
+        scenario_diagnostics(&[("expires_after_mins: 15,", "expires_after_mins: 4294967295,")]),
         "number-out-of-range",
         "stays open 4294967295 minutes",
         None,
@@ -907,5 +904,46 @@ fn deadlines_windows_and_draw_weights_past_their_bound_are_refused_where_they_st
         "`within_mins: 600000` is longer than any exercise",
         None,
         "within_mins: 600000",
+    );
+}
+
+#[test]
+fn common_slips_get_plain_words_at_the_value() {
+    expect(
+        scenario_diagnostics(&[("release: At(10),", "release: 10,")]),
+        "parse-error",
+        "`10` is a bare number for `release`",
+        Some("id: \"ransom-note\""),
+        "10,",
+    );
+    let (text, diags) = scenario_diagnostics(&[(
+        "title: \"Mass file renames on FS-01\",",
+        "title: “Mass file renames on FS-01”,",
+    )]);
+    assert!(diags[0].message.contains("curly quotes"), "{diags:#?}");
+    assert_eq!((diags[0].line, diags[0].column), position(&text, None, "“"));
+    expect(
+        scenario_diagnostics(&[(
+            "title: \"Mass file renames on FS-01\",",
+            "title: 12,",
+        )]),
+        "parse-error",
+        "expected text in double quotes for `title`, found a number",
+        None,
+        "12,",
+    );
+    expect(
+        scenario_diagnostics(&[("modes: [Practice", "modes: [practice")]),
+        "parse-error",
+        "`practice` must be written `Practice`",
+        None,
+        "practice",
+    );
+    expect(
+        scenario_diagnostics(&[("severity: 2,", "severity: \"2\",")]),
+        "parse-error",
+        "`severity` takes a number, written without quotes",
+        None,
+        "\"2\"",
     );
 }

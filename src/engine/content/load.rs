@@ -157,14 +157,27 @@ impl Source {
     }
 
     fn parse_diagnostic(&self, e: &ron::error::SpannedError) -> Diagnostic {
-        let message = e.code.to_string();
-        let hint = parse_hint(&e.code);
+        let at = offset_of(&self.text, e.span.start.line, e.span.start.col);
+        // RON's position can be the blank before the value; the words are about the value.
+        let value_at = self
+            .text
+            .get(at..)
+            .map_or(at, |rest| at + (rest.len() - rest.trim_start().len()));
+        let (message, hint, (line, column)) = match plain_parse_error(&e.code, &self.text, value_at)
+        {
+            Some((message, hint)) => (message, hint, line_col(&self.text, value_at)),
+            None => (
+                e.code.to_string(),
+                parse_hint(&e.code),
+                (e.span.start.line, e.span.start.col),
+            ),
+        };
         Diagnostic {
             level: Level::Error,
             code: Code::ParseError,
             file: self.path.clone(),
-            line: e.span.start.line.max(1),
-            column: e.span.start.col.max(1),
+            line: line.max(1),
+            column: column.max(1),
             message,
             hint,
         }
@@ -173,6 +186,101 @@ impl Source {
     /// A locator over this source.
     pub fn locator(&self) -> Locator<'_> {
         Locator::new(&self.text)
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(line_start..).unwrap_or("");
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// The field whose value starts at `at` (`release` in `release: 0`), if any.
+fn field_before(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?.trim_end().strip_suffix(':')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    before.get(start..).filter(|f| !f.is_empty())
+}
+
+/// Plain words for the slips people make most when writing RON by hand: a bare number where a
+/// named value goes, quotes a word processor curled, an enum value in the wrong case.
+fn plain_parse_error(code: &ron::Error, text: &str, at: usize) -> Option<(String, Option<String>)> {
+    use ron::Error as E;
+    let here = text.get(at..).and_then(|t| t.chars().next());
+    if here.is_some_and(|c| matches!(c, '“' | '”' | '‘' | '’' | '„' | '«' | '»')) {
+        return Some((
+            "curly quotes are not quotes here: text goes between straight double quotes \"…\""
+                .into(),
+            Some(
+                "a word processor turns \" into “ ”: retype the quotes, or paste as plain text"
+                    .into(),
+            ),
+        ));
+    }
+    match code {
+        E::SuggestRawIdentifier(word) if word.starts_with(|c: char| c.is_ascii_digit()) => {
+            let field = field_before(text, at);
+            let hint = match field {
+                Some("release") => format!(
+                    "to release the inject at minute {word}, write `release: At({word})`; for a condition, `release: When(…)`"
+                ),
+                _ => "this field takes a named value, not a number; docs/format.md lists what each field takes".into(),
+            };
+            let what = field.map_or(String::new(), |f| format!(" for `{f}`"));
+            Some((
+                format!("`{word}` is a bare number{what}, where a named value is expected"),
+                Some(hint),
+            ))
+        }
+        E::ExpectedString | E::ExpectedStringEnd => {
+            let found = if here.is_some_and(|c| c.is_ascii_digit() || c == '-') {
+                "found a number"
+            } else {
+                "found something else"
+            };
+            let field = field_before(text, at).map_or(String::new(), |f| format!(" for `{f}`"));
+            Some((
+                format!("expected text in double quotes{field}, {found}"),
+                Some("write it as \"…\", e.g. \"12\" for the text 12".into()),
+            ))
+        }
+        E::ExpectedInteger | E::ExpectedFloat if here == Some('"') => {
+            let field = field_before(text, at).map_or(String::new(), |f| format!("`{f}` "));
+            Some((
+                format!("{field}takes a number, written without quotes"),
+                Some("remove the double quotes around the number".into()),
+            ))
+        }
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => {
+            let right = expected.iter().find(|e| e.eq_ignore_ascii_case(found))?;
+            Some((
+                format!(
+                    "`{found}` must be written `{right}`: value names start with a capital letter"
+                ),
+                Some(format!(
+                    "expected one of: {}",
+                    expected
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ))
+        }
+        _ => None,
     }
 }
 
