@@ -148,8 +148,8 @@ pub(super) fn play(
     }
     let session = match result {
         Ok(s) => s,
-        Err(d) => {
-            write_diagnostics(err, &[&d])?;
+        Err(errors) => {
+            write_diagnostics(err, &errors.iter().collect::<Vec<_>>())?;
             return Ok(EXIT_INVALID);
         }
     };

@@ -534,3 +534,38 @@ fn resume_list_shows_the_state_resume_check_would_report() {
     assert!(out.contains("CANNOT RESUME diverged"), "{out}");
     assert!(out.contains("DAMAGED "), "{out}");
 }
+
+#[test]
+fn every_error_of_a_script_is_reported_at_once_with_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("several.ron");
+    std::fs::write(
+        &script,
+        "Decisions(scenario: \"ransomware-file-server\", steps: [
+  Step(at: 1, intent: AssignAction(action: \"triage-fs01\", role: \"scc\")),
+  Step(at: 2, intent: AssignAction(action: \"image-fs01\", role: \"soc\")),
+  Step(at: 3, intent: Escalate(from: \"soc\", to: [\"legl\"])),
+  Step(at: 2, intent: ClassifySeverity(level: 2, by: \"soc\")),
+])",
+    )
+    .unwrap();
+    for command in [
+        play_cmd("ransomware-file-server", script.clone(), Format::Text),
+        validate(vec![script.clone()], Format::Text),
+    ] {
+        let (code, _, err) = exec(&command, Some(&matrix_path()));
+        assert_eq!(code, EXIT_INVALID, "{err}");
+        // Four steps, four errors, each at its own step.
+        assert!(err.contains("several.ron:2:8"), "{err}");
+        assert!(err.contains("`scc`: did you mean `soc`?"), "{err}");
+        assert!(err.contains("several.ron:3:8"), "{err}");
+        assert!(
+            err.contains("inject `ransom-note` (“Ransom note and spreading encryption”), which carries it, comes at T+10; the clock is at T+02"),
+            "{err}"
+        );
+        assert!(err.contains("several.ron:4:8"), "{err}");
+        assert!(err.contains("`legl`: did you mean `legal`?"), "{err}");
+        assert!(err.contains("several.ron:5:8"), "{err}");
+        assert!(err.contains("clock is already at minute 3"), "{err}");
+    }
+}

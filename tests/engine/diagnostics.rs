@@ -923,10 +923,7 @@ fn common_slips_get_plain_words_at_the_value() {
     assert!(diags[0].message.contains("curly quotes"), "{diags:#?}");
     assert_eq!((diags[0].line, diags[0].column), position(&text, None, "“"));
     expect(
-        scenario_diagnostics(&[(
-            "title: \"Mass file renames on FS-01\",",
-            "title: 12,",
-        )]),
+        scenario_diagnostics(&[("title: \"Mass file renames on FS-01\",", "title: 12,")]),
         "parse-error",
         "expected text in double quotes for `title`, found a number",
         None,

@@ -340,19 +340,29 @@ impl Library {
         let kind = source.kind();
         let file = source.path.clone();
         let checked = match kind {
-            FileKind::Decisions => source.parse::<Decisions>().and_then(|decisions| {
-                let (scenario, matrix) = self.scenario_for(&decisions.scenario, source, shipped)?;
-                let seed = decisions.seed.unwrap_or(0);
-                script::run(scenario, matrix, &decisions, seed, source)?;
-                Ok(decisions.scenario)
-            }),
-            _ => source.parse::<SessionLog>().and_then(|log| {
-                let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
-                Session::replay(scenario, matrix, &log).map_err(|e| {
-                    Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
-                })?;
-                Ok(log.scenario)
-            }),
+            FileKind::Decisions => {
+                source
+                    .parse::<Decisions>()
+                    .map_err(|d| vec![d])
+                    .and_then(|decisions| {
+                        let (scenario, matrix) = self
+                            .scenario_for(&decisions.scenario, source, shipped)
+                            .map_err(|d| vec![d])?;
+                        let seed = decisions.seed.unwrap_or(0);
+                        script::run(scenario, matrix, &decisions, seed, source)?;
+                        Ok(decisions.scenario)
+                    })
+            }
+            _ => source
+                .parse::<SessionLog>()
+                .and_then(|log| {
+                    let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
+                    Session::replay(scenario, matrix, &log).map_err(|e| {
+                        Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
+                    })?;
+                    Ok(log.scenario)
+                })
+                .map_err(|d| vec![d]),
         };
         match checked {
             Ok(scenario) => self.scripts.push(CheckedScript {
@@ -360,9 +370,9 @@ impl Library {
                 kind,
                 scenario,
             }),
-            Err(d) => self.invalid.push(InvalidFile {
+            Err(diagnostics) => self.invalid.push(InvalidFile {
                 path: file,
-                diagnostics: vec![d],
+                diagnostics,
             }),
         }
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::content::load::{Source, line_col};
+use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::ScenarioId;
 use crate::engine::model::intent::Intent;
@@ -38,15 +39,17 @@ pub struct Step {
     pub intent: Intent,
 }
 
-/// Plays a script to the end of the scenario. A step that goes back in time or is rejected by the
-/// session is an error located at that step in the script file.
+/// Plays a script to the end of the scenario. A step that goes back in time, comes after the end
+/// or is rejected by the session is an error located at that step; the play goes on without it,
+/// so every error of the script is reported at once, each with a "did you mean" where an id is
+/// unknown.
 pub fn run(
     scenario: Arc<Scenario>,
     matrix: Arc<Matrix>,
     decisions: &Decisions,
     seed: u64,
     source: &Source,
-) -> Result<Session, Diagnostic> {
+) -> Result<Session, Vec<Diagnostic>> {
     run_observed(scenario, matrix, decisions, seed, source, &mut |_| {})
 }
 
@@ -59,53 +62,63 @@ pub fn run_observed(
     seed: u64,
     source: &Source,
     after_each: &mut dyn FnMut(&Session),
-) -> Result<Session, Diagnostic> {
+) -> Result<Session, Vec<Diagnostic>> {
     if decisions.scenario != scenario.id {
-        return Err(located(
-            source,
-            0,
-            format!(
-                "this script is for scenario `{}`, not `{}`",
-                decisions.scenario, scenario.id
-            ),
-        ));
+        let at = source.locator().find(None, decisions.scenario.as_str());
+        return Err(vec![Diagnostic {
+            line: at.0,
+            column: at.1,
+            ..located(
+                source,
+                0,
+                format!(
+                    "this script is for scenario `{}`, not `{}`",
+                    decisions.scenario, scenario.id
+                ),
+            )
+        }]);
     }
     let mut session = Session::new(scenario, matrix, seed);
+    let mut errors = Vec::new();
     for (index, step) in decisions.steps.iter().enumerate() {
+        let number = index + 1;
         if session.ended() {
-            return Err(located(
+            errors.push(located(
                 source,
                 index,
-                format!("step {} comes after the exercise has ended", index + 1),
+                format!("step {number} comes after the exercise has ended"),
             ));
+            continue;
         }
         if step.at < session.minute() {
-            return Err(located(
+            errors.push(located(
                 source,
                 index,
                 format!(
-                    "step {} is at minute {}, but the clock is already at minute {}",
-                    index + 1,
+                    "step {number} is at minute {}, but the clock is already at minute {}",
                     step.at,
                     session.minute()
                 ),
             ));
-        }
-        if step.at > session.minute() {
+        } else if step.at > session.minute() {
             let wait = step.at - session.minute();
-            session
-                .apply(Intent::Advance { minutes: wait })
-                .map_err(|r| located(source, index, r.reason))?;
-            after_each(&session);
+            match session.apply(Intent::Advance { minutes: wait }) {
+                Ok(_) => after_each(&session),
+                Err(r) => errors.push(located(source, index, r.reason)),
+            }
         }
-        session.apply(step.intent.clone()).map_err(|r| {
-            located(
-                source,
-                index,
-                format!("step {} is rejected: {}", index + 1, r.reason),
-            )
-        })?;
-        after_each(&session);
+        match session.apply(step.intent.clone()) {
+            Ok(_) => after_each(&session),
+            Err(r) => {
+                let mut error = located(
+                    source,
+                    index,
+                    format!("step {number} is rejected: {}", r.reason),
+                );
+                error.hint = did_you_mean(&session, &step.intent);
+                errors.push(error);
+            }
+        }
     }
     if !session.ended() {
         let rest = session
@@ -117,12 +130,106 @@ pub fn run_observed(
         } else {
             Intent::EndExercise
         };
-        session
-            .apply(finish)
-            .map_err(|r| located(source, decisions.steps.len(), r.reason))?;
-        after_each(&session);
+        match session.apply(finish) {
+            Ok(_) => after_each(&session),
+            Err(r) => errors.push(located(source, decisions.steps.len(), r.reason)),
+        }
     }
-    Ok(session)
+    if errors.is_empty() {
+        Ok(session)
+    } else {
+        Err(errors)
+    }
+}
+
+/// "did you mean" for the first id of an intent the scenario or matrix does not know.
+fn did_you_mean(session: &Session, intent: &Intent) -> Option<String> {
+    let scenario = session.scenario();
+    let matrix = session.matrix();
+    let roles = || matrix.roles.iter().map(|r| r.id.as_str());
+    let actions = || scenario.actions().map(|(_, _, a)| a.id.as_str());
+    let mut roles_named: Vec<&str> = Vec::new();
+    let mut actions_named: Vec<&str> = Vec::new();
+    let mut artifacts_named: Vec<&str> = Vec::new();
+    let mut others: Vec<(&str, Vec<&str>)> = Vec::new();
+    match intent {
+        Intent::AssignAction { action, role } => {
+            actions_named.push(action.as_str());
+            roles_named.push(role.as_str());
+        }
+        Intent::ClassifySeverity { by, .. } | Intent::DeclareIncident { by } => {
+            roles_named.push(by.as_str());
+        }
+        Intent::Escalate { from, to, .. } => {
+            roles_named.push(from.as_str());
+            roles_named.extend(to.iter().map(super::id::RoleId::as_str));
+        }
+        Intent::Handoff(h) => {
+            roles_named.extend([h.from.as_str(), h.to.as_str()]);
+            artifacts_named.extend(h.evidence.iter().map(super::id::ArtifactId::as_str));
+            actions_named.extend(
+                h.actions_taken
+                    .iter()
+                    .chain(&h.recommended)
+                    .map(super::id::ActionId::as_str),
+            );
+        }
+        Intent::Communicate {
+            audience,
+            sender,
+            message,
+            approvals,
+        } => {
+            roles_named.push(sender.as_str());
+            roles_named.extend(approvals.iter().map(super::id::RoleId::as_str));
+            let audiences = matrix.communication.audiences.iter().map(|a| a.id.as_str());
+            others.push((audience.as_str(), audiences.collect()));
+            let messages = scenario.injects.iter().flat_map(|i| &i.messages);
+            others.push((message.as_str(), messages.map(|m| m.id.as_str()).collect()));
+        }
+        Intent::RequestApproval {
+            action,
+            requested_by,
+            approver,
+        } => {
+            actions_named.push(action.as_str());
+            roles_named.extend([requested_by.as_str(), approver.as_str()]);
+        }
+        Intent::GrantApproval { action, approver } => {
+            actions_named.push(action.as_str());
+            roles_named.push(approver.as_str());
+        }
+        Intent::ReleaseInject { inject }
+        | Intent::HoldInject { inject }
+        | Intent::UnholdInject { inject } => {
+            others.push((
+                inject.as_str(),
+                scenario.injects.iter().map(|i| i.id.as_str()).collect(),
+            ));
+        }
+        Intent::Advance { .. } | Intent::EndExercise => {}
+    }
+    let artifacts = || {
+        scenario
+            .injects
+            .iter()
+            .flat_map(|i| &i.artifacts)
+            .map(|a| a.id.as_str())
+    };
+    let groups = [
+        (roles_named, roles().collect::<Vec<_>>()),
+        (actions_named, actions().collect()),
+        (artifacts_named, artifacts().collect()),
+    ];
+    groups
+        .into_iter()
+        .flat_map(|(named, known)| named.into_iter().map(move |id| (id, known.clone())))
+        .chain(others)
+        .filter(|(id, known)| !known.contains(id))
+        .find_map(|(id, known)| {
+            let hint = suggest(id, known.iter().copied())?;
+            Some(format!("`{id}`: {hint}"))
+        })
 }
 
 /// A diagnostic pointing at the `index`th step (its `at:` field) of a script.

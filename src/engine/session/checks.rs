@@ -2,7 +2,7 @@
 
 use crate::engine::model::id::{ActionId, ArtifactId, InjectId, MessageId, RoleId};
 use crate::engine::model::intent::{Handoff, Intent};
-use crate::engine::model::scenario::{Condition, DecisionPoint, Inject};
+use crate::engine::model::scenario::{Condition, DecisionPoint, Inject, Release};
 
 use super::state::{Rejected, Session, reject};
 
@@ -47,7 +47,8 @@ impl Session {
         };
         if !self.released.contains_key(&inject.id) {
             return reject(format!(
-                "action `{action}` is not available yet: its inject has not been released"
+                "action `{action}` is not available yet: {}",
+                self.not_released_yet(inject)
             ));
         }
         if self.expired.contains(&decision.id) {
@@ -70,7 +71,8 @@ impl Session {
                 "there is no artifact `{artifact}` in this scenario"
             )),
             Some((inject, _)) if !self.released.contains_key(&inject.id) => reject(format!(
-                "artifact `{artifact}` has not been seen yet: its inject has not been released"
+                "artifact `{artifact}` has not been seen yet: {}",
+                self.not_released_yet(inject)
             )),
             Some(_) => Ok(()),
         }
@@ -80,10 +82,28 @@ impl Session {
         match self.scenario.message(message.as_str()) {
             None => reject(format!("there is no message `{message}` in this scenario")),
             Some((inject, _)) if !self.released.contains_key(&inject.id) => reject(format!(
-                "message `{message}` is not available yet: its inject has not been released"
+                "message `{message}` is not available yet: {}",
+                self.not_released_yet(inject)
             )),
             Some(_) => Ok(()),
         }
+    }
+
+    /// Which inject is still to come, and when it will: "inject `ransom-note` (“Ransom note”) comes
+    /// at T+10; the clock is at T+04".
+    fn not_released_yet(&self, inject: &Inject) -> String {
+        let when = if self.held.contains(&inject.id) {
+            "is being held by the facilitator".to_owned()
+        } else {
+            match &inject.release {
+                Release::At(m) => format!("comes at T+{m:02}"),
+                Release::When(c) => format!("comes {}", self.describe_condition(c)),
+            }
+        };
+        format!(
+            "inject `{}` (\u{201c}{}\u{201d}), which carries it, {when}; the clock is at T+{:02}",
+            inject.id, inject.title, self.minute
+        )
     }
 
     pub(super) fn check_handoff(&self, h: &Handoff) -> Result<(), Rejected> {

@@ -87,7 +87,7 @@ impl<'a> Collector<'a> {
 }
 
 /// Suggests the closest known id, for "did you mean" hints.
-pub(super) fn suggest<'k>(
+pub(crate) fn suggest<'k>(
     unknown: &str,
     known: impl IntoIterator<Item = &'k str>,
 ) -> Option<String> {

@@ -7,6 +7,7 @@ mod matrix;
 mod questions;
 mod scenario;
 
+pub(crate) use collector::suggest;
 pub use matrix::validate_matrix;
 pub use questions::validate_question_set;
 pub use scenario::{placeholders, validate_scenario};
