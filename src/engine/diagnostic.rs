@@ -121,13 +121,19 @@ pub enum Code {
     UntaggedQuestion,
     /// `zero-deadline`
     ZeroDeadline,
+    /// `repeated-role`
+    RepeatedRole,
+    /// `overlapping-raci`
+    OverlappingRaci,
+    /// `doer-approves`
+    DoerApproves,
     /// `zero-weights`
     ZeroWeights,
 }
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 52] = [
+    pub const ALL: [Self; 55] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -179,6 +185,9 @@ impl Code {
         Self::LogDoesNotReplay,
         Self::UntaggedQuestion,
         Self::ZeroDeadline,
+        Self::RepeatedRole,
+        Self::OverlappingRaci,
+        Self::DoerApproves,
         Self::ZeroWeights,
     ];
 
@@ -236,6 +245,9 @@ impl Code {
             Self::LogDoesNotReplay => "log-does-not-replay",
             Self::UntaggedQuestion => "untagged-question",
             Self::ZeroDeadline => "zero-deadline",
+            Self::RepeatedRole => "repeated-role",
+            Self::OverlappingRaci => "overlapping-raci",
+            Self::DoerApproves => "doer-approves",
             Self::ZeroWeights => "zero-weights",
         }
     }

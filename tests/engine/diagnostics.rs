@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use warroom::engine::content::library::{Library, load_matrix};
 use warroom::engine::content::load::{MAX_FILE_BYTES, Source, line_col};
 use warroom::engine::content::validate::{validate_matrix, validate_scenario};
-use warroom::engine::diagnostic::Diagnostic;
+use warroom::engine::diagnostic::{Diagnostic, Level};
 use warroom::engine::{Matrix, Scenario};
 
 use crate::support::{matrix, matrix_path, scenarios_dir};
@@ -712,7 +712,7 @@ fn matrix_zero_deadline_is_a_warning() {
         .iter()
         .find(|d| d.code == "zero-deadline")
         .expect("zero-deadline");
-    assert_eq!(d.level, warroom::engine::Level::Warning);
+    assert_eq!(d.level, Level::Warning);
     assert!(d.message.contains("severity `Moderate` gives no time"));
     assert_eq!(
         (d.line, d.column),
@@ -942,5 +942,48 @@ fn common_slips_get_plain_words_at_the_value() {
         "`severity` takes a number, written without quotes",
         None,
         "\"2\"",
+    );
+}
+
+#[test]
+fn raci_rows_that_grade_against_their_intent_are_warned_about() {
+    expect(
+        matrix_diagnostics(&[(
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_manager\"],",
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\", \"it_ops\"], informed: [\"ir_manager\"],",
+        )]),
+        "repeated-role",
+        "lists `it_ops` twice in `consulted`",
+        Some("id: \"triage_alert\""),
+        "consulted",
+    );
+    expect(
+        matrix_diagnostics(&[(
+            "responsible: [\"it_ops\"], accountable: \"owner\", consulted: [\"soc\"], informed: [\"ir_manager\"],",
+            "responsible: [\"it_ops\"], accountable: \"owner\", consulted: [\"soc\"], informed: [\"ir_manager\", \"it_ops\"],",
+        )]),
+        "overlapping-raci",
+        "`it_ops` is Responsible and also Informed",
+        Some("id: \"isolate_host\""),
+        "informed",
+    );
+    let (text, diags) = matrix_diagnostics(&[(
+        "responsible: [\"it_ops\"], accountable: \"it_ops\", consulted: [\"soc\"],\n            privileged: true,",
+        "responsible: [\"it_ops\"], accountable: \"it_ops\", consulted: [\"soc\"], approvals: [\"it_ops\"],\n            privileged: true,",
+    )]);
+    let warning = diags
+        .iter()
+        .find(|d| d.code == "doer-approves")
+        .expect("doer-approves");
+    assert_eq!(warning.level, Level::Warning);
+    assert!(warning.message.contains("self-approval"), "{warning:?}");
+    assert_eq!(
+        (warning.line, warning.column),
+        position(&text, Some("id: \"change_firewall_rule\""), "approvals")
+    );
+    // Warnings only: the matrix still loads and grades.
+    assert!(
+        diags.iter().all(|d| d.level == Level::Warning),
+        "{diags:#?}"
     );
 }

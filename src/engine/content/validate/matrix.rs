@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
+use crate::engine::model::matrix::{ASSET_OWNER, Matrix, TaskKind};
 
 use super::collector::{Collector, unknown_hint};
 use super::scenario::MAX_DURATION_MINS;
@@ -84,6 +84,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         {
             check_role(&mut r, anchor, id.as_str(), true);
         }
+        lint_raci(&mut r, task);
         if task.citation.trim().is_empty() {
             r.error(
                 Code::MissingCitation,
@@ -276,5 +277,56 @@ fn check_deadline(r: &mut Collector<'_>, anchor: &str, minutes: u32) {
             ),
             Some("deadlines are in scenario minutes".into()),
         );
+    }
+}
+
+/// RACI rows that load and grade, but not as their author meant: warnings.
+fn lint_raci(r: &mut Collector<'_>, task: &TaskKind) {
+    let anchor = task.id.as_str();
+    for (cell, roles) in [
+        ("responsible", &task.responsible),
+        ("consulted", &task.consulted),
+        ("informed", &task.informed),
+        ("approvals", &task.approvals),
+    ] {
+        for (index, role) in roles.iter().enumerate() {
+            if roles.iter().take(index).any(|x| x == role) {
+                r.warning(
+                    Code::RepeatedRole,
+                    Some(anchor),
+                    cell,
+                    format!("task `{anchor}` lists `{role}` twice in `{cell}`"),
+                );
+            }
+        }
+    }
+    for role in task
+        .responsible
+        .iter()
+        .filter(|r| r.as_str() != ASSET_OWNER)
+    {
+        for (cell, roles) in [("consulted", &task.consulted), ("informed", &task.informed)] {
+            if roles.contains(role) {
+                r.warning(
+                    Code::OverlappingRaci,
+                    Some(anchor),
+                    cell,
+                    format!(
+                        "task `{anchor}`: `{role}` is Responsible and also {} — it does the work, so it needs no telling",
+                        if cell == "consulted" { "Consulted" } else { "Informed" }
+                    ),
+                );
+            }
+        }
+        if task.approvals.contains(role) {
+            r.warning(
+                Code::DoerApproves,
+                Some(anchor),
+                "approvals",
+                format!(
+                    "task `{anchor}`: `{role}` is Responsible and also a required approver, so whoever does the work approves it and every play loses points for self-approval"
+                ),
+            );
+        }
     }
 }
