@@ -10,7 +10,8 @@ use super::output::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, plural, truncate, write_diagnostics,
 };
 use crate::engine::content::library::Library;
-use crate::engine::diagnostic::error_count;
+use crate::engine::content::library::default_content_dir;
+use crate::engine::diagnostic::{Diagnostic, error_count};
 
 pub(super) fn validate(
     paths: &[PathBuf],
@@ -144,6 +145,139 @@ pub(super) fn validate(
         }
     }
     Ok(if valid { EXIT_OK } else { EXIT_INVALID })
+}
+
+/// `validate --matrix FILE` alone: the matrix's own problems are errors; the shipped scenarios and
+/// question sets are only sorted into those it can play and those it cannot (with why), since
+/// they were written for the reference matrix, not by this matrix's author.
+pub(super) fn validate_own_matrix(
+    matrix_path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let library = Library::load(&[default_content_dir()], matrix_path);
+    let diagnostics = library.diagnostics();
+    let own: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .copied()
+        .filter(|d| d.file == matrix_path)
+        .collect();
+    let errors = own.iter().filter(|d| d.is_error()).count();
+    let valid = library.matrix.is_some() && errors == 0;
+    let playable: Vec<String> = library
+        .scenarios
+        .iter()
+        .map(|s| s.scenario.id.to_string())
+        .chain(library.question_sets.iter().map(|q| q.set.id.clone()))
+        .collect();
+    let unplayable: Vec<(&PathBuf, Vec<&Diagnostic>)> = library
+        .invalid
+        .iter()
+        .filter(|f| f.path != matrix_path)
+        .map(|f| {
+            (
+                &f.path,
+                f.diagnostics.iter().filter(|d| d.is_error()).collect(),
+            )
+        })
+        .collect();
+    match format {
+        Format::Json => {
+            let value = json!({
+                "valid": valid,
+                "matrix": matrix_path,
+                "errors": errors,
+                "warnings": own.len() - errors,
+                "diagnostics": own,
+                "shipped_playable": playable,
+                "shipped_not_playable": unplayable
+                    .iter()
+                    .map(|(path, problems)| json!({
+                        "path": path,
+                        "problems": problems.iter().map(|d| &d.message).collect::<Vec<_>>(),
+                    }))
+                    .collect::<Vec<_>>(),
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )?;
+        }
+        Format::Text => {
+            write_diagnostics(err, &own)?;
+            match &library.matrix {
+                Some(m) if valid => {
+                    writeln!(
+                        out,
+                        "ok      {} (matrix `{}`)",
+                        m.path.display(),
+                        m.matrix.id
+                    )?;
+                }
+                _ => writeln!(out, "INVALID {} (matrix)", matrix_path.display())?,
+            }
+            if library.matrix.is_some() {
+                writeln!(
+                    out,
+                    "\nShipped content played against this matrix: {} of {} files can be used.",
+                    playable.len(),
+                    playable.len() + unplayable.len()
+                )?;
+                for (path, problems) in &unplayable {
+                    let name = path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    writeln!(out, "  not with it: {name} ({})", why_not(problems))?;
+                }
+                writeln!(
+                    out,
+                    "To check your own scenarios against it: warroom validate --matrix {} FILE_OR_FOLDER...",
+                    matrix_path.display()
+                )?;
+            }
+            writeln!(
+                out,
+                "\n{errors} error{} and {} warning{} in the matrix",
+                plural(errors),
+                own.len() - errors,
+                plural(own.len() - errors)
+            )?;
+        }
+    }
+    Ok(if valid { EXIT_OK } else { EXIT_INVALID })
+}
+
+/// What a file needs that a matrix lacks, each name once: "it lacks role `it_ops`, task `x`".
+fn why_not(problems: &[&Diagnostic]) -> String {
+    let mut lacks = std::collections::BTreeSet::new();
+    let mut other = 0;
+    for d in problems {
+        let named = d.message.split("unknown ").nth(1).and_then(|rest| {
+            let (kind, rest) = rest.split_once(' ')?;
+            let id = rest.strip_prefix('`')?.split('`').next()?;
+            Some(format!("{kind} `{id}`"))
+        });
+        match named {
+            Some(n) => {
+                lacks.insert(n);
+            }
+            None => other += 1,
+        }
+    }
+    let mut parts = Vec::new();
+    if !lacks.is_empty() {
+        parts.push(format!(
+            "it needs {} the matrix lacks",
+            lacks.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if other > 0 {
+        parts.push(count(other, "other problem"));
+    }
+    parts.join("; ")
 }
 
 pub(super) fn list(

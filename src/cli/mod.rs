@@ -200,6 +200,17 @@ pub enum Command {
     Resume(ResumeArgs),
 }
 
+/// A folder of content with its own matrix is checked against it, unless `--matrix` says otherwise:
+/// `warroom validate my-org/` grades `my-org/`'s scenarios with `my-org/responsibilities.ron`.
+fn folder_matrix(paths: &[PathBuf], matrix: Option<&Path>) -> Option<PathBuf> {
+    if matrix.is_some() {
+        return None;
+    }
+    let [folder] = paths else { return None };
+    let own = folder.join(crate::engine::content::library::DEFAULT_MATRIX_FILE);
+    (folder.is_dir() && own.is_file()).then_some(own)
+}
+
 /// Runs a headless command that needs no input.
 pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     run_interactive(cmd, matrix, &mut std::io::empty(), out, err)
@@ -215,10 +226,19 @@ pub fn run_interactive(
 ) -> u8 {
     let matrix_path = matrix.map_or_else(default_matrix_path, Path::to_path_buf);
     let result = match cmd {
+        // `--matrix FILE` with no paths checks that matrix, and says which shipped content it can
+        // play, rather than failing on files the matrix's author did not write.
+        Command::Validate { paths, format } if paths.is_empty() && matrix.is_some() => {
+            content::validate_own_matrix(&matrix_path, *format, out, err)
+        }
         Command::Validate { paths, format } => {
+            let matrix_path = folder_matrix(paths, matrix).unwrap_or(matrix_path);
             content::validate(paths, &matrix_path, *format, out, err)
         }
-        Command::List { paths, format } => content::list(paths, &matrix_path, *format, out, err),
+        Command::List { paths, format } => {
+            let matrix_path = folder_matrix(paths, matrix).unwrap_or(matrix_path);
+            content::list(paths, &matrix_path, *format, out, err)
+        }
         Command::Play {
             scenario,
             decisions,

@@ -569,3 +569,64 @@ fn every_error_of_a_script_is_reported_at_once_with_suggestions() {
         assert!(err.contains("clock is already at minute 3"), "{err}");
     }
 }
+
+#[test]
+fn validate_with_only_a_matrix_checks_it_and_says_what_shipped_content_it_can_play() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("my-plan.ron");
+    let reference = std::fs::read_to_string(matrix_path()).unwrap();
+    std::fs::write(&own, reference.replace("\"it_ops\"", "\"it_team\"")).unwrap();
+    let (code, out, err) = exec(&validate(vec![], Format::Text), Some(&own));
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(
+        err.is_empty(),
+        "nothing the author did not write is an error: {err}"
+    );
+    assert!(out.contains("ok      "), "{out}");
+    assert!(
+        out.contains(
+            "not with it: ransomware-file-server.ron (it needs role `it_ops` the matrix lacks)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("warroom validate --matrix"), "{out}");
+
+    // The matrix's own problems are errors, located in it.
+    let broken = reference.replacen("responsible: [\"soc\"]", "responsible: []", 1);
+    std::fs::write(&own, &broken).unwrap();
+    let (code, out, err) = exec(&validate(vec![], Format::Text), Some(&own));
+    assert_eq!(code, EXIT_INVALID, "{out}");
+    assert!(err.contains("my-plan.ron:"), "{err}");
+    assert!(err.contains("task-without-responsible"), "{err}");
+    assert!(!err.contains("scenarios/"), "{err}");
+}
+
+#[test]
+fn a_folder_with_its_own_matrix_is_checked_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rename = |path: PathBuf| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .replace("\"pr_comms\"", "\"comms\"")
+    };
+    std::fs::write(
+        dir.path().join("responsibilities.ron"),
+        rename(matrix_path()),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("journalist-calls.ron"),
+        rename(scenarios_dir().join("journalist-calls.ron")),
+    )
+    .unwrap();
+    let (code, out, err) = exec(&validate(vec![dir.path().to_path_buf()], Format::Text), None);
+    assert_eq!(code, EXIT_OK, "{err}");
+    assert!(out.contains("(scenario `journalist-calls`)"), "{out}");
+    // Against the reference matrix the renamed role is unknown.
+    let (code, _, err) = exec(
+        &validate(vec![dir.path().to_path_buf()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert!(err.contains("unknown role `comms`"), "{err}");
+}
