@@ -457,10 +457,20 @@ fn validate_plays_decisions_scripts_and_replays_session_logs() {
     let tampered = std::fs::read_to_string(&log)
         .unwrap()
         .replacen("seed: ", "seed: 9", 1);
-    std::fs::write(&log, tampered).unwrap();
+    std::fs::write(&log, &tampered).unwrap();
     let (code, _, err) = exec(&validate(vec![log], Format::Text), Some(&matrix_path()));
     assert_eq!(code, EXIT_INVALID);
     assert!(err.contains("log-does-not-replay"), "{err}");
+    // Located at the entry that stops matching (another seed draws other variations).
+    let entry: usize = err
+        .split("entry ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let at = tampered.match_indices("intent:").nth(entry - 1).unwrap().0;
+    let (line, column) = warroom::engine::content::load::line_col(&tampered, at);
+    assert!(err.contains(&format!("log.ron:{line}:{column}")), "{err}");
 }
 
 #[test]
@@ -619,7 +629,10 @@ fn a_folder_with_its_own_matrix_is_checked_against_it() {
         rename(scenarios_dir().join("journalist-calls.ron")),
     )
     .unwrap();
-    let (code, out, err) = exec(&validate(vec![dir.path().to_path_buf()], Format::Text), None);
+    let (code, out, err) = exec(
+        &validate(vec![dir.path().to_path_buf()], Format::Text),
+        None,
+    );
     assert_eq!(code, EXIT_OK, "{err}");
     assert!(out.contains("(scenario `journalist-calls`)"), "{out}");
     // Against the reference matrix the renamed role is unknown.

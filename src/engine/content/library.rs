@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::engine::content::load::{FileKind, Source, ron_files_in};
+use crate::engine::content::load::{FileKind, Source, line_col, ron_files_in};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
 use crate::engine::diagnostic::{Code, Diagnostic, error_count};
 use crate::engine::learning::quiz::{Question, QuestionSet};
@@ -11,7 +11,7 @@ use crate::engine::model::id::ScenarioId;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
 use crate::engine::model::script::{self, Decisions};
-use crate::engine::session::{Session, SessionLog};
+use crate::engine::session::{ReplayError, Session, SessionLog};
 
 /// Sub-folder of a content directory that holds question sets.
 pub const QUESTIONS_DIR: &str = "questions";
@@ -358,7 +358,12 @@ impl Library {
                 .and_then(|log| {
                     let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
                     Session::replay(scenario, matrix, &log).map_err(|e| {
-                        Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
+                        let (line, column) = where_replay_failed(source, &e);
+                        Diagnostic {
+                            line,
+                            column,
+                            ..Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
+                        }
                     })?;
                     Ok(log.scenario)
                 })
@@ -450,5 +455,21 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
+    }
+}
+
+/// Where in a session log its replay failed: the entry (each has one `intent:`), the opening, or
+/// the field that does not match.
+fn where_replay_failed(source: &Source, error: &ReplayError) -> (usize, usize) {
+    let field = |name: &str| source.locator().find(None, name);
+    match error {
+        ReplayError::Version(_) => field("format_version"),
+        ReplayError::WrongScenario { .. } => field("scenario"),
+        ReplayError::Diverged { entry: 0 } => field("opening"),
+        ReplayError::Diverged { entry } | ReplayError::Rejected { entry, .. } => source
+            .text
+            .match_indices("intent:")
+            .nth(entry.saturating_sub(1))
+            .map_or_else(|| field("entries"), |(at, _)| line_col(&source.text, at)),
     }
 }

@@ -192,7 +192,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     for id in &over.roles {
         check_role(&mut r, "over_escalation", id.as_str(), false);
     }
-    if over.below_severity > matrix.max_severity() + 1 {
+    if u16::from(over.below_severity) > u16::from(matrix.max_severity()) + 1 {
         r.error(
             Code::SeverityOutOfRange,
             Some("over_escalation"),
