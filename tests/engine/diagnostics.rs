@@ -987,3 +987,43 @@ fn raci_rows_that_grade_against_their_intent_are_warned_about() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn a_value_is_located_in_its_own_item_even_when_another_item_mentions_it_first() {
+    // `restore` mentions `wrap-up` before `wrap-up` is defined; the bad severity is wrap-up's own.
+    let (text, diags) = scenario_diagnostics(&[
+        (
+            "release: At(35),",
+            "release: When(Any([Released(\"wrap-up\"), MinuteAtLeast(35)])),",
+        ),
+        ("release: At(50),", "release: At(50), severity: 9,"),
+    ]);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "severity-out-of-range")
+        .expect("severity-out-of-range");
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("id: \"wrap-up\""), "severity: 9")
+    );
+}
+
+#[test]
+fn a_cast_member_is_located_in_the_cast_not_at_a_same_named_objective() {
+    let path = scenarios_dir().join("journalist-calls.ron");
+    let text = base(&path).replace(
+        "Objective(id: \"approved\"",
+        "Objective(id: \"lawyer\"",
+    );
+    let text = text.replace(
+        "cast: [\"soc\", \"it_ops\", \"pr_comms\", \"legal\",",
+        "cast: [\"soc\", \"it_ops\", \"pr_comms\", \"lawyer\",",
+    );
+    let scenario: Scenario = Source::from_text(&path, text.clone()).parse().unwrap();
+    let diags = validate_scenario(&scenario, &matrix(), &path, &text);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "unknown-role")
+        .expect("unknown-role");
+    assert_eq!((d.line, d.column), position(&text, Some("cast:"), "\"lawyer\""));
+}
