@@ -1011,10 +1011,7 @@ fn a_value_is_located_in_its_own_item_even_when_another_item_mentions_it_first()
 #[test]
 fn a_cast_member_is_located_in_the_cast_not_at_a_same_named_objective() {
     let path = scenarios_dir().join("journalist-calls.ron");
-    let text = base(&path).replace(
-        "Objective(id: \"approved\"",
-        "Objective(id: \"lawyer\"",
-    );
+    let text = base(&path).replace("Objective(id: \"approved\"", "Objective(id: \"lawyer\"");
     let text = text.replace(
         "cast: [\"soc\", \"it_ops\", \"pr_comms\", \"legal\",",
         "cast: [\"soc\", \"it_ops\", \"pr_comms\", \"lawyer\",",
@@ -1025,5 +1022,8 @@ fn a_cast_member_is_located_in_the_cast_not_at_a_same_named_objective() {
         .iter()
         .find(|d| d.code == "unknown-role")
         .expect("unknown-role");
-    assert_eq!((d.line, d.column), position(&text, Some("cast:"), "\"lawyer\""));
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("cast:"), "\"lawyer\"")
+    );
 }

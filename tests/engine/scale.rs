@@ -30,7 +30,8 @@ fn played(shape: Shape) -> Session {
         .apply(Intent::Advance { minutes: u32::MAX })
         .unwrap();
     assert!(session.ended());
-    assert_eq!(session.released().len(), INJECTS + 1);
+    let all = usize::from(shape == Shape::WaitsForAll);
+    assert_eq!(session.released().len(), INJECTS + 1 + all);
     session
 }
 
@@ -57,4 +58,11 @@ fn timed_injects_over_a_week_each_come_at_their_minute() {
     assert_eq!(session.released_at("i10079"), Some(10_079));
     assert_eq!(session.released_at("i10080"), Some(0));
     assert_eq!(session.minute(), 10_080);
+}
+
+#[test]
+fn one_inject_waiting_for_thousands_comes_once_they_all_have() {
+    let session = played(Shape::WaitsForAll);
+    assert_eq!(session.released().last().unwrap().as_str(), "all");
+    assert_eq!(session.released_at("all"), Some(0));
 }

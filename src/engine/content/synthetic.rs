@@ -12,11 +12,14 @@ pub enum Shape {
     Chain,
     /// Every inject at its own minute over a week-long scenario.
     Timed,
+    /// A chain as in [`Shape::Chain`], plus one inject waiting for all of them at once, listed in
+    /// the order they arrive last.
+    WaitsForAll,
 }
 
 impl Shape {
     /// Every shape, for benchmarks.
-    pub const ALL: [Self; 3] = [Self::FlagGate, Self::Chain, Self::Timed];
+    pub const ALL: [Self; 4] = [Self::FlagGate, Self::Chain, Self::Timed, Self::WaitsForAll];
 
     /// A short name for benchmark ids.
     pub fn name(self) -> &'static str {
@@ -24,11 +27,13 @@ impl Shape {
             Self::FlagGate => "flag-gate",
             Self::Chain => "chain",
             Self::Timed => "timed",
+            Self::WaitsForAll => "waits-for-all",
         }
     }
 }
 
-/// A scenario of `n` injects plus the one that opens it, as RON text.
+/// A scenario of `n` injects plus the one that opens it (and, for [`Shape::WaitsForAll`], the one
+/// waiting for all), as RON text.
 pub fn scenario(shape: Shape, n: usize) -> String {
     let duration = if shape == Shape::Timed { 10_080 } else { 60 };
     let mut text = format!(
@@ -39,13 +44,23 @@ pub fn scenario(shape: Shape, n: usize) -> String {
     for i in 0..n {
         let release = match shape {
             Shape::FlagGate => "When(Flag(\"go\"))".to_owned(),
-            Shape::Chain if i + 1 == n => "When(Released(\"open\"))".to_owned(),
-            Shape::Chain => format!("When(Released(\"i{}\"))", i + 1),
+            Shape::Chain | Shape::WaitsForAll if i + 1 == n => {
+                "When(Released(\"open\"))".to_owned()
+            }
+            Shape::Chain | Shape::WaitsForAll => format!("When(Released(\"i{}\"))", i + 1),
             Shape::Timed => format!("At({})", i % 10_080),
         };
         let _ = writeln!(
             text,
             "Inject(id:\"i{i}\",title:\"t\",release:{release},narrative:\"n\"),"
+        );
+    }
+    if shape == Shape::WaitsForAll {
+        let all: Vec<String> = (0..n).map(|i| format!("Released(\"i{i}\")")).collect();
+        let _ = writeln!(
+            text,
+            "Inject(id:\"all\",title:\"t\",release:When(All([{}])),narrative:\"n\"),",
+            all.join(",")
         );
     }
     text.push_str(

@@ -2,7 +2,7 @@
 //! checked against the current state ([`super::checks`]), and either change it (returning events)
 //! or are rejected with a reason and change nothing. The log replays to the identical state.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rand::{RngExt as _, SeedableRng as _};
@@ -14,7 +14,7 @@ use crate::engine::model::id::{
 };
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Matrix;
-use crate::engine::model::scenario::{Release, Scenario};
+use crate::engine::model::scenario::{Condition, Release, Scenario};
 
 use super::log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
 use super::release::ReleasePlan;
@@ -115,6 +115,8 @@ pub(super) struct Clock {
     closing: BTreeMap<u32, Vec<(usize, usize)>>,
     /// Something besides the clock changed since the last settle: read every waiting condition.
     read_all: bool,
+    /// For `When(All([...]))` injects, how many leading items are known to hold for good.
+    proven: HashMap<usize, usize>,
     /// Tests only: settle the way the clock first did, every inject every minute, as a reference.
     #[cfg(test)]
     pub(super) naive: bool,
@@ -202,6 +204,7 @@ impl Session {
                 waiting: BTreeSet::new(),
                 closing: BTreeMap::new(),
                 read_all: true,
+                proven: HashMap::new(),
                 #[cfg(test)]
                 naive: false,
             },
@@ -484,7 +487,7 @@ impl Session {
     fn settle_naive(&mut self, events: &mut Vec<Event>) {
         loop {
             let due: Vec<InjectId> = (0..self.scenario.injects.len())
-                .filter(|&p| self.due(p))
+                .filter(|&p| self.due_plain(p))
                 .map(|p| self.scenario.injects[p].id.clone())
                 .collect();
             if due.is_empty() {
@@ -530,8 +533,35 @@ impl Session {
             .is_some_and(|i| !self.released.contains_key(&i.id) && !self.held.contains(&i.id))
     }
 
-    /// A pending inject whose time or condition has come.
-    fn due(&self, position: usize) -> bool {
+    /// A pending inject whose time or condition has come. A condition `All([...])` is read from
+    /// its first item not yet known to hold for good, so waiting on thousands of injects costs
+    /// each item once rather than once per release.
+    fn due(&mut self, position: usize) -> bool {
+        let scenario = Arc::clone(&self.scenario);
+        let Some(Release::When(Condition::All(items))) =
+            scenario.injects.get(position).map(|i| &i.release)
+        else {
+            return self.due_plain(position);
+        };
+        if !self.pending(position) {
+            return false;
+        }
+        let from = self.clock.proven.get(&position).copied().unwrap_or(0);
+        let mut proven = from;
+        while let Some(item) = items.get(proven)
+            && lasting(item)
+            && self.holds(item)
+        {
+            proven += 1;
+        }
+        if proven > from {
+            self.clock.proven.insert(position, proven);
+        }
+        items.iter().skip(proven).all(|c| self.holds(c))
+    }
+
+    /// [`Self::due`] reading the whole condition.
+    fn due_plain(&self, position: usize) -> bool {
         self.pending(position)
             && self
                 .scenario
@@ -654,5 +684,21 @@ impl Session {
             }
             self.set_flag(flag.clone(), events);
         }
+    }
+}
+
+/// Whether a condition, once it holds, holds for the rest of the session: nothing is un-released,
+/// un-set, undone or disengaged, and the clock only moves forward.
+fn lasting(condition: &Condition) -> bool {
+    match condition {
+        Condition::Released(_)
+        | Condition::Flag(_)
+        | Condition::ActionDone(_)
+        | Condition::TaskDone(..)
+        | Condition::Engaged(_)
+        | Condition::MinuteAtLeast(_)
+        | Condition::Variant(..) => true,
+        Condition::All(items) | Condition::Any(items) => items.iter().all(lasting),
+        Condition::MinuteBefore(_) | Condition::SeverityAtLeast(_) | Condition::Not(_) => false,
     }
 }

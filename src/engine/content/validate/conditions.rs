@@ -384,12 +384,26 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario, known: &Kn
     };
     // Every inject is looked at once, then again only when something it reads becomes reachable.
     let mut queue: Vec<usize> = (0..s.injects.len()).rev().collect();
-    while let Some(inject) = queue.pop().and_then(|p| s.injects.get(p)) {
+    // For `When(All([...]))`, how many leading items are known satisfiable: reachability only
+    // grows, so they stay so, and each item is read once however often the inject is woken.
+    let mut proven = vec![0usize; s.injects.len()];
+    while let Some((position, inject)) = queue.pop().and_then(|p| Some((p, s.injects.get(p)?))) {
         if reach.injects.contains(inject.id.as_str()) {
             continue;
         }
         let releasable = match &inject.release {
             Release::At(m) => *m <= s.duration_mins,
+            Release::When(Condition::All(items)) => {
+                let Some(done) = proven.get_mut(position) else {
+                    continue;
+                };
+                while let Some(item) = items.get(*done)
+                    && satisfiable(item, s, known, &reach)
+                {
+                    *done += 1;
+                }
+                *done == items.len()
+            }
             Release::When(c) => satisfiable(c, s, known, &reach),
         };
         if releasable {
