@@ -14,6 +14,7 @@ use crate::app::theme;
 use crate::engine::Session;
 use crate::engine::exercise::RoomInject;
 use crate::engine::model::id::RoleId;
+use crate::engine::model::matrix::RoleKind;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::{Finding, FindingKind};
 use crate::engine::text::count;
@@ -129,11 +130,77 @@ pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
         });
 }
 
-/// Roles to offer: the scenario's cast first, then everyone else.
-pub fn roles(session: &Session) -> Vec<(RoleId, String)> {
+/// Roles to offer, every role of the matrix: the scenario's cast first, then the other internal
+/// teams, then external parties. Offering only the cast would give the answer away and make the
+/// classic mistakes (a revocation sent to the Help Desk) impossible to make, so ungraded.
+pub struct RoleChoices {
+    /// Ids and names, in the order offered.
+    pub list: Vec<(RoleId, String)>,
+    /// Where each group starts in `list`, with its heading.
+    pub groups: Vec<(usize, &'static str)>,
+}
+
+impl std::ops::Deref for RoleChoices {
+    type Target = [(RoleId, String)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl RoleChoices {
+    /// The groups in order: heading and the roles under it.
+    pub fn grouped(&self) -> impl Iterator<Item = (&'static str, &[(RoleId, String)])> {
+        self.groups
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, heading))| {
+                let end = self.groups.get(i + 1).map_or(self.list.len(), |g| g.0);
+                (heading, self.list.get(start..end).unwrap_or_default())
+            })
+    }
+
+    /// The same roles and groups with other labels (an "(engaged T+05)" note, say).
+    #[must_use]
+    pub fn relabelled(&self, label: impl Fn(&RoleId, &str) -> String) -> Self {
+        Self {
+            list: self
+                .list
+                .iter()
+                .map(|(id, name)| (id.clone(), label(id, name)))
+                .collect(),
+            groups: self.groups.clone(),
+        }
+    }
+}
+
+/// Checkboxes for a set of roles, under their group headings.
+pub fn role_toggles(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    set: &mut BTreeSet<RoleId>,
+    roles: &RoleChoices,
+    enabled: impl Fn(&RoleId) -> bool,
+    disabled_hint: &str,
+) {
+    for (heading, group) in roles.grouped() {
+        ui.label(egui::RichText::new(heading).small().weak());
+        toggle_columns(
+            ui,
+            &format!("{id_salt}-{heading}"),
+            set,
+            group,
+            &enabled,
+            disabled_hint,
+        );
+    }
+}
+
+/// The roles a picker offers, grouped (see [`RoleChoices`]).
+pub fn roles(session: &Session) -> RoleChoices {
     let matrix = session.matrix();
     let cast = &session.scenario().cast;
-    let mut out: Vec<(RoleId, String)> = cast
+    let mut list: Vec<(RoleId, String)> = cast
         .iter()
         .filter_map(|id| {
             matrix
@@ -141,12 +208,34 @@ pub fn roles(session: &Session) -> Vec<(RoleId, String)> {
                 .map(|r| (r.id.clone(), r.name.clone()))
         })
         .collect();
-    for role in &matrix.roles {
-        if !cast.contains(&role.id) {
-            out.push((role.id.clone(), role.name.clone()));
+    let mut groups = Vec::new();
+    if !list.is_empty() {
+        groups.push((0, "In this scenario"));
+    }
+    for (kind, heading) in [
+        (
+            RoleKind::Internal,
+            if cast.is_empty() {
+                "Internal teams"
+            } else {
+                "Other internal teams"
+            },
+        ),
+        (RoleKind::External, "External parties"),
+    ] {
+        let start = list.len();
+        list.extend(
+            matrix
+                .roles
+                .iter()
+                .filter(|r| r.kind == kind && !cast.contains(&r.id))
+                .map(|r| (r.id.clone(), r.name.clone())),
+        );
+        if list.len() > start {
+            groups.push((start, heading));
         }
     }
-    out
+    RoleChoices { list, groups }
 }
 
 /// A role picker showing names, with a placeholder until one is chosen.
@@ -154,7 +243,7 @@ pub fn role_combo(
     ui: &mut egui::Ui,
     id_salt: &str,
     choice: &mut Option<RoleId>,
-    roles: &[(RoleId, String)],
+    roles: &RoleChoices,
     placeholder: &str,
 ) {
     // Room for the button beside it in a narrow panel (a projector at 2×).
@@ -229,7 +318,7 @@ pub fn optional_role_combo(
     ui: &mut egui::Ui,
     salt: &str,
     choice: &mut Option<RoleId>,
-    roles: &[(RoleId, String)],
+    roles: &RoleChoices,
     none: &str,
 ) {
     let width = (ui.available_size_before_wrap().x - 16.0).clamp(100.0, 200.0);
@@ -251,7 +340,7 @@ fn role_picker(
     ui: &mut egui::Ui,
     salt: &str,
     choice: &mut Option<RoleId>,
-    roles: &[(RoleId, String)],
+    roles: &RoleChoices,
     empty: &str,
     offer_empty: bool,
     width: f32,
@@ -267,7 +356,13 @@ fn role_picker(
             if offer_empty {
                 ui.selectable_value(choice, None, empty);
             }
-            for (id, name) in roles {
+            for (index, (id, name)) in roles.list.iter().enumerate() {
+                if let Some((_, heading)) = roles.groups.iter().find(|(start, _)| *start == index) {
+                    if index > 0 {
+                        ui.separator();
+                    }
+                    ui.label(egui::RichText::new(*heading).small().weak());
+                }
                 ui.selectable_value(choice, Some(id.clone()), name);
             }
         });

@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::drafts::MessageDraft;
-use crate::app::screens::widgets::{role_combo, roles, toggle_columns, wrap_before};
+use crate::app::screens::widgets::{role_combo, role_toggles, roles, wrap_before};
 use crate::engine::{Intent, Session};
 
 /// The communication composer.
@@ -64,7 +64,7 @@ pub fn communicate_ui(
         });
     }
     ui.label("Approvals obtained");
-    toggle_columns(
+    role_toggles(
         ui,
         "message-approvals",
         &mut draft.approvals,

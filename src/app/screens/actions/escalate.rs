@@ -3,9 +3,8 @@
 use bevy_egui::egui;
 
 use super::drafts::EscalationDraft;
-use crate::app::screens::widgets::{badge, role_combo, roles, toggle_columns};
+use crate::app::screens::widgets::{badge, role_combo, role_toggles, roles};
 use crate::app::theme;
-use crate::engine::model::id::RoleId;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::obligations;
 use crate::engine::{Intent, Session};
@@ -29,14 +28,11 @@ pub fn escalate_ui(
         );
     });
     ui.label("Engage:");
-    let choices: Vec<(RoleId, String)> = roles
-        .iter()
-        .map(|(id, name)| match session.engaged().get(id) {
-            Some(at) => (id.clone(), format!("{name} (engaged T+{at:02})")),
-            None => (id.clone(), name.clone()),
-        })
-        .collect();
-    toggle_columns(ui, "escalate-to", &mut draft.to, &choices, |_| true, "");
+    let choices = roles.relabelled(|id, name| match session.engaged().get(id) {
+        Some(at) => format!("{name} (engaged T+{at:02})"),
+        None => name.to_owned(),
+    });
+    role_toggles(ui, "escalate-to", &mut draft.to, &choices, |_| true, "");
     ui.add(
         egui::TextEdit::singleline(&mut draft.reason)
             .hint_text("Why (one sentence)")

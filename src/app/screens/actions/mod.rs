@@ -166,6 +166,50 @@ mod tests {
     }
 
     #[test]
+    fn every_role_of_the_matrix_is_offered_the_cast_first_and_outsiders_grouped() {
+        let mut harness = Harness::new_ui_state(
+            |ui, s: &mut DecideState| {
+                let out = decide_ui(ui, &s.session, &mut s.ui);
+                s.out.extend(out);
+            },
+            DecideState {
+                session: session(),
+                ui: ActionsState::default(),
+                out: Vec::new(),
+            },
+        );
+        harness.get_by_value("Who does it?").click();
+        harness.run();
+        // Not in this scenario's cast, yet offered: a wrong choice must be possible to be graded.
+        let top = |label: &str| harness.get_by_label(label).rect().top();
+        let cast = top("Security Operations Center");
+        let internal = top("Other internal teams");
+        let help_desk = top("Help Desk");
+        let external = top("External parties");
+        let regulator = top("Regulator");
+        assert!(top("In this scenario") < cast, "the cast comes first");
+        assert!(
+            cast < internal && internal < help_desk && help_desk < external && external < regulator
+        );
+        // Choosing an outsider sends it: the engine grades whatever is chosen.
+        harness.get_by_label("Help Desk").scroll_to_me();
+        harness.run();
+        harness.get_by_label("Help Desk").click();
+        harness.run();
+        harness.get_all_by_label("Assign").next().unwrap().click();
+        harness.run();
+        assert_eq!(
+            harness.state().out,
+            vec![UiCommand::Exercise(ExerciseCommand::Intent(
+                Intent::AssignAction {
+                    action: "triage-fs01".into(),
+                    role: "help_desk".into()
+                }
+            ))]
+        );
+    }
+
+    #[test]
     fn handoff_composer_requires_two_different_teams_and_tracks_the_five_elements() {
         let mut draft = HandoffDraft::default();
         assert!(draft.to_intent().is_none());
