@@ -129,6 +129,12 @@ fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
 const FLAWED: &[(&str, &str, Dimension, &str)] = &[
     (
         "ransomware-file-server",
+        "speculation-to-executives",
+        Dimension::Communication,
+        "communication:executives:content",
+    ),
+    (
+        "ransomware-file-server",
         "soc-remediates-before-evidence",
         Dimension::Evidence,
         "evidence:reimage_host",
@@ -801,4 +807,58 @@ fn advancing_stops_at_every_inject_and_deadline() {
             "{id}: never stopped early: {stops:?}"
         );
     }
+}
+
+#[test]
+fn a_log_from_older_grading_rules_says_so_wherever_its_scores_show() {
+    let session = play("ransomware-file-server", "exemplary");
+    let text = session.log().to_ron().unwrap();
+    assert!(text.contains(&format!("rules: {}", warroom::engine::session::RULES_VERSION)));
+    assert_eq!(score(&session).recorded_under_rules, None);
+    // A log written before the rules were versioned has no `rules` field.
+    let old_text = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("rules:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let old: warroom::engine::SessionLog =
+        warroom::engine::content::load::Source::from_text("old.ron", old_text)
+            .parse()
+            .unwrap();
+    assert_eq!(old.rules, 1);
+    let replayed = Session::replay(session.scenario_arc(), session.matrix_arc(), &old).unwrap();
+    assert_eq!(replayed.log().rules, 1, "a resumed exercise keeps the rules it was recorded under");
+    let card = score(&replayed);
+    assert_eq!(card.recorded_under_rules, Some(1));
+    let json = card.to_json();
+    assert!(json.contains("\"recorded_under_rules\": 1"), "{json}");
+    let line = warroom::engine::reports::scorecard::tested_line(&card);
+    assert!(line.contains("recorded under grading rules 1"), "{line}");
+    // The same decisions otherwise grade the same.
+    assert_eq!(card.total, score(&session).total);
+}
+
+#[test]
+fn speculation_never_reaches_executives() {
+    let mut session = warroom::engine::content::shipped::session("ransomware-file-server", 4);
+    session
+        .apply(warroom::engine::Intent::Advance { minutes: 10 })
+        .unwrap();
+    session
+        .apply(warroom::engine::Intent::Communicate {
+            audience: "executives".into(),
+            sender: "ir_manager".into(),
+            message: "msg-staff-rumour".into(),
+            approvals: vec![],
+        })
+        .unwrap();
+    let card = score(&session);
+    let finding = card
+        .findings
+        .iter()
+        .find(|f| f.rule == "communication:executives:content")
+        .expect("speculation to executives is a finding");
+    assert_eq!(finding.kind, FindingKind::Deduction);
+    assert!(finding.message.contains("speculation"), "{}", finding.message);
+    assert!(finding.citation.contains("not guesses"), "{}", finding.citation);
 }

@@ -151,6 +151,12 @@ pub fn debrief_ui(
                 card.tested().count(),
                 Dimension::ALL.len()
             ));
+            if let Some(note) = crate::engine::reports::scorecard::older_rules_note(card) {
+                ui.colored_label(
+                    theme::palette(ui).warning,
+                    format!("This exercise was {note}."),
+                );
+            }
             costliest_ui(ui, card);
             ui.separator();
             // Side by side where there is room; one under the other on a narrow screen.
@@ -384,6 +390,7 @@ mod tests {
                 minute: 60,
                 complete: true,
                 ended_early: false,
+                recorded_under_rules: None,
                 total: 94,
                 dimensions,
                 points,

@@ -271,8 +271,8 @@ pub struct Audience {
     /// Roles whose approval each message needs.
     #[serde(default)]
     pub approvals: Vec<RoleId>,
-    /// Content that must never reach it.
-    #[serde(default)]
+    /// Content that must never reach it. Required, even when empty (`forbidden: []`): every
+    /// audience states its limits rather than inheriting "anything goes" by omission.
     pub forbidden: Vec<MessageContent>,
     /// Why.
     pub citation: String,

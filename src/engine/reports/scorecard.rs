@@ -88,7 +88,20 @@ pub fn tested_line(card: &Scorecard) -> String {
     if card.ended_early {
         let _ = write!(line, "; ended early at minute {}", card.minute);
     }
+    if let Some(note) = older_rules_note(card) {
+        let _ = write!(line, "; {note}");
+    }
     line
+}
+
+/// For an exercise recorded under older grading rules: said wherever its scores are shown.
+pub fn older_rules_note(card: &Scorecard) -> Option<String> {
+    card.recorded_under_rules.map(|old| {
+        format!(
+            "recorded under grading rules {old}, graded now under rules {}: scores may differ from those shown at the time",
+            crate::engine::session::RULES_VERSION
+        )
+    })
 }
 
 /// A dimension's score as people read it: "85" or "not tested".

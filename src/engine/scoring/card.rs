@@ -86,6 +86,10 @@ pub struct Scorecard {
     /// Whether it ended before the scenario's last minute, leaving some of it unplayed.
     #[serde(default)]
     pub ended_early: bool,
+    /// The grading rules the exercise was recorded under, when older than those grading it now:
+    /// its scores may differ from the ones shown at the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_under_rules: Option<u32>,
     /// Weighted mean of the tested dimensions, 0–100 (0 when none was tested).
     pub total: u32,
     /// Score per dimension, 0–100, or `None` (JSON `null`) when the run did not test it.

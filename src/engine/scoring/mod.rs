@@ -62,6 +62,8 @@ pub fn score(session: &Session) -> Scorecard {
         minute: session.minute(),
         complete: session.ended(),
         ended_early,
+        recorded_under_rules: Some(session.log().rules)
+            .filter(|&rules| rules < crate::engine::session::RULES_VERSION),
         total: total(&dimensions, &session.matrix().scoring.weights),
         dimensions,
         points,

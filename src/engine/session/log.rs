@@ -10,6 +10,17 @@ use crate::engine::model::intent::{Event, Intent};
 /// Version of the session-log format; bumped when old logs can no longer be replayed.
 pub const LOG_FORMAT_VERSION: u32 = 1;
 
+/// Version of the grading rules, recorded in every log: bumped whenever the same log would score
+/// differently, so an older exercise is reported as recorded under older rules rather than
+/// silently rescored. 2: every audience states what it must not receive (speculation never
+/// reaches executives or vendors).
+pub const RULES_VERSION: u32 = 2;
+
+/// Logs from before the rules were versioned.
+fn first_rules() -> u32 {
+    1
+}
+
 /// One accepted intent with the minute it was made and what it caused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
@@ -32,6 +43,9 @@ pub struct SessionLog {
     pub matrix: String,
     /// RNG seed.
     pub seed: u64,
+    /// Grading rules in force when it was recorded ([`RULES_VERSION`]).
+    #[serde(default = "first_rules")]
+    pub rules: u32,
     /// Events at minute 0, before any intent.
     pub opening: Vec<Event>,
     /// Accepted intents in order.

@@ -16,7 +16,7 @@ use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Condition, Release, Scenario};
 
-use super::log::{LOG_FORMAT_VERSION, LogEntry, ReplayError, SessionLog};
+use super::log::{LOG_FORMAT_VERSION, LogEntry, RULES_VERSION, ReplayError, SessionLog};
 use super::release::ReleasePlan;
 
 /// Matrix task id graded for [`Intent::ClassifySeverity`].
@@ -171,6 +171,7 @@ impl Session {
             scenario: scenario.id.clone(),
             matrix: matrix.id.clone(),
             seed,
+            rules: RULES_VERSION,
             opening: Vec::new(),
             entries: Vec::new(),
         };
@@ -230,6 +231,8 @@ impl Session {
         if session.log.opening != log.opening {
             return Err(ReplayError::Diverged { entry: 0 });
         }
+        // It stays an exercise recorded under the rules of its time, however it goes on.
+        session.log.rules = log.rules;
         for (index, entry) in log.entries.iter().enumerate() {
             if session.minute != entry.minute {
                 return Err(ReplayError::Diverged { entry: index + 1 });
