@@ -813,7 +813,10 @@ fn advancing_stops_at_every_inject_and_deadline() {
 fn a_log_from_older_grading_rules_says_so_wherever_its_scores_show() {
     let session = play("ransomware-file-server", "exemplary");
     let text = session.log().to_ron().unwrap();
-    assert!(text.contains(&format!("rules: {}", warroom::engine::session::RULES_VERSION)));
+    assert!(text.contains(&format!(
+        "rules: {}",
+        warroom::engine::session::RULES_VERSION
+    )));
     assert_eq!(score(&session).recorded_under_rules, None);
     // A log written before the rules were versioned has no `rules` field.
     let old_text = text
@@ -827,7 +830,11 @@ fn a_log_from_older_grading_rules_says_so_wherever_its_scores_show() {
             .unwrap();
     assert_eq!(old.rules, 1);
     let replayed = Session::replay(session.scenario_arc(), session.matrix_arc(), &old).unwrap();
-    assert_eq!(replayed.log().rules, 1, "a resumed exercise keeps the rules it was recorded under");
+    assert_eq!(
+        replayed.log().rules,
+        1,
+        "a resumed exercise keeps the rules it was recorded under"
+    );
     let card = score(&replayed);
     assert_eq!(card.recorded_under_rules, Some(1));
     let json = card.to_json();
@@ -859,6 +866,55 @@ fn speculation_never_reaches_executives() {
         .find(|f| f.rule == "communication:executives:content")
         .expect("speculation to executives is a finding");
     assert_eq!(finding.kind, FindingKind::Deduction);
-    assert!(finding.message.contains("speculation"), "{}", finding.message);
-    assert!(finding.citation.contains("not guesses"), "{}", finding.citation);
+    assert!(
+        finding.message.contains("speculation"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.citation.contains("not guesses"),
+        "{}",
+        finding.citation
+    );
+}
+
+/// What one rule requires is never penalised by another: engaging a costly role below the
+/// over-escalation threshold is noise, unless the matrix needed that role's approval for what the
+/// run did.
+#[test]
+fn engaging_a_role_for_its_approval_is_not_over_escalation() {
+    use warroom::engine::Intent;
+    let run = |action: &str| {
+        let mut session =
+            warroom::engine::content::shipped::session("researcher-vulnerability-report", 0);
+        session.apply(Intent::Advance { minutes: 25 }).unwrap();
+        assert_eq!(session.severity(), 2);
+        session
+            .apply(Intent::Escalate {
+                from: "ir_manager".into(),
+                to: vec!["exec".into()],
+                reason: String::new(),
+            })
+            .unwrap();
+        if !action.is_empty() {
+            session
+                .apply(Intent::RequestApproval {
+                    action: action.into(),
+                    requested_by: "pr_comms".into(),
+                    approver: "exec".into(),
+                })
+                .unwrap();
+        }
+        score(&session)
+            .deductions()
+            .any(|f| f.rule == "escalation:over_escalation")
+    };
+    assert!(
+        run(""),
+        "executives pulled in below severity 3 for nothing is noise"
+    );
+    // Searching logs needs no one's approval: asking the executives proves nothing.
+    assert!(run("check-api-logs"));
+    // A public statement needs Legal's and Business Leadership's approval: they were needed.
+    assert!(!run("prepare-statement"));
 }

@@ -201,15 +201,19 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
     }
 
-    // Noise: costly roles pulled in while the evidence does not warrant it.
+    // Noise: costly roles pulled in while the evidence does not warrant it. A role whose approval
+    // the run needed (for a message or a change) was engaged because another rule required it:
+    // what one rule requires is never penalised by another.
     let over = &matrix.escalation.over_escalation;
+    let approvers = approvers_needed(session);
     let severities = severity_per_entry(g);
     for ((index, entry), severity) in session.log().entries.iter().enumerate().zip(severities) {
         if let Intent::Escalate { from, to, .. } = &entry.intent {
             for role in to {
-                let warranted = required
-                    .iter()
-                    .any(|((_, r), req)| r == role && req.started <= entry.minute);
+                let warranted = approvers.contains(role)
+                    || required
+                        .iter()
+                        .any(|((_, r), req)| r == role && req.started <= entry.minute);
                 if over.roles.contains(role) && severity < over.below_severity && !warranted {
                     g.deduct(
                         penalties.over_escalation,
@@ -320,6 +324,32 @@ pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
     let window = window_mins.max(1);
     let scaled = (u64::from(max) * u64::from(late_mins)).div_ceil(u64::from(window));
     (scaled.max(1) as u32).min(max)
+}
+
+/// Roles whose approval the run needed by the matrix: approvers of the audiences it sent to and
+/// of the changes it made or sought approval for.
+fn approvers_needed(session: &Session) -> std::collections::BTreeSet<RoleId> {
+    let matrix = session.matrix();
+    let mut needed = std::collections::BTreeSet::new();
+    for entry in &session.log().entries {
+        match &entry.intent {
+            Intent::Communicate { audience, .. } => {
+                if let Some(policy) = matrix.audience(audience.as_str()) {
+                    needed.extend(policy.approvals.iter().cloned());
+                }
+            }
+            // Only approvals the matrix asks for: asking anyone at all proves nothing.
+            Intent::AssignAction { action, .. } | Intent::RequestApproval { action, .. } => {
+                let task = session
+                    .scenario()
+                    .action(action.as_str())
+                    .and_then(|(_, _, a)| matrix.task(a.task.as_str()));
+                needed.extend(task.into_iter().flat_map(|t| t.approvals.iter().cloned()));
+            }
+            _ => {}
+        }
+    }
+    needed
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// Version of the grading rules, recorded in every log: bumped whenever the same log would score
 /// differently, so an older exercise is reported as recorded under older rules rather than
 /// silently rescored. 2: every audience states what it must not receive (speculation never
-/// reaches executives or vendors).
+/// reaches executives or vendors); engaging a role whose approval the matrix needs for what the
+/// run did is never over-escalation.
 pub const RULES_VERSION: u32 = 2;
 
 /// Logs from before the rules were versioned.
