@@ -1027,3 +1027,30 @@ fn a_cast_member_is_located_in_the_cast_not_at_a_same_named_objective() {
         position(&text, Some("cast:"), "\"lawyer\"")
     );
 }
+
+#[test]
+fn a_scenario_channel_names_a_real_audience_and_never_shadows_one() {
+    let channel = "    channels: [Channel(id: \"staff_chat\", name: \"The all-staff chat\", like: \"all_stuff\")],\n    injects: [";
+    expect(
+        scenario_diagnostics(&[("    injects: [", channel)]),
+        "unknown-audience",
+        "channel `staff_chat` is like `all_stuff`",
+        Some("id: \"staff_chat\""),
+        "\"all_stuff\"",
+    );
+    let shadow = "    channels: [Channel(id: \"media\", name: \"Press\", like: \"all_staff\")],\n    injects: [";
+    expect(
+        scenario_diagnostics(&[("    injects: [", shadow)]),
+        "duplicate-id",
+        "channel `media` has the id of an audience",
+        Some("channels:"),
+        "\"media\"",
+    );
+    // A notice may be owed to a channel.
+    let fine = "    channels: [Channel(id: \"staff_chat\", name: \"The all-staff chat\", like: \"all_staff\")],\n    injects: [";
+    let (_, diags) = scenario_diagnostics(&[
+        ("    injects: [", fine),
+        ("Notification(audience: \"all_staff\"", "Notification(audience: \"staff_chat\""),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+}

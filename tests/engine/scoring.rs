@@ -918,3 +918,46 @@ fn engaging_a_role_for_its_approval_is_not_over_escalation() {
     // A public statement needs Legal's and Business Leadership's approval: they were needed.
     assert!(!run("prepare-statement"));
 }
+
+/// A scenario's own channel follows the rules of the matrix audience it is like, under its name.
+#[test]
+fn a_scenario_channel_is_graded_by_the_rules_of_the_audience_it_is_like() {
+    use warroom::engine::Intent;
+    let path = crate::support::scenarios_dir().join("ransomware-file-server.ron");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "    injects: [",
+        "    channels: [Channel(id: \"staff_chat\", name: \"The all-staff chat\", like: \"all_staff\")],\n    injects: [",
+        1,
+    );
+    let scenario: warroom::engine::Scenario =
+        warroom::engine::content::load::Source::from_text(&path, text)
+            .parse()
+            .unwrap();
+    let mut session = Session::new(Arc::new(scenario), matrix(), 4);
+    session.apply(Intent::Advance { minutes: 10 }).unwrap();
+    let unknown = session.apply(Intent::Communicate {
+        audience: "staff_room".into(),
+        sender: "pr_comms".into(),
+        message: "msg-staff-rumour".into(),
+        approvals: vec![],
+    });
+    assert!(unknown.is_err());
+    session
+        .apply(Intent::Communicate {
+            audience: "staff_chat".into(),
+            sender: "soc".into(),
+            message: "msg-staff-rumour".into(),
+            approvals: vec![],
+        })
+        .unwrap();
+    let card = score(&session);
+    let all_staff = matrix().audience("all_staff").unwrap().citation.clone();
+    for rule in ["sender", "approval", "content"] {
+        let finding = card
+            .deductions()
+            .find(|f| f.rule == format!("communication:staff_chat:{rule}"))
+            .unwrap_or_else(|| panic!("no {rule} finding: {:#?}", card.findings));
+        assert_eq!(finding.citation, all_staff);
+        assert!(finding.message.contains("The all-staff chat"), "{}", finding.message);
+    }
+}

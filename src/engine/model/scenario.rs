@@ -353,6 +353,19 @@ pub struct Inject {
     pub facilitator_notes: String,
 }
 
+/// A channel of the scenario's own, graded like one of the matrix's audiences: same senders,
+/// approvals, forbidden content and citation, under its own name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Stable id, used like an audience id (`staff_chat`).
+    pub id: AudienceId,
+    /// Display name ("The all-staff chat").
+    pub name: String,
+    /// The matrix audience whose rules it follows (`all_staff`).
+    pub like: AudienceId,
+}
+
 /// A whole scenario.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -385,6 +398,10 @@ pub struct Scenario {
     /// Seeded random variations.
     #[serde(default)]
     pub variations: Vec<Variation>,
+    /// The scenario's own channels (an all-staff chat, a vendor portal), each graded by the rules
+    /// of a matrix audience it is like.
+    #[serde(default)]
+    pub channels: Vec<Channel>,
     /// The timeline of injects.
     pub injects: Vec<Inject>,
     /// Where each id sits, built on the first lookup: a file may hold tens of thousands of injects.

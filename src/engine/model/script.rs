@@ -183,7 +183,8 @@ fn did_you_mean(session: &Session, intent: &Intent) -> Option<String> {
             roles_named.push(sender.as_str());
             roles_named.extend(approvals.iter().map(super::id::RoleId::as_str));
             let audiences = matrix.communication.audiences.iter().map(|a| a.id.as_str());
-            others.push((audience.as_str(), audiences.collect()));
+            let channels = scenario.channels.iter().map(|c| c.id.as_str());
+            others.push((audience.as_str(), audiences.chain(channels).collect()));
             let messages = scenario.injects.iter().flat_map(|i| &i.messages);
             others.push((message.as_str(), messages.map(|m| m.id.as_str()).collect()));
         }

@@ -362,7 +362,7 @@ impl TimelineWalker<'_> {
                 Some(format!("severity on the evidence: {}", self.severity))
             }
             Intent::Communicate { audience, .. } => {
-                let a = matrix.audience(audience.as_str())?;
+                let a = self.session.audience(audience.as_str())?;
                 let senders = a
                     .senders
                     .iter()

@@ -21,7 +21,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         else {
             continue;
         };
-        let Some(policy) = matrix.audience(audience.as_str()) else {
+        let Some(policy) = session.audience(audience.as_str()) else {
             continue;
         };
         let Some((_, msg)) = session.scenario().message(message.as_str()) else {
@@ -151,7 +151,7 @@ fn required_notices(g: &mut Grader<'_>) {
     for inject in &session.scenario().injects {
         let released = session.released_at(inject.id.as_str());
         for notice in &inject.notify {
-            let Some(policy) = matrix.audience(notice.audience.as_str()) else {
+            let Some(policy) = session.audience(notice.audience.as_str()) else {
                 continue;
             };
             let Some(released) = released else {

@@ -63,9 +63,9 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
         };
         for notice in &inject.notify {
             if first_message_to(session, &notice.audience, released).is_none() {
-                let name = matrix
+                let name = session
                     .audience(notice.audience.as_str())
-                    .map_or_else(|| notice.audience.to_string(), |a| a.name.clone());
+                    .map_or_else(|| notice.audience.to_string(), |a| a.name);
                 out.push(Deadline {
                     minute: released.saturating_add(notice.within_mins),
                     kind: DeadlineKind::NoticeDue,

@@ -334,7 +334,7 @@ fn approvers_needed(session: &Session) -> std::collections::BTreeSet<RoleId> {
     for entry in &session.log().entries {
         match &entry.intent {
             Intent::Communicate { audience, .. } => {
-                if let Some(policy) = matrix.audience(audience.as_str()) {
+                if let Some(policy) = session.audience(audience.as_str()) {
                     needed.extend(policy.approvals.iter().cloned());
                 }
             }

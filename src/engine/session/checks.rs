@@ -167,7 +167,7 @@ impl Session {
                 approvals,
             } => {
                 self.known_role(sender)?;
-                if self.matrix.audience(audience.as_str()).is_none() {
+                if self.audience(audience.as_str()).is_none() {
                     return reject(format!("there is no audience `{audience}` in the matrix"));
                 }
                 self.check_message(message)?;

@@ -45,9 +45,8 @@ impl Session {
                 ..
             } => {
                 let audience = self
-                    .matrix()
                     .audience(audience.as_str())
-                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
+                    .map_or_else(|| audience.to_string(), |a| a.name);
                 let message = self
                     .scenario()
                     .message(message.as_str())

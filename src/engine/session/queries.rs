@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::engine::model::id::{
     ActionId, DecisionId, FlagId, InjectId, RoleId, TriggerId, VariantId, VariationId,
 };
-use crate::engine::model::matrix::{ASSET_OWNER, Matrix};
+use crate::engine::model::matrix::{ASSET_OWNER, Audience, Matrix};
 use crate::engine::model::scenario::{
     ActionOption, Artifact, DecisionPoint, Inject, MessageOption, Release, Scenario,
 };
@@ -233,5 +233,40 @@ impl Session {
         self.release_order
             .iter()
             .filter_map(|id| self.scenario.inject(id.as_str()))
+    }
+
+    /// An audience a message can go to: one of the matrix's, or one of the scenario's channels
+    /// with the rules of the audience it is like, under its own id and name.
+    pub fn audience(&self, id: &str) -> Option<Audience> {
+        if let Some(audience) = self.matrix.audience(id) {
+            return Some(audience.clone());
+        }
+        let channel = self
+            .scenario
+            .channels
+            .iter()
+            .find(|c| c.id.as_str() == id)?;
+        let like = self.matrix.audience(channel.like.as_str())?;
+        Some(Audience {
+            id: channel.id.clone(),
+            name: channel.name.clone(),
+            ..like.clone()
+        })
+    }
+
+    /// Every audience a message can go to: the matrix's, then the scenario's channels.
+    pub fn audiences(&self) -> Vec<Audience> {
+        let channels = self
+            .scenario
+            .channels
+            .iter()
+            .filter_map(|c| self.audience(c.id.as_str()));
+        self.matrix
+            .communication
+            .audiences
+            .iter()
+            .cloned()
+            .chain(channels)
+            .collect()
     }
 }

@@ -13,13 +13,14 @@ pub fn communicate_ui(
     draft: &mut MessageDraft,
 ) -> Option<Intent> {
     let roles = roles(session);
-    let matrix = session.matrix();
+    // The matrix's audiences and the scenario's own channels.
+    let audiences = session.audiences();
     ui.horizontal_wrapped(|ui| {
         ui.label("Audience");
         let selected = draft
             .audience
             .as_ref()
-            .and_then(|a| matrix.audience(a.as_str()))
+            .and_then(|a| audiences.iter().find(|x| x.id == *a))
             .map_or("choose an audience", |a| a.name.as_str());
         let width = (ui.available_width() - 16.0).clamp(140.0, 220.0);
         wrap_before(ui, width + 2.0 * ui.spacing().button_padding.x);
@@ -27,7 +28,7 @@ pub fn communicate_ui(
             .selected_text(selected)
             .width(width)
             .show_ui(ui, |ui| {
-                for audience in &matrix.communication.audiences {
+                for audience in &audiences {
                     ui.selectable_value(
                         &mut draft.audience,
                         Some(audience.id.clone()),

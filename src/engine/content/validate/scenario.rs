@@ -154,6 +154,46 @@ pub fn validate_scenario(
         }
     };
 
+    // Channels: graded like a matrix audience, so they name one and never shadow one.
+    r.duplicates("channel", s.channels.iter().map(|c| c.id.as_str()));
+    let audience_ids: Vec<&str> = matrix
+        .communication
+        .audiences
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(s.channels.iter().map(|c| c.id.as_str()))
+        .collect();
+    for channel in &s.channels {
+        let anchor = channel.id.as_str();
+        if matrix.audience(anchor).is_some() {
+            r.error(
+                Code::DuplicateId,
+                Some(anchor),
+                anchor,
+                format!(
+                    "channel `{anchor}` has the id of an audience of matrix `{}`",
+                    matrix.id
+                ),
+                Some("give the channel its own id; `like` says whose rules it follows".into()),
+            );
+        }
+        if matrix.audience(channel.like.as_str()).is_none() {
+            r.error(
+                Code::UnknownAudience,
+                Some(anchor),
+                channel.like.as_str(),
+                format!(
+                    "channel `{anchor}` is like `{}`, which is not an audience of matrix `{}`",
+                    channel.like, matrix.id
+                ),
+                unknown_hint(
+                    channel.like.as_str(),
+                    matrix.communication.audiences.iter().map(|a| a.id.as_str()),
+                ),
+            );
+        }
+    }
+
     for variation in &s.variations {
         for option in variation
             .options
@@ -259,19 +299,18 @@ pub fn validate_scenario(
         }
         for notice in &inject.notify {
             let audience = notice.audience.as_str();
-            if matrix.audience(audience).is_none() {
+            if matrix.audience(audience).is_none()
+                && !s.channels.iter().any(|c| c.id.as_str() == audience)
+            {
                 r.error(
                     Code::UnknownAudience,
                     Some(anchor),
                     audience,
                     format!(
-                        "unknown audience `{audience}` (not in matrix `{}`)",
+                        "unknown audience `{audience}` (not in matrix `{}` nor a channel of this scenario)",
                         matrix.id
                     ),
-                    unknown_hint(
-                        audience,
-                        matrix.communication.audiences.iter().map(|a| a.id.as_str()),
-                    ),
+                    unknown_hint(audience, audience_ids.iter().copied()),
                 );
             }
             if notice.within_mins == 0 {
