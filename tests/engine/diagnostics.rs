@@ -1050,7 +1050,10 @@ fn a_scenario_channel_names_a_real_audience_and_never_shadows_one() {
     let fine = "    channels: [Channel(id: \"staff_chat\", name: \"The all-staff chat\", like: \"all_staff\")],\n    injects: [";
     let (_, diags) = scenario_diagnostics(&[
         ("    injects: [", fine),
-        ("Notification(audience: \"all_staff\"", "Notification(audience: \"staff_chat\""),
+        (
+            "Notification(audience: \"all_staff\"",
+            "Notification(audience: \"staff_chat\"",
+        ),
     ]);
     assert!(diags.is_empty(), "{diags:#?}");
 }

@@ -1,4 +1,4 @@
-//! Scoring against the fixture scripts: exemplary runs score at least 90, each flawed run loses
+//! Scoring against the fixture scripts: exemplary runs score 100 with no deduction, each flawed run loses
 //! points in the dimension of its mistake and the finding cites the matrix rule it breaks.
 
 use std::sync::Arc;
@@ -11,16 +11,16 @@ use crate::support::{
     fixtures_dir, matrix, matrix_path, play, play_with, scenario, shipped_scenarios,
 };
 
+/// The play the matrix wants scores 100 with no deduction at all: no rule of the matrix penalises
+/// what another requires.
 #[test]
-fn every_exemplary_script_scores_at_least_90() {
+fn every_exemplary_script_scores_100_with_no_deduction() {
     for id in shipped_scenarios() {
         let card = score(&play(&id, "exemplary"));
         assert!(card.complete, "{id}: run should reach the end");
-        assert!(
-            card.total >= 90,
-            "{id}: exemplary scored {}:\n{card:#?}",
-            card.total
-        );
+        let deductions: Vec<_> = card.deductions().collect();
+        assert!(deductions.is_empty(), "{id}: {deductions:#?}");
+        assert_eq!(card.total, 100, "{id}");
     }
 }
 
@@ -958,6 +958,10 @@ fn a_scenario_channel_is_graded_by_the_rules_of_the_audience_it_is_like() {
             .find(|f| f.rule == format!("communication:staff_chat:{rule}"))
             .unwrap_or_else(|| panic!("no {rule} finding: {:#?}", card.findings));
         assert_eq!(finding.citation, all_staff);
-        assert!(finding.message.contains("The all-staff chat"), "{}", finding.message);
+        assert!(
+            finding.message.contains("The all-staff chat"),
+            "{}",
+            finding.message
+        );
     }
 }
