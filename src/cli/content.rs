@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::output::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, plural, truncate, write_diagnostics,
+    write_json,
 };
 use crate::engine::content::library::Library;
 use crate::engine::content::library::default_content_dir;
@@ -68,11 +69,7 @@ pub(super) fn validate(
                 "warnings": warnings,
                 "diagnostics": diagnostics,
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )?;
+            write_json(out, &value)?;
         }
         Format::Text => {
             write_diagnostics(err, &diagnostics)?;
@@ -199,11 +196,7 @@ pub(super) fn validate_own_matrix(
                     }))
                     .collect::<Vec<_>>(),
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )?;
+            write_json(out, &value)?;
         }
         Format::Text => {
             write_diagnostics(err, &own)?;
@@ -309,11 +302,7 @@ pub(super) fn list(
         })
         .collect();
     match format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        )?,
+        Format::Json => write_json(out, &rows)?,
         Format::Text => {
             let id_width = library
                 .scenarios

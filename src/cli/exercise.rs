@@ -11,7 +11,7 @@ use crate::engine::reports::aar::AfterActionReport;
 use crate::engine::session::Session;
 use crate::store::saves;
 
-use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json};
 use super::scripted::load_matrix_and_scenario;
 
 /// Report formats.
@@ -178,11 +178,7 @@ pub fn resume(
             })
             .collect();
         match args.format {
-            Format::Json => writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&rows).unwrap_or_default()
-            )?,
+            Format::Json => write_json(out, &rows)?,
             Format::Text => {
                 if rows.is_empty() {
                     writeln!(out, "No saved exercises in {}.", dir.display())?;

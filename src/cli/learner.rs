@@ -14,7 +14,9 @@ use crate::engine::model::id::QuestionId;
 use crate::store::progress_db::{ProgressDb, default_path};
 use crate::store::{default_profile, empty_report, unix_now};
 
-use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics};
+use super::output::{
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics, write_json,
+};
 
 /// Options of `warroom quiz`.
 #[derive(Debug, Clone, clap::Args)]
@@ -411,11 +413,7 @@ pub fn progress(
         }
     };
     match args.format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        )?,
+        Format::Json => write_json(out, &report)?,
         Format::Text => write!(out, "{}", render_text(&report))?,
     }
     Ok(EXIT_OK)

@@ -50,6 +50,18 @@ pub(super) fn write_diagnostics(
     Ok(())
 }
 
+/// Writes a value as pretty JSON on its own line.
+pub(super) fn write_json(
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    )
+}
+
 pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

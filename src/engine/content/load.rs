@@ -270,39 +270,31 @@ fn plain_parse_error(code: &ron::Error, text: &str, at: usize) -> Option<(String
                 format!(
                     "`{found}` must be written `{right}`: value names start with a capital letter"
                 ),
-                Some(format!(
-                    "expected one of: {}",
-                    expected
-                        .iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Some(format!("expected one of: {}", backticked(expected))),
             ))
         }
         _ => None,
     }
 }
 
+/// "`a`, `b`, `c`": names as a hint lists them.
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn parse_hint(code: &ron::Error) -> Option<String> {
     use ron::Error as E;
     match code {
-        E::NoSuchStructField { expected, .. } => Some(format!(
-            "known fields here: {}",
-            expected
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        E::NoSuchEnumVariant { expected, .. } => Some(format!(
-            "expected one of: {}",
-            expected
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        E::NoSuchStructField { expected, .. } => {
+            Some(format!("known fields here: {}", backticked(expected)))
+        }
+        E::NoSuchEnumVariant { expected, .. } => {
+            Some(format!("expected one of: {}", backticked(expected)))
+        }
         E::MissingStructField { field, .. } => Some(format!("add `{field}: …` to this item")),
         E::Eof => Some("the file ends early; check for a missing `)` or `]`".into()),
         E::ExceededRecursionLimit => Some("nesting is too deep".into()),

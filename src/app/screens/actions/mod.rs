@@ -129,9 +129,9 @@ mod tests {
         harness
     }
 
-    #[test]
-    fn assigning_a_decision_sends_the_chosen_role() {
-        let mut harness = Harness::new_ui_state(
+    /// The Decide tab of a fresh ransomware session.
+    fn decide_harness() -> Harness<'static, DecideState> {
+        Harness::new_ui_state(
             |ui, s: &mut DecideState| {
                 let out = decide_ui(ui, &s.session, &mut s.ui);
                 s.out.extend(out);
@@ -141,7 +141,32 @@ mod tests {
                 ui: ActionsState::default(),
                 out: Vec::new(),
             },
-        );
+        )
+    }
+
+    /// Clicks the role in the open picker, then Assign; returns what the panel sent.
+    fn assign_to(harness: &mut Harness<'static, DecideState>, role: &str) -> Vec<UiCommand> {
+        harness.get_by_label(role).scroll_to_me();
+        harness.run();
+        harness.get_by_label(role).click();
+        harness.run();
+        harness.get_all_by_label("Assign").next().unwrap().click();
+        harness.run();
+        harness.state().out.clone()
+    }
+
+    fn assigned(role: &str) -> Vec<UiCommand> {
+        vec![UiCommand::Exercise(ExerciseCommand::Intent(
+            Intent::AssignAction {
+                action: "triage-fs01".into(),
+                role: role.into(),
+            },
+        ))]
+    }
+
+    #[test]
+    fn assigning_a_decision_sends_the_chosen_role() {
+        let mut harness = decide_harness();
         // Nothing chosen yet: the assign button is disabled, so a click does nothing.
         harness.get_all_by_label("Assign").next().unwrap().click();
         harness.run();
@@ -150,34 +175,13 @@ mod tests {
         // Choose the SOC from the combo box, then assign.
         harness.get_by_value("Who does it?").click();
         harness.run();
-        harness.get_by_label("Security Operations Center").click();
-        harness.run();
-        harness.get_all_by_label("Assign").next().unwrap().click();
-        harness.run();
-        assert_eq!(
-            harness.state().out,
-            vec![UiCommand::Exercise(ExerciseCommand::Intent(
-                Intent::AssignAction {
-                    action: "triage-fs01".into(),
-                    role: "soc".into()
-                }
-            ))]
-        );
+        let sent = assign_to(&mut harness, "Security Operations Center");
+        assert_eq!(sent, assigned("soc"));
     }
 
     #[test]
     fn every_role_of_the_matrix_is_offered_the_cast_first_and_outsiders_grouped() {
-        let mut harness = Harness::new_ui_state(
-            |ui, s: &mut DecideState| {
-                let out = decide_ui(ui, &s.session, &mut s.ui);
-                s.out.extend(out);
-            },
-            DecideState {
-                session: session(),
-                ui: ActionsState::default(),
-                out: Vec::new(),
-            },
-        );
+        let mut harness = decide_harness();
         harness.get_by_value("Who does it?").click();
         harness.run();
         // Not in this scenario's cast, yet offered: a wrong choice must be possible to be graded.
@@ -192,21 +196,8 @@ mod tests {
             cast < internal && internal < help_desk && help_desk < external && external < regulator
         );
         // Choosing an outsider sends it: the engine grades whatever is chosen.
-        harness.get_by_label("Help Desk").scroll_to_me();
-        harness.run();
-        harness.get_by_label("Help Desk").click();
-        harness.run();
-        harness.get_all_by_label("Assign").next().unwrap().click();
-        harness.run();
-        assert_eq!(
-            harness.state().out,
-            vec![UiCommand::Exercise(ExerciseCommand::Intent(
-                Intent::AssignAction {
-                    action: "triage-fs01".into(),
-                    role: "help_desk".into()
-                }
-            ))]
-        );
+        let sent = assign_to(&mut harness, "Help Desk");
+        assert_eq!(sent, assigned("help_desk"));
     }
 
     #[test]
