@@ -1057,3 +1057,21 @@ fn a_scenario_channel_names_a_real_audience_and_never_shadows_one() {
     ]);
     assert!(diags.is_empty(), "{diags:#?}");
 }
+
+#[test]
+fn a_misdirected_option_points_at_an_option_of_its_decision_that_resolves_it() {
+    let path = scenarios_dir().join("exposed-storage-bucket.ron");
+    let text = base(&path).replace("instead: \"close-bucket\"", "instead: \"close-buckets\"");
+    let scenario: Scenario = Source::from_text(&path, text.clone()).parse().unwrap();
+    let diags = validate_scenario(&scenario, &matrix(), &path, &text);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "unknown-action")
+        .expect("unknown-action");
+    assert!(d.message.contains("close-buckets"), "{}", d.message);
+    assert_eq!(d.hint.as_deref(), Some("did you mean `close-bucket`?"));
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("id: \"ticket-provider\""), "\"close-buckets\"")
+    );
+}

@@ -128,6 +128,18 @@ fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
 /// (scenario, flawed script, dimension that must drop, rule the finding applies, citation source).
 const FLAWED: &[(&str, &str, Dimension, &str)] = &[
     (
+        "exposed-storage-bucket",
+        "ticket-to-provider",
+        Dimension::Ownership,
+        "decision:d-first",
+    ),
+    (
+        "hijacked-session-token",
+        "password-reset-instead-of-revoke",
+        Dimension::Ownership,
+        "decision:d-triage",
+    ),
+    (
         "ransomware-file-server",
         "speculation-to-executives",
         Dimension::Communication,
@@ -393,6 +405,32 @@ fn citation_for(rule: &str) -> String {
     }
 }
 
+/// A wrong approach to a decision cites the responsibility of the option that resolves it.
+fn misdirection_citation(scenario_id: &str, decision: &str) -> String {
+    let scenario = scenario(scenario_id);
+    let point = scenario
+        .injects
+        .iter()
+        .flat_map(|i| &i.decisions)
+        .find(|d| d.id.as_str() == decision)
+        .unwrap();
+    let wrong = point
+        .actions
+        .iter()
+        .find_map(|a| a.misdirected.as_ref())
+        .unwrap();
+    let instead = point
+        .actions
+        .iter()
+        .find(|a| a.id == wrong.instead)
+        .unwrap();
+    matrix()
+        .task(instead.task.as_str())
+        .unwrap()
+        .citation
+        .clone()
+}
+
 #[test]
 fn each_flawed_script_loses_points_in_its_dimension_and_cites_the_rule() {
     for (scenario, script, dimension, rule) in FLAWED {
@@ -414,11 +452,12 @@ fn each_flawed_script_loses_points_in_its_dimension_and_cites_the_rule() {
                 )
             });
         assert_eq!(finding.dimension, *dimension, "{scenario}/{script}");
-        assert_eq!(
-            finding.citation,
-            citation_for(rule),
-            "{scenario}/{script}: citation"
-        );
+        let expected = if let Some(decision) = rule.strip_prefix("decision:") {
+            misdirection_citation(scenario, decision)
+        } else {
+            citation_for(rule)
+        };
+        assert_eq!(finding.citation, expected, "{scenario}/{script}: citation");
         assert!(finding.points < 0);
         assert!(!finding.advice.is_empty());
         assert!(
@@ -964,4 +1003,41 @@ fn a_scenario_channel_is_graded_by_the_rules_of_the_audience_it_is_like() {
             finding.message
         );
     }
+}
+
+/// A decision is owned only by an option that resolves it: a wrong approach is a finding of its
+/// own, and the right option taken afterwards still resolves the decision.
+#[test]
+fn a_wrong_approach_does_not_own_the_decision() {
+    use warroom::engine::Intent;
+    let run = |actions: &[(&str, &str)]| {
+        let mut session = warroom::engine::content::shipped::session("exposed-storage-bucket", 4);
+        session.apply(Intent::Advance { minutes: 1 }).unwrap();
+        for (action, role) in actions {
+            session
+                .apply(Intent::AssignAction {
+                    action: (*action).into(),
+                    role: (*role).into(),
+                })
+                .unwrap();
+        }
+        session.apply(Intent::Advance { minutes: 30 }).unwrap();
+        let card = score(&session);
+        let findings: Vec<_> = card
+            .findings
+            .iter()
+            .filter(|f| f.rule == "decision:d-first")
+            .map(|f| (f.kind, f.message.clone()))
+            .collect();
+        findings
+    };
+    let wrong = run(&[("ticket-provider", "platform")]);
+    assert_eq!(wrong.len(), 1, "{wrong:#?}");
+    assert_eq!(wrong[0].0, FindingKind::Deduction);
+    assert!(wrong[0].1.contains("does not resolve"), "{}", wrong[0].1);
+    assert!(wrong[0].1.contains("not the customer's configuration"), "{}", wrong[0].1);
+    let corrected = run(&[("ticket-provider", "platform"), ("close-bucket", "platform")]);
+    let kinds: Vec<FindingKind> = corrected.iter().map(|f| f.0).collect();
+    assert!(kinds.contains(&FindingKind::Credit), "{corrected:#?}");
+    assert!(kinds.contains(&FindingKind::Deduction), "the wrong step still counts");
 }

@@ -267,6 +267,19 @@ pub struct ActionOption {
     /// Flags set when it is carried out.
     #[serde(default)]
     pub sets: Vec<FlagId>,
+    /// A wrong approach: taking it does not resolve the decision, whoever does it.
+    #[serde(default)]
+    pub misdirected: Option<Misdirection>,
+}
+
+/// Why an option does not resolve its decision, and which option of the same decision does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Misdirection {
+    /// What the player learns ("the provider does not fix the customer's own configuration").
+    pub why: String,
+    /// The option that does resolve it; its task's citation is the responsibility cited.
+    pub instead: ActionId,
 }
 
 /// A moment where the player must decide who does what.

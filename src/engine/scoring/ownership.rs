@@ -132,12 +132,49 @@ fn required_decisions(g: &mut Grader<'_>) {
                 }
                 continue;
             };
-            let acted = decision.actions.iter().find_map(|a| {
-                session
-                    .performed()
-                    .get(&a.id)
-                    .map(|p| (a.label.as_str(), p))
-            });
+            // Only an option that resolves the situation owns the decision; a wrong approach
+            // (a ticket to the provider for the customer's own configuration) costs as much as
+            // leaving it, whoever took it.
+            let acted = decision
+                .actions
+                .iter()
+                .filter(|a| a.misdirected.is_none())
+                .find_map(|a| {
+                    session
+                        .performed()
+                        .get(&a.id)
+                        .map(|p| (a.label.as_str(), p))
+                });
+            let mut misdirected = false;
+            for action in &decision.actions {
+                let (Some(wrong), Some(done)) =
+                    (&action.misdirected, session.performed().get(&action.id))
+                else {
+                    continue;
+                };
+                misdirected = true;
+                let instead = decision.actions.iter().find(|a| a.id == wrong.instead);
+                let task = instead.and_then(|a| session.matrix().task(a.task.as_str()));
+                let mut finding = draft(
+                    done.minute,
+                    format!(
+                        "\"{}\" does not resolve \"{}\": {}",
+                        action.label, decision.prompt, wrong.why
+                    ),
+                    match (instead, task) {
+                        (Some(a), Some(t)) => {
+                            format!("Instead: \"{}\", by {}.", a.label, g.names(&t.responsible))
+                        }
+                        _ => wrong.why.clone(),
+                    },
+                );
+                if let Some(task) = task {
+                    finding.citation.clone_from(&task.citation);
+                }
+                finding.entry = Some(done.entry);
+                finding.role = Some(done.role.clone());
+                g.deduct(worth, finding);
+            }
             let (deadline, due) = g.decision_due(decision, released);
             if let Some((label, done)) = acted {
                 let message = format!(
@@ -161,6 +198,8 @@ fn required_decisions(g: &mut Grader<'_>) {
                 .collect();
             match due {
                 Due::Pending => {}
+                // A wrong approach was already charged: the same miss is not charged twice.
+                Due::Passed if misdirected => {}
                 Due::Passed => {
                     let message = format!(
                         "Nobody acted on \"{}\" (released at minute {released}).",

@@ -361,8 +361,41 @@ pub fn validate_scenario(
                     Some("give the player at least one minute".into()),
                 );
             }
+            if !decision.actions.is_empty()
+                && decision.actions.iter().all(|a| a.misdirected.is_some())
+            {
+                r.error(
+                    Code::DecisionWithoutActions,
+                    Some(d_anchor),
+                    "actions",
+                    format!("decision point `{d_anchor}` offers no option that resolves it"),
+                    Some(
+                        "every option is `misdirected`; offer at least one that resolves it".into(),
+                    ),
+                );
+            }
             for action in &decision.actions {
                 let a_anchor = action.id.as_str();
+                if let Some(wrong) = &action.misdirected {
+                    let resolving: Vec<&str> = decision
+                        .actions
+                        .iter()
+                        .filter(|a| a.misdirected.is_none())
+                        .map(|a| a.id.as_str())
+                        .collect();
+                    if !resolving.contains(&wrong.instead.as_str()) {
+                        r.error(
+                            Code::UnknownAction,
+                            Some(a_anchor),
+                            wrong.instead.as_str(),
+                            format!(
+                                "`instead: \"{}\"` of `{a_anchor}` is not an option of decision `{d_anchor}` that resolves it",
+                                wrong.instead
+                            ),
+                            unknown_hint(wrong.instead.as_str(), resolving.iter().copied()),
+                        );
+                    }
+                }
                 if !task_set.contains(action.task.as_str()) {
                     r.error(
                         Code::UnknownTask,
