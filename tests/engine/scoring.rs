@@ -1035,9 +1035,67 @@ fn a_wrong_approach_does_not_own_the_decision() {
     assert_eq!(wrong.len(), 1, "{wrong:#?}");
     assert_eq!(wrong[0].0, FindingKind::Deduction);
     assert!(wrong[0].1.contains("does not resolve"), "{}", wrong[0].1);
-    assert!(wrong[0].1.contains("not the customer's configuration"), "{}", wrong[0].1);
-    let corrected = run(&[("ticket-provider", "platform"), ("close-bucket", "platform")]);
+    assert!(
+        wrong[0].1.contains("not the customer's configuration"),
+        "{}",
+        wrong[0].1
+    );
+    let corrected = run(&[
+        ("ticket-provider", "platform"),
+        ("close-bucket", "platform"),
+    ]);
     let kinds: Vec<FindingKind> = corrected.iter().map(|f| f.0).collect();
     assert!(kinds.contains(&FindingKind::Credit), "{corrected:#?}");
-    assert!(kinds.contains(&FindingKind::Deduction), "the wrong step still counts");
+    assert!(
+        kinds.contains(&FindingKind::Deduction),
+        "the wrong step still counts"
+    );
+}
+
+/// Each approver a rule names is graded on its own: the owner's approval of downtime counts, and a
+/// missing one costs as much as a missing leadership approval.
+#[test]
+fn each_required_approver_is_a_check_of_its_own() {
+    use warroom::engine::Intent;
+    let run = |approvers: &[&str]| {
+        let mut session = warroom::engine::content::shipped::session("ransomware-file-server", 4);
+        session.apply(Intent::Advance { minutes: 21 }).unwrap();
+        for approver in approvers {
+            for intent in [
+                Intent::RequestApproval {
+                    action: "shutdown-fs01".into(),
+                    requested_by: "it_ops".into(),
+                    approver: (*approver).into(),
+                },
+                Intent::GrantApproval {
+                    action: "shutdown-fs01".into(),
+                    approver: (*approver).into(),
+                },
+            ] {
+                session.apply(intent).unwrap();
+            }
+        }
+        session
+            .apply(Intent::AssignAction {
+                action: "shutdown-fs01".into(),
+                role: "it_ops".into(),
+            })
+            .unwrap();
+        let card = score(&session);
+        let missing: Vec<String> = card
+            .deductions()
+            .filter(|f| f.rule == "sod:shutdown_service")
+            .map(|f| f.message.clone())
+            .collect();
+        (missing, card.dimension(Dimension::SeparationOfDuties))
+    };
+    let (none, none_score) = run(&[]);
+    assert_eq!(none.len(), 2, "{none:#?}");
+    let (exec_only, exec_score) = run(&["exec"]);
+    assert_eq!(exec_only.len(), 1, "{exec_only:#?}");
+    assert!(exec_only[0].contains("Business Process Owner"), "{}", exec_only[0]);
+    let (both, both_score) = run(&["exec", "business_owner"]);
+    assert!(both.is_empty(), "{both:#?}");
+    assert!(none_score < exec_score && exec_score < both_score);
+    assert_eq!(both_score, Some(100));
 }

@@ -87,21 +87,32 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             .collect();
         let needs_independent = task.privileged || task.alters_audit_trail;
         let independent = granted_before.iter().any(|r| **r != done.role);
-        if !missing.is_empty() {
+        // Each approver the matrix names is a check of its own: an owner's approval counts, and
+        // a missing one costs what a missing leadership approval does.
+        for approver in &missing {
             g.deduct(
                 penalties.unapproved_change,
                 draft(
                     format!(
                         "\"{}\" was carried out without approval from {}.",
                         option.label,
-                        g.names(&missing)
+                        g.name(approver.as_str())
                     ),
                     format!(
-                        "Request approval from {} and wait for it before {}.",
-                        g.names(&missing),
-                        task.name.to_lowercase()
+                        "Request approval from {} and have it granted before \"{}\".",
+                        g.name(approver.as_str()),
+                        option.label
                     ),
                 ),
+            );
+        }
+        if !missing.is_empty() {
+            let kept = needed.len() - missing.len();
+            g.keep(
+                Dimension::SeparationOfDuties,
+                penalties
+                    .unapproved_change
+                    .saturating_mul(u32::try_from(kept).unwrap_or(0)),
             );
         } else if needs_independent && !independent {
             g.deduct(
@@ -116,8 +127,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 ),
             );
         } else if !needed.is_empty() || needs_independent {
+            let checks = u32::try_from(needed.len().max(1)).unwrap_or(1);
             g.credit(
-                penalties.unapproved_change,
+                penalties.unapproved_change.saturating_mul(checks),
                 draft(
                     format!(
                         "\"{}\" was approved by {} before it was carried out.",

@@ -14,7 +14,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// differently, so an older exercise is reported as recorded under older rules rather than
 /// silently rescored. 2: every audience states what it must not receive (speculation never
 /// reaches executives or vendors); engaging a role whose approval the matrix needs for what the
-/// run did is never over-escalation; only an option that resolves a decision owns it.
+/// run did is never over-escalation; only an option that resolves a decision owns it; each
+/// required approver is graded on its own.
 pub const RULES_VERSION: u32 = 2;
 
 /// Logs from before the rules were versioned.
