@@ -1093,7 +1093,11 @@ fn each_required_approver_is_a_check_of_its_own() {
     assert_eq!(none.len(), 2, "{none:#?}");
     let (exec_only, exec_score) = run(&["exec"]);
     assert_eq!(exec_only.len(), 1, "{exec_only:#?}");
-    assert!(exec_only[0].contains("Business Process Owner"), "{}", exec_only[0]);
+    assert!(
+        exec_only[0].contains("Business Process Owner"),
+        "{}",
+        exec_only[0]
+    );
     let (both, both_score) = run(&["exec", "business_owner"]);
     assert!(both.is_empty(), "{both:#?}");
     assert!(none_score < exec_score && exec_score < both_score);
