@@ -15,12 +15,12 @@ pub(super) struct ReleasePlan {
     pub(super) conditional: Vec<(u32, usize)>,
     /// Conditional injects whose condition reads the clock, by position.
     pub(super) reads_clock: Vec<bool>,
+    /// Conditional injects whose condition reads the severity, by position.
+    pub(super) reads_severity: Vec<bool>,
     /// Conditional injects reading whether an inject was released, by that inject's id.
     pub(super) on_release: HashMap<String, Vec<usize>>,
     /// Conditional injects reading a flag, by flag id.
     pub(super) on_flag: HashMap<String, Vec<usize>>,
-    /// Conditional injects reading the severity.
-    pub(super) on_severity: Vec<usize>,
     /// Every minute a condition compares the clock with: the only minutes a clock-reading
     /// condition can change its value.
     pub(super) clock_marks: BTreeSet<u32>,
@@ -30,6 +30,7 @@ impl ReleasePlan {
     pub(super) fn of(scenario: &Scenario) -> Self {
         let mut plan = Self {
             reads_clock: vec![false; scenario.injects.len()],
+            reads_severity: vec![false; scenario.injects.len()],
             ..Self::default()
         };
         for (position, inject) in scenario.injects.iter().enumerate() {
@@ -50,7 +51,6 @@ impl ReleasePlan {
         {
             list.dedup();
         }
-        plan.on_severity.dedup();
         plan
     }
 
@@ -72,7 +72,11 @@ impl ReleasePlan {
                 .entry(flag.to_string())
                 .or_default()
                 .push(position),
-            Condition::SeverityAtLeast(_) => self.on_severity.push(position),
+            Condition::SeverityAtLeast(_) => {
+                if let Some(reads) = self.reads_severity.get_mut(position) {
+                    *reads = true;
+                }
+            }
             Condition::All(items) | Condition::Any(items) => {
                 for item in items {
                     self.index(item, position);
@@ -191,6 +195,22 @@ mod tests {
         assert_eq!(session.released_at("late"), Some(6));
         assert_eq!(session.released_at("early"), None);
         assert_eq!(session.minute(), 10_000);
+    }
+
+    #[test]
+    fn a_condition_held_back_by_what_the_clock_will_change_is_still_read_as_it_moves() {
+        let s = scenario(
+            r#"Inject(id: "open", title: "t", release: At(0), narrative: "n"),
+               Inject(id: "either", title: "t", release: When(All([Any([MinuteAtLeast(6), Flag("a")]), Released("open")])), narrative: "n"),
+               Inject(id: "gated", title: "t", release: When(All([Flag("b"), SeverityAtLeast(1)])), narrative: "n"),
+               Inject(id: "sets-b", title: "t", release: At(8), narrative: "n", sets: ["b"]),"#,
+            60,
+        );
+        let mut session = Session::new(s, shipped::matrix(), 1);
+        session.apply(Intent::Advance { minutes: 30 }).unwrap();
+        assert_eq!(session.released_at("either"), Some(6));
+        // Held back by a flag, then released by it.
+        assert_eq!(session.released_at("gated"), Some(8));
     }
 
     proptest! {

@@ -117,6 +117,11 @@ pub(super) struct Clock {
     read_all: bool,
     /// For `When(All([...]))` injects, how many leading items are known to hold for good.
     proven: HashMap<usize, usize>,
+    /// Waiting injects to re-read when the clock moves: those reading it, unless an item that
+    /// does not read it holds them back (then only that item's change can release them).
+    on_tick: BTreeSet<usize>,
+    /// Likewise for a change of severity.
+    on_severity_change: BTreeSet<usize>,
     /// Tests only: settle the way the clock first did, every inject every minute, as a reference.
     #[cfg(test)]
     pub(super) naive: bool,
@@ -206,6 +211,8 @@ impl Session {
                 closing: BTreeMap::new(),
                 read_all: true,
                 proven: HashMap::new(),
+                on_tick: BTreeSet::new(),
+                on_severity_change: BTreeSet::new(),
                 #[cfg(test)]
                 naive: false,
             },
@@ -442,6 +449,7 @@ impl Session {
         {
             if self.not_yet_released(position) {
                 self.clock.waiting.insert(position);
+                self.watch(position, true);
             }
             self.clock.next_conditional += 1;
         }
@@ -453,13 +461,11 @@ impl Session {
             .copied()
             .filter(|&p| self.pending(p))
             .collect();
-        let reread: Vec<usize> = self
-            .clock
-            .waiting
-            .iter()
-            .copied()
-            .filter(|&p| read_all || plan.reads_clock.get(p) == Some(&true))
-            .collect();
+        let reread: Vec<usize> = if read_all {
+            self.clock.waiting.iter().copied().collect()
+        } else {
+            self.clock.on_tick.iter().copied().collect()
+        };
         due.extend(reread.into_iter().filter(|&p| self.due(p)));
         while !due.is_empty() {
             let mut changes = Changes::default();
@@ -475,7 +481,7 @@ impl Session {
                 reread.extend(plan.on_flag.get(flag.as_str()).into_iter().flatten());
             }
             if changes.severity {
-                reread.extend(&plan.on_severity);
+                reread.extend(&self.clock.on_severity_change);
             }
             due = reread
                 .into_iter()
@@ -560,7 +566,30 @@ impl Session {
         if proven > from {
             self.clock.proven.insert(position, proven);
         }
-        items.iter().skip(proven).all(|c| self.holds(c))
+        // Held back by an item that neither the clock nor the severity can change: only that
+        // item's own change (a release, a flag, an intent) can release it, and those re-read it.
+        let held_back = items
+            .iter()
+            .skip(proven)
+            .any(|c| lasting(c) && !reads_clock(c) && !self.holds(c));
+        self.watch(position, !held_back);
+        !held_back && items.iter().skip(proven).all(|c| self.holds(c))
+    }
+
+    /// Puts a waiting inject on (or takes it off) the lists re-read when the clock or the
+    /// severity changes, as far as its condition reads them.
+    fn watch(&mut self, position: usize, on: bool) {
+        let plan = Arc::clone(&self.clock.plan);
+        for (reads, list) in [
+            (&plan.reads_clock, &mut self.clock.on_tick),
+            (&plan.reads_severity, &mut self.clock.on_severity_change),
+        ] {
+            if on && reads.get(position) == Some(&true) {
+                list.insert(position);
+            } else {
+                list.remove(&position);
+            }
+        }
     }
 
     /// [`Self::due`] reading the whole condition.
@@ -603,11 +632,7 @@ impl Session {
     fn next_event_minute(&self) -> u32 {
         let plan = &self.clock.plan;
         let now = self.minute;
-        let clock_readers_wait = self
-            .clock
-            .waiting
-            .iter()
-            .any(|&p| plan.reads_clock.get(p) == Some(&true) && self.pending(p));
+        let clock_readers_wait = self.clock.on_tick.iter().any(|&p| self.pending(p));
         [
             plan.scheduled.get(self.clock.next_scheduled).map(|x| x.0),
             plan.conditional
@@ -642,6 +667,7 @@ impl Session {
         self.release_order.push(id.clone());
         self.clock.overdue.remove(&position);
         self.clock.waiting.remove(&position);
+        self.watch(position, false);
         for (d, decision) in inject.decisions.iter().enumerate() {
             if let Some(window) = decision.expires_after_mins {
                 let closes = self.minute.saturating_add(window);
@@ -703,5 +729,15 @@ fn lasting(condition: &Condition) -> bool {
         | Condition::Variant(..) => true,
         Condition::All(items) | Condition::Any(items) => items.iter().all(lasting),
         Condition::MinuteBefore(_) | Condition::SeverityAtLeast(_) | Condition::Not(_) => false,
+    }
+}
+
+/// Whether a condition reads the clock anywhere inside it.
+fn reads_clock(condition: &Condition) -> bool {
+    match condition {
+        Condition::MinuteAtLeast(_) | Condition::MinuteBefore(_) => true,
+        Condition::All(items) | Condition::Any(items) => items.iter().any(reads_clock),
+        Condition::Not(inner) => reads_clock(inner),
+        _ => false,
     }
 }
