@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::content::load::{Source, line_col};
 use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
-use crate::engine::model::id::ScenarioId;
+use crate::engine::model::id::{RoleId, ScenarioId};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
@@ -142,37 +142,82 @@ pub fn run_observed(
     }
 }
 
+/// What kind of thing an id in an intent names.
+#[derive(Clone, Copy)]
+enum Named {
+    Role,
+    Action,
+    Artifact,
+    Audience,
+    Message,
+    Inject,
+}
+
 /// "did you mean" for the first id of an intent the scenario or matrix does not know.
 fn did_you_mean(session: &Session, intent: &Intent) -> Option<String> {
     let scenario = session.scenario();
-    let matrix = session.matrix();
-    let roles = || matrix.roles.iter().map(|r| r.id.as_str());
-    let actions = || scenario.actions().map(|(_, _, a)| a.id.as_str());
-    let mut roles_named: Vec<&str> = Vec::new();
-    let mut actions_named: Vec<&str> = Vec::new();
-    let mut artifacts_named: Vec<&str> = Vec::new();
-    let mut others: Vec<(&str, Vec<&str>)> = Vec::new();
+    let audiences = session.audiences();
+    let known = |kind: Named| -> Vec<&str> {
+        match kind {
+            Named::Role => session
+                .matrix()
+                .roles
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect(),
+            Named::Action => scenario.actions().map(|(_, _, a)| a.id.as_str()).collect(),
+            Named::Artifact => scenario
+                .injects
+                .iter()
+                .flat_map(|i| &i.artifacts)
+                .map(|a| a.id.as_str())
+                .collect(),
+            Named::Audience => audiences.iter().map(|a| a.id.as_str()).collect(),
+            Named::Message => scenario
+                .injects
+                .iter()
+                .flat_map(|i| &i.messages)
+                .map(|m| m.id.as_str())
+                .collect(),
+            Named::Inject => scenario.injects.iter().map(|i| i.id.as_str()).collect(),
+        }
+    };
+    names_in(intent).into_iter().find_map(|(id, kind)| {
+        let known = known(kind);
+        if known.contains(&id) {
+            return None;
+        }
+        suggest(id, known.iter().copied()).map(|hint| format!("`{id}`: {hint}"))
+    })
+}
+
+fn role_names(ids: &[RoleId]) -> impl Iterator<Item = (&str, Named)> {
+    ids.iter().map(|r| (r.as_str(), Named::Role))
+}
+
+/// Every id an intent names, with what it names, in the order the intent gives them.
+fn names_in(intent: &Intent) -> Vec<(&str, Named)> {
     match intent {
         Intent::AssignAction { action, role } => {
-            actions_named.push(action.as_str());
-            roles_named.push(role.as_str());
+            vec![
+                (action.as_str(), Named::Action),
+                (role.as_str(), Named::Role),
+            ]
         }
         Intent::ClassifySeverity { by, .. } | Intent::DeclareIncident { by } => {
-            roles_named.push(by.as_str());
+            vec![(by.as_str(), Named::Role)]
         }
         Intent::Escalate { from, to, .. } => {
-            roles_named.push(from.as_str());
-            roles_named.extend(to.iter().map(super::id::RoleId::as_str));
+            let mut named = vec![(from.as_str(), Named::Role)];
+            named.extend(role_names(to));
+            named
         }
         Intent::Handoff(h) => {
-            roles_named.extend([h.from.as_str(), h.to.as_str()]);
-            artifacts_named.extend(h.evidence.iter().map(super::id::ArtifactId::as_str));
-            actions_named.extend(
-                h.actions_taken
-                    .iter()
-                    .chain(&h.recommended)
-                    .map(super::id::ActionId::as_str),
-            );
+            let mut named = vec![(h.from.as_str(), Named::Role), (h.to.as_str(), Named::Role)];
+            named.extend(h.evidence.iter().map(|a| (a.as_str(), Named::Artifact)));
+            let actions = h.actions_taken.iter().chain(&h.recommended);
+            named.extend(actions.map(|a| (a.as_str(), Named::Action)));
+            named
         }
         Intent::Communicate {
             audience,
@@ -180,57 +225,32 @@ fn did_you_mean(session: &Session, intent: &Intent) -> Option<String> {
             message,
             approvals,
         } => {
-            roles_named.push(sender.as_str());
-            roles_named.extend(approvals.iter().map(super::id::RoleId::as_str));
-            let audiences = matrix.communication.audiences.iter().map(|a| a.id.as_str());
-            let channels = scenario.channels.iter().map(|c| c.id.as_str());
-            others.push((audience.as_str(), audiences.chain(channels).collect()));
-            let messages = scenario.injects.iter().flat_map(|i| &i.messages);
-            others.push((message.as_str(), messages.map(|m| m.id.as_str()).collect()));
+            let mut named = vec![(sender.as_str(), Named::Role)];
+            named.extend(role_names(approvals));
+            named.push((audience.as_str(), Named::Audience));
+            named.push((message.as_str(), Named::Message));
+            named
         }
         Intent::RequestApproval {
             action,
             requested_by,
             approver,
-        } => {
-            actions_named.push(action.as_str());
-            roles_named.extend([requested_by.as_str(), approver.as_str()]);
-        }
+        } => vec![
+            (action.as_str(), Named::Action),
+            (requested_by.as_str(), Named::Role),
+            (approver.as_str(), Named::Role),
+        ],
         Intent::GrantApproval { action, approver } => {
-            actions_named.push(action.as_str());
-            roles_named.push(approver.as_str());
+            vec![
+                (action.as_str(), Named::Action),
+                (approver.as_str(), Named::Role),
+            ]
         }
         Intent::ReleaseInject { inject }
         | Intent::HoldInject { inject }
-        | Intent::UnholdInject { inject } => {
-            others.push((
-                inject.as_str(),
-                scenario.injects.iter().map(|i| i.id.as_str()).collect(),
-            ));
-        }
-        Intent::Advance { .. } | Intent::EndExercise => {}
+        | Intent::UnholdInject { inject } => vec![(inject.as_str(), Named::Inject)],
+        Intent::Advance { .. } | Intent::EndExercise => Vec::new(),
     }
-    let artifacts = || {
-        scenario
-            .injects
-            .iter()
-            .flat_map(|i| &i.artifacts)
-            .map(|a| a.id.as_str())
-    };
-    let groups = [
-        (roles_named, roles().collect::<Vec<_>>()),
-        (actions_named, actions().collect()),
-        (artifacts_named, artifacts().collect()),
-    ];
-    groups
-        .into_iter()
-        .flat_map(|(named, known)| named.into_iter().map(move |id| (id, known.clone())))
-        .chain(others)
-        .filter(|(id, known)| !known.contains(id))
-        .find_map(|(id, known)| {
-            let hint = suggest(id, known.iter().copied())?;
-            Some(format!("`{id}`: {hint}"))
-        })
 }
 
 /// A diagnostic pointing at the `index`th step (its `at:` field) of a script.
