@@ -466,10 +466,9 @@ fn where_replay_failed(source: &Source, error: &ReplayError) -> (usize, usize) {
         ReplayError::Version(_) => field("format_version"),
         ReplayError::WrongScenario { .. } => field("scenario"),
         ReplayError::Diverged { entry: 0 } => field("opening"),
-        ReplayError::Diverged { entry } | ReplayError::Rejected { entry, .. } => source
-            .text
-            .match_indices("intent:")
-            .nth(entry.saturating_sub(1))
-            .map_or_else(|| field("entries"), |(at, _)| line_col(&source.text, at)),
+        ReplayError::Diverged { entry } | ReplayError::Rejected { entry, .. } => {
+            script::nth_field(&source.text, "intent", entry.saturating_sub(1))
+                .map_or_else(|| field("entries"), |at| line_col(&source.text, at))
+        }
     }
 }

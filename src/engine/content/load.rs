@@ -207,9 +207,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 /// The field whose value starts at `at` (`release` in `release: 0`), if any.
 fn field_before(text: &str, at: usize) -> Option<&str> {
     let before = text.get(..at)?.trim_end().strip_suffix(':')?.trim_end();
-    let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    let start = before.rfind(|c: char| !is_ident(c)).map_or(0, |i| i + 1);
     before.get(start..).filter(|f| !f.is_empty())
 }
 

@@ -476,19 +476,34 @@ impl Scenario {
         self.index.get_or_init(|| Index::of(self))
     }
 
-    /// Whether a scan is needed after the index found nothing valid for `found`.
-    fn rescan(&self, found: bool) -> bool {
-        found || self.index().len != self.injects.len()
+    /// Looks an id up through the index: `at` reads the indexed position and answers only if it
+    /// still holds that id; `scan` runs only when the index may be stale (the scenario was edited
+    /// since, or a position no longer matches).
+    fn lookup<P: Copy, T>(
+        &self,
+        entry: Option<P>,
+        at: impl FnOnce(P) -> Option<T>,
+        scan: impl FnOnce() -> Option<T>,
+    ) -> Option<T> {
+        let found = entry.and_then(at);
+        if found.is_some() || (entry.is_none() && self.index().len == self.injects.len()) {
+            return found;
+        }
+        scan()
     }
 
     /// Position of an inject in [`Self::injects`].
     pub fn inject_position(&self, id: &str) -> Option<usize> {
-        let entry = self.index().injects.get(id).copied();
-        let valid = entry.filter(|&i| self.injects.get(i).is_some_and(|x| x.id.as_str() == id));
-        if valid.is_some() || !self.rescan(entry.is_some()) {
-            return valid;
-        }
-        self.injects.iter().position(|i| i.id.as_str() == id)
+        self.lookup(
+            self.index().injects.get(id).copied(),
+            |i| {
+                self.injects
+                    .get(i)
+                    .filter(|x| x.id.as_str() == id)
+                    .map(|_| i)
+            },
+            || self.injects.iter().position(|i| i.id.as_str() == id),
+        )
     }
 
     /// Looks an inject up.
@@ -513,51 +528,52 @@ impl Scenario {
 
     /// Looks an action up.
     pub fn action(&self, id: &str) -> Option<(&Inject, &DecisionPoint, &ActionOption)> {
-        let entry = self.index().actions.get(id).copied();
-        let indexed = entry.and_then(|(i, d, a)| {
-            let inject = self.injects.get(i)?;
-            let decision = inject.decisions.get(d)?;
-            let action = decision.actions.get(a)?;
-            (action.id.as_str() == id).then_some((inject, decision, action))
-        });
-        if indexed.is_some() || !self.rescan(entry.is_some()) {
-            return indexed;
-        }
-        self.actions().find(|(_, _, a)| a.id.as_str() == id)
+        self.lookup(
+            self.index().actions.get(id).copied(),
+            |(i, d, a)| {
+                let inject = self.injects.get(i)?;
+                let decision = inject.decisions.get(d)?;
+                let action = decision.actions.get(a)?;
+                (action.id.as_str() == id).then_some((inject, decision, action))
+            },
+            || self.actions().find(|(_, _, a)| a.id.as_str() == id),
+        )
     }
 
     /// Looks a message up, with the inject that offers it.
     pub fn message(&self, id: &str) -> Option<(&Inject, &MessageOption)> {
-        let entry = self.index().messages.get(id).copied();
-        let indexed = entry.and_then(|(i, m)| {
-            let inject = self.injects.get(i)?;
-            let message = inject.messages.get(m)?;
-            (message.id.as_str() == id).then_some((inject, message))
-        });
-        if indexed.is_some() || !self.rescan(entry.is_some()) {
-            return indexed;
-        }
-        self.injects
-            .iter()
-            .flat_map(|i| i.messages.iter().map(move |m| (i, m)))
-            .find(|(_, m)| m.id.as_str() == id)
+        self.lookup(
+            self.index().messages.get(id).copied(),
+            |(i, m)| {
+                let inject = self.injects.get(i)?;
+                let message = inject.messages.get(m)?;
+                (message.id.as_str() == id).then_some((inject, message))
+            },
+            || {
+                self.injects
+                    .iter()
+                    .flat_map(|i| i.messages.iter().map(move |m| (i, m)))
+                    .find(|(_, m)| m.id.as_str() == id)
+            },
+        )
     }
 
     /// Looks an artifact up, with the inject that carries it.
     pub fn artifact(&self, id: &str) -> Option<(&Inject, &Artifact)> {
-        let entry = self.index().artifacts.get(id).copied();
-        let indexed = entry.and_then(|(i, a)| {
-            let inject = self.injects.get(i)?;
-            let artifact = inject.artifacts.get(a)?;
-            (artifact.id.as_str() == id).then_some((inject, artifact))
-        });
-        if indexed.is_some() || !self.rescan(entry.is_some()) {
-            return indexed;
-        }
-        self.injects
-            .iter()
-            .flat_map(|i| i.artifacts.iter().map(move |a| (i, a)))
-            .find(|(_, a)| a.id.as_str() == id)
+        self.lookup(
+            self.index().artifacts.get(id).copied(),
+            |(i, a)| {
+                let inject = self.injects.get(i)?;
+                let artifact = inject.artifacts.get(a)?;
+                (artifact.id.as_str() == id).then_some((inject, artifact))
+            },
+            || {
+                self.injects
+                    .iter()
+                    .flat_map(|i| i.artifacts.iter().map(move |a| (i, a)))
+                    .find(|(_, a)| a.id.as_str() == id)
+            },
+        )
     }
 
     /// Total number of decision points.
@@ -570,6 +586,26 @@ impl Scenario {
 mod tests {
     use super::{Condition, Release};
     use crate::engine::content::load::Source;
+
+    #[test]
+    fn lookups_stay_right_when_the_scenario_is_edited_after_the_first() {
+        let mut s = (*crate::engine::content::shipped::scenario("ransomware-file-server")).clone();
+        assert_eq!(s.inject_position("ransom-note"), Some(1));
+        assert!(s.action("image-fs01").is_some());
+        // Moved: the indexed position no longer holds the id, so it is found by a scan.
+        s.injects.swap(0, 1);
+        assert_eq!(s.inject_position("ransom-note"), Some(0));
+        assert_eq!(
+            s.action("image-fs01").map(|(i, _, _)| i.id.as_str()),
+            Some("ransom-note")
+        );
+        // Added: absent from the index, but the count changed, so it is found by a scan.
+        let mut extra = s.injects[0].clone();
+        extra.id = "extra".into();
+        s.injects.push(extra);
+        assert_eq!(s.inject_position("extra"), Some(s.injects.len() - 1));
+        assert_eq!(s.inject_position("nowhere"), None);
+    }
 
     #[test]
     fn conditions_parse_as_documented() {

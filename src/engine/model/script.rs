@@ -269,7 +269,7 @@ fn located(source: &Source, index: usize, message: String) -> Diagnostic {
 }
 
 /// Byte offset of the `n`th `name:` field in a RON text, skipping string literals and comments.
-fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
+pub(crate) fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut seen = 0;
     let mut i = 0;

@@ -103,6 +103,32 @@ fn earliest(condition: &Condition) -> u32 {
     }
 }
 
+/// Whether a condition, once it holds, holds for the rest of the session: nothing is un-released,
+/// un-set, undone or disengaged, and the clock only moves forward.
+pub(super) fn lasting(condition: &Condition) -> bool {
+    match condition {
+        Condition::Released(_)
+        | Condition::Flag(_)
+        | Condition::ActionDone(_)
+        | Condition::TaskDone(..)
+        | Condition::Engaged(_)
+        | Condition::MinuteAtLeast(_)
+        | Condition::Variant(..) => true,
+        Condition::All(items) | Condition::Any(items) => items.iter().all(lasting),
+        Condition::MinuteBefore(_) | Condition::SeverityAtLeast(_) | Condition::Not(_) => false,
+    }
+}
+
+/// Whether a condition reads the clock anywhere inside it.
+pub(super) fn reads_clock(condition: &Condition) -> bool {
+    match condition {
+        Condition::MinuteAtLeast(_) | Condition::MinuteBefore(_) => true,
+        Condition::All(items) | Condition::Any(items) => items.iter().any(reads_clock),
+        Condition::Not(inner) => reads_clock(inner),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

@@ -17,7 +17,7 @@ use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Condition, Release, Scenario};
 
 use super::log::{LOG_FORMAT_VERSION, LogEntry, RULES_VERSION, ReplayError, SessionLog};
-use super::release::ReleasePlan;
+use super::release::{ReleasePlan, lasting, reads_clock};
 
 /// Matrix task id graded for [`Intent::ClassifySeverity`].
 pub const TASK_CLASSIFY: &str = "classify_severity";
@@ -180,7 +180,7 @@ impl Session {
             opening: Vec::new(),
             entries: Vec::new(),
         };
-        let scenario_ref = Arc::clone(&scenario);
+        let plan = Arc::new(ReleasePlan::of(&scenario));
         Self {
             scenario,
             matrix,
@@ -203,7 +203,7 @@ impl Session {
             declared_at: None,
             log,
             clock: Clock {
-                plan: Arc::new(ReleasePlan::of(&scenario_ref)),
+                plan,
                 next_scheduled: 0,
                 next_conditional: 0,
                 overdue: BTreeSet::new(),
@@ -536,10 +536,12 @@ impl Session {
 
     /// Not released and not held.
     fn pending(&self, position: usize) -> bool {
-        self.scenario
-            .injects
-            .get(position)
-            .is_some_and(|i| !self.released.contains_key(&i.id) && !self.held.contains(&i.id))
+        self.not_yet_released(position)
+            && self
+                .scenario
+                .injects
+                .get(position)
+                .is_some_and(|i| !self.held.contains(&i.id))
     }
 
     /// A pending inject whose time or condition has come. A condition `All([...])` is read from
@@ -713,31 +715,5 @@ impl Session {
             }
             self.set_flag(flag.clone(), events);
         }
-    }
-}
-
-/// Whether a condition, once it holds, holds for the rest of the session: nothing is un-released,
-/// un-set, undone or disengaged, and the clock only moves forward.
-fn lasting(condition: &Condition) -> bool {
-    match condition {
-        Condition::Released(_)
-        | Condition::Flag(_)
-        | Condition::ActionDone(_)
-        | Condition::TaskDone(..)
-        | Condition::Engaged(_)
-        | Condition::MinuteAtLeast(_)
-        | Condition::Variant(..) => true,
-        Condition::All(items) | Condition::Any(items) => items.iter().all(lasting),
-        Condition::MinuteBefore(_) | Condition::SeverityAtLeast(_) | Condition::Not(_) => false,
-    }
-}
-
-/// Whether a condition reads the clock anywhere inside it.
-fn reads_clock(condition: &Condition) -> bool {
-    match condition {
-        Condition::MinuteAtLeast(_) | Condition::MinuteBefore(_) => true,
-        Condition::All(items) | Condition::Any(items) => items.iter().any(reads_clock),
-        Condition::Not(inner) => reads_clock(inner),
-        _ => false,
     }
 }

@@ -13,7 +13,7 @@ use super::collector::{Collector, unknown_hint};
 /// What a scenario declares and offers anywhere, gathered once so each condition is checked in
 /// constant time whatever the number of injects.
 pub(super) struct Known<'s> {
-    declared_flags: HashSet<&'s str>,
+    pub(super) declared_flags: HashSet<&'s str>,
     flags_set: HashSet<&'s str>,
     /// Tasks some action performs, with and without its target.
     tasks: HashSet<(&'s str, Option<&'s str>)>,
@@ -328,12 +328,12 @@ fn mark_reachable<'s>(
         reach.max_severity = level;
         wake(Some(&readers.severity));
     }
-    let actiflagss = inject
+    let action_flags = inject
         .decisions
         .iter()
         .flat_map(|d| &d.actions)
         .flat_map(|a| &a.sets);
-    for flag in inject.sets.iter().chain(actiflagss) {
+    for flag in inject.sets.iter().chain(action_flags) {
         if reach.flags.insert(flag.as_str()) {
             wake(readers.flags.get(flag.as_str()));
         }

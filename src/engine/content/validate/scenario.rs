@@ -136,11 +136,11 @@ pub fn validate_scenario(
     let trigger_ids: Vec<&str> = matrix.triggers.iter().map(|t| t.id.as_str()).collect();
     let max_sev = matrix.max_severity();
     // Sets for membership; the lists keep file order, so "did you mean" is the same every run.
-    let [asset_set, flag_set, task_set, trigger_set]: [HashSet<&str>; 4] =
-        [&asset_ids, &flag_ids, &task_ids, &trigger_ids].map(|ids| ids.iter().copied().collect());
+    let [asset_set, task_set, trigger_set]: [HashSet<&str>; 3] =
+        [&asset_ids, &task_ids, &trigger_ids].map(|ids| ids.iter().copied().collect());
 
     let check_flag = |r: &mut Collector<'_>, anchor: &str, id: &str| {
-        if !flag_set.contains(id) {
+        if !known.declared_flags.contains(id) {
             r.error(
                 Code::UnknownFlag,
                 Some(anchor),
@@ -299,9 +299,7 @@ pub fn validate_scenario(
         }
         for notice in &inject.notify {
             let audience = notice.audience.as_str();
-            if matrix.audience(audience).is_none()
-                && !s.channels.iter().any(|c| c.id.as_str() == audience)
-            {
+            if !audience_ids.contains(&audience) {
                 r.error(
                     Code::UnknownAudience,
                     Some(anchor),
