@@ -65,7 +65,7 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
             if first_message_to(session, &notice.audience, released).is_none() {
                 let name = session
                     .audience(notice.audience.as_str())
-                    .map_or_else(|| notice.audience.to_string(), |a| a.name);
+                    .map_or_else(|| notice.audience.to_string(), |a| a.name.clone());
                 out.push(Deadline {
                     minute: released.saturating_add(notice.within_mins),
                     kind: DeadlineKind::NoticeDue,

@@ -168,7 +168,9 @@ impl Session {
             } => {
                 self.known_role(sender)?;
                 if self.audience(audience.as_str()).is_none() {
-                    return reject(format!("there is no audience `{audience}` in the matrix"));
+                    return reject(format!(
+                        "there is no audience `{audience}` in the matrix or among this scenario's channels"
+                    ));
                 }
                 self.check_message(message)?;
                 for approver in approvals {

@@ -46,7 +46,7 @@ impl Session {
             } => {
                 let audience = self
                     .audience(audience.as_str())
-                    .map_or_else(|| audience.to_string(), |a| a.name);
+                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
                 let message = self
                     .scenario()
                     .message(message.as_str())

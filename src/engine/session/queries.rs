@@ -1,6 +1,7 @@
 //! What the session can be asked: the scenario, the clock, what was released, done, engaged or
 //! approved, and what is still open.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -236,10 +237,11 @@ impl Session {
     }
 
     /// An audience a message can go to: one of the matrix's, or one of the scenario's channels
-    /// with the rules of the audience it is like, under its own id and name.
-    pub fn audience(&self, id: &str) -> Option<Audience> {
+    /// with the rules of the audience it is like, under its own id and name (only a channel is
+    /// built; the matrix's audiences are borrowed).
+    pub fn audience(&self, id: &str) -> Option<Cow<'_, Audience>> {
         if let Some(audience) = self.matrix.audience(id) {
-            return Some(audience.clone());
+            return Some(Cow::Borrowed(audience));
         }
         let channel = self
             .scenario
@@ -247,15 +249,15 @@ impl Session {
             .iter()
             .find(|c| c.id.as_str() == id)?;
         let like = self.matrix.audience(channel.like.as_str())?;
-        Some(Audience {
+        Some(Cow::Owned(Audience {
             id: channel.id.clone(),
             name: channel.name.clone(),
             ..like.clone()
-        })
+        }))
     }
 
     /// Every audience a message can go to: the matrix's, then the scenario's channels.
-    pub fn audiences(&self) -> Vec<Audience> {
+    pub fn audiences(&self) -> Vec<Cow<'_, Audience>> {
         let channels = self
             .scenario
             .channels
@@ -265,7 +267,7 @@ impl Session {
             .communication
             .audiences
             .iter()
-            .cloned()
+            .map(Cow::Borrowed)
             .chain(channels)
             .collect()
     }
