@@ -1,9 +1,10 @@
 //! Conditions and reachability: what a condition refers to, whether it can ever hold, and which
 //! injects a player can reach.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::engine::diagnostic::Code;
+use crate::engine::model::gates::{GateValues, Gates, Mask};
 use crate::engine::model::id::{AssetId, FlagId};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Condition, Inject, Release, Scenario};
@@ -266,67 +267,68 @@ fn never_holds(c: &Condition, s: &Scenario, known: &Known<'_>) -> Option<String>
     }
 }
 
-fn satisfiable(c: &Condition, s: &Scenario, known: &Known<'_>, reach: &Reach<'_>) -> bool {
-    match c {
-        Condition::Flag(f) => reach.flags.contains(f.as_str()),
-        Condition::Released(i) => reach.injects.contains(i.as_str()),
-        Condition::ActionDone(a) => reach.actions.contains(a.as_str()),
-        Condition::TaskDone(t, asset) => reach
-            .tasks
-            .contains(&(t.as_str(), asset.as_ref().map(AssetId::as_str))),
-        Condition::SeverityAtLeast(level) => reach.max_severity >= *level,
-        Condition::All(items) => items.iter().all(|i| satisfiable(i, s, known, reach)),
-        Condition::Any(items) => items.iter().any(|i| satisfiable(i, s, known, reach)),
-        _ => never_holds(c, s, known).is_none(),
-    }
-}
-
-/// What the reachability search must look at again when something becomes reachable.
+/// What the reachability search sets when something becomes reachable: the literals of every
+/// release condition, by what they read.
 #[derive(Default)]
-struct Readers<'s> {
-    injects: HashMap<&'s str, Vec<usize>>,
-    flags: HashMap<&'s str, Vec<usize>>,
-    actions: HashMap<&'s str, Vec<usize>>,
-    tasks: HashMap<&'s str, Vec<usize>>,
-    severity: Vec<usize>,
+struct Literals<'s> {
+    injects: HashMap<&'s str, Vec<u32>>,
+    flags: HashMap<&'s str, Vec<u32>>,
+    actions: HashMap<&'s str, Vec<u32>>,
+    tasks: HashMap<(&'s str, Option<&'s str>), Vec<u32>>,
+    /// `SeverityAtLeast` literals by level.
+    severity: BTreeMap<u8, Vec<u32>>,
+    /// Literals whose satisfiability does not depend on reachability, with it.
+    fixed: Vec<(u32, bool)>,
 }
 
-impl<'s> Readers<'s> {
-    fn add(&mut self, c: &'s Condition, position: usize) {
+impl<'s> Literals<'s> {
+    fn add(&mut self, node: u32, c: &'s Condition, s: &Scenario, known: &Known<'_>) {
         match c {
-            Condition::Released(i) => self.injects.entry(i.as_str()).or_default().push(position),
-            Condition::Flag(f) => self.flags.entry(f.as_str()).or_default().push(position),
-            Condition::ActionDone(a) => {
-                self.actions.entry(a.as_str()).or_default().push(position);
+            Condition::Released(i) => self.injects.entry(i.as_str()).or_default().push(node),
+            Condition::Flag(f) => self.flags.entry(f.as_str()).or_default().push(node),
+            Condition::ActionDone(a) => self.actions.entry(a.as_str()).or_default().push(node),
+            Condition::TaskDone(t, asset) => self
+                .tasks
+                .entry((t.as_str(), asset.as_ref().map(AssetId::as_str)))
+                .or_default()
+                .push(node),
+            Condition::SeverityAtLeast(level) => {
+                self.severity.entry(*level).or_default().push(node);
             }
-            Condition::TaskDone(t, _) => self.tasks.entry(t.as_str()).or_default().push(position),
-            Condition::SeverityAtLeast(_) => self.severity.push(position),
-            Condition::All(items) | Condition::Any(items) => {
-                for item in items {
-                    self.add(item, position);
-                }
-            }
-            Condition::Not(inner) => self.add(inner, position),
-            _ => {}
+            // Not, the clock, engagement and variants: possible unless the condition says why not.
+            _ => self.fixed.push((node, never_holds(c, s, known).is_none())),
         }
     }
 }
 
-/// Marks an inject reachable and queues the conditions that read what it makes possible.
+/// Marks an inject reachable and sets the literals of what it makes possible; conditions that
+/// come to hold are queued on `held`, by index.
 fn mark_reachable<'s>(
     reach: &mut Reach<'s>,
-    readers: &Readers<'s>,
-    queue: &mut Vec<usize>,
+    (gates, values, literals): (&Gates, &mut GateValues, &Literals<'s>),
+    held: &mut Vec<usize>,
     inject: &'s Inject,
 ) {
-    let mut wake = |list: Option<&Vec<usize>>| queue.extend(list.into_iter().flatten());
-    reach.injects.insert(inject.id.as_str());
-    wake(readers.injects.get(inject.id.as_str()));
+    let mut set = |list: Option<&Vec<u32>>, values: &mut GateValues| {
+        for &node in list.into_iter().flatten() {
+            values.set(gates, node, 1, |released, _, new| {
+                if new != 0 {
+                    held.push(released);
+                }
+            });
+        }
+    };
+    if !reach.injects.insert(inject.id.as_str()) {
+        return;
+    }
+    set(literals.injects.get(inject.id.as_str()), values);
     if let Some(level) = inject.severity
         && level > reach.max_severity
     {
+        for (_, list) in literals.severity.range(reach.max_severity + 1..=level) {
+            set(Some(list), values);
+        }
         reach.max_severity = level;
-        wake(Some(&readers.severity));
     }
     let action_flags = inject
         .decisions
@@ -335,19 +337,21 @@ fn mark_reachable<'s>(
         .flat_map(|a| &a.sets);
     for flag in inject.sets.iter().chain(action_flags) {
         if reach.flags.insert(flag.as_str()) {
-            wake(readers.flags.get(flag.as_str()));
+            set(literals.flags.get(flag.as_str()), values);
         }
     }
     for action in inject.decisions.iter().flat_map(|d| &d.actions) {
         if reach.actions.insert(action.id.as_str()) {
-            wake(readers.actions.get(action.id.as_str()));
+            set(literals.actions.get(action.id.as_str()), values);
         }
         let task = action.task.as_str();
-        let target = action.target.as_ref().map(AssetId::as_str);
-        let fresh_task = reach.tasks.insert((task, None));
-        let fresh_target = target.is_some_and(|t| reach.tasks.insert((task, Some(t))));
-        if fresh_task || fresh_target {
-            wake(readers.tasks.get(task));
+        for key in [
+            (task, None),
+            (task, action.target.as_ref().map(AssetId::as_str)),
+        ] {
+            if reach.tasks.insert(key) {
+                set(literals.tasks.get(&key), values);
+            }
         }
     }
 }
@@ -372,43 +376,65 @@ pub(super) fn check_reachability(r: &mut Collector<'_>, s: &Scenario, known: &Kn
         }
     }
 
-    let mut readers = Readers::default();
-    for (position, inject) in s.injects.iter().enumerate() {
-        if let Release::When(condition) = &inject.release {
-            readers.add(condition, position);
-        }
-    }
+    // Each release condition is a circuit over what it reads (`Not` taken as a whole, as
+    // possible unless it says otherwise): each literal is set once when it becomes possible, so
+    // the search is linear however many conditions read the same thing.
+    let conditional: Vec<(usize, &Condition)> = s
+        .injects
+        .iter()
+        .enumerate()
+        .filter_map(|(position, inject)| match &inject.release {
+            Release::When(c) => Some((position, c)),
+            Release::At(_) => None,
+        })
+        .collect();
+    let mut literals = Literals::default();
+    let gates = Gates::build(conditional.iter().map(|(_, c)| *c), true, |node, c| {
+        literals.add(node, c, s, known);
+    });
+    let possible_at_start: HashSet<u32> = literals
+        .fixed
+        .iter()
+        .filter_map(|&(node, possible)| possible.then_some(node))
+        .chain(
+            literals
+                .severity
+                .range(..=1)
+                .flat_map(|(_, l)| l.iter().copied()),
+        )
+        .collect();
+    let mut values = GateValues::new(&gates, 1, |node| {
+        Mask::from(possible_at_start.contains(&node))
+    });
     let mut reach = Reach {
         max_severity: 1,
         ..Reach::default()
     };
-    // Every inject is looked at once, then again only when something it reads becomes reachable.
-    let mut queue: Vec<usize> = (0..s.injects.len()).rev().collect();
-    // For `When(All([...]))`, how many leading items are known satisfiable: reachability only
-    // grows, so they stay so, and each item is read once however often the inject is woken.
-    let mut proven = vec![0usize; s.injects.len()];
-    while let Some((position, inject)) = queue.pop().and_then(|p| Some((p, s.injects.get(p)?))) {
-        if reach.injects.contains(inject.id.as_str()) {
-            continue;
-        }
-        let releasable = match &inject.release {
-            Release::At(m) => *m <= s.duration_mins,
-            Release::When(Condition::All(items)) => {
-                let Some(done) = proven.get_mut(position) else {
-                    continue;
-                };
-                while let Some(item) = items.get(*done)
-                    && satisfiable(item, s, known, &reach)
-                {
-                    *done += 1;
-                }
-                *done == items.len()
-            }
-            Release::When(c) => satisfiable(c, s, known, &reach),
+    // Injects to mark reachable, by position; conditions that came to hold, by index.
+    let mut ready: Vec<usize> = s
+        .injects
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i.release, Release::At(m) if m <= s.duration_mins))
+        .map(|(p, _)| p)
+        .collect();
+    let mut held: Vec<usize> = (0..conditional.len())
+        .filter(|&c| values.condition(&gates, c) != 0)
+        .collect();
+    loop {
+        ready.extend(
+            held.drain(..)
+                .filter_map(|c| conditional.get(c).map(|x| x.0)),
+        );
+        let Some(inject) = ready.pop().and_then(|p| s.injects.get(p)) else {
+            break;
         };
-        if releasable {
-            mark_reachable(&mut reach, &readers, &mut queue, inject);
-        }
+        mark_reachable(
+            &mut reach,
+            (&gates, &mut values, &literals),
+            &mut held,
+            inject,
+        );
     }
     for inject in &s.injects {
         let id = inject.id.as_str();
