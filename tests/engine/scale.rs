@@ -30,8 +30,8 @@ fn played(shape: Shape) -> Session {
         .apply(Intent::Advance { minutes: u32::MAX })
         .unwrap();
     assert!(session.ended());
-    let all = usize::from(shape == Shape::WaitsForAll);
-    assert_eq!(session.released().len(), INJECTS + 1 + all);
+    let waiting = usize::from(shape.waiting().is_some());
+    assert_eq!(session.released().len(), INJECTS + 1 + waiting);
     session
 }
 
@@ -63,6 +63,25 @@ fn timed_injects_over_a_week_each_come_at_their_minute() {
 #[test]
 fn one_inject_waiting_for_thousands_comes_once_they_all_have() {
     let session = played(Shape::WaitsForAll);
-    assert_eq!(session.released().last().unwrap().as_str(), "all");
-    assert_eq!(session.released_at("all"), Some(0));
+    assert_eq!(session.released().last().unwrap().as_str(), "waiting");
+    assert_eq!(session.released_at("waiting"), Some(0));
+}
+
+#[test]
+fn one_inject_waiting_for_any_of_thousands_comes_with_the_one_that_completes_it() {
+    let session = played(Shape::WaitsForAny);
+    let last = session.released().len() - 1;
+    assert_eq!(session.released()[last - 1].as_str(), "i0");
+    assert_eq!(session.released()[last].as_str(), "waiting");
+}
+
+#[test]
+fn an_inject_waiting_through_thousands_of_severity_flips_comes_at_the_right_one() {
+    let session = played(Shape::SeverityFlips);
+    assert_eq!(
+        session.released_at(&format!("i{}", INJECTS - 1)),
+        Some(10_079)
+    );
+    assert_eq!(session.released_at("waiting"), Some(10_079));
+    assert_eq!(session.severity(), 2);
 }

@@ -170,6 +170,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "journalist-calls",
+        "statement-while-approvals-pending",
+        Dimension::Communication,
+        "communication:media:approval",
+    ),
+    (
         "ransomware-file-server",
         "handoff-without-evidence",
         Dimension::Handoffs,
@@ -465,6 +471,33 @@ fn each_flawed_script_loses_points_in_its_dimension_and_cites_the_rule() {
             "{scenario}/{script}: total should drop"
         );
     }
+}
+
+#[test]
+fn a_message_is_approved_only_by_approvals_granted_before_it_was_sent() {
+    let card = score(&play(
+        "journalist-calls",
+        "statement-while-approvals-pending",
+    ));
+    let pending: Vec<&str> = card
+        .deductions()
+        .filter(|f| f.rule == "communication:media:approval")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(pending.len(), 2, "Legal and leadership: {pending:?}");
+    assert!(
+        pending
+            .iter()
+            .all(|m| m.contains("asked for at minute 10, was still pending")),
+        "{pending:?}"
+    );
+    // The same requests granted before sending: no approval deduction.
+    let exemplary = score(&play("journalist-calls", "exemplary"));
+    assert!(
+        !exemplary
+            .deductions()
+            .any(|f| f.rule.ends_with(":approval"))
+    );
 }
 
 #[test]

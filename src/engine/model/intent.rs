@@ -111,7 +111,8 @@ pub enum Intent {
         sender: RoleId,
         /// Which message.
         message: MessageId,
-        /// Roles that approved it.
+        /// Roles the sender said had approved it. Not graded since rules 3 (approvals must be
+        /// asked for and granted: [`Intent::RequestMessageApproval`]); kept so older logs replay.
         #[serde(default)]
         approvals: Vec<RoleId>,
     },
@@ -128,6 +129,26 @@ pub enum Intent {
     GrantApproval {
         /// The action.
         action: ActionId,
+        /// The approving role (must match the request).
+        approver: RoleId,
+    },
+    /// Ask a role to approve a message before it goes to an audience.
+    RequestMessageApproval {
+        /// The message.
+        message: MessageId,
+        /// The audience it is meant for.
+        audience: AudienceId,
+        /// Who asks.
+        requested_by: RoleId,
+        /// Who is asked.
+        approver: RoleId,
+    },
+    /// A role approves a message for the audience it was asked about.
+    GrantMessageApproval {
+        /// The message.
+        message: MessageId,
+        /// The audience.
+        audience: AudienceId,
         /// The approving role (must match the request).
         approver: RoleId,
     },
@@ -176,6 +197,17 @@ impl Intent {
                 approver,
             } => format!("{requested_by} asks {approver} to approve `{action}`"),
             Self::GrantApproval { action, approver } => format!("{approver} approves `{action}`"),
+            Self::RequestMessageApproval {
+                message,
+                audience,
+                requested_by,
+                approver,
+            } => format!("{requested_by} asks {approver} to approve `{message}` for {audience}"),
+            Self::GrantMessageApproval {
+                message,
+                audience,
+                approver,
+            } => format!("{approver} approves `{message}` for {audience}"),
             Self::Advance { minutes } => format!("wait {minutes} min"),
             Self::EndExercise => "end the exercise".into(),
             Self::ReleaseInject { inject } => format!("facilitator releases inject `{inject}`"),
@@ -281,6 +313,24 @@ pub enum Event {
     ApprovalGranted {
         /// For what.
         action: ActionId,
+        /// By whom.
+        approver: RoleId,
+    },
+    /// A message's approval was asked for.
+    MessageApprovalRequested {
+        /// Which message.
+        message: MessageId,
+        /// For which audience.
+        audience: AudienceId,
+        /// From whom.
+        approver: RoleId,
+    },
+    /// A message was approved for an audience.
+    MessageApprovalGranted {
+        /// Which message.
+        message: MessageId,
+        /// For which audience.
+        audience: AudienceId,
         /// By whom.
         approver: RoleId,
     },

@@ -246,6 +246,26 @@ fn names_in(intent: &Intent) -> Vec<(&str, Named)> {
                 (approver.as_str(), Named::Role),
             ]
         }
+        Intent::RequestMessageApproval {
+            message,
+            audience,
+            requested_by,
+            approver,
+        } => vec![
+            (message.as_str(), Named::Message),
+            (audience.as_str(), Named::Audience),
+            (requested_by.as_str(), Named::Role),
+            (approver.as_str(), Named::Role),
+        ],
+        Intent::GrantMessageApproval {
+            message,
+            audience,
+            approver,
+        } => vec![
+            (message.as_str(), Named::Message),
+            (audience.as_str(), Named::Audience),
+            (approver.as_str(), Named::Role),
+        ],
         Intent::ReleaseInject { inject }
         | Intent::HoldInject { inject }
         | Intent::UnholdInject { inject } => vec![(inject.as_str(), Named::Inject)],

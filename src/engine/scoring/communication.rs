@@ -16,7 +16,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             audience,
             sender,
             message,
-            approvals,
+            ..
         } = &entry.intent
         else {
             continue;
@@ -63,24 +63,37 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             );
         }
         for approver in &policy.approvals {
-            if approver == sender || approvals.contains(approver) {
+            // Only an approval granted before the message left counts, as for changes; the
+            // sender's own approval goes without saying.
+            let request = session.message_approvals().iter().find(|r| {
+                r.message == *message && r.audience == *audience && r.approver == *approver
+            });
+            let granted = request
+                .and_then(|r| r.granted)
+                .is_some_and(|granted| granted.entry < index);
+            if approver == sender || granted {
                 kept += penalties.missing_approval;
                 continue;
             }
             faults += 1;
+            let approver_name = g.name(approver.as_str());
+            let message = match request {
+                Some(r) => format!(
+                    "\"{}\" went to {} while {approver_name}'s approval, asked for at minute {}, was still pending.",
+                    msg.label, policy.name, r.requested_at
+                ),
+                None => format!(
+                    "\"{}\" went to {} without {approver_name}'s approval.",
+                    msg.label, policy.name
+                ),
+            };
             g.deduct(
                 penalties.missing_approval,
                 draft(
                     "approval",
+                    message,
                     format!(
-                        "\"{}\" went to {} without {}'s approval.",
-                        msg.label,
-                        policy.name,
-                        g.name(approver.as_str())
-                    ),
-                    format!(
-                        "Engage {} and get its approval before anything goes to {}.",
-                        g.name(approver.as_str()),
+                        "Ask {approver_name} to approve the message and wait for the approval before anything goes to {}.",
                         policy.name
                     ),
                 ),

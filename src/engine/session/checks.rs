@@ -218,6 +218,57 @@ impl Session {
                     reject(format!("nobody has asked {approver} to approve `{action}`"))
                 }
             }
+            Intent::RequestMessageApproval {
+                message,
+                audience,
+                requested_by,
+                approver,
+            } => {
+                self.known_role(requested_by)?;
+                self.known_role(approver)?;
+                let Some(policy) = self.audience(audience.as_str()) else {
+                    return reject(format!(
+                        "there is no audience `{audience}` in the matrix or among this scenario's channels"
+                    ));
+                };
+                let audience_name = policy.name.clone();
+                self.check_message(message)?;
+                if requested_by == approver {
+                    return reject(format!(
+                        "{} cannot ask itself for an approval",
+                        self.matrix.role_name(approver.as_str())
+                    ));
+                }
+                if self.message_approvals.iter().any(|r| {
+                    r.message == *message && r.audience == *audience && r.approver == *approver
+                }) {
+                    return reject(format!(
+                        "{} has already been asked to approve this message for {audience_name}",
+                        self.matrix.role_name(approver.as_str())
+                    ));
+                }
+                Ok(())
+            }
+            Intent::GrantMessageApproval {
+                message,
+                audience,
+                approver,
+            } => {
+                self.known_role(approver)?;
+                if self.message_approvals.iter().any(|r| {
+                    r.message == *message
+                        && r.audience == *audience
+                        && r.approver == *approver
+                        && r.granted.is_none()
+                }) {
+                    Ok(())
+                } else {
+                    reject(format!(
+                        "nobody has asked {} to approve this message for that audience",
+                        self.matrix.role_name(approver.as_str())
+                    ))
+                }
+            }
             Intent::Advance { minutes } => {
                 if *minutes == 0 {
                     reject("wait at least one minute")

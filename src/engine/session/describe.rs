@@ -2,7 +2,7 @@
 //! titles of injects — never ids, which stay in logs and JSON.
 
 use super::state::Session;
-use crate::engine::model::id::RoleId;
+use crate::engine::model::id::{AudienceId, MessageId, RoleId};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::scenario::Condition;
 
@@ -43,19 +43,12 @@ impl Session {
                 sender,
                 message,
                 ..
-            } => {
-                let audience = self
-                    .audience(audience.as_str())
-                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
-                let message = self
-                    .scenario()
-                    .message(message.as_str())
-                    .map_or_else(|| message.to_string(), |(_, m)| m.label.clone());
-                format!(
-                    "{} sends \u{201c}{message}\u{201d} to {audience}",
-                    role(sender)
-                )
-            }
+            } => format!(
+                "{} sends \u{201c}{}\u{201d} to {}",
+                role(sender),
+                self.message_label(message),
+                self.audience_name(audience)
+            ),
             Intent::RequestApproval {
                 action: a,
                 requested_by,
@@ -73,6 +66,28 @@ impl Session {
                 "{} approves \u{201c}{}\u{201d}",
                 role(approver),
                 action(a.as_str())
+            ),
+            Intent::RequestMessageApproval {
+                message,
+                audience,
+                requested_by,
+                approver,
+            } => format!(
+                "{} asks {} to approve \u{201c}{}\u{201d} for {}",
+                role(requested_by),
+                role(approver),
+                self.message_label(message),
+                self.audience_name(audience)
+            ),
+            Intent::GrantMessageApproval {
+                message,
+                audience,
+                approver,
+            } => format!(
+                "{} approves \u{201c}{}\u{201d} for {}",
+                role(approver),
+                self.message_label(message),
+                self.audience_name(audience)
             ),
             Intent::Advance { minutes: 1 } => "wait a minute".to_owned(),
             Intent::Advance { minutes } => format!("wait {minutes} minutes"),
@@ -94,6 +109,19 @@ impl Session {
                 inject(i.as_str())
             ),
         }
+    }
+
+    /// A message's label, or its id if the scenario has no such message.
+    pub fn message_label(&self, message: &MessageId) -> String {
+        self.scenario()
+            .message(message.as_str())
+            .map_or_else(|| message.to_string(), |(_, m)| m.label.clone())
+    }
+
+    /// An audience's name, or its id if there is no such audience.
+    pub fn audience_name(&self, audience: &AudienceId) -> String {
+        self.audience(audience.as_str())
+            .map_or_else(|| audience.to_string(), |a| a.name.clone())
     }
 }
 

@@ -15,8 +15,9 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// silently rescored. 2: every audience states what it must not receive (speculation never
 /// reaches executives or vendors); engaging a role whose approval the matrix needs for what the
 /// run did is never over-escalation; only an option that resolves a decision owns it; each
-/// required approver is graded on its own.
-pub const RULES_VERSION: u32 = 2;
+/// required approver is graded on its own. 3: a message counts as approved only by approvals
+/// asked for and granted before it was sent, not by the approvers its sender names.
+pub const RULES_VERSION: u32 = 3;
 
 /// Logs from before the rules were versioned.
 fn first_rules() -> u32 {

@@ -1,6 +1,7 @@
 //! The session state machine: intents in, events out, on a scenario clock, with a replayable log.
 
 mod checks;
+mod clock;
 mod describe;
 mod log;
 mod queries;
@@ -11,5 +12,6 @@ pub use describe::{either_list, names_list};
 pub use log::{LOG_FORMAT_VERSION, LogEntry, RULES_VERSION, ReplayError, SessionLog};
 pub(crate) use state::reject;
 pub use state::{
-    ApprovalRecord, Granted, Performed, Rejected, Session, TASK_CLASSIFY, TASK_DECLARE,
+    ApprovalRecord, Granted, MessageApprovalRecord, Performed, Rejected, Session, TASK_CLASSIFY,
+    TASK_DECLARE,
 };

@@ -14,7 +14,7 @@ use crate::engine::model::scenario::{
 };
 
 use super::log::SessionLog;
-use super::state::{ApprovalRecord, Performed, Session};
+use super::state::{ApprovalRecord, MessageApprovalRecord, Performed, Session};
 
 impl Session {
     /// Replaces `{variation}` placeholders with the drawn options' text.
@@ -174,6 +174,11 @@ impl Session {
     /// Approval requests.
     pub fn approvals(&self) -> &[ApprovalRecord] {
         &self.approvals
+    }
+
+    /// Message approval requests, in the order they were made.
+    pub fn message_approvals(&self) -> &[MessageApprovalRecord] {
+        &self.message_approvals
     }
 
     /// Minute the incident was declared, if it was.

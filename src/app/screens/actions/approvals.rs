@@ -4,6 +4,7 @@ use bevy_egui::egui;
 
 use super::drafts::ApprovalDraft;
 use crate::app::screens::widgets::{role_combo, roles};
+use crate::engine::session::MessageApprovalRecord;
 use crate::engine::{Intent, Session};
 
 /// Approval requests: ask for one, and grant pending ones.
@@ -72,8 +73,38 @@ pub fn approvals_ui(
         .iter()
         .filter(|r| r.granted.is_none() && !session.performed().contains_key(&r.action))
         .collect();
-    if pending.is_empty() {
+    let sent = |r: &&MessageApprovalRecord| {
+        session.log().entries.iter().any(|e| {
+            matches!(&e.intent, Intent::Communicate { message, audience, .. }
+                if *message == r.message && *audience == r.audience)
+        })
+    };
+    let pending_messages: Vec<&MessageApprovalRecord> = session
+        .message_approvals()
+        .iter()
+        .filter(|r| r.granted.is_none())
+        .filter(|r| !sent(r))
+        .collect();
+    if pending.is_empty() && pending_messages.is_empty() {
         ui.label(egui::RichText::new("None.").weak());
+    }
+    for request in pending_messages {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "\u{201c}{}\u{201d} to {} — asked by {}",
+                session.message_label(&request.message),
+                session.audience_name(&request.audience),
+                session.matrix().role_name(request.requested_by.as_str())
+            ));
+            let approver = session.matrix().role_name(request.approver.as_str());
+            if ui.button(format!("Approve as {approver}")).clicked() {
+                intent = Some(Intent::GrantMessageApproval {
+                    message: request.message.clone(),
+                    audience: request.audience.clone(),
+                    approver: request.approver.clone(),
+                });
+            }
+        });
     }
     for request in pending {
         let label = session

@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::drafts::MessageDraft;
-use crate::app::screens::widgets::{role_combo, role_toggles, roles, wrap_before};
+use crate::app::screens::widgets::{RoleChoices, role_combo, roles, wrap_before};
 use crate::engine::{Intent, Session};
 
 /// The communication composer.
@@ -64,15 +64,9 @@ pub fn communicate_ui(
             ui.label(egui::RichText::new(session.render_text(&chosen.text)).italics());
         });
     }
-    ui.label("Approvals obtained");
-    role_toggles(
-        ui,
-        "message-approvals",
-        &mut draft.approvals,
-        &roles,
-        |id| session.engaged().contains_key(id),
-        "Not engaged yet: escalate to this role first",
-    );
+    if let Some(ask) = approvals_ui(ui, session, draft, &roles) {
+        return Some(ask);
+    }
     let ready = match (&draft.audience, &draft.sender, &draft.message) {
         (Some(a), Some(s), Some(m)) => Some((a.clone(), s.clone(), m.clone())),
         _ => None,
@@ -86,10 +80,75 @@ pub fn communicate_ui(
             audience,
             sender,
             message,
-            approvals: draft.approvals.iter().cloned().collect(),
+            approvals: Vec::new(),
         };
         *draft = MessageDraft::default();
         return Some(intent);
     }
     None
+}
+
+/// The approvals asked for this message and audience, and asking for one more. Only approvals
+/// granted (on the Approvals tab) before the message is sent count.
+fn approvals_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    draft: &mut MessageDraft,
+    roles: &RoleChoices,
+) -> Option<Intent> {
+    ui.label("Approvals of this message");
+    let (Some(audience), Some(message)) = (draft.audience.clone(), draft.message.clone()) else {
+        ui.label(
+            egui::RichText::new("Choose an audience and a message to ask for approvals.").weak(),
+        );
+        return None;
+    };
+    let mut asked = false;
+    for request in session
+        .message_approvals()
+        .iter()
+        .filter(|r| r.message == message && r.audience == audience)
+    {
+        asked = true;
+        let who = session.matrix().role_name(request.approver.as_str());
+        let state = match request.granted {
+            Some(granted) => format!("approved at T+{:02}", granted.minute),
+            None => format!("asked at T+{:02}, not approved yet", request.requested_at),
+        };
+        ui.label(format!("{who}: {state}"));
+    }
+    if !asked {
+        ui.label(egui::RichText::new("None asked for yet.").weak());
+    }
+    let ask = ui
+        .horizontal_wrapped(|ui| {
+            ui.label("Ask");
+            role_combo(
+                ui,
+                "message-approver",
+                &mut draft.approver,
+                roles,
+                "who approves",
+            );
+            let ready = draft.sender.clone().zip(draft.approver.clone());
+            let clicked = ui
+                .add_enabled(ready.is_some(), egui::Button::new("Ask for approval"))
+                .on_disabled_hover_text("Choose the sender and whose approval to ask for")
+                .clicked();
+            ready.filter(|_| clicked)
+        })
+        .inner;
+    ui.label(
+        egui::RichText::new("The approver grants it on the Approvals tab.")
+            .weak()
+            .small(),
+    );
+    let (requested_by, approver) = ask?;
+    draft.approver = None;
+    Some(Intent::RequestMessageApproval {
+        message,
+        audience,
+        requested_by,
+        approver,
+    })
 }

@@ -114,8 +114,8 @@ pub struct MessageDraft {
     pub sender: Option<RoleId>,
     /// Message.
     pub message: Option<MessageId>,
-    /// Approvals obtained.
-    pub approvals: BTreeSet<RoleId>,
+    /// Whose approval to ask for next.
+    pub approver: Option<RoleId>,
 }
 
 /// An approval request being prepared.

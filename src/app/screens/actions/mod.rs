@@ -254,18 +254,67 @@ mod tests {
     }
 
     #[test]
-    fn approvals_from_roles_not_engaged_cannot_be_claimed() {
+    fn a_message_approval_is_asked_for_in_the_composer_and_granted_on_the_approvals_tab() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 12 }).unwrap();
+        let message = session.released_messages()[0].clone();
+        let audience = session.audiences()[0].id.clone();
+        let mut draft = MessageDraft {
+            audience: Some(audience.clone()),
+            sender: Some("ir_manager".into()),
+            message: Some(message.id.clone()),
+            approver: None,
+        };
         let mut harness = Harness::new_ui_state(
+            |ui, s: &mut (Session, MessageDraft, Option<Intent>)| {
+                if let Some(i) = communicate_ui(ui, &s.0, &mut s.1) {
+                    s.2 = Some(i);
+                }
+            },
+            (session.clone(), draft.clone(), None),
+        );
+        assert!(harness.query_by_label("None asked for yet.").is_some());
+        harness.get_by_value("who approves").click();
+        harness.run();
+        harness.get_by_label("Legal Counsel").click();
+        harness.run();
+        harness.get_by_label("Ask for approval").click();
+        harness.run();
+        let asked = harness.state().2.clone().expect("a request was sent");
+        assert_eq!(
+            asked,
+            Intent::RequestMessageApproval {
+                message: message.id.clone(),
+                audience: audience.clone(),
+                requested_by: "ir_manager".into(),
+                approver: "legal".into(),
+            }
+        );
+        session.apply(asked).unwrap();
+        // The Approvals tab offers the grant; the composer shows the request waiting.
+        let mut approvals = Harness::new_ui_state(
+            |ui, s: &mut (Session, ApprovalDraft, Option<Intent>)| {
+                if let Some(i) = approvals_ui(ui, &s.0, &mut s.1) {
+                    s.2 = Some(i);
+                }
+            },
+            (session.clone(), ApprovalDraft::default(), None),
+        );
+        approvals.get_by_label("Approve as Legal Counsel").click();
+        approvals.run();
+        let granted = approvals.state().2.clone().expect("a grant was sent");
+        session.apply(granted).unwrap();
+        draft.approver = None;
+        let composer = Harness::new_ui_state(
             |ui, s: &mut (Session, MessageDraft)| {
                 communicate_ui(ui, &s.0, &mut s.1);
             },
-            (session(), MessageDraft::default()),
+            (session.clone(), draft),
         );
-        harness.get_by_label("Legal Counsel").click();
-        harness.run();
         assert!(
-            harness.state().1.approvals.is_empty(),
-            "Legal is not engaged yet"
+            composer
+                .query_by_label("Legal Counsel: approved at T+12")
+                .is_some()
         );
     }
 
