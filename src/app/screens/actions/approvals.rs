@@ -4,6 +4,7 @@ use bevy_egui::egui;
 
 use super::drafts::ApprovalDraft;
 use crate::app::screens::widgets::{role_combo, roles};
+use crate::engine::model::id::RoleId;
 use crate::engine::session::MessageApprovalRecord;
 use crate::engine::{Intent, Session};
 
@@ -16,7 +17,12 @@ pub fn approvals_ui(
     let roles = roles(session);
     let mut intent = None;
     let open = session.open_actions();
-    ui.label(egui::RichText::new("Request an approval").strong());
+    ui.label(egui::RichText::new("Request approval of an action").strong());
+    ui.label(
+        egui::RichText::new("A message's approvals are asked for on the Communicate tab.")
+            .weak()
+            .small(),
+    );
     let selected = draft
         .action
         .as_ref()
@@ -89,41 +95,47 @@ pub fn approvals_ui(
         ui.label(egui::RichText::new("None.").weak());
     }
     for request in pending_messages {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "\u{201c}{}\u{201d} to {} — asked by {}",
-                session.message_label(&request.message),
-                session.audience_name(&request.audience),
-                session.matrix().role_name(request.requested_by.as_str())
-            ));
-            let approver = session.matrix().role_name(request.approver.as_str());
-            if ui.button(format!("Approve as {approver}")).clicked() {
-                intent = Some(Intent::GrantMessageApproval {
-                    message: request.message.clone(),
-                    audience: request.audience.clone(),
-                    approver: request.approver.clone(),
-                });
-            }
-        });
+        let what = format!(
+            "\u{201c}{}\u{201d} to {} — asked by {}",
+            session.message_label(&request.message),
+            session.audience_name(&request.audience),
+            session.matrix().role_name(request.requested_by.as_str())
+        );
+        if pending_request_ui(ui, session, &what, &request.approver) {
+            intent = Some(Intent::GrantMessageApproval {
+                message: request.message.clone(),
+                audience: request.audience.clone(),
+                approver: request.approver.clone(),
+            });
+        }
     }
     for request in pending {
         let label = session
             .scenario()
             .action(request.action.as_str())
             .map_or_else(|| request.action.to_string(), |(_, _, o)| o.label.clone());
-        ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "{label} — asked by {}",
-                session.matrix().role_name(request.requested_by.as_str())
-            ));
-            let approver = session.matrix().role_name(request.approver.as_str());
-            if ui.button(format!("Approve as {approver}")).clicked() {
-                intent = Some(Intent::GrantApproval {
-                    action: request.action.clone(),
-                    approver: request.approver.clone(),
-                });
-            }
-        });
+        let what = format!(
+            "{label} — asked by {}",
+            session.matrix().role_name(request.requested_by.as_str())
+        );
+        if pending_request_ui(ui, session, &what, &request.approver) {
+            intent = Some(Intent::GrantApproval {
+                action: request.action.clone(),
+                approver: request.approver.clone(),
+            });
+        }
     }
     intent
+}
+
+/// One pending request: what is asked, then the approver's button on a line of its own so a long
+/// role name wraps inside the button instead of being cut off at a large scale. True when clicked.
+fn pending_request_ui(ui: &mut egui::Ui, session: &Session, what: &str, approver: &RoleId) -> bool {
+    ui.label(what);
+    let approver = session.matrix().role_name(approver.as_str());
+    let clicked = ui
+        .add(egui::Button::new(format!("Approve as {approver}")).wrap())
+        .clicked();
+    ui.add_space(4.0);
+    clicked
 }
