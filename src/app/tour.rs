@@ -17,7 +17,7 @@
 //! - `resume <path>` — resume a saved exercise
 //! - `intent <RON intent>` — send one intent, e.g. `intent Advance(minutes: 10)`
 //! - `script <path>` — send every step of a `Decisions(...)` file (advancing the clock between steps)
-//! - `tab decide|handoff|escalate|communicate|approvals` — switch the action panel
+//! - `tab decide|handoff|escalate|inform|communicate|approvals` — switch the action panel
 //! - `end` — end the exercise (shows the debrief, or the hotwash after a facilitated session)
 //! - `goto title|library|debrief|quiz|progress|hotwash` — change screen
 //! - `quiz <set…>` / `answer <n…>` — start a question sitting / answer the current question
@@ -240,6 +240,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
             world.resource_mut::<ActionsState>().tab = match rest.trim() {
                 "handoff" => ActionTab::Handoff,
                 "escalate" => ActionTab::Escalate,
+                "inform" => ActionTab::Inform,
                 "communicate" => ActionTab::Communicate,
                 "approvals" => ActionTab::Approvals,
                 _ => ActionTab::Decide,

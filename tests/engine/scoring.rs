@@ -74,13 +74,13 @@ fn doing_nothing_scores_at_most_20_and_every_flawed_run_less_than_the_exemplary(
 
 #[test]
 fn untested_dimensions_are_null_with_a_reason_and_left_out_of_the_total() {
-    // The false-alarm scenario asks for no message: communication is not tested.
+    // The false-alarm scenario needs no handoff: handoffs are not tested.
     let card = score(&play("maintenance-window-false-alarm", "exemplary"));
-    assert_eq!(card.dimension(Dimension::Communication), None);
-    let reason = card.not_tested_reason(Dimension::Communication).unwrap();
+    assert_eq!(card.dimension(Dimension::Handoffs), None);
+    let reason = card.not_tested_reason(Dimension::Handoffs).unwrap();
     assert!(reason.starts_with("Not tested:"), "{reason}");
     let json: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
-    assert!(json["dimensions"]["communication"].is_null());
+    assert!(json["dimensions"]["handoffs"].is_null());
     // The total is the weighted mean of the tested dimensions only.
     let weights = &matrix().scoring.weights;
     let (sum, weight) = card.tested().fold((0, 0), |(s, w), (d, score)| {
@@ -168,6 +168,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "statement-before-legal",
         Dimension::Communication,
         "communication:media:approval",
+    ),
+    (
+        "departing-insider",
+        "accounts-disabled-help-desk-unaware",
+        Dimension::Communication,
+        "communication:informed:disable_account",
     ),
     (
         "journalist-calls",
@@ -389,6 +395,9 @@ fn citation_for(rule: &str) -> String {
             m.separation_of_duties.approval_citation.clone()
         }
         "sod" => m.separation_of_duties.citation.clone(),
+        "communication" if rest.starts_with("informed:") => {
+            m.task(&rest["informed:".len()..]).unwrap().citation.clone()
+        }
         "communication" => {
             let audience = rest.split(':').next().unwrap();
             m.audience(audience).unwrap().citation.clone()
@@ -497,6 +506,49 @@ fn a_message_is_approved_only_by_approvals_granted_before_it_was_sent() {
         !exemplary
             .deductions()
             .any(|f| f.rule.ends_with(":approval"))
+    );
+}
+
+#[test]
+fn an_informed_role_told_after_the_work_costs_half_and_one_in_the_response_needs_no_telling() {
+    let exemplary = fixtures_dir().join("departing-insider/exemplary.ron");
+    let text = std::fs::read_to_string(&exemplary).unwrap();
+    let inform = r#"        Step(at: 15, intent: Inform(from: "iam", to: ["help_desk"], about: "disable-engineer")),
+"#;
+    assert!(text.contains(inform));
+    let dir = tempfile::tempdir().unwrap();
+    let late = dir.path().join("late.ron");
+    // Told at the end of the script instead of before the accounts are disabled.
+    let moved = text.replace(inform, "").replacen(
+        "    ],\n)",
+        &format!("{}    ],\n)", inform.replace("at: 15", "at: 31")),
+        1,
+    );
+    std::fs::write(&late, moved).unwrap();
+    let card = score(&play_with(matrix(), "departing-insider", &late));
+    let told_late: Vec<_> = card
+        .deductions()
+        .filter(|f| f.rule == "communication:informed:disable_account")
+        .collect();
+    assert_eq!(told_late.len(), 1, "{:#?}", card.findings);
+    let uninformed = matrix().scoring.penalties.uninformed;
+    assert_eq!(told_late[0].points, -i32::try_from(uninformed / 2).unwrap());
+    assert!(
+        told_late[0]
+            .message
+            .contains("after it was done at minute 15")
+    );
+    // Engaged before the work, the Help Desk needs no separate telling.
+    let engaged = dir.path().join("engaged.ron");
+    let escalate = r#"        Step(at: 15, intent: Escalate(from: "iam", to: ["help_desk"], reason: "Accounts going off")),
+"#;
+    std::fs::write(&engaged, text.replace(inform, escalate)).unwrap();
+    let card = score(&play_with(matrix(), "departing-insider", &engaged));
+    assert!(
+        card.findings
+            .iter()
+            .any(|f| f.rule == "communication:informed:disable_account" && f.points == 0),
+        "credited"
     );
 }
 

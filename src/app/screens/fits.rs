@@ -219,10 +219,11 @@ fn the_play_screen_fits_every_window_and_scale() {
     );
     let tab =
         |label: &'static str| move |h: &mut Harness<'_, PlayState>| h.get_by_label(label).click();
-    let (decide, handoff, escalate, communicate, approvals) = (
+    let (decide, handoff, escalate, inform, communicate, approvals) = (
         tab("Decide"),
         tab("Hand off"),
         tab("Escalate"),
+        tab("Inform"),
         tab("Communicate"),
         tab("Approvals"),
     );
@@ -241,10 +242,11 @@ fn the_play_screen_fits_every_window_and_scale() {
             state.board = Some(board);
         };
         // The tabs are the same in both modes; the clock bar is not.
-        let all: [(&str, &dyn Fn(&mut Harness<'_, PlayState>)); 5] = [
+        let all: [(&str, &dyn Fn(&mut Harness<'_, PlayState>)); 6] = [
             ("Decide", &decide),
             ("Hand off", &handoff),
             ("Escalate", &escalate),
+            ("Inform", &inform),
             ("Communicate", &communicate),
             ("Approvals", &approvals),
         ];

@@ -101,6 +101,16 @@ pub enum Intent {
         #[serde(default)]
         reason: String,
     },
+    /// Tell roles about an action, done or to come, without bringing them into the response: what
+    /// the matrix's Informed roles must hear.
+    Inform {
+        /// Who tells.
+        from: RoleId,
+        /// Who is told.
+        to: Vec<RoleId>,
+        /// The action they are told about.
+        about: ActionId,
+    },
     /// Hand work from one role to another.
     Handoff(Handoff),
     /// Send a message to an audience.
@@ -184,6 +194,9 @@ impl Intent {
             Self::ClassifySeverity { level, by } => format!("{by} classifies severity {level}"),
             Self::DeclareIncident { by } => format!("{by} declares an incident"),
             Self::Escalate { from, to, .. } => format!("{from} escalates to {}", join(to)),
+            Self::Inform { from, to, about } => {
+                format!("{from} informs {} about `{about}`", join(to))
+            }
             Self::Handoff(h) => format!("{} hands off to {}", h.from, h.to),
             Self::Communicate {
                 audience,
@@ -287,6 +300,13 @@ pub enum Event {
     RolesEngaged {
         /// Which.
         roles: Vec<RoleId>,
+    },
+    /// Roles were told about an action (not engaged).
+    RolesInformed {
+        /// Which.
+        roles: Vec<RoleId>,
+        /// About which action.
+        about: ActionId,
     },
     /// A handoff was recorded.
     HandoffRecorded {

@@ -442,6 +442,9 @@ pub struct Penalties {
     pub forbidden_content: u32,
     /// An audience a scenario says must be told was not told in time.
     pub communication_missed: u32,
+    /// A role the RACI lists as Informed of a task was not told about the work by the time it
+    /// was done (half for telling it afterwards).
+    pub uninformed: u32,
     /// Evidence destroyed before it was preserved.
     pub evidence_destroyed: u32,
     /// Evidence a decision asked to preserve was never preserved.
@@ -469,6 +472,7 @@ impl Default for Penalties {
             missing_approval: 20,
             forbidden_content: 25,
             communication_missed: 25,
+            uninformed: 10,
             evidence_destroyed: 50,
             evidence_unpreserved: 30,
             self_approval: 40,

@@ -212,6 +212,12 @@ fn names_in(intent: &Intent) -> Vec<(&str, Named)> {
             named.extend(role_names(to));
             named
         }
+        Intent::Inform { from, to, about } => {
+            let mut named = vec![(from.as_str(), Named::Role)];
+            named.extend(role_names(to));
+            named.push((about.as_str(), Named::Action));
+            named
+        }
         Intent::Handoff(h) => {
             let mut named = vec![(h.from.as_str(), Named::Role), (h.to.as_str(), Named::Role)];
             named.extend(h.evidence.iter().map(|a| (a.as_str(), Named::Artifact)));

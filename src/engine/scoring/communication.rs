@@ -2,7 +2,7 @@
 
 use super::escalation::late_penalty;
 use super::grader::{Due, FindingDraft, Grader};
-use crate::engine::model::id::AudienceId;
+use crate::engine::model::id::{AssetId, AudienceId, RoleId};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::{Dimension, MessageContent};
 use crate::engine::session::{LogEntry, Session};
@@ -141,6 +141,111 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
     }
     required_notices(g);
+    informed(g);
+}
+
+/// Roles the RACI lists as Informed of a task, told about the work by the time it was done (or
+/// already engaged in the response then). Telling is [`Intent::Inform`], not an escalation: an
+/// Informed role is kept up to date, not brought in.
+fn informed(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let worth = matrix.scoring.penalties.uninformed;
+    let mut performed: Vec<_> = session.performed().iter().collect();
+    performed.sort_by_key(|(_, p)| p.entry);
+    for (action, done) in performed {
+        let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
+            continue;
+        };
+        let Some(task) = matrix.task(option.task.as_str()) else {
+            continue;
+        };
+        let target = option.target.as_ref().map(AssetId::as_str);
+        let mut roles: Vec<&RoleId> = task
+            .informed
+            .iter()
+            .filter_map(|r| session.resolve_role(r, target))
+            .filter(|r| **r != done.role)
+            .collect();
+        roles.dedup();
+        for role in roles {
+            let told = session.log().entries.iter().enumerate().find(|(_, e)| {
+                matches!(&e.intent, Intent::Inform { to, about, .. }
+                    if about == action && to.contains(role))
+            });
+            let name = g.name(role.as_str());
+            let draft = |minute: u32, entry: usize, message: String, advice: String| FindingDraft {
+                dimension: Dimension::Communication,
+                rule: format!("communication:informed:{}", task.id),
+                citation: task.citation.clone(),
+                minute,
+                entry: Some(entry),
+                role: Some(role.clone()),
+                message,
+                advice,
+            };
+            let advice = format!(
+                "Tell {name} about \"{}\" before or as it is done: the matrix lists {name} as Informed of \"{}\".",
+                option.label, task.name
+            );
+            // A role already in the response hears of its work there; one outside it must be told.
+            if let Some(&since) = session.engaged().get(role)
+                && since <= done.minute
+            {
+                g.credit(
+                    worth,
+                    draft(
+                        done.minute,
+                        done.entry,
+                        format!(
+                            "{name} was in the response (since minute {since}) when \"{}\" was done.",
+                            option.label
+                        ),
+                        "Informed roles kept up to date can act on the change.".into(),
+                    ),
+                );
+                continue;
+            }
+            match told {
+                Some((entry, e)) if e.minute <= done.minute => g.credit(
+                    worth,
+                    draft(
+                        e.minute,
+                        entry,
+                        format!("{name} was told about \"{}\" in time.", option.label),
+                        "Informed roles kept up to date can act on the change.".into(),
+                    ),
+                ),
+                Some((entry, e)) => g.deduct_part(
+                    worth,
+                    worth / 2,
+                    draft(
+                        e.minute,
+                        entry,
+                        format!(
+                            "{name} was told about \"{}\" at minute {}, after it was done at minute {}.",
+                            option.label, e.minute, done.minute
+                        ),
+                        advice,
+                    ),
+                ),
+                None if g.due(done.minute) == Due::Passed => g.deduct(
+                    worth,
+                    draft(
+                        done.minute,
+                        done.entry,
+                        format!(
+                            "{name} was never told about \"{}\", done at minute {}, though the matrix lists it as Informed of \"{}\".",
+                            option.label, done.minute, task.name
+                        ),
+                        advice,
+                    ),
+                ),
+                // Still the minute of the work: there is time to tell.
+                None => {}
+            }
+        }
+    }
 }
 
 /// The first message to `audience` at or after minute `from`, with its 0-based log entry: what

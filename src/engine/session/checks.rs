@@ -159,6 +159,31 @@ impl Session {
                 }
                 Ok(())
             }
+            Intent::Inform { from, to, about } => {
+                self.known_role(from)?;
+                if to.is_empty() {
+                    return reject("choose at least one role to inform");
+                }
+                for role in to {
+                    self.known_role(role)?;
+                    if role == from {
+                        return reject(format!(
+                            "{} cannot inform itself",
+                            self.matrix.role_name(from.as_str())
+                        ));
+                    }
+                }
+                let Some((inject, _, _)) = self.scenario.action(about.as_str()) else {
+                    return reject(format!("there is no action `{about}` in this scenario"));
+                };
+                if !self.released.contains_key(&inject.id) {
+                    return reject(format!(
+                        "action `{about}` is not known yet: {}",
+                        self.not_released_yet(inject)
+                    ));
+                }
+                Ok(())
+            }
             Intent::Handoff(h) => self.check_handoff(h),
             Intent::Communicate {
                 audience,

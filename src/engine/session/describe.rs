@@ -37,6 +37,12 @@ impl Session {
             Intent::Escalate { from, to, .. } => {
                 format!("{} escalates to {}", role(from), roles(to))
             }
+            Intent::Inform { from, to, about } => format!(
+                "{} tells {} about \u{201c}{}\u{201d}",
+                role(from),
+                roles(to),
+                action(about.as_str())
+            ),
             Intent::Handoff(h) => format!("{} hands off to {}", role(&h.from), role(&h.to)),
             Intent::Communicate {
                 audience,

@@ -16,7 +16,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// reaches executives or vendors); engaging a role whose approval the matrix needs for what the
 /// run did is never over-escalation; only an option that resolves a decision owns it; each
 /// required approver is graded on its own. 3: a message counts as approved only by approvals
-/// asked for and granted before it was sent, not by the approvers its sender names.
+/// asked for and granted before it was sent, not by the approvers its sender names; the RACI's
+/// Informed roles must be told of the work (`Inform`) by the time it is done.
 pub const RULES_VERSION: u32 = 3;
 
 /// Logs from before the rules were versioned.

@@ -221,6 +221,15 @@ impl Session {
             .collect()
     }
 
+    /// Actions of every released inject, in release order, carried out or not: what roles can
+    /// be told about.
+    pub fn released_actions(&self) -> Vec<&ActionOption> {
+        self.released_injects()
+            .flat_map(|i| i.decisions.iter())
+            .flat_map(|d| d.actions.iter())
+            .collect()
+    }
+
     /// Artifacts of every released inject, in release order.
     pub fn released_artifacts(&self) -> Vec<&Artifact> {
         self.released_injects()

@@ -270,6 +270,10 @@ impl Session {
                 events.push(Event::IncidentDeclared);
             }
             Intent::Escalate { to, .. } => self.engage(to, &mut events),
+            Intent::Inform { to, about, .. } => events.push(Event::RolesInformed {
+                roles: to.clone(),
+                about: about.clone(),
+            }),
             Intent::Handoff(handoff) => {
                 events.push(Event::HandoffRecorded {
                     from: handoff.from.clone(),

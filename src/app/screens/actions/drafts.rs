@@ -17,6 +17,8 @@ pub enum ActionTab {
     Handoff,
     /// Escalation dialog.
     Escalate,
+    /// Keeping roles informed without engaging them.
+    Inform,
     /// Communication composer.
     Communicate,
     /// Approval requests.
@@ -24,10 +26,11 @@ pub enum ActionTab {
 }
 
 impl ActionTab {
-    pub(crate) const ALL: [Self; 5] = [
+    pub(crate) const ALL: [Self; 6] = [
         Self::Decide,
         Self::Handoff,
         Self::Escalate,
+        Self::Inform,
         Self::Communicate,
         Self::Approvals,
     ];
@@ -37,6 +40,7 @@ impl ActionTab {
             Self::Decide => "Decide",
             Self::Handoff => "Hand off",
             Self::Escalate => "Escalate",
+            Self::Inform => "Inform",
             Self::Communicate => "Communicate",
             Self::Approvals => "Approvals",
         }
@@ -105,6 +109,17 @@ pub struct EscalationDraft {
     pub reason: String,
 }
 
+/// Telling roles about an action, without engaging them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InformDraft {
+    /// Who tells.
+    pub from: Option<RoleId>,
+    /// Who is told.
+    pub to: BTreeSet<RoleId>,
+    /// About which action.
+    pub about: Option<ActionId>,
+}
+
 /// A message being prepared.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageDraft {
@@ -144,6 +159,8 @@ pub struct ActionsState {
     pub handoff: HandoffDraft,
     /// Escalation dialog.
     pub escalation: EscalationDraft,
+    /// Keeping roles informed.
+    pub inform: InformDraft,
     /// Communication composer.
     pub message: MessageDraft,
     /// Approval request.

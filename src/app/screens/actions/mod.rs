@@ -7,6 +7,7 @@ mod decide;
 mod drafts;
 mod escalate;
 mod handoff;
+mod inform;
 
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -15,10 +16,12 @@ pub use approvals::approvals_ui;
 pub use communicate::communicate_ui;
 pub use decide::decide_ui;
 pub use drafts::{
-    ActionTab, ActionsState, ApprovalDraft, EscalationDraft, HandoffDraft, MessageDraft,
+    ActionTab, ActionsState, ApprovalDraft, EscalationDraft, HandoffDraft, InformDraft,
+    MessageDraft,
 };
 pub use escalate::escalate_ui;
 pub use handoff::handoff_ui;
+pub use inform::inform_ui;
 
 use crate::app::exercise::ExerciseBegan;
 use crate::app::messages::UiCommand;
@@ -80,6 +83,7 @@ pub fn action_body_ui(
         }
         ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
         ActionTab::Escalate => escalate_ui(ui, session, mode, &mut state.escalation),
+        ActionTab::Inform => inform_ui(ui, session, &mut state.inform),
         ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
         ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
     };
@@ -315,6 +319,45 @@ mod tests {
             composer
                 .query_by_label("Legal Counsel: approved at T+12")
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn the_inform_tab_tells_a_role_about_an_action_without_engaging_it() {
+        let session = session();
+        let triage = session.released_actions()[0].clone();
+        let mut harness = panel_harness(
+            egui::vec2(500.0, 1600.0),
+            session,
+            ActionsState {
+                tab: ActionTab::Inform,
+                inform: InformDraft {
+                    from: Some("soc".into()),
+                    ..InformDraft::default()
+                },
+                ..ActionsState::default()
+            },
+            |ui, session, state| action_body_ui(ui, session, Mode::Practice, state),
+        );
+        harness.get_by_value("about which action?").click();
+        harness.run();
+        harness.get_by_label(&triage.label).click();
+        harness.run();
+        harness.get_by_label("Incident Response Manager").click();
+        harness.run();
+        harness.get_by_label("Inform").click();
+        harness.run();
+        let expected = Intent::Inform {
+            from: "soc".into(),
+            to: vec!["ir_manager".into()],
+            about: triage.id.clone(),
+        };
+        assert_eq!(harness.state().out, vec![UiCommand::from(expected.clone())]);
+        let mut session = harness.state().session.clone();
+        session.apply(expected).unwrap();
+        assert!(
+            !session.engaged().contains_key("ir_manager"),
+            "told, not engaged"
         );
     }
 
