@@ -72,6 +72,46 @@ fn doing_nothing_scores_at_most_20_and_every_flawed_run_less_than_the_exemplary(
     }
 }
 
+/// Calibration (docs/format.md): each classic mistake a flawed fixture makes costs at least the
+/// matrix's `mistake_floor` of the total, however many checks its dimension passed; only a run
+/// whose faults are all a matter of timing (late, not wrong) may lose less.
+#[test]
+fn every_classic_mistake_costs_at_least_the_floor_of_the_total() {
+    let floor = matrix().scoring.mistake_floor;
+    assert_eq!(floor, 5, "the reference matrix's calibration");
+    for id in shipped_scenarios() {
+        let exemplary = score(&play(&id, "exemplary")).total;
+        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
+            let name = entry
+                .unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if name == "exemplary" {
+                continue;
+            }
+            let flawed = score(&play(&id, &name));
+            let mistakes: u32 = flawed.points.values().map(|p| p.mistakes).sum();
+            if mistakes == 0 {
+                assert!(
+                    flawed
+                        .deductions()
+                        .all(|f| f.message.contains("late") || f.message.contains("after")),
+                    "{id}/{name}: a deduction that is no mistake must be about timing"
+                );
+                continue;
+            }
+            assert!(
+                exemplary - flawed.total >= floor,
+                "{id}/{name}: {mistakes} mistake(s) cost only {} points",
+                exemplary - flawed.total
+            );
+        }
+    }
+}
+
 #[test]
 fn untested_dimensions_are_null_with_a_reason_and_left_out_of_the_total() {
     // The false-alarm scenario needs no handoff: handoffs are not tested.

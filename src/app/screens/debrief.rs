@@ -228,9 +228,14 @@ fn scores_ui(ui: &mut egui::Ui, card: &Scorecard) {
                 let points = card.points.get(&dimension).copied().unwrap_or_default();
                 if let Some(score) = card.dimension(dimension) {
                     ui.colored_label(score_color(theme::palette(ui), score), format!("{score}"));
+                    let mistakes = match points.mistakes {
+                        0 => String::new(),
+                        1 => ", 1 mistake".to_owned(),
+                        n => format!(", {n} mistakes"),
+                    };
                     ui.label(
                         egui::RichText::new(format!(
-                            "lost {} of {} pts",
+                            "lost {} of {} pts{mistakes}",
                             points.lost.min(points.at_stake),
                             points.at_stake
                         ))
@@ -378,6 +383,7 @@ mod tests {
             crate::engine::scoring::Points {
                 at_stake: 100,
                 lost: 30,
+                mistakes: 1,
             },
         );
         DebriefView {
@@ -444,7 +450,11 @@ mod tests {
                 .query_by_label("Why: Legal must be engaged early.")
                 .is_some()
         );
-        assert!(harness.query_by_label("lost 30 of 100 pts").is_some());
+        assert!(
+            harness
+                .query_by_label("lost 30 of 100 pts, 1 mistake")
+                .is_some()
+        );
         assert!(
             harness.query_by_label("Costliest lessons").is_some(),
             "the debrief opens with what cost the most"

@@ -482,13 +482,29 @@ impl Default for Penalties {
 }
 
 /// Scoring configuration carried by the matrix.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScoringPolicy {
     /// Dimension weights.
     pub weights: Weights,
     /// Penalty sizes.
     pub penalties: Penalties,
+    /// The least a check failed outright costs of the total, in points (0 = only the share of
+    /// the dimension's points): a mistake stays visible however many checks its dimension has.
+    pub mistake_floor: u32,
+}
+
+/// Points of the total a mistake costs at least, unless a matrix says otherwise.
+pub const DEFAULT_MISTAKE_FLOOR: u32 = 5;
+
+impl Default for ScoringPolicy {
+    fn default() -> Self {
+        Self {
+            weights: Weights::default(),
+            penalties: Penalties::default(),
+            mistake_floor: DEFAULT_MISTAKE_FLOOR,
+        }
+    }
 }
 
 impl Matrix {

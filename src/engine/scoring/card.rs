@@ -56,6 +56,10 @@ pub struct Points {
     pub at_stake: u64,
     /// What the failed checks cost.
     pub lost: u64,
+    /// Checks failed outright (not merely late): mistakes, each costing at least the matrix's
+    /// `mistake_floor` of the total.
+    #[serde(default)]
+    pub mistakes: u32,
 }
 
 impl Points {
@@ -158,7 +162,8 @@ mod tests {
         assert_eq!(
             Points {
                 at_stake: 30,
-                lost: 0
+                lost: 0,
+                ..Points::default()
             }
             .score(),
             Some(100)
@@ -166,7 +171,8 @@ mod tests {
         assert_eq!(
             Points {
                 at_stake: 30,
-                lost: 30
+                lost: 30,
+                ..Points::default()
             }
             .score(),
             Some(0)
@@ -174,7 +180,8 @@ mod tests {
         assert_eq!(
             Points {
                 at_stake: 30,
-                lost: 10
+                lost: 10,
+                ..Points::default()
             }
             .score(),
             Some(67)
@@ -182,7 +189,8 @@ mod tests {
         assert_eq!(
             Points {
                 at_stake: 30,
-                lost: 99
+                lost: 99,
+                ..Points::default()
             }
             .score(),
             Some(0)

@@ -95,6 +95,9 @@ impl Grader<'_> {
         let entry = self.points.entry(f.dimension).or_default();
         entry.at_stake += u64::from(worth);
         entry.lost += u64::from(lost);
+        if worth > 0 && lost == worth {
+            entry.mistakes += 1;
+        }
         // Penalties are bounded by validation; saturate rather than wrap if one is not.
         let points = i32::try_from(lost).map_or(i32::MIN, |p| -p);
         self.push(FindingKind::Deduction, points, f);

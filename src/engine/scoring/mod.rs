@@ -3,8 +3,9 @@
 //! Each dimension is graded on what the run asked of it: every check (a decision that fell due, an
 //! escalation owed, a message sent or required, a handoff's elements, an approval) is worth its
 //! matrix penalty, kept when passed and lost when failed; omissions are failed checks. A dimension's
-//! score is the share of its points kept; one with nothing at stake is "not tested" and left out
-//! of the total, which is the matrix-weighted mean of the tested dimensions.
+//! score is the share of its points kept, capped so that each check failed outright costs at least
+//! the matrix's `mistake_floor` of the total; one with nothing at stake is "not tested" and left
+//! out of the total, which is the matrix-weighted mean of the tested dimensions.
 
 mod card;
 mod communication;
@@ -23,6 +24,7 @@ pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines};
 pub use escalation::{Obligation, obligations};
 
 use crate::engine::model::matrix::{Dimension, Weights};
+
 use crate::engine::session::Session;
 use grader::{FindingDraft, Grader};
 
@@ -38,10 +40,8 @@ pub fn score(session: &Session) -> Scorecard {
 
     let ended_early = grader.ended_early();
     let points = std::mem::take(&mut grader.points);
-    let dimensions: BTreeMap<Dimension, Option<u32>> = Dimension::ALL
-        .iter()
-        .map(|d| (*d, points.get(d).copied().unwrap_or_default().score()))
-        .collect();
+    let policy = &session.matrix().scoring;
+    let dimensions = dimension_scores(&points, &policy.weights, policy.mistake_floor);
     for (dimension, score) in &dimensions {
         if score.is_none() {
             grader.push(
@@ -69,6 +69,36 @@ pub fn score(session: &Session) -> Scorecard {
         points,
         findings,
     }
+}
+
+/// Each dimension's score: the share of its points kept, and no more than 100 less what its
+/// mistakes cost. A mistake costs at least `floor` points of the total, so in a dimension of
+/// weight `w` out of `tested` it takes at least `floor × tested / w` points off the dimension:
+/// a classic mistake is never lost among many checks passed.
+fn dimension_scores(
+    points: &BTreeMap<Dimension, Points>,
+    weights: &Weights,
+    floor: u32,
+) -> BTreeMap<Dimension, Option<u32>> {
+    let points_of = |d: &Dimension| points.get(d).copied().unwrap_or_default();
+    let tested: u64 = Dimension::ALL
+        .iter()
+        .filter(|d| points_of(d).score().is_some())
+        .map(|d| u64::from(weights.of(*d)))
+        .sum();
+    Dimension::ALL
+        .iter()
+        .map(|d| {
+            let p = points_of(d);
+            let weight = u64::from(weights.of(*d));
+            let per_mistake = (u64::from(floor) * tested).div_ceil(weight.max(1)).min(100);
+            let capped = 100u64.saturating_sub(per_mistake.saturating_mul(u64::from(p.mistakes)));
+            let score = p
+                .score()
+                .map(|s| if weight == 0 { s } else { s.min(capped as u32) });
+            (*d, score)
+        })
+        .collect()
 }
 
 /// The weighted mean of the tested dimensions, rounded to the nearest point; 0 when none was.

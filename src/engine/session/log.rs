@@ -17,7 +17,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// run did is never over-escalation; only an option that resolves a decision owns it; each
 /// required approver is graded on its own. 3: a message counts as approved only by approvals
 /// asked for and granted before it was sent, not by the approvers its sender names; the RACI's
-/// Informed roles must be told of the work (`Inform`) by the time it is done.
+/// Informed roles must be told of the work (`Inform`) by the time it is done; a mistake costs at
+/// least the matrix's `mistake_floor` of the total.
 pub const RULES_VERSION: u32 = 3;
 
 /// Logs from before the rules were versioned.

@@ -249,6 +249,18 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             }
         }
     }
+    if matrix.scoring.mistake_floor > 100 {
+        r.error(
+            Code::NumberOutOfRange,
+            None,
+            "mistake_floor",
+            format!(
+                "`mistake_floor` is {}; a mistake cannot cost more than the whole total of 100",
+                matrix.scoring.mistake_floor
+            ),
+            Some("the reference matrix uses 5; 0 scores by the share of points alone".into()),
+        );
+    }
     let weights = &matrix.scoring.weights;
     if crate::engine::model::matrix::Dimension::ALL
         .iter()
