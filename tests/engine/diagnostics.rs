@@ -721,6 +721,33 @@ fn matrix_zero_deadline_is_a_warning() {
 }
 
 #[test]
+fn more_severity_levels_than_can_be_told_apart_are_refused_at_the_first_too_many() {
+    let critical = "engage: [\"ir_manager\", \"ciso\", \"exec\"], within_mins: 15,";
+    let extra: String = (5..=17)
+        .map(|level| {
+            format!(
+                "engage: [\"ir_manager\"], within_mins: 15, citation: \"c\"),\n            \
+                 SeverityLevel(level: {level}, name: \"Level {level}\", description: \"d\",\n                "
+            )
+        })
+        .collect();
+    let (text, diagnostics) = matrix_diagnostics(&[(critical, &format!("{extra}{critical}"))]);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.code == "number-out-of-range")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(
+        d.message.contains("defines 17 severity levels; at most 16"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("name: \"Level 17\""), "\"Level 17\"")
+    );
+}
+
+#[test]
 fn matrix_without_roles_or_severities_is_empty() {
     let text = r#"Matrix(
     id: "m", name: "Empty",

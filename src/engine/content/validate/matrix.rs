@@ -11,6 +11,10 @@ use super::scenario::MAX_DURATION_MINS;
 /// Largest scoring weight or penalty accepted.
 pub const MAX_SCORING_NUMBER: u64 = 1000;
 
+/// The most severity levels a matrix may define: far more than any plan uses, and few enough that
+/// a session's clock can follow every release condition in every band of severity at once.
+pub const MAX_SEVERITY_LEVELS: usize = 16;
+
 /// Validates a responsibility matrix.
 pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnostic> {
     let mut r = Collector::new(file, text);
@@ -114,6 +118,20 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             "severities",
             "the escalation policy defines no severity levels".into(),
             None,
+        );
+    }
+    if severities.len() > MAX_SEVERITY_LEVELS
+        && let Some(level) = severities.get(MAX_SEVERITY_LEVELS)
+    {
+        r.error(
+            Code::NumberOutOfRange,
+            Some(&level.name),
+            &level.name,
+            format!(
+                "the escalation policy defines {} severity levels; at most {MAX_SEVERITY_LEVELS} can be told apart",
+                severities.len()
+            ),
+            Some("incident response plans use three to five levels".into()),
         );
     }
     for (index, level) in severities.iter().enumerate() {
