@@ -1,6 +1,7 @@
 //! One test per diagnostic kind: a shipped file broken in one place must be reported with the
 //! right code, message and `file:line:column`. Also hostile input never panics.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use warroom::engine::content::library::{Library, load_matrix};
@@ -723,14 +724,14 @@ fn matrix_zero_deadline_is_a_warning() {
 #[test]
 fn more_severity_levels_than_can_be_told_apart_are_refused_at_the_first_too_many() {
     let critical = "engage: [\"ir_manager\", \"ciso\", \"exec\"], within_mins: 15,";
-    let extra: String = (5..=17)
-        .map(|level| {
-            format!(
-                "engage: [\"ir_manager\"], within_mins: 15, citation: \"c\"),\n            \
-                 SeverityLevel(level: {level}, name: \"Level {level}\", description: \"d\",\n                "
-            )
-        })
-        .collect();
+    let mut extra = String::new();
+    for level in 5..=17 {
+        let _ = write!(
+            extra,
+            "engage: [\"ir_manager\"], within_mins: 15, citation: \"c\"),\n            \
+             SeverityLevel(level: {level}, name: \"Level {level}\", description: \"d\",\n                "
+        );
+    }
     let (text, diagnostics) = matrix_diagnostics(&[(critical, &format!("{extra}{critical}"))]);
     let d = diagnostics
         .iter()
