@@ -210,6 +210,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "maintenance-window-false-alarm",
+        "pages-every-team",
+        Dimension::Escalation,
+        "escalation:needless_engagement",
+    ),
+    (
         "departing-insider",
         "accounts-disabled-help-desk-unaware",
         Dimension::Communication,
@@ -442,7 +448,9 @@ fn citation_for(rule: &str) -> String {
             let audience = rest.split(':').next().unwrap();
             m.audience(audience).unwrap().citation.clone()
         }
-        "escalation" if rest == "over_escalation" => m.escalation.over_escalation.citation.clone(),
+        "escalation" if rest == "over_escalation" || rest == "needless_engagement" => {
+            m.escalation.over_escalation.citation.clone()
+        }
         // The severity-classification finding quotes the level's own description.
         "escalation" if rest == "severity_classification" => {
             let s = m.severity(2).unwrap();

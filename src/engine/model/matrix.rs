@@ -432,6 +432,9 @@ pub struct Penalties {
     pub escalation_late_max: u32,
     /// An escalation that was noise.
     pub over_escalation: u32,
+    /// A team engaged though the matrix gives it no part in the incident (leadership and external
+    /// parties below the threshold are `over_escalation`, which costs more).
+    pub needless_engagement: u32,
     /// Severity classified two or more levels below the evidence.
     pub severity_misjudged: u32,
     /// A message from a role not allowed to send to that audience.
@@ -467,6 +470,7 @@ impl Default for Penalties {
             escalation_missed: 30,
             escalation_late_max: 25,
             over_escalation: 15,
+            needless_engagement: 8,
             severity_misjudged: 15,
             wrong_sender: 20,
             missing_approval: 20,

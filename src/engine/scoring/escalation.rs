@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::grader::{Due, FindingDraft, Grader};
-use crate::engine::model::id::RoleId;
+use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Dimension;
-use crate::engine::session::Session;
+use crate::engine::session::{Session, TASK_CLASSIFY, TASK_DECLARE};
 
 /// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator
 /// watches for while the room plays.
@@ -206,6 +206,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     // what one rule requires is never penalised by another.
     let over = &matrix.escalation.over_escalation;
     let approvers = approvers_needed(session);
+    let basis = engagement_basis(session);
     let severities = severity_per_entry(g);
     for ((index, entry), severity) in session.log().entries.iter().enumerate().zip(severities) {
         if let Intent::Escalate { from, to, .. } = &entry.intent {
@@ -214,6 +215,27 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     || required
                         .iter()
                         .any(|((_, r), req)| r == role && req.started <= entry.minute);
+                // Any other role needs a reason in the matrix: work of the run it does, answers
+                // for or is consulted on, or an audience of the run it speaks to.
+                if !over.roles.contains(role) && !warranted && !basis.contains(role) {
+                    g.deduct(
+                        penalties.needless_engagement,
+                        FindingDraft {
+                            dimension: Dimension::Escalation,
+                            rule: "escalation:needless_engagement".into(),
+                            citation: over.citation.clone(),
+                            minute: entry.minute,
+                            entry: Some(index),
+                            role: Some(from.clone()),
+                            message: format!(
+                                "{} was pulled in though nothing in this incident is theirs by the matrix: no task they do, answer for or are consulted on, no escalation rule, no approval, no audience they speak to.",
+                                g.name(role.as_str())
+                            ),
+                            advice: "Engage a team when the matrix gives it a part in what is happening; keep others informed instead, or leave them to their work.".into(),
+                        },
+                    );
+                    continue;
+                }
                 if over.roles.contains(role) && severity < over.below_severity && !warranted {
                     g.deduct(
                         penalties.over_escalation,
@@ -324,6 +346,65 @@ pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
     let window = window_mins.max(1);
     let scaled = (u64::from(max) * u64::from(late_mins)).div_ceil(u64::from(window));
     (scaled.max(1) as u32).min(max)
+}
+
+/// Roles the run gives a part by the matrix, besides its escalation rules: the Responsible,
+/// Accountable and Consulted roles of the work its released injects offer, the approvers it
+/// needed, and the senders and approvers of the audiences it spoke to or had to.
+fn engagement_basis(session: &Session) -> std::collections::BTreeSet<RoleId> {
+    let matrix = session.matrix();
+    let scenario = session.scenario();
+    let mut basis = approvers_needed(session);
+    // Classifying and declaring are on the table in every incident.
+    for task in [TASK_CLASSIFY, TASK_DECLARE]
+        .iter()
+        .filter_map(|t| matrix.task(t))
+    {
+        basis.extend(
+            task.responsible
+                .iter()
+                .chain(&task.consulted)
+                .chain(std::iter::once(&task.accountable))
+                .cloned(),
+        );
+    }
+    for inject in scenario
+        .injects
+        .iter()
+        .filter(|i| session.released_at(i.id.as_str()).is_some())
+    {
+        for action in inject.decisions.iter().flat_map(|d| &d.actions) {
+            let Some(task) = matrix.task(action.task.as_str()) else {
+                continue;
+            };
+            let target = action.target.as_ref().map(AssetId::as_str);
+            let parts = task
+                .responsible
+                .iter()
+                .chain(&task.consulted)
+                .chain(std::iter::once(&task.accountable));
+            basis.extend(parts.filter_map(|r| session.resolve_role(r, target).cloned()));
+        }
+        for notice in &inject.notify {
+            if let Some(policy) = session.audience(notice.audience.as_str()) {
+                basis.extend(policy.senders.iter().chain(&policy.approvals).cloned());
+            }
+        }
+    }
+    for entry in &session.log().entries {
+        match &entry.intent {
+            Intent::Communicate { audience, .. } => {
+                if let Some(policy) = session.audience(audience.as_str()) {
+                    basis.extend(policy.senders.iter().chain(&policy.approvals).cloned());
+                }
+            }
+            Intent::Handoff(h) => {
+                basis.insert(h.to.clone());
+            }
+            _ => {}
+        }
+    }
+    basis
 }
 
 /// Roles whose approval the run needed by the matrix: approvers of the audiences it sent to and

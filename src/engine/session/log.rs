@@ -18,7 +18,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// required approver is graded on its own. 3: a message counts as approved only by approvals
 /// asked for and granted before it was sent, not by the approvers its sender names; the RACI's
 /// Informed roles must be told of the work (`Inform`) by the time it is done; a mistake costs at
-/// least the matrix's `mistake_floor` of the total.
+/// least the matrix's `mistake_floor` of the total; engaging any team without a part in the
+/// incident by the matrix is noise.
 pub const RULES_VERSION: u32 = 3;
 
 /// Logs from before the rules were versioned.
