@@ -53,6 +53,7 @@ fn synthetic_session(n: usize) -> Session {
                 from: role.into(),
                 to: next.into(),
                 observed: "Synthetic observation for the benchmark".into(),
+                facts: vec![],
                 evidence: vec!["edr-alert".into()],
                 actions_taken: vec![],
                 recommended: vec!["isolate-fs01".into()],

@@ -1026,6 +1026,7 @@ fn an_idle_exercise_asks_for_no_frames_and_a_moving_arrow_asks_until_it_fades() 
             from: "soc".into(),
             to: "it_ops".into(),
             observed: "Encryption running on FS-01".into(),
+            facts: vec![],
             evidence: Vec::new(),
             actions_taken: Vec::new(),
             recommended: Vec::new(),

@@ -112,6 +112,7 @@ fn realise(generated: &Gen, session: &Session) -> Intent {
             } else {
                 String::new()
             },
+            facts: vec![],
             evidence: vec![],
             actions_taken: vec![],
             recommended: rec.iter().map(|i| pick(&actions, *i)).collect(),

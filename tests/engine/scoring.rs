@@ -210,6 +210,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "ransomware-file-server",
+        "handoff-states-a-guess-as-fact",
+        Dimension::Handoffs,
+        "handoff:elements",
+    ),
+    (
         "maintenance-window-false-alarm",
         "pages-every-team",
         Dimension::Escalation,
@@ -597,6 +603,36 @@ fn an_informed_role_told_after_the_work_costs_half_and_one_in_the_response_needs
             .iter()
             .any(|f| f.rule == "communication:informed:disable_account" && f.points == 0),
         "credited"
+    );
+}
+
+#[test]
+fn a_handoffs_urgency_is_judged_at_the_severity_of_its_moment() {
+    use warroom::engine::{Handoff, Intent, Urgency};
+    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 4);
+    let severity_then = session.severity();
+    session
+        .apply(Intent::Handoff(Handoff {
+            from: "soc".into(),
+            to: "it_ops".into(),
+            observed: "Mass renames on FS-01 from an unsigned binary".into(),
+            facts: vec![],
+            evidence: vec![],
+            actions_taken: vec![],
+            recommended: vec![],
+            urgency: Some(Urgency::Medium),
+        }))
+        .unwrap();
+    session.apply(Intent::Advance { minutes: 30 }).unwrap();
+    assert!(
+        session.severity() >= severity_then + 2,
+        "severity rose after the handoff"
+    );
+    let card = score(&session);
+    assert!(
+        !card.deductions().any(|f| f.message.contains("urgency")),
+        "{:#?}",
+        card.deductions().collect::<Vec<_>>()
     );
 }
 

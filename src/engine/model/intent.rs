@@ -52,9 +52,13 @@ pub struct Handoff {
     pub from: RoleId,
     /// Team taking over.
     pub to: RoleId,
-    /// What was observed.
+    /// What was observed, in words (optional once facts are established: cite them below).
     #[serde(default)]
     pub observed: String,
+    /// Facts the sender states as established, by the matrix's trigger ids: graded against what
+    /// had been revealed by the minute of the handoff.
+    #[serde(default)]
+    pub facts: Vec<TriggerId>,
     /// Artifacts that support it.
     #[serde(default)]
     pub evidence: Vec<ArtifactId>,

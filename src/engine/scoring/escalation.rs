@@ -303,7 +303,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
 }
 
 /// True severity at the moment each log entry was made, in one pass over the recorded events.
-fn severity_per_entry(g: &Grader<'_>) -> Vec<u8> {
+pub(super) fn severity_per_entry(g: &Grader<'_>) -> Vec<u8> {
     let log = g.session.log();
     let mut level = log.opening.iter().fold(1, apply_severity);
     log.entries

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use super::escalation::severity_per_entry;
 use super::grader::{FindingDraft, Grader};
-use crate::engine::model::id::{ActionId, AssetId, RoleId};
+use crate::engine::model::id::{ActionId, AssetId, RoleId, TriggerId};
 use crate::engine::model::intent::{Handoff, Intent};
 use crate::engine::model::matrix::{Dimension, Phase};
 
@@ -13,9 +14,10 @@ const MIN_OBSERVED_CHARS: usize = 12;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let entries = &g.session.log().entries;
-    for (index, entry) in entries.iter().enumerate() {
+    let severities = severity_per_entry(g);
+    for ((index, entry), severity) in entries.iter().enumerate().zip(severities) {
         if let Intent::Handoff(h) = &entry.intent {
-            grade_handoff(g, index, entry.minute, h);
+            grade_handoff(g, index, (entry.minute, severity), h);
         }
     }
     missing_handoffs(g);
@@ -38,7 +40,8 @@ fn task_phase(g: &Grader<'_>, action: &str) -> Option<Phase> {
         .map(|t| t.phase)
 }
 
-fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
+/// Grades one handoff against what was known at its minute, at the severity of that moment.
+fn grade_handoff(g: &mut Grader<'_>, index: usize, (minute, at_severity): (u32, u8), h: &Handoff) {
     let session = g.session;
     let matrix = session.matrix();
     let penalties = &matrix.scoring.penalties;
@@ -59,15 +62,63 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
     let missing = penalties.handoff_missing_element;
     let inaccurate = penalties.handoff_inaccurate;
 
-    if h.observed.trim().chars().count() >= MIN_OBSERVED_CHARS {
+    // The observation is graded on the facts it cites against what was known at that minute:
+    // once facts are established, a handoff cites them; a fact not yet established is speculation.
+    let fact = |id: &TriggerId| {
+        matrix
+            .triggers
+            .iter()
+            .find(|t| t.id == *id)
+            .map_or_else(|| id.to_string(), |t| t.description.clone())
+    };
+    let known: Vec<&TriggerId> = session
+        .revealed()
+        .iter()
+        .filter(|(_, at)| **at <= minute)
+        .map(|(id, _)| id)
+        .collect();
+    let (cited, speculated): (Vec<&TriggerId>, Vec<&TriggerId>) =
+        h.facts.iter().partition(|f| known.contains(f));
+    let described = h.observed.trim().chars().count() >= MIN_OBSERVED_CHARS;
+    if !cited.is_empty() || (known.is_empty() && described) {
         kept += missing;
-    } else {
+    } else if known.is_empty() {
         faults += 1;
         g.deduct(
-            penalties.handoff_missing_element,
+            missing,
             draft(
                 format!("The handoff to {to_name} does not say what was observed."),
                 "Describe what was seen, where and when, in a sentence or two.".into(),
+            ),
+        );
+    } else {
+        faults += 1;
+        let names: Vec<String> = known.iter().map(|f| fact(f)).collect();
+        g.deduct(
+            missing,
+            draft(
+                format!(
+                    "The handoff to {to_name} cites none of the facts established by minute {minute}: {}.",
+                    names.join("; ")
+                ),
+                "Cite the established facts the receiving team must act on, not only a description.".into(),
+            ),
+        );
+    }
+    if speculated.is_empty() {
+        kept += inaccurate;
+    } else {
+        faults += 1;
+        let names: Vec<String> = speculated.iter().map(|f| fact(f)).collect();
+        g.deduct(
+            inaccurate,
+            draft(
+                format!(
+                    "The handoff states as established what was not known at minute {minute}: {}.",
+                    names.join("; ")
+                ),
+                "State only what the evidence has established; call a hypothesis a hypothesis."
+                    .into(),
             ),
         );
     }
@@ -214,7 +265,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
             );
         }
         Some(urgency) => {
-            let severity = scaled_severity(session.severity(), matrix.max_severity());
+            let severity = scaled_severity(at_severity, matrix.max_severity());
             if urgency.as_level().abs_diff(severity) < 2 {
                 kept += urgency_worth;
             } else {
@@ -226,7 +277,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, minute: u32, h: &Handoff) {
                         format!(
                             "The handoff says urgency {} while the incident is at severity {}.",
                             urgency.label(),
-                            session.severity()
+                            at_severity
                         ),
                         "Match the urgency to the current severity.".into(),
                     ),

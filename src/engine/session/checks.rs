@@ -115,6 +115,11 @@ impl Session {
         for artifact in &h.evidence {
             self.check_artifact(artifact)?;
         }
+        for fact in &h.facts {
+            if !self.matrix.triggers.iter().any(|t| t.id == *fact) {
+                return reject(format!("there is no fact `{fact}` in the matrix"));
+            }
+        }
         for action in h.actions_taken.iter().chain(&h.recommended) {
             if self.scenario.action(action.as_str()).is_none() {
                 return reject(format!("there is no action `{action}` in this scenario"));

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
-use crate::engine::model::id::{ActionId, ArtifactId, AudienceId, DecisionId, MessageId, RoleId};
+use crate::engine::model::id::{
+    ActionId, ArtifactId, AudienceId, DecisionId, MessageId, RoleId, TriggerId,
+};
 use crate::engine::{Handoff, Intent, Urgency};
 
 /// Tabs of the action panel.
@@ -56,6 +58,8 @@ pub struct HandoffDraft {
     pub to: Option<RoleId>,
     /// What was observed.
     pub observed: String,
+    /// Facts stated as established.
+    pub facts: BTreeSet<TriggerId>,
     /// Supporting artifacts.
     pub evidence: BTreeSet<ArtifactId>,
     /// Actions already taken.
@@ -67,12 +71,14 @@ pub struct HandoffDraft {
 }
 
 impl HandoffDraft {
-    /// The five elements and whether each is filled in.
-    pub fn checklist(&self) -> [(&'static str, bool); 5] {
+    /// The five elements and whether each is filled in. Once facts are established
+    /// (`facts_known`), the observation cites them; before, a description will do.
+    pub fn checklist(&self, facts_known: bool) -> [(&'static str, bool); 5] {
+        let described = self.observed.trim().chars().count() >= 12;
         [
             (
                 "What was observed",
-                self.observed.trim().chars().count() >= 12,
+                !self.facts.is_empty() || (!facts_known && described),
             ),
             ("Supporting evidence", !self.evidence.is_empty()),
             ("Actions already taken", !self.actions_taken.is_empty()),
@@ -89,6 +95,7 @@ impl HandoffDraft {
                 from,
                 to,
                 observed: self.observed.trim().to_owned(),
+                facts: self.facts.iter().cloned().collect(),
                 evidence: self.evidence.iter().cloned().collect(),
                 actions_taken: self.actions_taken.iter().cloned().collect(),
                 recommended: self.recommended.iter().cloned().collect(),

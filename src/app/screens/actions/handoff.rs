@@ -31,6 +31,22 @@ pub fn handoff_ui(
         role_combo(ui, "handoff-to", &mut draft.to, &roles, "team taking over");
     });
     ui.label("What was observed");
+    let known: Vec<_> = session
+        .matrix()
+        .triggers
+        .iter()
+        .filter(|t| session.revealed().contains_key(&t.id))
+        .collect();
+    if known.is_empty() {
+        ui.label(egui::RichText::new("No facts established yet: describe what was seen.").weak());
+    } else {
+        ui.label(
+            egui::RichText::new("Facts established (cite what the receiving team needs)").weak(),
+        );
+    }
+    for fact in &known {
+        toggle(ui, &mut draft.facts, &fact.id, &fact.description);
+    }
     ui.add(
         egui::TextEdit::multiline(&mut draft.observed)
             .desired_rows(3)
@@ -71,7 +87,7 @@ pub fn handoff_ui(
         }
     });
     ui.add_space(4.0);
-    for (element, present) in draft.checklist() {
+    for (element, present) in draft.checklist(!known.is_empty()) {
         let (mark, color) = if present {
             ("✔", theme::palette(ui).success)
         } else {

@@ -98,7 +98,7 @@ mod tests {
 
     use super::*;
     use crate::app::messages::ExerciseCommand;
-    use crate::engine::model::id::ArtifactId;
+    use crate::engine::model::id::{ArtifactId, TriggerId};
     use crate::engine::{Intent, Urgency};
 
     fn session() -> Session {
@@ -208,20 +208,50 @@ mod tests {
     fn handoff_composer_requires_two_different_teams_and_tracks_the_five_elements() {
         let mut draft = HandoffDraft::default();
         assert!(draft.to_intent().is_none());
-        assert!(draft.checklist().iter().all(|(_, present)| !present));
+        assert!(draft.checklist(false).iter().all(|(_, present)| !present));
         draft.from = Some("soc".into());
         draft.to = Some("soc".into());
         assert!(draft.to_intent().is_none(), "same team on both sides");
         draft.to = Some("it_ops".into());
         draft.observed = "Encryption running on FS-01".into();
         draft.urgency = Some(Urgency::High);
-        let checklist = draft.checklist();
+        let checklist = draft.checklist(false);
         assert_eq!(
             checklist.iter().filter(|(_, present)| *present).count(),
             2,
             "{checklist:?}"
         );
         assert!(matches!(draft.to_intent(), Some(Intent::Handoff(h)) if h.to.as_str() == "it_ops"));
+    }
+
+    #[test]
+    fn once_facts_are_established_a_handoff_cites_them() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 12 }).unwrap();
+        assert!(session.revealed().contains_key("extortion"));
+        let mut state = (session, HandoffDraft::default(), None::<Intent>);
+        state.1.from = Some("soc".into());
+        state.1.to = Some("it_ops".into());
+        state.1.observed = "Encryption running on FS-01".into();
+        let mut harness = Harness::new_ui_state(
+            |ui, s: &mut (Session, HandoffDraft, Option<Intent>)| {
+                if let Some(i) = handoff_ui(ui, &s.0, &mut s.1) {
+                    s.2 = Some(i);
+                }
+            },
+            state,
+        );
+        // A description alone no longer covers the observation once facts are known.
+        assert!(harness.query_by_label("✘ What was observed").is_some());
+        harness.get_by_label("An attacker demands payment").click();
+        harness.run();
+        assert!(harness.query_by_label("✔ What was observed").is_some());
+        harness.get_by_label("Send handoff").click();
+        harness.run();
+        let Some(Intent::Handoff(h)) = &harness.state().2 else {
+            panic!("no handoff sent");
+        };
+        assert_eq!(h.facts, vec![TriggerId::from("extortion")]);
     }
 
     #[test]
