@@ -127,13 +127,15 @@ pub enum Code {
     OverlappingRaci,
     /// `doer-approves`
     DoerApproves,
+    /// `decision-right-ignored`
+    DecisionRightIgnored,
     /// `zero-weights`
     ZeroWeights,
 }
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 55] = [
+    pub const ALL: [Self; 56] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -188,6 +190,7 @@ impl Code {
         Self::RepeatedRole,
         Self::OverlappingRaci,
         Self::DoerApproves,
+        Self::DecisionRightIgnored,
         Self::ZeroWeights,
     ];
 
@@ -248,6 +251,7 @@ impl Code {
             Self::RepeatedRole => "repeated-role",
             Self::OverlappingRaci => "overlapping-raci",
             Self::DoerApproves => "doer-approves",
+            Self::DecisionRightIgnored => "decision-right-ignored",
             Self::ZeroWeights => "zero-weights",
         }
     }

@@ -457,7 +457,7 @@ fn matrix_task_without_responsible() {
         )]),
         "task-without-responsible",
         "task `recall_payment` has no Responsible role",
-        Some("\"recall_payment\""),
+        Some("id: \"recall_payment\""),
         "responsible",
     );
 }
@@ -471,7 +471,7 @@ fn matrix_missing_citation() {
         )]),
         "missing-citation",
         "task `recall_payment` has no citation",
-        Some("\"recall_payment\""),
+        Some("id: \"recall_payment\""),
         "citation",
     );
 }
@@ -746,6 +746,43 @@ fn more_severity_levels_than_can_be_told_apart_are_refused_at_the_first_too_many
         (d.line, d.column),
         position(&text, Some("name: \"Level 17\""), "\"Level 17\"")
     );
+}
+
+#[test]
+fn a_decision_right_the_tasks_ignore_is_warned_about_at_the_role() {
+    let decides = "decides: [\"notify_regulator\", \"assess_obligations\", \"external_statement\", \"customer_notice\"],";
+    let (text, diagnostics) = matrix_diagnostics(&[(
+        decides,
+        "decides: [\"notify_regulator\", \"contact_law_enforcement\", \"no_such_task\"],",
+    )]);
+    let ignored = diagnostics
+        .iter()
+        .find(|d| d.code == "decision-right-ignored")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert_eq!(ignored.level, Level::Warning);
+    assert!(
+        ignored
+            .message
+            .contains("role `legal` decides `contact_law_enforcement`"),
+        "{}",
+        ignored.message
+    );
+    assert_eq!(
+        (ignored.line, ignored.column),
+        position(&text, Some("id: \"legal\""), "\"contact_law_enforcement\"")
+    );
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-task")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(
+        unknown
+            .message
+            .contains("decides unknown task `no_such_task`")
+    );
+    // The reference matrix honours every decision right it states.
+    let (_, clean) = matrix_diagnostics(&[]);
+    assert!(!clean.iter().any(|d| d.code == "decision-right-ignored"));
 }
 
 #[test]

@@ -210,6 +210,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "hijacked-session-token",
+        "policy-reviewed-by-help-desk",
+        Dimension::SeparationOfDuties,
+        "sod:update_access_policy",
+    ),
+    (
         "ransomware-file-server",
         "handoff-states-a-guess-as-fact",
         Dimension::Handoffs,
@@ -443,7 +449,10 @@ fn citation_for(rule: &str) -> String {
         "handoff" if rest == "context" => m.handoffs.context_citation.clone(),
         "handoff" => m.handoffs.citation.clone(),
         "sod" if rest == "self_approval" => m.separation_of_duties.citation.clone(),
-        "sod" if m.task(rest).is_some_and(|t| !t.approvals.is_empty()) => {
+        "sod"
+            if m.task(rest)
+                .is_some_and(|t| !t.approvals.is_empty() || !t.approvals_any_of.is_empty()) =>
+        {
             m.separation_of_duties.approval_citation.clone()
         }
         "sod" => m.separation_of_duties.citation.clone(),

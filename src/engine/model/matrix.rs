@@ -65,6 +65,10 @@ pub struct Role {
     /// Decisions this role is entitled to make.
     #[serde(default)]
     pub decision_rights: Vec<String>,
+    /// Tasks whose go-ahead is this role's decision right: the validator warns when such a task
+    /// neither makes the role (or the target's `owner`) accountable nor asks its approval.
+    #[serde(default)]
+    pub decides: Vec<TaskId>,
 }
 
 /// Incident-response phase a task belongs to (NIST SP 800-61 vocabulary).
@@ -118,6 +122,10 @@ pub struct TaskKind {
     /// Roles that must approve before the task is carried out; `owner` allowed.
     #[serde(default)]
     pub approvals: Vec<RoleId>,
+    /// Roles of which at least one must approve, beside every role in `approvals`; `owner`
+    /// allowed.
+    #[serde(default)]
+    pub approvals_any_of: Vec<RoleId>,
     /// A privileged change: whoever approves it must not be whoever requests or performs it.
     #[serde(default)]
     pub privileged: bool,

@@ -261,6 +261,15 @@ pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
     if !task.approvals.is_empty() {
         let _ = write!(text, "; approval from {} first", names(&task.approvals));
     }
+    if !task.approvals_any_of.is_empty() {
+        let either: Vec<String> = task
+            .approvals_any_of
+            .iter()
+            .filter_map(|r| session.resolve_role(r, target))
+            .map(|r| session.matrix().role_name(r.as_str()).to_owned())
+            .collect();
+        let _ = write!(text, "; approval from {} first", either_list(either));
+    }
     if task.destroys_evidence {
         text.push_str("; preserve evidence first");
     }

@@ -425,7 +425,10 @@ fn approvers_needed(session: &Session) -> std::collections::BTreeSet<RoleId> {
                     .scenario()
                     .action(action.as_str())
                     .and_then(|(_, _, a)| matrix.task(a.task.as_str()));
-                needed.extend(task.into_iter().flat_map(|t| t.approvals.iter().cloned()));
+                needed.extend(
+                    task.into_iter()
+                        .flat_map(|t| t.approvals.iter().chain(&t.approvals_any_of).cloned()),
+                );
             }
             _ => {}
         }

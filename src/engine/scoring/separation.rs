@@ -4,7 +4,7 @@
 use super::grader::{FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::matrix::Dimension;
-use crate::engine::session::Granted;
+use crate::engine::session::{Granted, either_list};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
@@ -63,7 +63,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         let draft = |message: String, advice: String| FindingDraft {
             dimension: Dimension::SeparationOfDuties,
             rule: format!("sod:{}", task.id),
-            citation: if task.approvals.is_empty() {
+            citation: if task.approvals.is_empty() && task.approvals_any_of.is_empty() {
                 policy.citation.clone()
             } else {
                 policy.approval_citation.clone()
@@ -85,6 +85,31 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             .filter(|r| !granted_before.contains(r))
             .cloned()
             .collect();
+        // One of these, beside every role above: a group check of its own.
+        let mut any_of: Vec<RoleId> = task
+            .approvals_any_of
+            .iter()
+            .filter_map(|r| session.resolve_role(r, target).cloned())
+            .collect();
+        any_of.dedup();
+        let any_of_missing =
+            !any_of.is_empty() && !any_of.iter().any(|r| granted_before.contains(&r));
+        if any_of_missing {
+            let either = either_list(any_of.iter().map(|r| g.name(r.as_str())).collect());
+            g.deduct(
+                penalties.unapproved_change,
+                draft(
+                    format!(
+                        "\"{}\" was carried out without approval from {either}.",
+                        option.label
+                    ),
+                    format!(
+                        "Have {either} approve \"{}\" before it is done.",
+                        option.label
+                    ),
+                ),
+            );
+        }
         let needs_independent = task.privileged || task.alters_audit_trail;
         let independent = granted_before.iter().any(|r| **r != done.role);
         // Each approver the matrix names is a check of its own: an owner's approval counts, and
@@ -106,8 +131,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 ),
             );
         }
-        if !missing.is_empty() {
-            let kept = needed.len() - missing.len();
+        if !missing.is_empty() || any_of_missing {
+            let kept =
+                needed.len() - missing.len() + usize::from(!any_of.is_empty() && !any_of_missing);
             g.keep(
                 Dimension::SeparationOfDuties,
                 penalties
@@ -126,8 +152,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     "Have a second role review and approve privileged changes and changes to logging.".into(),
                 ),
             );
-        } else if !needed.is_empty() || needs_independent {
-            let checks = u32::try_from(needed.len().max(1)).unwrap_or(1);
+        } else if !needed.is_empty() || !any_of.is_empty() || needs_independent {
+            let checks =
+                u32::try_from((needed.len() + usize::from(!any_of.is_empty())).max(1)).unwrap_or(1);
             g.credit(
                 penalties.unapproved_change.saturating_mul(checks),
                 draft(

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix, TaskKind};
 
 use super::collector::{Collector, unknown_hint};
@@ -85,6 +86,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             .iter()
             .chain(&task.informed)
             .chain(&task.approvals)
+            .chain(&task.approvals_any_of)
         {
             check_role(&mut r, anchor, id.as_str(), true);
         }
@@ -106,6 +108,37 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
                 format!("task `{anchor}` both destroys and preserves evidence"),
                 None,
             );
+        }
+    }
+
+    // A decision right the tasks ignore: the approvals contradict the plan's own words.
+    for role in &matrix.roles {
+        let anchor = role.id.as_str();
+        for task_id in &role.decides {
+            let Some(task) = matrix.task(task_id.as_str()) else {
+                r.error(
+                    Code::UnknownTask,
+                    Some(anchor),
+                    task_id.as_str(),
+                    format!("role `{anchor}` decides unknown task `{task_id}`"),
+                    unknown_hint(task_id.as_str(), matrix.tasks.iter().map(|t| t.id.as_str())),
+                );
+                continue;
+            };
+            let honoured = |id: &RoleId| id == &role.id || id.as_str() == ASSET_OWNER;
+            if !honoured(&task.accountable)
+                && !task.approvals.iter().any(honoured)
+                && !task.approvals_any_of.iter().any(honoured)
+            {
+                r.warning(
+                    Code::DecisionRightIgnored,
+                    Some(anchor),
+                    task_id.as_str(),
+                    format!(
+                        "role `{anchor}` decides `{task_id}`, but that task neither makes it accountable nor asks its approval"
+                    ),
+                );
+            }
         }
     }
 
@@ -318,6 +351,7 @@ fn lint_raci(r: &mut Collector<'_>, task: &TaskKind) {
         ("consulted", &task.consulted),
         ("informed", &task.informed),
         ("approvals", &task.approvals),
+        ("approvals_any_of", &task.approvals_any_of),
     ] {
         for (index, role) in roles.iter().enumerate() {
             if roles.iter().take(index).any(|x| x == role) {
