@@ -786,6 +786,33 @@ fn a_decision_right_the_tasks_ignore_is_warned_about_at_the_role() {
 }
 
 #[test]
+fn a_contact_rule_names_real_roles_and_someone_who_may_make_contact() {
+    let (text, diagnostics) = matrix_diagnostics(&[(
+        "party: \"cloud_provider\", by: [\"platform\"],",
+        "party: \"cloud_provider\", by: [\"platfrom\"], after: [],",
+    )]);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-role")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(d.message.contains("unknown role `platfrom`"));
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("party: \"cloud_provider\""), "\"platfrom\"")
+    );
+    let (_, diagnostics) = matrix_diagnostics(&[(
+        "party: \"cloud_provider\", by: [\"platform\"],",
+        "party: \"cloud_provider\", by: [],",
+    )]);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.contains("nobody may contact `cloud_provider`")),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
 fn matrix_without_roles_or_severities_is_empty() {
     let text = r#"Matrix(
     id: "m", name: "Empty",

@@ -210,6 +210,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "poisoned-vendor-update",
+        "analyst-contacts-vendor",
+        Dimension::Communication,
+        "communication:contact:software_vendor",
+    ),
+    (
         "hijacked-session-token",
         "policy-reviewed-by-help-desk",
         Dimension::SeparationOfDuties,
@@ -456,6 +462,11 @@ fn citation_for(rule: &str) -> String {
             m.separation_of_duties.approval_citation.clone()
         }
         "sod" => m.separation_of_duties.citation.clone(),
+        "communication" if rest.starts_with("contact:") => m
+            .contact(&rest["contact:".len()..])
+            .unwrap()
+            .citation
+            .clone(),
         "communication" if rest.starts_with("informed:") => {
             m.task(&rest["informed:".len()..]).unwrap().citation.clone()
         }

@@ -262,6 +262,26 @@ impl MessageContent {
 pub struct CommunicationPolicy {
     /// Every audience a message can go to.
     pub audiences: Vec<Audience>,
+    /// Who may contact each external party, and after whom: escalating to it, handing it work,
+    /// asking its approval or telling it something is contact.
+    #[serde(default)]
+    pub contacts: Vec<ExternalContact>,
+}
+
+/// The rule for contacting one external party.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalContact {
+    /// The external party (a role).
+    pub party: RoleId,
+    /// The points of contact: the only roles that may contact it.
+    pub by: Vec<RoleId>,
+    /// Roles that must be in the response before it is contacted (Legal, before anything is
+    /// shared outside).
+    #[serde(default)]
+    pub after: Vec<RoleId>,
+    /// Why.
+    pub citation: String,
 }
 
 /// One audience.
@@ -453,6 +473,9 @@ pub struct Penalties {
     pub forbidden_content: u32,
     /// An audience a scenario says must be told was not told in time.
     pub communication_missed: u32,
+    /// An external party contacted by a role that is not its point of contact, or before the
+    /// roles that must come first.
+    pub external_contact: u32,
     /// A role the RACI lists as Informed of a task was not told about the work by the time it
     /// was done (half for telling it afterwards).
     pub uninformed: u32,
@@ -485,6 +508,7 @@ impl Default for Penalties {
             forbidden_content: 25,
             communication_missed: 25,
             uninformed: 10,
+            external_contact: 20,
             evidence_destroyed: 50,
             evidence_unpreserved: 30,
             self_approval: 40,
@@ -528,6 +552,14 @@ impl Matrix {
     /// Looks a task kind up by id.
     pub fn task(&self, id: &str) -> Option<&TaskKind> {
         self.tasks.iter().find(|t| t.id.as_str() == id)
+    }
+
+    /// The contact rule for an external party, if the matrix has one.
+    pub fn contact(&self, party: &str) -> Option<&ExternalContact> {
+        self.communication
+            .contacts
+            .iter()
+            .find(|c| c.party.as_str() == party)
     }
 
     /// Looks an audience up by id.

@@ -1,11 +1,13 @@
 //! Communication: the right sender for the audience, the approvals it needs, and nothing it must not receive.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::escalation::late_penalty;
 use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, AudienceId, RoleId};
-use crate::engine::model::intent::Intent;
+use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, MessageContent};
-use crate::engine::session::{LogEntry, Session};
+use crate::engine::session::{LogEntry, Session, either_list};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let session = g.session;
@@ -142,6 +144,110 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     }
     required_notices(g);
     informed(g);
+    external_contacts(g);
+}
+
+/// Who contacts whom by an intent: escalating to, handing work to, asking the approval of, or
+/// telling a role are all contact.
+fn contacts(intent: &Intent) -> Option<(&RoleId, Vec<&RoleId>)> {
+    match intent {
+        Intent::Escalate { from, to, .. } | Intent::Inform { from, to, .. } => {
+            Some((from, to.iter().collect()))
+        }
+        Intent::Handoff(h) => Some((&h.from, vec![&h.to])),
+        Intent::RequestApproval {
+            requested_by,
+            approver,
+            ..
+        }
+        | Intent::RequestMessageApproval {
+            requested_by,
+            approver,
+            ..
+        } => Some((requested_by, vec![approver])),
+        _ => None,
+    }
+}
+
+/// The first contact with each external party the matrix has a rule for: made by its point of
+/// contact, after the roles that must come first were in the response.
+fn external_contacts(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let worth = matrix.scoring.penalties.external_contact;
+    // The log entry at which each role was first engaged.
+    let mut engaged_at: BTreeMap<&RoleId, usize> = BTreeMap::new();
+    let mut contacted: BTreeSet<&RoleId> = BTreeSet::new();
+    for (index, entry) in session.log().entries.iter().enumerate() {
+        if let Some((from, parties)) = contacts(&entry.intent) {
+            for party in parties {
+                let Some(rule) = matrix.contact(party.as_str()) else {
+                    continue;
+                };
+                if !contacted.insert(party) {
+                    continue;
+                }
+                let draft = |message: String, advice: String| FindingDraft {
+                    dimension: Dimension::Communication,
+                    rule: format!("communication:contact:{party}"),
+                    citation: rule.citation.clone(),
+                    minute: entry.minute,
+                    entry: Some(index),
+                    role: Some(from.clone()),
+                    message,
+                    advice,
+                };
+                let party_name = g.name(party.as_str());
+                if rule.by.contains(from) {
+                    g.keep(Dimension::Communication, worth);
+                } else {
+                    g.deduct(
+                        worth,
+                        draft(
+                            format!(
+                                "{} contacted {party_name}; its point of contact is {}.",
+                                g.name(from.as_str()),
+                                either_list(rule.by.iter().map(|r| g.name(r.as_str())).collect())
+                            ),
+                            format!(
+                                "Route contact with {party_name} through {}.",
+                                either_list(rule.by.iter().map(|r| g.name(r.as_str())).collect())
+                            ),
+                        ),
+                    );
+                }
+                let not_yet: Vec<&RoleId> = rule
+                    .after
+                    .iter()
+                    .filter(|r| engaged_at.get(r).is_none_or(|&at| at >= index))
+                    .collect();
+                if not_yet.is_empty() {
+                    g.keep(Dimension::Communication, worth);
+                } else {
+                    g.deduct(
+                        worth,
+                        draft(
+                            format!(
+                                "{party_name} was contacted before {} had been brought in.",
+                                g.names(not_yet.iter().copied())
+                            ),
+                            format!(
+                                "Engage {} before anything goes to {party_name}.",
+                                g.names(not_yet.iter().copied())
+                            ),
+                        ),
+                    );
+                }
+            }
+        }
+        for event in &entry.events {
+            if let Event::RolesEngaged { roles } = event {
+                for role in roles {
+                    engaged_at.entry(role).or_insert(index);
+                }
+            }
+        }
+    }
 }
 
 /// Roles the RACI lists as Informed of a task, told about the work by the time it was done (or

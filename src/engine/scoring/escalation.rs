@@ -217,7 +217,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                         .any(|((_, r), req)| r == role && req.started <= entry.minute);
                 // Any other role needs a reason in the matrix: work of the run it does, answers
                 // for or is consulted on, or an audience of the run it speaks to.
-                if !over.roles.contains(role) && !warranted && !basis.contains(role) {
+                // An outside party with a contact rule is judged by that rule instead.
+                let outside = matrix.contact(role.as_str()).is_some();
+                if !over.roles.contains(role) && !outside && !warranted && !basis.contains(role) {
                     g.deduct(
                         penalties.needless_engagement,
                         FindingDraft {

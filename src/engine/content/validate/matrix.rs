@@ -272,6 +272,24 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             check_role(&mut r, anchor, id.as_str(), false);
         }
     }
+    for contact in &matrix.communication.contacts {
+        let anchor = contact.party.as_str();
+        for id in std::iter::once(&contact.party)
+            .chain(&contact.by)
+            .chain(&contact.after)
+        {
+            check_role(&mut r, anchor, id.as_str(), false);
+        }
+        if contact.by.is_empty() {
+            r.error(
+                Code::AudienceWithoutSender,
+                Some(anchor),
+                "by",
+                format!("nobody may contact `{anchor}`"),
+                Some("name its point of contact in `by`".into()),
+            );
+        }
+    }
 
     // Bounded so the scoring arithmetic can never overflow, whatever the file says.
     for (group, values) in [
