@@ -129,13 +129,15 @@ pub enum Code {
     DoerApproves,
     /// `decision-right-ignored`
     DecisionRightIgnored,
+    /// `owner-never-recorded`
+    OwnerNeverRecorded,
     /// `zero-weights`
     ZeroWeights,
 }
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 56] = [
+    pub const ALL: [Self; 57] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -191,6 +193,7 @@ impl Code {
         Self::OverlappingRaci,
         Self::DoerApproves,
         Self::DecisionRightIgnored,
+        Self::OwnerNeverRecorded,
         Self::ZeroWeights,
     ];
 
@@ -252,6 +255,7 @@ impl Code {
             Self::OverlappingRaci => "overlapping-raci",
             Self::DoerApproves => "doer-approves",
             Self::DecisionRightIgnored => "decision-right-ignored",
+            Self::OwnerNeverRecorded => "owner-never-recorded",
             Self::ZeroWeights => "zero-weights",
         }
     }

@@ -813,6 +813,26 @@ fn a_contact_rule_names_real_roles_and_someone_who_may_make_contact() {
 }
 
 #[test]
+fn an_ownership_gap_nothing_can_close_is_an_error_at_the_asset() {
+    let path = scenarios_dir().join("leaked-pipeline-secret.ron");
+    let text = base(&path).replace(", records_owner: \"platform\"", "");
+    let scenario: Scenario = Source::from_text(&path, text.clone()).parse().unwrap();
+    let diagnostics = validate_scenario(&scenario, &matrix(), &path, &text);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.code == "owner-never-recorded")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(
+        d.message
+            .contains("asset `deploy_key` has no owner and no action records one")
+    );
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("id: \"deploy_key\""), "\"deploy_key\"")
+    );
+}
+
+#[test]
 fn matrix_without_roles_or_severities_is_empty() {
     let text = r#"Matrix(
     id: "m", name: "Empty",

@@ -210,6 +210,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "communication:media:approval",
     ),
     (
+        "leaked-pipeline-secret",
+        "key-left-without-owner",
+        Dimension::Ownership,
+        "ownership:unowned:deploy_key",
+    ),
+    (
         "poisoned-vendor-update",
         "analyst-contacts-vendor",
         Dimension::Communication,
@@ -462,6 +468,9 @@ fn citation_for(rule: &str) -> String {
             m.separation_of_duties.approval_citation.clone()
         }
         "sod" => m.separation_of_duties.citation.clone(),
+        "ownership" if rest.starts_with("unowned:") => {
+            m.task("establish_owner").unwrap().citation.clone()
+        }
         "communication" if rest.starts_with("contact:") => m
             .contact(&rest["contact:".len()..])
             .unwrap()
@@ -653,6 +662,30 @@ fn a_handoffs_urgency_is_judged_at_the_severity_of_its_moment() {
         !card.deductions().any(|f| f.message.contains("urgency")),
         "{:#?}",
         card.deductions().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn an_owner_recorded_during_play_is_who_owner_means_from_then_on() {
+    use warroom::engine::Intent;
+    use warroom::engine::model::id::RoleId;
+    let mut session = Session::new(scenario("leaked-pipeline-secret"), matrix(), 0);
+    let owner = RoleId::from("owner");
+    assert_eq!(session.resolve_role(&owner, Some("deploy_key")), None);
+    session
+        .apply(Intent::AssignAction {
+            action: "record-key-owner".into(),
+            role: "iam".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        session.resolve_role(&owner, Some("deploy_key")),
+        Some(&RoleId::from("platform"))
+    );
+    // An asset with an owner in the scenario keeps it.
+    assert_eq!(
+        session.resolve_role(&owner, Some("pipeline")),
+        Some(&RoleId::from("business_owner"))
     );
 }
 

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::id::{
-    ActionId, ArtifactId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId, TriggerId,
+    ActionId, ArtifactId, AssetId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId,
+    TriggerId,
 };
 
 /// How urgent a handoff says the work is.
@@ -357,6 +358,13 @@ pub enum Event {
         audience: AudienceId,
         /// By whom.
         approver: RoleId,
+    },
+    /// An asset's owner was recorded.
+    OwnerRecorded {
+        /// Which asset.
+        asset: AssetId,
+        /// Its owner from now on.
+        owner: RoleId,
     },
     /// A decision point closed without being acted on.
     DecisionExpired {

@@ -473,6 +473,8 @@ pub struct Penalties {
     pub forbidden_content: u32,
     /// An audience a scenario says must be told was not told in time.
     pub communication_missed: u32,
+    /// An asset nobody owned was left without an owner being established.
+    pub unowned_asset: u32,
     /// An external party contacted by a role that is not its point of contact, or before the
     /// roles that must come first.
     pub external_contact: u32,
@@ -509,6 +511,7 @@ impl Default for Penalties {
             communication_missed: 25,
             uninformed: 10,
             external_contact: 20,
+            unowned_asset: 15,
             evidence_destroyed: 50,
             evidence_unpreserved: 30,
             self_approval: 40,

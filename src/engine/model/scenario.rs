@@ -115,8 +115,10 @@ pub struct Asset {
     pub id: AssetId,
     /// Display name.
     pub name: String,
-    /// The role that owns it and decides on changes to it.
-    pub owner: RoleId,
+    /// The role that owns it and decides on changes to it. Left out when nobody is recorded as
+    /// its owner: an ownership gap the players must close with an action that `records_owner`.
+    #[serde(default)]
+    pub owner: Option<RoleId>,
     /// Data classification.
     pub classification: Classification,
     /// Business criticality.
@@ -270,6 +272,10 @@ pub struct ActionOption {
     /// A wrong approach: taking it does not resolve the decision, whoever does it.
     #[serde(default)]
     pub misdirected: Option<Misdirection>,
+    /// Carrying it out records this role as the target asset's owner (closing an ownership gap):
+    /// from then on `owner` in the matrix means this role for that asset.
+    #[serde(default)]
+    pub records_owner: Option<RoleId>,
 }
 
 /// Why an option does not resolve its decision, and which option of the same decision does.

@@ -2,8 +2,9 @@
 
 use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, RoleId};
-use crate::engine::model::intent::Intent;
+use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, TaskKind};
+use crate::engine::model::scenario::ActionOption;
 use crate::engine::session::{TASK_CLASSIFY, TASK_DECLARE};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
@@ -89,6 +90,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     }
 
     required_decisions(g);
+    ownership_gaps(g);
 }
 
 /// Every required decision is a check once it falls due: someone must have acted on it.
@@ -256,5 +258,91 @@ fn role_relation(task: &TaskKind, role: &RoleId) -> &'static str {
         "; your role approves it rather than doing it"
     } else {
         ""
+    }
+}
+
+/// Assets nobody owned when the scenario began, brought into play by a released action: an owner
+/// must be established and recorded, or every decision about them lacks one.
+fn ownership_gaps(g: &mut Grader<'_>) {
+    let session = g.session;
+    let scenario = session.scenario();
+    let matrix = session.matrix();
+    let worth = matrix.scoring.penalties.unowned_asset;
+    for asset in scenario.assets.iter().filter(|a| a.owner.is_none()) {
+        let targets = |a: &&ActionOption| a.target.as_ref() == Some(&asset.id);
+        let in_play = scenario
+            .injects
+            .iter()
+            .filter(|i| session.released_at(i.id.as_str()).is_some())
+            .flat_map(|i| i.decisions.iter().flat_map(|d| &d.actions))
+            .any(|a| targets(&a));
+        // The task that records its owner, for the citation and who should do it.
+        let recording = scenario
+            .actions()
+            .map(|(_, _, a)| a)
+            .find(|a| targets(a) && a.records_owner.is_some());
+        let (Some(recording), true) = (recording, in_play) else {
+            continue;
+        };
+        let task = matrix.task(recording.task.as_str());
+        let draft = |minute: u32, entry: Option<usize>, message: String| FindingDraft {
+            dimension: Dimension::Ownership,
+            rule: format!("ownership:unowned:{}", asset.id),
+            citation: task.map(|t| t.citation.clone()).unwrap_or_default(),
+            minute,
+            entry,
+            role: None,
+            message,
+            advice: format!(
+                "Have {} establish and record who owns \u{201c}{}\u{201d}: \"not my system\" is never an answer.",
+                g.names(task.map_or(&[][..], |t| &t.responsible)),
+                asset.name
+            ),
+        };
+        if let Some(owner) = session.recorded_owners().get(&asset.id) {
+            let recorded = session.log().entries.iter().enumerate().find(|(_, e)| {
+                e.events
+                    .iter()
+                    .any(|ev| matches!(ev, Event::OwnerRecorded { asset: a, .. } if *a == asset.id))
+            });
+            let (entry, minute) =
+                recorded.map_or((None, session.minute()), |(i, e)| (Some(i), e.minute));
+            g.credit(
+                worth,
+                draft(
+                    minute,
+                    entry,
+                    format!(
+                        "\u{201c}{}\u{201d} had no recorded owner; {} is now recorded as its owner.",
+                        asset.name,
+                        g.name(owner.as_str())
+                    ),
+                ),
+            );
+            continue;
+        }
+        match g.due(scenario.duration_mins) {
+            Due::Passed => g.deduct(
+                worth,
+                draft(
+                    session.minute(),
+                    None,
+                    format!(
+                        "Nobody established who owns \u{201c}{}\u{201d}; every decision about it went without an owner.",
+                        asset.name
+                    ),
+                ),
+            ),
+            Due::NotReached => g.not_reached(draft(
+                session.minute(),
+                None,
+                format!(
+                    "Not reached: \u{201c}{}\u{201d} still had no recorded owner when the exercise ended at minute {}.",
+                    asset.name,
+                    session.minute()
+                ),
+            )),
+            Due::Pending => {}
+        }
     }
 }

@@ -19,7 +19,9 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// asked for and granted before it was sent, not by the approvers its sender names; the RACI's
 /// Informed roles must be told of the work (`Inform`) by the time it is done; a mistake costs at
 /// least the matrix's `mistake_floor` of the total; engaging any team without a part in the
-/// incident by the matrix is noise; a handoff's observation cites the facts established by then.
+/// incident by the matrix is noise; a handoff's observation cites the facts established by then;
+/// outside parties are contacted through their point of contact; ownerless assets need an owner
+/// recorded.
 pub const RULES_VERSION: u32 = 3;
 
 /// Logs from before the rules were versioned.

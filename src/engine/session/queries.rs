@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::engine::model::id::{
-    ActionId, DecisionId, FlagId, InjectId, RoleId, TriggerId, VariantId, VariationId,
+    ActionId, AssetId, DecisionId, FlagId, InjectId, RoleId, TriggerId, VariantId, VariationId,
 };
 use crate::engine::model::matrix::{ASSET_OWNER, Audience, Matrix};
 use crate::engine::model::scenario::{
@@ -38,9 +38,11 @@ impl Session {
         target: Option<&str>,
     ) -> Option<&'r RoleId> {
         if role.as_str() == ASSET_OWNER {
-            target
-                .and_then(|t| self.scenario.asset(t))
-                .map(|a| &a.owner)
+            // An owner recorded during play first: it closed a gap or corrected the record.
+            let target = target?;
+            self.owners
+                .get(target)
+                .or_else(|| self.scenario.asset(target)?.owner.as_ref())
         } else {
             Some(role)
         }
@@ -174,6 +176,11 @@ impl Session {
     /// Approval requests.
     pub fn approvals(&self) -> &[ApprovalRecord] {
         &self.approvals
+    }
+
+    /// Owners recorded during play, by asset.
+    pub fn recorded_owners(&self) -> &BTreeMap<AssetId, RoleId> {
+        &self.owners
     }
 
     /// Message approval requests, in the order they were made.

@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
 use crate::engine::model::id::{
-    ActionId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId, TriggerId, VariantId,
-    VariationId,
+    ActionId, AssetId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId, TriggerId,
+    VariantId, VariationId,
 };
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Matrix;
@@ -112,6 +112,8 @@ pub struct Session {
     pub(super) engaged: BTreeMap<RoleId, u32>,
     pub(super) approvals: Vec<ApprovalRecord>,
     pub(super) message_approvals: Vec<MessageApprovalRecord>,
+    /// Owners recorded during play, by asset.
+    pub(super) owners: BTreeMap<AssetId, RoleId>,
     pub(super) expired: BTreeSet<DecisionId>,
     pub(super) declared_at: Option<u32>,
     pub(super) log: SessionLog,
@@ -184,6 +186,7 @@ impl Session {
             engaged: BTreeMap::new(),
             approvals: Vec::new(),
             message_approvals: Vec::new(),
+            owners: BTreeMap::new(),
             expired: BTreeSet::new(),
             declared_at: None,
             log,
@@ -256,9 +259,17 @@ impl Session {
                 self.action_done(action);
                 // Giving a role work brings it into the response.
                 self.engage(std::slice::from_ref(role), &mut events);
-                if let Some((_, _, option)) = self.scenario.action(action.as_str()) {
+                let scenario = Arc::clone(&self.scenario);
+                if let Some((_, _, option)) = scenario.action(action.as_str()) {
                     for flag in option.sets.clone() {
                         self.set_flag(flag, &mut events);
+                    }
+                    if let (Some(owner), Some(asset)) = (&option.records_owner, &option.target) {
+                        self.owners.insert(asset.clone(), owner.clone());
+                        events.push(Event::OwnerRecorded {
+                            asset: asset.clone(),
+                            owner: owner.clone(),
+                        });
                     }
                 }
             }

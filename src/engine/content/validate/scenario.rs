@@ -124,7 +124,43 @@ pub fn validate_scenario(
         }
     };
     for asset in &s.assets {
-        check_role(&mut r, asset.id.as_str(), asset.owner.as_str());
+        if let Some(owner) = &asset.owner {
+            check_role(&mut r, asset.id.as_str(), owner.as_str());
+        }
+    }
+    for (_, _, action) in s.actions() {
+        if let Some(owner) = &action.records_owner {
+            check_role(&mut r, action.id.as_str(), owner.as_str());
+            if action.target.is_none() {
+                r.error(
+                    Code::OwnerNeverRecorded,
+                    Some(action.id.as_str()),
+                    "records_owner",
+                    format!(
+                        "action `{}` records an owner but has no `target` asset to record it for",
+                        action.id
+                    ),
+                    Some("name the asset in `target`".into()),
+                );
+            }
+        }
+    }
+    for asset in s.assets.iter().filter(|a| a.owner.is_none()) {
+        let recorded = s
+            .actions()
+            .any(|(_, _, a)| a.records_owner.is_some() && a.target.as_ref() == Some(&asset.id));
+        if !recorded {
+            r.error(
+                Code::OwnerNeverRecorded,
+                Some(asset.id.as_str()),
+                asset.id.as_str(),
+                format!(
+                    "asset `{}` has no owner and no action records one, so the gap can never be closed",
+                    asset.id
+                ),
+                Some("give it an `owner`, or offer an action with `records_owner` targeting it".into()),
+            );
+        }
     }
     for id in &s.cast {
         check_role(&mut r, "cast", id.as_str());
