@@ -131,13 +131,15 @@ pub enum Code {
     DecisionRightIgnored,
     /// `owner-never-recorded`
     OwnerNeverRecorded,
+    /// `conflicting-rules`
+    ConflictingRules,
     /// `zero-weights`
     ZeroWeights,
 }
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 57] = [
+    pub const ALL: [Self; 58] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BeyondEnd,
@@ -194,6 +196,7 @@ impl Code {
         Self::DoerApproves,
         Self::DecisionRightIgnored,
         Self::OwnerNeverRecorded,
+        Self::ConflictingRules,
         Self::ZeroWeights,
     ];
 
@@ -256,6 +259,7 @@ impl Code {
             Self::DoerApproves => "doer-approves",
             Self::DecisionRightIgnored => "decision-right-ignored",
             Self::OwnerNeverRecorded => "owner-never-recorded",
+            Self::ConflictingRules => "conflicting-rules",
             Self::ZeroWeights => "zero-weights",
         }
     }

@@ -833,6 +833,27 @@ fn an_ownership_gap_nothing_can_close_is_an_error_at_the_asset() {
 }
 
 #[test]
+fn a_level_demanding_what_over_escalation_calls_noise_is_warned_about() {
+    let (text, diagnostics) = matrix_diagnostics(&[(
+        "engage: [\"ir_manager\"], within_mins: 60,",
+        "engage: [\"ir_manager\", \"exec\"], within_mins: 60,",
+    )]);
+    let d = diagnostics
+        .iter()
+        .find(|d| d.code == "conflicting-rules")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert_eq!(d.level, Level::Warning);
+    assert!(
+        d.message
+            .contains("severity `Moderate` requires engaging `exec`")
+    );
+    assert_eq!(
+        (d.line, d.column),
+        position(&text, Some("\"Moderate\""), "\"exec\"")
+    );
+}
+
+#[test]
 fn matrix_without_roles_or_severities_is_empty() {
     let text = r#"Matrix(
     id: "m", name: "Empty",

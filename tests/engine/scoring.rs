@@ -690,6 +690,50 @@ fn an_owner_recorded_during_play_is_who_owner_means_from_then_on() {
 }
 
 #[test]
+fn leadership_engaged_for_a_decision_of_its_own_is_never_escalation_noise() {
+    use warroom::engine::Intent;
+    use warroom::engine::content::load::Source;
+    let text = r#"Scenario(id: "own-call", title: "T", summary: "s", difficulty: Introductory,
+        modes: [Practice], duration_mins: 30, objectives: [], flags: [],
+        assets: [Asset(id: "shop", name: "Shop", owner: "business_owner", classification: Internal, criticality: High)],
+        injects: [
+            Inject(id: "slow", title: "t", release: At(0), narrative: "n"),
+            Inject(id: "call", title: "t", release: At(5), narrative: "n", decisions: [
+                DecisionPoint(id: "d", prompt: "p", actions: [
+                    ActionOption(id: "decide", label: "Decide on the shop", task: "approve_service_shutdown", target: "shop"),
+                ]),
+            ]),
+        ])"#;
+    let scenario = Arc::new(Source::from_text("own-call.ron", text).parse().unwrap());
+    let over = |escalate_at: u32| {
+        let mut session = Session::new(Arc::clone(&scenario), matrix(), 0);
+        session
+            .apply(Intent::Advance {
+                minutes: escalate_at,
+            })
+            .unwrap();
+        session
+            .apply(Intent::Escalate {
+                from: "ir_manager".into(),
+                to: vec!["exec".into()],
+                reason: String::new(),
+            })
+            .unwrap();
+        score(&session)
+            .deductions()
+            .any(|f| f.rule == "escalation:over_escalation")
+    };
+    assert!(
+        over(1),
+        "before its decision arrives, paging leadership at severity 1 is noise"
+    );
+    assert!(
+        !over(6),
+        "once the decision is leadership's to make, it is needed"
+    );
+}
+
+#[test]
 fn every_flawed_fixture_is_covered_by_a_test() {
     for id in shipped_scenarios() {
         for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {

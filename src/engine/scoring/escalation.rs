@@ -238,7 +238,14 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     );
                     continue;
                 }
-                if over.roles.contains(role) && severity < over.below_severity && !warranted {
+                // Leadership whose own work (a decision it is Responsible for) is on the table by
+                // then is needed for it, whatever the severity.
+                let has_work = responsible_by(session, entry.minute).contains(role);
+                if over.roles.contains(role)
+                    && severity < over.below_severity
+                    && !warranted
+                    && !has_work
+                {
                     g.deduct(
                         penalties.over_escalation,
                         FindingDraft {
@@ -348,6 +355,32 @@ pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
     let window = window_mins.max(1);
     let scaled = (u64::from(max) * u64::from(late_mins)).div_ceil(u64::from(window));
     (scaled.max(1) as u32).min(max)
+}
+
+/// Roles Responsible for work that injects released by `minute` offer.
+fn responsible_by(session: &Session, minute: u32) -> std::collections::BTreeSet<RoleId> {
+    let matrix = session.matrix();
+    let mut roles = std::collections::BTreeSet::new();
+    for inject in &session.scenario().injects {
+        if session
+            .released_at(inject.id.as_str())
+            .is_none_or(|at| at > minute)
+        {
+            continue;
+        }
+        for action in inject.decisions.iter().flat_map(|d| &d.actions) {
+            let Some(task) = matrix.task(action.task.as_str()) else {
+                continue;
+            };
+            let target = action.target.as_ref().map(AssetId::as_str);
+            roles.extend(
+                task.responsible
+                    .iter()
+                    .filter_map(|r| session.resolve_role(r, target).cloned()),
+            );
+        }
+    }
+    roles
 }
 
 /// Roles the run gives a part by the matrix, besides its escalation rules: the Responsible,

@@ -243,6 +243,22 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     for id in &over.roles {
         check_role(&mut r, "over_escalation", id.as_str(), false);
     }
+    // Two rules about the same act: a level that demands engaging a role the over-escalation
+    // rule calls noise at that level. Grading never penalises what a rule demands, but the plan
+    // contradicts itself.
+    for level in severities.iter().filter(|l| l.level < over.below_severity) {
+        for role in level.engage.iter().filter(|r| over.roles.contains(r)) {
+            r.warning(
+                Code::ConflictingRules,
+                Some(&level.name),
+                role.as_str(),
+                format!(
+                    "severity `{}` requires engaging `{role}`, which `over_escalation` calls noise below severity {}",
+                    level.name, over.below_severity
+                ),
+            );
+        }
+    }
     if u16::from(over.below_severity) > u16::from(matrix.max_severity()) + 1 {
         r.error(
             Code::SeverityOutOfRange,
