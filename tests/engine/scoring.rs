@@ -8,7 +8,7 @@ use warroom::engine::model::matrix::Dimension;
 use warroom::engine::{FindingKind, Scorecard, Session, score};
 
 use crate::support::{
-    fixtures_dir, matrix, matrix_path, play, play_with, scenario, shipped_scenarios,
+    fixtures_dir, flawed_scripts, matrix, matrix_path, play, play_with, scenario, shipped_scenarios,
 };
 
 /// The play the matrix wants scores 100 with no deduction at all: no rule of the matrix penalises
@@ -55,12 +55,7 @@ fn doing_nothing_scores_at_most_20_and_every_flawed_run_less_than_the_exemplary(
             "{id}"
         );
         let exemplary = score(&play(&id, "exemplary")).total;
-        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            if name == "exemplary" {
-                continue;
-            }
+        for name in flawed_scripts(&id) {
             let flawed = score(&play(&id, &name));
             assert!(
                 flawed.total < exemplary && flawed.total > passive.total,
@@ -81,17 +76,7 @@ fn every_classic_mistake_costs_at_least_the_floor_of_the_total() {
     assert_eq!(floor, 5, "the reference matrix's calibration");
     for id in shipped_scenarios() {
         let exemplary = score(&play(&id, "exemplary")).total;
-        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
-            let name = entry
-                .unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if name == "exemplary" {
-                continue;
-            }
+        for name in flawed_scripts(&id) {
             let flawed = score(&play(&id, &name));
             let mistakes: u32 = flawed.points.values().map(|p| p.mistakes).sum();
             if mistakes == 0 {
@@ -736,20 +721,11 @@ fn leadership_engaged_for_a_decision_of_its_own_is_never_escalation_noise() {
 #[test]
 fn every_flawed_fixture_is_covered_by_a_test() {
     for id in shipped_scenarios() {
-        for entry in std::fs::read_dir(fixtures_dir().join(&id)).unwrap() {
-            let stem = entry
-                .unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if stem != "exemplary" {
-                assert!(
-                    FLAWED.iter().any(|(s, f, _, _)| *s == id && *f == stem),
-                    "{id}/{stem}.ron has no assertion in FLAWED"
-                );
-            }
+        for stem in flawed_scripts(&id) {
+            assert!(
+                FLAWED.iter().any(|(s, f, _, _)| *s == id && *f == stem),
+                "{id}/{stem}.ron has no assertion in FLAWED"
+            );
         }
     }
 }

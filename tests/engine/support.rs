@@ -51,6 +51,18 @@ pub fn play(scenario_id: &str, script: &str) -> Session {
     )
 }
 
+/// The flawed fixture scripts of a scenario (every script but the exemplary one), by name.
+pub fn flawed_scripts(scenario_id: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir().join(scenario_id))
+        .expect("fixtures dir")
+        .filter_map(Result::ok)
+        .filter_map(|e| Some(e.path().file_stem()?.to_string_lossy().into_owned()))
+        .filter(|name| name != "exemplary")
+        .collect();
+    names.sort();
+    names
+}
+
 /// Every shipped scenario id (file stem of each scenario file).
 pub fn shipped_scenarios() -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(scenarios_dir())

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::escalation::late_penalty;
-use super::grader::{Due, FindingDraft, Grader};
+use super::grader::{Due, FindingDraft, Grader, Work};
 use crate::engine::model::id::{AssetId, AudienceId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, MessageContent};
@@ -201,18 +201,16 @@ fn external_contacts(g: &mut Grader<'_>) {
                 if rule.by.contains(from) {
                     g.keep(Dimension::Communication, worth);
                 } else {
+                    let points_of_contact =
+                        either_list(rule.by.iter().map(|r| g.name(r.as_str())).collect());
                     g.deduct(
                         worth,
                         draft(
                             format!(
-                                "{} contacted {party_name}; its point of contact is {}.",
-                                g.name(from.as_str()),
-                                either_list(rule.by.iter().map(|r| g.name(r.as_str())).collect())
+                                "{} contacted {party_name}; its point of contact is {points_of_contact}.",
+                                g.name(from.as_str())
                             ),
-                            format!(
-                                "Route contact with {party_name} through {}.",
-                                either_list(rule.by.iter().map(|r| g.name(r.as_str())).collect())
-                            ),
+                            format!("Route contact with {party_name} through {points_of_contact}."),
                         ),
                     );
                 }
@@ -257,15 +255,13 @@ fn informed(g: &mut Grader<'_>) {
     let session = g.session;
     let matrix = session.matrix();
     let worth = matrix.scoring.penalties.uninformed;
-    let mut performed: Vec<_> = session.performed().iter().collect();
-    performed.sort_by_key(|(_, p)| p.entry);
-    for (action, done) in performed {
-        let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
-            continue;
-        };
-        let Some(task) = matrix.task(option.task.as_str()) else {
-            continue;
-        };
+    for Work {
+        action,
+        done,
+        option,
+        task,
+    } in g.work()
+    {
         let target = option.target.as_ref().map(AssetId::as_str);
         let mut roles: Vec<&RoleId> = task
             .informed

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use super::card::{Finding, FindingKind, Points};
-use crate::engine::model::id::RoleId;
-use crate::engine::model::matrix::Dimension;
-use crate::engine::model::scenario::DecisionPoint;
-use crate::engine::session::{Session, names_list};
+use crate::engine::model::id::{ActionId, RoleId};
+use crate::engine::model::matrix::{Dimension, TaskKind};
+use crate::engine::model::scenario::{ActionOption, DecisionPoint};
+use crate::engine::session::{Performed, Session, names_list};
 
 /// Shared context for the rule families.
 pub(crate) struct Grader<'s> {
@@ -30,7 +30,37 @@ pub(crate) enum Due {
     NotReached,
 }
 
+/// An action carried out, with what it is by the scenario and the matrix.
+pub(crate) struct Work<'s> {
+    pub action: &'s ActionId,
+    pub done: &'s Performed,
+    pub option: &'s ActionOption,
+    pub task: &'s TaskKind,
+}
+
 impl<'s> Grader<'s> {
+    /// Every action carried out, in log order, with its option and the task it performs (an
+    /// action the scenario or matrix does not know is left out).
+    pub fn work(&self) -> Vec<Work<'s>> {
+        let session = self.session;
+        let mut work: Vec<Work<'s>> = session
+            .performed()
+            .iter()
+            .filter_map(|(action, done)| {
+                let (_, _, option) = session.scenario().action(action.as_str())?;
+                let task = session.matrix().task(option.task.as_str())?;
+                Some(Work {
+                    action,
+                    done,
+                    option,
+                    task,
+                })
+            })
+            .collect();
+        work.sort_by_key(|w| w.done.entry);
+        work
+    }
+
     pub fn new(session: &'s Session) -> Self {
         Self {
             session,

@@ -1,7 +1,7 @@
 //! Separation of duties: required approvals in place before the work, and nobody approving their own
 //! request or their own privileged change.
 
-use super::grader::{FindingDraft, Grader};
+use super::grader::{FindingDraft, Grader, Work};
 use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::matrix::Dimension;
 use crate::engine::session::{Granted, either_list};
@@ -44,15 +44,13 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     }
 
     // Approvals required by the matrix, in place before the work.
-    let mut performed: Vec<_> = session.performed().iter().collect();
-    performed.sort_by_key(|(_, p)| p.entry);
-    for (action, done) in performed {
-        let Some((_, _, option)) = session.scenario().action(action.as_str()) else {
-            continue;
-        };
-        let Some(task) = matrix.task(option.task.as_str()) else {
-            continue;
-        };
+    for Work {
+        action,
+        done,
+        option,
+        task,
+    } in g.work()
+    {
         let target = option.target.as_ref().map(AssetId::as_str);
         let granted_before: Vec<&RoleId> = session
             .approvals()

@@ -285,12 +285,11 @@ impl Session {
                 approver,
             } => {
                 self.known_role(approver)?;
-                if self.message_approvals.iter().any(|r| {
-                    r.message == *message
-                        && r.audience == *audience
-                        && r.approver == *approver
-                        && r.granted.is_none()
-                }) {
+                if self
+                    .message_approvals
+                    .iter()
+                    .any(|r| r.awaits(message, audience, approver))
+                {
                     Ok(())
                 } else {
                     reject(format!(

@@ -82,6 +82,16 @@ pub struct MessageApprovalRecord {
     pub granted: Option<Granted>,
 }
 
+impl MessageApprovalRecord {
+    /// Whether this is the request `approver` has yet to grant for `message` to `audience`.
+    pub fn awaits(&self, message: &MessageId, audience: &AudienceId, approver: &RoleId) -> bool {
+        self.message == *message
+            && self.audience == *audience
+            && self.approver == *approver
+            && self.granted.is_none()
+    }
+}
+
 /// When an approval was granted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Granted {
@@ -355,12 +365,11 @@ impl Session {
                 audience,
                 approver,
             } => {
-                if let Some(record) = self.message_approvals.iter_mut().find(|r| {
-                    r.message == *message
-                        && r.audience == *audience
-                        && r.approver == *approver
-                        && r.granted.is_none()
-                }) {
+                if let Some(record) = self
+                    .message_approvals
+                    .iter_mut()
+                    .find(|r| r.awaits(message, audience, approver))
+                {
                     record.granted = Some(Granted { minute, entry });
                 }
                 events.push(Event::MessageApprovalGranted {
