@@ -5,7 +5,8 @@
 //! Folders follow the data flow: files are read and checked in [`content`] into the types of
 //! [`model`]; a [`session::Session`] takes intents and gives events; [`scoring::score`] grades it
 //! against the matrix; [`reports`] write it up; an [`exercise`] record keeps what a facilitator adds
-//! around a session. [`learning`] holds the question bank, spaced repetition and progress.
+//! around a session. [`learning`] holds the question bank, spaced repetition and progress;
+//! [`room`] says what each seat of a multi-seat room may send and sees.
 #![warn(clippy::indexing_slicing)]
 
 pub mod content;
@@ -14,6 +15,7 @@ pub mod exercise;
 pub mod learning;
 pub mod model;
 pub mod reports;
+pub mod room;
 pub mod scoring;
 pub mod session;
 pub mod text;

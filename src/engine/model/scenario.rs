@@ -342,6 +342,10 @@ pub struct Inject {
     pub release: Release,
     /// What happens, as told to the room.
     pub narrative: String,
+    /// The roles it reaches when the room plays from several seats (a call to the Help Desk,
+    /// a letter to Legal); empty, the whole room.
+    #[serde(default)]
+    pub to: Vec<RoleId>,
     /// Alerts, logs, emails.
     #[serde(default)]
     pub artifacts: Vec<Artifact>,

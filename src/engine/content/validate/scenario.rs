@@ -263,6 +263,9 @@ pub fn validate_scenario(
 
     for inject in &s.injects {
         let anchor = inject.id.as_str();
+        for role in &inject.to {
+            check_role(&mut r, anchor, role.as_str());
+        }
         if let Release::At(minute) = inject.release
             && minute > s.duration_mins
         {
