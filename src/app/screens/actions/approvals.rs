@@ -5,7 +5,7 @@ use bevy_egui::egui;
 use super::drafts::ApprovalDraft;
 use crate::app::screens::widgets::{role_combo, roles};
 use crate::engine::model::id::RoleId;
-use crate::engine::session::MessageApprovalRecord;
+use crate::engine::session::{ApprovalRecord, MessageApprovalRecord};
 use crate::engine::{Intent, Session};
 
 /// Approval requests: ask for one, and grant pending ones.
@@ -74,23 +74,7 @@ pub fn approvals_ui(
     }
     ui.separator();
     ui.label(egui::RichText::new("Pending requests").strong());
-    let pending: Vec<_> = session
-        .approvals()
-        .iter()
-        .filter(|r| r.granted.is_none() && !session.performed().contains_key(&r.action))
-        .collect();
-    let sent = |r: &&MessageApprovalRecord| {
-        session.log().entries.iter().any(|e| {
-            matches!(&e.intent, Intent::Communicate { message, audience, .. }
-                if *message == r.message && *audience == r.audience)
-        })
-    };
-    let pending_messages: Vec<&MessageApprovalRecord> = session
-        .message_approvals()
-        .iter()
-        .filter(|r| r.granted.is_none())
-        .filter(|r| !sent(r))
-        .collect();
+    let (pending, pending_messages) = pending_requests(session);
     if pending.is_empty() && pending_messages.is_empty() {
         ui.label(egui::RichText::new("None.").weak());
     }
@@ -126,6 +110,36 @@ pub fn approvals_ui(
         }
     }
     intent
+}
+
+/// Requests still awaiting their approver: for actions not yet carried out, and for messages
+/// not yet sent to their audience.
+fn pending_requests(session: &Session) -> (Vec<&ApprovalRecord>, Vec<&MessageApprovalRecord>) {
+    let actions = session
+        .approvals()
+        .iter()
+        .filter(|r| r.granted.is_none() && !session.performed().contains_key(&r.action))
+        .collect();
+    let sent = |r: &&MessageApprovalRecord| {
+        session.log().entries.iter().any(|e| {
+            matches!(&e.intent, Intent::Communicate { message, audience, .. }
+                if *message == r.message && *audience == r.audience)
+        })
+    };
+    let messages = session
+        .message_approvals()
+        .iter()
+        .filter(|r| r.granted.is_none())
+        .filter(|r| !sent(r))
+        .collect();
+    (actions, messages)
+}
+
+/// How many requests await their approver: shown on the Approvals tab so a request is noticed
+/// from any tab.
+pub fn pending_count(session: &Session) -> usize {
+    let (actions, messages) = pending_requests(session);
+    actions.len() + messages.len()
 }
 
 /// One pending request: what is asked, then the approver's button on a line of its own so a long

@@ -44,7 +44,7 @@ pub fn actions_ui(
     mode: Mode,
     state: &mut ActionsState,
 ) -> Vec<UiCommand> {
-    action_tabs_ui(ui, state);
+    action_tabs_ui(ui, session, state);
     // Most of the panel, but never more than is left of it (a short window, a large scale).
     let height = (ui.available_height() * 0.62)
         .max(240.0)
@@ -58,11 +58,17 @@ pub fn actions_ui(
         .inner
 }
 
-/// The tabs of the action panel and the line under them.
-pub fn action_tabs_ui(ui: &mut egui::Ui, state: &mut ActionsState) {
+/// The tabs of the action panel and the line under them. The Approvals tab counts the requests
+/// awaiting an approver.
+pub fn action_tabs_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) {
+    let pending = approvals::pending_count(session);
     ui.horizontal_wrapped(|ui| {
         for tab in ActionTab::ALL {
-            ui.selectable_value(&mut state.tab, tab, tab.label());
+            let label = match tab {
+                ActionTab::Approvals if pending > 0 => format!("{} ({pending})", tab.label()),
+                _ => tab.label().to_owned(),
+            };
+            ui.selectable_value(&mut state.tab, tab, label);
         }
     });
     ui.separator();
@@ -389,6 +395,45 @@ mod tests {
             !session.engaged().contains_key("ir_manager"),
             "told, not engaged"
         );
+    }
+
+    #[test]
+    fn the_approvals_tab_counts_requests_awaiting_an_approver() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 12 }).unwrap();
+        let message = session.released_messages()[0].id.clone();
+        let audience = session.audiences()[0].id.clone();
+        session
+            .apply(Intent::RequestMessageApproval {
+                message: message.clone(),
+                audience: audience.clone(),
+                requested_by: "ir_manager".into(),
+                approver: "legal".into(),
+            })
+            .unwrap();
+        let tabs = |session: Session| {
+            panel_harness(
+                egui::vec2(500.0, 600.0),
+                session,
+                ActionsState::default(),
+                |ui, session, state| actions_ui(ui, session, Mode::Practice, state),
+            )
+        };
+        assert!(
+            tabs(session.clone())
+                .query_by_label("Approvals (1)")
+                .is_some()
+        );
+        session
+            .apply(Intent::GrantMessageApproval {
+                message,
+                audience,
+                approver: "legal".into(),
+            })
+            .unwrap();
+        let harness = tabs(session);
+        assert!(harness.query_by_label("Approvals").is_some());
+        assert!(harness.query_by_label("Approvals (1)").is_none());
     }
 
     #[test]

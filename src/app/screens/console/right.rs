@@ -36,7 +36,7 @@ pub fn right_ui(
     ui.separator();
     match state.right {
         RightTab::Decisions => {
-            action_tabs_ui(ui, play);
+            action_tabs_ui(ui, session, play);
             let out = action_body_ui(ui, session, Mode::Facilitated, play);
             ui.separator();
             // The facilitator sees the reason for a refusal; grading waits for the debrief.
