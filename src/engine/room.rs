@@ -48,7 +48,7 @@ impl Seat {
     /// Whether the seat may send `intent`: it acts only as one of its own roles, and the clock and
     /// the injects are the facilitator's. (The session still checks the intent itself.)
     pub fn may_send(&self, session: &Session, intent: &Intent) -> Result<(), Rejected> {
-        let Some(acting) = acting_role(intent) else {
+        let Some(acting) = intent.actor() else {
             return reject("only the facilitator moves the clock and releases or holds injects");
         };
         if self.plays(acting) {
@@ -65,27 +65,6 @@ impl Seat {
                 session.matrix().role_name(acting.as_str())
             ))
         }
-    }
-}
-
-/// The role an intent is made as; `None` for the facilitator's steering.
-fn acting_role(intent: &Intent) -> Option<&RoleId> {
-    match intent {
-        Intent::AssignAction { role, .. } => Some(role),
-        Intent::ClassifySeverity { by, .. } | Intent::DeclareIncident { by } => Some(by),
-        Intent::Escalate { from, .. } | Intent::Inform { from, .. } => Some(from),
-        Intent::Handoff(h) => Some(&h.from),
-        Intent::Communicate { sender, .. } => Some(sender),
-        Intent::RequestApproval { requested_by, .. }
-        | Intent::RequestMessageApproval { requested_by, .. } => Some(requested_by),
-        Intent::GrantApproval { approver, .. } | Intent::GrantMessageApproval { approver, .. } => {
-            Some(approver)
-        }
-        Intent::Advance { .. }
-        | Intent::EndExercise
-        | Intent::ReleaseInject { .. }
-        | Intent::HoldInject { .. }
-        | Intent::UnholdInject { .. } => None,
     }
 }
 
@@ -159,7 +138,7 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
 /// Whether an intent concerns a seat: made as one of its roles, or addressed to one. A message
 /// reaches every seat when its audience is inside the organisation.
 fn concerns(session: &Session, seat: &Seat, intent: &Intent) -> bool {
-    if acting_role(intent).is_some_and(|r| seat.plays(r)) {
+    if intent.actor().is_some_and(|r| seat.plays(r)) {
         return true;
     }
     match intent {

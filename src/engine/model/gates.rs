@@ -14,6 +14,15 @@ pub type Mask = u64;
 /// The most classes a mask can tell apart.
 pub const MAX_CLASSES: usize = Mask::BITS as usize;
 
+/// The mask with every one of `classes` classes set (all of them past [`MAX_CLASSES`]).
+pub fn every_class(classes: usize) -> Mask {
+    if classes >= MAX_CLASSES {
+        Mask::MAX
+    } else {
+        (1 << classes) - 1
+    }
+}
+
 /// What a node of the circuit is: a literal set by its owner, or a gate over earlier nodes.
 #[derive(Clone, Copy, Debug)]
 enum Kind {
@@ -161,11 +170,7 @@ impl GateValues {
     }
 
     fn full(&self) -> Mask {
-        if self.classes >= MAX_CLASSES {
-            Mask::MAX
-        } else {
-            (1 << self.classes) - 1
-        }
+        every_class(self.classes)
     }
 
     fn mask(&self, node: usize) -> Mask {

@@ -236,17 +236,31 @@ impl Intent {
         }
     }
 
+    /// The role an intent is made as; `None` for the facilitator's steering.
+    pub fn actor(&self) -> Option<&RoleId> {
+        match self {
+            Self::AssignAction { role, .. } => Some(role),
+            Self::ClassifySeverity { by, .. } | Self::DeclareIncident { by } => Some(by),
+            Self::Escalate { from, .. } | Self::Inform { from, .. } => Some(from),
+            Self::Handoff(h) => Some(&h.from),
+            Self::Communicate { sender, .. } => Some(sender),
+            Self::RequestApproval { requested_by, .. }
+            | Self::RequestMessageApproval { requested_by, .. } => Some(requested_by),
+            Self::GrantApproval { approver, .. } | Self::GrantMessageApproval { approver, .. } => {
+                Some(approver)
+            }
+            Self::Advance { .. }
+            | Self::EndExercise
+            | Self::ReleaseInject { .. }
+            | Self::HoldInject { .. }
+            | Self::UnholdInject { .. } => None,
+        }
+    }
+
     /// Whether this is the facilitator steering the exercise (clock and injects) rather than a
     /// decision of the players; such intents are never graded.
     pub fn is_facilitation(&self) -> bool {
-        matches!(
-            self,
-            Self::Advance { .. }
-                | Self::EndExercise
-                | Self::ReleaseInject { .. }
-                | Self::HoldInject { .. }
-                | Self::UnholdInject { .. }
-        )
+        self.actor().is_none()
     }
 }
 

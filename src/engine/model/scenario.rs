@@ -518,7 +518,13 @@ impl Scenario {
 
     /// Looks an inject up.
     pub fn inject(&self, id: &str) -> Option<&Inject> {
-        self.inject_position(id).and_then(|i| self.injects.get(i))
+        self.inject_with_position(id).map(|(_, inject)| inject)
+    }
+
+    /// Looks an inject up, with its position in [`Self::injects`].
+    pub fn inject_with_position(&self, id: &str) -> Option<(usize, &Inject)> {
+        let position = self.inject_position(id)?;
+        Some((position, self.injects.get(position)?))
     }
 
     /// Looks an asset up.

@@ -262,10 +262,9 @@ pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
         let _ = write!(text, "; approval from {} first", names(&task.approvals));
     }
     if !task.approvals_any_of.is_empty() {
-        let either: Vec<String> = task
-            .approvals_any_of
+        let either: Vec<String> = session
+            .resolve_roles(&task.approvals_any_of, target)
             .iter()
-            .filter_map(|r| session.resolve_role(r, target))
             .map(|r| session.matrix().role_name(r.as_str()).to_owned())
             .collect();
         let _ = write!(text, "; approval from {} first", either_list(either));
@@ -278,14 +277,13 @@ pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
 
 /// "A, B and C", each role once: `owner` may resolve to a role the list already names.
 fn role_names(session: &Session, roles: &[RoleId], target: Option<&str>) -> String {
-    let mut names: Vec<String> = Vec::new();
-    for role in roles.iter().filter_map(|r| session.resolve_role(r, target)) {
-        let name = session.matrix().role_name(role.as_str()).to_owned();
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names_list(names)
+    names_list(
+        session
+            .resolve_roles(roles, target)
+            .iter()
+            .map(|r| session.matrix().role_name(r.as_str()).to_owned())
+            .collect(),
+    )
 }
 
 struct TimelineWalker<'s> {

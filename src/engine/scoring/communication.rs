@@ -150,23 +150,14 @@ pub(super) fn grade(g: &mut Grader<'_>) {
 /// Who contacts whom by an intent: escalating to, handing work to, asking the approval of, or
 /// telling a role are all contact.
 fn contacts(intent: &Intent) -> Option<(&RoleId, Vec<&RoleId>)> {
-    match intent {
-        Intent::Escalate { from, to, .. } | Intent::Inform { from, to, .. } => {
-            Some((from, to.iter().collect()))
-        }
-        Intent::Handoff(h) => Some((&h.from, vec![&h.to])),
-        Intent::RequestApproval {
-            requested_by,
-            approver,
-            ..
-        }
-        | Intent::RequestMessageApproval {
-            requested_by,
-            approver,
-            ..
-        } => Some((requested_by, vec![approver])),
-        _ => None,
-    }
+    let reached = match intent {
+        Intent::Escalate { to, .. } | Intent::Inform { to, .. } => to.iter().collect(),
+        Intent::Handoff(h) => vec![&h.to],
+        Intent::RequestApproval { approver, .. }
+        | Intent::RequestMessageApproval { approver, .. } => vec![approver],
+        _ => return None,
+    };
+    Some((intent.actor()?, reached))
 }
 
 /// The first contact with each external party the matrix has a rule for: made by its point of
@@ -263,14 +254,8 @@ fn informed(g: &mut Grader<'_>) {
     } in g.work()
     {
         let target = option.target.as_ref().map(AssetId::as_str);
-        let mut roles: Vec<&RoleId> = task
-            .informed
-            .iter()
-            .filter_map(|r| session.resolve_role(r, target))
-            .filter(|r| **r != done.role)
-            .collect();
-        roles.dedup();
-        for role in roles {
+        let roles = session.resolve_roles(&task.informed, target);
+        for role in roles.iter().filter(|r| **r != done.role) {
             let told = session.log().entries.iter().enumerate().find(|(_, e)| {
                 matches!(&e.intent, Intent::Inform { to, about, .. }
                     if about == action && to.contains(role))

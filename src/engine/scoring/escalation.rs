@@ -1,12 +1,12 @@
 //! Escalation timing: required roles engaged before each deadline, lateness scaled by delay,
 //! severity judged in line with the evidence, and no noise to costly audiences.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::grader::{Due, FindingDraft, Grader};
 use crate::engine::model::id::{AssetId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
-use crate::engine::model::matrix::Dimension;
+use crate::engine::model::matrix::{Dimension, TaskKind};
 use crate::engine::session::{Session, TASK_CLASSIFY, TASK_DECLARE};
 
 /// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator
@@ -206,7 +206,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     // what one rule requires is never penalised by another.
     let over = &matrix.escalation.over_escalation;
     let approvers = approvers_needed(session);
-    let basis = engagement_basis(session);
+    let parts = Parts::of(session, &approvers);
     let severities = severity_per_entry(g);
     for ((index, entry), severity) in session.log().entries.iter().enumerate().zip(severities) {
         if let Intent::Escalate { from, to, .. } = &entry.intent {
@@ -219,7 +219,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 // for or is consulted on, or an audience of the run it speaks to.
                 // An outside party with a contact rule is judged by that rule instead.
                 let outside = matrix.contact(role.as_str()).is_some();
-                if !over.roles.contains(role) && !outside && !warranted && !basis.contains(role) {
+                if !over.roles.contains(role) && !outside && !warranted && !parts.any.contains(role)
+                {
                     g.deduct(
                         penalties.needless_engagement,
                         FindingDraft {
@@ -240,7 +241,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 }
                 // Leadership whose own work (a decision it is Responsible for) is on the table by
                 // then is needed for it, whatever the severity.
-                let has_work = responsible_by(session, entry.minute).contains(role);
+                let has_work = parts.responsible_by(role, entry.minute);
                 if over.roles.contains(role)
                     && severity < over.below_severity
                     && !warranted
@@ -357,96 +358,96 @@ pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
     (scaled.max(1) as u32).min(max)
 }
 
-/// Roles Responsible for work that injects released by `minute` offer.
-fn responsible_by(session: &Session, minute: u32) -> std::collections::BTreeSet<RoleId> {
-    let matrix = session.matrix();
-    let mut roles = std::collections::BTreeSet::new();
-    for inject in &session.scenario().injects {
-        if session
-            .released_at(inject.id.as_str())
-            .is_none_or(|at| at > minute)
-        {
-            continue;
-        }
-        for action in inject.decisions.iter().flat_map(|d| &d.actions) {
-            let Some(task) = matrix.task(action.task.as_str()) else {
-                continue;
-            };
-            let target = action.target.as_ref().map(AssetId::as_str);
-            roles.extend(
-                task.responsible
-                    .iter()
-                    .filter_map(|r| session.resolve_role(r, target).cloned()),
-            );
-        }
-    }
-    roles
+/// What the matrix gives each role to do in the run, besides its escalation rules.
+struct Parts {
+    /// Roles with a part: the Responsible, Accountable and Consulted roles of the work the
+    /// released injects offer (and of classifying and declaring), the approvers the run needed,
+    /// the receivers of its handoffs, and the senders and approvers of the audiences it spoke to
+    /// or had to.
+    any: BTreeSet<RoleId>,
+    /// For each role Responsible for offered work, the minute the first such work was released.
+    responsible_since: BTreeMap<RoleId, u32>,
 }
 
-/// Roles the run gives a part by the matrix, besides its escalation rules: the Responsible,
-/// Accountable and Consulted roles of the work its released injects offer, the approvers it
-/// needed, and the senders and approvers of the audiences it spoke to or had to.
-fn engagement_basis(session: &Session) -> std::collections::BTreeSet<RoleId> {
-    let matrix = session.matrix();
-    let scenario = session.scenario();
-    let mut basis = approvers_needed(session);
-    // Classifying and declaring are on the table in every incident.
-    for task in [TASK_CLASSIFY, TASK_DECLARE]
-        .iter()
-        .filter_map(|t| matrix.task(t))
-    {
-        basis.extend(
-            task.responsible
-                .iter()
-                .chain(&task.consulted)
-                .chain(std::iter::once(&task.accountable))
-                .cloned(),
-        );
-    }
-    for inject in scenario
-        .injects
-        .iter()
-        .filter(|i| session.released_at(i.id.as_str()).is_some())
-    {
-        for action in inject.decisions.iter().flat_map(|d| &d.actions) {
-            let Some(task) = matrix.task(action.task.as_str()) else {
+impl Parts {
+    /// One pass over the released injects and the log; `approvers` are the roles whose approval
+    /// the run needed ([`approvers_needed`]).
+    fn of(session: &Session, approvers: &BTreeSet<RoleId>) -> Self {
+        let matrix = session.matrix();
+        let mut parts = Self {
+            any: approvers.clone(),
+            responsible_since: BTreeMap::new(),
+        };
+        // Classifying and declaring are on the table in every incident.
+        for task in [TASK_CLASSIFY, TASK_DECLARE]
+            .iter()
+            .filter_map(|t| matrix.task(t))
+        {
+            parts.add_task(session, task, None);
+        }
+        for inject in &session.scenario().injects {
+            let Some(released) = session.released_at(inject.id.as_str()) else {
                 continue;
             };
-            let target = action.target.as_ref().map(AssetId::as_str);
-            let parts = task
-                .responsible
-                .iter()
-                .chain(&task.consulted)
-                .chain(std::iter::once(&task.accountable));
-            basis.extend(parts.filter_map(|r| session.resolve_role(r, target).cloned()));
-        }
-        for notice in &inject.notify {
-            if let Some(policy) = session.audience(notice.audience.as_str()) {
-                basis.extend(policy.senders.iter().chain(&policy.approvals).cloned());
-            }
-        }
-    }
-    for entry in &session.log().entries {
-        match &entry.intent {
-            Intent::Communicate { audience, .. } => {
-                if let Some(policy) = session.audience(audience.as_str()) {
-                    basis.extend(policy.senders.iter().chain(&policy.approvals).cloned());
+            for action in inject.decisions.iter().flat_map(|d| &d.actions) {
+                let Some(task) = matrix.task(action.task.as_str()) else {
+                    continue;
+                };
+                let target = action.target.as_ref().map(AssetId::as_str);
+                parts.add_task(session, task, target);
+                for role in session.resolve_roles(&task.responsible, target) {
+                    let since = parts.responsible_since.entry(role).or_insert(released);
+                    *since = (*since).min(released);
                 }
             }
-            Intent::Handoff(h) => {
-                basis.insert(h.to.clone());
+            for notice in &inject.notify {
+                parts.add_audience(session, notice.audience.as_str());
             }
-            _ => {}
+        }
+        for entry in &session.log().entries {
+            match &entry.intent {
+                Intent::Communicate { audience, .. } => {
+                    parts.add_audience(session, audience.as_str());
+                }
+                Intent::Handoff(h) => {
+                    parts.any.insert(h.to.clone());
+                }
+                _ => {}
+            }
+        }
+        parts
+    }
+
+    fn add_task(&mut self, session: &Session, task: &TaskKind, target: Option<&str>) {
+        for roles in [
+            &task.responsible,
+            &task.consulted,
+            std::slice::from_ref(&task.accountable),
+        ] {
+            self.any.extend(session.resolve_roles(roles, target));
         }
     }
-    basis
+
+    fn add_audience(&mut self, session: &Session, audience: &str) {
+        if let Some(policy) = session.audience(audience) {
+            self.any
+                .extend(policy.senders.iter().chain(&policy.approvals).cloned());
+        }
+    }
+
+    /// Whether `role` is Responsible for work released by `minute`.
+    fn responsible_by(&self, role: &RoleId, minute: u32) -> bool {
+        self.responsible_since
+            .get(role)
+            .is_some_and(|&since| since <= minute)
+    }
 }
 
 /// Roles whose approval the run needed by the matrix: approvers of the audiences it sent to and
 /// of the changes it made or sought approval for.
-fn approvers_needed(session: &Session) -> std::collections::BTreeSet<RoleId> {
+fn approvers_needed(session: &Session) -> BTreeSet<RoleId> {
     let matrix = session.matrix();
-    let mut needed = std::collections::BTreeSet::new();
+    let mut needed = BTreeSet::new();
     for entry in &session.log().entries {
         match &entry.intent {
             Intent::Communicate { audience, .. } => {

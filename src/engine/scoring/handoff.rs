@@ -215,11 +215,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, (minute, at_severity): (u32, 
             continue;
         };
         let target = option.target.as_ref().map(AssetId::as_str);
-        let responsible: Vec<RoleId> = task
-            .responsible
-            .iter()
-            .filter_map(|r| session.resolve_role(r, target).cloned())
-            .collect();
+        let responsible = session.resolve_roles(&task.responsible, target);
         if done_before.contains(action.as_str()) {
             faults += 1;
             g.deduct(

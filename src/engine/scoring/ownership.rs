@@ -37,7 +37,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         let Some(task) = session.matrix().task(task_id) else {
             continue;
         };
-        let responsible = resolve_all(g, &task.responsible, target);
+        let responsible = session.resolve_roles(&task.responsible, target);
         let accountable = session.resolve_role(&task.accountable, target).cloned();
         let draft = |message: String, advice: String| FindingDraft {
             dimension: Dimension::Ownership,
@@ -228,13 +228,6 @@ fn required_decisions(g: &mut Grader<'_>) {
             }
         }
     }
-}
-
-fn resolve_all(g: &Grader<'_>, roles: &[RoleId], target: Option<&str>) -> Vec<RoleId> {
-    roles
-        .iter()
-        .filter_map(|r| g.session.resolve_role(r, target).cloned())
-        .collect()
 }
 
 fn consult_advice(g: &Grader<'_>, task: &TaskKind) -> String {

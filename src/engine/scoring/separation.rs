@@ -72,24 +72,14 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             message,
             advice,
         };
-        let mut needed: Vec<RoleId> = task
-            .approvals
-            .iter()
-            .filter_map(|r| session.resolve_role(r, target).cloned())
-            .collect();
-        needed.dedup();
+        let needed = session.resolve_roles(&task.approvals, target);
         let missing: Vec<RoleId> = needed
             .iter()
             .filter(|r| !granted_before.contains(r))
             .cloned()
             .collect();
         // One of these, beside every role above: a group check of its own.
-        let mut any_of: Vec<RoleId> = task
-            .approvals_any_of
-            .iter()
-            .filter_map(|r| session.resolve_role(r, target).cloned())
-            .collect();
-        any_of.dedup();
+        let any_of = session.resolve_roles(&task.approvals_any_of, target);
         let any_of_missing =
             !any_of.is_empty() && !any_of.iter().any(|r| granted_before.contains(&r));
         if any_of_missing {

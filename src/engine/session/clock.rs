@@ -65,16 +65,13 @@ impl Session {
     /// Holds an inject back (or lets it go again): a held inject is never due.
     pub(super) fn hold(&mut self, inject: &InjectId, on: bool) {
         let scenario = Arc::clone(&self.scenario);
-        let Some((position, found)) = scenario
-            .inject_position(inject.as_str())
-            .and_then(|p| Some((p, scenario.injects.get(p)?)))
-        else {
+        let Some((position, found)) = scenario.inject_with_position(inject.as_str()) else {
             return;
         };
         if on {
             self.held.insert(inject.clone());
             self.clock.overdue.remove(&position);
-            self.mark_ready(position, false);
+            self.set_ready(position, false);
         } else {
             self.held.remove(inject);
             if self.released.contains_key(inject) {
@@ -85,13 +82,13 @@ impl Session {
                     self.clock.overdue.insert(position);
                 }
                 Release::At(_) => {}
-                Release::When(_) => self.mark_ready(position, true),
+                Release::When(_) => self.set_ready(position, true),
             }
         }
     }
 
     /// Puts a conditional inject on (or takes it off) the ready lists its condition holds in.
-    fn mark_ready(&mut self, position: usize, on: bool) {
+    fn set_ready(&mut self, position: usize, on: bool) {
         let plan = Arc::clone(&self.clock.plan);
         let Some(&condition) = plan.condition_of.get(&position) else {
             return;
@@ -256,13 +253,10 @@ impl Session {
     /// Releases an inject now: its decisions open, its severity, impact, facts and flags apply.
     pub(super) fn release(&mut self, id: &InjectId, events: &mut Vec<Event>) {
         let scenario = Arc::clone(&self.scenario);
-        let Some((position, inject)) = scenario
-            .inject_position(id.as_str())
-            .and_then(|p| Some((p, scenario.injects.get(p)?)))
-        else {
+        let Some((position, inject)) = scenario.inject_with_position(id.as_str()) else {
             return;
         };
-        self.mark_ready(position, false);
+        self.set_ready(position, false);
         self.clock.overdue.remove(&position);
         self.released.insert(id.clone(), self.minute);
         self.release_order.push(id.clone());

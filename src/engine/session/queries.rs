@@ -48,6 +48,18 @@ impl Session {
         }
     }
 
+    /// Roles as a task names them, on a target: `owner` resolved, one that resolves to nobody
+    /// dropped, each role once, in the order named.
+    pub fn resolve_roles(&self, roles: &[RoleId], target: Option<&str>) -> Vec<RoleId> {
+        let mut out: Vec<RoleId> = Vec::with_capacity(roles.len());
+        for role in roles.iter().filter_map(|r| self.resolve_role(r, target)) {
+            if !out.contains(role) {
+                out.push(role.clone());
+            }
+        }
+        out
+    }
+
     // --- read access for scoring, views and reports ---
 
     /// The scenario.

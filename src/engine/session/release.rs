@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::engine::model::gates::{GateValues, Gates, MAX_CLASSES, Mask};
+use crate::engine::model::gates::{GateValues, Gates, MAX_CLASSES, Mask, every_class};
 use crate::engine::model::id::{VariantId, VariationId};
 use crate::engine::model::scenario::{Condition, Release, Scenario};
 
@@ -150,11 +150,7 @@ pub(super) struct Clock {
 impl Clock {
     pub(super) fn new(plan: Arc<ReleasePlan>, variants: &BTreeMap<VariationId, VariantId>) -> Self {
         let classes = plan.classes().min(MAX_CLASSES);
-        let all = if classes >= MAX_CLASSES {
-            Mask::MAX
-        } else {
-            (1 << classes) - 1
-        };
+        let all = every_class(classes);
         let mut start: HashMap<u32, Mask> = plan
             .clock_from_start
             .iter()
