@@ -719,6 +719,35 @@ fn leadership_engaged_for_a_decision_of_its_own_is_never_escalation_noise() {
 }
 
 #[test]
+fn a_role_engaged_by_asking_its_approval_of_a_message_is_credited_to_the_asker() {
+    use warroom::engine::Intent;
+    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 4);
+    session.apply(Intent::Advance { minutes: 12 }).unwrap();
+    let message = session.released_messages()[0].id.clone();
+    session
+        .apply(Intent::RequestMessageApproval {
+            message,
+            audience: "executives".into(),
+            requested_by: "ir_manager".into(),
+            approver: "legal".into(),
+        })
+        .unwrap();
+    let card = score(&session);
+    let legal = card
+        .findings
+        .iter()
+        .find(|f| f.rule == "escalation:extortion_legal_exec" && f.message.starts_with("Legal"))
+        .unwrap_or_else(|| panic!("{:#?}", card.findings));
+    assert_eq!(
+        legal
+            .role
+            .as_ref()
+            .map(warroom::engine::model::id::RoleId::as_str),
+        Some("ir_manager")
+    );
+}
+
+#[test]
 fn every_flawed_fixture_is_covered_by_a_test() {
     for id in shipped_scenarios() {
         for stem in flawed_scripts(&id) {

@@ -338,7 +338,8 @@ fn engaged_by(intent: &Intent) -> Option<RoleId> {
     match intent {
         Intent::Escalate { from, .. } => Some(from.clone()),
         Intent::Handoff(h) => Some(h.from.clone()),
-        Intent::RequestApproval { requested_by, .. } => Some(requested_by.clone()),
+        Intent::RequestApproval { requested_by, .. }
+        | Intent::RequestMessageApproval { requested_by, .. } => Some(requested_by.clone()),
         _ => None,
     }
 }
