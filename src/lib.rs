@@ -2,7 +2,7 @@
 //!
 //! [`engine`] is the pure, deterministic core (no UI imports); [`cli`] runs it headless;
 //! `app` (feature `app`) is the Bevy + egui desktop front-end that renders engine state and sends
-//! player intents into it.
+//! player intents into it; `room_host` (feature `room`) serves a session to browser seats.
 
 pub mod cli;
 pub mod engine;
@@ -10,3 +10,6 @@ pub mod store;
 
 #[cfg(feature = "app")]
 pub mod app;
+
+#[cfg(feature = "room")]
+pub mod room_host;

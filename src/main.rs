@@ -7,6 +7,10 @@ use warroom::cli::{self, Cli, Launch};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    #[cfg(feature = "room")]
+    if let Some(cli::Command::Serve(serve)) = &args.command {
+        return serve_room(serve, args.matrix.as_deref());
+    }
     match (args.launch(cfg!(feature = "app")), &args.command) {
         (Launch::App(request), _) => run_app(request),
         (Launch::Headless, Some(command)) => ExitCode::from(cli::run_interactive(
@@ -17,6 +21,44 @@ fn main() -> ExitCode {
             &mut std::io::stderr().lock(),
         )),
         (Launch::Headless, None) => ExitCode::from(cli::EXIT_USAGE),
+    }
+}
+
+#[cfg(feature = "room")]
+#[expect(
+    clippy::print_stderr,
+    reason = "reports why the room could not be hosted"
+)]
+fn serve_room(args: &cli::ServeArgs, matrix: Option<&std::path::Path>) -> ExitCode {
+    use warroom::room_host::{ServeError, ServeOptions};
+    let options = ServeOptions {
+        scenario: args.scenario.clone(),
+        matrix: matrix.map_or_else(
+            warroom::engine::content::library::default_matrix_path,
+            std::path::Path::to_path_buf,
+        ),
+        seed: args.seed,
+        bind: args.bind,
+        port: args.port,
+        session: args.session.clone(),
+        saves: args
+            .saves
+            .clone()
+            .unwrap_or_else(warroom::store::saves::default_dir),
+    };
+    match warroom::room_host::serve(&options, &mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::from(cli::EXIT_OK),
+        Err(ServeError::Invalid(diagnostics)) => {
+            let _ = cli::write_diagnostics(
+                &mut std::io::stderr().lock(),
+                &diagnostics.iter().collect::<Vec<_>>(),
+            );
+            ExitCode::from(cli::EXIT_INVALID)
+        }
+        Err(ServeError::Usage(message)) => {
+            eprintln!("warroom: {message}");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
     }
 }
 

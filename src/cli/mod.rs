@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
-pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format};
+pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
 
 use crate::engine::content::library::default_matrix_path;
 use crate::engine::model::scenario::Mode;
@@ -198,6 +198,31 @@ pub enum Command {
     Report(ReportArgs),
     /// Bring back a saved exercise (opens the app; `--check` or `--list` only print).
     Resume(ResumeArgs),
+    /// Host a facilitated exercise for browser seats until Ctrl-C or SIGTERM; prints the join,
+    /// projector and console addresses.
+    Serve(ServeArgs),
+}
+
+/// `warroom serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Scenario id (looked up in scenarios/) or path to a scenario file.
+    pub scenario: String,
+    /// Seed for random variations of a new exercise.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 lets the local network in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one; a fixed port lets pages reconnect after a restart).
+    #[arg(long, default_value_t = 8470)]
+    pub port: u16,
+    /// Exercise id: brought back with its seats when saved, else created under this id.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Folder of saves (default: in the platform data directory).
+    #[arg(long, value_name = "DIR")]
+    pub saves: Option<PathBuf>,
 }
 
 /// A folder of content with its own matrix is checked against it, unless `--matrix` says otherwise:
@@ -279,6 +304,12 @@ pub fn run_interactive(
         Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
         Command::Report(args) => exercise::report(args, &matrix_path, out, err),
         Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
+        // With the room built in, `main` hosts it before the CLI is asked.
+        Command::Serve(_) => writeln!(
+            err,
+            "warroom: this build has no room host (feature `room`); rebuild with default features"
+        )
+        .map(|()| EXIT_USAGE),
     };
     result.unwrap_or_else(|e| {
         eprintln!("warroom: cannot write output: {e}");

@@ -35,10 +35,8 @@ pub(super) fn content_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-pub(super) fn write_diagnostics(
-    err: &mut dyn Write,
-    diagnostics: &[&Diagnostic],
-) -> std::io::Result<()> {
+/// Writes located diagnostics, one per line, to the error stream.
+pub fn write_diagnostics(err: &mut dyn Write, diagnostics: &[&Diagnostic]) -> std::io::Result<()> {
     for d in diagnostics {
         let source = Source::read(&d.file).ok();
         writeln!(

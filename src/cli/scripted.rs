@@ -6,53 +6,14 @@ use std::sync::Arc;
 
 use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
 use crate::engine::Matrix;
-use crate::engine::content::library::{
-    LoadedScenario, default_content_dir, load_matrix, load_scenario,
-};
-use crate::engine::content::load::{FileKind, Source, ron_files_in};
-use crate::engine::diagnostic::Diagnostic;
+use crate::engine::content::library::{find_scenario, load_matrix};
+use crate::engine::content::load::Source;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::scenario::{Mode, Scenario};
 use crate::engine::model::script::{self, Decisions};
 use crate::engine::reports::scorecard::scorecard_text;
 use crate::engine::scoring::score;
 use crate::engine::session::{Session, SessionLog};
-
-/// Finds a scenario by path or by id in `dir`; `Err` is a usage error message.
-fn find_scenario(
-    spec: &str,
-    dir: Option<&Path>,
-    matrix: &Matrix,
-) -> Result<Result<LoadedScenario, Vec<Diagnostic>>, String> {
-    let as_path = Path::new(spec);
-    if as_path.is_file() {
-        return Ok(load_scenario(as_path, matrix));
-    }
-    let dir = dir.map_or_else(default_content_dir, Path::to_path_buf);
-    let mut known = Vec::new();
-    for file in ron_files_in(&dir).unwrap_or_default() {
-        let Ok(source) = Source::read(&file) else {
-            continue;
-        };
-        if source.kind() != FileKind::Scenario {
-            continue;
-        }
-        let Ok(scenario) = source.parse::<Scenario>() else {
-            continue;
-        };
-        if scenario.id.as_str() == spec {
-            return Ok(crate::engine::content::library::scenario_from_source(
-                &source, matrix,
-            ));
-        }
-        known.push(scenario.id.to_string());
-    }
-    Err(format!(
-        "no scenario `{spec}` in {} (known: {})",
-        dir.display(),
-        known.join(", ")
-    ))
-}
 
 /// Loads the matrix and finds the scenario, reporting problems; `Err` carries the exit code.
 pub(super) fn load_matrix_and_scenario(

@@ -135,6 +135,9 @@ pub struct ExerciseRecord {
     /// The projector as the facilitator left it.
     #[serde(default)]
     pub projector: ProjectorDisplay,
+    /// The room's seats and chat, when the exercise is hosted for devices.
+    #[serde(default)]
+    pub room: Option<crate::engine::room::RoomRecord>,
 }
 
 impl ExerciseRecord {
@@ -153,6 +156,7 @@ impl ExerciseRecord {
             adhoc_injects: Vec::new(),
             hotwash: Vec::new(),
             projector: ProjectorDisplay::default(),
+            room: None,
         }
     }
 
@@ -287,14 +291,34 @@ impl ExerciseRecord {
 }
 
 /// An artifact as shown to the room.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RoomArtifact {
-    /// What kind of thing it is.
+    /// What kind of thing it is (as its label, for pages).
+    #[serde(serialize_with = "kind_label")]
     pub kind: ArtifactKind,
     /// Its title.
     pub title: String,
     /// Its text, with the drawn variations filled in.
     pub body: String,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with passes a reference"
+)]
+fn kind_label<S: serde::Serializer>(kind: &ArtifactKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.label())
+}
+
+impl RoomArtifact {
+    /// An artifact of the scenario as the room reads it, variations filled in.
+    pub fn of(session: &Session, artifact: &crate::engine::model::scenario::Artifact) -> Self {
+        Self {
+            kind: artifact.kind,
+            title: artifact.title.clone(),
+            body: session.render_text(&artifact.body),
+        }
+    }
 }
 
 /// An inject as the room saw it: a scripted one or the facilitator's own. Carries nothing the
@@ -325,11 +349,7 @@ pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
             artifacts: inject
                 .artifacts
                 .iter()
-                .map(|a| RoomArtifact {
-                    kind: a.kind,
-                    title: a.title.clone(),
-                    body: session.render_text(&a.body),
-                })
+                .map(|a| RoomArtifact::of(session, a))
                 .collect(),
             adhoc: false,
         })

@@ -96,6 +96,41 @@ pub fn scenario_from_source(
     })
 }
 
+/// Finds a scenario by path, or by id in `dir` (default: the shipped folder); `Err` is a usage
+/// error message naming the scenarios that are there.
+pub fn find_scenario(
+    spec: &str,
+    dir: Option<&Path>,
+    matrix: &Matrix,
+) -> Result<Result<LoadedScenario, Vec<Diagnostic>>, String> {
+    let as_path = Path::new(spec);
+    if as_path.is_file() {
+        return Ok(load_scenario(as_path, matrix));
+    }
+    let dir = dir.map_or_else(default_content_dir, Path::to_path_buf);
+    let mut known = Vec::new();
+    for file in ron_files_in(&dir).unwrap_or_default() {
+        let Ok(source) = Source::read(&file) else {
+            continue;
+        };
+        if source.kind() != FileKind::Scenario {
+            continue;
+        }
+        let Ok(scenario) = source.parse::<Scenario>() else {
+            continue;
+        };
+        if scenario.id.as_str() == spec {
+            return Ok(scenario_from_source(&source, matrix));
+        }
+        known.push(scenario.id.to_string());
+    }
+    Err(format!(
+        "no scenario `{spec}` in {} (known: {})",
+        dir.display(),
+        known.join(", ")
+    ))
+}
+
 /// A question set loaded and validated.
 #[derive(Clone, Debug)]
 pub struct LoadedQuestionSet {

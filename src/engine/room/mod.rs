@@ -7,12 +7,21 @@
 //! approvals, messages and informing it sends or receives. It never sees scores, expectations,
 //! facilitator notes or other seats' exchanges.
 
+mod record;
+mod view;
+
+pub use record::{ChatLine, RoomRecord, SeatRecord};
+pub use view::{ActionChoice, Named, Pending, SeatChoices, SeatView, seat_view};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::exercise::RoomArtifact;
 use crate::engine::model::id::{InjectId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::session::{Rejected, Session, reject};
 
 /// A seat of the room: one role, or a team holding several.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seat {
     /// Stable id, unique in the room.
     pub id: String,
@@ -69,7 +78,7 @@ impl Seat {
 }
 
 /// One item of a seat's feed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FeedItem {
     /// Where it stands in the shared log: 0 for the opening, `n` for log entry `n` (1-based).
     /// A seat that has seen up to `seq` asks for what comes after it.
@@ -78,12 +87,17 @@ pub struct FeedItem {
     pub minute: u32,
     /// What it is.
     pub kind: FeedKind,
-    /// In plain words, as the seat reads it.
+    /// In plain words, as the seat reads it: an inject's title, or what was done.
     pub text: String,
+    /// An inject's narrative, with the drawn variations filled in (empty for an exchange).
+    pub narrative: String,
+    /// An inject's attached artifacts.
+    pub artifacts: Vec<RoomArtifact>,
 }
 
 /// What a feed item is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FeedKind {
     /// An inject reached the seat.
     Inject(InjectId),
@@ -113,6 +127,8 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
                 minute,
                 kind: FeedKind::Exchange,
                 text: session.describe(intent),
+                narrative: String::new(),
+                artifacts: Vec::new(),
             });
         }
         for event in events {
@@ -128,6 +144,12 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
                     minute: *minute,
                     kind: FeedKind::Inject(inject.clone()),
                     text: format!("T+{minute:02} \u{b7} {}", found.title),
+                    narrative: session.render_text(&found.narrative),
+                    artifacts: found
+                        .artifacts
+                        .iter()
+                        .map(|a| RoomArtifact::of(session, a))
+                        .collect(),
                 });
             }
         }

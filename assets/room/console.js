@@ -1,0 +1,104 @@
+// The headless host's console: the clock, the seats and their chat, kept current over a WebSocket.
+"use strict";
+(function () {
+  const app = document.getElementById("app");
+  const status = document.getElementById("status");
+  let socket = null;
+  let nextId = 1;
+  let retry = 0;
+
+  function say(text, kind) { status.textContent = text; status.className = kind || ""; }
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function send(message) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) { say("Not connected", "refused"); return; }
+    message.id = nextId++;
+    socket.send(JSON.stringify(message));
+  }
+  function ago(secs) {
+    if (secs === null || secs === undefined) return "\u2014";
+    if (secs < 60) return secs + " s ago";
+    return Math.floor(secs / 60) + " min ago";
+  }
+  function fillSelect(select, items) {
+    const keep = select.value;
+    select.replaceChildren();
+    items.forEach(function (item) {
+      const option = el("option", "", item.name);
+      option.value = item.id;
+      select.appendChild(option);
+    });
+    if (items.some(function (i) { return i.id === keep; })) select.value = keep;
+  }
+  function seatButton(label, seat, op) {
+    const button = el("button", "", label);
+    button.type = "button";
+    button.addEventListener("click", function () { send({ t: "seat", seat: seat, op: op }); });
+    return button;
+  }
+  function render(view) {
+    document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
+    fillSelect(document.getElementById("release"), view.pending);
+    const body = document.querySelector("#seats tbody");
+    body.replaceChildren();
+    view.seats.forEach(function (s) {
+      const row = el("tr");
+      row.appendChild(el("td", "", s.name));
+      row.appendChild(el("td", "", s.taken ? s.person || "(no name)" : s.open ? "free" : "closed"));
+      row.appendChild(el("td", "", s.connected ? "connected" : s.taken ? "not connected" : "\u2014"));
+      row.appendChild(el("td", "", String(s.intents)));
+      row.appendChild(el("td", "", ago(s.idle_secs)));
+      const actions = el("td");
+      const act = el("a", "", "Act for this seat");
+      act.href = s.act_url;
+      act.target = "_blank";
+      actions.appendChild(act);
+      if (s.taken) actions.appendChild(seatButton("Free", s.id, "free"));
+      actions.appendChild(s.open ? seatButton("Close", s.id, "close") : seatButton("Open", s.id, "open"));
+      row.appendChild(actions);
+      body.appendChild(row);
+    });
+    fillSelect(document.getElementById("chat-seat"), view.seats.map(function (s) { return { id: s.id, name: s.name }; }));
+    const chat = document.getElementById("chat");
+    chat.replaceChildren();
+    view.chat.forEach(function (line) {
+      const who = line.from_facilitator ? "You to " + line.seat_name : line.seat_name;
+      chat.appendChild(el("li", line.from_facilitator ? "facilitator" : "", "T+" + String(line.minute).padStart(2, "0") + " " + who + ": " + line.text));
+    });
+    if (view.ended) say("The exercise has ended", "");
+  }
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws);
+    socket.onopen = function () { retry = 0; say("Connected", "ok"); };
+    socket.onmessage = function (event) {
+      const msg = JSON.parse(event.data);
+      if (msg.t === "console") render(msg);
+      else if (msg.t === "refused") say(msg.reason, "refused");
+      else if (msg.t === "ack") say("Done", "ok");
+    };
+    socket.onclose = function () { retry = Math.min(retry + 1, 5); say("Connection lost; reconnecting\u2026", "refused"); setTimeout(connect, retry * 1000); };
+  }
+  document.querySelectorAll("button[data-advance]").forEach(function (button) {
+    button.addEventListener("click", function () { send({ t: "intent", intent: { Advance: { minutes: Number(button.dataset.advance) } } }); });
+  });
+  document.getElementById("end").addEventListener("click", function () {
+    if (confirm("End the exercise for every seat?")) send({ t: "intent", intent: "EndExercise" });
+  });
+  document.querySelector('form[data-form="release"]').addEventListener("submit", function (event) {
+    event.preventDefault();
+    const inject = document.getElementById("release").value;
+    if (inject) send({ t: "intent", intent: { ReleaseInject: { inject: inject } } });
+  });
+  document.querySelector('form[data-form="chat"]').addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    send({ t: "chat", seat: form.elements.seat.value, text: form.elements.text.value });
+    form.elements.text.value = "";
+  });
+  connect();
+})();

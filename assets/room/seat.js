@@ -1,0 +1,198 @@
+// A seat's page: keeps a WebSocket to the host, shows what the host pushes and sends what the
+// seat's forms say. Everything from the host is written with textContent, never as HTML.
+"use strict";
+(function () {
+  const app = document.getElementById("app");
+  const status = document.getElementById("status");
+  const feed = document.getElementById("feed");
+  let after = Number(app.dataset.after || "0");
+  let socket = null;
+  let nextId = 1;
+  let retry = 0;
+  let stopped = false;
+  const pendingForms = new Map();
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = kind || "";
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws + "?after=" + after);
+    socket.onopen = function () { retry = 0; say("Connected", "ok"); };
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+    socket.onclose = function () {
+      if (stopped) return;
+      retry = Math.min(retry + 1, 5);
+      say("Connection lost; reconnecting\u2026", "refused");
+      setTimeout(connect, retry * 1000);
+    };
+  }
+
+  function receive(msg) {
+    if (msg.t === "update") {
+      render(msg);
+    } else if (msg.t === "ack") {
+      const form = pendingForms.get(msg.id);
+      pendingForms.delete(msg.id);
+      if (form) form.reset();
+      say("Done", "ok");
+    } else if (msg.t === "refused") {
+      pendingForms.delete(msg.id);
+      say(msg.reason, "refused");
+    } else if (msg.t === "gone") {
+      stopped = true;
+      say(msg.reason, "refused");
+      document.querySelectorAll("button, input, select, textarea").forEach(function (n) { n.disabled = true; });
+      socket.close();
+    }
+  }
+
+  function feedItem(item) {
+    const li = el("li", "item " + (item.kind === "exchange" ? "exchange" : "inject"));
+    li.dataset.seq = item.seq;
+    li.appendChild(el("p", "title", item.text));
+    if (item.narrative) li.appendChild(el("p", "", item.narrative));
+    (item.artifacts || []).forEach(function (a) {
+      const box = el("div", "artifact");
+      box.appendChild(el("p", "title", a.kind + ": " + a.title));
+      box.appendChild(el("pre", "", a.body));
+      li.appendChild(box);
+    });
+    return li;
+  }
+
+  function fillSelect(select, items, label) {
+    const keep = select.value;
+    select.replaceChildren();
+    items.forEach(function (item) {
+      const option = el("option", "", label ? label(item) : item.name);
+      option.value = item.id;
+      if (item.prompt) option.title = item.prompt;
+      select.appendChild(option);
+    });
+    if (items.some(function (i) { return i.id === keep; })) select.value = keep;
+  }
+
+  function fillChecks(box, name, items) {
+    const checked = new Set(Array.from(box.querySelectorAll("input:checked")).map(function (i) { return i.value; }));
+    box.replaceChildren();
+    items.forEach(function (item) {
+      const label = el("label", "choice");
+      const input = el("input");
+      input.type = "checkbox";
+      input.name = name;
+      input.value = item.id;
+      input.checked = checked.has(item.id);
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + (item.name || item.label)));
+      box.appendChild(label);
+    });
+  }
+
+  function render(msg) {
+    const view = msg.view;
+    const c = view.choices;
+    document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
+    document.getElementById("severity").textContent = "Severity " + view.severity;
+    document.getElementById("impact").textContent = "Business impact " + view.impact + "%";
+    document.getElementById("declared").textContent = view.declared ? "Incident declared" : "Not declared";
+    document.getElementById("engaged").textContent = "Engaged: " + (view.engaged.length ? view.engaged.join(", ") : "nobody yet");
+    document.getElementById("ended").hidden = !view.ended;
+    msg.feed.forEach(function (item) {
+      if (item.seq < after && feed.querySelector('[data-seq="' + item.seq + '"]')) return;
+      feed.insertBefore(feedItem(item), feed.firstChild);
+      after = Math.max(after, item.seq);
+    });
+    fillSelect(document.getElementById("as"), c.as_roles);
+    document.querySelectorAll("select[data-choices]").forEach(function (select) {
+      const items = c[select.dataset.choices] || [];
+      fillSelect(select, items, function (i) { return i.name || i.label; });
+    });
+    document.querySelectorAll(".checks[data-list]").forEach(function (box) {
+      const list = box.dataset.list;
+      fillChecks(box, list, c[list] || []);
+    });
+    const approve = document.getElementById("to-approve");
+    approve.replaceChildren();
+    c.to_approve.forEach(function (p) {
+      const li = el("li", "", p.label + " ");
+      const button = el("button", "", "Approve");
+      button.type = "button";
+      button.addEventListener("click", function () { send({ t: "intent", intent: p.grant }); });
+      li.appendChild(button);
+      approve.appendChild(li);
+    });
+    document.getElementById("approve-count").textContent = c.to_approve.length ? " (" + c.to_approve.length + ")" : "";
+    const chat = document.getElementById("chat");
+    chat.replaceChildren();
+    msg.chat.forEach(function (line) {
+      const who = line.from_facilitator ? "Facilitator" : "You";
+      chat.appendChild(el("li", line.from_facilitator ? "facilitator" : "", "T+" + String(line.minute).padStart(2, "0") + " " + who + ": " + line.text));
+    });
+  }
+
+  function send(message, form) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      say("Not connected yet; try again in a moment", "refused");
+      return;
+    }
+    message.id = nextId++;
+    if (form) pendingForms.set(message.id, form);
+    say("Sending\u2026", "");
+    socket.send(JSON.stringify(message));
+  }
+
+  function checked(form, name) {
+    return Array.from(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
+  }
+
+  function intentOf(kind, form, submitter) {
+    const as = document.getElementById("as").value;
+    const f = form.elements;
+    switch (kind) {
+      case "decide": return { AssignAction: { action: f.action.value, role: as } };
+      case "classify": return { ClassifySeverity: { level: Number(f.level.value), by: as } };
+      case "declare": return { DeclareIncident: { by: as } };
+      case "handoff": return { Handoff: {
+        from: as, to: f.to.value, observed: f.observed.value,
+        facts: checked(form, "facts"), evidence: checked(form, "evidence"),
+        actions_taken: checked(form, "done"), recommended: checked(form, "actions"),
+        urgency: f.urgency.value || null } };
+      case "escalate": return { Escalate: { from: as, to: checked(form, "roles"), reason: f.reason.value } };
+      case "inform": return { Inform: { from: as, to: checked(form, "roles"), about: f.about.value } };
+      case "communicate":
+        if (submitter && submitter.name === "ask") {
+          return { RequestMessageApproval: { message: f.message.value, audience: f.audience.value, requested_by: as, approver: f.approver.value } };
+        }
+        return { Communicate: { audience: f.audience.value, sender: as, message: f.message.value, approvals: [] } };
+      case "ask-approval": return { RequestApproval: { action: f.action.value, requested_by: as, approver: f.approver.value } };
+      default: return null;
+    }
+  }
+
+  document.querySelectorAll("form[data-form]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const kind = form.dataset.form;
+      if (kind === "chat") {
+        send({ t: "chat", text: form.elements.text.value }, form);
+        return;
+      }
+      const intent = intentOf(kind, form, event.submitter);
+      if (intent) send({ t: "intent", intent: intent }, form);
+    });
+  });
+  document.querySelectorAll("button[data-grant]").forEach(function (button) {
+    button.addEventListener("click", function () { send({ t: "intent", intent: JSON.parse(button.dataset.grant) }); });
+  });
+  connect();
+})();

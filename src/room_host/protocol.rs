@@ -1,0 +1,146 @@
+//! The messages of the room's WebSocket, as JSON objects tagged by `t`.
+//!
+//! A seat sends `{"t":"intent","id":N,"intent":{…}}` (the engine's intent, as in a decisions
+//! file) or `{"t":"chat","id":N,"text":"…"}` and gets `ack` (with the log position of its intent)
+//! or `refused` (with the reason) carrying the same `id`. The host pushes an `update` after every
+//! change: the board, the choices, the feed items after the last one the connection was sent, and
+//! the seat's chat. A connection that opens with `?after=N` catches up from feed position `N`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::model::intent::Intent;
+use crate::engine::room::{ChatLine, FeedItem, SeatView};
+
+/// Longest message a client may send, in bytes; anything larger closes the connection.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// What a client sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Do something in the exercise.
+    Intent {
+        /// The client's number for the reply.
+        id: u64,
+        /// What to do.
+        intent: Intent,
+    },
+    /// Write to the facilitator (or, from the console, to a seat).
+    Chat {
+        /// The client's number for the reply.
+        id: u64,
+        /// Which seat's chat (the console only; a seat always writes into its own).
+        #[serde(default)]
+        seat: Option<String>,
+        /// What to say.
+        text: String,
+    },
+    /// The console frees, opens or closes a seat.
+    Seat {
+        /// The client's number for the reply.
+        id: u64,
+        /// Which seat.
+        seat: String,
+        /// What to do with it.
+        op: super::state::SeatOp,
+    },
+}
+
+/// What the host sends.
+#[derive(Debug, Serialize)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "each message is built only to be serialised at once"
+)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum ServerMessage<'a> {
+    /// The request `id` was carried out; an intent's is at log position `seq`.
+    Ack {
+        /// The client's number.
+        id: u64,
+        /// Log length after the intent (an intent's feed position).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seq: Option<usize>,
+    },
+    /// The request was not carried out, and why.
+    Refused {
+        /// The client's number (0 when the message could not be read).
+        id: u64,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A seat's page after a change.
+    Update {
+        /// Board and choices.
+        view: SeatView,
+        /// New feed items.
+        feed: Vec<FeedItem>,
+        /// The seat's whole chat.
+        chat: Vec<&'a ChatLine>,
+    },
+    /// The console's page after a change.
+    Console(super::pages::ConsoleView),
+    /// The projector should redraw.
+    Changed,
+    /// The connection's seat is gone; the page says so and stops.
+    Gone {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ServerMessage<'_> {
+    /// As JSON text.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"t":"refused","id":0,"reason":"cannot encode a reply: {e}"}}"#)
+        })
+    }
+}
+
+/// Reads a client message, explaining what is wrong with one that cannot be read.
+pub fn parse(text: &str) -> Result<ClientMessage, String> {
+    serde_json::from_str(text).map_err(|e| {
+        let detail = e.to_string();
+        // serde's message for an unknown intent lists every variant; say it shortly.
+        if detail.contains("unknown variant") {
+            format!(
+                "not something the room understands: {}",
+                first_clause(&detail)
+            )
+        } else {
+            format!("the message could not be read: {detail}")
+        }
+    })
+}
+
+fn first_clause(detail: &str) -> &str {
+    detail.split(", expected").next().unwrap_or(detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_and_chat_are_read_and_garbage_is_explained() {
+        let intent =
+            parse(r#"{"t":"intent","id":3,"intent":{"DeclareIncident":{"by":"soc"}}}"#).unwrap();
+        assert!(matches!(intent, ClientMessage::Intent { id: 3, .. }));
+        assert!(matches!(
+            parse(r#"{"t":"chat","id":1,"text":"hi"}"#).unwrap(),
+            ClientMessage::Chat { id: 1, .. }
+        ));
+        let unknown = parse(r#"{"t":"intent","id":3,"intent":{"FormatDisk":{}}}"#).unwrap_err();
+        assert!(
+            unknown.starts_with("not something the room understands: unknown variant `FormatDisk`"),
+            "{unknown}"
+        );
+        assert!(
+            parse("{")
+                .unwrap_err()
+                .starts_with("the message could not be read")
+        );
+        assert!(parse(r#"{"t":"intent","id":1,"intent":{},"x":1}"#).is_err());
+    }
+}

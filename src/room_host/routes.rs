@@ -1,0 +1,627 @@
+//! The room's HTTP and WebSocket endpoints. Every address carries a code: the room's join code
+//! (join page, projector), a seat's token (its page) or the console's code. A wrong one gets a
+//! plain 403 or 404 page that says nothing about the exercise.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::codes::same;
+use super::pages;
+use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
+use super::state::{Caller, Refusal, SEAT_LOST, Shared, seat_by_id, seat_of};
+use crate::engine::room::{Seat, seat_feed, seat_view};
+
+/// Largest request body (the join form): a name and a seat id.
+const MAX_BODY_BYTES: usize = 4 * 1024;
+/// Most WebSocket connections at once; more are turned away rather than slowing the others.
+const MAX_CONNECTIONS: usize = 512;
+/// A client that cannot take an update within this long is dropped (it reconnects and catches
+/// up), so it never holds anything up.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests a connection may make in a burst, and how many more it earns each second.
+const BURST: f64 = 20.0;
+const PER_SECOND: f64 = 5.0;
+
+/// Everything the endpoints share.
+pub struct Room {
+    /// The hosted exercise.
+    pub shared: Arc<Shared>,
+    /// The address people type, `http://host:port`.
+    pub base: String,
+    /// The join code (fixed for the life of the room).
+    pub code: String,
+    /// The console's code.
+    pub console: String,
+    live: Mutex<BTreeMap<String, usize>>,
+    connections: AtomicUsize,
+}
+
+impl Room {
+    /// The endpoints' shared state.
+    pub fn new(shared: Arc<Shared>, base: String) -> Self {
+        let (code, console) = {
+            let hosted = shared.read();
+            (hosted.room().code.clone(), hosted.room().console.clone())
+        };
+        Self {
+            shared,
+            base,
+            code,
+            console,
+            live: Mutex::new(BTreeMap::new()),
+            connections: AtomicUsize::new(0),
+        }
+    }
+
+    /// The join page's address.
+    pub fn join_url(&self) -> String {
+        format!("{}/room/{}", self.base, self.code)
+    }
+
+    /// The projector's address.
+    pub fn projector_url(&self) -> String {
+        format!("{}/room/{}/projector", self.base, self.code)
+    }
+
+    /// The console's address.
+    pub fn console_url(&self) -> String {
+        format!("{}/console/{}", self.base, self.console)
+    }
+
+    /// Open connections of a seat's devices.
+    pub fn connected(&self, seat: &str) -> usize {
+        self.live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(seat)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn set_live(&self, seat: &str, delta: isize) {
+        let mut live = self
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = live.entry(seat.to_owned()).or_insert(0);
+        *count = count.saturating_add_signed(delta);
+    }
+}
+
+type App = Arc<Room>;
+
+/// Every endpoint, with the limits and headers every answer carries.
+pub fn router(room: App) -> Router {
+    let headers = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut router = Router::new()
+        .route("/room/{code}", get(join_page))
+        .route("/room/{code}/take", post(take_seat))
+        .route("/room/{code}/projector", get(projector_page))
+        .route("/room/{code}/projector/view", get(projector_fragment))
+        .route("/room/{code}/projector/ws", get(projector_ws))
+        .route("/seat/{token}", get(seat_page))
+        .route("/seat/{token}/ws", get(seat_ws))
+        .route("/console/{code}", get(console_page))
+        .route("/console/{code}/ws", get(console_ws))
+        .route("/console/{code}/seat/{seat}", get(console_seat_page))
+        .route("/console/{code}/seat/{seat}/ws", get(console_seat_ws))
+        .route("/static/{file}", get(static_file))
+        .fallback(|| async { not_found() })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.with_state(room)
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(
+            pages::notice(
+                "No room here",
+                "Check the address: ask the facilitator for the room's link or QR code.",
+            )
+            .into_string(),
+        ),
+    )
+        .into_response()
+}
+
+fn seat_lost() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(pages::notice("Seat not held", SEAT_LOST).into_string()),
+    )
+        .into_response()
+}
+
+fn html(markup: maud::Markup) -> Response {
+    Html(markup.into_string()).into_response()
+}
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, kind) = match file.as_str() {
+        "room.css" => (include_str!("../../assets/room/room.css"), "text/css"),
+        "seat.js" => (include_str!("../../assets/room/seat.js"), "text/javascript"),
+        "console.js" => (
+            include_str!("../../assets/room/console.js"),
+            "text/javascript",
+        ),
+        "projector.js" => (
+            include_str!("../../assets/room/projector.js"),
+            "text/javascript",
+        ),
+        _ => return not_found(),
+    };
+    ([(header::CONTENT_TYPE, kind)], body).into_response()
+}
+
+async fn join_page(State(room): State<App>, Path(code): Path<String>) -> Response {
+    if !same(&code, &room.code) {
+        return not_found();
+    }
+    html(pages::join(&room.shared.read(), &code, None))
+}
+
+#[derive(serde::Deserialize)]
+struct TakeForm {
+    seat: String,
+    #[serde(default)]
+    person: String,
+}
+
+async fn take_seat(
+    State(room): State<App>,
+    Path(code): Path<String>,
+    Form(form): Form<TakeForm>,
+) -> Response {
+    if !same(&code, &room.code) {
+        return not_found();
+    }
+    let shared = Arc::clone(&room.shared);
+    let outcome =
+        tokio::task::spawn_blocking(move || shared.take_seat(&form.seat, &form.person)).await;
+    match outcome {
+        Ok(Ok(token)) => Redirect::to(&format!("/seat/{token}")).into_response(),
+        Ok(Err(Refusal(reason))) => (
+            StatusCode::CONFLICT,
+            Html(pages::join(&room.shared.read(), &code, Some(&reason)).into_string()),
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn projector_page(State(room): State<App>, Path(code): Path<String>) -> Response {
+    if !same(&code, &room.code) {
+        return not_found();
+    }
+    html(pages::projector(&room.shared.read(), &room.join_url()))
+}
+
+async fn projector_fragment(State(room): State<App>, Path(code): Path<String>) -> Response {
+    if !same(&code, &room.code) {
+        return not_found();
+    }
+    html(pages::projector_view(&room.shared.read(), &room.join_url()))
+}
+
+/// Query of a seat's WebSocket: the last feed position the page has.
+#[derive(serde::Deserialize)]
+struct After {
+    after: Option<usize>,
+}
+
+async fn seat_page(State(room): State<App>, Path(token): Path<String>) -> Response {
+    let hosted = room.shared.read();
+    let Ok(seat) = seat_of(&hosted, &token) else {
+        return seat_lost();
+    };
+    let seat = &seat.seat;
+    html(pages::seat(
+        &seat_view(&hosted.session, seat),
+        &seat_feed(&hosted.session, seat, None),
+        &format!("/seat/{token}/ws"),
+    ))
+}
+
+async fn console_seat_page(
+    State(room): State<App>,
+    Path((code, seat)): Path<(String, String)>,
+) -> Response {
+    if !same(&code, &room.console) {
+        return not_found();
+    }
+    let hosted = room.shared.read();
+    let Some(seat) = seat_by_id(&hosted, &seat) else {
+        return not_found();
+    };
+    html(pages::seat(
+        &seat_view(&hosted.session, &seat),
+        &seat_feed(&hosted.session, &seat, None),
+        &format!("/console/{code}/seat/{}/ws", seat.id),
+    ))
+}
+
+async fn console_page(State(room): State<App>, Path(code): Path<String>) -> Response {
+    if !same(&code, &room.console) {
+        return not_found();
+    }
+    html(pages::console(
+        &room.shared.read(),
+        &room.join_url(),
+        &room.projector_url(),
+        &format!("/console/{code}/ws"),
+    ))
+}
+
+/// Turns away an upgrade when the host is full.
+fn admit(room: &App) -> Option<ConnectionSlot> {
+    let before = room.connections.fetch_add(1, Ordering::SeqCst);
+    if before >= MAX_CONNECTIONS {
+        room.connections.fetch_sub(1, Ordering::SeqCst);
+        None
+    } else {
+        Some(ConnectionSlot(Arc::clone(room)))
+    }
+}
+
+/// Counts a connection for as long as it lives (or until its upgrade is abandoned).
+struct ConnectionSlot(App);
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn limited(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+}
+
+fn too_busy() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, "the room is full").into_response()
+}
+
+async fn seat_ws(
+    State(room): State<App>,
+    Path(token): Path<String>,
+    Query(after): Query<After>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let seat = {
+        let hosted = room.shared.read();
+        match seat_of(&hosted, &token) {
+            Ok(seat) => seat.seat.id.clone(),
+            Err(_) => return seat_lost(),
+        }
+    };
+    let Some(slot) = admit(&room) else {
+        return too_busy();
+    };
+    limited(ws).on_upgrade(move |socket| async move {
+        let _slot = slot;
+        seat_loop(&room, socket, Caller::Device(token), seat, after.after).await;
+    })
+}
+
+async fn console_seat_ws(
+    State(room): State<App>,
+    Path((code, seat)): Path<(String, String)>,
+    Query(after): Query<After>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same(&code, &room.console) || seat_by_id(&room.shared.read(), &seat).is_none() {
+        return not_found();
+    }
+    let Some(slot) = admit(&room) else {
+        return too_busy();
+    };
+    limited(ws).on_upgrade(move |socket| async move {
+        let _slot = slot;
+        seat_loop(
+            &room,
+            socket,
+            Caller::ForSeat(seat.clone()),
+            seat,
+            after.after,
+        )
+        .await;
+    })
+}
+
+async fn projector_ws(
+    State(room): State<App>,
+    Path(code): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same(&code, &room.code) {
+        return not_found();
+    }
+    let Some(slot) = admit(&room) else {
+        return too_busy();
+    };
+    limited(ws).on_upgrade(move |mut socket| async move {
+        let _slot = slot;
+        let mut changes = room.shared.subscribe();
+        loop {
+            tokio::select! {
+                news = changes.changed() => {
+                    if news.is_err() || !send(&mut socket, &ServerMessage::Changed.to_text()).await {
+                        break;
+                    }
+                }
+                incoming = socket.recv() => {
+                    // The projector only listens; anything it sends is ignored until it closes.
+                    if !matches!(incoming, Some(Ok(_))) {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+async fn console_ws(
+    State(room): State<App>,
+    Path(code): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same(&code, &room.console) {
+        return not_found();
+    }
+    let Some(slot) = admit(&room) else {
+        return too_busy();
+    };
+    limited(ws).on_upgrade(move |socket| async move {
+        let _slot = slot;
+        console_loop(&room, socket).await;
+    })
+}
+
+/// Sends a text frame; `false` when the client is gone or too slow to take it.
+async fn send(socket: &mut WebSocket, text: &str) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await,
+        Ok(Ok(()))
+    )
+}
+
+/// A connection's allowance of requests.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn new() -> Self {
+        Self {
+            tokens: BURST,
+            at: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * PER_SECOND).min(BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// What arrived on a socket, read as a request or refused.
+enum Incoming {
+    Request(ClientMessage),
+    Refuse(u64, String),
+    Closed,
+    Ignore,
+}
+
+fn read(message: Option<Result<Message, axum::Error>>, bucket: &mut Bucket) -> Incoming {
+    match message {
+        Some(Ok(Message::Text(text))) => {
+            if !bucket.take() {
+                return Incoming::Refuse(0, "too many requests at once; wait a moment".into());
+            }
+            match parse(text.as_str()) {
+                Ok(request) => Incoming::Request(request),
+                Err(reason) => Incoming::Refuse(0, reason),
+            }
+        }
+        Some(Ok(Message::Binary(_))) => Incoming::Refuse(0, "send JSON text, not binary".into()),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Ignore,
+        // A frame over the size limit ends the stream with an error: the connection closes.
+        Some(Ok(Message::Close(_)) | Err(_)) | None => Incoming::Closed,
+    }
+}
+
+fn reply(id: u64, result: Result<Option<usize>, Refusal>) -> String {
+    match result {
+        Ok(seq) => ServerMessage::Ack { id, seq },
+        Err(Refusal(reason)) => ServerMessage::Refused { id, reason },
+    }
+    .to_text()
+}
+
+/// Runs blocking work (the engine and the disk) off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Refusal> + Send + 'static,
+) -> Result<T, Refusal> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|_| Err(Refusal("the host failed on this request".into())))
+}
+
+/// A seat's update since feed position `after`, or `None` when the seat is gone.
+fn seat_update(
+    room: &Room,
+    caller: &Caller,
+    seat_id: &str,
+    after: Option<usize>,
+) -> Option<(String, Option<usize>)> {
+    let hosted = room.shared.read();
+    let seat: Seat = match caller {
+        Caller::Device(token) => seat_of(&hosted, token).ok()?.seat.clone(),
+        Caller::ForSeat(_) | Caller::Facilitator => seat_by_id(&hosted, seat_id)?,
+    };
+    let feed = seat_feed(&hosted.session, &seat, after);
+    let last = feed.last().map(|i| i.seq).or(after);
+    let text = ServerMessage::Update {
+        view: seat_view(&hosted.session, &seat),
+        feed,
+        chat: hosted.room().chat_of(&seat.id).collect(),
+    }
+    .to_text();
+    Some((text, last))
+}
+
+async fn seat_loop(
+    room: &Room,
+    mut socket: WebSocket,
+    caller: Caller,
+    seat_id: String,
+    mut after: Option<usize>,
+) {
+    let mut changes = room.shared.subscribe();
+    let mut bucket = Bucket::new();
+    let counted = matches!(caller, Caller::Device(_));
+    if counted {
+        room.set_live(&seat_id, 1);
+    }
+    // The first update catches the page up from where it was.
+    let mut dirty = true;
+    loop {
+        if dirty {
+            dirty = false;
+            let Some((text, last)) = seat_update(room, &caller, &seat_id, after) else {
+                let gone = ServerMessage::Gone {
+                    reason: SEAT_LOST.into(),
+                }
+                .to_text();
+                send(&mut socket, &gone).await;
+                break;
+            };
+            after = last;
+            if !send(&mut socket, &text).await {
+                break;
+            }
+        }
+        tokio::select! {
+            news = changes.changed() => {
+                if news.is_err() {
+                    break;
+                }
+                dirty = true;
+            }
+            incoming = socket.recv() => {
+                let text = match read(incoming, &mut bucket) {
+                    Incoming::Closed => break,
+                    Incoming::Ignore => continue,
+                    Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
+                    Incoming::Request(ClientMessage::Intent { id, intent }) => {
+                        let (shared, caller) = (Arc::clone(&room.shared), caller.clone());
+                        reply(id, blocking(move || shared.submit(&caller, intent)).await.map(Some))
+                    }
+                    Incoming::Request(ClientMessage::Chat { id, text, .. }) => {
+                        let (shared, caller, seat) = (Arc::clone(&room.shared), caller.clone(), seat_id.clone());
+                        // The facilitator writing from a seat's page writes into that seat's chat.
+                        let result = blocking(move || shared.chat(&caller, &seat, &text)).await;
+                        reply(id, result.map(|()| None))
+                    }
+                    Incoming::Request(ClientMessage::Seat { id, .. }) => {
+                        reply(id, Err(Refusal("only the facilitator manages seats".into())))
+                    }
+                };
+                if !send(&mut socket, &text).await {
+                    break;
+                }
+            }
+        }
+    }
+    if counted {
+        room.set_live(&seat_id, -1);
+    }
+}
+
+async fn console_loop(room: &Room, mut socket: WebSocket) {
+    let mut changes = room.shared.subscribe();
+    let mut bucket = Bucket::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            dirty = false;
+            let view = {
+                let hosted = room.shared.read();
+                pages::console_view(&hosted, &room.console, &|seat| room.connected(seat))
+            };
+            if !send(&mut socket, &ServerMessage::Console(view).to_text()).await {
+                break;
+            }
+        }
+        tokio::select! {
+            news = changes.changed() => {
+                if news.is_err() {
+                    break;
+                }
+                dirty = true;
+            }
+            incoming = socket.recv() => {
+                let shared = Arc::clone(&room.shared);
+                let text = match read(incoming, &mut bucket) {
+                    Incoming::Closed => break,
+                    Incoming::Ignore => continue,
+                    Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
+                    Incoming::Request(ClientMessage::Intent { id, intent }) => {
+                        reply(id, blocking(move || shared.submit(&Caller::Facilitator, intent)).await.map(Some))
+                    }
+                    Incoming::Request(ClientMessage::Chat { id, seat, text }) => {
+                        let result = blocking(move || match seat {
+                            Some(seat) => shared.chat(&Caller::Facilitator, &seat, &text),
+                            None => Err(Refusal("choose the seat to write to".into())),
+                        }).await;
+                        reply(id, result.map(|()| None))
+                    }
+                    Incoming::Request(ClientMessage::Seat { id, seat, op }) => {
+                        reply(id, blocking(move || shared.manage_seat(&seat, op)).await.map(|()| None))
+                    }
+                };
+                if !send(&mut socket, &text).await {
+                    break;
+                }
+            }
+        }
+    }
+}

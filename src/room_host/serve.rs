@@ -1,0 +1,156 @@
+//! `warroom serve`: hosts a facilitated exercise headless until SIGTERM or Ctrl-C. A new
+//! exercise is saved under a fresh id; `--session ID` brings an existing one back with its room,
+//! so every device that held a seat keeps it.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{Hosted, RoomHost};
+use crate::engine::content::library::{find_scenario, load_matrix};
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::scenario::Mode;
+use crate::engine::session::Session;
+use crate::store::saves;
+
+/// What `serve` was asked.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Scenario id (in the shipped folder) or file.
+    pub scenario: String,
+    /// The matrix file.
+    pub matrix: PathBuf,
+    /// Seed of a new exercise (default 0).
+    pub seed: Option<u64>,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port (0 picks a free one).
+    pub port: u16,
+    /// Exercise id: resumed when saved, else created under it.
+    pub session: Option<String>,
+    /// Folder of saves.
+    pub saves: PathBuf,
+}
+
+/// Why `serve` could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// A file is invalid: its located problems.
+    Invalid(Vec<Diagnostic>),
+    /// The request cannot be carried out, and why.
+    Usage(String),
+}
+
+/// Loads or creates the exercise `options` name, ready to host.
+pub fn host_exercise(options: &ServeOptions) -> Result<Hosted, ServeError> {
+    let matrix = load_matrix(&options.matrix)
+        .map_err(ServeError::Invalid)?
+        .matrix;
+    let scenario = find_scenario(&options.scenario, None, &matrix)
+        .map_err(ServeError::Usage)?
+        .map_err(ServeError::Invalid)?
+        .scenario;
+    if !scenario.modes.contains(&Mode::Facilitated) {
+        return Err(ServeError::Usage(format!(
+            "“{}” is not written for a facilitated room (its modes: {})",
+            scenario.title,
+            scenario
+                .modes
+                .iter()
+                .map(|m| m.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if let Some(id) = &options.session {
+        saves::check_id(id).map_err(ServeError::Usage)?;
+        let path = saves::path_of(&options.saves, id);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            let record = saves::load(&path).map_err(|d| ServeError::Invalid(vec![d]))?;
+            if record.log.scenario != scenario.id {
+                return Err(ServeError::Usage(format!(
+                    "the exercise {id:?} is of scenario `{}`, not `{}`",
+                    record.log.scenario, scenario.id
+                )));
+            }
+            let session = record
+                .resume(Arc::clone(&scenario), Arc::clone(&matrix))
+                .map_err(|e| ServeError::Usage(format!("{}: {e}", path.display())))?;
+            return Ok(Hosted {
+                session,
+                record,
+                save_path: path,
+            });
+        }
+    }
+    let session = Session::new(scenario, matrix, options.seed.unwrap_or(0));
+    let now = crate::store::unix_now();
+    let base = options
+        .session
+        .clone()
+        .unwrap_or_else(|| format!("{}-room", session.scenario().id));
+    let mut record = ExerciseRecord::new(base, Mode::Facilitated, now, &session);
+    let save_path = saves::create(&options.saves, &mut record).map_err(|e| {
+        ServeError::Usage(format!("cannot save in {}: {e}", options.saves.display()))
+    })?;
+    Ok(Hosted {
+        session,
+        record,
+        save_path,
+    })
+}
+
+/// Hosts the exercise until SIGTERM or Ctrl-C, printing its addresses on `out` first.
+pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeError> {
+    let hosted = host_exercise(options)?;
+    let id = hosted.record.id.clone();
+    let host = RoomHost::start(hosted, options.bind, options.port).map_err(|e| {
+        ServeError::Usage(format!(
+            "cannot listen on {}:{}: {e}",
+            options.bind, options.port
+        ))
+    })?;
+    let printed = writeln!(
+        out,
+        "join: {}\nprojector: {}\nconsole: {}\nsession: {id}",
+        host.join_url(),
+        host.projector_url(),
+        host.console_url()
+    )
+    .and_then(|()| out.flush());
+    if let Err(e) = printed {
+        return Err(ServeError::Usage(format!(
+            "cannot write the addresses: {e}"
+        )));
+    }
+    wait_for_stop_signal()
+        .map_err(|e| ServeError::Usage(format!("cannot wait for a signal: {e}")))?;
+    host.stop();
+    let _ = writeln!(
+        out,
+        "stopped; every change is saved (resume with --session {id})"
+    );
+    Ok(())
+}
+
+/// Blocks until SIGTERM or Ctrl-C (SIGINT).
+fn wait_for_stop_signal() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                interrupted = tokio::signal::ctrl_c() => interrupted,
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await
+    })
+}

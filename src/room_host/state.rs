@@ -1,0 +1,221 @@
+//! The hosted exercise: one session, its saved record and its room, changed only under one lock
+//! so that simultaneous intents are applied in the order the host receives them, and saved before
+//! anyone is told they were accepted.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::sync::watch;
+
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::intent::Intent;
+use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
+use crate::engine::session::Session;
+
+/// A session hosted for a room, with where it is saved.
+pub struct Hosted {
+    /// The live session.
+    pub session: Session,
+    /// Its record; `room` is always `Some` while hosted.
+    pub record: ExerciseRecord,
+    /// Where the record is saved after every change.
+    pub save_path: PathBuf,
+}
+
+impl Hosted {
+    /// The room (created with fresh codes when the record has none).
+    pub fn room(&self) -> &RoomRecord {
+        self.record
+            .room
+            .as_ref()
+            .expect("a hosted record always has a room")
+    }
+
+    fn room_mut(&mut self) -> &mut RoomRecord {
+        self.record
+            .room
+            .as_mut()
+            .expect("a hosted record always has a room")
+    }
+}
+
+/// Who is asking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// A device holding a seat, by its token.
+    Device(String),
+    /// The facilitator entering what a seat decided (a seat with no device), by the seat's id:
+    /// held to what that seat may do.
+    ForSeat(String),
+    /// The facilitator acting for the room: the clock and the injects.
+    Facilitator,
+}
+
+/// Why a request was not carried out, in words for the person who made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl<T: Into<String>> From<T> for Refusal {
+    fn from(reason: T) -> Self {
+        Self(reason.into())
+    }
+}
+
+/// A seat's token no longer holds a seat.
+pub const SEAT_LOST: &str =
+    "this device no longer holds a seat: the facilitator freed or closed it";
+
+/// The state every connection shares.
+pub struct Shared {
+    hosted: Mutex<Hosted>,
+    revision: watch::Sender<u64>,
+}
+
+impl Shared {
+    /// Shares a hosted session.
+    pub fn new(hosted: Hosted) -> Self {
+        Self {
+            hosted: Mutex::new(hosted),
+            revision: watch::Sender::new(0),
+        }
+    }
+
+    /// Reads the hosted session. A panic while it was held cannot leave it half-changed (every
+    /// change is applied whole by the engine), so a poisoned lock is still read.
+    pub fn read(&self) -> MutexGuard<'_, Hosted> {
+        self.hosted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Wakes every connection after a change.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.revision.subscribe()
+    }
+
+    fn changed(&self) {
+        self.revision.send_modify(|r| *r += 1);
+    }
+
+    /// Applies an intent for a caller and saves; `Ok` carries the log length, which counts the
+    /// intent, once the save holding it is on disk. Blocks on the disk: call it off the async
+    /// workers.
+    pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<usize, Refusal> {
+        let mut hosted = self.read();
+        let seat = match caller {
+            Caller::Device(token) => Some(seat_of(&hosted, token)?.seat.clone()),
+            Caller::ForSeat(id) => Some(seat_by_id(&hosted, id).ok_or("there is no such seat")?),
+            Caller::Facilitator => None,
+        };
+        if let Some(seat) = &seat {
+            seat.may_send(&hosted.session, &intent)
+                .map_err(|r| Refusal(r.reason))?;
+        }
+        let seat_id = seat.map(|s| s.id);
+        hosted
+            .session
+            .apply(intent)
+            .map_err(|r| Refusal(r.reason))?;
+        hosted.record.log = hosted.session.log().clone();
+        if let Some(id) = &seat_id {
+            hosted.room_mut().touch(id, crate::store::unix_now(), true);
+        }
+        let saved = save(&mut hosted);
+        drop(hosted);
+        self.changed();
+        saved.map(|()| self.read().session.log().entries.len())
+    }
+
+    /// A person takes a seat; returns the device's new token.
+    pub fn take_seat(&self, seat: &str, person: &str) -> Result<String, Refusal> {
+        let token = super::codes::new_code();
+        let mut hosted = self.read();
+        hosted
+            .room_mut()
+            .take(seat, person, token.clone())
+            .map_err(|r| Refusal(r.reason))?;
+        let saved = save(&mut hosted);
+        drop(hosted);
+        self.changed();
+        saved.map(|()| token)
+    }
+
+    /// The facilitator frees, opens or closes a seat.
+    pub fn manage_seat(&self, seat: &str, op: SeatOp) -> Result<(), Refusal> {
+        let mut hosted = self.read();
+        let room = hosted.room_mut();
+        match op {
+            SeatOp::Free => room.free(seat),
+            SeatOp::Open => room.set_open(seat, true),
+            SeatOp::Close => room.set_open(seat, false),
+        }
+        .map_err(|r| Refusal(r.reason))?;
+        let saved = save(&mut hosted);
+        drop(hosted);
+        self.changed();
+        saved
+    }
+
+    /// Adds a chat line between a seat and the facilitator (`seat` names it for the facilitator;
+    /// a seat's device always writes into its own).
+    pub fn chat(&self, caller: &Caller, seat: &str, text: &str) -> Result<(), Refusal> {
+        let mut hosted = self.read();
+        let (seat, from_facilitator) = match caller {
+            Caller::Device(token) => (seat_of(&hosted, token)?.seat.id.clone(), false),
+            Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), true),
+        };
+        let minute = hosted.session.minute();
+        let room = hosted.room_mut();
+        room.chat(ChatLine {
+            seat: seat.clone(),
+            from_facilitator,
+            minute,
+            text: text.to_owned(),
+        })
+        .map_err(|r| Refusal(r.reason))?;
+        if !from_facilitator {
+            room.touch(&seat, crate::store::unix_now(), false);
+        }
+        let saved = save(&mut hosted);
+        drop(hosted);
+        self.changed();
+        saved
+    }
+}
+
+/// What the facilitator can do to a seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatOp {
+    /// Its device loses it; anyone may take it.
+    Free,
+    /// Devices may take it.
+    Open,
+    /// Nobody may take it; its device loses it.
+    Close,
+}
+
+/// The seat a token holds.
+pub fn seat_of<'h>(hosted: &'h Hosted, token: &str) -> Result<&'h SeatRecord, Refusal> {
+    hosted
+        .room()
+        .by_token(token)
+        .ok_or(Refusal(SEAT_LOST.into()))
+}
+
+/// A seat by id, as the facilitator names it.
+pub fn seat_by_id(hosted: &Hosted, id: &str) -> Option<Seat> {
+    hosted.room().by_id(id).map(|s| s.seat.clone())
+}
+
+/// Saves the record. A failed save is reported to whoever made the change: it is kept in memory
+/// and goes to disk with the next save that works, but it was not acknowledged.
+fn save(hosted: &mut Hosted) -> Result<(), Refusal> {
+    hosted.record.updated_at = crate::store::unix_now();
+    crate::store::saves::save_atomic(&hosted.record, &hosted.save_path).map_err(|e| {
+        Refusal(format!(
+            "the host could not save the exercise ({e}): what was sent is in the exercise but \
+             not yet on disk; tell the facilitator"
+        ))
+    })
+}
