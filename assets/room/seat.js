@@ -61,6 +61,11 @@
     li.dataset.seq = item.seq;
     li.appendChild(el("p", "title", item.text));
     if (item.narrative) li.appendChild(el("p", "", item.narrative));
+    if (item.details && item.details.length) {
+      const list = el("ul", "plain details");
+      item.details.forEach(function (line) { list.appendChild(el("li", "", line)); });
+      li.appendChild(list);
+    }
     (item.artifacts || []).forEach(function (a) {
       const box = el("div", "artifact");
       box.appendChild(el("p", "title", a.kind + ": " + a.title));

@@ -95,6 +95,9 @@ fn feed_item(item: &FeedItem) -> Markup {
         li.item.(if matches!(item.kind, FeedKind::Inject(_)) { "inject" } else { "exchange" }) data-seq=(item.seq) {
             p.title { (item.text) }
             @if !item.narrative.is_empty() { p { (item.narrative) } }
+            @if !item.details.is_empty() {
+                ul.plain.details { @for line in &item.details { li { (line) } } }
+            }
             @for artifact in &item.artifacts {
                 div.artifact {
                     p.title { (artifact.kind.label()) ": " (artifact.title) }

@@ -91,6 +91,9 @@ pub struct FeedItem {
     pub text: String,
     /// An inject's narrative, with the drawn variations filled in (empty for an exchange).
     pub narrative: String,
+    /// What an exchange carries, line by line: a handoff's observation, facts, evidence, work
+    /// done and recommended and urgency; an escalation's reason; a message's text.
+    pub details: Vec<String>,
     /// An inject's attached artifacts.
     pub artifacts: Vec<RoomArtifact>,
 }
@@ -128,6 +131,7 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
                 kind: FeedKind::Exchange,
                 text: session.describe(intent),
                 narrative: String::new(),
+                details: details(session, intent),
                 artifacts: Vec::new(),
             });
         }
@@ -145,6 +149,7 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
                     kind: FeedKind::Inject(inject.clone()),
                     text: format!("T+{minute:02} \u{b7} {}", found.title),
                     narrative: session.render_text(&found.narrative),
+                    details: Vec::new(),
                     artifacts: found
                         .artifacts
                         .iter()
@@ -155,6 +160,79 @@ pub fn seat_feed(session: &Session, seat: &Seat, after: Option<usize>) -> Vec<Fe
         }
     }
     feed
+}
+
+/// The content of an exchange, as the receiving seat reads it.
+fn details(session: &Session, intent: &Intent) -> Vec<String> {
+    let scenario = session.scenario();
+    let line = |label: &str, items: Vec<String>| {
+        (!items.is_empty()).then(|| format!("{label}: {}", items.join("; ")))
+    };
+    let actions = |ids: &[crate::engine::model::id::ActionId]| {
+        ids.iter()
+            .map(|a| {
+                scenario
+                    .action(a.as_str())
+                    .map_or_else(|| a.to_string(), |(_, _, o)| o.label.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    match intent {
+        Intent::Handoff(h) => [
+            line(
+                "Observed",
+                std::iter::once(h.observed.trim().to_owned())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            ),
+            line(
+                "Facts",
+                h.facts
+                    .iter()
+                    .map(|f| {
+                        session
+                            .matrix()
+                            .triggers
+                            .iter()
+                            .find(|t| t.id == *f)
+                            .map_or_else(|| f.to_string(), |t| t.description.clone())
+                    })
+                    .collect(),
+            ),
+            line(
+                "Evidence",
+                h.evidence
+                    .iter()
+                    .map(|e| {
+                        scenario
+                            .artifact(e.as_str())
+                            .map_or_else(|| e.to_string(), |(_, a)| a.title.clone())
+                    })
+                    .collect(),
+            ),
+            line("Already done", actions(&h.actions_taken)),
+            line("Recommended", actions(&h.recommended)),
+            line(
+                "Urgency",
+                h.urgency
+                    .map(|u| u.label().to_owned())
+                    .into_iter()
+                    .collect(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Intent::Escalate { reason, .. } if !reason.trim().is_empty() => {
+            vec![format!("Why: {}", reason.trim())]
+        }
+        Intent::Communicate { message, .. } => scenario
+            .message(message.as_str())
+            .map(|(_, m)| session.render_text(&m.text))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether an intent concerns a seat: made as one of its roles, or addressed to one. A message

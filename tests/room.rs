@@ -1,0 +1,12 @@
+//! The room host end to end: its protocol over HTTP and WebSocket, and its pages in a real
+//! browser.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test setup should fail loudly"
+)]
+
+#[path = "room/protocol.rs"]
+mod protocol;
+#[path = "room/support.rs"]
+mod support;
