@@ -6,6 +6,8 @@
     reason = "test setup should fail loudly"
 )]
 
+#[path = "room/browser.rs"]
+mod browser;
 #[path = "room/protocol.rs"]
 mod protocol;
 #[path = "room/support.rs"]
