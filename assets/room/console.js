@@ -37,8 +37,34 @@
   function seatButton(label, seat, op) {
     const button = el("button", "", label);
     button.type = "button";
-    button.addEventListener("click", function () { send({ t: "seat", seat: seat, op: op }); });
+    button.addEventListener("click", function () {
+      if (op === "remove" && !confirm("Remove this seat and send its devices away?")) return;
+      send({ t: "seat", seat: seat, op: op });
+    });
     return button;
+  }
+  function deviceControls(device, seats) {
+    const box = el("div", "device");
+    box.appendChild(el("span", "", "#" + device.number + " " + device.person + " "));
+    const move = el("select");
+    move.setAttribute("aria-label", "Move " + device.person + " to");
+    const stay = el("option", "", "Move to\u2026");
+    stay.value = "";
+    move.appendChild(stay);
+    seats.forEach(function (s) {
+      const option = el("option", "", s.name);
+      option.value = s.id;
+      move.appendChild(option);
+    });
+    move.addEventListener("change", function () {
+      if (move.value) send({ t: "device", device: device.number, to: move.value });
+    });
+    box.appendChild(move);
+    const remove = el("button", "", "Remove");
+    remove.type = "button";
+    remove.addEventListener("click", function () { send({ t: "device", device: device.number }); });
+    box.appendChild(remove);
+    return box;
   }
   function render(view) {
     document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
@@ -47,9 +73,12 @@
     body.replaceChildren();
     view.seats.forEach(function (s) {
       const row = el("tr");
-      row.appendChild(el("td", "", s.name));
-      row.appendChild(el("td", "", s.taken ? s.person || "(no name)" : s.open ? "free" : "closed"));
-      row.appendChild(el("td", "", s.connected ? "connected" : s.taken ? "not connected" : "\u2014"));
+      row.appendChild(el("td", "", s.name + (s.open ? "" : " (closed)")));
+      const people = el("td");
+      if (!s.devices.length) people.textContent = s.open ? "nobody yet" : "\u2014";
+      s.devices.forEach(function (d) { people.appendChild(deviceControls(d, view.seats.filter(function (o) { return o.id !== s.id; }))); });
+      row.appendChild(people);
+      row.appendChild(el("td", "", s.connected ? s.connected + " connected" : s.devices.length ? "not connected" : "\u2014"));
       row.appendChild(el("td", "", String(s.intents)));
       row.appendChild(el("td", "", ago(s.idle_secs)));
       const actions = el("td");
@@ -57,8 +86,8 @@
       act.href = s.act_url;
       act.target = "_blank";
       actions.appendChild(act);
-      if (s.taken) actions.appendChild(seatButton("Free", s.id, "free"));
       actions.appendChild(s.open ? seatButton("Close", s.id, "close") : seatButton("Open", s.id, "open"));
+      actions.appendChild(seatButton("Remove", s.id, "remove"));
       row.appendChild(actions);
       body.appendChild(row);
     });
@@ -66,7 +95,7 @@
     const chat = document.getElementById("chat");
     chat.replaceChildren();
     view.chat.forEach(function (line) {
-      const who = line.from_facilitator ? "You to " + line.seat_name : line.seat_name;
+      const who = line.from_facilitator ? "You to " + line.seat_name : line.person + " (" + line.seat_name + ")";
       chat.appendChild(el("li", line.from_facilitator ? "facilitator" : "", "T+" + String(line.minute).padStart(2, "0") + " " + who + ": " + line.text));
     });
     if (view.ended) say("The exercise has ended", "");

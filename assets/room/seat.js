@@ -140,7 +140,7 @@
     const chat = document.getElementById("chat");
     chat.replaceChildren();
     msg.chat.forEach(function (line) {
-      const who = line.from_facilitator ? "Facilitator" : "You";
+      const who = line.from_facilitator ? "Facilitator" : line.person;
       chat.appendChild(el("li", line.from_facilitator ? "facilitator" : "", "T+" + String(line.minute).padStart(2, "0") + " " + who + ": " + line.text));
     });
   }

@@ -44,7 +44,7 @@ pub fn join(hosted: &Hosted, code: &str, problem: Option<&str>) -> Markup {
     let free: Vec<&SeatRecord> = room
         .seats
         .iter()
-        .filter(|s| s.open && s.token.is_none())
+        .filter(|s| s.open && s.devices.len() < crate::engine::room::MAX_DEVICES_PER_SEAT)
         .collect();
     page(
         title,
@@ -59,7 +59,7 @@ pub fn join(hosted: &Hosted, code: &str, problem: Option<&str>) -> Markup {
                 @if hosted.session.ended() {
                     p { "This exercise has ended." }
                 } @else if free.is_empty() {
-                    p { "Every seat is taken. Ask the facilitator to open or free one." }
+                    p { "No seat is open. Ask the facilitator to open one." }
                 } @else {
                     form method="post" action=(format!("/room/{code}/take")) {
                         label for="person" { "Your name (or your team's)" }
@@ -70,21 +70,16 @@ pub fn join(hosted: &Hosted, code: &str, problem: Option<&str>) -> Markup {
                                 label.choice {
                                     input type="radio" name="seat" value=(seat.seat.id) required checked[i == 0];
                                     " " (seat.seat.name)
+                                    @if !seat.devices.is_empty() {
+                                        span.small { " \u{2014} with " (seat.devices.iter().map(|d| d.person.as_str()).collect::<Vec<_>>().join(", ")) }
+                                    }
                                 }
                             }
                         }
                         button type="submit" { "Take this seat" }
                     }
                 }
-                @let taken: Vec<&SeatRecord> = room.seats.iter().filter(|s| s.token.is_some()).collect();
-                @if !taken.is_empty() {
-                    h2 { "Taken" }
-                    ul.plain {
-                        @for seat in taken {
-                            li { (seat.seat.name) " \u{2014} " (seat.person) }
-                        }
-                    }
-                }
+                p.small { "Several people may share a seat, each on their own device." }
             }
         },
     )
@@ -347,6 +342,15 @@ pub fn qr(url: &str) -> Markup {
     }
 }
 
+/// A device as the console lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsoleDevice {
+    /// Its number.
+    pub number: u32,
+    /// Who holds it.
+    pub person: String,
+}
+
 /// One seat as the console lists it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ConsoleSeat {
@@ -354,12 +358,10 @@ pub struct ConsoleSeat {
     pub id: String,
     /// Seat name.
     pub name: String,
-    /// Who took it.
-    pub person: String,
+    /// The devices that took it.
+    pub devices: Vec<ConsoleDevice>,
     /// Devices may take it.
     pub open: bool,
-    /// A device holds it.
-    pub taken: bool,
     /// Connections open now.
     pub connected: usize,
     /// Intents accepted from its device.
@@ -377,6 +379,8 @@ pub struct ConsoleChat {
     pub seat: String,
     /// Seat name.
     pub seat_name: String,
+    /// Who at the seat wrote it.
+    pub person: String,
     /// Written by the facilitator.
     pub from_facilitator: bool,
     /// Scenario minute.
@@ -433,9 +437,15 @@ pub fn console_view(
             .map(|s| ConsoleSeat {
                 id: s.seat.id.clone(),
                 name: s.seat.name.clone(),
-                person: s.person.clone(),
+                devices: s
+                    .devices
+                    .iter()
+                    .map(|d| ConsoleDevice {
+                        number: d.number,
+                        person: d.person.clone(),
+                    })
+                    .collect(),
                 open: s.open,
-                taken: s.token.is_some(),
                 connected: connected(&s.seat.id),
                 intents: s.intents,
                 idle_secs: s.last_active.map(|t| (now - t).max(0)),
@@ -448,6 +458,7 @@ pub fn console_view(
             .map(|l| ConsoleChat {
                 seat: l.seat.clone(),
                 seat_name: name_of(&l.seat),
+                person: l.person.clone(),
                 from_facilitator: l.from_facilitator,
                 minute: l.minute,
                 text: l.text.clone(),
@@ -478,27 +489,28 @@ pub fn console(hosted: &Hosted, join_url: &str, projector_url: &str, ws: &str) -
                     button #end data-end="1" { "End the exercise" }
                 }
                 p #status role="status" aria-live="polite" {}
-                div.columns {
-                    section {
-                        h2 { "Seats" }
-                        table #seats {
-                            thead { tr { th { "Seat" } th { "Person" } th { "Device" } th { "Intents" } th { "Last active" } th {} } }
-                            tbody {}
-                        }
-                        h2 { "Chat" }
-                        ol #chat.plain {}
-                        form data-form="chat" {
-                            label for="chat-seat" { "To seat" }
-                            select #chat-seat name="seat" {}
-                            input #chat-text name="text" maxlength="1000" required aria-label="Message";
-                            button { "Send" }
-                        }
+                div.addresses {
+                    p { "Join: " a.url href=(join_url) { (join_url) } }
+                    p { "Projector: " a.url href=(projector_url) { (projector_url) } }
+                    details {
+                        summary { "QR code of the join address" }
+                        div.join { (qr(join_url)) }
                     }
-                    aside.join {
-                        p { "Join: " a href=(join_url) { (join_url) } }
-                        (qr(join_url))
-                        p { "Projector: " a href=(projector_url) { (projector_url) } }
+                }
+                h2 { "Seats" }
+                div.table-wrap {
+                    table #seats {
+                        thead { tr { th { "Seat" } th { "People (devices)" } th { "Connection" } th { "Intents" } th { "Last active" } th {} } }
+                        tbody {}
                     }
+                }
+                h2 { "Chat" }
+                ol #chat.plain {}
+                form data-form="chat" {
+                    label for="chat-seat" { "To seat" }
+                    select #chat-seat name="seat" {}
+                    input #chat-text name="text" maxlength="1000" required aria-label="Message";
+                    button { "Send" }
                 }
             }
         },

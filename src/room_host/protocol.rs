@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::state::RoomOp;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::{ChatLine, FeedItem, SeatView};
 
@@ -35,15 +36,68 @@ pub enum ClientMessage {
         /// What to say.
         text: String,
     },
-    /// The console frees, opens or closes a seat.
+    /// The console opens, closes or removes a seat.
     Seat {
         /// The client's number for the reply.
         id: u64,
         /// Which seat.
         seat: String,
         /// What to do with it.
-        op: super::state::SeatOp,
+        op: SeatOp,
     },
+    /// The console moves a device to another seat, or removes it (`to` absent).
+    Device {
+        /// The client's number for the reply.
+        id: u64,
+        /// The device's number.
+        device: u32,
+        /// The seat it moves to.
+        #[serde(default)]
+        to: Option<String>,
+    },
+}
+
+/// What the console can do to a seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatOp {
+    /// Devices may take it.
+    Open,
+    /// Nobody may take it; its devices lose it.
+    Close,
+    /// It goes.
+    Remove,
+}
+
+impl ClientMessage {
+    /// The facilitator's operation a `seat` or `device` message asks for.
+    pub fn room_op(&self) -> Option<RoomOp> {
+        match self {
+            Self::Seat { seat, op, .. } => Some(match op {
+                SeatOp::Open => RoomOp::OpenSeat(seat.clone()),
+                SeatOp::Close => RoomOp::CloseSeat(seat.clone()),
+                SeatOp::Remove => RoomOp::RemoveSeat(seat.clone()),
+            }),
+            Self::Device { device, to, .. } => Some(match to {
+                Some(to) => RoomOp::MoveDevice {
+                    device: *device,
+                    to: to.clone(),
+                },
+                None => RoomOp::RemoveDevice(*device),
+            }),
+            Self::Intent { .. } | Self::Chat { .. } => None,
+        }
+    }
+
+    /// The client's number for the reply.
+    pub fn id(&self) -> u64 {
+        match self {
+            Self::Intent { id, .. }
+            | Self::Chat { id, .. }
+            | Self::Seat { id, .. }
+            | Self::Device { id, .. } => *id,
+        }
+    }
 }
 
 /// What the host sends.
@@ -54,13 +108,17 @@ pub enum ClientMessage {
 )]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum ServerMessage<'a> {
-    /// The request `id` was carried out; an intent's is at log position `seq`.
+    /// The request `id` was carried out; an intent's is at log position `seq`, and every update
+    /// numbered `rev` or higher shows it.
     Ack {
         /// The client's number.
         id: u64,
         /// Log length after the intent (an intent's feed position).
         #[serde(skip_serializing_if = "Option::is_none")]
         seq: Option<usize>,
+        /// The change's number.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rev: Option<u64>,
     },
     /// The request was not carried out, and why.
     Refused {
@@ -71,6 +129,8 @@ pub enum ServerMessage<'a> {
     },
     /// A seat's page after a change.
     Update {
+        /// The latest change it shows.
+        rev: u64,
         /// Board and choices.
         view: SeatView,
         /// New feed items.

@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use super::codes::same;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
-use super::state::{Caller, Refusal, SEAT_LOST, Shared, seat_by_id, seat_of};
+use super::state::{Accepted, Caller, Refusal, SEAT_LOST, Shared, seat_by_id, seat_of};
 use crate::engine::room::{Seat, seat_feed, seat_view};
 
 /// Largest request body (the join form): a name and a seat id.
@@ -468,9 +468,13 @@ fn read(message: Option<Result<Message, axum::Error>>, bucket: &mut Bucket) -> I
     }
 }
 
-fn reply(id: u64, result: Result<Option<usize>, Refusal>) -> String {
+fn reply(id: u64, result: Result<Option<Accepted>, Refusal>) -> String {
     match result {
-        Ok(seq) => ServerMessage::Ack { id, seq },
+        Ok(accepted) => ServerMessage::Ack {
+            id,
+            seq: accepted.map(|a| a.seq),
+            rev: accepted.map(|a| a.revision),
+        },
         Err(Refusal(reason)) => ServerMessage::Refused { id, reason },
     }
     .to_text()
@@ -491,6 +495,7 @@ fn seat_update(
     caller: &Caller,
     seat_id: &str,
     after: Option<usize>,
+    rev: u64,
 ) -> Option<(String, Option<usize>)> {
     let hosted = room.shared.read();
     let seat: Seat = match caller {
@@ -500,6 +505,7 @@ fn seat_update(
     let feed = seat_feed(&hosted.session, &seat, after);
     let last = feed.last().map(|i| i.seq).or(after);
     let text = ServerMessage::Update {
+        rev,
         view: seat_view(&hosted.session, &seat),
         feed,
         chat: hosted.room().chat_of(&seat.id).collect(),
@@ -526,7 +532,8 @@ async fn seat_loop(
     loop {
         if dirty {
             dirty = false;
-            let Some((text, last)) = seat_update(room, &caller, &seat_id, after) else {
+            let rev = *changes.borrow_and_update();
+            let Some((text, last)) = seat_update(room, &caller, &seat_id, after, rev) else {
                 let gone = ServerMessage::Gone {
                     reason: SEAT_LOST.into(),
                 }
@@ -553,7 +560,12 @@ async fn seat_loop(
                     Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
                     Incoming::Request(ClientMessage::Intent { id, intent }) => {
                         let (shared, caller) = (Arc::clone(&room.shared), caller.clone());
-                        reply(id, blocking(move || shared.submit(&caller, intent)).await.map(Some))
+                        reply(
+                            id,
+                            blocking(move || shared.submit(&caller, intent))
+                                .await
+                                .map(Some),
+                        )
                     }
                     Incoming::Request(ClientMessage::Chat { id, text, .. }) => {
                         let (shared, caller, seat) = (Arc::clone(&room.shared), caller.clone(), seat_id.clone());
@@ -561,8 +573,8 @@ async fn seat_loop(
                         let result = blocking(move || shared.chat(&caller, &seat, &text)).await;
                         reply(id, result.map(|()| None))
                     }
-                    Incoming::Request(ClientMessage::Seat { id, .. }) => {
-                        reply(id, Err(Refusal("only the facilitator manages seats".into())))
+                    Incoming::Request(other @ (ClientMessage::Seat { .. } | ClientMessage::Device { .. })) => {
+                        reply(other.id(), Err(Refusal("only the facilitator manages seats".into())))
                     }
                 };
                 if !send(&mut socket, &text).await {
@@ -614,8 +626,12 @@ async fn console_loop(room: &Room, mut socket: WebSocket) {
                         }).await;
                         reply(id, result.map(|()| None))
                     }
-                    Incoming::Request(ClientMessage::Seat { id, seat, op }) => {
-                        reply(id, blocking(move || shared.manage_seat(&seat, op)).await.map(|()| None))
+                    Incoming::Request(other @ (ClientMessage::Seat { .. } | ClientMessage::Device { .. })) => {
+                        let id = other.id();
+                        match other.room_op() {
+                            Some(op) => reply(id, blocking(move || shared.manage(&op)).await.map(|()| None)),
+                            None => reply(id, Err(Refusal("not a change to the room's seats".into()))),
+                        }
                     }
                 };
                 if !send(&mut socket, &text).await {

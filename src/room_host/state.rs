@@ -88,19 +88,26 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The number of the latest change.
+    pub fn revision(&self) -> u64 {
+        *self.revision.borrow()
+    }
+
     /// Wakes every connection after a change.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.revision.subscribe()
     }
 
-    fn changed(&self) {
+    /// Counts a change and wakes every connection; returns the change's number.
+    fn changed(&self) -> u64 {
         self.revision.send_modify(|r| *r += 1);
+        *self.revision.borrow()
     }
 
-    /// Applies an intent for a caller and saves; `Ok` carries the log length, which counts the
-    /// intent, once the save holding it is on disk. Blocks on the disk: call it off the async
-    /// workers.
-    pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<usize, Refusal> {
+    /// Applies an intent for a caller and saves; once the save holding it is on disk, `Ok`
+    /// carries the log length (which counts the intent) and the change's number (every update
+    /// numbered as high shows it). Blocks on the disk: call it off the async workers.
+    pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<Accepted, Refusal> {
         let mut hosted = self.read();
         let seat = match caller {
             Caller::Device(token) => Some(seat_of(&hosted, token)?.seat.clone()),
@@ -121,9 +128,10 @@ impl Shared {
             hosted.room_mut().touch(id, crate::store::unix_now(), true);
         }
         let saved = save(&mut hosted);
+        let seq = hosted.session.log().entries.len();
         drop(hosted);
-        self.changed();
-        saved.map(|()| self.read().session.log().entries.len())
+        let revision = self.changed();
+        saved.map(|()| Accepted { seq, revision })
     }
 
     /// A person takes a seat; returns the device's new token.
@@ -140,14 +148,16 @@ impl Shared {
         saved.map(|()| token)
     }
 
-    /// The facilitator frees, opens or closes a seat.
-    pub fn manage_seat(&self, seat: &str, op: SeatOp) -> Result<(), Refusal> {
+    /// The facilitator opens, closes or removes a seat, or moves or removes a device.
+    pub fn manage(&self, op: &RoomOp) -> Result<(), Refusal> {
         let mut hosted = self.read();
         let room = hosted.room_mut();
         match op {
-            SeatOp::Free => room.free(seat),
-            SeatOp::Open => room.set_open(seat, true),
-            SeatOp::Close => room.set_open(seat, false),
+            RoomOp::OpenSeat(seat) => room.set_open(seat, true),
+            RoomOp::CloseSeat(seat) => room.set_open(seat, false),
+            RoomOp::RemoveSeat(seat) => room.remove_seat(seat),
+            RoomOp::MoveDevice { device, to } => room.move_device(*device, to),
+            RoomOp::RemoveDevice(device) => room.remove_device(*device),
         }
         .map_err(|r| Refusal(r.reason))?;
         let saved = save(&mut hosted);
@@ -160,15 +170,20 @@ impl Shared {
     /// a seat's device always writes into its own).
     pub fn chat(&self, caller: &Caller, seat: &str, text: &str) -> Result<(), Refusal> {
         let mut hosted = self.read();
-        let (seat, from_facilitator) = match caller {
-            Caller::Device(token) => (seat_of(&hosted, token)?.seat.id.clone(), false),
-            Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), true),
+        let (seat, person) = match caller {
+            Caller::Device(token) => {
+                let (seat, device) = hosted.room().by_token(token).ok_or(SEAT_LOST)?;
+                (seat.seat.id.clone(), Some(device.person.clone()))
+            }
+            Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), None),
         };
+        let from_facilitator = person.is_none();
         let minute = hosted.session.minute();
         let room = hosted.room_mut();
         room.chat(ChatLine {
             seat: seat.clone(),
             from_facilitator,
+            person: person.unwrap_or_default(),
             minute,
             text: text.to_owned(),
         })
@@ -183,16 +198,33 @@ impl Shared {
     }
 }
 
-/// What the facilitator can do to a seat.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeatOp {
-    /// Its device loses it; anyone may take it.
-    Free,
-    /// Devices may take it.
-    Open,
-    /// Nobody may take it; its device loses it.
-    Close,
+/// An intent taken in: where it stands in the log, and the change that carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// Log length after it.
+    pub seq: usize,
+    /// The change's number.
+    pub revision: u64,
+}
+
+/// What the facilitator can do to the room's seats and devices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoomOp {
+    /// Devices may take the seat.
+    OpenSeat(String),
+    /// Nobody may take it; its devices lose it.
+    CloseSeat(String),
+    /// The seat goes (a role nobody plays).
+    RemoveSeat(String),
+    /// A device (a person) moves to another seat.
+    MoveDevice {
+        /// The device's number.
+        device: u32,
+        /// The seat it moves to.
+        to: String,
+    },
+    /// A device loses its seat.
+    RemoveDevice(u32),
 }
 
 /// The seat a token holds.
@@ -200,6 +232,7 @@ pub fn seat_of<'h>(hosted: &'h Hosted, token: &str) -> Result<&'h SeatRecord, Re
     hosted
         .room()
         .by_token(token)
+        .map(|(seat, _)| seat)
         .ok_or(Refusal(SEAT_LOST.into()))
 }
 

@@ -1,6 +1,6 @@
-//! The room's pages in a real browser: Debian's chromium driven through chromedriver (the `WebDriver` protocol)
-//! with fantoccini. Three seats and a projector play part of a scenario through the pages' own
-//! controls.
+//! The room's pages in a real browser: Debian's chromium driven through chromedriver (the
+//! `WebDriver` protocol) with fantoccini. Three seats and a projector play part of a scenario
+//! through the pages' own controls.
 //!
 //! `.ci/run` installs chromium and chromium-driver and sets `WARROOM_REQUIRE_BROWSER=1`, so there
 //! a missing browser fails the test. Elsewhere, without chromedriver, the test says so and stops.

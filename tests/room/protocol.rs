@@ -61,19 +61,35 @@ fn a_wrong_or_missing_code_gets_a_refusal_and_no_scenario_content() {
 }
 
 #[test]
-fn a_seat_is_taken_once_and_names_are_escaped() {
+fn devices_share_a_seat_up_to_a_limit_and_names_are_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let room = start("ransomware-file-server", dir.path());
-    let seat = room.take("soc", "%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    room.take("legal", "%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    let seat = room.take("soc", "Ana");
     assert!(seat.starts_with("/seat/") && seat.len() == "/seat/".len() + 32);
-    let again = http(
+    let others: Vec<String> = (2..=warroom::engine::room::MAX_DEVICES_PER_SEAT)
+        .map(|n| room.take("soc", &format!("Analyst{n}")))
+        .collect();
+    assert!(!others.contains(&seat), "every device has its own token");
+    let full = http(
         room.addr(),
         "POST",
         &format!("{}/take", room.join_path()),
         "seat=soc&person=Bo",
     );
-    assert_eq!(again.status, 409);
-    assert!(again.body.contains("someone already holds this seat"));
+    assert_eq!(full.status, 409);
+    assert!(
+        full.body.contains("this seat already has 8 devices"),
+        "{}",
+        full.body
+    );
+    let nameless = http(
+        room.addr(),
+        "POST",
+        &format!("{}/take", room.join_path()),
+        "seat=legal&person=",
+    );
+    assert_eq!(nameless.status, 409);
     let join = http(room.addr(), "GET", &room.join_path(), "");
     assert!(join.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!join.body.contains("<script>alert"));
@@ -89,7 +105,7 @@ fn a_seat_is_taken_once_and_names_are_escaped() {
     let saved = room.saved();
     let room_record = saved.room.unwrap();
     assert_eq!(
-        room_record.by_id("soc").unwrap().token.as_deref(),
+        Some(room_record.by_id("soc").unwrap().devices[0].token.as_str()),
         seat.strip_prefix("/seat/")
     );
     // An oversized form is refused before it is read.
@@ -106,8 +122,8 @@ fn a_seat_is_taken_once_and_names_are_escaped() {
             .unwrap()
             .by_id("it_ops")
             .unwrap()
-            .token
-            .is_none()
+            .devices
+            .is_empty()
     );
 }
 
@@ -228,7 +244,7 @@ fn refused_requests_say_why_and_record_nothing() {
         let manage = request(
             &mut ws,
             7,
-            json!({"t": "seat", "seat": "soc", "op": "free"}),
+            json!({"t": "device", "device": 1, "to": "legal"}),
         )
         .await;
         assert_eq!(manage["reason"], "only the facilitator manages seats");
@@ -326,7 +342,7 @@ fn the_console_manages_seats_and_chats_with_them() {
                 break view;
             }
         };
-        assert_eq!(view["seats"][0]["person"], "Ana");
+        assert_eq!(view["seats"][0]["devices"][0]["person"], "Ana");
         assert!(view.get("score").is_none());
         let asked = request(
             &mut ws,
@@ -358,16 +374,29 @@ fn the_console_manages_seats_and_chats_with_them() {
                 .unwrap()
                 .is_empty()
         );
-        // Freeing the seat takes it from its device.
-        let freed = request(
+        // Moving a person: their page now plays the other seat.
+        let moved = request(
             &mut console,
             2,
-            json!({"t": "seat", "seat": "soc", "op": "free"}),
+            json!({"t": "device", "device": 2, "to": "legal"}),
         )
         .await;
-        assert_eq!(freed["t"], "ack");
+        assert_eq!(moved["t"], "ack", "{moved}");
+        let as_legal = intent(&mut it_ws, 3, json!({"DeclareIncident": {"by": "legal"}})).await;
+        assert_eq!(as_legal["t"], "ack", "{as_legal}");
+        // Removing the device takes the seat from it.
+        let removed = request(&mut console, 3, json!({"t": "device", "device": 1})).await;
+        assert_eq!(removed["t"], "ack");
         assert_eq!(next_of(&mut ws, "gone").await["t"], "gone");
         assert_eq!(http(room.addr(), "GET", &soc, "").status, 403);
+        let closed = request(
+            &mut console,
+            4,
+            json!({"t": "seat", "seat": "legal", "op": "close"}),
+        )
+        .await;
+        assert_eq!(closed["t"], "ack");
+        assert_eq!(next_of(&mut it_ws, "gone").await["t"], "gone");
         // The facilitator enters a decision for a seat with no device, held to that seat's role.
         let for_seat = format!("{}/seat/soc/ws", room.console_path());
         let mut proxy = connect(&room.ws_url(&for_seat)).await;
@@ -384,7 +413,8 @@ fn the_console_manages_seats_and_chats_with_them() {
     });
     let saved = room.saved().room.unwrap();
     assert_eq!(saved.chat.len(), 2);
-    assert!(saved.by_id("soc").unwrap().token.is_none());
+    assert!(saved.by_id("soc").unwrap().devices.is_empty());
+    assert!(saved.by_id("legal").unwrap().devices.is_empty());
 }
 
 #[test]

@@ -10,7 +10,7 @@
 mod record;
 mod view;
 
-pub use record::{ChatLine, RoomRecord, SeatRecord};
+pub use record::{ChatLine, Device, MAX_DEVICES_PER_SEAT, RoomRecord, SeatRecord};
 pub use view::{ActionChoice, Named, Pending, SeatChoices, SeatView, seat_view};
 
 use serde::{Deserialize, Serialize};

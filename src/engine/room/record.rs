@@ -10,6 +10,9 @@ use crate::engine::session::{Rejected, reject};
 /// Longest chat line kept, in characters.
 pub const MAX_CHAT_CHARS: usize = 1000;
 
+/// Most devices one seat may hold (a team at one table with several laptops).
+pub const MAX_DEVICES_PER_SEAT: usize = 8;
+
 /// The room of a hosted exercise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomRecord {
@@ -22,28 +25,39 @@ pub struct RoomRecord {
     /// Every chat line, oldest first.
     #[serde(default)]
     pub chat: Vec<ChatLine>,
+    /// Number of the next device to join (devices are numbered for the facilitator).
+    #[serde(default)]
+    pub next_device: u32,
 }
 
-/// One seat and the device holding it.
+/// One seat and the devices holding it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatRecord {
     /// The seat.
     pub seat: Seat,
-    /// Whether a device may take it.
+    /// Whether devices may take it.
     #[serde(default = "yes")]
     pub open: bool,
-    /// The token of the device that took it (`None` while free).
+    /// The devices that took it, in the order they came.
     #[serde(default)]
-    pub token: Option<String>,
-    /// The name the person gave when taking it.
-    #[serde(default)]
-    pub person: String,
-    /// Intents the seat's device had accepted.
+    pub devices: Vec<Device>,
+    /// Intents accepted from the seat.
     #[serde(default)]
     pub intents: u32,
     /// Unix seconds of its last intent or chat line.
     #[serde(default)]
     pub last_active: Option<i64>,
+}
+
+/// A browser that took a seat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// Its number, for the facilitator.
+    pub number: u32,
+    /// Its secret token (in its page's address).
+    pub token: String,
+    /// The name the person gave.
+    pub person: String,
 }
 
 fn yes() -> bool {
@@ -55,8 +69,11 @@ fn yes() -> bool {
 pub struct ChatLine {
     /// The seat's id.
     pub seat: String,
-    /// Written by the facilitator (else by the seat).
+    /// Written by the facilitator (else by someone at the seat).
     pub from_facilitator: bool,
+    /// Who at the seat wrote it (empty for the facilitator).
+    #[serde(default)]
+    pub person: String,
     /// Scenario minute.
     pub minute: u32,
     /// What was written.
@@ -74,21 +91,21 @@ impl RoomRecord {
                 .map(|seat| SeatRecord {
                     seat,
                     open: true,
-                    token: None,
-                    person: String::new(),
+                    devices: Vec::new(),
                     intents: 0,
                     last_active: None,
                 })
                 .collect(),
             chat: Vec::new(),
+            next_device: 1,
         }
     }
 
-    /// The seat a token holds.
-    pub fn by_token(&self, token: &str) -> Option<&SeatRecord> {
+    /// The seat a device's token holds, and the device.
+    pub fn by_token(&self, token: &str) -> Option<(&SeatRecord, &Device)> {
         self.seats
             .iter()
-            .find(|s| s.token.as_deref() == Some(token))
+            .find_map(|s| s.devices.iter().find(|d| d.token == token).map(|d| (s, d)))
     }
 
     /// A seat by id.
@@ -103,41 +120,70 @@ impl RoomRecord {
         }
     }
 
-    /// A person takes a free, open seat with a new device token.
+    /// A person's device takes an open seat under a new token.
     pub fn take(&mut self, id: &str, person: &str, token: String) -> Result<(), Rejected> {
         let person = person.trim();
+        if person.is_empty() {
+            return reject("write your name (or your team's) first");
+        }
         if person.chars().count() > 80 {
             return reject("a name is at most 80 characters");
         }
+        let number = self.next_device.max(1);
         let seat = self.by_id_mut(id)?;
         if !seat.open {
             return reject("the facilitator has closed this seat");
         }
-        if seat.token.is_some() {
-            return reject("someone already holds this seat; ask the facilitator to free it");
+        if seat.devices.len() >= MAX_DEVICES_PER_SEAT {
+            return reject(format!(
+                "this seat already has {MAX_DEVICES_PER_SEAT} devices; share a screen or ask the facilitator"
+            ));
         }
-        seat.token = Some(token);
-        person.clone_into(&mut seat.person);
+        seat.devices.push(Device {
+            number,
+            token,
+            person: person.to_owned(),
+        });
+        self.next_device = number + 1;
         Ok(())
     }
 
-    /// The facilitator frees a seat: its device loses it, and another may take it (moving a
-    /// person is freeing their seat and letting them take another).
-    pub fn free(&mut self, id: &str) -> Result<(), Rejected> {
-        let seat = self.by_id_mut(id)?;
-        seat.token = None;
-        seat.person.clear();
+    /// The facilitator moves a device (a person) to another seat; its page follows.
+    pub fn move_device(&mut self, number: u32, to: &str) -> Result<(), Rejected> {
+        self.by_id_mut(to)?;
+        let device = self.take_device(number)?;
+        self.by_id_mut(to)?.devices.push(device);
         Ok(())
     }
 
-    /// The facilitator opens or closes a seat; closing also frees it.
+    /// The facilitator removes a device: its page loses the seat.
+    pub fn remove_device(&mut self, number: u32) -> Result<(), Rejected> {
+        self.take_device(number).map(drop)
+    }
+
+    fn take_device(&mut self, number: u32) -> Result<Device, Rejected> {
+        for seat in &mut self.seats {
+            if let Some(at) = seat.devices.iter().position(|d| d.number == number) {
+                return Ok(seat.devices.remove(at));
+            }
+        }
+        reject("that device is no longer in the room")
+    }
+
+    /// The facilitator opens or closes a seat; closing also sends its devices away.
     pub fn set_open(&mut self, id: &str, open: bool) -> Result<(), Rejected> {
         let seat = self.by_id_mut(id)?;
         seat.open = open;
         if !open {
-            seat.token = None;
-            seat.person.clear();
+            seat.devices.clear();
         }
+        Ok(())
+    }
+
+    /// The facilitator removes a seat nobody plays; its chat stays in the record.
+    pub fn remove_seat(&mut self, id: &str) -> Result<(), Rejected> {
+        self.by_id_mut(id)?;
+        self.seats.retain(|s| s.seat.id != id);
         Ok(())
     }
 
@@ -189,23 +235,49 @@ mod tests {
     }
 
     #[test]
-    fn a_seat_is_held_by_one_device_until_the_facilitator_frees_it() {
+    fn devices_take_seats_and_the_facilitator_moves_removes_and_closes() {
         let mut room = room();
+        room.seats.push(SeatRecord {
+            seat: Seat {
+                id: "soc".into(),
+                name: "Security Operations Center".into(),
+                roles: vec!["soc".into()],
+            },
+            open: true,
+            devices: Vec::new(),
+            intents: 0,
+            last_active: None,
+        });
         room.take("legal", " Ana ", "t1".into()).unwrap();
-        assert_eq!(room.by_token("t1").unwrap().person, "Ana");
-        let refused = room.take("legal", "Bo", "t2".into()).unwrap_err();
-        assert!(
-            refused.reason.contains("already holds"),
-            "{}",
-            refused.reason
-        );
-        room.free("legal").unwrap();
-        assert!(room.by_token("t1").is_none());
         room.take("legal", "Bo", "t2".into()).unwrap();
-        room.set_open("legal", false).unwrap();
-        assert!(room.by_token("t2").is_none());
-        assert!(room.take("legal", "Bo", "t3".into()).is_err());
-        assert!(room.take("nobody", "Bo", "t4".into()).is_err());
+        let (seat, ana) = room.by_token("t1").unwrap();
+        assert_eq!(
+            (seat.seat.id.as_str(), ana.person.as_str(), ana.number),
+            ("legal", "Ana", 1)
+        );
+        assert!(
+            room.take("legal", "  ", "t3".into()).is_err(),
+            "a name is needed"
+        );
+        room.move_device(2, "soc").unwrap();
+        assert_eq!(room.by_token("t2").unwrap().0.seat.id, "soc");
+        room.remove_device(1).unwrap();
+        assert!(room.by_token("t1").is_none());
+        assert!(room.remove_device(1).is_err());
+        room.set_open("soc", false).unwrap();
+        assert!(
+            room.by_token("t2").is_none(),
+            "closing sends the devices away"
+        );
+        assert!(room.take("soc", "Cy", "t4".into()).is_err());
+        assert!(room.take("nobody", "Cy", "t5".into()).is_err());
+        for n in 0..MAX_DEVICES_PER_SEAT {
+            room.take("legal", "Team", format!("team{n}")).unwrap();
+        }
+        assert!(room.take("legal", "One more", "t6".into()).is_err());
+        room.remove_seat("legal").unwrap();
+        assert!(room.by_id("legal").is_none());
+        assert!(room.by_token("team0").is_none());
     }
 
     #[test]
@@ -214,6 +286,7 @@ mod tests {
         let line = |text: &str| ChatLine {
             seat: "legal".into(),
             from_facilitator: false,
+            person: "Ana".into(),
             minute: 3,
             text: text.into(),
         };
