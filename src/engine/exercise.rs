@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::Event;
 use crate::engine::model::matrix::{Dimension, Matrix};
-use crate::engine::model::scenario::{ArtifactKind, Mode, Scenario};
+use crate::engine::model::scenario::{Mode, Scenario};
+use crate::engine::room::RoomArtifact;
 use crate::engine::session::{Rejected, ReplayError, Session, SessionLog, reject};
 
 /// Version of the saved record format.
@@ -287,37 +288,6 @@ impl ExerciseRecord {
         matrix: Arc<Matrix>,
     ) -> Result<Session, ReplayError> {
         Session::replay(scenario, matrix, &self.log)
-    }
-}
-
-/// An artifact as shown to the room.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RoomArtifact {
-    /// What kind of thing it is (as its label, for pages).
-    #[serde(serialize_with = "kind_label")]
-    pub kind: ArtifactKind,
-    /// Its title.
-    pub title: String,
-    /// Its text, with the drawn variations filled in.
-    pub body: String,
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde's serialize_with passes a reference"
-)]
-fn kind_label<S: serde::Serializer>(kind: &ArtifactKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.label())
-}
-
-impl RoomArtifact {
-    /// An artifact of the scenario as the room reads it, variations filled in.
-    pub fn of(session: &Session, artifact: &crate::engine::model::scenario::Artifact) -> Self {
-        Self {
-            kind: artifact.kind,
-            title: artifact.title.clone(),
-            body: session.render_text(&artifact.body),
-        }
     }
 }
 

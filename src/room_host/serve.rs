@@ -7,7 +7,8 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Hosted, RoomHost};
+use super::host::RoomHost;
+use super::state::Hosted;
 use crate::engine::content::library::{find_scenario, load_matrix};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::ExerciseRecord;

@@ -3,7 +3,7 @@
 //! anyone is told they were accepted.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::watch;
 
@@ -67,7 +67,7 @@ pub const SEAT_LOST: &str =
 
 /// The state every connection shares.
 pub struct Shared {
-    hosted: Mutex<Hosted>,
+    hosted: RwLock<Hosted>,
     revision: watch::Sender<u64>,
 }
 
@@ -75,16 +75,24 @@ impl Shared {
     /// Shares a hosted session.
     pub fn new(hosted: Hosted) -> Self {
         Self {
-            hosted: Mutex::new(hosted),
+            hosted: RwLock::new(hosted),
             revision: watch::Sender::new(0),
         }
     }
 
-    /// Reads the hosted session. A panic while it was held cannot leave it half-changed (every
-    /// change is applied whole by the engine), so a poisoned lock is still read.
-    pub fn read(&self) -> MutexGuard<'_, Hosted> {
+    /// Reads the hosted session; many connections read at once. A panic while it was held
+    /// cannot leave it half-changed (every change is applied whole by the engine), so a poisoned
+    /// lock is still read.
+    pub fn read(&self) -> RwLockReadGuard<'_, Hosted> {
         self.hosted
-            .lock()
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Changes the hosted session: one change at a time, in the order they come.
+    fn write(&self) -> RwLockWriteGuard<'_, Hosted> {
+        self.hosted
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -108,7 +116,7 @@ impl Shared {
     /// carries the log length (which counts the intent) and the change's number (every update
     /// numbered as high shows it). Blocks on the disk: call it off the async workers.
     pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<Accepted, Refusal> {
-        let mut hosted = self.read();
+        let mut hosted = self.write();
         let seat = match caller {
             Caller::Device(token) => Some(seat_of(&hosted, token)?.seat.clone()),
             Caller::ForSeat(id) => Some(seat_by_id(&hosted, id).ok_or("there is no such seat")?),
@@ -137,7 +145,7 @@ impl Shared {
     /// A person takes a seat; returns the device's new token.
     pub fn take_seat(&self, seat: &str, person: &str) -> Result<String, Refusal> {
         let token = super::codes::new_code();
-        let mut hosted = self.read();
+        let mut hosted = self.write();
         hosted
             .room_mut()
             .take(seat, person, token.clone())
@@ -150,7 +158,7 @@ impl Shared {
 
     /// The facilitator opens, closes or removes a seat, or moves or removes a device.
     pub fn manage(&self, op: &RoomOp) -> Result<(), Refusal> {
-        let mut hosted = self.read();
+        let mut hosted = self.write();
         let room = hosted.room_mut();
         match op {
             RoomOp::OpenSeat(seat) => room.set_open(seat, true),
@@ -169,7 +177,7 @@ impl Shared {
     /// Adds a chat line between a seat and the facilitator (`seat` names it for the facilitator;
     /// a seat's device always writes into its own).
     pub fn chat(&self, caller: &Caller, seat: &str, text: &str) -> Result<(), Refusal> {
-        let mut hosted = self.read();
+        let mut hosted = self.write();
         let (seat, person) = match caller {
             Caller::Device(token) => {
                 let (seat, device) = hosted.room().by_token(token).ok_or(SEAT_LOST)?;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Seat;
+use super::seat::Seat;
 use crate::engine::session::{Rejected, reject};
 
 /// Longest chat line kept, in characters.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::Seat;
+use super::seat::Seat;
 use crate::engine::model::intent::Intent;
 use crate::engine::session::Session;
 

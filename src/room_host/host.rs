@@ -1,0 +1,143 @@
+//! The running host: its threads, its listener and its addresses.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::codes::new_code;
+use super::routes;
+use super::state::{Hosted, Shared};
+use crate::engine::room::{RoomRecord, Seat};
+
+/// A running host.
+pub struct RoomHost {
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    room: Arc<routes::Room>,
+    addr: SocketAddr,
+}
+
+impl RoomHost {
+    /// Starts serving `hosted` on `bind:port` (`port` 0 picks a free one). Gives the record a
+    /// room under fresh codes when it has none, and saves it before anyone can join.
+    pub fn start(mut hosted: Hosted, bind: IpAddr, port: u16) -> io::Result<Self> {
+        if hosted.record.room.is_none() {
+            hosted.record.room = Some(RoomRecord::new(
+                new_code(),
+                new_code(),
+                Seat::per_role(&hosted.session),
+            ));
+        }
+        hosted.record.updated_at = crate::store::unix_now();
+        crate::store::saves::save_atomic(&hosted.record, &hosted.save_path)?;
+        let listener = TcpListener::bind((bind, port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("warroom-room")
+            .enable_all()
+            .build()?;
+        let room = Arc::new(routes::Room::new(
+            Arc::new(Shared::new(hosted)),
+            format!("http://{}", public_addr(addr)),
+        ));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = routes::router(Arc::clone(&room));
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        runtime.spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(e) = served {
+                report_failure(&e);
+            }
+        });
+        Ok(Self {
+            runtime: Some(runtime),
+            stop: Some(stop),
+            room,
+            addr,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The join page's address.
+    pub fn join_url(&self) -> String {
+        self.room.join_url()
+    }
+
+    /// The projector's address.
+    pub fn projector_url(&self) -> String {
+        self.room.projector_url()
+    }
+
+    /// The console's address.
+    pub fn console_url(&self) -> String {
+        self.room.console_url()
+    }
+
+    /// The hosted exercise.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.room.shared
+    }
+
+    /// Stops serving. Every accepted change is already on disk; open pages lose their
+    /// connection and reconnect when the host comes back.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
+impl Drop for RoomHost {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+#[expect(
+    clippy::print_stderr,
+    reason = "the server task has no caller to return to"
+)]
+fn report_failure(e: &io::Error) {
+    eprintln!("warroom: the room stopped serving: {e}");
+}
+
+/// The address to give people: the one bound, or, when bound to every interface, this machine's
+/// address on the network it routes through.
+fn public_addr(bound: SocketAddr) -> SocketAddr {
+    if !bound.ip().is_unspecified() {
+        return bound;
+    }
+    // Connecting a UDP socket sends nothing; it only makes the system choose a source address.
+    let probe = if bound.is_ipv4() {
+        "192.0.2.1:9"
+    } else {
+        "[2001:db8::1]:9"
+    };
+    let local = std::net::UdpSocket::bind(SocketAddr::new(bound.ip(), 0))
+        .and_then(|s| s.connect(probe).and_then(|()| s.local_addr()));
+    match local {
+        Ok(local) => SocketAddr::new(local.ip(), bound.port()),
+        Err(_) => bound,
+    }
+}
