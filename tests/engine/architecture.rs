@@ -1,8 +1,8 @@
 //! The source tree's shape: layers point one way (main → {app, cli, `room_host`} → {store,
 //! engine}) and no two modules import each other, directly or round a circle. An import counts
-//! where the item is defined: a path through a `pub use` re-export is followed to the module that defines it,
-//! and the re-export itself is an import of the re-exporting module. So a parent module that wires
-//! its children must not define what they import; that lives in a child of its own.
+//! where the item is defined: a path through a `pub use` re-export is followed to the module that
+//! defines it, and the re-export itself is an import of the re-exporting module. So a parent module
+//! that wires its children must not define what they import; that lives in a child of its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
