@@ -594,3 +594,70 @@ fn serve_refuses_a_scenario_not_written_for_a_room() {
         "{err}"
     );
 }
+
+#[test]
+fn the_after_action_report_tells_each_seats_part_and_chat() {
+    use warroom::engine::reports::aar::AfterActionReport;
+    let dir = tempfile::tempdir().unwrap();
+    let room = start("ransomware-file-server", dir.path());
+    let soc = room.take("soc", "Ana");
+    let it = room.take("it_ops", "Bo");
+    block_on(async {
+        let mut soc_ws = connect(&room.ws_url(&format!("{soc}/ws"))).await;
+        let mut it_ws = connect(&room.ws_url(&format!("{it}/ws"))).await;
+        next_of(&mut soc_ws, "update").await;
+        next_of(&mut it_ws, "update").await;
+        let handoff = json!({"Handoff": {"from": "soc", "to": "it_ops", "observed": "Renames on FS-01", "urgency": "High"}});
+        assert_eq!(intent(&mut soc_ws, 1, handoff).await["t"], "ack");
+        let chat = json!({"t": "chat", "text": "Is <b>FS-01</b> ours to isolate?"});
+        assert_eq!(request(&mut it_ws, 2, chat).await["t"], "ack");
+        let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
+        let reply = json!({"t": "chat", "seat": "it_ops", "text": "Ask the business owner."});
+        assert_eq!(request(&mut console, 3, reply).await["t"], "ack");
+    });
+    let record = room.saved();
+    let session = {
+        let hosted = room.host.shared().read();
+        record
+            .resume(hosted.session.scenario_arc(), hosted.session.matrix_arc())
+            .unwrap()
+    };
+    let report = AfterActionReport::build(&record, &session);
+    let it_row = report
+        .seats
+        .iter()
+        .find(|s| s.seat == "IT Operations")
+        .unwrap();
+    assert_eq!(it_row.people, ["Bo"]);
+    let kinds: Vec<&str> = it_row.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["Received", "Chat", "Facilitator"]);
+    assert!(
+        it_row.entries[0]
+            .text
+            .contains("Observed: Renames on FS-01; Urgency: High")
+    );
+    let soc_row = report
+        .seats
+        .iter()
+        .find(|s| s.seat == "Security Operations Center")
+        .unwrap();
+    assert_eq!(soc_row.intents, 1);
+    assert_eq!(soc_row.entries[0].kind, "Sent");
+    assert!(
+        report.seats.iter().all(|s| s.seat != "Legal Counsel"),
+        "nobody took Legal's seat and nothing reached it"
+    );
+    assert!(report.participants.iter().all(|p| !p.people.is_empty()));
+    assert!(
+        report
+            .participants
+            .iter()
+            .any(|p| p.role == "IT Operations" && p.people == ["Bo"])
+    );
+    let markdown = report.markdown();
+    assert!(markdown.contains("## Seat by seat"), "{markdown}");
+    assert!(markdown.contains("Bo: Is"));
+    let html = report.html();
+    assert!(html.contains("Bo: Is &lt;b&gt;FS-01&lt;/b&gt; ours to isolate?"));
+    assert!(!html.contains("<b>FS-01</b>"));
+}

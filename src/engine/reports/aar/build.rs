@@ -6,6 +6,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::reports::scorecard::{score_label, timeline};
+use crate::engine::room::{FeedKind, seat_feed};
 use crate::engine::scoring::{FindingKind, Scorecard, score};
 use crate::engine::session::Session;
 
@@ -126,6 +127,32 @@ pub struct HotwashRow {
     pub improvements: Vec<String>,
 }
 
+/// One seat of a hosted exercise: who sat there and what it sent, received and said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeatRow {
+    /// Seat name.
+    pub seat: String,
+    /// The roles it played, by name.
+    pub roles: String,
+    /// The people at it, as they named themselves.
+    pub people: Vec<String>,
+    /// Intents accepted from its devices.
+    pub intents: u32,
+    /// Its timeline.
+    pub entries: Vec<SeatEntry>,
+}
+
+/// One row of a seat's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeatEntry {
+    /// Scenario minute.
+    pub minute: u32,
+    /// "Sent", "Received", "Chat" or "Facilitator".
+    pub kind: &'static str,
+    /// What happened or was said.
+    pub text: String,
+}
+
 /// The report's content, rendered by [`AfterActionReport::markdown`] and [`AfterActionReport::html`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct AfterActionReport {
@@ -153,6 +180,8 @@ pub struct AfterActionReport {
     pub objectives: Vec<ObjectiveRow>,
     /// Timeline.
     pub timeline: Vec<TimelineEntry>,
+    /// Each seat's timeline, when the exercise was hosted for devices.
+    pub seats: Vec<SeatRow>,
     /// The scorecard.
     pub card: Scorecard,
     /// Findings per role.
@@ -194,6 +223,17 @@ impl AfterActionReport {
                 .entry(role_name(&p.role))
                 .or_default()
                 .push(p.name.clone());
+        }
+        let seated = record.room.iter().flat_map(|room| &room.seats);
+        for seat in seated.filter(|s| !s.devices.is_empty()) {
+            for role in &seat.seat.roles {
+                let people = participants.entry(role_name(role)).or_default();
+                for device in &seat.devices {
+                    if !people.contains(&device.person) {
+                        people.push(device.person.clone());
+                    }
+                }
+            }
         }
 
         let objectives = scenario
@@ -324,6 +364,7 @@ impl AfterActionReport {
                 .collect(),
             objectives,
             timeline: entries,
+            seats: seat_rows(record, session),
             card,
             roles: roles.into_values().collect(),
             notes: record
@@ -351,4 +392,68 @@ impl AfterActionReport {
             plan,
         }
     }
+}
+
+/// Each seat's timeline: the exchanges it sent and received, and its chat with the facilitator.
+/// A seat nobody took and nothing reached is left out.
+fn seat_rows(record: &ExerciseRecord, session: &Session) -> Vec<SeatRow> {
+    let Some(room) = &record.room else {
+        return Vec::new();
+    };
+    let matrix = session.matrix();
+    room.seats
+        .iter()
+        .filter_map(|seated| {
+            let seat = &seated.seat;
+            let mut entries: Vec<SeatEntry> = seat_feed(session, seat, None)
+                .into_iter()
+                .filter(|item| item.kind == FeedKind::Exchange)
+                .map(|item| {
+                    let sent = item
+                        .seq
+                        .checked_sub(1)
+                        .and_then(|i| session.log().entries.get(i))
+                        .and_then(|e| e.intent.actor())
+                        .is_some_and(|actor| seat.plays(actor));
+                    let mut text = item.text;
+                    if !item.details.is_empty() {
+                        text = format!("{text} ({})", item.details.join("; "));
+                    }
+                    SeatEntry {
+                        minute: item.minute,
+                        kind: if sent { "Sent" } else { "Received" },
+                        text,
+                    }
+                })
+                .collect();
+            entries.extend(room.chat_of(&seat.id).map(|line| SeatEntry {
+                minute: line.minute,
+                kind: if line.from_facilitator {
+                    "Facilitator"
+                } else {
+                    "Chat"
+                },
+                text: if line.from_facilitator {
+                    line.text.clone()
+                } else {
+                    format!("{}: {}", line.person, line.text)
+                },
+            }));
+            // Stable: what was done in a minute, then what was said about it.
+            entries.sort_by_key(|e| e.minute);
+            let untouched = seated.devices.is_empty() && seated.intents == 0 && entries.is_empty();
+            (!untouched).then(|| SeatRow {
+                seat: seat.name.clone(),
+                roles: crate::engine::session::names_list(
+                    seat.roles
+                        .iter()
+                        .map(|r| matrix.role_name(r.as_str()).to_owned())
+                        .collect(),
+                ),
+                people: seated.devices.iter().map(|d| d.person.clone()).collect(),
+                intents: seated.intents,
+                entries,
+            })
+        })
+        .collect()
 }

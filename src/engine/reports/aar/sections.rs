@@ -26,6 +26,7 @@ impl AfterActionReport {
         self.overview(w);
         self.objectives(w);
         self.timeline(w);
+        self.seats(w);
         self.scores(w);
         self.notes(w);
         self.hotwash(w);
@@ -117,6 +118,50 @@ impl AfterActionReport {
             &["Minute", "", "What happened", "What the matrix expected"],
             &rows,
         );
+    }
+
+    fn seats(&self, w: &mut impl Writer) {
+        if self.seats.is_empty() {
+            return;
+        }
+        w.section("Seat by seat");
+        w.paragraph(
+            "The exercise was played from seats on the participants' own devices. For each seat: \
+             who sat there, what it sent and received, and its chat with the facilitator (seats \
+             nobody took and nothing reached are left out).",
+        );
+        for seat in &self.seats {
+            w.group(&seat.seat);
+            let people = if seat.people.is_empty() {
+                "nobody at the end".to_owned()
+            } else {
+                seat.people.join(", ")
+            };
+            let mut facts = vec![
+                ("People", people),
+                ("Actions sent from its devices", seat.intents.to_string()),
+            ];
+            if seat.roles != seat.seat {
+                facts.insert(0, ("Roles", seat.roles.clone()));
+            }
+            w.key_values(&facts);
+            if seat.entries.is_empty() {
+                w.paragraph("Nothing was sent to or from this seat.");
+                continue;
+            }
+            let rows: Vec<Vec<Cell<'_>>> = seat
+                .entries
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::Num(e.minute.to_string()),
+                        Cell::Label(e.kind),
+                        Cell::Text(&e.text),
+                    ]
+                })
+                .collect();
+            w.table(&["Minute", "", "What"], &rows);
+        }
     }
 
     fn scores(&self, w: &mut impl Writer) {
