@@ -409,7 +409,7 @@ fn seat_rows(record: &ExerciseRecord, session: &Session) -> Vec<SeatRow> {
                 .into_iter()
                 .filter(|item| item.kind == FeedKind::Exchange)
                 .map(|item| {
-                    let sent = item
+                    let outgoing = item
                         .seq
                         .checked_sub(1)
                         .and_then(|i| session.log().entries.get(i))
@@ -421,7 +421,7 @@ fn seat_rows(record: &ExerciseRecord, session: &Session) -> Vec<SeatRow> {
                     }
                     SeatEntry {
                         minute: item.minute,
-                        kind: if sent { "Sent" } else { "Received" },
+                        kind: if outgoing { "Sent" } else { "Received" },
                         text,
                     }
                 })
