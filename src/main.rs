@@ -64,15 +64,23 @@ fn serve_room(args: &cli::ServeArgs, matrix: Option<&std::path::Path>) -> ExitCo
 
 #[cfg(feature = "app")]
 fn run_app(request: cli::AppRequest) -> ExitCode {
-    warroom::app::run(warroom::app::LaunchOptions {
-        scenario: request.scenario,
-        mode: request.mode,
-        seed: request.seed,
-        resume: request.resume,
-        matrix: request.matrix,
-        data_dir: None,
-        tour: request.tour,
-    })
+    // The app opens rooms through the host `main` hands it; it never imports the host itself.
+    #[cfg(feature = "room")]
+    let rooms = Some(warroom::room_host::opener());
+    #[cfg(not(feature = "room"))]
+    let rooms = None;
+    warroom::app::run(
+        warroom::app::LaunchOptions {
+            scenario: request.scenario,
+            mode: request.mode,
+            seed: request.seed,
+            resume: request.resume,
+            matrix: request.matrix,
+            data_dir: None,
+            tour: request.tour,
+        },
+        rooms,
+    )
 }
 
 #[cfg(not(feature = "app"))]

@@ -1038,3 +1038,147 @@ fn an_idle_exercise_asks_for_no_frames_and_a_moving_arrow_asks_until_it_fades() 
     frames(&mut app, 20);
     assert_eq!(frames(&mut app, 10), 0, "quiet again once it has faded");
 }
+
+/// The console opens a room: a seat's device acts from a browser's protocol, the app shows what
+/// it did, the console's own intents and notes go through the host, and everything is in the save;
+/// closed again, the exercise goes on at the console.
+#[cfg(feature = "room")]
+#[test]
+fn the_console_opens_a_room_and_follows_what_the_seats_do() {
+    use std::io::{Read as _, Write as _};
+
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use warroom::app::exercise::RoomService;
+
+    let mut app = headless_app();
+    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::OpenRoom {
+            local_network: false,
+        }),
+    );
+    let join = active(&app)
+        .room
+        .as_ref()
+        .expect("the room is open")
+        .0
+        .addresses()
+        .join;
+    assert!(join.starts_with("http://127.0.0.1:"), "{join}");
+    // A device takes the SOC's seat through the join form.
+    let rest = join.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let body = "seat=soc&person=Ana";
+    write!(
+        stream,
+        "POST {path}/take HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let seat = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{seat}/ws"))
+            .await
+            .unwrap();
+        let handoff = serde_json::json!({"t": "intent", "id": 1, "intent":
+            {"Handoff": {"from": "soc", "to": "it_ops", "observed": "Renames on FS-01"}}});
+        ws.send(tokio_tungstenite::tungstenite::Message::Text(
+            handoff.to_string().into(),
+        ))
+        .await
+        .unwrap();
+        loop {
+            let message = ws.next().await.unwrap().unwrap();
+            if message.to_text().unwrap().contains(r#""t":"ack""#) {
+                break;
+            }
+        }
+    });
+    // The console shows it within a few frames.
+    for _ in 0..100 {
+        app.update();
+        if active(&app).session.log().entries.len() == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(matches!(
+        active(&app).session.log().entries[0].intent,
+        Intent::Handoff(_)
+    ));
+    assert_eq!(
+        app.world()
+            .resource::<warroom::app::exercise::BoardArrows>()
+            .0
+            .len(),
+        1,
+        "the handoff is drawn on the board"
+    );
+    // The console's own intent and a note go through the host, which saves them with the seat's.
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: 3 })),
+    );
+    facilitate(
+        &mut app,
+        FacilitatorCommand::Note {
+            role: None,
+            dimension: None,
+            text: "SOC handed off fast".into(),
+        },
+    );
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::ChatToSeat {
+            seat: "soc".into(),
+            text: "Good handoff.".into(),
+        }),
+    );
+    app.update();
+    assert_eq!(active(&app).session.minute(), 3);
+    let saved = load(&save_path(&app));
+    assert_eq!(saved.log.entries.len(), 2);
+    assert_eq!(saved.notes[0].text, "SOC handed off fast");
+    let room = saved.room.as_ref().unwrap();
+    assert_eq!(room.by_id("soc").unwrap().devices[0].person, "Ana");
+    assert_eq!(room.chat[0].text, "Good handoff.");
+    // A refusal from the host says why.
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: 0 })),
+    );
+    assert!(matches!(
+        app.world().resource::<LastOutcome>(),
+        LastOutcome::Rejected { .. }
+    ));
+    // Closed, the exercise goes on at the console and keeps the seats in its record.
+    send(&mut app, UiCommand::Exercise(ExerciseCommand::CloseRoom));
+    assert!(active(&app).room.is_none());
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: 1 })),
+    );
+    let saved = load(&save_path(&app));
+    assert_eq!(saved.log.entries.len(), 3);
+    assert_eq!(saved.notes.len(), 1);
+    assert!(saved.room.is_some());
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "the host stopped"
+    );
+}

@@ -109,6 +109,21 @@ pub enum ExerciseCommand {
     DismissBanner,
     /// Write the scorecard, log or report into a directory.
     Export(ExportFormat, PathBuf),
+    /// Host the facilitated exercise for seats on other devices: on this computer only, or for
+    /// the local network too.
+    OpenRoom {
+        /// Listen beyond this computer.
+        local_network: bool,
+    },
+    /// Stop hosting; the exercise goes on at the console.
+    CloseRoom,
+    /// Write into a seat's chat.
+    ChatToSeat {
+        /// The seat's id.
+        seat: String,
+        /// What to say.
+        text: String,
+    },
 }
 
 /// What a facilitator does besides entering the room's decisions (those are intents).

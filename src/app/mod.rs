@@ -123,7 +123,7 @@ impl Plugin for UiPlugin {
 }
 
 /// Opens the desktop app.
-pub fn run(options: LaunchOptions) -> ExitCode {
+pub fn run(options: LaunchOptions, rooms: Option<crate::engine::hosting::RoomOpener>) -> ExitCode {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -155,7 +155,8 @@ pub fn run(options: LaunchOptions) -> ExitCode {
     } else {
         app.add_plugins(chime::plugin);
     }
-    app.insert_resource(options);
+    app.insert_resource(options)
+        .insert_resource(exercise::RoomService(rooms));
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),

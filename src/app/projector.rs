@@ -144,10 +144,10 @@ fn projector_system(
         ctx.set_theme(egui::Theme::Dark);
     }
     let mut ui = super::screens::widgets::root_ui(&ctx, "projector");
-    let view = active
-        .as_ref()
-        .filter(|_| !state.blank)
-        .map(|a| RoomView::new(&a.session, &a.record.adhoc_injects));
+    let view = active.as_ref().filter(|_| !state.blank).map(|a| RoomView {
+        join: a.room.as_ref().map(|r| r.0.addresses().join),
+        ..RoomView::new(&a.session, &a.record.adhoc_injects)
+    });
     let rect = room_view_ui(&mut ui, view.as_ref());
     // The board exists only while an exercise screen is up.
     let wanted = ProjectorBoard {
@@ -178,6 +178,8 @@ pub struct RoomView {
     pub feed: Vec<RoomInject>,
     /// The exercise is over.
     pub ended: bool,
+    /// Where to join, while a room is open.
+    pub join: Option<String>,
 }
 
 impl RoomView {
@@ -198,6 +200,7 @@ impl RoomView {
             impact: session.business_impact(),
             feed: room_feed(session, adhoc),
             ended: session.ended(),
+            join: None,
         }
     }
 }
@@ -254,6 +257,16 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
 }
 
 fn current_inject_ui(ui: &mut egui::Ui, view: &RoomView) {
+    if let Some(join) = &view.join {
+        ui.horizontal(|ui| {
+            super::screens::widgets::qr_ui(ui, join, 120.0);
+            ui.vertical(|ui| {
+                ui.label(egui::RichText::new("Join from your phone or laptop").size(20.0));
+                ui.label(egui::RichText::new(join).monospace().size(16.0));
+            });
+        });
+        ui.add_space(theme::GAP);
+    }
     if view.ended {
         ui.label(
             egui::RichText::new("The exercise has ended")

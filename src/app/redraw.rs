@@ -18,6 +18,9 @@ use super::flow::Screen;
 /// How often the window wakes while the scenario clock runs: the countdown it shows counts seconds.
 pub const CLOCK_WAKE: Duration = Duration::from_secs(1);
 
+/// How often the window looks for what the room's seats did while a room is open.
+pub const ROOM_WAKE: Duration = Duration::from_millis(250);
+
 /// What the window is set to do.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum RedrawPolicy {
@@ -26,6 +29,8 @@ pub enum RedrawPolicy {
     OnInput,
     /// Also wake every [`CLOCK_WAKE`] for the running scenario clock.
     ClockTicking,
+    /// Also wake every [`ROOM_WAKE`] while a room is open, to show what the seats did.
+    RoomOpen,
     /// Every frame, whatever happens (screenshot tours, which count frames).
     Continuous,
 }
@@ -37,6 +42,10 @@ impl RedrawPolicy {
             Self::ClockTicking => WinitSettings {
                 focused_mode: UpdateMode::reactive(CLOCK_WAKE),
                 unfocused_mode: UpdateMode::reactive(CLOCK_WAKE),
+            },
+            Self::RoomOpen => WinitSettings {
+                focused_mode: UpdateMode::reactive(ROOM_WAKE),
+                unfocused_mode: UpdateMode::reactive(ROOM_WAKE),
             },
             Self::Continuous => WinitSettings::continuous(),
         }
@@ -66,9 +75,13 @@ fn follow_the_clock(
     if *policy == RedrawPolicy::Continuous {
         return;
     }
-    let ticking =
-        clock.running && screen.get().is_exercise() && active.is_some_and(|a| !a.session.ended());
-    let wanted = if ticking {
+    let ticking = clock.running
+        && screen.get().is_exercise()
+        && active.as_ref().is_some_and(|a| !a.session.ended());
+    let hosting = active.is_some_and(|a| a.room.is_some());
+    let wanted = if hosting {
+        RedrawPolicy::RoomOpen
+    } else if ticking {
         RedrawPolicy::ClockTicking
     } else {
         RedrawPolicy::OnInput

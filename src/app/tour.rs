@@ -277,10 +277,20 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
                 "feed" => console.left = LeftTab::Feed,
                 "injects" => console.left = LeftTab::Injects,
                 "people" => console.left = LeftTab::People,
+                "room" => console.left = LeftTab::Room,
                 "notes" => console.right = RightTab::Notes,
                 "scorecard" => console.right = RightTab::Scorecard,
                 _ => console.right = RightTab::Decisions,
             }
+        }
+        "room" => {
+            let command = match rest.trim() {
+                "close" => ExerciseCommand::CloseRoom,
+                _ => ExerciseCommand::OpenRoom {
+                    local_network: false,
+                },
+            };
+            send(world, command.into());
         }
         "seat" => {
             let role = words.next().ok_or(StepError::Needs("a role"))?;

@@ -92,6 +92,11 @@ impl RoomHost {
         &self.room.shared
     }
 
+    /// Devices connected to a seat now.
+    pub fn connected(&self, seat: &str) -> usize {
+        self.room.connected(seat)
+    }
+
     /// Stops serving. Every accepted change is already on disk; open pages lose their
     /// connection and reconnect when the host comes back.
     pub fn stop(mut self) {

@@ -8,6 +8,7 @@
 
 mod codes;
 mod host;
+mod link;
 pub mod pages;
 pub mod protocol;
 mod routes;
@@ -16,5 +17,6 @@ pub mod state;
 
 pub use codes::new_code;
 pub use host::RoomHost;
+pub use link::opener;
 pub use serve::{ServeError, ServeOptions, host_exercise, serve};
 pub use state::{Caller, Hosted, Refusal, Shared};

@@ -142,6 +142,16 @@ impl Shared {
         saved.map(|()| Accepted { seq, revision })
     }
 
+    /// Changes the record (the facilitator's notes, people, hotwash…) and saves it.
+    pub fn edit_record(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
+        let mut hosted = self.write();
+        edit(&mut hosted.record);
+        let saved = save(&mut hosted);
+        drop(hosted);
+        self.changed();
+        saved
+    }
+
     /// A person takes a seat; returns the device's new token.
     pub fn take_seat(&self, seat: &str, person: &str) -> Result<String, Refusal> {
         let token = super::codes::new_code();

@@ -117,13 +117,12 @@ async fn wait_for_log(room: &TestRoom, entries: usize) {
 async fn wait_for_text(page: &Client, what: &str, holds: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let text = page
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        // While a page is being replaced (a form's redirect, a reload) the body may be missing
+        // or stale for a moment: that reads as nothing yet.
+        let text = match page.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
         if holds(&text) {
             return text;
         }

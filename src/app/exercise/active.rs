@@ -10,6 +10,7 @@ use thiserror::Error;
 use crate::app::flow::Screen;
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
+use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::{Finding, Scorecard, score};
 use crate::store::unix_now;
@@ -33,6 +34,11 @@ pub struct ActiveExercise {
     pub save_path: Option<PathBuf>,
     /// Why the last save failed.
     pub save_error: Option<String>,
+    /// The room hosting it for seats on other devices, while open: then the host holds the
+    /// authoritative session and record, and this is their mirror.
+    pub room: Option<OpenRoom>,
+    /// The room's change number this mirror shows.
+    pub room_seen: u64,
 }
 
 impl ActiveExercise {
@@ -54,6 +60,26 @@ impl ActiveExercise {
     /// remembered for the views and returned; the exercise stays in memory and the next change
     /// tries again.
     pub fn save(&mut self, saves: &Saves) -> Result<(), SaveError> {
+        if let Some(room) = &self.room {
+            // The host owns the log and the seats; the facilitator's own parts go to it.
+            let mine = &self.record;
+            let result = room
+                .0
+                .edit(&mut |hosted| {
+                    hosted.facilitator.clone_from(&mine.facilitator);
+                    hosted.participants.clone_from(&mine.participants);
+                    hosted.notes.clone_from(&mine.notes);
+                    hosted.adhoc_injects.clone_from(&mine.adhoc_injects);
+                    hosted.hotwash.clone_from(&mine.hotwash);
+                    hosted.projector = mine.projector;
+                })
+                .map_err(|reason| SaveError {
+                    path: self.save_path.clone().unwrap_or_else(|| saves.dir.clone()),
+                    source: std::io::Error::other(reason),
+                });
+            self.save_error = result.as_ref().err().map(ToString::to_string);
+            return result;
+        }
         self.record.log = self.session.log().clone();
         self.record.updated_at = unix_now();
         let result = match &self.save_path {

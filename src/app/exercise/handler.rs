@@ -16,10 +16,15 @@ use crate::app::flow::Screen;
 use crate::app::messages::ExerciseCommand;
 use crate::app::notice::Notice;
 use crate::engine::exercise::ExerciseRecord;
+use crate::engine::hosting::{OpenRequest, OpenRoom, RoomOpener};
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
 use crate::store::unix_now;
+
+/// Opens rooms, when the app was built with the room host (`main` hands it over).
+#[derive(Resource, Clone, Default)]
+pub struct RoomService(pub Option<RoomOpener>);
 
 /// The per-exercise state every new exercise starts from.
 #[derive(bevy::ecs::system::SystemParam)]
@@ -55,6 +60,7 @@ pub(super) fn handle_exercise_commands(
     mut state: ExerciseState,
     content: Res<Content>,
     saves: Res<Saves>,
+    opener: Res<RoomService>,
     mut notice: ResMut<Notice>,
     mut next: ResMut<NextState<Screen>>,
     mut commands: Commands,
@@ -89,6 +95,8 @@ pub(super) fn handle_exercise_commands(
                     record,
                     save_path: None,
                     save_error: None,
+                    room: None,
+                    room_seen: 0,
                 };
                 *notice = match exercise.save(&saves) {
                     Ok(()) => Notice::default(),
@@ -132,6 +140,34 @@ pub(super) fn handle_exercise_commands(
             ExerciseCommand::SetClockSpeed(speed) => {
                 state.clock.speed = speed.clamp(0.1, 16.0);
             }
+            ExerciseCommand::OpenRoom { local_network } => {
+                if let Some(exercise) = current {
+                    *notice = open_room(exercise, &opener, &saves, *local_network);
+                }
+            }
+            ExerciseCommand::CloseRoom => {
+                if let Some(exercise) = current
+                    && let Some(room) = exercise.room.take()
+                {
+                    let (session, record) = room.0.snapshot();
+                    exercise.session = session;
+                    exercise.record = record;
+                    drop(room);
+                    *notice = match exercise.save(&saves) {
+                        Ok(()) => Notice::info(
+                            "The room is closed; the seats' pages no longer reach this exercise.",
+                        ),
+                        Err(problem) => Notice::error(problem.to_string()),
+                    };
+                }
+            }
+            ExerciseCommand::ChatToSeat { seat, text } => {
+                if let Some(room) = current.and_then(|e| e.room.as_ref())
+                    && let Err(reason) = room.0.chat(seat, text)
+                {
+                    *notice = Notice::error(format!("Not sent: {reason}."));
+                }
+            }
             ExerciseCommand::Export(format, dir) => {
                 *notice = match current {
                     Some(exercise) if exercise.session.ended() => {
@@ -162,6 +198,17 @@ fn apply_intent(
     commands: &mut Commands,
 ) {
     let summary = exercise.session.describe(intent);
+    if let Some(room) = &exercise.room {
+        // The host applies and saves it; `follow_room` mirrors it back with what the seats did.
+        *state.outcome = match room.0.submit(intent.clone()) {
+            Ok(()) => LastOutcome::Accepted {
+                summary,
+                feedback: Vec::new(),
+            },
+            Err(reason) => LastOutcome::Rejected { summary, reason },
+        };
+        return;
+    }
     let events = match exercise.session.apply(intent.clone()) {
         Ok(events) => events,
         Err(rejected) => {
@@ -175,25 +222,7 @@ fn apply_intent(
     if let Err(problem) = exercise.save(saves) {
         *notice = Notice::error(problem.to_string());
     }
-    match intent {
-        Intent::Handoff(h) => state.arrows.0.push_back(BoardArrow {
-            from: h.from.to_string(),
-            to: h.to.to_string(),
-            kind: ArrowKind::Handoff,
-            age_secs: 0.0,
-        }),
-        Intent::Escalate { from, to, .. } => {
-            for role in to {
-                state.arrows.0.push_back(BoardArrow {
-                    from: from.to_string(),
-                    to: role.to_string(),
-                    kind: ArrowKind::Escalation,
-                    age_secs: 0.0,
-                });
-            }
-        }
-        _ => {}
-    }
+    state.arrows.0.extend(arrows_for(intent));
     let entry = exercise.session.log().entries.len();
     let card = score(&exercise.session);
     // Only practice mode shows per-decision feedback; drill grades once, at the end.
@@ -207,11 +236,39 @@ fn apply_intent(
             .collect()
     };
     state.trail.advance(card);
+    announce(&exercise.session, &events, state, commands);
+    *state.outcome = LastOutcome::Accepted { summary, feedback };
+}
+
+/// The arrows an intent draws on the board.
+fn arrows_for(intent: &Intent) -> Vec<BoardArrow> {
+    let arrow = |from: &str, to: &str, kind| BoardArrow {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        kind,
+        age_secs: 0.0,
+    };
+    match intent {
+        Intent::Handoff(h) => vec![arrow(h.from.as_str(), h.to.as_str(), ArrowKind::Handoff)],
+        Intent::Escalate { from, to, .. } => to
+            .iter()
+            .map(|role| arrow(from.as_str(), role.as_str(), ArrowKind::Escalation))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Announces the injects `events` released, and the end of the exercise.
+fn announce(
+    session: &Session,
+    events: &[Event],
+    state: &mut ExerciseState,
+    commands: &mut Commands,
+) {
     let released: Vec<(u32, String)> = events
         .iter()
         .filter_map(|e| match e {
-            Event::InjectReleased { inject, minute } => exercise
-                .session
+            Event::InjectReleased { inject, minute } => session
                 .scenario()
                 .inject(inject.as_str())
                 .map(|i| (*minute, i.title.clone())),
@@ -225,7 +282,6 @@ fn apply_intent(
             more: released.len() - 1,
         });
     }
-    *state.outcome = LastOutcome::Accepted { summary, feedback };
     if events
         .iter()
         .any(|e| matches!(e, Event::ExerciseEnded { .. }))
@@ -236,6 +292,98 @@ fn apply_intent(
             commands.insert_resource(FinalScorecard(card));
         }
     }
+}
+
+/// Hands the exercise to a room host. The port is fixed so a restarted host is found again by
+/// the seats' pages; when it is taken, any free port does.
+fn open_room(
+    exercise: &mut ActiveExercise,
+    opener: &RoomService,
+    saves: &Saves,
+    local_network: bool,
+) -> Notice {
+    if exercise.room.is_some() {
+        return Notice::default();
+    }
+    let Some(opener) = &opener.0 else {
+        return Notice::error("This build of Warroom cannot host a room (feature `room`).");
+    };
+    if exercise.save_path.is_none()
+        && let Err(problem) = exercise.save(saves)
+    {
+        return Notice::error(problem.to_string());
+    }
+    let Some(save_path) = exercise.save_path.clone() else {
+        return Notice::error("The exercise has no save file, so it cannot be hosted.");
+    };
+    exercise.record.log = exercise.session.log().clone();
+    let bind: std::net::IpAddr = if local_network {
+        std::net::Ipv4Addr::UNSPECIFIED.into()
+    } else {
+        std::net::Ipv4Addr::LOCALHOST.into()
+    };
+    let request = |port| OpenRequest {
+        session: exercise.session.clone(),
+        record: exercise.record.clone(),
+        save_path: save_path.clone(),
+        bind,
+        port,
+    };
+    let result = opener(request(ROOM_PORT)).or_else(|_| opener(request(0)));
+    match result {
+        Ok(link) => {
+            exercise.room_seen = link.revision();
+            let (_, record) = link.snapshot();
+            exercise.record.room = record.room;
+            let join = link.addresses().join;
+            exercise.room = Some(OpenRoom(link));
+            Notice::info(format!("The room is open: attendees join at {join}"))
+        }
+        Err(reason) => Notice::error(format!("The room could not be opened: {reason}.")),
+    }
+}
+
+/// The port a room listens on unless it is taken.
+pub const ROOM_PORT: u16 = 8470;
+
+/// Mirrors what the room's seats did since the last frame: the session, the log and the seats,
+/// with the board's arrows, the running score, new injects and the end.
+pub(super) fn follow_room(
+    active: Option<ResMut<ActiveExercise>>,
+    mut state: ExerciseState,
+    mut commands: Commands,
+) {
+    let Some(mut active) = active else { return };
+    let Some(room) = active.room.clone() else {
+        return;
+    };
+    let revision = room.0.revision();
+    if revision == active.room_seen {
+        return;
+    }
+    let (session, record) = room.0.snapshot();
+    let before = active.session.log().entries.len();
+    let new: Vec<(Intent, Vec<Event>)> = session
+        .log()
+        .entries
+        .iter()
+        .skip(before)
+        .map(|e| (e.intent.clone(), e.events.clone()))
+        .collect();
+    let exercise = &mut *active;
+    exercise.room_seen = revision;
+    exercise.session = session;
+    exercise.record.log = record.log;
+    exercise.record.room = record.room;
+    if new.is_empty() {
+        return;
+    }
+    for (intent, _) in &new {
+        state.arrows.0.extend(arrows_for(intent));
+    }
+    state.trail.advance(score(&exercise.session));
+    let events: Vec<Event> = new.into_iter().flat_map(|(_, events)| events).collect();
+    announce(&exercise.session, &events, &mut state, &mut commands);
 }
 
 /// Ages board arrows and drops the old ones.

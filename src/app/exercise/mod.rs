@@ -19,6 +19,7 @@ pub use active::{
 };
 pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
 pub use export::{default_export_dir, export};
+pub use handler::{ROOM_PORT, RoomService};
 pub use saving::{ResumeChoice, ResumeError, ResumeOffer, load_for_resume};
 
 use crate::app::flow::AppSystems;
@@ -29,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<InjectBanner>()
         .init_resource::<BoardArrows>()
         .init_resource::<ScenarioClock>()
+        .init_resource::<RoomService>()
         .add_message::<ExerciseBegan>()
         .add_plugins(saving::plugin)
         .add_systems(
@@ -36,6 +38,9 @@ pub(super) fn plugin(app: &mut App) {
             (
                 clock::tick.in_set(AppSystems::Tick),
                 handler::handle_exercise_commands.in_set(AppSystems::Commands),
+                handler::follow_room
+                    .in_set(AppSystems::Commands)
+                    .after(handler::handle_exercise_commands),
                 handler::age_arrows.in_set(AppSystems::Update),
             ),
         );

@@ -102,5 +102,7 @@ pub fn load_for_resume(path: &Path, content: &Content) -> Result<ActiveExercise,
         record,
         save_path: Some(path.to_path_buf()),
         save_error: None,
+        room: None,
+        room_seen: 0,
     })
 }

@@ -326,6 +326,7 @@ fn the_console_fits_every_window_and_scale() {
         let view = ConsoleView {
             session: &session,
             record: &record,
+            room: None,
             clock: &clock,
             projector: ProjectorState::default(),
             outcome: &outcome,

@@ -147,7 +147,7 @@ fn screens(session: &Session) -> Vec<Screen> {
             left: LeftTab::People,
             ..ConsoleState::default()
         };
-        left_ui(ui, &people, &record, &mut state);
+        left_ui(ui, &people, &record, None, &mut state);
     }));
     out
 }

@@ -500,6 +500,34 @@ pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
     });
 }
 
+/// A QR code of `text`, drawn square and black on white with its quiet zone.
+pub fn qr_ui(ui: &mut egui::Ui, text: &str, size: f32) {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return;
+    };
+    let width = code.width();
+    let colors = code.to_colors();
+    let quiet = 4;
+    let modules = width + 2 * quiet;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+    let cell = size / modules as f32;
+    for (i, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = ((i % width + quiet) as f32, (i / width + quiet) as f32);
+            painter.rect_filled(
+                egui::Rect::from_min_size(
+                    rect.min + egui::vec2(x * cell, y * cell),
+                    egui::vec2(cell.ceil(), cell.ceil()),
+                ),
+                0.0,
+                egui::Color32::BLACK,
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use egui_kittest::Harness;

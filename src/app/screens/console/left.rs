@@ -7,6 +7,7 @@ use crate::app::messages::{ExerciseCommand, FacilitatorCommand, UiCommand};
 use crate::app::screens::widgets::{badge, feed_ui, optional_role_combo, roles};
 use crate::app::theme;
 use crate::engine::exercise::{ExerciseRecord, room_feed};
+use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Release;
 use crate::engine::{Intent, Session};
 
@@ -17,12 +18,19 @@ pub fn left_ui(
     ui: &mut egui::Ui,
     session: &Session,
     record: &ExerciseRecord,
+    room: Option<&OpenRoom>,
     state: &mut ConsoleState,
 ) -> Vec<UiCommand> {
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut state.left, LeftTab::Feed, "Feed");
         ui.selectable_value(&mut state.left, LeftTab::Injects, "Injects");
         ui.selectable_value(&mut state.left, LeftTab::People, "People");
+        let room_tab = if room.is_some() {
+            "Room (open)"
+        } else {
+            "Room"
+        };
+        ui.selectable_value(&mut state.left, LeftTab::Room, room_tab);
     });
     ui.separator();
     match state.left {
@@ -42,6 +50,13 @@ pub fn left_ui(
                 .id_salt("people-scroll")
                 .auto_shrink(false)
                 .show(ui, |ui| people_ui(ui, session, record, state))
+                .inner
+        }
+        LeftTab::Room => {
+            egui::ScrollArea::vertical()
+                .id_salt("room-scroll")
+                .auto_shrink(false)
+                .show(ui, |ui| super::room::room_ui(ui, record, room, state))
                 .inner
         }
     }

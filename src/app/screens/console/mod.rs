@@ -5,6 +5,7 @@
 
 mod left;
 mod right;
+mod room;
 mod room_bar;
 mod state;
 #[cfg(test)]
@@ -25,10 +26,12 @@ use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
 use crate::app::screens::widgets::{banner_ui, nothing_to_show_ui, root_ui, trail_ui};
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
+use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Mode;
 
 pub use left::{injects_ui, left_ui, people_ui};
 pub use right::{notes_ui, right_ui, scorecard_ui};
+pub use room::room_ui;
 pub use room_bar::room_bar_ui;
 pub use state::{ConsoleState, LeftTab, RightTab};
 
@@ -67,6 +70,7 @@ fn console_system(
     let view = ConsoleView {
         session: &active.session,
         record: &active.record,
+        room: active.room.as_ref(),
         clock: &clock,
         projector: *projector,
         outcome: &outcome,
@@ -94,6 +98,8 @@ pub struct ConsoleView<'a> {
     pub session: &'a Session,
     /// Its record: seats, notes, ad-hoc injects.
     pub record: &'a ExerciseRecord,
+    /// The room hosting it, while open.
+    pub room: Option<&'a OpenRoom>,
     /// The scenario clock.
     pub clock: &'a ScenarioClock,
     /// Whether the projector is open or blanked.
@@ -127,7 +133,7 @@ pub fn console_ui(
         .size_range(left)
         .show(ui, |ui| {
             commands.extend(banner_ui(ui, view.banner));
-            commands.extend(left_ui(ui, session, record, console));
+            commands.extend(left_ui(ui, session, record, view.room, console));
         });
     egui::Panel::right("console-right")
         .resizable(true)

@@ -15,6 +15,8 @@ pub enum LeftTab {
     Injects,
     /// Who plays which role.
     People,
+    /// The room: seats on the attendees' devices.
+    Room,
 }
 
 /// The facilitator's right panel.
@@ -52,4 +54,10 @@ pub struct ConsoleState {
     pub note_role: Option<RoleId>,
     /// Dimension the note bears on.
     pub note_dimension: Option<Dimension>,
+    /// Open the room to the local network, not only this computer.
+    pub room_local_network: bool,
+    /// The seat whose chat is shown.
+    pub chat_seat: Option<String>,
+    /// A chat line being written.
+    pub chat_text: String,
 }

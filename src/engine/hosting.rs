@@ -1,0 +1,71 @@
+//! A hosted room as the desktop app drives it: an interface the room host implements, so the app
+//! opens a room and plays through it without depending on the network code (`main` hands the app
+//! the room host's opener). No I/O here.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::model::intent::Intent;
+use crate::engine::session::Session;
+
+/// What to host, and where to listen.
+pub struct OpenRequest {
+    /// The live session; the host takes it over.
+    pub session: Session,
+    /// Its record; the host saves it from now on.
+    pub record: ExerciseRecord,
+    /// Where it is saved.
+    pub save_path: PathBuf,
+    /// Address to listen on (loopback, or every interface for the local network).
+    pub bind: IpAddr,
+    /// Port (0 picks a free one).
+    pub port: u16,
+}
+
+/// The addresses a room gives out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomAddresses {
+    /// For attendees: the join page.
+    pub join: String,
+    /// For the projector: read-only.
+    pub projector: String,
+    /// For the facilitator's other devices.
+    pub console: String,
+}
+
+/// A room being hosted. While it is open, the host holds the authoritative session and record:
+/// the app sends its intents and edits through this and reads back what every seat did.
+pub trait RoomLink: Send + Sync {
+    /// Where people join.
+    fn addresses(&self) -> RoomAddresses;
+    /// The number of the latest change (grows with every intent, seat or chat line).
+    fn revision(&self) -> u64;
+    /// The session and record as they are now.
+    fn snapshot(&self) -> (Session, ExerciseRecord);
+    /// Applies an intent as the facilitator and saves it; `Err` is the reason it was refused.
+    fn submit(&self, intent: Intent) -> Result<(), String>;
+    /// Changes the record (the parts the facilitator owns) and saves it.
+    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String>;
+    /// Writes into a seat's chat as the facilitator.
+    fn chat(&self, seat: &str, text: &str) -> Result<(), String>;
+    /// Devices connected to a seat right now.
+    fn connected(&self, seat: &str) -> usize;
+}
+
+/// Opens a room, or says why it could not.
+pub type RoomOpener = Arc<dyn Fn(OpenRequest) -> Result<Arc<dyn RoomLink>, String> + Send + Sync>;
+
+/// A room in a struct that must print itself.
+#[derive(Clone)]
+pub struct OpenRoom(pub Arc<dyn RoomLink>);
+
+impl fmt::Debug for OpenRoom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("OpenRoom")
+            .field(&self.0.addresses().join)
+            .finish()
+    }
+}

@@ -1,0 +1,89 @@
+//! The room host behind the engine's [`RoomLink`], for the desktop app.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use super::host::RoomHost;
+use super::state::{Caller, Hosted, Refusal};
+use crate::engine::exercise::ExerciseRecord;
+use crate::engine::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener};
+use crate::engine::model::intent::Intent;
+use crate::engine::session::Session;
+
+/// A running host, stopped when the last handle to it goes.
+struct Link {
+    host: Mutex<RoomHost>,
+    addresses: RoomAddresses,
+}
+
+impl Link {
+    fn with_host<T>(&self, f: impl FnOnce(&RoomHost) -> T) -> T {
+        f(&self
+            .host
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+impl RoomLink for Link {
+    fn addresses(&self) -> RoomAddresses {
+        self.addresses.clone()
+    }
+
+    fn revision(&self) -> u64 {
+        self.with_host(|h| h.shared().revision())
+    }
+
+    fn snapshot(&self) -> (Session, ExerciseRecord) {
+        self.with_host(|h| {
+            let hosted = h.shared().read();
+            (hosted.session.clone(), hosted.record.clone())
+        })
+    }
+
+    fn submit(&self, intent: Intent) -> Result<(), String> {
+        self.with_host(|h| h.shared().submit(&Caller::Facilitator, intent))
+            .map(drop)
+            .map_err(|Refusal(reason)| reason)
+    }
+
+    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String> {
+        self.with_host(|h| h.shared().edit_record(edit))
+            .map_err(|Refusal(reason)| reason)
+    }
+
+    fn chat(&self, seat: &str, text: &str) -> Result<(), String> {
+        self.with_host(|h| h.shared().chat(&Caller::Facilitator, seat, text))
+            .map_err(|Refusal(reason)| reason)
+    }
+
+    fn connected(&self, seat: &str) -> usize {
+        self.with_host(|h| h.connected(seat))
+    }
+}
+
+/// Opens rooms for the desktop app.
+pub fn opener() -> RoomOpener {
+    Arc::new(|request: OpenRequest| {
+        let hosted = Hosted {
+            session: request.session,
+            record: request.record,
+            save_path: request.save_path,
+        };
+        let host = RoomHost::start(hosted, request.bind, request.port).map_err(|e| {
+            format!(
+                "could not listen on {}: {e}",
+                SocketAddr::new(request.bind, request.port)
+            )
+        })?;
+        let addresses = RoomAddresses {
+            join: host.join_url(),
+            projector: host.projector_url(),
+            console: host.console_url(),
+        };
+        Ok(Arc::new(Link {
+            host: Mutex::new(host),
+            addresses,
+        }) as Arc<dyn RoomLink>)
+    })
+}
