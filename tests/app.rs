@@ -1157,6 +1157,19 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     let room = saved.room.as_ref().unwrap();
     assert_eq!(room.by_id("soc").unwrap().devices[0].person, "Ana");
     assert_eq!(room.chat[0].text, "Good handoff.");
+    // The console manages the seats: Legal and PR become one team seat.
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::ManageSeat(
+            warroom::engine::hosting::SeatChange::Combine {
+                into: "legal".into(),
+                from: "pr_comms".into(),
+            },
+        )),
+    );
+    app.update();
+    let seats = &active(&app).record.room.as_ref().unwrap().seats;
+    assert!(seats.iter().any(|s| s.seat.roles.len() == 2));
     // A refusal from the host says why.
     send(
         &mut app,

@@ -88,6 +88,21 @@
       actions.appendChild(act);
       actions.appendChild(s.open ? seatButton("Close", s.id, "close") : seatButton("Open", s.id, "open"));
       actions.appendChild(seatButton("Remove", s.id, "remove"));
+      if (s.roles > 1) actions.appendChild(seatButton("Split", s.id, "split"));
+      const combine = el("select");
+      combine.setAttribute("aria-label", "Combine " + s.name + " with");
+      const none = el("option", "", "Combine with\u2026");
+      none.value = "";
+      combine.appendChild(none);
+      view.seats.filter(function (o) { return o.id !== s.id; }).forEach(function (o) {
+        const option = el("option", "", o.name);
+        option.value = o.id;
+        combine.appendChild(option);
+      });
+      combine.addEventListener("change", function () {
+        if (combine.value) send({ t: "seat", seat: s.id, op: "combine", with: combine.value });
+      });
+      actions.appendChild(combine);
       row.appendChild(actions);
       body.appendChild(row);
     });

@@ -36,6 +36,35 @@ pub struct RoomAddresses {
     pub console: String,
 }
 
+/// What the facilitator can do to the room's seats and the devices at them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SeatChange {
+    /// Devices may take the seat.
+    OpenSeat(String),
+    /// Nobody may take it; its devices lose it.
+    CloseSeat(String),
+    /// The seat goes (a role nobody plays).
+    RemoveSeat(String),
+    /// A device (a person) moves to another seat.
+    MoveDevice {
+        /// The device's number.
+        device: u32,
+        /// The seat it moves to.
+        to: String,
+    },
+    /// A device loses its seat.
+    RemoveDevice(u32),
+    /// Two seats become one team seat playing both's roles.
+    Combine {
+        /// The seat that stays.
+        into: String,
+        /// The seat that joins it.
+        from: String,
+    },
+    /// A team seat goes back to one seat per role.
+    Split(String),
+}
+
 /// A room being hosted. While it is open, the host holds the authoritative session and record:
 /// the app sends its intents and edits through this and reads back what every seat did.
 pub trait RoomLink: Send + Sync {
@@ -51,6 +80,8 @@ pub trait RoomLink: Send + Sync {
     fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String>;
     /// Writes into a seat's chat as the facilitator.
     fn chat(&self, seat: &str, text: &str) -> Result<(), String>;
+    /// Changes the seats or moves a device; `Err` says why not.
+    fn manage(&self, change: &SeatChange) -> Result<(), String>;
     /// Devices connected to a seat right now.
     fn connected(&self, seat: &str) -> usize;
 }

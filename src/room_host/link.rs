@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use super::host::RoomHost;
 use super::state::{Caller, Hosted, Refusal};
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener};
+use crate::engine::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener, SeatChange};
 use crate::engine::model::intent::Intent;
 use crate::engine::session::Session;
 
@@ -54,6 +54,11 @@ impl RoomLink for Link {
 
     fn chat(&self, seat: &str, text: &str) -> Result<(), String> {
         self.with_host(|h| h.shared().chat(&Caller::Facilitator, seat, text))
+            .map_err(|Refusal(reason)| reason)
+    }
+
+    fn manage(&self, change: &SeatChange) -> Result<(), String> {
+        self.with_host(|h| h.shared().manage(change))
             .map_err(|Refusal(reason)| reason)
     }
 

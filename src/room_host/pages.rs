@@ -360,6 +360,8 @@ pub struct ConsoleSeat {
     pub name: String,
     /// The devices that took it.
     pub devices: Vec<ConsoleDevice>,
+    /// How many roles it plays (a team seat plays several).
+    pub roles: usize,
     /// Devices may take it.
     pub open: bool,
     /// Connections open now.
@@ -446,6 +448,7 @@ pub fn console_view(
                     })
                     .collect(),
                 open: s.open,
+                roles: s.seat.roles.len(),
                 connected: connected(&s.seat.id),
                 intents: s.intents,
                 idle_secs: s.last_active.map(|t| (now - t).max(0)),

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::RoomOp;
+use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::{ChatLine, FeedItem, SeatView};
 
@@ -36,7 +36,7 @@ pub enum ClientMessage {
         /// What to say.
         text: String,
     },
-    /// The console opens, closes or removes a seat.
+    /// The console opens, closes, removes, combines or splits a seat.
     Seat {
         /// The client's number for the reply.
         id: u64,
@@ -44,6 +44,9 @@ pub enum ClientMessage {
         seat: String,
         /// What to do with it.
         op: SeatOp,
+        /// The seat to combine it with.
+        #[serde(default)]
+        with: Option<String>,
     },
     /// The console moves a device to another seat, or removes it (`to` absent).
     Device {
@@ -67,23 +70,32 @@ pub enum SeatOp {
     Close,
     /// It goes.
     Remove,
+    /// Another seat (`with`) joins it as one team.
+    Combine,
+    /// A team seat goes back to one seat per role.
+    Split,
 }
 
 impl ClientMessage {
     /// The facilitator's operation a `seat` or `device` message asks for.
-    pub fn room_op(&self) -> Option<RoomOp> {
+    pub fn room_op(&self) -> Option<SeatChange> {
         match self {
-            Self::Seat { seat, op, .. } => Some(match op {
-                SeatOp::Open => RoomOp::OpenSeat(seat.clone()),
-                SeatOp::Close => RoomOp::CloseSeat(seat.clone()),
-                SeatOp::Remove => RoomOp::RemoveSeat(seat.clone()),
-            }),
+            Self::Seat { seat, op, with, .. } => match op {
+                SeatOp::Open => Some(SeatChange::OpenSeat(seat.clone())),
+                SeatOp::Close => Some(SeatChange::CloseSeat(seat.clone())),
+                SeatOp::Remove => Some(SeatChange::RemoveSeat(seat.clone())),
+                SeatOp::Split => Some(SeatChange::Split(seat.clone())),
+                SeatOp::Combine => with.clone().map(|from| SeatChange::Combine {
+                    into: seat.clone(),
+                    from,
+                }),
+            },
             Self::Device { device, to, .. } => Some(match to {
-                Some(to) => RoomOp::MoveDevice {
+                Some(to) => SeatChange::MoveDevice {
                     device: *device,
                     to: to.clone(),
                 },
-                None => RoomOp::RemoveDevice(*device),
+                None => SeatChange::RemoveDevice(*device),
             }),
             Self::Intent { .. } | Self::Chat { .. } => None,
         }

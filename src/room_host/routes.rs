@@ -20,7 +20,7 @@ use super::codes::same;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
 use super::state::{Accepted, Caller, Refusal, SEAT_LOST, Shared, seat_by_id, seat_of};
-use crate::engine::room::{Seat, seat_feed, seat_view};
+use crate::engine::room::{seat_feed, seat_view};
 
 /// Largest request body (the join form): a name and a seat id.
 const MAX_BODY_BYTES: usize = 4 * 1024;
@@ -328,7 +328,15 @@ async fn seat_ws(
     };
     limited(ws).on_upgrade(move |socket| async move {
         let _slot = slot;
-        seat_loop(&room, socket, Caller::Device(token), seat, after.after).await;
+        // Only a device counts as the seat being connected; the facilitator's view does not.
+        room.set_live(&seat, 1);
+        let connection = SeatConnection {
+            caller: Caller::Device(token),
+            seat: seat.clone(),
+            after: after.after,
+        };
+        run_connection(&room, socket, connection).await;
+        room.set_live(&seat, -1);
     })
 }
 
@@ -346,14 +354,12 @@ async fn console_seat_ws(
     };
     limited(ws).on_upgrade(move |socket| async move {
         let _slot = slot;
-        seat_loop(
-            &room,
-            socket,
-            Caller::ForSeat(seat.clone()),
+        let connection = SeatConnection {
+            caller: Caller::ForSeat(seat.clone()),
             seat,
-            after.after,
-        )
-        .await;
+            after: after.after,
+        };
+        run_connection(&room, socket, connection).await;
     })
 }
 
@@ -368,24 +374,9 @@ async fn projector_ws(
     let Some(slot) = admit(&room) else {
         return too_busy();
     };
-    limited(ws).on_upgrade(move |mut socket| async move {
+    limited(ws).on_upgrade(move |socket| async move {
         let _slot = slot;
-        let mut changes = room.shared.subscribe();
-        loop {
-            tokio::select! {
-                news = changes.changed() => {
-                    if news.is_err() || !send(&mut socket, &ServerMessage::Changed.to_text()).await {
-                        break;
-                    }
-                }
-                incoming = socket.recv() => {
-                    // The projector only listens; anything it sends is ignored until it closes.
-                    if !matches!(incoming, Some(Ok(_))) {
-                        break;
-                    }
-                }
-            }
-        }
+        run_connection(&room, socket, ProjectorConnection).await;
     })
 }
 
@@ -402,7 +393,7 @@ async fn console_ws(
     };
     limited(ws).on_upgrade(move |socket| async move {
         let _slot = slot;
-        console_loop(&room, socket).await;
+        run_connection(&room, socket, ConsoleConnection).await;
     })
 }
 
@@ -489,61 +480,46 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|_| Err(Refusal("the host failed on this request".into())))
 }
 
-/// A seat's update since feed position `after`, or `None` when the seat is gone.
-fn seat_update(
-    room: &Room,
-    caller: &Caller,
-    seat_id: &str,
-    after: Option<usize>,
-    rev: u64,
-) -> Option<(String, Option<usize>)> {
-    let hosted = room.shared.read();
-    let seat: Seat = match caller {
-        Caller::Device(token) => seat_of(&hosted, token).ok()?.seat.clone(),
-        Caller::ForSeat(_) | Caller::Facilitator => seat_by_id(&hosted, seat_id)?,
-    };
-    let feed = seat_feed(&hosted.session, &seat, after);
-    let last = feed.last().map(|i| i.seq).or(after);
-    let text = ServerMessage::Update {
-        rev,
-        view: seat_view(&hosted.session, &seat),
-        feed,
-        chat: hosted.room().chat_of(&seat.id).collect(),
-    }
-    .to_text();
-    Some((text, last))
+/// What a page's connection pushes after a change.
+enum Push {
+    /// This message.
+    Send(String),
+    /// Nothing more: the connection ends, after this last message if any.
+    End(Option<String>),
 }
 
-async fn seat_loop(
-    room: &Room,
-    mut socket: WebSocket,
-    caller: Caller,
-    seat_id: String,
-    mut after: Option<usize>,
-) {
+/// One kind of page's connection: what it is sent after every change, and how its requests are
+/// answered. [`run_connection`] does the rest, the same for every page.
+trait Connection {
+    /// The page's update showing change `rev`.
+    fn push(&mut self, room: &Room, rev: u64) -> Push;
+    /// The answer to a request.
+    async fn answer(&mut self, room: &Room, request: ClientMessage) -> String;
+}
+
+/// Keeps a page current and answers it: pushes an update at once (so a reconnecting page catches
+/// up) and after every change, answers each request in turn, and ends when the page goes, is too
+/// slow, or its connection has nothing more to show. Requests beyond the rate are refused unread.
+async fn run_connection(room: &Room, mut socket: WebSocket, mut connection: impl Connection) {
     let mut changes = room.shared.subscribe();
     let mut bucket = Bucket::new();
-    let counted = matches!(caller, Caller::Device(_));
-    if counted {
-        room.set_live(&seat_id, 1);
-    }
-    // The first update catches the page up from where it was.
     let mut dirty = true;
     loop {
         if dirty {
             dirty = false;
             let rev = *changes.borrow_and_update();
-            let Some((text, last)) = seat_update(room, &caller, &seat_id, after, rev) else {
-                let gone = ServerMessage::Gone {
-                    reason: SEAT_LOST.into(),
+            match connection.push(room, rev) {
+                Push::Send(text) => {
+                    if !send(&mut socket, &text).await {
+                        break;
+                    }
                 }
-                .to_text();
-                send(&mut socket, &gone).await;
-                break;
-            };
-            after = last;
-            if !send(&mut socket, &text).await {
-                break;
+                Push::End(last) => {
+                    if let Some(text) = last {
+                        send(&mut socket, &text).await;
+                    }
+                    break;
+                }
             }
         }
         tokio::select! {
@@ -558,86 +534,126 @@ async fn seat_loop(
                     Incoming::Closed => break,
                     Incoming::Ignore => continue,
                     Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
-                    Incoming::Request(ClientMessage::Intent { id, intent }) => {
-                        let (shared, caller) = (Arc::clone(&room.shared), caller.clone());
-                        reply(
-                            id,
-                            blocking(move || shared.submit(&caller, intent))
-                                .await
-                                .map(Some),
-                        )
-                    }
-                    Incoming::Request(ClientMessage::Chat { id, text, .. }) => {
-                        let (shared, caller, seat) = (Arc::clone(&room.shared), caller.clone(), seat_id.clone());
-                        // The facilitator writing from a seat's page writes into that seat's chat.
-                        let result = blocking(move || shared.chat(&caller, &seat, &text)).await;
-                        reply(id, result.map(|()| None))
-                    }
-                    Incoming::Request(other @ (ClientMessage::Seat { .. } | ClientMessage::Device { .. })) => {
-                        reply(other.id(), Err(Refusal("only the facilitator manages seats".into())))
-                    }
+                    Incoming::Request(request) => connection.answer(room, request).await,
                 };
                 if !send(&mut socket, &text).await {
                     break;
                 }
             }
         }
-    }
-    if counted {
-        room.set_live(&seat_id, -1);
     }
 }
 
-async fn console_loop(room: &Room, mut socket: WebSocket) {
-    let mut changes = room.shared.subscribe();
-    let mut bucket = Bucket::new();
-    let mut dirty = true;
-    loop {
-        if dirty {
-            dirty = false;
-            let view = {
-                let hosted = room.shared.read();
-                pages::console_view(&hosted, &room.console, &|seat| room.connected(seat))
+/// A seat's page: a device's, or the facilitator's acting for the seat.
+struct SeatConnection {
+    caller: Caller,
+    seat: String,
+    /// The last feed position the page has.
+    after: Option<usize>,
+}
+
+impl Connection for SeatConnection {
+    fn push(&mut self, room: &Room, rev: u64) -> Push {
+        let hosted = room.shared.read();
+        let seat = match &self.caller {
+            Caller::Device(token) => seat_of(&hosted, token).ok().map(|s| s.seat.clone()),
+            Caller::ForSeat(_) | Caller::Facilitator => seat_by_id(&hosted, &self.seat),
+        };
+        let Some(seat) = seat else {
+            let gone = ServerMessage::Gone {
+                reason: SEAT_LOST.into(),
             };
-            if !send(&mut socket, &ServerMessage::Console(view).to_text()).await {
-                break;
+            return Push::End(Some(gone.to_text()));
+        };
+        let feed = seat_feed(&hosted.session, &seat, self.after);
+        self.after = feed.last().map(|i| i.seq).or(self.after);
+        Push::Send(
+            ServerMessage::Update {
+                rev,
+                view: seat_view(&hosted.session, &seat),
+                feed,
+                chat: hosted.room().chat_of(&seat.id).collect(),
             }
+            .to_text(),
+        )
+    }
+
+    async fn answer(&mut self, room: &Room, request: ClientMessage) -> String {
+        let (shared, caller) = (Arc::clone(&room.shared), self.caller.clone());
+        match request {
+            ClientMessage::Intent { id, intent } => reply(
+                id,
+                blocking(move || shared.submit(&caller, intent))
+                    .await
+                    .map(Some),
+            ),
+            ClientMessage::Chat { id, text, .. } => {
+                // The facilitator writing from a seat's page writes into that seat's chat.
+                let seat = self.seat.clone();
+                let result = blocking(move || shared.chat(&caller, &seat, &text)).await;
+                reply(id, result.map(|()| None))
+            }
+            other @ (ClientMessage::Seat { .. } | ClientMessage::Device { .. }) => reply(
+                other.id(),
+                Err(Refusal("only the facilitator manages seats".into())),
+            ),
         }
-        tokio::select! {
-            news = changes.changed() => {
-                if news.is_err() {
-                    break;
-                }
-                dirty = true;
+    }
+}
+
+/// The console of a headless host.
+struct ConsoleConnection;
+
+impl Connection for ConsoleConnection {
+    fn push(&mut self, room: &Room, _rev: u64) -> Push {
+        let view = {
+            let hosted = room.shared.read();
+            pages::console_view(&hosted, &room.console, &|seat| room.connected(seat))
+        };
+        Push::Send(ServerMessage::Console(view).to_text())
+    }
+
+    async fn answer(&mut self, room: &Room, request: ClientMessage) -> String {
+        let shared = Arc::clone(&room.shared);
+        let id = request.id();
+        match request {
+            ClientMessage::Intent { intent, .. } => reply(
+                id,
+                blocking(move || shared.submit(&Caller::Facilitator, intent))
+                    .await
+                    .map(Some),
+            ),
+            ClientMessage::Chat { seat, text, .. } => {
+                let result = blocking(move || match seat {
+                    Some(seat) => shared.chat(&Caller::Facilitator, &seat, &text),
+                    None => Err(Refusal("choose the seat to write to".into())),
+                })
+                .await;
+                reply(id, result.map(|()| None))
             }
-            incoming = socket.recv() => {
-                let shared = Arc::clone(&room.shared);
-                let text = match read(incoming, &mut bucket) {
-                    Incoming::Closed => break,
-                    Incoming::Ignore => continue,
-                    Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
-                    Incoming::Request(ClientMessage::Intent { id, intent }) => {
-                        reply(id, blocking(move || shared.submit(&Caller::Facilitator, intent)).await.map(Some))
-                    }
-                    Incoming::Request(ClientMessage::Chat { id, seat, text }) => {
-                        let result = blocking(move || match seat {
-                            Some(seat) => shared.chat(&Caller::Facilitator, &seat, &text),
-                            None => Err(Refusal("choose the seat to write to".into())),
-                        }).await;
-                        reply(id, result.map(|()| None))
-                    }
-                    Incoming::Request(other @ (ClientMessage::Seat { .. } | ClientMessage::Device { .. })) => {
-                        let id = other.id();
-                        match other.room_op() {
-                            Some(op) => reply(id, blocking(move || shared.manage(&op)).await.map(|()| None)),
-                            None => reply(id, Err(Refusal("not a change to the room's seats".into()))),
-                        }
-                    }
-                };
-                if !send(&mut socket, &text).await {
-                    break;
-                }
-            }
+            other => match other.room_op() {
+                Some(op) => reply(
+                    id,
+                    blocking(move || shared.manage(&op)).await.map(|()| None),
+                ),
+                None => reply(id, Err(Refusal("not a change to the room's seats".into()))),
+            },
         }
+    }
+}
+
+/// The projector: told that something changed, it fetches its view again.
+struct ProjectorConnection;
+
+impl Connection for ProjectorConnection {
+    fn push(&mut self, _room: &Room, _rev: u64) -> Push {
+        Push::Send(ServerMessage::Changed.to_text())
+    }
+
+    async fn answer(&mut self, _room: &Room, request: ClientMessage) -> String {
+        reply(
+            request.id(),
+            Err(Refusal("the projector only shows the room".into())),
+        )
     }
 }

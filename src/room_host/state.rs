@@ -8,6 +8,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tokio::sync::watch;
 
 use crate::engine::exercise::ExerciseRecord;
+use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
 use crate::engine::session::Session;
@@ -167,15 +168,20 @@ impl Shared {
     }
 
     /// The facilitator opens, closes or removes a seat, or moves or removes a device.
-    pub fn manage(&self, op: &RoomOp) -> Result<(), Refusal> {
+    pub fn manage(&self, change: &SeatChange) -> Result<(), Refusal> {
         let mut hosted = self.write();
+        let matrix = hosted.session.matrix_arc();
         let room = hosted.room_mut();
-        match op {
-            RoomOp::OpenSeat(seat) => room.set_open(seat, true),
-            RoomOp::CloseSeat(seat) => room.set_open(seat, false),
-            RoomOp::RemoveSeat(seat) => room.remove_seat(seat),
-            RoomOp::MoveDevice { device, to } => room.move_device(*device, to),
-            RoomOp::RemoveDevice(device) => room.remove_device(*device),
+        match change {
+            SeatChange::Combine { into, from } => room.combine(into, from),
+            SeatChange::Split(seat) => {
+                room.split(seat, &|role| matrix.role_name(role.as_str()).to_owned())
+            }
+            SeatChange::OpenSeat(seat) => room.set_open(seat, true),
+            SeatChange::CloseSeat(seat) => room.set_open(seat, false),
+            SeatChange::RemoveSeat(seat) => room.remove_seat(seat),
+            SeatChange::MoveDevice { device, to } => room.move_device(*device, to),
+            SeatChange::RemoveDevice(device) => room.remove_device(*device),
         }
         .map_err(|r| Refusal(r.reason))?;
         let saved = save(&mut hosted);
@@ -223,26 +229,6 @@ pub struct Accepted {
     pub seq: usize,
     /// The change's number.
     pub revision: u64,
-}
-
-/// What the facilitator can do to the room's seats and devices.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RoomOp {
-    /// Devices may take the seat.
-    OpenSeat(String),
-    /// Nobody may take it; its devices lose it.
-    CloseSeat(String),
-    /// The seat goes (a role nobody plays).
-    RemoveSeat(String),
-    /// A device (a person) moves to another seat.
-    MoveDevice {
-        /// The device's number.
-        device: u32,
-        /// The seat it moves to.
-        to: String,
-    },
-    /// A device loses its seat.
-    RemoveDevice(u32),
 }
 
 /// The seat a token holds.

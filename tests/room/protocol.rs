@@ -661,3 +661,52 @@ fn the_after_action_report_tells_each_seats_part_and_chat() {
     assert!(html.contains("Bo: Is &lt;b&gt;FS-01&lt;/b&gt; ours to isolate?"));
     assert!(!html.contains("<b>FS-01</b>"));
 }
+
+#[test]
+fn the_console_makes_a_team_seat_that_plays_both_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = start("ransomware-file-server", dir.path());
+    let legal = room.take("legal", "Priya");
+    block_on(async {
+        let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
+        next_of(&mut console, "console").await;
+        let combine = json!({"t": "seat", "seat": "legal", "op": "combine", "with": "pr_comms"});
+        assert_eq!(request(&mut console, 1, combine).await["t"], "ack");
+        let no_partner = json!({"t": "seat", "seat": "legal", "op": "combine"});
+        assert_eq!(request(&mut console, 2, no_partner).await["t"], "refused");
+        let mut ws = connect(&room.ws_url(&format!("{legal}/ws"))).await;
+        let update = next_of(&mut ws, "update").await;
+        assert_eq!(
+            update["view"]["seat"],
+            "Legal Counsel + PR and Communications"
+        );
+        assert_eq!(
+            update["view"]["choices"]["as_roles"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let inform =
+            json!({"Escalate": {"from": "pr_comms", "to": ["legal"], "reason": "statement"}});
+        assert_eq!(intent(&mut ws, 1, inform).await["t"], "ack");
+        let split = json!({"t": "seat", "seat": "legal", "op": "split"});
+        assert_eq!(request(&mut console, 3, split).await["t"], "ack");
+        let back = loop {
+            let update = next_of(&mut ws, "update").await;
+            if update["view"]["seat"] == "Legal Counsel" {
+                break update;
+            }
+        };
+        assert_eq!(
+            back["view"]["choices"]["as_roles"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    });
+    let saved = room.saved().room.unwrap();
+    assert!(saved.by_id("pr_comms").unwrap().devices.is_empty());
+    assert_eq!(saved.by_id("legal").unwrap().devices[0].person, "Priya");
+}

@@ -161,6 +161,13 @@ pub(super) fn handle_exercise_commands(
                     };
                 }
             }
+            ExerciseCommand::ManageSeat(change) => {
+                if let Some(room) = current.and_then(|e| e.room.as_ref())
+                    && let Err(reason) = room.0.manage(change)
+                {
+                    *notice = Notice::error(format!("Not changed: {reason}."));
+                }
+            }
             ExerciseCommand::ChatToSeat { seat, text } => {
                 if let Some(room) = current.and_then(|e| e.room.as_ref())
                     && let Err(reason) = room.0.chat(seat, text)

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::seat::Seat;
+use crate::engine::model::id::RoleId;
 use crate::engine::session::{Rejected, reject};
 
 /// Longest chat line kept, in characters.
@@ -180,6 +181,79 @@ impl RoomRecord {
         Ok(())
     }
 
+    /// The facilitator makes one team seat of two: `from`'s roles, devices, intents and chat join
+    /// `into`, named after both.
+    pub fn combine(&mut self, into: &str, from: &str) -> Result<(), Rejected> {
+        if into == from {
+            return reject("choose another seat to combine with");
+        }
+        self.by_id_mut(into)?;
+        let Some(at) = self.seats.iter().position(|s| s.seat.id == from) else {
+            return reject("there is no such seat");
+        };
+        let gone = self.seats.remove(at);
+        let seat = self.by_id_mut(into)?;
+        seat.seat.name = format!("{} + {}", seat.seat.name, gone.seat.name);
+        seat.seat.roles.extend(gone.seat.roles);
+        seat.devices.extend(gone.devices);
+        seat.intents += gone.intents;
+        seat.last_active = seat.last_active.max(gone.last_active);
+        for line in &mut self.chat {
+            if line.seat == from {
+                into.clone_into(&mut line.seat);
+            }
+        }
+        Ok(())
+    }
+
+    /// The facilitator splits a team seat back into one seat per role (named by `name_of`); its
+    /// devices and chat stay with the first.
+    pub fn split(&mut self, id: &str, name_of: &dyn Fn(&RoleId) -> String) -> Result<(), Rejected> {
+        let Some(at) = self.seats.iter().position(|s| s.seat.id == id) else {
+            return reject("there is no such seat");
+        };
+        let Some(team) = self
+            .seats
+            .get(at)
+            .filter(|s| s.seat.roles.len() > 1)
+            .cloned()
+        else {
+            return reject("this seat plays one role already");
+        };
+        let mut parts: Vec<SeatRecord> = team
+            .seat
+            .roles
+            .iter()
+            .map(|role| SeatRecord {
+                seat: Seat {
+                    id: role.to_string(),
+                    name: name_of(role),
+                    roles: vec![role.clone()],
+                },
+                open: team.open,
+                devices: Vec::new(),
+                intents: 0,
+                last_active: None,
+            })
+            .collect();
+        // The team's own id goes on with its first part, so its devices' pages and chat follow.
+        if let Some(first) = parts.first_mut() {
+            first.seat.id.clone_from(&team.seat.id);
+            first.devices = team.devices;
+            first.intents = team.intents;
+            first.last_active = team.last_active;
+        }
+        if parts.iter().skip(1).any(|p| {
+            self.seats
+                .iter()
+                .any(|s| s.seat.id == p.seat.id && s.seat.id != id)
+        }) {
+            return reject("another seat already has the id of one of its roles");
+        }
+        self.seats.splice(at..=at, parts);
+        Ok(())
+    }
+
     /// The facilitator removes a seat nobody plays; its chat stays in the record.
     pub fn remove_seat(&mut self, id: &str) -> Result<(), Rejected> {
         self.by_id_mut(id)?;
@@ -278,6 +352,44 @@ mod tests {
         room.remove_seat("legal").unwrap();
         assert!(room.by_id("legal").is_none());
         assert!(room.by_token("team0").is_none());
+    }
+
+    #[test]
+    fn seats_combine_into_a_team_and_split_back() {
+        let mut room = RoomRecord::new(
+            "code".into(),
+            "console".into(),
+            ["legal", "pr_comms"]
+                .into_iter()
+                .map(|r| Seat {
+                    id: r.into(),
+                    name: r.to_uppercase(),
+                    roles: vec![r.into()],
+                })
+                .collect(),
+        );
+        room.take("pr_comms", "Jo", "t1".into()).unwrap();
+        room.chat(ChatLine {
+            seat: "pr_comms".into(),
+            from_facilitator: false,
+            person: "Jo".into(),
+            minute: 1,
+            text: "Hi".into(),
+        })
+        .unwrap();
+        assert!(room.combine("legal", "legal").is_err());
+        room.combine("legal", "pr_comms").unwrap();
+        assert_eq!(room.seats.len(), 1);
+        let team = room.by_id("legal").unwrap();
+        assert_eq!(team.seat.name, "LEGAL + PR_COMMS");
+        assert_eq!(team.seat.roles.len(), 2);
+        assert_eq!(room.by_token("t1").unwrap().0.seat.id, "legal");
+        assert_eq!(room.chat_of("legal").count(), 1);
+        room.split("legal", &|r| format!("Role {r}")).unwrap();
+        assert_eq!(room.seats.len(), 2);
+        assert_eq!(room.by_id("pr_comms").unwrap().seat.name, "Role pr_comms");
+        assert_eq!(room.by_token("t1").unwrap().0.seat.id, "legal");
+        assert!(room.split("legal", &|r| r.to_string()).is_err());
     }
 
     #[test]

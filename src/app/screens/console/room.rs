@@ -8,9 +8,22 @@ use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::screens::widgets::{badge, qr_ui};
 use crate::app::theme;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::OpenRoom;
+use crate::engine::hosting::{OpenRoom, SeatChange};
 
 use super::state::ConsoleState;
+
+fn manage(change: SeatChange) -> UiCommand {
+    UiCommand::Exercise(ExerciseCommand::ManageSeat(change))
+}
+
+/// How long ago, for a person.
+fn ago(secs: i64) -> String {
+    match secs {
+        ..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", secs / 60),
+        _ => format!("{} h ago", secs / 3600),
+    }
+}
 
 /// The Room tab.
 pub fn room_ui(
@@ -72,24 +85,80 @@ pub fn room_ui(
     let Some(seats) = &record.room else {
         return out;
     };
+    let now = crate::store::unix_now();
     for seat in &seats.seats {
         let connected = room.0.connected(&seat.seat.id);
+        let id = &seat.seat.id;
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(&seat.seat.name).strong());
             if !seat.open {
                 badge(ui, "closed", theme::palette(ui).warning);
             }
-            let people: Vec<&str> = seat.devices.iter().map(|d| d.person.as_str()).collect();
-            ui.label(if people.is_empty() {
-                "nobody yet".to_owned()
-            } else {
-                people.join(", ")
-            });
+            let active = seat.last_active.map_or_else(
+                || "nothing sent yet".to_owned(),
+                |t| format!("last active {}", ago(now - t)),
+            );
             ui.label(
-                egui::RichText::new(format!("{connected} connected · {} sent", seat.intents))
-                    .weak(),
+                egui::RichText::new(format!(
+                    "{connected} connected · {} sent · {active}",
+                    seat.intents
+                ))
+                .weak(),
             );
         });
+        ui.horizontal_wrapped(|ui| {
+            let change = if seat.open {
+                ("Close", SeatChange::CloseSeat(id.clone()))
+            } else {
+                ("Open", SeatChange::OpenSeat(id.clone()))
+            };
+            if ui.small_button(change.0).clicked() {
+                out.push(manage(change.1));
+            }
+            if ui
+                .small_button("Remove seat")
+                .on_hover_text("For a role nobody plays: its devices are sent away")
+                .clicked()
+            {
+                out.push(manage(SeatChange::RemoveSeat(id.clone())));
+            }
+            if seat.seat.roles.len() > 1 && ui.small_button("Split").clicked() {
+                out.push(manage(SeatChange::Split(id.clone())));
+            }
+            egui::ComboBox::from_id_salt(("combine-seat", id))
+                .selected_text("Combine with…")
+                .show_ui(ui, |ui| {
+                    for other in seats.seats.iter().filter(|o| o.seat.id != *id) {
+                        if ui.selectable_label(false, &other.seat.name).clicked() {
+                            out.push(manage(SeatChange::Combine {
+                                into: id.clone(),
+                                from: other.seat.id.clone(),
+                            }));
+                        }
+                    }
+                });
+        });
+        for device in &seat.devices {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("#{} {}", device.number, device.person));
+                egui::ComboBox::from_id_salt(("move-device", device.number))
+                    .selected_text("Move to…")
+                    .show_ui(ui, |ui| {
+                        for other in seats.seats.iter().filter(|o| o.seat.id != *id) {
+                            if ui.selectable_label(false, &other.seat.name).clicked() {
+                                out.push(manage(SeatChange::MoveDevice {
+                                    device: device.number,
+                                    to: other.seat.id.clone(),
+                                }));
+                            }
+                        }
+                    });
+                if ui.small_button("Remove").clicked() {
+                    out.push(manage(SeatChange::RemoveDevice(device.number)));
+                }
+            });
+        }
+        ui.add_space(theme::GAP / 2.0);
     }
     ui.separator();
     ui.heading("Chat with the seats");
