@@ -218,7 +218,8 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
         .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::same(12)))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(&view.title).size(30.0).strong());
+                // The clock and meters are laid out first, from the right; the title takes what
+                // is left and is cut short rather than run under them.
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.label(
                         egui::RichText::new(format!(
@@ -240,6 +241,13 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
                             .size(22.0)
                             .color(view.severity_color),
                     );
+                    ui.add_space(theme::GAP);
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(&view.title).size(30.0).strong())
+                                .truncate(),
+                        );
+                    });
                 });
             });
         });
