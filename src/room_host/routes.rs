@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use super::codes::same;
 use super::pages;
@@ -29,6 +30,8 @@ const MAX_CONNECTIONS: usize = 512;
 /// A client that cannot take an update within this long is dropped (it reconnects and catches
 /// up), so it never holds anything up.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest an HTTP request may take to arrive and be answered.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests a connection may make in a burst, and how many more it earns each second.
 const BURST: f64 = 20.0;
 const PER_SECOND: f64 = 5.0;
@@ -129,7 +132,13 @@ pub fn router(room: App) -> Router {
         .route("/static/{file}", get(static_file))
         .fallback(|| async { not_found() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // A request that trickles in is cut off rather than held open (sockets are upgraded
+        // before this applies to them).
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(
             name,

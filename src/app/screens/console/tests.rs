@@ -261,3 +261,97 @@ fn the_room_bar_starts_the_clock_and_drives_the_projector() {
         ]
     );
 }
+
+/// A room link that answers from fixed data, for the Room tab's tests.
+struct StandInRoom;
+
+impl crate::engine::hosting::RoomLink for StandInRoom {
+    fn addresses(&self) -> crate::engine::hosting::RoomAddresses {
+        crate::engine::hosting::RoomAddresses {
+            join: "http://192.0.2.7:8470/room/abc".into(),
+            projector: "http://192.0.2.7:8470/room/abc/projector".into(),
+            console: "http://192.0.2.7:8470/console/def".into(),
+        }
+    }
+    fn revision(&self) -> u64 {
+        0
+    }
+    fn snapshot(&self) -> (Session, ExerciseRecord) {
+        unreachable!("the tab only reads the record it is given")
+    }
+    fn submit(&self, _: Intent) -> Result<(), String> {
+        Ok(())
+    }
+    fn edit(&self, _: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String> {
+        Ok(())
+    }
+    fn chat(&self, _: &str, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn manage(&self, _: &crate::engine::hosting::SeatChange) -> Result<(), String> {
+        Ok(())
+    }
+    fn connected(&self, seat: &str) -> usize {
+        usize::from(seat == "soc")
+    }
+}
+
+#[test]
+fn the_room_tab_asks_who_may_join_before_opening() {
+    let mut h = harness(console(), |ui, c| {
+        room_ui(ui, &c.record, None, &mut c.state)
+    });
+    h.get_by_label("Devices on this computer's network").click();
+    h.run();
+    h.get_by_label_contains("The firewall must let them reach this computer");
+    h.get_by_label("Open the room").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [UiCommand::Exercise(ExerciseCommand::OpenRoom {
+            local_network: true
+        })]
+    );
+}
+
+#[test]
+fn the_open_room_tab_shows_where_to_join_and_who_sits_where() {
+    use crate::engine::hosting::{OpenRoom, SeatChange};
+    use crate::engine::room::{ChatLine, RoomRecord, Seat};
+    let mut c = console();
+    let mut room = RoomRecord::new("abc".into(), "def".into(), Seat::per_role(&c.session));
+    room.take("soc", "Ana", "t1".into()).unwrap();
+    room.chat(ChatLine {
+        seat: "soc".into(),
+        from_facilitator: false,
+        person: "Ana".into(),
+        minute: 2,
+        text: "Do we image first?".into(),
+    })
+    .unwrap();
+    c.record.room = Some(room);
+    let link = OpenRoom(std::sync::Arc::new(StandInRoom));
+    let mut h = harness(c, move |ui, c| {
+        room_ui(ui, &c.record, Some(&link), &mut c.state)
+    });
+    h.get_by_label("http://192.0.2.7:8470/room/abc");
+    h.get_by_label("#1 Ana");
+    h.get_by_label_contains("1 connected · 0 sent");
+    h.get_by_label("T+02 Ana: Do we image first?");
+    h.get_all_by_label("Close").next().unwrap().click();
+    h.run();
+    h.get_by_label("Remove").click();
+    h.run();
+    h.get_by_label("Close the room").click();
+    h.run();
+    assert_eq!(
+        h.state().out,
+        [
+            UiCommand::Exercise(ExerciseCommand::ManageSeat(SeatChange::CloseSeat(
+                "soc".into()
+            ))),
+            UiCommand::Exercise(ExerciseCommand::ManageSeat(SeatChange::RemoveDevice(1))),
+            UiCommand::Exercise(ExerciseCommand::CloseRoom),
+        ]
+    );
+}
