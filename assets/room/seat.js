@@ -11,6 +11,7 @@
   let retry = 0;
   let stopped = false;
   const pendingForms = new Map();
+  let seenFromFacilitator = -1;
 
   function say(text, kind) {
     status.textContent = text;
@@ -112,6 +113,9 @@
     document.getElementById("declared").textContent = view.declared ? "Incident declared" : "Not declared";
     document.getElementById("engaged").textContent = "Engaged: " + (view.engaged.length ? view.engaged.join(", ") : "nobody yet");
     document.getElementById("ended").hidden = !view.ended;
+    // Once the exercise has ended nothing more can be decided; the chat stays open.
+    document.querySelectorAll("section.actions form:not([data-form=chat]) button")
+      .forEach(function (b) { b.disabled = view.ended; });
     msg.feed.forEach(function (item) {
       if (item.seq < after && feed.querySelector('[data-seq="' + item.seq + '"]')) return;
       feed.insertBefore(feedItem(item), feed.firstChild);
@@ -132,12 +136,20 @@
       const li = el("li", "", p.label + " ");
       const button = el("button", "", "Approve");
       button.type = "button";
+      button.disabled = view.ended;
       button.addEventListener("click", function () { send({ t: "intent", intent: p.grant }); });
       li.appendChild(button);
       approve.appendChild(li);
     });
     document.getElementById("approve-count").textContent = c.to_approve.length ? " (" + c.to_approve.length + ")" : "";
     const chat = document.getElementById("chat");
+    const fromFacilitator = msg.chat.filter(function (l) { return l.from_facilitator; }).length;
+    // A new word from the facilitator opens the chat, so it is not missed.
+    if (fromFacilitator > seenFromFacilitator && seenFromFacilitator >= 0) {
+      document.getElementById("chat-box").open = true;
+    }
+    seenFromFacilitator = fromFacilitator;
+    document.getElementById("chat-count").textContent = msg.chat.length ? " (" + msg.chat.length + ")" : "";
     chat.replaceChildren();
     msg.chat.forEach(function (line) {
       const who = line.from_facilitator ? "Facilitator" : line.person;

@@ -249,8 +249,8 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                                 button { "Ask" }
                             }
                         }
-                        details {
-                            summary { "Facilitator" }
+                        details #chat-box {
+                            summary { "Facilitator" span #chat-count {} }
                             ol #chat.plain {}
                             form data-form="chat" {
                                 label for="chat-text" { "Message to the facilitator" }

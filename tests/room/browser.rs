@@ -18,7 +18,7 @@ use warroom::engine::content::load::Source;
 use warroom::engine::model::script::{self, Decisions, Step};
 use warroom::engine::scoring::score;
 
-use super::support::{TestRoom, connect, intent, next_of, start, start_on};
+use super::support::{TestRoom, connect, intent, next_of, request, start, start_on};
 
 /// chromedriver, started on a free port, stopped when dropped.
 struct Driver {
@@ -386,6 +386,13 @@ fn three_seats_and_a_projector_play_through_the_pages() {
 
         let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
         next_of(&mut console, "console").await;
+        // A word from the facilitator opens the seat's chat, so it is seen.
+        let word = json!({"t": "chat", "seat": "soc", "text": "Image FS-01 before anything else."});
+        assert_eq!(request(&mut console, 2, word).await["t"], "ack");
+        wait_for_text(&soc, "the facilitator's word", |t| {
+            t.contains("Facilitator: Image FS-01 before anything else.")
+        })
+        .await;
         let ended = intent(&mut console, 1, json!({"Advance": {"minutes": 49}})).await;
         assert_eq!(ended["t"], "ack");
         wait_for_text(&projector, "the end", |t| {
@@ -393,6 +400,14 @@ fn three_seats_and_a_projector_play_through_the_pages() {
         })
         .await;
         wait_for_text(&soc, "the end", |t| t.contains("The exercise has ended")).await;
+        let decide = soc
+            .find(Locator::Css("form[data-form=decide] button"))
+            .await
+            .unwrap();
+        assert!(
+            decide.attr("disabled").await.unwrap().is_some(),
+            "nothing more can be decided once the exercise has ended"
+        );
         for page in [soc, it, irm, projector] {
             page.close().await.unwrap();
         }
