@@ -45,6 +45,7 @@ fn serve_room(args: &cli::ServeArgs, matrix: Option<&std::path::Path>) -> ExitCo
             .saves
             .clone()
             .unwrap_or_else(warroom::store::saves::default_dir),
+        teams: args.teams,
     };
     match warroom::room_host::serve(&options, &mut std::io::stdout().lock()) {
         Ok(()) => ExitCode::from(cli::EXIT_OK),

@@ -38,6 +38,10 @@ pub struct ReportArgs {
     /// Folder of saved exercises (default: in the platform data directory).
     #[arg(long, value_name = "DIR")]
     pub saves: Option<PathBuf>,
+    /// Another team's exercise of the same scenario and seed (`serve --teams`), to compare with;
+    /// repeat for each team.
+    #[arg(long, value_name = "SESSION")]
+    pub compare: Vec<String>,
 }
 
 /// Options of `warroom resume`.
@@ -104,7 +108,21 @@ pub fn report(
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let aar = AfterActionReport::build(&record, &session);
+    let mut aar = AfterActionReport::build(&record, &session);
+    if !args.compare.is_empty() {
+        let mut others = Vec::new();
+        for other in &args.compare {
+            match open_save(&saves::resolve(&dir, other), matrix_path, err)? {
+                Ok(opened) => others.push(opened),
+                Err(code) => return Ok(code),
+            }
+        }
+        let others: Vec<_> = others.iter().map(|(r, s)| (r, s)).collect();
+        if let Err(problem) = aar.compare((&record, &session), &others) {
+            writeln!(err, "warroom: {problem}")?;
+            return Ok(EXIT_USAGE);
+        }
+    }
     let text = match args.format {
         ReportFormat::Md => aar.markdown(),
         ReportFormat::Html => aar.html(),

@@ -223,6 +223,10 @@ pub struct ServeArgs {
     /// Folder of saves (default: in the platform data directory).
     #[arg(long, value_name = "DIR")]
     pub saves: Option<PathBuf>,
+    /// Run the same exercise for this many teams at once, each in a room of its own on the next
+    /// port (compare them afterwards with `warroom report ID --compare ID2 …`).
+    #[arg(long, default_value_t = 1)]
+    pub teams: usize,
 }
 
 /// A folder of content with its own matrix is checked against it, unless `--matrix` says otherwise:

@@ -18,5 +18,5 @@ pub mod state;
 pub use codes::new_code;
 pub use host::RoomHost;
 pub use link::opener;
-pub use serve::{ServeError, ServeOptions, host_exercise, serve};
+pub use serve::{MAX_TEAMS, ServeError, ServeOptions, host_exercise, serve};
 pub use state::{Caller, Hosted, Refusal, Shared};

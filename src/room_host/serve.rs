@@ -33,7 +33,12 @@ pub struct ServeOptions {
     pub session: Option<String>,
     /// Folder of saves.
     pub saves: PathBuf,
+    /// Teams playing the same exercise at once, each in a room of its own (1: one room).
+    pub teams: usize,
 }
+
+/// Most teams one `serve` hosts at once.
+pub const MAX_TEAMS: usize = 12;
 
 /// Why `serve` could not start.
 #[derive(Debug)]
@@ -103,36 +108,86 @@ pub fn host_exercise(options: &ServeOptions) -> Result<Hosted, ServeError> {
     })
 }
 
-/// Hosts the exercise until SIGTERM or Ctrl-C, printing its addresses on `out` first.
+/// Hosts the exercise until SIGTERM or Ctrl-C, printing its addresses on `out` first. With
+/// several teams, each gets an exercise and a room of its own (same scenario, same seed), on
+/// consecutive ports, and each block of addresses follows a `team: N` line.
 pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeError> {
-    let hosted = host_exercise(options)?;
-    let id = hosted.record.id.clone();
-    let host = RoomHost::start(hosted, options.bind, options.port).map_err(|e| {
-        ServeError::Usage(format!(
-            "cannot listen on {}:{}: {e}",
-            options.bind, options.port
-        ))
-    })?;
-    let printed = writeln!(
-        out,
-        "join: {}\nprojector: {}\nconsole: {}\nsession: {id}",
-        host.join_url(),
-        host.projector_url(),
-        host.console_url()
-    )
-    .and_then(|()| out.flush());
-    if let Err(e) = printed {
+    if options.teams == 0 || options.teams > MAX_TEAMS {
         return Err(ServeError::Usage(format!(
-            "cannot write the addresses: {e}"
+            "--teams takes 1 to {MAX_TEAMS} teams"
         )));
+    }
+    // Teams' exercises are named after one base id, so one `--session` brings them all back;
+    // without one, a new base (stamped with the time) never picks up an earlier run's teams.
+    let base = options.session.clone().unwrap_or_else(|| {
+        format!(
+            "{}-{}",
+            std::path::Path::new(&options.scenario)
+                .file_stem()
+                .map_or_else(
+                    || options.scenario.clone(),
+                    |s| s.to_string_lossy().into_owned()
+                ),
+            crate::store::unix_now()
+        )
+    });
+    let mut hosts = Vec::new();
+    for team in 1..=options.teams {
+        let team_options = if options.teams == 1 {
+            options.clone()
+        } else {
+            let offset = u16::try_from(team - 1).unwrap_or(0);
+            ServeOptions {
+                session: Some(format!("{base}-team-{team}")),
+                port: if options.port == 0 {
+                    0
+                } else {
+                    options.port.saturating_add(offset)
+                },
+                ..options.clone()
+            }
+        };
+        let hosted = host_exercise(&team_options)?;
+        let id = hosted.record.id.clone();
+        let host = RoomHost::start(hosted, team_options.bind, team_options.port).map_err(|e| {
+            ServeError::Usage(format!(
+                "cannot listen on {}:{}: {e}",
+                team_options.bind, team_options.port
+            ))
+        })?;
+        let team_line = if options.teams == 1 {
+            String::new()
+        } else {
+            format!("team: {team}\n")
+        };
+        let printed = writeln!(
+            out,
+            "{team_line}join: {}\nprojector: {}\nconsole: {}\nsession: {id}",
+            host.join_url(),
+            host.projector_url(),
+            host.console_url()
+        )
+        .and_then(|()| out.flush());
+        if let Err(e) = printed {
+            return Err(ServeError::Usage(format!(
+                "cannot write the addresses: {e}"
+            )));
+        }
+        hosts.push((host, id));
     }
     wait_for_stop_signal()
         .map_err(|e| ServeError::Usage(format!("cannot wait for a signal: {e}")))?;
-    host.stop();
-    let _ = writeln!(
-        out,
-        "stopped; every change is saved (resume with --session {id})"
-    );
+    let resume = if options.teams == 1 {
+        hosts
+            .first()
+            .map_or_else(String::new, |(_, id)| format!("--session {id}"))
+    } else {
+        format!("--session {base} --teams {}", options.teams)
+    };
+    for (host, _) in hosts {
+        host.stop();
+    }
+    let _ = writeln!(out, "stopped; every change is saved (resume with {resume})");
     Ok(())
 }
 

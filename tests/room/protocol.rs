@@ -710,3 +710,106 @@ fn the_console_makes_a_team_seat_that_plays_both_roles() {
     assert!(saved.by_id("pr_comms").unwrap().devices.is_empty());
     assert_eq!(saved.by_id("legal").unwrap().devices[0].person, "Priya");
 }
+
+#[test]
+fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args([
+            "serve",
+            "ransomware-file-server",
+            "--teams",
+            "2",
+            "--seed",
+            "9",
+        ])
+        .args(["--port", "0", "--session", "drill", "--saves"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut block = |team: &str| {
+        assert_eq!(lines.next().unwrap().unwrap(), format!("team: {team}"));
+        let join = lines.next().unwrap().unwrap();
+        let _projector = lines.next().unwrap().unwrap();
+        let _console = lines.next().unwrap().unwrap();
+        let session = lines.next().unwrap().unwrap();
+        (
+            join.strip_prefix("join: http://").unwrap().to_owned(),
+            session,
+        )
+    };
+    let (first, first_id) = block("1");
+    let (second, second_id) = block("2");
+    assert_eq!(first_id, "session: drill-team-1");
+    assert_eq!(second_id, "session: drill-team-2");
+    assert_ne!(first, second, "each team has a room of its own");
+    // Team 1 takes a decision; team 2 does nothing.
+    let (addr, path) = first.split_at(first.find('/').unwrap());
+    let addr: std::net::SocketAddr = addr.parse().unwrap();
+    let taken = http(addr, "POST", &format!("{path}/take"), "seat=soc&person=Ana");
+    let seat = taken.header("location").unwrap();
+    block_on(async {
+        let mut ws = connect(&format!("ws://{addr}{seat}/ws")).await;
+        next_of(&mut ws, "update").await;
+        let triage = json!({"AssignAction": {"action": "triage-fs01", "role": "soc"}});
+        assert_eq!(intent(&mut ws, 1, triage).await["t"], "ack");
+    });
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let saves = dir.path().to_path_buf();
+    let report = |compare: Vec<String>| {
+        let args = warroom::cli::ReportArgs {
+            session: "drill-team-1".into(),
+            format: warroom::cli::ReportFormat::Md,
+            output: None,
+            saves: Some(saves.clone()),
+            compare,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = warroom::cli::run(
+            &warroom::cli::Command::Report(args),
+            None,
+            &mut out,
+            &mut err,
+        );
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    };
+    let (code, markdown, err) = report(vec!["drill-team-2".into()]);
+    assert_eq!(code, 0, "{err}");
+    let section = &markdown[markdown.find("## Teams compared").expect("a comparison")..];
+    let row = |team: &str| {
+        section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {team}")))
+            .unwrap_or_else(|| panic!("no row for {team}:\n{section}"))
+            .to_owned()
+    };
+    assert!(
+        row("drill-team-1 (this report)").ends_with("| 1 | 0 |"),
+        "{}",
+        row("drill-team-1")
+    );
+    assert!(
+        row("drill-team-2").ends_with("| 0 | 0 |"),
+        "{}",
+        row("drill-team-2")
+    );
+    // Another exercise is not a team of this one.
+    let other = start("journalist-calls", dir.path());
+    let other_id = other.id.clone();
+    other.host.stop();
+    let (code, _, err) = report(vec![other_id]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not the same exercise"), "{err}");
+}

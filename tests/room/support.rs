@@ -27,6 +27,7 @@ pub fn options(scenario: &str, saves: &Path, session: Option<&str>) -> ServeOpti
         port: 0,
         session: session.map(Into::into),
         saves: saves.to_path_buf(),
+        teams: 1,
     }
 }
 

@@ -153,6 +153,46 @@ pub struct SeatEntry {
     pub text: String,
 }
 
+/// One team's results, when the same exercise was run for several teams at once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamRow {
+    /// The team, as its exercise is named.
+    pub team: String,
+    /// Its total.
+    pub total: u32,
+    /// Each dimension's score (`None`: not tested).
+    pub dimensions: BTreeMap<Dimension, Option<u32>>,
+    /// Deductions.
+    pub deductions: usize,
+    /// Scenario minute reached.
+    pub minute: u32,
+    /// Intents the team made (the clock and the injects left out).
+    pub decisions: usize,
+    /// This report's own team.
+    pub this: bool,
+}
+
+impl TeamRow {
+    /// A team's row from its record and replayed session.
+    pub fn of(record: &ExerciseRecord, session: &Session, this: bool) -> Self {
+        let card = score(session);
+        Self {
+            team: record.id.clone(),
+            total: card.total,
+            dimensions: card.dimensions.clone(),
+            deductions: card.deductions().count(),
+            minute: session.minute(),
+            decisions: session
+                .log()
+                .entries
+                .iter()
+                .filter(|e| !e.intent.is_facilitation())
+                .count(),
+            this,
+        }
+    }
+}
+
 /// The report's content, rendered by [`AfterActionReport::markdown`] and [`AfterActionReport::html`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct AfterActionReport {
@@ -182,6 +222,8 @@ pub struct AfterActionReport {
     pub timeline: Vec<TimelineEntry>,
     /// Each seat's timeline, when the exercise was hosted for devices.
     pub seats: Vec<SeatRow>,
+    /// Every team's results, when the same exercise was run for several (empty otherwise).
+    pub teams: Vec<TeamRow>,
     /// The scorecard.
     pub card: Scorecard,
     /// Findings per role.
@@ -210,6 +252,35 @@ pub fn utc_date(unix: i64) -> String {
 }
 
 impl AfterActionReport {
+    /// Adds the comparison with the other teams that ran the same scenario with the same seed at
+    /// the same time; an exercise of another scenario or seed is refused, naming it.
+    pub fn compare(
+        &mut self,
+        this: (&ExerciseRecord, &Session),
+        others: &[(&ExerciseRecord, &Session)],
+    ) -> Result<(), String> {
+        let (record, session) = this;
+        for (other, other_session) in others {
+            if other_session.scenario().id != session.scenario().id
+                || other.log.seed != record.log.seed
+            {
+                return Err(format!(
+                    "{} is not the same exercise: scenario `{}` with seed {}, where this one is \
+                     `{}` with seed {}",
+                    other.id,
+                    other_session.scenario().id,
+                    other.log.seed,
+                    session.scenario().id,
+                    record.log.seed
+                ));
+            }
+        }
+        self.teams = std::iter::once(TeamRow::of(record, session, true))
+            .chain(others.iter().map(|(r, s)| TeamRow::of(r, s, false)))
+            .collect();
+        Ok(())
+    }
+
     /// Builds the report of a record and its replayed session.
     pub fn build(record: &ExerciseRecord, session: &Session) -> Self {
         let scenario = session.scenario();
@@ -365,6 +436,7 @@ impl AfterActionReport {
             objectives,
             timeline: entries,
             seats: seat_rows(record, session),
+            teams: Vec::new(),
             card,
             roles: roles.into_values().collect(),
             notes: record

@@ -28,6 +28,7 @@ impl AfterActionReport {
         self.timeline(w);
         self.seats(w);
         self.scores(w);
+        self.teams(w);
         self.notes(w);
         self.hotwash(w);
         self.plan(w);
@@ -162,6 +163,50 @@ impl AfterActionReport {
                 .collect();
             w.table(&["Minute", "", "What"], &rows);
         }
+    }
+
+    fn teams(&self, w: &mut impl Writer) {
+        if self.teams.is_empty() {
+            return;
+        }
+        w.section("Teams compared");
+        w.paragraph(
+            "The same scenario ran with the same seed for each team at once, so every team met \
+             the same injects and variations: the differences below are the teams' own choices.",
+        );
+        let dimensions: Vec<Dimension> = Dimension::ALL.to_vec();
+        let mut headers: Vec<&str> = vec!["Team", "Total"];
+        headers.extend(dimensions.iter().map(|d| d.label()));
+        headers.extend(["Deductions", "Decisions", "Minute"]);
+        let names: Vec<String> = self
+            .teams
+            .iter()
+            .map(|t| {
+                if t.this {
+                    format!("{} (this report)", t.team)
+                } else {
+                    t.team.clone()
+                }
+            })
+            .collect();
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .teams
+            .iter()
+            .zip(&names)
+            .map(|(t, name)| {
+                let mut row = vec![Cell::Text(name), Cell::Num(t.total.to_string())];
+                row.extend(
+                    dimensions
+                        .iter()
+                        .map(|d| Cell::Num(score_label(t.dimensions.get(d).copied().flatten()))),
+                );
+                row.push(Cell::Num(t.deductions.to_string()));
+                row.push(Cell::Num(t.decisions.to_string()));
+                row.push(Cell::Num(t.minute.to_string()));
+                row
+            })
+            .collect();
+        w.table(&headers, &rows);
     }
 
     fn scores(&self, w: &mut impl Writer) {
