@@ -92,6 +92,11 @@ impl RoomHost {
         &self.room.shared
     }
 
+    /// Every team's exercise, for the overview on this room's console (`serve --teams`).
+    pub fn set_teams(&self, teams: Vec<routes::TeamEntry>) {
+        self.room.set_teams(teams);
+    }
+
     /// Devices connected to a seat now.
     pub fn connected(&self, seat: &str) -> usize {
         self.room.connected(seat)

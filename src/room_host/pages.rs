@@ -470,8 +470,58 @@ pub fn console_view(
     }
 }
 
-/// The facilitator's page for a headless host: clock, seats, chat and the room's addresses.
-pub fn console(hosted: &Hosted, join_url: &str, projector_url: &str, ws: &str) -> Markup {
+/// Several teams' exercises side by side, for the facilitator: refreshed every few seconds.
+pub fn teams(teams: &[super::routes::TeamEntry]) -> Markup {
+    page(
+        "Teams",
+        Some("teams.js"),
+        html! {
+            div #teams data-view="teams" { (teams_view(teams)) }
+        },
+    )
+}
+
+/// The part of the teams' overview that changes.
+pub fn teams_view(teams: &[super::routes::TeamEntry]) -> Markup {
+    html! {
+        h1 { "Teams" }
+        p.small { "The same scenario and seed for every team. Scores are for the facilitator only." }
+        div.table-wrap {
+            table {
+                thead { tr {
+                    th { "Team" } th { "Clock" } th { "Severity" } th { "Declared" }
+                    th { "Decisions" } th { "Score so far" } th { "People" } th {}
+                } }
+                tbody {
+                    @for team in teams {
+                        @let hosted = team.shared.read();
+                        @let session = &hosted.session;
+                        tr {
+                            td { (team.name) }
+                            td.clock { (format!("T+{:02}", session.minute())) @if session.ended() { " (ended)" } }
+                            td { (session.severity()) " \u{b7} " (session.matrix().severity(session.severity()).map_or("unclassified", |s| s.name.as_str())) }
+                            td { @if session.declared_at().is_some() { "yes" } @else { "no" } }
+                            td { (session.log().entries.iter().filter(|e| !e.intent.is_facilitation()).count()) }
+                            td { (crate::engine::scoring::score(session).total) }
+                            td { (hosted.room().seats.iter().map(|s| s.devices.len()).sum::<usize>()) }
+                            td { a href=(team.console_url) { "Console" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The facilitator's page for a headless host: clock, seats, chat and the room's addresses, and
+/// a link to the teams' overview when several teams play.
+pub fn console(
+    hosted: &Hosted,
+    join_url: &str,
+    projector_url: &str,
+    ws: &str,
+    teams: Option<&str>,
+) -> Markup {
     page(
         "Console",
         Some("console.js"),
@@ -493,6 +543,9 @@ pub fn console(hosted: &Hosted, join_url: &str, projector_url: &str, ws: &str) -
                 }
                 p #status role="status" aria-live="polite" {}
                 div.addresses {
+                    @if let Some(teams) = teams {
+                        p { a href=(teams) { "All teams side by side" } }
+                    }
                     p { "Join: " a.url href=(join_url) { (join_url) } }
                     p { "Projector: " a.url href=(projector_url) { (projector_url) } }
                     details {

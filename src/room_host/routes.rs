@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -48,6 +48,19 @@ pub struct Room {
     pub console: String,
     live: Mutex<BTreeMap<String, usize>>,
     connections: AtomicUsize,
+    /// Every team's exercise, when several teams play at once (`serve --teams`).
+    teams: OnceLock<Vec<TeamEntry>>,
+}
+
+/// One team of several playing the same exercise at once.
+#[derive(Clone)]
+pub struct TeamEntry {
+    /// The team's exercise id.
+    pub name: String,
+    /// Its hosted exercise.
+    pub shared: Arc<Shared>,
+    /// Its console's address.
+    pub console_url: String,
 }
 
 impl Room {
@@ -64,6 +77,7 @@ impl Room {
             console,
             live: Mutex::new(BTreeMap::new()),
             connections: AtomicUsize::new(0),
+            teams: OnceLock::new(),
         }
     }
 
@@ -80,6 +94,11 @@ impl Room {
     /// The console's address.
     pub fn console_url(&self) -> String {
         format!("{}/console/{}", self.base, self.console)
+    }
+
+    /// Makes the teams' overview available from this room's console (once).
+    pub fn set_teams(&self, teams: Vec<TeamEntry>) {
+        let _ = self.teams.set(teams);
     }
 
     /// Open connections of a seat's devices.
@@ -127,6 +146,8 @@ pub fn router(room: App) -> Router {
         .route("/seat/{token}/ws", get(seat_ws))
         .route("/console/{code}", get(console_page))
         .route("/console/{code}/ws", get(console_ws))
+        .route("/console/{code}/teams", get(teams_page))
+        .route("/console/{code}/teams/view", get(teams_fragment))
         .route("/console/{code}/seat/{seat}", get(console_seat_page))
         .route("/console/{code}/seat/{seat}/ws", get(console_seat_ws))
         .route("/static/{file}", get(static_file))
@@ -184,6 +205,10 @@ async fn static_file(Path(file): Path<String>) -> Response {
         ),
         "projector.js" => (
             include_str!("../../assets/room/projector.js"),
+            "text/javascript",
+        ),
+        "teams.js" => (
+            include_str!("../../assets/room/teams.js"),
             "text/javascript",
         ),
         _ => return not_found(),
@@ -282,12 +307,36 @@ async fn console_page(State(room): State<App>, Path(code): Path<String>) -> Resp
     if !same(&code, &room.console) {
         return not_found();
     }
+    let teams = room.teams.get().map(|_| format!("/console/{code}/teams"));
     html(pages::console(
         &room.shared.read(),
         &room.join_url(),
         &room.projector_url(),
         &format!("/console/{code}/ws"),
+        teams.as_deref(),
     ))
+}
+
+/// The teams' overview (several teams at once), or 404.
+fn teams_of<'r>(room: &'r Room, code: &str) -> Option<&'r [TeamEntry]> {
+    same(code, &room.console)
+        .then(|| room.teams.get())
+        .flatten()
+        .map(Vec::as_slice)
+}
+
+async fn teams_page(State(room): State<App>, Path(code): Path<String>) -> Response {
+    match teams_of(&room, &code) {
+        Some(teams) => html(pages::teams(teams)),
+        None => not_found(),
+    }
+}
+
+async fn teams_fragment(State(room): State<App>, Path(code): Path<String>) -> Response {
+    match teams_of(&room, &code) {
+        Some(teams) => html(pages::teams_view(teams)),
+        None => not_found(),
+    }
 }
 
 /// Turns away an upgrade when the host is full.

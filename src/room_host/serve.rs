@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::host::RoomHost;
+use super::routes::TeamEntry;
 use super::state::Hosted;
 use crate::engine::content::library::{find_scenario, load_matrix};
 use crate::engine::diagnostic::Diagnostic;
@@ -174,6 +175,23 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
             )));
         }
         hosts.push((host, id));
+    }
+    if hosts.len() > 1 {
+        let teams: Vec<TeamEntry> = hosts
+            .iter()
+            .map(|(host, id)| TeamEntry {
+                name: id.clone(),
+                shared: Arc::clone(host.shared()),
+                console_url: host.console_url(),
+            })
+            .collect();
+        for (host, _) in &hosts {
+            host.set_teams(teams.clone());
+        }
+        if let Some((first, _)) = hosts.first() {
+            let _ =
+                writeln!(out, "teams: {}/teams", first.console_url()).and_then(|()| out.flush());
+        }
     }
     wait_for_stop_signal()
         .map_err(|e| ServeError::Usage(format!("cannot wait for a signal: {e}")))?;

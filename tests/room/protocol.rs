@@ -747,6 +747,16 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
     assert_eq!(first_id, "session: drill-team-1");
     assert_eq!(second_id, "session: drill-team-2");
     assert_ne!(first, second, "each team has a room of its own");
+    // The teams side by side, on the first team's console.
+    let teams = lines.next().unwrap().unwrap();
+    let teams = teams.strip_prefix("teams: http://").unwrap().to_owned();
+    let (teams_addr, teams_path) = teams.split_at(teams.find('/').unwrap());
+    let teams_addr: std::net::SocketAddr = teams_addr.parse().unwrap();
+    let overview = http(teams_addr, "GET", &format!("{teams_path}/view"), "");
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("drill-team-1") && overview.body.contains("drill-team-2"));
+    let wrong = teams_path.replace("/console/", "/console/0");
+    assert_eq!(http(teams_addr, "GET", &wrong, "").status, 404);
     // Team 1 takes a decision; team 2 does nothing.
     let (addr, path) = first.split_at(first.find('/').unwrap());
     let addr: std::net::SocketAddr = addr.parse().unwrap();
