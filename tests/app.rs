@@ -1195,3 +1195,81 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
         "the host stopped"
     );
 }
+
+/// A facilitator's app that dies while hosting comes back with the room open, under the same
+/// address, and every device keeps its seat.
+#[cfg(feature = "room")]
+#[test]
+fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
+    use std::io::{Read as _, Write as _};
+
+    use warroom::app::exercise::RoomService;
+
+    let http = |addr: &str, request: String| {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let data = tempfile::tempdir().unwrap();
+    let mut app = app_in(data.path());
+    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
+    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::OpenRoom {
+            local_network: false,
+        }),
+    );
+    let join = active(&app).room.as_ref().unwrap().0.addresses().join;
+    let rest = join.strip_prefix("http://").unwrap().to_owned();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let body = "seat=legal&person=Priya";
+    let taken = http(
+        addr,
+        format!(
+            "POST {path}/take HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    let seat = taken
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let saved_at = save_path(&app);
+    // The app goes away without closing the room.
+    drop(app);
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "the host went with it"
+    );
+    let mut app = app_in(data.path());
+    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
+    );
+    let room = active(&app).room.as_ref().expect("the room opened again");
+    assert_eq!(room.0.addresses().join, join, "same codes, same port");
+    let page = http(
+        addr,
+        format!("GET {seat} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("Legal Counsel"));
+    // Closed by the facilitator, it stays closed on the next resume.
+    send(&mut app, UiCommand::Exercise(ExerciseCommand::CloseRoom));
+    let saved_at = save_path(&app);
+    drop(app);
+    let mut app = app_in(data.path());
+    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
+    send(
+        &mut app,
+        UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
+    );
+    assert!(active(&app).room.is_none());
+}

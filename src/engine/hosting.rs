@@ -34,6 +34,8 @@ pub struct RoomAddresses {
     pub projector: String,
     /// For the facilitator's other devices.
     pub console: String,
+    /// The port it listens on.
+    pub port: u16,
 }
 
 /// What the facilitator can do to the room's seats and the devices at them.

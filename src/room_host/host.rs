@@ -93,7 +93,7 @@ impl RoomHost {
     }
 
     /// Every team's exercise, for the overview on this room's console (`serve --teams`).
-    pub fn set_teams(&self, teams: Vec<routes::TeamEntry>) {
+    pub fn set_teams(&self, teams: Vec<super::state::TeamEntry>) {
         self.room.set_teams(teams);
     }
 

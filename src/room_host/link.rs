@@ -85,6 +85,7 @@ pub fn opener() -> RoomOpener {
             join: host.join_url(),
             projector: host.projector_url(),
             console: host.console_url(),
+            port: host.addr().port(),
         };
         Ok(Arc::new(Link {
             host: Mutex::new(host),

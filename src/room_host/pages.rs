@@ -471,7 +471,7 @@ pub fn console_view(
 }
 
 /// Several teams' exercises side by side, for the facilitator: refreshed every few seconds.
-pub fn teams(teams: &[super::routes::TeamEntry]) -> Markup {
+pub fn teams(teams: &[super::state::TeamEntry]) -> Markup {
     page(
         "Teams",
         Some("teams.js"),
@@ -482,7 +482,7 @@ pub fn teams(teams: &[super::routes::TeamEntry]) -> Markup {
 }
 
 /// The part of the teams' overview that changes.
-pub fn teams_view(teams: &[super::routes::TeamEntry]) -> Markup {
+pub fn teams_view(teams: &[super::state::TeamEntry]) -> Markup {
     html! {
         h1 { "Teams" }
         p.small { "The same scenario and seed for every team. Scores are for the facilitator only." }

@@ -20,7 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 use super::codes::same;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
-use super::state::{Accepted, Caller, Refusal, SEAT_LOST, Shared, seat_by_id, seat_of};
+use super::state::{Accepted, Caller, Refusal, SEAT_LOST, Shared, TeamEntry, seat_by_id, seat_of};
 use crate::engine::room::{seat_feed, seat_view};
 
 /// Largest request body (the join form): a name and a seat id.
@@ -50,17 +50,6 @@ pub struct Room {
     connections: AtomicUsize,
     /// Every team's exercise, when several teams play at once (`serve --teams`).
     teams: OnceLock<Vec<TeamEntry>>,
-}
-
-/// One team of several playing the same exercise at once.
-#[derive(Clone)]
-pub struct TeamEntry {
-    /// The team's exercise id.
-    pub name: String,
-    /// Its hosted exercise.
-    pub shared: Arc<Shared>,
-    /// Its console's address.
-    pub console_url: String,
 }
 
 impl Room {

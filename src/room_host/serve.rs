@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::host::RoomHost;
-use super::routes::TeamEntry;
 use super::state::Hosted;
+use super::state::TeamEntry;
 use crate::engine::content::library::{find_scenario, load_matrix};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::ExerciseRecord;

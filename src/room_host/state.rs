@@ -3,7 +3,7 @@
 //! anyone is told they were accepted.
 
 use std::path::PathBuf;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::watch;
 
@@ -220,6 +220,17 @@ impl Shared {
         self.changed();
         saved
     }
+}
+
+/// One team of several playing the same exercise at once.
+#[derive(Clone)]
+pub struct TeamEntry {
+    /// The team's exercise id.
+    pub name: String,
+    /// Its hosted exercise.
+    pub shared: Arc<Shared>,
+    /// Its console's address.
+    pub console_url: String,
 }
 
 /// An intent taken in: where it stands in the log, and the change that carries it.

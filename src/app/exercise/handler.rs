@@ -108,7 +108,13 @@ pub(super) fn handle_exercise_commands(
                 began = Some(exercise);
             }
             ExerciseCommand::Resume(path) => match load_for_resume(path, &content) {
-                Ok(exercise) => {
+                Ok(mut exercise) => {
+                    let reopen = exercise
+                        .record
+                        .room
+                        .as_ref()
+                        .filter(|r| r.hosting && !exercise.session.ended())
+                        .map(|r| r.local_network);
                     if exercise.session.ended() {
                         commands.insert_resource(FinalScorecard(score(&exercise.session)));
                         next.set(Screen::Debrief);
@@ -118,6 +124,18 @@ pub(super) fn handle_exercise_commands(
                     }
                     state.reset_for(&exercise, false);
                     *notice = Notice::info(format!("Resumed from {}", path.display()));
+                    // The room comes back under its codes and port, so every page finds it.
+                    if let Some(local_network) = reopen {
+                        let reopened = open_room(&mut exercise, &opener, &saves, local_network);
+                        *notice = match &reopened.0 {
+                            Some(text) if !text.is_error => Notice::info(format!(
+                                "Resumed from {}. {}",
+                                path.display(),
+                                text.text
+                            )),
+                            _ => reopened.clone(),
+                        };
+                    }
                     began = Some(exercise);
                 }
                 Err(problem) => *notice = Notice::error(problem.to_string()),
@@ -152,6 +170,9 @@ pub(super) fn handle_exercise_commands(
                     let (session, record) = room.0.snapshot();
                     exercise.session = session;
                     exercise.record = record;
+                    if let Some(seats) = &mut exercise.record.room {
+                        seats.hosting = false;
+                    }
                     drop(room);
                     *notice = match exercise.save(&saves) {
                         Ok(()) => Notice::info(
@@ -336,9 +357,32 @@ fn open_room(
         bind,
         port,
     };
-    let result = opener(request(ROOM_PORT)).or_else(|_| opener(request(0)));
+    // The port it had before comes first, so pages open before a crash find it again.
+    let last_port = exercise.record.room.as_ref().map_or(0, |r| r.port);
+    let ports = [last_port, ROOM_PORT, 0];
+    let mut result = Err(String::new());
+    for port in ports.into_iter().filter(|p| *p != 0).chain([0]) {
+        result = opener(request(port));
+        if result.is_ok() {
+            break;
+        }
+    }
     match result {
         Ok(link) => {
+            // Saved as hosted, so a resume after a crash opens the room again by itself.
+            let port = link.addresses().port;
+            let marked = link.edit(&mut |record| {
+                if let Some(room) = &mut record.room {
+                    room.hosting = true;
+                    room.local_network = local_network;
+                    room.port = port;
+                }
+            });
+            if let Err(reason) = marked {
+                return Notice::error(format!(
+                    "The room is open but could not be saved: {reason}."
+                ));
+            }
             exercise.room_seen = link.revision();
             let (_, record) = link.snapshot();
             exercise.record.room = record.room;

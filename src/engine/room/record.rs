@@ -29,6 +29,15 @@ pub struct RoomRecord {
     /// Number of the next device to join (devices are numbered for the facilitator).
     #[serde(default)]
     pub next_device: u32,
+    /// The app was hosting it when last saved: resuming the exercise opens it again.
+    #[serde(default)]
+    pub hosting: bool,
+    /// It was open to the local network, not only to this computer.
+    #[serde(default)]
+    pub local_network: bool,
+    /// The port it listened on (0: not yet hosted), tried first when it opens again.
+    #[serde(default)]
+    pub port: u16,
 }
 
 /// One seat and the devices holding it.
@@ -99,6 +108,9 @@ impl RoomRecord {
                 .collect(),
             chat: Vec::new(),
             next_device: 1,
+            hosting: false,
+            local_network: false,
+            port: 0,
         }
     }
 

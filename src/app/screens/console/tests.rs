@@ -271,6 +271,7 @@ impl crate::engine::hosting::RoomLink for StandInRoom {
             join: "http://192.0.2.7:8470/room/abc".into(),
             projector: "http://192.0.2.7:8470/room/abc/projector".into(),
             console: "http://192.0.2.7:8470/console/def".into(),
+            port: 8470,
         }
     }
     fn revision(&self) -> u64 {
