@@ -1039,27 +1039,32 @@ fn an_idle_exercise_asks_for_no_frames_and_a_moving_arrow_asks_until_it_fades() 
     assert_eq!(frames(&mut app, 10), 0, "quiet again once it has faded");
 }
 
-/// The console opens a room: a seat's device acts from a browser's protocol, the app shows what
-/// it did, the console's own intents and notes go through the host, and everything is in the save;
-/// closed again, the exercise goes on at the console.
+/// One HTTP/1.1 exchange on loopback, read to the end.
 #[cfg(feature = "room")]
-#[test]
-fn the_console_opens_a_room_and_follows_what_the_seats_do() {
+fn http_exchange(addr: &str, request: &str) -> String {
     use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
 
-    use futures_util::{SinkExt as _, StreamExt as _};
-    use warroom::app::exercise::RoomService;
-
-    let mut app = headless_app();
-    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
-    start(&mut app, "ransomware-file-server", Mode::Facilitated);
+/// Starts a facilitated exercise in `app`, which can open rooms, and opens one for this
+/// computer; returns the join address's `host:port` and path.
+#[cfg(feature = "room")]
+fn open_a_room(app: &mut App) -> (String, String) {
+    app.insert_resource(warroom::app::exercise::RoomService(Some(
+        warroom::room_host::opener(),
+    )));
+    start(app, "ransomware-file-server", Mode::Facilitated);
     send(
-        &mut app,
+        app,
         UiCommand::Exercise(ExerciseCommand::OpenRoom {
             local_network: false,
         }),
     );
-    let join = active(&app)
+    let join = active(app)
         .room
         .as_ref()
         .expect("the room is open")
@@ -1067,26 +1072,43 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
         .addresses()
         .join;
     assert!(join.starts_with("http://127.0.0.1:"), "{join}");
-    // A device takes the SOC's seat through the join form.
     let rest = join.strip_prefix("http://").unwrap();
     let (addr, path) = rest.split_at(rest.find('/').unwrap());
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    let body = "seat=soc&person=Ana";
-    write!(
-        stream,
-        "POST {path}/take HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let seat = answer
+    (addr.to_owned(), path.to_owned())
+}
+
+/// Takes a seat through the join form, as a browser would; returns the seat page's path.
+#[cfg(feature = "room")]
+fn take_seat(addr: &str, join_path: &str, seat: &str, person: &str) -> String {
+    let body = format!("seat={seat}&person={person}");
+    let answer = http_exchange(
+        addr,
+        &format!(
+            "POST {join_path}/take HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    answer
         .lines()
         .find_map(|l| l.strip_prefix("location: "))
-        .unwrap()
+        .unwrap_or_else(|| panic!("no seat: {answer}"))
         .trim()
-        .to_owned();
+        .to_owned()
+}
+
+/// The console opens a room: a seat's device acts from a browser's protocol, the app shows what
+/// it did, the console's own intents and notes go through the host, and everything is in the save;
+/// closed again, the exercise goes on at the console.
+#[cfg(feature = "room")]
+#[test]
+fn the_console_opens_a_room_and_follows_what_the_seats_do() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+
+    let mut app = headless_app();
+    let (addr, path) = open_a_room(&mut app);
+    // A device takes the SOC's seat through the join form.
+    let seat = take_seat(&addr, &path, "soc", "Ana");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -1191,7 +1213,7 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     assert_eq!(saved.notes.len(), 1);
     assert!(saved.room.is_some());
     assert!(
-        std::net::TcpStream::connect(addr).is_err(),
+        std::net::TcpStream::connect(&addr).is_err(),
         "the host stopped"
     );
 }
@@ -1201,50 +1223,18 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
 #[cfg(feature = "room")]
 #[test]
 fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
-    use std::io::{Read as _, Write as _};
-
     use warroom::app::exercise::RoomService;
 
-    let http = |addr: &str, request: String| {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
-    };
     let data = tempfile::tempdir().unwrap();
     let mut app = app_in(data.path());
-    app.insert_resource(RoomService(Some(warroom::room_host::opener())));
-    start(&mut app, "ransomware-file-server", Mode::Facilitated);
-    send(
-        &mut app,
-        UiCommand::Exercise(ExerciseCommand::OpenRoom {
-            local_network: false,
-        }),
-    );
+    let (addr, path) = open_a_room(&mut app);
     let join = active(&app).room.as_ref().unwrap().0.addresses().join;
-    let rest = join.strip_prefix("http://").unwrap().to_owned();
-    let (addr, path) = rest.split_at(rest.find('/').unwrap());
-    let body = "seat=legal&person=Priya";
-    let taken = http(
-        addr,
-        format!(
-            "POST {path}/take HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    );
-    let seat = taken
-        .lines()
-        .find_map(|l| l.strip_prefix("location: "))
-        .unwrap()
-        .trim()
-        .to_owned();
+    let seat = take_seat(&addr, &path, "legal", "Priya");
     let saved_at = save_path(&app);
     // The app goes away without closing the room.
     drop(app);
     assert!(
-        std::net::TcpStream::connect(addr).is_err(),
+        std::net::TcpStream::connect(&addr).is_err(),
         "the host went with it"
     );
     let mut app = app_in(data.path());
@@ -1255,9 +1245,9 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
     );
     let room = active(&app).room.as_ref().expect("the room opened again");
     assert_eq!(room.0.addresses().join, join, "same codes, same port");
-    let page = http(
-        addr,
-        format!("GET {seat} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    let page = http_exchange(
+        &addr,
+        &format!("GET {seat} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
     );
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("Legal Counsel"));

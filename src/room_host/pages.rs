@@ -269,7 +269,7 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
 pub fn projector(hosted: &Hosted, join_url: &str) -> Markup {
     page(
         &hosted.session.scenario().title,
-        Some("projector.js"),
+        Some("view.js"),
         html! {
             div #projector.projector data-view="view" {
                 (projector_view(hosted, join_url))
@@ -474,9 +474,9 @@ pub fn console_view(
 pub fn teams(teams: &[super::state::TeamEntry]) -> Markup {
     page(
         "Teams",
-        Some("teams.js"),
+        Some("view.js"),
         html! {
-            div #teams data-view="teams" { (teams_view(teams)) }
+            div #teams data-view="teams" data-poll="3000" { (teams_view(teams)) }
         },
     )
 }

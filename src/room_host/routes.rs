@@ -192,14 +192,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
             include_str!("../../assets/room/console.js"),
             "text/javascript",
         ),
-        "projector.js" => (
-            include_str!("../../assets/room/projector.js"),
-            "text/javascript",
-        ),
-        "teams.js" => (
-            include_str!("../../assets/room/teams.js"),
-            "text/javascript",
-        ),
+        "view.js" => (include_str!("../../assets/room/view.js"), "text/javascript"),
         _ => return not_found(),
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()

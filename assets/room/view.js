@@ -1,7 +1,8 @@
-// The projector: redraws its view (rendered by the host) whenever the host says something changed.
+// A read-only page (the projector, the teams' overview): redraws its view, rendered by the host,
+// when the host says something changed (a WebSocket), or every few seconds (`data-poll`).
 "use strict";
 (function () {
-  const root = document.getElementById("projector");
+  const root = document.querySelector("[data-view]");
   const base = location.pathname.replace(/\/$/, "");
   let retry = 0;
   function refresh() {
@@ -20,5 +21,9 @@
     socket.onmessage = refresh;
     socket.onclose = function () { retry = Math.min(retry + 1, 5); setTimeout(connect, retry * 1000); };
   }
-  connect();
+  if (root.dataset.poll) {
+    setInterval(refresh, Number(root.dataset.poll));
+  } else {
+    connect();
+  }
 })();
