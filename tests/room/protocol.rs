@@ -823,3 +823,61 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
     assert_eq!(code, 2);
     assert!(err.contains("is not the same exercise"), "{err}");
 }
+
+#[test]
+fn hostile_requests_to_the_join_form_and_the_console_are_refused_and_record_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = start("ransomware-file-server", dir.path());
+    let take = format!("{}/take", room.join_path());
+    for body in [
+        "",
+        "seat=",
+        "seat=nobody&person=Ana",
+        "%%%",
+        "seat=soc&seat=legal&person=x",
+    ] {
+        let answer = http(room.addr(), "POST", &take, body);
+        assert!(
+            (400..500).contains(&answer.status),
+            "{body:?} got {}",
+            answer.status
+        );
+    }
+    let wrong_code = http(
+        room.addr(),
+        "POST",
+        "/room/00000000000000000000000000000000/take",
+        "seat=soc&person=Ana",
+    );
+    assert_eq!(wrong_code.status, 404);
+    block_on(async {
+        let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
+        next_of(&mut console, "console").await;
+        console.send(Message::Text("[1,2,3]".into())).await.unwrap();
+        assert_eq!(next_of(&mut console, "refused").await["id"], 0);
+        let no_seat = request(&mut console, 1, json!({"t": "chat", "text": "hello?"})).await;
+        assert_eq!(no_seat["reason"], "choose the seat to write to");
+        let unknown = request(&mut console, 2, json!({"t": "device", "device": 99})).await;
+        assert_eq!(unknown["reason"], "that device is no longer in the room");
+        let mut projector =
+            connect(&room.ws_url(&format!("{}/projector/ws", room.join_path()))).await;
+        next_of(&mut projector, "changed").await;
+        let steer = request(
+            &mut projector,
+            3,
+            json!({"t": "intent", "intent": "EndExercise"}),
+        )
+        .await;
+        assert_eq!(steer["reason"], "the projector only shows the room");
+    });
+    let saved = room.saved();
+    assert!(saved.log.entries.is_empty());
+    assert!(
+        saved
+            .room
+            .unwrap()
+            .seats
+            .iter()
+            .all(|s| s.devices.is_empty())
+    );
+}
