@@ -18,8 +18,9 @@ use super::flow::Screen;
 /// How often the window wakes while the scenario clock runs: the countdown it shows counts seconds.
 pub const CLOCK_WAKE: Duration = Duration::from_secs(1);
 
-/// How often the window looks for what the room's seats did while a room is open.
-pub const ROOM_WAKE: Duration = Duration::from_millis(250);
+/// While a room is open the host wakes the window after every change; this is only a safety net
+/// (a wake lost with a window being recreated).
+pub const ROOM_WAKE: Duration = Duration::from_secs(5);
 
 /// What the window is set to do.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub enum RedrawPolicy {
     OnInput,
     /// Also wake every [`CLOCK_WAKE`] for the running scenario clock.
     ClockTicking,
-    /// Also wake every [`ROOM_WAKE`] while a room is open, to show what the seats did.
+    /// While a room is open: woken by the host after every change, and every [`ROOM_WAKE`].
     RoomOpen,
     /// Every frame, whatever happens (screenshot tours, which count frames).
     Continuous,

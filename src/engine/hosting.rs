@@ -86,6 +86,9 @@ pub trait RoomLink: Send + Sync {
     fn manage(&self, change: &SeatChange) -> Result<(), String>;
     /// Devices connected to a seat right now.
     fn connected(&self, seat: &str) -> usize;
+    /// Calls `wake` (from the host's own thread) after every change from now on, so a window
+    /// that sleeps until something happens can show what the seats did.
+    fn on_change(&self, wake: Box<dyn Fn() + Send + Sync>);
 }
 
 /// Opens a room, or says why it could not.

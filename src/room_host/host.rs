@@ -92,6 +92,18 @@ impl RoomHost {
         &self.room.shared
     }
 
+    /// Calls `wake` after every change, from a task of the host's runtime.
+    pub fn on_change(&self, wake: Box<dyn Fn() + Send + Sync>) {
+        let mut changes = self.room.shared.subscribe();
+        if let Some(runtime) = &self.runtime {
+            runtime.spawn(async move {
+                while changes.changed().await.is_ok() {
+                    wake();
+                }
+            });
+        }
+    }
+
     /// Every team's exercise, for the overview on this room's console (`serve --teams`).
     pub fn set_teams(&self, teams: Vec<super::state::TeamEntry>) {
         self.room.set_teams(teams);

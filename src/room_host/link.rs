@@ -65,6 +65,10 @@ impl RoomLink for Link {
     fn connected(&self, seat: &str) -> usize {
         self.with_host(|h| h.connected(seat))
     }
+
+    fn on_change(&self, wake: Box<dyn Fn() + Send + Sync>) {
+        self.with_host(|h| h.on_change(wake));
+    }
 }
 
 /// Opens rooms for the desktop app.

@@ -881,3 +881,54 @@ fn hostile_requests_to_the_join_form_and_the_console_are_refused_and_record_noth
             .all(|s| s.devices.is_empty())
     );
 }
+
+/// The app sleeps until something happens: the host wakes it after every change, from its own
+/// thread, including a seat's.
+#[test]
+fn the_host_wakes_whoever_asked_after_every_change() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use warroom::engine::hosting::OpenRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let hosted = warroom::room_host::host_exercise(&super::support::options(
+        "ransomware-file-server",
+        dir.path(),
+        None,
+    ))
+    .unwrap();
+    let link = warroom::room_host::opener()(OpenRequest {
+        session: hosted.session,
+        record: hosted.record,
+        save_path: hosted.save_path,
+        bind: std::net::Ipv4Addr::LOCALHOST.into(),
+        port: 0,
+    })
+    .unwrap();
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&wakes);
+    link.on_change(Box::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    }));
+    let wait_for = |n: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while wakes.load(Ordering::SeqCst) < n {
+            assert!(std::time::Instant::now() < deadline, "no wake");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    link.submit(warroom::engine::Intent::Advance { minutes: 1 })
+        .unwrap();
+    wait_for(1);
+    // A device taking a seat is a change too.
+    let join = link.addresses().join;
+    let rest = join.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let taken = http(
+        addr.parse().unwrap(),
+        "POST",
+        &format!("{path}/take"),
+        "seat=soc&person=Ana",
+    );
+    assert_eq!(taken.status, 303);
+    wait_for(2);
+}

@@ -16,11 +16,24 @@ use crate::app::flow::Screen;
 use crate::app::messages::ExerciseCommand;
 use crate::app::notice::Notice;
 use crate::engine::exercise::ExerciseRecord;
+use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+
 use crate::engine::hosting::{OpenRequest, OpenRoom, RoomOpener};
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
 use crate::store::unix_now;
+
+/// Wakes the window from the host's thread, so the app can sleep until a seat does something.
+fn waker(window_loop: Option<&EventLoopProxyWrapper>) -> Option<Box<dyn Fn() + Send + Sync>> {
+    let proxy = std::sync::Mutex::new((**window_loop?).clone());
+    Some(Box::new(move || {
+        if let Ok(proxy) = proxy.lock() {
+            // A closed window has nothing to wake; the host goes on regardless.
+            let _ = proxy.send_event(WinitUserEvent::WakeUp);
+        }
+    }))
+}
 
 /// Opens rooms, when the app was built with the room host (`main` hands it over).
 #[derive(Resource, Clone, Default)]
@@ -61,6 +74,7 @@ pub(super) fn handle_exercise_commands(
     content: Res<Content>,
     saves: Res<Saves>,
     opener: Res<RoomService>,
+    window_loop: Option<Res<EventLoopProxyWrapper>>,
     mut notice: ResMut<Notice>,
     mut next: ResMut<NextState<Screen>>,
     mut commands: Commands,
@@ -126,7 +140,9 @@ pub(super) fn handle_exercise_commands(
                     *notice = Notice::info(format!("Resumed from {}", path.display()));
                     // The room comes back under its codes and port, so every page finds it.
                     if let Some(local_network) = reopen {
-                        let reopened = open_room(&mut exercise, &opener, &saves, local_network);
+                        let wake = waker(window_loop.as_deref());
+                        let reopened =
+                            open_room(&mut exercise, &opener, &saves, local_network, wake);
                         *notice = match &reopened.0 {
                             Some(text) if !text.is_error => Notice::info(format!(
                                 "Resumed from {}. {}",
@@ -160,7 +176,8 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::OpenRoom { local_network } => {
                 if let Some(exercise) = current {
-                    *notice = open_room(exercise, &opener, &saves, *local_network);
+                    let wake = waker(window_loop.as_deref());
+                    *notice = open_room(exercise, &opener, &saves, *local_network, wake);
                 }
             }
             ExerciseCommand::CloseRoom => {
@@ -329,6 +346,7 @@ fn open_room(
     opener: &RoomService,
     saves: &Saves,
     local_network: bool,
+    wake: Option<Box<dyn Fn() + Send + Sync>>,
 ) -> Notice {
     if exercise.room.is_some() {
         return Notice::default();
@@ -382,6 +400,9 @@ fn open_room(
                 return Notice::error(format!(
                     "The room is open but could not be saved: {reason}."
                 ));
+            }
+            if let Some(wake) = wake {
+                link.on_change(wake);
             }
             exercise.room_seen = link.revision();
             let (_, record) = link.snapshot();

@@ -295,6 +295,7 @@ impl crate::engine::hosting::RoomLink for StandInRoom {
     fn connected(&self, seat: &str) -> usize {
         usize::from(seat == "soc")
     }
+    fn on_change(&self, _: Box<dyn Fn() + Send + Sync>) {}
 }
 
 #[test]
