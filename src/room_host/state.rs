@@ -11,7 +11,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
-use crate::engine::session::Session;
+use crate::engine::session::{Rejected, Session};
 
 /// A session hosted for a room, with where it is saved.
 pub struct Hosted {
@@ -56,9 +56,21 @@ pub enum Caller {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal(pub String);
 
-impl<T: Into<String>> From<T> for Refusal {
-    fn from(reason: T) -> Self {
-        Self(reason.into())
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Self {
+        Self(reason.to_owned())
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Self(reason)
+    }
+}
+
+impl From<Rejected> for Refusal {
+    fn from(rejected: Rejected) -> Self {
+        Self(rejected.reason)
     }
 }
 
@@ -113,112 +125,113 @@ impl Shared {
         *self.revision.borrow()
     }
 
+    /// Makes one change: under the write lock, so changes happen one at a time in the order they
+    /// come; saved before anyone hears of it; then every connection is woken. A refused change
+    /// saves and wakes nothing. `Ok` carries the change's result and its number.
+    fn change<T>(
+        &self,
+        make: impl FnOnce(&mut Hosted) -> Result<T, Refusal>,
+    ) -> Result<(T, u64), Refusal> {
+        let mut hosted = self.write();
+        let outcome = make(&mut hosted)?;
+        let saved = save(&mut hosted);
+        drop(hosted);
+        let revision = self.changed();
+        saved.map(|()| (outcome, revision))
+    }
+
     /// Applies an intent for a caller and saves; once the save holding it is on disk, `Ok`
     /// carries the log length (which counts the intent) and the change's number (every update
     /// numbered as high shows it). Blocks on the disk: call it off the async workers.
     pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<Accepted, Refusal> {
-        let mut hosted = self.write();
-        let seat = match caller {
-            Caller::Device(token) => Some(seat_of(&hosted, token)?.seat.clone()),
-            Caller::ForSeat(id) => Some(seat_by_id(&hosted, id).ok_or("there is no such seat")?),
-            Caller::Facilitator => None,
-        };
-        if let Some(seat) = &seat {
-            seat.may_send(&hosted.session, &intent)
-                .map_err(|r| Refusal(r.reason))?;
-        }
-        let seat_id = seat.map(|s| s.id);
-        hosted
-            .session
-            .apply(intent)
-            .map_err(|r| Refusal(r.reason))?;
-        hosted.record.log = hosted.session.log().clone();
-        if let Some(id) = &seat_id {
-            hosted.room_mut().touch(id, crate::store::unix_now(), true);
-        }
-        let saved = save(&mut hosted);
-        let seq = hosted.session.log().entries.len();
-        drop(hosted);
-        let revision = self.changed();
-        saved.map(|()| Accepted { seq, revision })
+        let (seq, revision) = self.change(|hosted| {
+            let seat = match caller {
+                Caller::Device(token) => Some(seat_of(hosted, token)?.seat.clone()),
+                Caller::ForSeat(id) => Some(seat_by_id(hosted, id).ok_or("there is no such seat")?),
+                Caller::Facilitator => None,
+            };
+            if let Some(seat) = &seat {
+                seat.may_send(&hosted.session, &intent)?;
+            }
+            hosted.session.apply(intent)?;
+            hosted.record.log = hosted.session.log().clone();
+            if let Some(seat) = seat {
+                hosted
+                    .room_mut()
+                    .touch(&seat.id, crate::store::unix_now(), true);
+            }
+            Ok(hosted.session.log().entries.len())
+        })?;
+        Ok(Accepted { seq, revision })
     }
 
     /// Changes the record (the facilitator's notes, people, hotwash…) and saves it.
     pub fn edit_record(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
-        let mut hosted = self.write();
-        edit(&mut hosted.record);
-        let saved = save(&mut hosted);
-        drop(hosted);
-        self.changed();
-        saved
+        self.change(|hosted| {
+            edit(&mut hosted.record);
+            Ok(())
+        })
+        .map(drop)
     }
 
     /// A person takes a seat; returns the device's new token.
     pub fn take_seat(&self, seat: &str, person: &str) -> Result<String, Refusal> {
         let token = super::codes::new_code();
-        let mut hosted = self.write();
-        hosted
-            .room_mut()
-            .take(seat, person, token.clone())
-            .map_err(|r| Refusal(r.reason))?;
-        let saved = save(&mut hosted);
-        drop(hosted);
-        self.changed();
-        saved.map(|()| token)
+        self.change(|hosted| {
+            hosted.room_mut().take(seat, person, token.clone())?;
+            Ok(())
+        })?;
+        Ok(token)
     }
 
     /// The facilitator opens, closes or removes a seat, or moves or removes a device.
     pub fn manage(&self, change: &SeatChange) -> Result<(), Refusal> {
-        let mut hosted = self.write();
-        let matrix = hosted.session.matrix_arc();
-        let room = hosted.room_mut();
-        match change {
-            SeatChange::Combine { into, from } => room.combine(into, from),
-            SeatChange::Split(seat) => {
-                room.split(seat, &|role| matrix.role_name(role.as_str()).to_owned())
-            }
-            SeatChange::OpenSeat(seat) => room.set_open(seat, true),
-            SeatChange::CloseSeat(seat) => room.set_open(seat, false),
-            SeatChange::RemoveSeat(seat) => room.remove_seat(seat),
-            SeatChange::MoveDevice { device, to } => room.move_device(*device, to),
-            SeatChange::RemoveDevice(device) => room.remove_device(*device),
-        }
-        .map_err(|r| Refusal(r.reason))?;
-        let saved = save(&mut hosted);
-        drop(hosted);
-        self.changed();
-        saved
+        self.change(|hosted| {
+            let matrix = hosted.session.matrix_arc();
+            let room = hosted.room_mut();
+            match change {
+                SeatChange::Combine { into, from } => room.combine(into, from),
+                SeatChange::Split(seat) => {
+                    room.split(seat, &|role| matrix.role_name(role.as_str()).to_owned())
+                }
+                SeatChange::OpenSeat(seat) => room.set_open(seat, true),
+                SeatChange::CloseSeat(seat) => room.set_open(seat, false),
+                SeatChange::RemoveSeat(seat) => room.remove_seat(seat),
+                SeatChange::MoveDevice { device, to } => room.move_device(*device, to),
+                SeatChange::RemoveDevice(device) => room.remove_device(*device),
+            }?;
+            Ok(())
+        })
+        .map(drop)
     }
 
     /// Adds a chat line between a seat and the facilitator (`seat` names it for the facilitator;
     /// a seat's device always writes into its own).
     pub fn chat(&self, caller: &Caller, seat: &str, text: &str) -> Result<(), Refusal> {
-        let mut hosted = self.write();
-        let (seat, person) = match caller {
-            Caller::Device(token) => {
-                let (seat, device) = hosted.room().by_token(token).ok_or(SEAT_LOST)?;
-                (seat.seat.id.clone(), Some(device.person.clone()))
+        self.change(|hosted| {
+            let (seat, person) = match caller {
+                Caller::Device(token) => {
+                    let (seat, device) = hosted.room().by_token(token).ok_or(SEAT_LOST)?;
+                    (seat.seat.id.clone(), Some(device.person.clone()))
+                }
+                Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), None),
+            };
+            let from_facilitator = person.is_none();
+            let minute = hosted.session.minute();
+            let room = hosted.room_mut();
+            room.chat(ChatLine {
+                seat: seat.clone(),
+                from_facilitator,
+                person: person.unwrap_or_default(),
+                minute,
+                text: text.to_owned(),
+            })?;
+            if !from_facilitator {
+                room.touch(&seat, crate::store::unix_now(), false);
             }
-            Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), None),
-        };
-        let from_facilitator = person.is_none();
-        let minute = hosted.session.minute();
-        let room = hosted.room_mut();
-        room.chat(ChatLine {
-            seat: seat.clone(),
-            from_facilitator,
-            person: person.unwrap_or_default(),
-            minute,
-            text: text.to_owned(),
+            Ok(())
         })
-        .map_err(|r| Refusal(r.reason))?;
-        if !from_facilitator {
-            room.touch(&seat, crate::store::unix_now(), false);
-        }
-        let saved = save(&mut hosted);
-        drop(hosted);
-        self.changed();
-        saved
+        .map(drop)
     }
 }
 
