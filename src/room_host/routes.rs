@@ -341,9 +341,22 @@ impl Drop for ConnectionSlot {
     }
 }
 
-fn limited(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+/// Upgrades to a WebSocket within the host's limits (message size, number of connections) and
+/// runs `serve` on it; the connection is counted until it ends or its upgrade is abandoned.
+fn upgrade<F, Fut>(room: App, ws: WebSocketUpgrade, serve: F) -> Response
+where
+    F: FnOnce(App, WebSocket) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(slot) = admit(&room) else {
+        return too_busy();
+    };
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| async move {
+            let _slot = slot;
+            serve(room, socket).await;
+        })
 }
 
 fn too_busy() -> Response {
@@ -363,11 +376,7 @@ async fn seat_ws(
             Err(_) => return seat_lost(),
         }
     };
-    let Some(slot) = admit(&room) else {
-        return too_busy();
-    };
-    limited(ws).on_upgrade(move |socket| async move {
-        let _slot = slot;
+    upgrade(room, ws, move |room, socket| async move {
         // Only a device counts as the seat being connected; the facilitator's view does not.
         room.set_live(&seat, 1);
         let connection = SeatConnection {
@@ -389,11 +398,7 @@ async fn console_seat_ws(
     if !same(&code, &room.console) || seat_by_id(&room.shared.read(), &seat).is_none() {
         return not_found();
     }
-    let Some(slot) = admit(&room) else {
-        return too_busy();
-    };
-    limited(ws).on_upgrade(move |socket| async move {
-        let _slot = slot;
+    upgrade(room, ws, move |room, socket| async move {
         let connection = SeatConnection {
             caller: Caller::ForSeat(seat.clone()),
             seat,
@@ -411,11 +416,7 @@ async fn projector_ws(
     if !same(&code, &room.code) {
         return not_found();
     }
-    let Some(slot) = admit(&room) else {
-        return too_busy();
-    };
-    limited(ws).on_upgrade(move |socket| async move {
-        let _slot = slot;
+    upgrade(room, ws, |room, socket| async move {
         run_connection(&room, socket, ProjectorConnection).await;
     })
 }
@@ -428,11 +429,7 @@ async fn console_ws(
     if !same(&code, &room.console) {
         return not_found();
     }
-    let Some(slot) = admit(&room) else {
-        return too_busy();
-    };
-    limited(ws).on_upgrade(move |socket| async move {
-        let _slot = slot;
+    upgrade(room, ws, |room, socket| async move {
         run_connection(&room, socket, ConsoleConnection).await;
     })
 }
