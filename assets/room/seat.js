@@ -76,11 +76,11 @@
     return li;
   }
 
-  function fillSelect(select, items, label) {
+  function fillSelect(select, items) {
     const keep = select.value;
     select.replaceChildren();
     items.forEach(function (item) {
-      const option = el("option", "", label ? label(item) : item.name);
+      const option = el("option", "", item.name);
       option.value = item.id;
       if (item.prompt) option.title = item.prompt;
       select.appendChild(option);
@@ -99,7 +99,7 @@
       input.value = item.id;
       input.checked = checked.has(item.id);
       label.appendChild(input);
-      label.appendChild(document.createTextNode(" " + (item.name || item.label)));
+      label.appendChild(document.createTextNode(" " + item.name));
       box.appendChild(label);
     });
   }
@@ -124,7 +124,7 @@
     fillSelect(document.getElementById("as"), c.as_roles);
     document.querySelectorAll("select[data-choices]").forEach(function (select) {
       const items = c[select.dataset.choices] || [];
-      fillSelect(select, items, function (i) { return i.name || i.label; });
+      fillSelect(select, items);
     });
     document.querySelectorAll(".checks[data-list]").forEach(function (box) {
       const list = box.dataset.list;

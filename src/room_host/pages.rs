@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::state::Hosted;
 use crate::engine::exercise::room_feed;
-use crate::engine::room::{FeedItem, FeedKind, SeatRecord, SeatView};
+use crate::engine::room::{ActionChoice, FeedItem, FeedKind, Named, SeatRecord, SeatView};
 
 fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
     html! {
@@ -117,15 +117,46 @@ fn board(view: &SeatView) -> Markup {
     }
 }
 
-fn options(items: &[crate::engine::room::Named]) -> Markup {
-    html! { @for item in items { option value=(item.id) { (item.name) } } }
+/// Something a page lets a person pick: the value its form sends and the name it shows.
+trait Choice {
+    fn value(&self) -> &str;
+    fn shown(&self) -> &str;
+    /// A longer explanation, shown on hover.
+    fn hint(&self) -> Option<&str> {
+        None
+    }
 }
 
-fn checks(name: &str, items: &[crate::engine::room::Named]) -> Markup {
+impl Choice for Named {
+    fn value(&self) -> &str {
+        &self.id
+    }
+    fn shown(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Choice for ActionChoice {
+    fn value(&self) -> &str {
+        &self.id
+    }
+    fn shown(&self) -> &str {
+        &self.name
+    }
+    fn hint(&self) -> Option<&str> {
+        Some(&self.prompt)
+    }
+}
+
+fn options(items: &[impl Choice]) -> Markup {
+    html! { @for item in items { option value=(item.value()) title=[item.hint()] { (item.shown()) } } }
+}
+
+fn checks(name: &str, items: &[impl Choice]) -> Markup {
     html! {
         div.checks data-list=(name) {
             @for item in items {
-                label.choice { input type="checkbox" name=(name) value=(item.id); " " (item.name) }
+                label.choice { input type="checkbox" name=(name) value=(item.value()); " " (item.shown()) }
             }
         }
     }
@@ -161,9 +192,7 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                             summary { "Decide" }
                             form data-form="decide" {
                                 label for="decide-action" { "Action" }
-                                select #decide-action name="action" data-choices="actions" required {
-                                    @for a in &c.actions { option value=(a.id) title=(a.prompt) { (a.label) } }
-                                }
+                                select #decide-action name="action" data-choices="actions" required { (options(&c.actions)) }
                                 button { "Do it" }
                             }
                             form data-form="classify" {
@@ -187,11 +216,7 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                                 p.label { "Actions already taken" }
                                 (checks("done", &c.done))
                                 p.label { "Recommended next" }
-                                div.checks data-list="actions" {
-                                    @for a in &c.actions {
-                                        label.choice { input type="checkbox" name="actions" value=(a.id); " " (a.label) }
-                                    }
-                                }
+                                (checks("actions", &c.actions))
                                 label for="handoff-urgency" { "Urgency" }
                                 select #handoff-urgency name="urgency" {
                                     option value="" { "Not stated" }
@@ -241,9 +266,7 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                             }
                             form data-form="ask-approval" {
                                 label for="ask-action" { "Ask approval for" }
-                                select #ask-action name="action" data-choices="actions" required {
-                                    @for a in &c.actions { option value=(a.id) { (a.label) } }
-                                }
+                                select #ask-action name="action" data-choices="actions" required { (options(&c.actions)) }
                                 label for="ask-approver" { "From" }
                                 select #ask-approver name="approver" data-choices="roles" required { (options(&c.roles)) }
                                 button { "Ask" }
@@ -401,7 +424,7 @@ pub struct ConsoleView {
     /// The exercise is over.
     pub ended: bool,
     /// Injects not yet released, for "release now".
-    pub pending: Vec<crate::engine::room::Named>,
+    pub pending: Vec<Named>,
     /// The seats.
     pub seats: Vec<ConsoleSeat>,
     /// Every chat line.
@@ -428,7 +451,7 @@ pub fn console_view(
             .session
             .pending_injects()
             .into_iter()
-            .map(|i| crate::engine::room::Named {
+            .map(|i| Named {
                 id: i.id.to_string(),
                 name: i.title.clone(),
             })

@@ -32,7 +32,7 @@ pub struct ActionChoice {
     /// Action id.
     pub id: String,
     /// What the action is.
-    pub label: String,
+    pub name: String,
     /// The decision's question.
     pub prompt: String,
 }
@@ -126,7 +126,7 @@ pub fn seat_view(session: &Session, seat: &Seat) -> SeatView {
             .filter(|(_, a)| !session.performed().contains_key(&a.id))
             .map(|(d, a)| ActionChoice {
                 id: a.id.to_string(),
-                label: a.label.clone(),
+                name: a.label.clone(),
                 prompt: d.prompt.clone(),
             })
             .collect(),
