@@ -278,6 +278,13 @@ pub struct ActionOption {
     pub records_owner: Option<RoleId>,
 }
 
+impl ActionOption {
+    /// The asset it acts on, by id, as the session resolves a task's roles on it.
+    pub fn target_id(&self) -> Option<&str> {
+        self.target.as_ref().map(AssetId::as_str)
+    }
+}
+
 /// Why an option does not resolve its decision, and which option of the same decision does.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

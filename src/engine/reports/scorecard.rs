@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Dimension;
 use crate::engine::scoring::{FindingKind, Scorecard};
@@ -255,7 +255,7 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
 pub fn action_expectation(session: &Session, action: &str) -> Option<String> {
     let (_, _, option) = session.scenario().action(action)?;
     let task = session.matrix().task(option.task.as_str())?;
-    let target = option.target.as_ref().map(AssetId::as_str);
+    let target = option.target_id();
     let names = |roles: &[RoleId]| role_names(session, roles, target);
     let mut text = format!("Responsible: {}", names(&task.responsible));
     if !task.approvals.is_empty() {

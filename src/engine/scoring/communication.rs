@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::escalation::late_penalty;
 use super::grader::{Due, FindingDraft, Grader, Work};
-use crate::engine::model::id::{AssetId, AudienceId, RoleId};
+use crate::engine::model::id::{AudienceId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, MessageContent};
 use crate::engine::session::{LogEntry, Session, either_list};
@@ -253,7 +253,7 @@ fn informed(g: &mut Grader<'_>) {
         task,
     } in g.work()
     {
-        let target = option.target.as_ref().map(AssetId::as_str);
+        let target = option.target_id();
         let roles = session.resolve_roles(&task.informed, target);
         for role in roles.iter().filter(|r| **r != done.role) {
             let told = session.log().entries.iter().enumerate().find(|(_, e)| {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::grader::{Due, FindingDraft, Grader};
-use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, TaskKind};
 use crate::engine::session::{Session, TASK_CLASSIFY, TASK_DECLARE};
@@ -394,7 +394,7 @@ impl Parts {
                 let Some(task) = matrix.task(action.task.as_str()) else {
                     continue;
                 };
-                let target = action.target.as_ref().map(AssetId::as_str);
+                let target = action.target_id();
                 parts.add_task(session, task, target);
                 for role in session.resolve_roles(&task.responsible, target) {
                     let since = parts.responsible_since.entry(role).or_insert(released);

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::escalation::severity_per_entry;
 use super::grader::{FindingDraft, Grader};
-use crate::engine::model::id::{ActionId, AssetId, RoleId, TriggerId};
+use crate::engine::model::id::{ActionId, RoleId, TriggerId};
 use crate::engine::model::intent::{Handoff, Intent};
 use crate::engine::model::matrix::{Dimension, Phase};
 
@@ -214,7 +214,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, (minute, at_severity): (u32, 
         let Some(task) = matrix.task(option.task.as_str()) else {
             continue;
         };
-        let target = option.target.as_ref().map(AssetId::as_str);
+        let target = option.target_id();
         let responsible = session.resolve_roles(&task.responsible, target);
         if done_before.contains(action.as_str()) {
             faults += 1;

@@ -1,7 +1,7 @@
 //! Ownership: the role that does the work is one the matrix makes Responsible for it.
 
 use super::grader::{Due, FindingDraft, Grader};
-use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, TaskKind};
 use crate::engine::model::scenario::ActionOption;
@@ -19,7 +19,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 (
                     option.task.as_str(),
                     role,
-                    option.target.as_ref().map(AssetId::as_str),
+                    option.target_id(),
                     option.label.clone(),
                 )
             }

@@ -2,7 +2,7 @@
 //! request or their own privileged change.
 
 use super::grader::{FindingDraft, Grader, Work};
-use crate::engine::model::id::{AssetId, RoleId};
+use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::session::{Granted, either_list};
 
@@ -51,7 +51,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         task,
     } in g.work()
     {
-        let target = option.target.as_ref().map(AssetId::as_str);
+        let target = option.target_id();
         let granted_before: Vec<&RoleId> = session
             .approvals()
             .iter()

@@ -345,10 +345,7 @@ fn mark_reachable<'s>(
             set(literals.actions.get(action.id.as_str()), values);
         }
         let task = action.task.as_str();
-        for key in [
-            (task, None),
-            (task, action.target.as_ref().map(AssetId::as_str)),
-        ] {
+        for key in [(task, None), (task, action.target_id())] {
             if reach.tasks.insert(key) {
                 set(literals.tasks.get(&key), values);
             }
