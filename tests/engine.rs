@@ -21,6 +21,8 @@ mod content;
 mod diagnostics;
 #[path = "engine/facilitation.rs"]
 mod facilitation;
+#[path = "engine/grading.rs"]
+mod grading;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
 #[path = "engine/properties.rs"]

@@ -182,11 +182,20 @@ proptest! {
             let at_stake = card.points.get(&dimension).is_some_and(|p| p.at_stake > 0);
             prop_assert_eq!(card.dimension(dimension).is_some(), at_stake);
         }
-        // The total is the weighted mean of the tested dimensions, so it lies between the lowest
-        // and highest of them; with none tested it is 0.
-        let tested: Vec<u32> = card.tested().map(|(_, s)| s).collect();
-        if let (Some(lo), Some(hi)) = (tested.iter().min(), tested.iter().max()) {
-            prop_assert!(card.total >= *lo && card.total <= *hi);
+        // Every number follows from the findings beside it: a dimension is 100 less what its
+        // deductions cost, the total 100 less what all of them cost (0 at the least, no more than
+        // the decision cap); with nothing tested it is 0.
+        let cost_in = |d: Dimension| -> i64 {
+            card.findings_in(d).map(|f| -i64::from(f.points)).sum()
+        };
+        for (dimension, score) in card.tested() {
+            prop_assert_eq!(i64::from(score), (100 - cost_in(dimension)).max(0));
+        }
+        let all: i64 = Dimension::ALL.iter().map(|d| cost_in(*d)).sum();
+        prop_assert_eq!(card.deducted, all as u64);
+        if card.graded() {
+            let cap = card.decision_cap.map_or(100, |c| i64::from(c.at_most));
+            prop_assert_eq!(i64::from(card.total), (100 - all).max(0).min(cap));
         } else {
             prop_assert_eq!(card.total, 0);
         }

@@ -98,7 +98,7 @@ fn every_classic_mistake_costs_at_least_the_floor_of_the_total() {
 }
 
 #[test]
-fn untested_dimensions_are_null_with_a_reason_and_left_out_of_the_total() {
+fn untested_dimensions_are_null_with_a_reason_and_count_for_nothing() {
     // The false-alarm scenario needs no handoff: handoffs are not tested.
     let card = score(&play("maintenance-window-false-alarm", "exemplary"));
     assert_eq!(card.dimension(Dimension::Handoffs), None);
@@ -106,12 +106,9 @@ fn untested_dimensions_are_null_with_a_reason_and_left_out_of_the_total() {
     assert!(reason.starts_with("Not tested:"), "{reason}");
     let json: serde_json::Value = serde_json::from_str(&card.to_json()).unwrap();
     assert!(json["dimensions"]["handoffs"].is_null());
-    // The total is the weighted mean of the tested dimensions only.
-    let weights = &matrix().scoring.weights;
-    let (sum, weight) = card.tested().fold((0, 0), |(s, w), (d, score)| {
-        (s + weights.of(d) * score, w + weights.of(d))
-    });
-    assert_eq!(card.total, (sum + weight / 2) / weight);
+    // The total is 100 less what the deductions cost; an untested dimension has none.
+    assert_eq!(u64::from(card.total), 100 - card.deducted);
+    assert_eq!(card.total_explained(), "100: nothing deducted");
 }
 
 #[test]
@@ -578,49 +575,6 @@ fn a_message_is_approved_only_by_approvals_granted_before_it_was_sent() {
 }
 
 #[test]
-fn an_informed_role_told_after_the_work_costs_half_and_one_in_the_response_needs_no_telling() {
-    let exemplary = fixtures_dir().join("departing-insider/exemplary.ron");
-    let text = std::fs::read_to_string(&exemplary).unwrap();
-    let inform = r#"        Step(at: 15, intent: Inform(from: "iam", to: ["help_desk"], about: "disable-engineer")),
-"#;
-    assert!(text.contains(inform));
-    let dir = tempfile::tempdir().unwrap();
-    let late = dir.path().join("late.ron");
-    // Told at the end of the script instead of before the accounts are disabled.
-    let moved = text.replace(inform, "").replacen(
-        "    ],\n)",
-        &format!("{}    ],\n)", inform.replace("at: 15", "at: 31")),
-        1,
-    );
-    std::fs::write(&late, moved).unwrap();
-    let card = score(&play_with(matrix(), "departing-insider", &late));
-    let told_late: Vec<_> = card
-        .deductions()
-        .filter(|f| f.rule == "communication:informed:disable_account")
-        .collect();
-    assert_eq!(told_late.len(), 1, "{:#?}", card.findings);
-    let uninformed = matrix().scoring.penalties.uninformed;
-    assert_eq!(told_late[0].points, -i32::try_from(uninformed / 2).unwrap());
-    assert!(
-        told_late[0]
-            .message
-            .contains("after it was done at minute 15")
-    );
-    // Engaged before the work, the Help Desk needs no separate telling.
-    let engaged = dir.path().join("engaged.ron");
-    let escalate = r#"        Step(at: 15, intent: Escalate(from: "iam", to: ["help_desk"], reason: "Accounts going off")),
-"#;
-    std::fs::write(&engaged, text.replace(inform, escalate)).unwrap();
-    let card = score(&play_with(matrix(), "departing-insider", &engaged));
-    assert!(
-        card.findings
-            .iter()
-            .any(|f| f.rule == "communication:informed:disable_account" && f.points == 0),
-        "credited"
-    );
-}
-
-#[test]
 fn a_handoffs_urgency_is_judged_at_the_severity_of_its_moment() {
     use warroom::engine::{Handoff, Intent, Urgency};
     let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 4);
@@ -847,6 +801,7 @@ fn another_matrix_changes_ownership_findings() {
 
 #[test]
 fn unowned_decisions_cost_ownership_once_they_fall_due() {
+    use crate::support::scenario as scenario_of;
     use warroom::engine::Intent;
     let scenario = scenario("ransomware-file-server");
     let duration = scenario.duration_mins;
@@ -869,8 +824,42 @@ fn unowned_decisions_cost_ownership_once_they_fall_due() {
     let card = score(&full);
     assert!(card.complete && !card.ended_early);
     assert!(card.deductions().any(|f| f.rule == "decision:d-triage"));
-    assert_eq!(card.dimension(Dimension::Ownership), Some(0));
+    let unowned: i64 = card
+        .findings_in(Dimension::Ownership)
+        .map(|f| -i64::from(f.points))
+        .sum();
+    assert_eq!(
+        card.dimension(Dimension::Ownership),
+        Some((100 - unowned).max(0) as u32)
+    );
     assert_eq!(card.not_reached().count(), 0);
+    // No decision had an owner, so the total is capped at nothing, and says why.
+    let cap = card.decision_cap.unwrap();
+    assert_eq!((cap.acted, cap.at_most, card.total), (0, 0, 0));
+    assert!(
+        card.total_explained().contains("stops at 0"),
+        "{}",
+        card.total_explained()
+    );
+
+    // A severity call alone leaves the one required decision without an owner: the cap binds
+    // before the deductions do, and the explanation says so.
+    let mut alone = Session::new(scenario_of("maintenance-window-false-alarm"), matrix(), 0);
+    alone
+        .apply(Intent::ClassifySeverity {
+            level: 1,
+            by: "soc".into(),
+        })
+        .unwrap();
+    alone.apply(Intent::Advance { minutes: 15 }).unwrap();
+    let card = score(&alone);
+    assert_eq!(card.total, 0);
+    assert!(
+        card.total_explained()
+            .ends_with("at most 0 because only 0 of 1 required decisions had an owner"),
+        "{}",
+        card.total_explained()
+    );
 }
 
 #[test]

@@ -79,3 +79,52 @@ pub fn shipped_scenarios() -> Vec<String> {
     ids.sort();
     ids
 }
+
+/// Plays a fixture script after an edit of its text (steps removed, moved or added), as a trainer
+/// varies a play to see what the grade makes of it. The edit must change the script.
+pub fn play_edited(scenario_id: &str, script: &str, edit: impl FnOnce(&str) -> String) -> Session {
+    let path = fixtures_dir()
+        .join(scenario_id)
+        .join(format!("{script}.ron"));
+    let text = std::fs::read_to_string(&path).expect("fixture readable");
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit changed nothing in {script}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = dir.path().join(format!("{script}.ron"));
+    std::fs::write(&copy, edited).expect("edited script written");
+    play_with(matrix(), scenario_id, &copy)
+}
+
+/// A script's text with the lines containing `needle` removed (each must match once at least).
+pub fn without_lines(text: &str, needles: &[&str]) -> String {
+    for needle in needles {
+        assert!(text.contains(needle), "no step contains {needle:?}");
+    }
+    text.lines()
+        .filter(|line| !needles.iter().any(|n| line.contains(n)))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// A script's text with `steps` (each `Step(at: N, …),` on one line) put in minute order among
+/// the existing ones: after every step at the same minute or earlier.
+pub fn with_steps(text: &str, steps: &[&str]) -> String {
+    let minute_of = |line: &str| -> Option<u32> {
+        let rest = line.trim_start().strip_prefix("Step(at: ")?;
+        rest.split(',').next()?.trim().parse().ok()
+    };
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for step in steps {
+        let at = minute_of(step).expect("a step starts `Step(at: N,`");
+        let end = lines
+            .iter()
+            .rposition(|l| l.trim_start() == "],")
+            .expect("a steps list");
+        let index = lines
+            .iter()
+            .position(|l| minute_of(l).is_some_and(|m| m > at))
+            .unwrap_or(end);
+        lines.insert(index, format!("        {step}"));
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}

@@ -116,9 +116,14 @@ pub struct TaskKind {
     /// Roles whose input is sought before acting.
     #[serde(default)]
     pub consulted: Vec<RoleId>,
-    /// Roles kept up to date.
+    /// Roles kept up to date: told about the work, in any way people tell each other, before it
+    /// or within `informed_within_mins` after it is done.
     #[serde(default)]
     pub informed: Vec<RoleId>,
+    /// Minutes after the work within which its Informed roles must have been told; unset, the
+    /// severity level's setting, else the policy's (`EscalationPolicy::informed_within_mins`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_within_mins: Option<u32>,
     /// Roles that must approve before the task is carried out; `owner` allowed.
     #[serde(default)]
     pub approvals: Vec<RoleId>,
@@ -162,6 +167,30 @@ pub struct EscalationPolicy {
     pub rules: Vec<EscalationRule>,
     /// What counts as noise.
     pub over_escalation: OverEscalation,
+    /// Minutes after a piece of work within which its Informed roles must have been told, unless
+    /// its task or the severity level says otherwise.
+    #[serde(default = "default_informed_within")]
+    pub informed_within_mins: u32,
+    /// How long a severity call may stand two or more levels below the evidence before it counts
+    /// as misjudged: the time to reclassify once the facts change.
+    #[serde(default = "default_reclassify_within")]
+    pub reclassify_within_mins: u32,
+}
+
+/// Minutes an Informed role may wait to hear of work, unless the matrix says otherwise: "kept up
+/// to date" means soon after, not before the work.
+pub const DEFAULT_INFORMED_WITHIN_MINS: u32 = 10;
+
+/// Minutes a severity call may lag the evidence by two or more levels, unless the matrix says
+/// otherwise.
+pub const DEFAULT_RECLASSIFY_WITHIN_MINS: u32 = 15;
+
+fn default_informed_within() -> u32 {
+    DEFAULT_INFORMED_WITHIN_MINS
+}
+
+fn default_reclassify_within() -> u32 {
+    DEFAULT_RECLASSIFY_WITHIN_MINS
 }
 
 /// One severity level.
@@ -183,6 +212,10 @@ pub struct SeverityLevel {
     /// Why.
     #[serde(default)]
     pub citation: String,
+    /// Minutes after work done at this level within which its Informed roles must have been
+    /// told, where the task does not say; unset, the policy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_within_mins: Option<u32>,
 }
 
 /// A rule requiring roles to be engaged within a deadline once a fact is revealed.
@@ -299,6 +332,10 @@ pub struct Audience {
     /// Roles whose approval each message needs.
     #[serde(default)]
     pub approvals: Vec<RoleId>,
+    /// Roles that belong to the audience and so hear what is sent to it (the incident team
+    /// includes the IR manager): a message to it keeps them informed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<RoleId>,
     /// Content that must never reach it. Required, even when empty (`forbidden: []`): every
     /// audience states its limits rather than inheriting "anything goes" by omission.
     pub forbidden: Vec<MessageContent>,
@@ -392,7 +429,8 @@ impl Dimension {
     }
 }
 
-/// Weights of the dimensions in the total.
+/// How much a dimension's mistakes weigh: each penalty is scaled by its dimension's weight over
+/// the average weight of the six, so only the proportions between them matter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Weights {
@@ -437,8 +475,9 @@ impl Weights {
     }
 }
 
-/// What each kind of check is worth within its dimension: a check passed keeps its points, a
-/// failed one loses them, and a dimension's score is the share kept.
+/// What each kind of check is worth: a check passed keeps its points, a failed one loses them,
+/// and what it loses costs the total that many points in a dimension of average weight (more in
+/// a heavier one, less in a lighter one).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Penalties {
@@ -478,8 +517,8 @@ pub struct Penalties {
     /// An external party contacted by a role that is not its point of contact, or before the
     /// roles that must come first.
     pub external_contact: u32,
-    /// A role the RACI lists as Informed of a task was not told about the work by the time it
-    /// was done (half for telling it afterwards).
+    /// A role the RACI lists as Informed of a task was never told about the work (half for
+    /// telling it after the window).
     pub uninformed: u32,
     /// Evidence destroyed before it was preserved.
     pub evidence_destroyed: u32,
@@ -492,30 +531,33 @@ pub struct Penalties {
 }
 
 impl Default for Penalties {
+    // Points of the total each failure costs in a dimension of average weight (see
+    // `ScoringPolicy`): a minor slip a few, a major mistake ten or more, destroying evidence or
+    // approving one's own change the most.
     fn default() -> Self {
         Self {
-            wrong_owner: 15,
-            accountable_did_work: 5,
-            decision_unowned: 15,
-            handoff_missing_element: 8,
-            handoff_inaccurate: 10,
-            missing_handoff: 20,
-            escalation_missed: 30,
-            escalation_late_max: 25,
-            over_escalation: 15,
-            needless_engagement: 8,
-            severity_misjudged: 15,
-            wrong_sender: 20,
-            missing_approval: 20,
-            forbidden_content: 25,
-            communication_missed: 25,
-            uninformed: 10,
-            external_contact: 20,
-            unowned_asset: 15,
-            evidence_destroyed: 50,
-            evidence_unpreserved: 30,
-            self_approval: 40,
-            unapproved_change: 30,
+            wrong_owner: 8,
+            accountable_did_work: 3,
+            decision_unowned: 10,
+            handoff_missing_element: 4,
+            handoff_inaccurate: 6,
+            missing_handoff: 10,
+            escalation_missed: 15,
+            escalation_late_max: 12,
+            over_escalation: 8,
+            needless_engagement: 4,
+            severity_misjudged: 8,
+            wrong_sender: 10,
+            missing_approval: 10,
+            forbidden_content: 12,
+            communication_missed: 12,
+            uninformed: 4,
+            external_contact: 10,
+            unowned_asset: 8,
+            evidence_destroyed: 25,
+            evidence_unpreserved: 15,
+            self_approval: 20,
+            unapproved_change: 15,
         }
     }
 }
@@ -528,8 +570,8 @@ pub struct ScoringPolicy {
     pub weights: Weights,
     /// Penalty sizes.
     pub penalties: Penalties,
-    /// The least a check failed outright costs of the total, in points (0 = only the share of
-    /// the dimension's points): a mistake stays visible however many checks its dimension has.
+    /// The least a check failed outright costs of the total, in points (0 = only its scaled
+    /// penalty): a mistake is never rounded away.
     pub mistake_floor: u32,
 }
 

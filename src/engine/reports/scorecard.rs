@@ -38,17 +38,32 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
             .collect();
         let _ = writeln!(out, "Drawn this time: {}", drawn.join("; "));
     }
-    let _ = writeln!(
-        out,
-        "\nTOTAL {:>3}/100   {}\n",
-        card.total,
-        tested_line(card)
-    );
+    if card.graded() {
+        let _ = writeln!(
+            out,
+            "\nTOTAL {:>3}/100   {}\n      {}: each deduction shows what it cost the total\n",
+            card.total,
+            tested_line(card),
+            card.total_explained()
+        );
+    } else {
+        let _ = writeln!(out, "\nNOT GRADED YET   {}\n", tested_line(card));
+    }
     for dimension in Dimension::ALL {
         match card.dimension(dimension) {
             Some(score) => {
                 let bar = "#".repeat((score / 5) as usize);
-                let _ = writeln!(out, "  {:<22} {score:>3}  {bar}", dimension.label());
+                let cost = card.points.get(&dimension).map_or(0, |p| p.cost);
+                let deducted = if cost == 0 {
+                    String::new()
+                } else {
+                    format!("  (−{cost})")
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<22} {score:>3}  {bar:<20}{deducted}",
+                    dimension.label()
+                );
             }
             None => {
                 let _ = writeln!(out, "  {:<22}   —  not tested", dimension.label());

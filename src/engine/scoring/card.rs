@@ -60,17 +60,47 @@ pub struct Points {
     /// `mistake_floor` of the total.
     #[serde(default)]
     pub mistakes: u32,
+    /// What the failed checks cost the total, in points of the total: the sum of this
+    /// dimension's deductions as the findings show them.
+    #[serde(default)]
+    pub cost: u64,
 }
 
 impl Points {
-    /// The share kept, 0–100, or `None` when nothing was at stake.
+    /// 100 less what the dimension's deductions cost the total (0 at the least), or `None` when
+    /// nothing in it was put to the test: the same arithmetic as the total, so a dimension's
+    /// score follows from the deductions listed under it.
     pub fn score(self) -> Option<u32> {
-        if self.at_stake == 0 {
-            return None;
-        }
-        let kept = self.at_stake.saturating_sub(self.lost);
-        // Rounded to the nearest point; at most 100 since kept <= at_stake.
-        Some(((kept * 100 + self.at_stake / 2) / self.at_stake) as u32)
+        (self.at_stake > 0).then(|| 100u64.saturating_sub(self.cost) as u32)
+    }
+
+    /// Whether the deductions add up to more than 100, so the score stopped at 0.
+    pub fn floored(self) -> bool {
+        self.cost > 100
+    }
+}
+
+/// The cap on the total when required decisions went without an owner: a run that left half the
+/// incident's decisions unmade scores at most half, however clean the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionCap {
+    /// Required decisions someone acted on with an option that resolves them.
+    pub acted: u32,
+    /// Required decisions graded: acted on, or past their deadline.
+    pub required: u32,
+    /// The most the total can be: the share acted on, rounded to the nearest point.
+    pub at_most: u32,
+}
+
+impl DecisionCap {
+    /// The cap for `acted` of `required` decisions, or `None` when every one had an owner.
+    pub fn of(acted: u32, required: u32) -> Option<Self> {
+        (acted < required).then(|| Self {
+            acted,
+            required,
+            at_most: ((u64::from(acted) * 200 + u64::from(required)) / (u64::from(required) * 2))
+                as u32,
+        })
     }
 }
 
@@ -94,8 +124,17 @@ pub struct Scorecard {
     /// its scores may differ from the ones shown at the time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_under_rules: Option<u32>,
-    /// Weighted mean of the tested dimensions, 0–100 (0 when none was tested).
+    /// 0–100: 100 less what every deduction cost (`deducted`, 0 at the least), and no more than
+    /// `decision_cap` allows; 0 when nothing was graded yet.
     pub total: u32,
+    /// What the deductions cost together, in points of the total: the sum of every deduction's
+    /// `points`.
+    #[serde(default)]
+    pub deducted: u64,
+    /// Set when required decisions went without an owner: the total is at most the share of them
+    /// someone acted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_cap: Option<DecisionCap>,
     /// Score per dimension, 0–100, or `None` (JSON `null`) when the run did not test it.
     pub dimensions: BTreeMap<Dimension, Option<u32>>,
     /// Points at stake and lost per dimension: what each score is the share of.
@@ -106,6 +145,36 @@ pub struct Scorecard {
 }
 
 impl Scorecard {
+    /// Whether anything has been graded yet: a card with nothing tested has no score to show
+    /// ("not graded yet", never a zero).
+    pub fn graded(&self) -> bool {
+        self.dimensions.values().any(Option::is_some)
+    }
+
+    /// How the total follows from the findings, in words: "100 − 24 = 76", with the floor at 0
+    /// and the decision cap when they applied.
+    pub fn total_explained(&self) -> String {
+        if !self.graded() {
+            return "Not graded yet: nothing has been put to the test.".into();
+        }
+        let mut out = if self.deducted == 0 {
+            "100: nothing deducted".to_owned()
+        } else if self.deducted > 100 {
+            format!("100 − {} stops at 0", self.deducted)
+        } else {
+            format!("100 − {} = {}", self.deducted, 100 - self.deducted)
+        };
+        if let Some(cap) = self.decision_cap
+            && u64::from(cap.at_most) < 100u64.saturating_sub(self.deducted)
+        {
+            out.push_str(&format!(
+                "; at most {} because only {} of {} required decisions had an owner",
+                cap.at_most, cap.acted, cap.required
+            ));
+        }
+        out
+    }
+
     /// The score of one dimension, `None` when the run did not test it.
     pub fn dimension(&self, dimension: Dimension) -> Option<u32> {
         self.dimensions.get(&dimension).copied().flatten()
@@ -154,46 +223,27 @@ impl Scorecard {
 
 #[cfg(test)]
 mod tests {
-    use super::Points;
+    use super::{DecisionCap, Points};
 
     #[test]
-    fn a_score_is_the_share_of_points_kept() {
+    fn a_dimension_score_is_100_less_what_its_deductions_cost() {
         assert_eq!(Points::default().score(), None);
-        assert_eq!(
-            Points {
-                at_stake: 30,
-                lost: 0,
-                ..Points::default()
-            }
-            .score(),
-            Some(100)
-        );
-        assert_eq!(
-            Points {
-                at_stake: 30,
-                lost: 30,
-                ..Points::default()
-            }
-            .score(),
-            Some(0)
-        );
-        assert_eq!(
-            Points {
-                at_stake: 30,
-                lost: 10,
-                ..Points::default()
-            }
-            .score(),
-            Some(67)
-        );
-        assert_eq!(
-            Points {
-                at_stake: 30,
-                lost: 99,
-                ..Points::default()
-            }
-            .score(),
-            Some(0)
-        );
+        let points = |at_stake, cost| Points {
+            at_stake,
+            cost,
+            ..Points::default()
+        };
+        assert_eq!(points(30, 0).score(), Some(100));
+        assert_eq!(points(30, 24).score(), Some(76));
+        assert_eq!(points(30, 130).score(), Some(0));
+        assert!(points(30, 130).floored() && !points(30, 100).floored());
+    }
+
+    #[test]
+    fn the_decision_cap_is_the_share_acted_on() {
+        assert_eq!(DecisionCap::of(3, 3), None);
+        assert_eq!(DecisionCap::of(0, 1).map(|c| c.at_most), Some(0));
+        assert_eq!(DecisionCap::of(1, 2).map(|c| c.at_most), Some(50));
+        assert_eq!(DecisionCap::of(2, 3).map(|c| c.at_most), Some(67));
     }
 }

@@ -2,11 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::escalation::late_penalty;
+use super::escalation::{late_penalty, severity_per_entry};
 use super::grader::{Due, FindingDraft, Grader, Work};
-use crate::engine::model::id::{AudienceId, RoleId};
+use crate::engine::model::id::{ActionId, AudienceId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
-use crate::engine::model::matrix::{Dimension, MessageContent};
+use crate::engine::model::matrix::{Dimension, MessageContent, TaskKind};
 use crate::engine::session::{LogEntry, Session, either_list};
 
 pub(super) fn grade(g: &mut Grader<'_>) {
@@ -239,13 +239,24 @@ fn external_contacts(g: &mut Grader<'_>) {
     }
 }
 
-/// Roles the RACI lists as Informed of a task, told about the work by the time it was done (or
-/// already engaged in the response then). Telling is [`Intent::Inform`], not an escalation: an
-/// Informed role is kept up to date, not brought in.
+/// How a role came to know of a piece of work: the minute it counts from and the way, in words.
+struct Told {
+    minute: u32,
+    entry: usize,
+    how: String,
+}
+
+/// Roles the RACI lists as Informed of a task must be told of the work, before it or within the
+/// matrix's window after it is done (RACI's "kept up to date", usually on completion), in any of
+/// the ways people tell each other: an `Inform` about it, being asked to approve it, being in
+/// the response when it is done, being brought in (or joining by acting) after it, or a message
+/// to an audience they belong to after it. Told late costs half; never told, all. Work taken
+/// by a wrong approach is not graded here: telling people about it earns nothing.
 fn informed(g: &mut Grader<'_>) {
     let session = g.session;
     let matrix = session.matrix();
     let worth = matrix.scoring.penalties.uninformed;
+    let severities = severity_per_entry(g);
     for Work {
         action,
         done,
@@ -253,13 +264,16 @@ fn informed(g: &mut Grader<'_>) {
         task,
     } in g.work()
     {
+        if option.misdirected.is_some() {
+            continue;
+        }
         let target = option.target_id();
+        let severity = severities.get(done.entry).copied().unwrap_or(1);
+        let window = informed_window(session, task, severity);
+        let deadline = done.minute.saturating_add(window);
         let roles = session.resolve_roles(&task.informed, target);
         for role in roles.iter().filter(|r| **r != done.role) {
-            let told = session.log().entries.iter().enumerate().find(|(_, e)| {
-                matches!(&e.intent, Intent::Inform { to, about, .. }
-                    if about == action && to.contains(role))
-            });
+            let told = told_about(g, role, action, done.entry, done.minute);
             let name = g.name(role.as_str());
             let draft = |minute: u32, entry: usize, message: String, advice: String| FindingDraft {
                 dimension: Dimension::Communication,
@@ -272,66 +286,190 @@ fn informed(g: &mut Grader<'_>) {
                 advice,
             };
             let advice = format!(
-                "Tell {name} about \"{}\" before or as it is done: the matrix lists {name} as Informed of \"{}\".",
+                "Tell {name} about \"{}\" within {window} min of doing it (an Inform, an escalation, a handoff or a message to a team {name} is part of): the matrix lists {name} as Informed of \"{}\".",
                 option.label, task.name
             );
-            // A role already in the response hears of its work there; one outside it must be told.
-            if let Some(&since) = session.engaged().get(role)
-                && since <= done.minute
-            {
-                g.credit(
+            match told {
+                Some(t) if t.minute <= deadline => g.credit(
                     worth,
                     draft(
-                        done.minute,
-                        done.entry,
+                        t.minute,
+                        t.entry,
                         format!(
-                            "{name} was in the response (since minute {since}) when \"{}\" was done.",
-                            option.label
+                            "{name} knew of \"{}\" (done at minute {}): {}.",
+                            option.label, done.minute, t.how
                         ),
                         "Informed roles kept up to date can act on the change.".into(),
                     ),
-                );
-                continue;
-            }
-            match told {
-                Some((entry, e)) if e.minute <= done.minute => g.credit(
-                    worth,
-                    draft(
-                        e.minute,
-                        entry,
-                        format!("{name} was told about \"{}\" in time.", option.label),
-                        "Informed roles kept up to date can act on the change.".into(),
-                    ),
                 ),
-                Some((entry, e)) => g.deduct_part(
+                Some(t) => g.deduct_part(
                     worth,
                     worth / 2,
                     draft(
-                        e.minute,
-                        entry,
+                        t.minute,
+                        t.entry,
                         format!(
-                            "{name} was told about \"{}\" at minute {}, after it was done at minute {}.",
-                            option.label, e.minute, done.minute
+                            "{name} heard of \"{}\" only at minute {} ({}), {} min after it was done at minute {}; the matrix allows {window} min.",
+                            option.label,
+                            t.minute,
+                            t.how,
+                            t.minute - done.minute,
+                            done.minute
                         ),
                         advice,
                     ),
                 ),
-                None if g.due(done.minute) == Due::Passed => g.deduct(
-                    worth,
-                    draft(
-                        done.minute,
+                None => match g.due(deadline) {
+                    Due::Passed => g.deduct(
+                        worth,
+                        draft(
+                            deadline.min(session.minute()),
+                            done.entry,
+                            format!(
+                                "{name} was never told about \"{}\", done at minute {}, though the matrix lists {name} as Informed of \"{}\": no Inform, escalation, handoff or message reached {name}.",
+                                option.label, done.minute, task.name
+                            ),
+                            advice,
+                        ),
+                    ),
+                    Due::NotReached => g.not_reached(draft(
+                        session.minute(),
                         done.entry,
                         format!(
-                            "{name} was never told about \"{}\", done at minute {}, though the matrix lists it as Informed of \"{}\".",
-                            option.label, done.minute, task.name
+                            "Not reached: {name} had until minute {deadline} to hear of \"{}\"; the exercise ended at minute {}.",
+                            option.label,
+                            session.minute()
                         ),
                         advice,
-                    ),
-                ),
-                // Still the minute of the work: there is time to tell.
-                None => {}
+                    )),
+                    Due::Pending => {}
+                },
             }
         }
+    }
+}
+
+/// Minutes after the work within which its Informed roles must be told: the task's setting, else
+/// the severity level's at the time of the work, else the policy's.
+fn informed_window(session: &Session, task: &TaskKind, severity: u8) -> u32 {
+    let matrix = session.matrix();
+    task.informed_within_mins
+        .or_else(|| matrix.severity(severity).and_then(|s| s.informed_within_mins))
+        .unwrap_or(matrix.escalation.informed_within_mins)
+}
+
+/// The earliest moment `role` knew of the work done at log entry `done_entry` (minute
+/// `done_minute`), and how. Anything before the work counts from the work's own minute.
+fn told_about(
+    g: &Grader<'_>,
+    role: &RoleId,
+    action: &ActionId,
+    done_entry: usize,
+    done_minute: u32,
+) -> Option<Told> {
+    let session = g.session;
+    let mut best: Option<Told> = None;
+    // On a tie, the telling that names the work (an Inform, an approval asked) is the one said.
+    let mut offer = |entry: usize, minute: u32, how: String, names_the_work: bool| {
+        let minute = if entry < done_entry {
+            done_minute
+        } else {
+            minute
+        };
+        if best
+            .as_ref()
+            .is_none_or(|b| minute < b.minute || (names_the_work && minute == b.minute))
+        {
+            best = Some(Told { minute, entry, how });
+        }
+    };
+    if let Some(joined) = g.involved.get(role) {
+        let how = if joined.entry <= done_entry {
+            format!(
+                "{} was already in the response (since minute {})",
+                g.name(role.as_str()),
+                joined.minute
+            )
+        } else {
+            format!(
+                "{} at minute {}",
+                joining(g, role, joined.entry, joined.acted),
+                joined.minute
+            )
+        };
+        offer(joined.entry, joined.minute, how, false);
+    }
+    for (index, e) in session.log().entries.iter().enumerate() {
+        let how = match &e.intent {
+            Intent::Inform { from, to, about } if about == action && to.contains(role) => format!(
+                "told by {} at minute {}{}",
+                g.name(from.as_str()),
+                e.minute,
+                if index < done_entry { ", before it was done" } else { "" }
+            ),
+            Intent::RequestApproval {
+                action: asked,
+                requested_by,
+                approver,
+            } if asked == action && approver == role => format!(
+                "asked by {} to approve it at minute {}",
+                g.name(requested_by.as_str()),
+                e.minute
+            ),
+            Intent::Communicate {
+                audience,
+                sender,
+                message,
+                ..
+            } if index > done_entry
+                && session
+                    .audience(audience.as_str())
+                    .is_some_and(|a| a.members.contains(role)) =>
+            {
+                let label = session
+                    .scenario()
+                    .message(message.as_str())
+                    .map_or_else(|| message.to_string(), |(_, m)| m.label.clone());
+                let audience = session
+                    .audience(audience.as_str())
+                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
+                format!(
+                    "told with \"{label}\", sent by {} to the {audience} at minute {}",
+                    g.name(sender.as_str()),
+                    e.minute
+                )
+            }
+            _ => continue,
+        };
+        let names_the_work = !matches!(e.intent, Intent::Communicate { .. });
+        offer(index, e.minute, how, names_the_work);
+        if index >= done_entry {
+            // Entries run in time order: nothing later can be earlier.
+            break;
+        }
+    }
+    best
+}
+
+/// How a role joined the response at a log entry, in words ("brought in by an escalation from
+/// the SOC", "joined by declaring an incident").
+fn joining(g: &Grader<'_>, role: &RoleId, entry: usize, acted: bool) -> String {
+    let Some(e) = g.session.log().entries.get(entry) else {
+        return "brought into the response".into();
+    };
+    let by = |from: &RoleId| g.name(from.as_str());
+    if acted {
+        return format!("joined the response by acting ({})", g.session.describe(&e.intent));
+    }
+    match &e.intent {
+        Intent::Escalate { from, .. } => format!("brought in by an escalation from {}", by(from)),
+        Intent::Handoff(h) if h.to == *role => format!("handed work by {}", by(&h.from)),
+        Intent::RequestApproval { requested_by, .. }
+        | Intent::RequestMessageApproval { requested_by, .. } => {
+            format!("asked for an approval by {}", by(requested_by))
+        }
+        Intent::AssignAction { .. } => "given work in the response".into(),
+        other => format!("brought into the response ({})", g.session.describe(other)),
     }
 }
 

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::grader::{Due, FindingDraft, Grader};
+use super::grader::{Due, FindingDraft, Grader, involvement};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
-use crate::engine::model::matrix::{Dimension, TaskKind};
+use crate::engine::model::matrix::{Dimension, RoleKind, TaskKind};
+use super::card::FindingKind;
 use crate::engine::session::{Session, TASK_CLASSIFY, TASK_DECLARE};
 
 /// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator
@@ -25,12 +26,14 @@ pub struct Obligation {
     pub engaged_at: Option<u32>,
 }
 
-/// Every escalation the matrix requires so far, earliest deadline first.
+/// Every escalation the matrix requires so far, earliest deadline first. A role is engaged once
+/// it takes part in the response, brought in or acting itself.
 pub fn obligations(session: &Session) -> Vec<Obligation> {
+    let involved = involvement(session);
     let mut out: Vec<Obligation> = requirements(session)
         .into_iter()
         .map(|((_, role), req)| Obligation {
-            engaged_at: session.engaged().get(&role).copied(),
+            engaged_at: involved.get(&role).map(|i| i.minute),
             role,
             deadline: req.deadline,
             because: req.because,
@@ -124,13 +127,24 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     let required = requirements(session);
 
     for ((_, role), req) in &required {
-        let engaged = session.engaged().get(role).copied();
-        let entry = engaged.and_then(|_| first_engaging_entry(g, role));
-        // The choice graded is the escalator's, not the escalated role's; a missed escalation
-        // was nobody's act in particular.
-        let escalator = entry
-            .and_then(|e| session.log().entries.get(e))
-            .and_then(|e| engaged_by(&e.intent));
+        // Taking part is being engaged: an incident manager who brings in Legal himself is in
+        // the response though nobody escalated to him.
+        let joined = g.involved.get(role).copied();
+        let engaged = joined.map(|j| j.minute);
+        let entry = joined.map(|j| j.entry);
+        // The choice graded is the escalator's, not the escalated role's (the role's own when it
+        // joined by acting); a missed escalation was nobody's act in particular.
+        let escalator = joined.and_then(|j| {
+            if j.acted {
+                Some(role.clone())
+            } else {
+                session
+                    .log()
+                    .entries
+                    .get(j.entry)
+                    .and_then(|e| engaged_by(&e.intent))
+            }
+        });
         let name = g.name(role.as_str());
         let draft = |message: String, advice: String, minute: u32| FindingDraft {
             dimension: Dimension::Escalation,
@@ -200,6 +214,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             },
         }
     }
+
+    stale_severity_calls(g);
 
     // Noise: costly roles pulled in while the evidence does not warrant it. A role whose approval
     // the run needed (for a message or a change) was engaged because another rule required it:
@@ -283,12 +299,17 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 advice,
             };
             if level.abs_diff(actual) < 2 {
+                let judged = if *level == actual {
+                    format!("Severity was classified {level}, as the evidence stood.")
+                } else {
+                    format!(
+                        "Severity was classified {level} while the evidence stood at {actual}: within one level, a defensible call."
+                    )
+                };
                 g.credit(
                     penalties.severity_misjudged,
                     draft(
-                        format!(
-                            "Severity was classified {level}, in line with the evidence ({actual})."
-                        ),
+                        judged,
                         "Keep reclassifying as the facts change.".into(),
                     ),
                 );
@@ -310,6 +331,179 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             }
         }
     }
+    proportionate_response(g, &required);
+}
+
+/// A severity call that was right when made but that the facts overtook: standing two or more
+/// levels below the evidence for longer than the matrix's `reclassify_within_mins` costs what a
+/// call two levels off costs; reclassifying in time is credited.
+fn stale_severity_calls(g: &mut Grader<'_>) {
+    let session = g.session;
+    let matrix = session.matrix();
+    let window = matrix.escalation.reclassify_within_mins;
+    let worth = matrix.scoring.penalties.severity_misjudged;
+    let log = session.log();
+    let mut evidence = log.opening.iter().fold(1, apply_severity);
+    // The standing call: level, 0-based entry, who made it, and whether it was in line then.
+    let mut call: Option<(u8, usize, &RoleId, bool)> = None;
+    // The moment the evidence left the standing call two or more levels behind.
+    let mut stale_since: Option<(u32, u8)> = None;
+    let citation = |level: u8| {
+        matrix
+            .severity(level)
+            .map(|s| format!("Severity {} ({}): {}", s.level, s.name, s.description))
+            .unwrap_or_default()
+    };
+    let draft = |minute: u32, entry: usize, by: &RoleId, level: u8, message: String, advice: String| {
+        FindingDraft {
+            dimension: Dimension::Escalation,
+            rule: "escalation:severity_reclassification".into(),
+            citation: citation(level),
+            minute,
+            entry: Some(entry),
+            role: Some(by.clone()),
+            message,
+            advice,
+        }
+    };
+    let advice = format!(
+        "Reclassify within {window} min when new facts raise the severity: escalations, notices and the business's attention follow the call."
+    );
+    for (index, entry) in log.entries.iter().enumerate() {
+        if let Intent::ClassifySeverity { level, by } = &entry.intent {
+            if let (Some((since, evidence_then)), Some((old, old_entry, old_by, _))) =
+                (stale_since.take(), call)
+            {
+                let waited = entry.minute - since;
+                if waited <= window {
+                    g.credit(
+                        worth,
+                        draft(
+                            entry.minute,
+                            index,
+                            by,
+                            evidence_then,
+                            format!(
+                                "Severity was reclassified from {old} to {level} at minute {}, {waited} min after the evidence reached {evidence_then}.",
+                                entry.minute
+                            ),
+                            "Calls that follow the facts keep the escalations right.".into(),
+                        ),
+                    );
+                } else {
+                    g.deduct(
+                        worth,
+                        draft(
+                            since.saturating_add(window),
+                            old_entry,
+                            old_by,
+                            evidence_then,
+                            format!(
+                                "The severity call of {old} stood for {waited} min after the evidence reached {evidence_then} at minute {since}, longer than the {window} min allowed to reclassify.",
+                            ),
+                            advice.clone(),
+                        ),
+                    );
+                }
+            }
+            call = Some((*level, index, by, level.abs_diff(evidence) < 2));
+        }
+        let mut minute = entry.minute;
+        for event in &entry.events {
+            match event {
+                Event::InjectReleased { minute: at, .. } | Event::ClockAdvanced { minute: at } => {
+                    minute = *at;
+                }
+                Event::SeverityChanged { level } => {
+                    evidence = *level;
+                    match call {
+                        // Only a call that was right when made: a wrong one was charged then.
+                        Some((called, _, _, true)) if called.saturating_add(2) <= evidence => {
+                            if stale_since.is_none() {
+                                stale_since = Some((minute, evidence));
+                            } else if let Some((_, level)) = &mut stale_since {
+                                *level = evidence;
+                            }
+                        }
+                        _ => stale_since = None,
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if let (Some((since, evidence_then)), Some((old, old_entry, old_by, _))) = (stale_since, call)
+    {
+        let deadline = since.saturating_add(window);
+        match g.due(deadline) {
+            Due::Passed => g.deduct(
+                worth,
+                draft(
+                    deadline,
+                    old_entry,
+                    old_by,
+                    evidence_then,
+                    format!(
+                        "The severity call of {old} was never revised after the evidence reached {evidence_then} at minute {since}; it stood two or more levels too low past the {window} min allowed to reclassify."
+                    ),
+                    advice,
+                ),
+            ),
+            Due::NotReached | Due::Pending => {}
+        }
+    }
+}
+
+/// Restraint is a result: in a run where no escalation ever fell due, a player who made a
+/// severity call and kept leadership out kept the response proportionate.
+fn proportionate_response(g: &mut Grader<'_>, required: &BTreeMap<(String, RoleId), Requirement>) {
+    let session = g.session;
+    // Nothing fell due: a requirement whose deadline the exercise never reached asked nothing.
+    let fell_due = required.values().any(|r| g.due(r.deadline) == Due::Passed);
+    if !session.ended() || fell_due {
+        return;
+    }
+    let over = &session.matrix().escalation.over_escalation;
+    let log = &session.log().entries;
+    let Some((index, by)) = log.iter().enumerate().find_map(|(i, e)| match &e.intent {
+        Intent::ClassifySeverity { by, .. } => Some((i, by)),
+        _ => None,
+    }) else {
+        return;
+    };
+    let pulled_in = log.iter().any(|e| {
+        matches!(&e.intent, Intent::Escalate { to, .. } if to.iter().any(|r| over.roles.contains(r)))
+    });
+    // A call or an escalation already faulted is no restraint.
+    let faulted = g
+        .findings
+        .iter()
+        .any(|f| f.dimension == Dimension::Escalation && f.kind == FindingKind::Deduction);
+    if pulled_in || faulted {
+        return;
+    }
+    let matrix = session.matrix();
+    let leaders: Vec<&RoleId> = over
+        .roles
+        .iter()
+        .filter(|r| matrix.role(r.as_str()).is_none_or(|role| role.kind == RoleKind::Internal))
+        .collect();
+    g.credit(
+        session.matrix().scoring.penalties.over_escalation,
+        FindingDraft {
+            dimension: Dimension::Escalation,
+            rule: "escalation:proportionate".into(),
+            citation: over.citation.clone(),
+            minute: session.minute(),
+            entry: Some(index),
+            role: Some(by.clone()),
+            message: format!(
+                "Proportionate response: no escalation fell due in this incident, and {} stayed out of it.",
+                g.names(leaders)
+            ),
+            advice: "Handling a low-severity event within the responding teams is the right call.".into(),
+        },
+    );
 }
 
 /// True severity at the moment each log entry was made, in one pass over the recorded events.
@@ -344,14 +538,6 @@ fn engaged_by(intent: &Intent) -> Option<RoleId> {
     }
 }
 
-fn first_engaging_entry(g: &Grader<'_>, role: &RoleId) -> Option<usize> {
-    g.session.log().entries.iter().position(|e| {
-        e.events
-            .iter()
-            .any(|ev| matches!(ev, Event::RolesEngaged { roles } if roles.contains(role)))
-    })
-}
-
 /// Lateness costs in proportion to the delay relative to the allowed window, at least 1 point.
 pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
     let window = window_mins.max(1);
@@ -362,9 +548,9 @@ pub(crate) fn late_penalty(max: u32, late_mins: u32, window_mins: u32) -> u32 {
 /// What the matrix gives each role to do in the run, besides its escalation rules.
 struct Parts {
     /// Roles with a part: the Responsible, Accountable and Consulted roles of the work the
-    /// released injects offer (and of classifying and declaring), the approvers the run needed,
-    /// the receivers of its handoffs, and the senders and approvers of the audiences it spoke to
-    /// or had to.
+    /// released injects offer (and of classifying and declaring), the Informed roles of the work
+    /// the run did, the approvers the run needed, the receivers of its handoffs, and the senders
+    /// and approvers of the audiences it spoke to or had to.
     any: BTreeSet<RoleId>,
     /// For each role Responsible for offered work, the minute the first such work was released.
     responsible_since: BTreeMap<RoleId, u32>,
@@ -412,6 +598,17 @@ impl Parts {
                 }
                 Intent::Handoff(h) => {
                     parts.any.insert(h.to.clone());
+                }
+                // A role Informed of work the run did must hear of it: bringing it in is one way
+                // to tell it, never noise.
+                Intent::AssignAction { action, .. } => {
+                    if let Some((_, _, option)) = session.scenario().action(action.as_str())
+                        && let Some(task) = matrix.task(option.task.as_str())
+                    {
+                        parts
+                            .any
+                            .extend(session.resolve_roles(&task.informed, option.target_id()));
+                    }
                 }
                 _ => {}
             }

@@ -1,14 +1,15 @@
-//! The context every rule family grades in: the session, the findings reported so far and the
-//! points each dimension has put at stake.
+//! The context every rule family grades in: the session, who took part in the response and
+//! when, the findings reported so far and the points each dimension has put at stake.
 //!
 //! Every check is worth its matrix penalty: a check passed keeps those points, a failed one loses
-//! them, and a dimension's score is the share it kept.
+//! them, and what it loses costs the total in proportion (see [`Grader::cost_of`]).
 
 use std::collections::BTreeMap;
 
 use super::card::{Finding, FindingKind, Points};
 use crate::engine::model::id::{ActionId, RoleId};
-use crate::engine::model::matrix::{Dimension, TaskKind};
+use crate::engine::model::intent::Event;
+use crate::engine::model::matrix::{Dimension, RoleKind, ScoringPolicy, TaskKind};
 use crate::engine::model::scenario::{ActionOption, DecisionPoint};
 use crate::engine::session::{Performed, Session, names_list};
 
@@ -17,6 +18,58 @@ pub(crate) struct Grader<'s> {
     pub session: &'s Session,
     pub findings: Vec<Finding>,
     pub points: BTreeMap<Dimension, Points>,
+    /// When each role first took part in the response.
+    pub involved: BTreeMap<RoleId, Involvement>,
+    /// Required decisions graded so far (acted on, or past their deadline) and how many of them
+    /// someone acted on with an option that resolves them.
+    pub decisions: DecisionTally,
+}
+
+/// Required decisions graded so far and how many had an owner.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DecisionTally {
+    pub graded: u32,
+    pub acted: u32,
+}
+
+/// When a role first took part in the response: brought in by someone (escalated to, handed work,
+/// asked for an approval, given a task), or acting itself (declaring, escalating, handing off,
+/// approving, sending a message). Either way it is in the response from then on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Involvement {
+    /// 0-based log entry.
+    pub entry: usize,
+    /// Scenario minute.
+    pub minute: u32,
+    /// Whether the role joined by acting itself rather than by being brought in.
+    pub acted: bool,
+}
+
+/// When each role first took part in the response, in one pass over the log.
+pub(crate) fn involvement(session: &Session) -> BTreeMap<RoleId, Involvement> {
+    let mut out: BTreeMap<RoleId, Involvement> = BTreeMap::new();
+    for (entry, e) in session.log().entries.iter().enumerate() {
+        let at = |acted| Involvement {
+            entry,
+            minute: e.minute,
+            acted,
+        };
+        for event in &e.events {
+            if let Event::RolesEngaged { roles } = event {
+                for role in roles {
+                    out.entry(role.clone()).or_insert(at(false));
+                }
+            }
+        }
+        // Only a role that is part of the organisation's response joins it by acting: an
+        // outside party is contacted, never "engaged" by its own say.
+        if let Some(actor) = e.intent.actor()
+            && session.matrix().role(actor.as_str()).is_none_or(|r| r.kind == RoleKind::Internal)
+        {
+            out.entry(actor.clone()).or_insert(at(true));
+        }
+    }
+    out
 }
 
 /// Where a deadline stands when the grade is taken.
@@ -66,7 +119,18 @@ impl<'s> Grader<'s> {
             session,
             findings: Vec::new(),
             points: BTreeMap::new(),
+            involved: involvement(session),
+            decisions: DecisionTally::default(),
         }
+    }
+
+    /// What losing `lost` of a check worth `worth` costs the total, in points: the loss scaled by
+    /// its dimension's weight against an even split of the weights (so a dimension weighted 20 of
+    /// 100 costs 1.2 points per matrix point), and at least the matrix's `mistake_floor` when the
+    /// check failed outright. It depends on nothing else: not on how many other checks the
+    /// dimension has.
+    pub fn cost_of(&self, dimension: Dimension, worth: u32, lost: u32) -> u32 {
+        cost_of(&self.session.matrix().scoring, dimension, worth, lost)
     }
 
     /// Whether the exercise was ended before the scenario's last minute.
@@ -120,16 +184,19 @@ impl Grader<'_> {
     }
 
     /// A check worth `worth` failed in part, losing `lost` of it (never more than it was worth).
+    /// The finding carries what it costs the total.
     pub fn deduct_part(&mut self, worth: u32, lost: u32, f: FindingDraft) {
         let lost = lost.min(worth);
+        let cost = self.cost_of(f.dimension, worth, lost);
         let entry = self.points.entry(f.dimension).or_default();
         entry.at_stake += u64::from(worth);
         entry.lost += u64::from(lost);
+        entry.cost += u64::from(cost);
         if worth > 0 && lost == worth {
             entry.mistakes += 1;
         }
-        // Penalties are bounded by validation; saturate rather than wrap if one is not.
-        let points = i32::try_from(lost).map_or(i32::MIN, |p| -p);
+        // Costs are bounded by validation; saturate rather than wrap if one is not.
+        let points = i32::try_from(cost).map_or(i32::MIN, |p| -p);
         self.push(FindingKind::Deduction, points, f);
     }
 
@@ -183,6 +250,28 @@ impl Grader<'_> {
     pub fn names<'r>(&self, roles: impl IntoIterator<Item = &'r RoleId>) -> String {
         names_list(roles.into_iter().map(|r| self.name(r.as_str())).collect())
     }
+}
+
+/// What losing `lost` of a check worth `worth` in `dimension` costs the total under `policy`, in
+/// points: the loss scaled by the dimension's weight over the average weight of the six, and at
+/// least the policy's `mistake_floor` when the check failed outright (a partial loss costs at
+/// least 1).
+pub fn cost_of(policy: &ScoringPolicy, dimension: Dimension, worth: u32, lost: u32) -> u32 {
+    let weight = u64::from(policy.weights.of(dimension));
+    if lost == 0 || weight == 0 {
+        return 0;
+    }
+    let all: u64 = Dimension::ALL.iter().map(|d| u64::from(policy.weights.of(*d))).sum();
+    let dimensions = Dimension::ALL.len() as u64;
+    // lost × weight ÷ (all ÷ 6), rounded to the nearest point.
+    let scaled = (u64::from(lost) * weight * dimensions * 2 + all) / (all * 2);
+    let outright = lost >= worth;
+    let cost = if outright {
+        scaled.max(u64::from(policy.mistake_floor))
+    } else {
+        scaled.max(1)
+    };
+    u32::try_from(cost).unwrap_or(u32::MAX)
 }
 
 /// What a rule family reports; the grader fills in the intent text.

@@ -1,11 +1,13 @@
 //! Scoring: grades a session against the responsibility matrix and explains every point.
 //!
-//! Each dimension is graded on what the run asked of it: every check (a decision that fell due, an
-//! escalation owed, a message sent or required, a handoff's elements, an approval) is worth its
-//! matrix penalty, kept when passed and lost when failed; omissions are failed checks. A dimension's
-//! score is the share of its points kept, capped so that each check failed outright costs at least
-//! the matrix's `mistake_floor` of the total; one with nothing at stake is "not tested" and left
-//! out of the total, which is the matrix-weighted mean of the tested dimensions.
+//! Every check the run asked for (a decision that fell due, an escalation owed, a message sent or
+//! required, a handoff's elements, an approval) is worth its matrix penalty, kept when passed and
+//! lost when failed; omissions are failed checks. What a failed check loses costs the total in
+//! proportion to its dimension's weight (at least the matrix's `mistake_floor` when it failed
+//! outright), whatever else the run did: the total is 100 less the cost of every deduction, and a
+//! dimension's score is 100 less the cost of its own. A run that left required decisions without
+//! an owner scores at most the share it acted on. A dimension with nothing at stake is "not
+//! tested".
 
 mod card;
 mod communication;
@@ -19,11 +21,12 @@ mod separation;
 
 use std::collections::BTreeMap;
 
-pub use card::{Finding, FindingKind, Points, Scorecard};
+pub use card::{DecisionCap, Finding, FindingKind, Points, Scorecard};
 pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines};
 pub use escalation::{Obligation, obligations};
+pub use grader::cost_of;
 
-use crate::engine::model::matrix::{Dimension, Weights};
+use crate::engine::model::matrix::Dimension;
 
 use crate::engine::session::Session;
 use grader::{FindingDraft, Grader};
@@ -40,8 +43,11 @@ pub fn score(session: &Session) -> Scorecard {
 
     let ended_early = grader.ended_early();
     let points = std::mem::take(&mut grader.points);
-    let policy = &session.matrix().scoring;
-    let dimensions = dimension_scores(&points, &policy.weights, policy.mistake_floor);
+    let dimensions: BTreeMap<Dimension, Option<u32>> = Dimension::ALL
+        .iter()
+        .map(|d| (*d, points.get(d).copied().unwrap_or_default().score()))
+        .collect();
+    let decision_cap = DecisionCap::of(grader.decisions.acted, grader.decisions.graded);
     for (dimension, score) in &dimensions {
         if score.is_none() {
             grader.push(
@@ -54,6 +60,7 @@ pub fn score(session: &Session) -> Scorecard {
 
     let mut findings = grader.findings;
     findings.sort_by_key(|f| (f.dimension, f.minute, f.entry));
+    let deducted: u64 = points.values().map(|p| p.cost).sum();
 
     Scorecard {
         scenario: session.scenario().id.clone(),
@@ -64,54 +71,27 @@ pub fn score(session: &Session) -> Scorecard {
         ended_early,
         recorded_under_rules: Some(session.log().rules)
             .filter(|&rules| rules < crate::engine::session::RULES_VERSION),
-        total: total(&dimensions, &session.matrix().scoring.weights),
+        total: total(&dimensions, deducted, decision_cap),
+        deducted,
+        decision_cap,
         dimensions,
         points,
         findings,
     }
 }
 
-/// Each dimension's score: the share of its points kept, and no more than 100 less what its
-/// mistakes cost. A mistake costs at least `floor` points of the total, so in a dimension of
-/// weight `w` out of `tested` it takes at least `floor × tested / w` points off the dimension:
-/// a classic mistake is never lost among many checks passed.
-fn dimension_scores(
-    points: &BTreeMap<Dimension, Points>,
-    weights: &Weights,
-    floor: u32,
-) -> BTreeMap<Dimension, Option<u32>> {
-    let points_of = |d: &Dimension| points.get(d).copied().unwrap_or_default();
-    let tested: u64 = Dimension::ALL
-        .iter()
-        .filter(|d| points_of(d).score().is_some())
-        .map(|d| u64::from(weights.of(*d)))
-        .sum();
-    Dimension::ALL
-        .iter()
-        .map(|d| {
-            let p = points_of(d);
-            let weight = u64::from(weights.of(*d));
-            let per_mistake = (u64::from(floor) * tested).div_ceil(weight.max(1)).min(100);
-            let capped = 100u64.saturating_sub(per_mistake.saturating_mul(u64::from(p.mistakes)));
-            let score = p
-                .score()
-                .map(|s| if weight == 0 { s } else { s.min(capped as u32) });
-            (*d, score)
-        })
-        .collect()
-}
-
-/// The weighted mean of the tested dimensions, rounded to the nearest point; 0 when none was.
-fn total(dimensions: &BTreeMap<Dimension, Option<u32>>, weights: &Weights) -> u32 {
-    let tested = dimensions
-        .iter()
-        .filter_map(|(d, score)| score.map(|s| (u64::from(weights.of(*d)), u64::from(s))));
-    let (weighted, weight_sum) = tested.fold((0u64, 0u64), |(sum, weights), (w, s)| {
-        (sum + w * s, weights + w)
-    });
-    ((weighted + weight_sum / 2)
-        .checked_div(weight_sum)
-        .unwrap_or(0)) as u32
+/// 100 less what the deductions cost, 0 at the least and no more than the decision cap; 0 when
+/// nothing was graded.
+fn total(
+    dimensions: &BTreeMap<Dimension, Option<u32>>,
+    deducted: u64,
+    cap: Option<DecisionCap>,
+) -> u32 {
+    if dimensions.values().all(Option::is_none) {
+        return 0;
+    }
+    let kept = 100u64.saturating_sub(deducted) as u32;
+    cap.map_or(kept, |cap| kept.min(cap.at_most))
 }
 
 /// Why nothing in the run put a dimension to the test.
@@ -122,7 +102,16 @@ fn not_tested(dimension: Dimension, session: &Session, ended_early: bool) -> Fin
             "No work moved from the team holding the investigation's context, and no handoff was made."
         }
         Dimension::Escalation => {
-            "No escalation fell due, nobody was escalated to and no severity was classified."
+            if session
+                .log()
+                .entries
+                .iter()
+                .any(|e| matches!(e.intent, crate::engine::Intent::ClassifySeverity { .. }))
+            {
+                "No escalation fell due and nobody was escalated to."
+            } else {
+                "No severity call was made, no escalation fell due and nobody was escalated to."
+            }
         }
         Dimension::Communication => "No message was required or sent.",
         Dimension::Evidence => "Nothing called for preserving evidence or put it at risk.",
@@ -144,6 +133,6 @@ fn not_tested(dimension: Dimension, session: &Session, ended_early: bool) -> Fin
         entry: None,
         role: None,
         message,
-        advice: "Left out of the total rather than counted as perfect.".into(),
+        advice: "Nothing in it counted toward the total, for or against.".into(),
     }
 }

@@ -192,6 +192,8 @@ fn required_decisions(g: &mut Grader<'_>) {
                 );
                 credit.entry = Some(done.entry);
                 g.credit(worth, credit);
+                g.decisions.graded += 1;
+                g.decisions.acted += 1;
                 continue;
             }
             let owners: Vec<String> = tasks
@@ -201,8 +203,9 @@ fn required_decisions(g: &mut Grader<'_>) {
             match due {
                 Due::Pending => {}
                 // A wrong approach was already charged: the same miss is not charged twice.
-                Due::Passed if misdirected => {}
+                Due::Passed if misdirected => g.decisions.graded += 1,
                 Due::Passed => {
+                    g.decisions.graded += 1;
                     let message = format!(
                         "Nobody acted on \"{}\" (released at minute {released}).",
                         decision.prompt

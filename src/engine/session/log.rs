@@ -21,8 +21,15 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// least the matrix's `mistake_floor` of the total; engaging any team without a part in the
 /// incident by the matrix is noise; a handoff's observation cites the facts established by then;
 /// outside parties are contacted through their point of contact; ownerless assets need an owner
-/// recorded.
-pub const RULES_VERSION: u32 = 3;
+/// recorded. 4: a mistake costs the total what its matrix penalty is worth, scaled by its
+/// dimension's weight, whatever else the run did (the total is 100 less every deduction's cost,
+/// at most the share of required decisions acted on); an Informed role counts as told by any way
+/// people tell each other (an `Inform`, an escalation, handoff or approval request, a message to
+/// an audience it belongs to, being in the response) before the work or within the matrix's
+/// window after it; acting in the response is being engaged; a severity call the evidence
+/// overtook by two levels must be revised in time; telling people about a wrong approach earns
+/// nothing; a proportionate response to an event that never warranted escalation is credited.
+pub const RULES_VERSION: u32 = 4;
 
 /// Logs from before the rules were versioned.
 fn first_rules() -> u32 {

@@ -91,6 +91,9 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             check_role(&mut r, anchor, id.as_str(), true);
         }
         lint_raci(&mut r, task);
+        if let Some(minutes) = task.informed_within_mins {
+            check_window(&mut r, Some(anchor), "informed_within_mins", minutes);
+        }
         if task.citation.trim().is_empty() {
             r.error(
                 Code::MissingCitation,
@@ -185,6 +188,9 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             check_role(&mut r, &level.name, id.as_str(), false);
         }
         check_deadline(&mut r, &level.name, level.within_mins);
+        if let Some(minutes) = level.informed_within_mins {
+            check_window(&mut r, Some(&level.name), "informed_within_mins", minutes);
+        }
         if !level.engage.is_empty() && level.within_mins == 0 {
             r.warning(
                 Code::ZeroDeadline,
@@ -239,6 +245,12 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             check_role(&mut r, anchor, id.as_str(), false);
         }
     }
+    for (field, minutes) in [
+        ("informed_within_mins", matrix.escalation.informed_within_mins),
+        ("reclassify_within_mins", matrix.escalation.reclassify_within_mins),
+    ] {
+        check_window(&mut r, Some("escalation"), field, minutes);
+    }
     let over = &matrix.escalation.over_escalation;
     for id in &over.roles {
         check_role(&mut r, "over_escalation", id.as_str(), false);
@@ -284,7 +296,12 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
                 Some("list at least one role in `senders`".into()),
             );
         }
-        for id in audience.senders.iter().chain(&audience.approvals) {
+        for id in audience
+            .senders
+            .iter()
+            .chain(&audience.approvals)
+            .chain(&audience.members)
+        {
             check_role(&mut r, anchor, id.as_str(), false);
         }
     }
@@ -360,6 +377,22 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         );
     }
     r.out
+}
+
+/// A window (`informed_within_mins`, `reclassify_within_mins`) longer than any exercise can last
+/// is a slip too.
+fn check_window(r: &mut Collector<'_>, anchor: Option<&str>, field: &str, minutes: u32) {
+    if minutes > MAX_DURATION_MINS {
+        r.error(
+            Code::NumberOutOfRange,
+            anchor,
+            field,
+            format!(
+                "`{field}: {minutes}` is longer than any exercise ({MAX_DURATION_MINS} minutes, a week)"
+            ),
+            Some("windows are in scenario minutes".into()),
+        );
+    }
 }
 
 /// A deadline longer than any exercise can last is a slip (an extra digit, a number in seconds).

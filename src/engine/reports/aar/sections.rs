@@ -221,17 +221,27 @@ impl AfterActionReport {
             .tested()
             .map(|(d, score)| (d.label().to_owned(), score))
             .collect();
+        w.paragraph(&format!(
+            "{}. Each deduction below shows what it cost the total; a dimension's score is 100 less what its own deductions cost.",
+            self.card.total_explained()
+        ));
         w.chart("Score per tested dimension", &bars, 100);
         let rows: Vec<Vec<Cell<'_>>> = Dimension::ALL
             .iter()
             .map(|d| {
+                let cost = self.card.points.get(d).map_or(0, |p| p.cost);
                 vec![
                     Cell::Label(d.label()),
                     Cell::Num(score_label(self.card.dimension(*d))),
+                    Cell::Num(if cost == 0 {
+                        "—".to_owned()
+                    } else {
+                        format!("−{cost}")
+                    }),
                 ]
             })
             .collect();
-        w.table(&["Dimension", "Score"], &rows);
+        w.table(&["Dimension", "Score", "Deducted"], &rows);
         let not_reached: Vec<Vec<Span<'_>>> = self
             .card
             .not_reached()

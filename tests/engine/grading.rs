@@ -1,0 +1,449 @@
+//! Grading a trainer can defend (rules 4): an Informed role counts as told in any of the ways
+//! people tell each other, acting in the response is being engaged, a stale severity call is a
+//! misjudgement, restraint is a result, and a mistake costs what the matrix says it is worth
+//! wherever it happens.
+
+use warroom::engine::model::matrix::Dimension;
+use warroom::engine::{Finding, FindingKind, Intent, Scorecard, Session, score};
+
+use crate::support::{
+    matrix, play, play_edited, scenario, shipped_scenarios, with_steps, without_lines,
+};
+
+/// The departing-insider exemplary tells the Help Desk before IAM disables the engineer's
+/// accounts at minute 15; `base` is the same play without that telling.
+const TELL_HELP_DESK: &str =
+    r#"Inform(from: "iam", to: ["help_desk"], about: "disable-engineer")"#;
+const HELP_DESK_RULE: &str = "communication:informed:disable_account";
+
+fn help_desk_finding(card: &Scorecard) -> &Finding {
+    let found: Vec<&Finding> = card
+        .findings
+        .iter()
+        .filter(|f| f.rule == HELP_DESK_RULE)
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", card.findings);
+    found[0]
+}
+
+/// The departing-insider exemplary without the Inform, with `steps` added.
+fn insider_with(steps: &[&str]) -> Scorecard {
+    score(&play_edited("departing-insider", "exemplary", |text| {
+        with_steps(&without_lines(text, &[TELL_HELP_DESK]), steps)
+    }))
+}
+
+fn assert_told(card: &Scorecard, how: &str) {
+    let finding = help_desk_finding(card);
+    assert_eq!(finding.kind, FindingKind::Credit, "{finding:#?}");
+    assert!(finding.message.contains(how), "{}", finding.message);
+}
+
+#[test]
+fn informed_by_an_inform_before_the_work() {
+    let card = score(&play("departing-insider", "exemplary"));
+    assert_told(&card, "before it was done");
+}
+
+#[test]
+fn informed_by_an_inform_within_the_window_after_the_work() {
+    let card = insider_with(&[&format!("Step(at: 20, intent: {TELL_HELP_DESK}),")]);
+    assert_told(&card, "told by Identity and Access Management at minute 20");
+    assert_eq!(card.total, 100, "{:#?}", card.deductions().collect::<Vec<_>>());
+}
+
+#[test]
+fn informed_by_an_escalation_after_the_work() {
+    let card = insider_with(&[
+        r#"Step(at: 17, intent: Escalate(from: "iam", to: ["help_desk"], reason: "Expect calls about the locked accounts")),"#,
+    ]);
+    assert_told(
+        &card,
+        "brought in by an escalation from Identity and Access Management at minute 17",
+    );
+    // Bringing in a role to tell it what it must hear is not noise.
+    assert!(card.deductions().next().is_none(), "{:#?}", card.findings);
+}
+
+#[test]
+fn informed_by_a_handoff_after_the_work() {
+    let card = insider_with(&[
+        r#"Step(at: 18, intent: Handoff(Handoff(from: "iam", to: "help_desk", facts: ["insider_suspected"], observed: "The engineer's accounts are disabled; HR has a case open.", evidence: ["dlp-event"], actions_taken: ["disable-engineer"], recommended: [], urgency: Medium))),"#,
+    ]);
+    assert_told(
+        &card,
+        "handed work by Identity and Access Management at minute 18",
+    );
+}
+
+#[test]
+fn informed_by_being_asked_to_approve_the_work() {
+    let card = insider_with(&[
+        r#"Step(at: 14, intent: RequestApproval(action: "disable-engineer", requested_by: "iam", approver: "help_desk")),"#,
+    ]);
+    assert_told(&card, "asked by Identity and Access Management to approve it");
+}
+
+#[test]
+fn informed_by_being_in_the_response_when_the_work_is_done() {
+    let card = insider_with(&[
+        r#"Step(at: 12, intent: Escalate(from: "ir_manager", to: ["help_desk"], reason: "Accounts will be cut off")),"#,
+    ]);
+    assert_told(&card, "already in the response (since minute 12)");
+}
+
+#[test]
+fn informed_by_joining_the_response_by_acting() {
+    let card = insider_with(&[
+        r#"Step(at: 19, intent: Escalate(from: "help_desk", to: ["iam"], reason: "The engineer is calling about a locked account")),"#,
+    ]);
+    assert_told(&card, "joined the response by acting");
+}
+
+#[test]
+fn informed_by_a_message_to_a_team_it_belongs_to() {
+    // The ransomware exemplary's contrived Inform and the escalation to the IR manager removed:
+    // the SOC's message to the incident team at minute 3 is how the IR manager hears of the
+    // triage.
+    let session = play_edited("ransomware-file-server", "exemplary", |text| {
+        without_lines(
+            text,
+            &[
+                r#"Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")"#,
+                r#"Escalate(from: "soc", to: ["ir_manager"]"#,
+            ],
+        )
+    });
+    let card = score(&session);
+    let triage = card
+        .findings
+        .iter()
+        .find(|f| f.rule == "communication:informed:triage_alert")
+        .unwrap();
+    assert_eq!(triage.kind, FindingKind::Credit);
+    assert!(
+        triage
+            .message
+            .contains("sent by Security Operations Center to the Incident team at minute 3"),
+        "{}",
+        triage.message
+    );
+}
+
+#[test]
+fn informed_after_the_window_costs_half_and_never_costs_all() {
+    let penalty = matrix().scoring.penalties.uninformed;
+    let points = |card: &Scorecard| card.points[&Dimension::Communication];
+
+    let late = insider_with(&[&format!("Step(at: 31, intent: {TELL_HELP_DESK}),")]);
+    let finding = help_desk_finding(&late);
+    assert_eq!(finding.kind, FindingKind::Deduction);
+    assert!(
+        finding.message.contains("16 min after it was done at minute 15")
+            && finding.message.contains("allows 10 min"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(points(&late).lost, u64::from(penalty / 2));
+
+    let never = insider_with(&[]);
+    let finding = help_desk_finding(&never);
+    assert_eq!(finding.kind, FindingKind::Deduction);
+    assert!(finding.message.contains("never told"), "{}", finding.message);
+    assert_eq!(points(&never).lost, u64::from(penalty));
+    assert!(finding.points < help_desk_finding(&late).points);
+    assert!(never.total < late.total && late.total < 100);
+}
+
+#[test]
+fn an_exercise_ended_inside_the_window_lists_the_telling_as_not_reached() {
+    let session = play_edited("departing-insider", "exemplary", |text| {
+        let cut: String = without_lines(text, &[TELL_HELP_DESK, "Step(at: 31"]);
+        with_steps(&cut, &["Step(at: 20, intent: EndExercise),"])
+    });
+    let card = score(&session);
+    assert!(card.ended_early);
+    let finding = help_desk_finding(&card);
+    assert_eq!(finding.kind, FindingKind::NotReached, "{finding:#?}");
+}
+
+/// The issue's repros: telling the incident manager after triaging, and telling PR by escalating
+/// to it after the shutdown, are what RACI's Informed means.
+#[test]
+fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
+    let one = play_edited("ransomware-file-server", "exemplary", |text| {
+        without_lines(
+            text,
+            &[r#"Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")"#],
+        )
+    });
+    let all = play_edited("ransomware-file-server", "exemplary", |text| {
+        without_lines(text, &["intent: Inform("])
+    });
+    for card in [score(&one), score(&all)] {
+        assert_eq!(
+            card.total,
+            100,
+            "{:#?}",
+            card.deductions().collect::<Vec<_>>()
+        );
+        assert!(
+            card.findings
+                .iter()
+                .any(|f| f.message.contains("brought in by an escalation")),
+            "each Informed credit says how the role was told"
+        );
+    }
+}
+
+/// An incident manager nobody escalated to, who declares the incident and brings in the CISO,
+/// Legal and leadership himself, is in the response from the moment he acts.
+#[test]
+fn acting_in_the_response_is_being_engaged() {
+    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 4);
+    session.apply(Intent::Advance { minutes: 12 }).unwrap();
+    session
+        .apply(Intent::DeclareIncident {
+            by: "ir_manager".into(),
+        })
+        .unwrap();
+    session
+        .apply(Intent::Escalate {
+            from: "ir_manager".into(),
+            to: vec!["ciso".into(), "legal".into(), "exec".into()],
+            reason: "Extortion demand".into(),
+        })
+        .unwrap();
+    let rest = session.scenario().duration_mins - session.minute();
+    session.apply(Intent::Advance { minutes: rest }).unwrap();
+    let card = score(&session);
+    let about_ir: Vec<&Finding> = card
+        .findings
+        .iter()
+        .filter(|f| {
+            f.dimension == Dimension::Escalation
+                && f.message.starts_with("Incident Response Manager was")
+        })
+        .collect();
+    assert!(!about_ir.is_empty(), "{:#?}", card.findings);
+    for finding in about_ir {
+        assert_eq!(finding.kind, FindingKind::Credit, "{finding:#?}");
+        assert!(finding.message.contains("engaged at minute 12"));
+    }
+}
+
+const RECLASSIFY_RULE: &str = "escalation:severity_reclassification";
+
+/// The ransomware exemplary without its minute-12 reclassification: the call of 2 stands while
+/// the HR data inject puts the evidence at 4 from minute 25.
+#[test]
+fn a_severity_call_the_facts_overtook_is_a_misjudgement() {
+    let stale = score(&play_edited(
+        "ransomware-file-server",
+        "exemplary",
+        |text| without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
+    ));
+    assert!(stale.total < 100);
+    let finding = stale
+        .deductions()
+        .find(|f| f.rule == RECLASSIFY_RULE)
+        .expect("the stale call is faulted");
+    assert!(
+        finding.message.contains("never revised") && finding.message.contains("minute 25"),
+        "{}",
+        finding.message
+    );
+
+    let reclassify = |minute: u32| {
+        score(&play_edited("ransomware-file-server", "exemplary", |text| {
+            with_steps(
+                &without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
+                &[&format!(
+                    r#"Step(at: {minute}, intent: ClassifySeverity(level: 4, by: "soc")),"#
+                )],
+            )
+        }))
+    };
+    let in_time = reclassify(30);
+    let credit = in_time
+        .findings
+        .iter()
+        .find(|f| f.rule == RECLASSIFY_RULE)
+        .unwrap();
+    assert_eq!(credit.kind, FindingKind::Credit);
+    assert!(credit.message.contains("5 min after"), "{}", credit.message);
+    let too_late = reclassify(45);
+    assert!(too_late.deductions().any(|f| f.rule == RECLASSIFY_RULE));
+    assert!(too_late.total < in_time.total);
+}
+
+#[test]
+fn restraint_is_a_result_and_no_call_is_said_in_words() {
+    let card = score(&play("maintenance-window-false-alarm", "exemplary"));
+    assert_eq!(card.dimension(Dimension::Escalation), Some(100));
+    assert!(
+        card.findings
+            .iter()
+            .any(|f| f.rule == "escalation:proportionate" && f.kind == FindingKind::Credit)
+    );
+    // Triage and context only: no severity call, no escalation.
+    let mut session = Session::new(scenario("maintenance-window-false-alarm"), matrix(), 0);
+    session.apply(Intent::Advance { minutes: 1 }).unwrap();
+    session
+        .apply(Intent::AssignAction {
+            action: "triage-logins".into(),
+            role: "soc".into(),
+        })
+        .unwrap();
+    session.apply(Intent::EndExercise).unwrap();
+    let card = score(&session);
+    assert_eq!(card.dimension(Dimension::Escalation), None);
+    let reason = card.not_tested_reason(Dimension::Escalation).unwrap();
+    assert!(reason.contains("No severity call was made"), "{reason}");
+}
+
+/// Item 5: the misdirected password reset in place of the revocation never scores higher, in
+/// total or in any dimension, than the revocation, in the exemplary play and in plays that
+/// differ from it elsewhere.
+#[test]
+fn a_wrong_approach_never_outscores_the_right_one() {
+    let variants: [&[&str]; 4] = [
+        &[],
+        &[r#"Escalate(from: "soc", to: ["legal"]"#],
+        &["RequestApproval(action: \"tighten-policy\"", "GrantApproval(action: \"tighten-policy\""],
+        &["AssignAction(action: \"review-crm-logs\""],
+    ];
+    for removed in variants {
+        let right = play_edited("hijacked-session-token", "exemplary", |text| {
+            if removed.is_empty() {
+                format!("{text}\n")
+            } else {
+                without_lines(text, removed)
+            }
+        });
+        let wrong = play_edited("hijacked-session-token", "exemplary", |text| {
+            let text = if removed.is_empty() {
+                text.to_owned()
+            } else {
+                without_lines(text, removed)
+            };
+            text.replace(
+                r#"AssignAction(action: "revoke-sessions", role: "iam")"#,
+                r#"AssignAction(action: "reset-password-now", role: "help_desk")"#,
+            )
+            .replace(
+                r#"actions_taken: ["triage-idp", "revoke-sessions"]"#,
+                r#"actions_taken: ["triage-idp", "reset-password-now"]"#,
+            )
+        });
+        let (right, wrong) = (score(&right), score(&wrong));
+        assert!(wrong.total < right.total, "{removed:?}");
+        for dimension in Dimension::ALL {
+            assert!(
+                wrong.dimension(dimension).unwrap_or(0) <= right.dimension(dimension).unwrap_or(100),
+                "{removed:?} {dimension:?}: {:?} > {:?}",
+                wrong.dimension(dimension),
+                right.dimension(dimension)
+            );
+        }
+    }
+}
+
+/// What one deduction costs the total: the total's drop when it is added to a play.
+fn drop_of(base: &Scorecard, with_mistake: &Scorecard) -> i64 {
+    i64::from(base.total) - i64::from(with_mistake.total)
+}
+
+/// Item 4: the same omission (the staff notice sent without the IR manager's approval), added to
+/// plays whose communication dimension has 1, 5 and 20 other checks passed, costs the total the
+/// same.
+#[test]
+fn a_mistake_costs_the_same_however_many_checks_share_its_dimension() {
+    let approval = [
+        r#"RequestMessageApproval(message: "msg-staff-notice""#,
+        r#"GrantMessageApproval(message: "msg-staff-notice""#,
+    ];
+    let mut drops = Vec::new();
+    for extra in [1usize, 5, 20] {
+        // Each extra update to the incident team from the SOC is a communication check passed.
+        let updates: Vec<String> = (0..extra)
+            .map(|i| {
+                format!(
+                    r#"Step(at: {}, intent: Communicate(audience: "incident_team", sender: "soc", message: "msg-team-initial")),"#,
+                    4 + i
+                )
+            })
+            .collect();
+        let updates: Vec<&str> = updates.iter().map(String::as_str).collect();
+        let clean = score(&play_edited("ransomware-file-server", "exemplary", |text| {
+            with_steps(text, &updates)
+        }));
+        let checks = clean.findings_in(Dimension::Communication).count();
+        assert!(checks > extra, "{checks} communication checks");
+        let slip = score(&play_edited("ransomware-file-server", "exemplary", |text| {
+            with_steps(&without_lines(text, &approval), &updates)
+        }));
+        assert_eq!(slip.deductions().count(), 1, "{:#?}", slip.findings);
+        drops.push(drop_of(&clean, &slip));
+    }
+    let (lo, hi) = (drops.iter().min().unwrap(), drops.iter().max().unwrap());
+    assert!(*lo > 0 && hi - lo <= 2, "{drops:?}");
+}
+
+/// Item 4: in every shipped scenario, a minor slip (an Informed role never told) costs no more of
+/// the total than a major mistake (the wrong owner of a containment action, evidence destroyed,
+/// an unapproved public statement), as the matrix prices them there.
+#[test]
+fn a_minor_slip_never_costs_more_than_a_major_mistake() {
+    use warroom::engine::scoring::cost_of;
+    let matrix = matrix();
+    let penalties = &matrix.scoring.penalties;
+    let policy = &matrix.scoring;
+    let minor = cost_of(policy, Dimension::Communication, penalties.uninformed, penalties.uninformed);
+    let majors = [
+        (Dimension::Ownership, penalties.wrong_owner),
+        (Dimension::Evidence, penalties.evidence_destroyed),
+        (Dimension::Communication, penalties.missing_approval),
+        (Dimension::SeparationOfDuties, penalties.unapproved_change),
+    ];
+    for (dimension, penalty) in majors {
+        assert!(minor <= cost_of(policy, dimension, penalty, penalty), "{dimension:?}");
+    }
+    // And as graded: every Informed deduction any fixture or stripped play meets costs no more
+    // than any major deduction of the same scenario.
+    for id in shipped_scenarios() {
+        let stripped = score(&play_edited(&id, "exemplary", |text| {
+            let informs: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("intent: Inform("))
+                .collect();
+            if informs.is_empty() {
+                format!("{text}\n")
+            } else {
+                without_lines(text, &informs)
+            }
+        }));
+        let mut cards = vec![stripped];
+        for name in crate::support::flawed_scripts(&id) {
+            cards.push(score(&play(&id, &name)));
+        }
+        let deductions: Vec<&Finding> = cards.iter().flat_map(Scorecard::deductions).collect();
+        let worst_minor = deductions
+            .iter()
+            .filter(|f| f.rule.starts_with("communication:informed:"))
+            .map(|f| -f.points)
+            .max();
+        let least_major = deductions
+            .iter()
+            .filter(|f| {
+                (f.rule.starts_with("raci:") && f.message.contains("Responsible for"))
+                    || f.rule.starts_with("evidence:")
+                    || f.rule.ends_with(":approval")
+            })
+            .map(|f| -f.points)
+            .min();
+        if let (Some(minor), Some(major)) = (worst_minor, least_major) {
+            assert!(minor <= major, "{id}: minor {minor} > major {major}");
+        }
+    }
+}
