@@ -10,10 +10,9 @@ use crate::support::{
     matrix, play, play_edited, scenario, shipped_scenarios, with_steps, without_lines,
 };
 
-/// The departing-insider exemplary tells the Help Desk before IAM disables the engineer's
-/// accounts at minute 15; `base` is the same play without that telling.
-const TELL_HELP_DESK: &str =
-    r#"Inform(from: "iam", to: ["help_desk"], about: "disable-engineer")"#;
+/// The departing-insider exemplary tells the Help Desk a minute after IAM disables the engineer's
+/// accounts at minute 15; the tests below take that telling out and tell it another way.
+const TELL_HELP_DESK: &str = r#"Inform(from: "iam", to: ["help_desk"], about: "disable-engineer")"#;
 const HELP_DESK_RULE: &str = "communication:informed:disable_account";
 
 fn help_desk_finding(card: &Scorecard) -> &Finding {
@@ -41,15 +40,26 @@ fn assert_told(card: &Scorecard, how: &str) {
 
 #[test]
 fn informed_by_an_inform_before_the_work() {
-    let card = score(&play("departing-insider", "exemplary"));
+    let card = insider_with(&[&format!("Step(at: 14, intent: {TELL_HELP_DESK}),")]);
     assert_told(&card, "before it was done");
+}
+
+#[test]
+fn informed_on_completion_as_the_exemplary_does() {
+    let card = score(&play("departing-insider", "exemplary"));
+    assert_told(&card, "told by Identity and Access Management at minute 16");
 }
 
 #[test]
 fn informed_by_an_inform_within_the_window_after_the_work() {
     let card = insider_with(&[&format!("Step(at: 20, intent: {TELL_HELP_DESK}),")]);
     assert_told(&card, "told by Identity and Access Management at minute 20");
-    assert_eq!(card.total, 100, "{:#?}", card.deductions().collect::<Vec<_>>());
+    assert_eq!(
+        card.total,
+        100,
+        "{:#?}",
+        card.deductions().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -81,7 +91,10 @@ fn informed_by_being_asked_to_approve_the_work() {
     let card = insider_with(&[
         r#"Step(at: 14, intent: RequestApproval(action: "disable-engineer", requested_by: "iam", approver: "help_desk")),"#,
     ]);
-    assert_told(&card, "asked by Identity and Access Management to approve it");
+    assert_told(
+        &card,
+        "asked by Identity and Access Management to approve it",
+    );
 }
 
 #[test]
@@ -139,7 +152,9 @@ fn informed_after_the_window_costs_half_and_never_costs_all() {
     let finding = help_desk_finding(&late);
     assert_eq!(finding.kind, FindingKind::Deduction);
     assert!(
-        finding.message.contains("16 min after it was done at minute 15")
+        finding
+            .message
+            .contains("16 min after it was done at minute 15")
             && finding.message.contains("allows 10 min"),
         "{}",
         finding.message
@@ -149,7 +164,11 @@ fn informed_after_the_window_costs_half_and_never_costs_all() {
     let never = insider_with(&[]);
     let finding = help_desk_finding(&never);
     assert_eq!(finding.kind, FindingKind::Deduction);
-    assert!(finding.message.contains("never told"), "{}", finding.message);
+    assert!(
+        finding.message.contains("never told"),
+        "{}",
+        finding.message
+    );
     assert_eq!(points(&never).lost, u64::from(penalty));
     assert!(finding.points < help_desk_finding(&late).points);
     assert!(never.total < late.total && late.total < 100);
@@ -255,14 +274,18 @@ fn a_severity_call_the_facts_overtook_is_a_misjudgement() {
     );
 
     let reclassify = |minute: u32| {
-        score(&play_edited("ransomware-file-server", "exemplary", |text| {
-            with_steps(
-                &without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
-                &[&format!(
-                    r#"Step(at: {minute}, intent: ClassifySeverity(level: 4, by: "soc")),"#
-                )],
-            )
-        }))
+        score(&play_edited(
+            "ransomware-file-server",
+            "exemplary",
+            |text| {
+                with_steps(
+                    &without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
+                    &[&format!(
+                        r#"Step(at: {minute}, intent: ClassifySeverity(level: 4, by: "soc")),"#
+                    )],
+                )
+            },
+        ))
     };
     let in_time = reclassify(30);
     let credit = in_time
@@ -310,7 +333,10 @@ fn a_wrong_approach_never_outscores_the_right_one() {
     let variants: [&[&str]; 4] = [
         &[],
         &[r#"Escalate(from: "soc", to: ["legal"]"#],
-        &["RequestApproval(action: \"tighten-policy\"", "GrantApproval(action: \"tighten-policy\""],
+        &[
+            "RequestApproval(action: \"tighten-policy\"",
+            "GrantApproval(action: \"tighten-policy\"",
+        ],
         &["AssignAction(action: \"review-crm-logs\""],
     ];
     for removed in variants {
@@ -340,7 +366,8 @@ fn a_wrong_approach_never_outscores_the_right_one() {
         assert!(wrong.total < right.total, "{removed:?}");
         for dimension in Dimension::ALL {
             assert!(
-                wrong.dimension(dimension).unwrap_or(0) <= right.dimension(dimension).unwrap_or(100),
+                wrong.dimension(dimension).unwrap_or(0)
+                    <= right.dimension(dimension).unwrap_or(100),
                 "{removed:?} {dimension:?}: {:?} > {:?}",
                 wrong.dimension(dimension),
                 right.dimension(dimension)
@@ -375,14 +402,18 @@ fn a_mistake_costs_the_same_however_many_checks_share_its_dimension() {
             })
             .collect();
         let updates: Vec<&str> = updates.iter().map(String::as_str).collect();
-        let clean = score(&play_edited("ransomware-file-server", "exemplary", |text| {
-            with_steps(text, &updates)
-        }));
+        let clean = score(&play_edited(
+            "ransomware-file-server",
+            "exemplary",
+            |text| with_steps(text, &updates),
+        ));
         let checks = clean.findings_in(Dimension::Communication).count();
         assert!(checks > extra, "{checks} communication checks");
-        let slip = score(&play_edited("ransomware-file-server", "exemplary", |text| {
-            with_steps(&without_lines(text, &approval), &updates)
-        }));
+        let slip = score(&play_edited(
+            "ransomware-file-server",
+            "exemplary",
+            |text| with_steps(&without_lines(text, &approval), &updates),
+        ));
         assert_eq!(slip.deductions().count(), 1, "{:#?}", slip.findings);
         drops.push(drop_of(&clean, &slip));
     }
@@ -399,7 +430,12 @@ fn a_minor_slip_never_costs_more_than_a_major_mistake() {
     let matrix = matrix();
     let penalties = &matrix.scoring.penalties;
     let policy = &matrix.scoring;
-    let minor = cost_of(policy, Dimension::Communication, penalties.uninformed, penalties.uninformed);
+    let minor = cost_of(
+        policy,
+        Dimension::Communication,
+        penalties.uninformed,
+        penalties.uninformed,
+    );
     let majors = [
         (Dimension::Ownership, penalties.wrong_owner),
         (Dimension::Evidence, penalties.evidence_destroyed),
@@ -407,7 +443,10 @@ fn a_minor_slip_never_costs_more_than_a_major_mistake() {
         (Dimension::SeparationOfDuties, penalties.unapproved_change),
     ];
     for (dimension, penalty) in majors {
-        assert!(minor <= cost_of(policy, dimension, penalty, penalty), "{dimension:?}");
+        assert!(
+            minor <= cost_of(policy, dimension, penalty, penalty),
+            "{dimension:?}"
+        );
     }
     // And as graded: every Informed deduction any fixture or stripped play meets costs no more
     // than any major deduction of the same scenario.

@@ -142,16 +142,30 @@ pub enum LastOutcome {
     },
 }
 
-/// The grade as the exercise goes: the running total, what the last step changed, and what lapsed
-/// with nobody acting (a decision closed, an escalation or a notice overdue).
+/// The grade as the exercise goes: the running total, what the last step changed and why, and what
+/// lapsed with nobody acting (a decision closed, an escalation or a notice overdue).
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct ScoreTrail {
     /// The scorecard after the last accepted intent.
     pub card: Option<Scorecard>,
     /// How the total moved with the last intent.
     pub change: i64,
-    /// Deductions that time brought rather than a choice, newest last (the last few only).
+    /// What moved it besides the findings of the step itself (shown with the step): deductions
+    /// about earlier work that fell due (an Informed role never told), and deductions that no
+    /// longer count (a missed notice replaced by a late one).
+    pub changes: Vec<ScoreChange>,
+    /// Deductions that time brought rather than a choice, newest last (the last few only); one
+    /// that a later step replaced is dropped.
     pub missed: Vec<Finding>,
+}
+
+/// One deduction that came or went with the last step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreChange {
+    /// Points of the total: negative for a deduction added, positive for one that went.
+    pub points: i64,
+    /// The deduction.
+    pub finding: Finding,
 }
 
 /// The inject that just arrived, announced until the player dismisses it or another replaces it.
@@ -178,27 +192,47 @@ impl ScoreTrail {
         Self {
             card: Some(score(session)),
             change: 0,
+            changes: Vec::new(),
             missed: Vec::new(),
         }
     }
 
-    /// Moves on to `card`, collecting the deductions it has that no choice caused and the
-    /// previous card did not have.
-    pub fn advance(&mut self, card: Scorecard) {
+    /// Moves on to `card` after the intent at 1-based log entry `entry` (`None` for the clock):
+    /// the change of the total, the deductions that came or went other than the step's own, and
+    /// the lapses.
+    pub fn advance(&mut self, card: Scorecard, entry: Option<usize>) {
         let before = self.card.take();
         let previous_total = before.as_ref().map_or(card.total, |c| c.total);
         self.change = i64::from(card.total) - i64::from(previous_total);
-        let new_lapses: Vec<Finding> = card
-            .deductions()
-            .filter(|f| f.entry.is_none())
-            .filter(|f| {
-                before
-                    .as_ref()
-                    .is_none_or(|b| !b.deductions().any(|old| old == *f))
+        let had = |c: &Option<Scorecard>, f: &Finding| {
+            c.as_ref()
+                .is_some_and(|c| c.deductions().any(|old| old == f))
+        };
+        let added: Vec<&Finding> = card.deductions().filter(|f| !had(&before, f)).collect();
+        let now = Some(card.clone());
+        let gone: Vec<Finding> = before
+            .as_ref()
+            .map(|b| b.deductions().filter(|f| !had(&now, f)).cloned().collect())
+            .unwrap_or_default();
+        self.changes = added
+            .iter()
+            .filter(|f| f.entry.is_some() && f.entry != entry)
+            .map(|f| ScoreChange {
+                points: i64::from(f.points),
+                finding: (*f).clone(),
             })
-            .cloned()
+            .chain(gone.iter().map(|f| ScoreChange {
+                points: -i64::from(f.points),
+                finding: f.clone(),
+            }))
             .collect();
-        self.missed.extend(new_lapses);
+        self.missed.retain(|m| card.deductions().any(|f| f == m));
+        self.missed.extend(
+            added
+                .iter()
+                .filter(|f| f.entry.is_none())
+                .map(|f| (*f).clone()),
+        );
         let excess = self.missed.len().saturating_sub(MISSED_SHOWN);
         self.missed.drain(..excess);
         self.card = Some(card);

@@ -280,7 +280,7 @@ fn apply_intent(
             .cloned()
             .collect()
     };
-    state.trail.advance(card);
+    state.trail.advance(card, Some(entry));
     announce(&exercise.session, &events, state, commands);
     *state.outcome = LastOutcome::Accepted { summary, feedback };
 }
@@ -453,7 +453,8 @@ pub(super) fn follow_room(
     for (intent, _) in &new {
         state.arrows.0.extend(arrows_for(intent));
     }
-    state.trail.advance(score(&exercise.session));
+    // The seats' findings show nowhere else on the console: each is a change of its own.
+    state.trail.advance(score(&exercise.session), None);
     let events: Vec<Event> = new.into_iter().flat_map(|(_, events)| events).collect();
     announce(&exercise.session, &events, &mut state, &mut commands);
 }

@@ -15,7 +15,8 @@ use bevy::prelude::*;
 
 pub use active::{
     ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, InjectBanner, LastOutcome, NewInject, SaveError, Saves, ScoreTrail,
+    FinalScorecard, InjectBanner, LastOutcome, NewInject, SaveError, Saves, ScoreChange,
+    ScoreTrail,
 };
 pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
 pub use export::{default_export_dir, export};

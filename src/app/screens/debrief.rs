@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::widgets::finding_ui;
+use super::widgets::{cost_label, finding_ui};
 use super::widgets::{nothing_to_show_ui, notice_ui, root_ui, wrap_before};
 use crate::app::exercise::default_export_dir;
 use crate::app::exercise::{ActiveExercise, FinalScorecard};
@@ -209,17 +209,23 @@ pub fn debrief_ui(
     out
 }
 
-/// The total and each dimension's score with the points lost.
+/// The total and each dimension's score, each with the arithmetic behind it: 100 less what its
+/// deductions cost the total, as the findings show them.
 fn scores_ui(ui: &mut egui::Ui, card: &Scorecard) {
     ui.horizontal(|ui| {
-        ui.label(
-            egui::RichText::new(format!("{}", card.total))
-                .size(64.0)
-                .strong()
-                .color(score_color(theme::palette(ui), card.total)),
-        );
-        ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
+        if card.graded() {
+            ui.label(
+                egui::RichText::new(format!("{}", card.total))
+                    .size(64.0)
+                    .strong()
+                    .color(score_color(theme::palette(ui), card.total)),
+            );
+            ui.label(egui::RichText::new("/ 100\noverall").size(18.0));
+        } else {
+            ui.label(egui::RichText::new("Not graded").size(40.0).strong());
+        }
     });
+    ui.label(egui::RichText::new(card.total_explained()).weak());
     egui::Grid::new("dimension-scores")
         .striped(true)
         .show(ui, |ui| {
@@ -228,19 +234,7 @@ fn scores_ui(ui: &mut egui::Ui, card: &Scorecard) {
                 let points = card.points.get(&dimension).copied().unwrap_or_default();
                 if let Some(score) = card.dimension(dimension) {
                     ui.colored_label(score_color(theme::palette(ui), score), format!("{score}"));
-                    let mistakes = match points.mistakes {
-                        0 => String::new(),
-                        1 => ", 1 mistake".to_owned(),
-                        n => format!(", {n} mistakes"),
-                    };
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "lost {} of {} pts{mistakes}",
-                            points.lost.min(points.at_stake),
-                            points.at_stake
-                        ))
-                        .weak(),
-                    );
+                    ui.label(egui::RichText::new(dimension_arithmetic(points)).weak());
                 } else {
                     ui.label(egui::RichText::new("—").weak());
                     ui.label(egui::RichText::new("not tested").weak());
@@ -248,6 +242,26 @@ fn scores_ui(ui: &mut egui::Ui, card: &Scorecard) {
                 ui.end_row();
             }
         });
+}
+
+/// How a dimension's score follows from its deductions: "nothing deducted", "−12 off the total
+/// (1 mistake)", or the floor when they add to more than 100.
+pub(crate) fn dimension_arithmetic(points: crate::engine::scoring::Points) -> String {
+    let mistakes = match points.mistakes {
+        0 => String::new(),
+        1 => ", 1 mistake".to_owned(),
+        n => format!(", {n} mistakes"),
+    };
+    if points.cost == 0 {
+        "nothing deducted".to_owned()
+    } else if points.floored() {
+        format!(
+            "deductions add to {}{mistakes}; a score stops at 0",
+            points.cost
+        )
+    } else {
+        format!("−{} off the total{mistakes}", points.cost)
+    }
 }
 
 /// A bar per tested dimension.
@@ -295,7 +309,7 @@ fn costliest_ui(ui: &mut egui::Ui, card: &Scorecard) {
     ui.label(egui::RichText::new("Costliest lessons").strong());
     for f in costly.into_iter().take(3) {
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::palette(ui).danger, format!("{} pts", f.points));
+            ui.colored_label(theme::palette(ui).danger, cost_label(f.points));
             ui.label(&f.message);
             ui.label(egui::RichText::new(format!("Instead: {}", f.advice)).weak());
         });
@@ -382,8 +396,9 @@ mod tests {
             Dimension::Escalation,
             crate::engine::scoring::Points {
                 at_stake: 100,
-                lost: 30,
+                lost: 25,
                 mistakes: 1,
+                cost: 30,
             },
         );
         DebriefView {
@@ -397,7 +412,9 @@ mod tests {
                 complete: true,
                 ended_early: false,
                 recorded_under_rules: None,
-                total: 94,
+                total: 70,
+                deducted: 30,
+                decision_cap: None,
                 dimensions,
                 points,
                 findings: vec![Finding {
@@ -435,14 +452,16 @@ mod tests {
             (DebriefState::default(), Vec::new()),
         );
         harness.run();
-        assert!(harness.query_by_label("94").is_some(), "total shown");
-        assert!(
-            harness.query_by_label("70").is_some(),
-            "escalation score shown"
+        // The total and the escalation score are both 70: 100 less the one deduction of 30.
+        assert_eq!(
+            harness.query_all_by_label("70").count(),
+            2,
+            "total and escalation shown"
         );
+        assert!(harness.query_by_label("100 − 30 = 70").is_some());
         assert!(
             harness
-                .query_by_label("-30 pts · Legal Counsel was never engaged.")
+                .query_by_label("-30 off the total · Legal Counsel was never engaged.")
                 .is_some()
         );
         assert!(
@@ -452,9 +471,10 @@ mod tests {
         );
         assert!(
             harness
-                .query_by_label("lost 30 of 100 pts, 1 mistake")
+                .query_by_label("−30 off the total, 1 mistake")
                 .is_some()
         );
+        assert!(harness.query_all_by_label("nothing deducted").count() >= 4);
         assert!(
             harness.query_by_label("Costliest lessons").is_some(),
             "the debrief opens with what cost the most"
@@ -488,6 +508,47 @@ mod tests {
                 mode: Mode::Practice,
                 seed: 4
             }))
+        );
+    }
+
+    /// An exercise ended before anything fell due has no score: no red zero.
+    #[test]
+    fn an_ungraded_exercise_says_so_instead_of_a_zero() {
+        let mut view = view();
+        for score in view.card.dimensions.values_mut() {
+            *score = None;
+        }
+        view.card.points.clear();
+        view.card.findings.clear();
+        view.card.total = 0;
+        view.card.deducted = 0;
+        let harness = Harness::new_ui_state(
+            |ui, state: &mut DebriefState| {
+                debrief_ui(ui, &view, &Notice::default(), state);
+            },
+            DebriefState::default(),
+        );
+        assert!(harness.query_by_label("Not graded").is_some());
+        assert!(harness.query_by_label("0").is_none(), "no zero is shown");
+        assert!(
+            harness
+                .query_by_label("Not graded yet: nothing has been put to the test.")
+                .is_some()
+        );
+    }
+
+    /// A dimension whose deductions add to more than 100 says it stopped at 0.
+    #[test]
+    fn a_dimension_at_its_floor_says_which_floor_applied() {
+        let points = crate::engine::scoring::Points {
+            at_stake: 80,
+            lost: 80,
+            mistakes: 4,
+            cost: 130,
+        };
+        assert_eq!(
+            dimension_arithmetic(points),
+            "deductions add to 130, 4 mistakes; a score stops at 0"
         );
     }
 

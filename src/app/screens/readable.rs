@@ -110,6 +110,14 @@ fn screens(session: &Session) -> Vec<Screen> {
     let trail = ScoreTrail {
         card: Some(card.clone()),
         change: -15,
+        changes: card
+            .deductions()
+            .filter(|f| f.entry.is_some())
+            .map(|f| crate::app::exercise::ScoreChange {
+                points: i64::from(f.points),
+                finding: f.clone(),
+            })
+            .collect(),
         missed: card
             .deductions()
             .filter(|f| f.entry.is_none())

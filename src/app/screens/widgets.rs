@@ -437,36 +437,64 @@ pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
     out
 }
 
-/// The running score (practice) and what lapsed with nobody acting (every mode: the player
-/// should know a decision closed, not find out in the report).
+/// What a deduction cost, as every screen says it: points off the total.
+pub fn cost_label(points: impl std::fmt::Display) -> String {
+    format!("{points} off the total")
+}
+
+/// The running score (practice) with what moved it, and what lapsed with nobody acting (every
+/// mode: the player should know a decision closed, not find out in the report).
 pub fn trail_ui(ui: &mut egui::Ui, trail: &ScoreTrail, mode: Mode) {
     if mode == Mode::Practice
         && let Some(card) = &trail.card
-        && card.tested().next().is_some()
     {
-        let change = match trail.change {
-            0 => "no change with the last step".to_owned(),
-            c if c > 0 => format!("+{c} with the last step"),
-            c => format!("{c} with the last step"),
-        };
-        let color = if trail.change < 0 {
-            theme::palette(ui).danger
+        if card.graded() {
+            let change = match trail.change {
+                0 => "no change with the last step".to_owned(),
+                c if c > 0 => format!("+{c} with the last step"),
+                c => format!("{c} with the last step"),
+            };
+            let color = if trail.change < 0 {
+                theme::palette(ui).danger
+            } else {
+                theme::palette(ui).success
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(format!("Running score {}", card.total)).strong());
+                ui.colored_label(color, change);
+            });
+            ui.label(egui::RichText::new(card.total_explained()).weak());
+            for change in &trail.changes {
+                let text = if change.points < 0 {
+                    format!("{} · {}", cost_label(change.points), change.finding.message)
+                } else {
+                    format!(
+                        "+{} · no longer deducted: {}",
+                        change.points, change.finding.message
+                    )
+                };
+                let color = if change.points < 0 {
+                    theme::palette(ui).danger
+                } else {
+                    theme::palette(ui).success
+                };
+                ui.colored_label(color, text);
+            }
         } else {
-            theme::palette(ui).success
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new(format!("Running score {}", card.total)).strong());
-            ui.colored_label(color, change);
-        });
+            ui.label(
+                egui::RichText::new("Running score: not graded yet. It starts once a decision is made or falls due.")
+                    .weak(),
+            );
+        }
     }
     for lapse in trail.missed.iter().rev() {
         ui.colored_label(
             theme::palette(ui).danger,
             format!(
-                "Missed at T+{:02}: {} ({} pts, {})",
+                "Missed at T+{:02}: {} ({}, {})",
                 lapse.minute,
                 lapse.message,
-                lapse.points,
+                cost_label(lapse.points),
                 lapse.dimension.label()
             ),
         );
@@ -484,7 +512,7 @@ pub fn finding_ui(ui: &mut egui::Ui, finding: &Finding) {
             FindingKind::Deduction => {
                 ui.colored_label(
                     theme::palette(ui).danger,
-                    format!("{} pts · {}", finding.points, finding.message),
+                    format!("{} · {}", cost_label(finding.points), finding.message),
                 );
                 ui.label(egui::RichText::new(format!("Why: {}", finding.citation)).italics());
                 ui.label(format!("Instead: {}", finding.advice));
@@ -564,6 +592,64 @@ mod tests {
             banner_ui(ui, &InjectBanner::default());
         });
         assert!(quiet.query_by_label("New inject").is_none());
+    }
+
+    /// A running-score change always arrives with the finding that caused it: IAM disables
+    /// the accounts without telling the Help Desk, and when the window to tell it closes the
+    /// drop is shown with the deduction, though no feedback card of that step carries it.
+    #[test]
+    fn a_running_score_change_arrives_with_its_finding() {
+        use crate::engine::content::shipped;
+        use crate::engine::{Intent, score};
+        let mut session =
+            Session::new(shipped::scenario("departing-insider"), shipped::matrix(), 0);
+        let mut trail = ScoreTrail::start(&session);
+        let step = |session: &mut Session, trail: &mut ScoreTrail, intent: Intent| {
+            session.apply(intent).unwrap();
+            let entry = session.log().entries.len();
+            trail.advance(score(session), Some(entry));
+        };
+        step(&mut session, &mut trail, Intent::Advance { minutes: 10 });
+        step(
+            &mut session,
+            &mut trail,
+            Intent::AssignAction {
+                action: "disable-engineer".into(),
+                role: "iam".into(),
+            },
+        );
+        let before = trail.card.as_ref().unwrap().total;
+        step(&mut session, &mut trail, Intent::Advance { minutes: 11 });
+        let after = trail.card.as_ref().unwrap().total;
+        assert!(after < before, "{before} → {after}");
+        let told = trail
+            .changes
+            .iter()
+            .find(|c| c.finding.rule == "communication:informed:disable_account")
+            .expect("the drop comes with its finding");
+        let trail_now = trail.clone();
+        let harness = Harness::new_ui(move |ui| trail_ui(ui, &trail_now, Mode::Practice));
+        let text = format!("{} · {}", cost_label(told.points), told.finding.message);
+        assert!(harness.query_by_label(&text).is_some(), "{text}");
+        assert!(
+            harness
+                .query_by_label(&format!("Running score {after}"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_running_score_before_anything_is_graded_is_no_zero() {
+        use crate::engine::content::shipped;
+        let session = Session::new(shipped::scenario("departing-insider"), shipped::matrix(), 0);
+        let trail = ScoreTrail::start(&session);
+        let harness = Harness::new_ui(move |ui| trail_ui(ui, &trail, Mode::Practice));
+        assert!(harness.query_by_label("Running score 0").is_none());
+        assert!(
+            harness
+                .query_by_label_contains("Running score: not graded yet")
+                .is_some()
+        );
     }
 
     #[test]

@@ -354,7 +354,11 @@ fn informed(g: &mut Grader<'_>) {
 fn informed_window(session: &Session, task: &TaskKind, severity: u8) -> u32 {
     let matrix = session.matrix();
     task.informed_within_mins
-        .or_else(|| matrix.severity(severity).and_then(|s| s.informed_within_mins))
+        .or_else(|| {
+            matrix
+                .severity(severity)
+                .and_then(|s| s.informed_within_mins)
+        })
         .unwrap_or(matrix.escalation.informed_within_mins)
 }
 
@@ -405,7 +409,11 @@ fn told_about(
                 "told by {} at minute {}{}",
                 g.name(from.as_str()),
                 e.minute,
-                if index < done_entry { ", before it was done" } else { "" }
+                if index < done_entry {
+                    ", before it was done"
+                } else {
+                    ""
+                }
             ),
             Intent::RequestApproval {
                 action: asked,
@@ -459,7 +467,10 @@ fn joining(g: &Grader<'_>, role: &RoleId, entry: usize, acted: bool) -> String {
     };
     let by = |from: &RoleId| g.name(from.as_str());
     if acted {
-        return format!("joined the response by acting ({})", g.session.describe(&e.intent));
+        return format!(
+            "joined the response by acting ({})",
+            g.session.describe(&e.intent)
+        );
     }
     match &e.intent {
         Intent::Escalate { from, .. } => format!("brought in by an escalation from {}", by(from)),

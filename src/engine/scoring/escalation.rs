@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::card::FindingKind;
 use super::grader::{Due, FindingDraft, Grader, involvement};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, RoleKind, TaskKind};
-use super::card::FindingKind;
 use crate::engine::session::{Session, TASK_CLASSIFY, TASK_DECLARE};
 
 /// A role the matrix requires engaged by a deadline, and whether it has been: what a facilitator
@@ -308,10 +308,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 };
                 g.credit(
                     penalties.severity_misjudged,
-                    draft(
-                        judged,
-                        "Keep reclassifying as the facts change.".into(),
-                    ),
+                    draft(judged, "Keep reclassifying as the facts change.".into()),
                 );
             } else {
                 let (direction, effect) = if *level < actual {
@@ -354,18 +351,19 @@ fn stale_severity_calls(g: &mut Grader<'_>) {
             .map(|s| format!("Severity {} ({}): {}", s.level, s.name, s.description))
             .unwrap_or_default()
     };
-    let draft = |minute: u32, entry: usize, by: &RoleId, level: u8, message: String, advice: String| {
-        FindingDraft {
-            dimension: Dimension::Escalation,
-            rule: "escalation:severity_reclassification".into(),
-            citation: citation(level),
-            minute,
-            entry: Some(entry),
-            role: Some(by.clone()),
-            message,
-            advice,
-        }
-    };
+    let draft =
+        |minute: u32, entry: usize, by: &RoleId, level: u8, message: String, advice: String| {
+            FindingDraft {
+                dimension: Dimension::Escalation,
+                rule: "escalation:severity_reclassification".into(),
+                citation: citation(level),
+                minute,
+                entry: Some(entry),
+                role: Some(by.clone()),
+                message,
+                advice,
+            }
+        };
     let advice = format!(
         "Reclassify within {window} min when new facts raise the severity: escalations, notices and the business's attention follow the call."
     );
@@ -432,8 +430,7 @@ fn stale_severity_calls(g: &mut Grader<'_>) {
             }
         }
     }
-    if let (Some((since, evidence_then)), Some((old, old_entry, old_by, _))) = (stale_since, call)
-    {
+    if let (Some((since, evidence_then)), Some((old, old_entry, old_by, _))) = (stale_since, call) {
         let deadline = since.saturating_add(window);
         match g.due(deadline) {
             Due::Passed => g.deduct(
@@ -486,7 +483,11 @@ fn proportionate_response(g: &mut Grader<'_>, required: &BTreeMap<(String, RoleI
     let leaders: Vec<&RoleId> = over
         .roles
         .iter()
-        .filter(|r| matrix.role(r.as_str()).is_none_or(|role| role.kind == RoleKind::Internal))
+        .filter(|r| {
+            matrix
+                .role(r.as_str())
+                .is_none_or(|role| role.kind == RoleKind::Internal)
+        })
         .collect();
     g.credit(
         session.matrix().scoring.penalties.over_escalation,

@@ -64,7 +64,10 @@ pub(crate) fn involvement(session: &Session) -> BTreeMap<RoleId, Involvement> {
         // Only a role that is part of the organisation's response joins it by acting: an
         // outside party is contacted, never "engaged" by its own say.
         if let Some(actor) = e.intent.actor()
-            && session.matrix().role(actor.as_str()).is_none_or(|r| r.kind == RoleKind::Internal)
+            && session
+                .matrix()
+                .role(actor.as_str())
+                .is_none_or(|r| r.kind == RoleKind::Internal)
         {
             out.entry(actor.clone()).or_insert(at(true));
         }
@@ -261,7 +264,10 @@ pub fn cost_of(policy: &ScoringPolicy, dimension: Dimension, worth: u32, lost: u
     if lost == 0 || weight == 0 {
         return 0;
     }
-    let all: u64 = Dimension::ALL.iter().map(|d| u64::from(policy.weights.of(*d))).sum();
+    let all: u64 = Dimension::ALL
+        .iter()
+        .map(|d| u64::from(policy.weights.of(*d)))
+        .sum();
     let dimensions = Dimension::ALL.len() as u64;
     // lost × weight ÷ (all ÷ 6), rounded to the nearest point.
     let scaled = (u64::from(lost) * weight * dimensions * 2 + all) / (all * 2);

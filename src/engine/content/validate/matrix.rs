@@ -246,8 +246,14 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
     }
     for (field, minutes) in [
-        ("informed_within_mins", matrix.escalation.informed_within_mins),
-        ("reclassify_within_mins", matrix.escalation.reclassify_within_mins),
+        (
+            "informed_within_mins",
+            matrix.escalation.informed_within_mins,
+        ),
+        (
+            "reclassify_within_mins",
+            matrix.escalation.reclassify_within_mins,
+        ),
     ] {
         check_window(&mut r, Some("escalation"), field, minutes);
     }
