@@ -115,17 +115,10 @@ fn informed_by_joining_the_response_by_acting() {
 
 #[test]
 fn informed_by_a_message_to_a_team_it_belongs_to() {
-    // The ransomware exemplary's contrived Inform and the escalation to the IR manager removed:
-    // the SOC's message to the incident team at minute 3 is how the IR manager hears of the
-    // triage.
+    // The ransomware exemplary without the escalation to the IR manager: the SOC's message to the
+    // incident team at minute 3 is how the IR manager hears of the triage.
     let session = play_edited("ransomware-file-server", "exemplary", |text| {
-        without_lines(
-            text,
-            &[
-                r#"Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")"#,
-                r#"Escalate(from: "soc", to: ["ir_manager"]"#,
-            ],
-        )
+        without_lines(text, &[r#"Escalate(from: "soc", to: ["ir_manager"]"#])
     });
     let card = score(&session);
     let triage = card
@@ -186,33 +179,52 @@ fn an_exercise_ended_inside_the_window_lists_the_telling_as_not_reached() {
     assert_eq!(finding.kind, FindingKind::NotReached, "{finding:#?}");
 }
 
-/// The issue's repros: telling the incident manager after triaging, and telling PR by escalating
-/// to it after the shutdown, are what RACI's Informed means.
+/// Each scenario's natural play, written from the plan as a trainer would run it (triage, tell or
+/// escalate, hand off, act, communicate; nothing added for a grading rule's sake), scores at
+/// least 95, and the exemplary still 100 with no deduction.
+#[test]
+fn plays_written_as_people_play_score_at_least_95() {
+    for id in shipped_scenarios() {
+        let natural = score(&play(&id, "natural"));
+        assert!(natural.complete, "{id}");
+        assert!(
+            natural.total >= 95,
+            "{id}: natural play scored {}: {:#?}",
+            natural.total,
+            natural.deductions().collect::<Vec<_>>()
+        );
+        let exemplary = score(&play(&id, "exemplary"));
+        assert_eq!(exemplary.total, 100, "{id}");
+    }
+}
+
+/// The issue's repros: the ransomware exemplary once told the incident manager and PR with an
+/// `Inform` before each piece of work; without them (as it is now) the SOC tells the incident
+/// manager by escalating after triaging, and PR hears of the shutdown when it is brought in for
+/// the staff notice. Nothing is lost, and each credit says how the role was told.
 #[test]
 fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
-    let one = play_edited("ransomware-file-server", "exemplary", |text| {
-        without_lines(
-            text,
-            &[r#"Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")"#],
-        )
-    });
-    let all = play_edited("ransomware-file-server", "exemplary", |text| {
-        without_lines(text, &["intent: Inform("])
-    });
-    for card in [score(&one), score(&all)] {
-        assert_eq!(
-            card.total,
-            100,
-            "{:#?}",
-            card.deductions().collect::<Vec<_>>()
-        );
-        assert!(
-            card.findings
-                .iter()
-                .any(|f| f.message.contains("brought in by an escalation")),
-            "each Informed credit says how the role was told"
-        );
-    }
+    let card = score(&play("ransomware-file-server", "exemplary"));
+    assert_eq!(
+        card.total,
+        100,
+        "{:#?}",
+        card.deductions().collect::<Vec<_>>()
+    );
+    let informed: Vec<&Finding> = card
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("communication:informed:"))
+        .collect();
+    assert!(informed.len() >= 4, "{informed:#?}");
+    assert!(informed.iter().all(|f| f.kind == FindingKind::Credit));
+    assert!(informed.iter().any(|f| {
+        f.message
+            .contains("brought in by an escalation from Security Operations Center at minute 2")
+    }));
+    assert!(informed.iter().any(|f| f.message.contains(
+        "PR and Communications knew of \"Shut FS-01 down\" (done at minute 23): brought in by an escalation"
+    )));
 }
 
 /// An incident manager nobody escalated to, who declares the incident and brings in the CISO,

@@ -57,8 +57,10 @@ fn doing_nothing_scores_at_most_20_and_every_flawed_run_less_than_the_exemplary(
         let exemplary = score(&play(&id, "exemplary")).total;
         for name in flawed_scripts(&id) {
             let flawed = score(&play(&id, &name));
+            // Each flawed play loses at least 5 points of the total, and is still better than
+            // doing nothing.
             assert!(
-                flawed.total < exemplary && flawed.total > passive.total,
+                flawed.total + 5 <= exemplary && flawed.total > passive.total,
                 "{id}/{name}: {} (exemplary {exemplary}, passive {})",
                 flawed.total,
                 passive.total

@@ -51,13 +51,14 @@ pub fn play(scenario_id: &str, script: &str) -> Session {
     )
 }
 
-/// The flawed fixture scripts of a scenario (every script but the exemplary one), by name.
+/// The flawed fixture scripts of a scenario (every script but the exemplary and the natural
+/// one), by name.
 pub fn flawed_scripts(scenario_id: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures_dir().join(scenario_id))
         .expect("fixtures dir")
         .filter_map(Result::ok)
         .filter_map(|e| Some(e.path().file_stem()?.to_string_lossy().into_owned()))
-        .filter(|name| name != "exemplary")
+        .filter(|name| name != "exemplary" && name != "natural")
         .collect();
     names.sort();
     names
