@@ -102,7 +102,7 @@ fn informed_by_being_in_the_response_when_the_work_is_done() {
     let card = insider_with(&[
         r#"Step(at: 12, intent: Escalate(from: "ir_manager", to: ["help_desk"], reason: "Accounts will be cut off")),"#,
     ]);
-    assert_told(&card, "already in the response (since minute 12)");
+    assert_told(&card, "already in the response, since minute 12");
 }
 
 #[test]
@@ -225,6 +225,37 @@ fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
     assert!(informed.iter().any(|f| f.message.contains(
         "PR and Communications knew of \"Shut FS-01 down\" (done at minute 23): brought in by an escalation"
     )));
+}
+
+/// The issue's repros as they were filed, against the fixture as it then stood (an `Inform` put
+/// before the triage, the shutdown decision and the shutdown): taking out the first, or all three,
+/// loses nothing.
+#[test]
+fn the_filed_informed_repros_score_100() {
+    let tell_ir =
+        r#"Step(at: 1, intent: Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")),"#;
+    let tell_pr = [
+        r#"Step(at: 21, intent: Inform(from: "exec", to: ["pr_comms"], about: "decide-shutdown")),"#,
+        r#"Step(at: 23, intent: Inform(from: "it_ops", to: ["pr_comms"], about: "shutdown-fs01")),"#,
+    ];
+    let with_informs = |steps: &[&str]| {
+        score(&play_edited(
+            "ransomware-file-server",
+            "exemplary",
+            |text| with_steps(text, steps),
+        ))
+    };
+    let as_filed = with_informs(&[tell_ir, tell_pr[0], tell_pr[1]]);
+    let first_deleted = with_informs(&tell_pr);
+    let all_deleted = score(&play("ransomware-file-server", "exemplary"));
+    for card in [as_filed, first_deleted, all_deleted] {
+        assert_eq!(
+            card.total,
+            100,
+            "{:#?}",
+            card.deductions().collect::<Vec<_>>()
+        );
+    }
 }
 
 /// An incident manager nobody escalated to, who declares the incident and brings in the CISO,

@@ -389,11 +389,7 @@ fn told_about(
     };
     if let Some(joined) = g.involved.get(role) {
         let how = if joined.entry <= done_entry {
-            format!(
-                "{} was already in the response (since minute {})",
-                g.name(role.as_str()),
-                joined.minute
-            )
+            format!("already in the response, since minute {}", joined.minute)
         } else {
             format!(
                 "{} at minute {}",

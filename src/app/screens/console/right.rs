@@ -143,9 +143,14 @@ pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
     let card = score(session);
     let matrix = session.matrix();
     ui.horizontal_wrapped(|ui| {
-        ui.heading(format!("Live score {}", card.total));
+        if card.graded() {
+            ui.heading(format!("Live score {}", card.total));
+        } else {
+            ui.heading("Live score: not graded yet");
+        }
         badge(ui, "facilitator only", theme::palette(ui).danger);
     });
+    ui.label(egui::RichText::new(card.total_explained()).weak());
     let bar = |ui: &mut egui::Ui, d: Dimension, width: f32| match card.dimension(d) {
         Some(value) => {
             ui.add(

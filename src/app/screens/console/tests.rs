@@ -227,6 +227,31 @@ fn the_scorecard_tab_shows_what_is_due_and_what_the_matrix_expects() {
     h.get_by_label("facilitator only");
 }
 
+/// Once the triage decision has closed with nobody acting, the score is graded and says why it is
+/// what it is.
+#[test]
+fn the_live_score_says_how_it_follows() {
+    // Nothing has fallen due at the start: no score, and no zero either.
+    let h = harness(console(), |ui, c| {
+        scorecard_ui(ui, &c.session);
+        Vec::new()
+    });
+    h.get_by_label("Live score: not graded yet");
+
+    let mut c = console();
+    c.session.apply(Intent::Advance { minutes: 16 }).unwrap();
+    let h = harness(c, |ui, c| {
+        scorecard_ui(ui, &c.session);
+        Vec::new()
+    });
+    h.get_by_label("Live score 0");
+    assert!(
+        h.query_all_by_label_contains("only 0 of 1 required decisions had an owner")
+            .next()
+            .is_some()
+    );
+}
+
 #[test]
 fn the_room_bar_starts_the_clock_and_drives_the_projector() {
     let mut c = console();
