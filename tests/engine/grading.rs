@@ -32,6 +32,15 @@ fn insider_with(steps: &[&str]) -> Scorecard {
     }))
 }
 
+/// 100 with nothing deducted, showing the deductions when not.
+fn assert_full_marks(card: &Scorecard) {
+    let deductions: Vec<&Finding> = card.deductions().collect();
+    assert!(
+        card.total == 100 && deductions.is_empty(),
+        "{deductions:#?}"
+    );
+}
+
 fn assert_told(card: &Scorecard, how: &str) {
     let finding = help_desk_finding(card);
     assert_eq!(finding.kind, FindingKind::Credit, "{finding:#?}");
@@ -54,12 +63,7 @@ fn informed_on_completion_as_the_exemplary_does() {
 fn informed_by_an_inform_within_the_window_after_the_work() {
     let card = insider_with(&[&format!("Step(at: 20, intent: {TELL_HELP_DESK}),")]);
     assert_told(&card, "told by Identity and Access Management at minute 20");
-    assert_eq!(
-        card.total,
-        100,
-        "{:#?}",
-        card.deductions().collect::<Vec<_>>()
-    );
+    assert_full_marks(&card);
 }
 
 #[test]
@@ -205,12 +209,7 @@ fn plays_written_as_people_play_score_at_least_95() {
 #[test]
 fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
     let card = score(&play("ransomware-file-server", "exemplary"));
-    assert_eq!(
-        card.total,
-        100,
-        "{:#?}",
-        card.deductions().collect::<Vec<_>>()
-    );
+    assert_full_marks(&card);
     let informed: Vec<&Finding> = card
         .findings
         .iter()
@@ -232,9 +231,9 @@ fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
 /// loses nothing.
 #[test]
 fn the_filed_informed_repros_score_100() {
-    let tell_ir =
+    let ir_manager_told =
         r#"Step(at: 1, intent: Inform(from: "soc", to: ["ir_manager"], about: "triage-fs01")),"#;
-    let tell_pr = [
+    let pr_told = [
         r#"Step(at: 21, intent: Inform(from: "exec", to: ["pr_comms"], about: "decide-shutdown")),"#,
         r#"Step(at: 23, intent: Inform(from: "it_ops", to: ["pr_comms"], about: "shutdown-fs01")),"#,
     ];
@@ -245,16 +244,11 @@ fn the_filed_informed_repros_score_100() {
             |text| with_steps(text, steps),
         ))
     };
-    let as_filed = with_informs(&[tell_ir, tell_pr[0], tell_pr[1]]);
-    let first_deleted = with_informs(&tell_pr);
+    let as_filed = with_informs(&[ir_manager_told, pr_told[0], pr_told[1]]);
+    let first_deleted = with_informs(&pr_told);
     let all_deleted = score(&play("ransomware-file-server", "exemplary"));
     for card in [as_filed, first_deleted, all_deleted] {
-        assert_eq!(
-            card.total,
-            100,
-            "{:#?}",
-            card.deductions().collect::<Vec<_>>()
-        );
+        assert_full_marks(&card);
     }
 }
 

@@ -101,10 +101,15 @@ pub fn without_lines(text: &str, needles: &[&str]) -> String {
     for needle in needles {
         assert!(text.contains(needle), "no step contains {needle:?}");
     }
-    text.lines()
-        .filter(|line| !needles.iter().any(|n| line.contains(n)))
-        .map(|line| format!("{line}\n"))
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for line in text
+        .lines()
+        .filter(|l| !needles.iter().any(|n| l.contains(n)))
+    {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// A script's text with `steps` (each `Step(at: N, …),` on one line) put in minute order among
@@ -127,5 +132,10 @@ pub fn with_steps(text: &str, steps: &[&str]) -> String {
             .unwrap_or(end);
         lines.insert(index, format!("        {step}"));
     }
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    let mut out = String::with_capacity(text.len() + 200);
+    for line in &lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

@@ -2,6 +2,7 @@
 //! citing the matrix) and the scorecard that gathers them.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -167,10 +168,11 @@ impl Scorecard {
         if let Some(cap) = self.decision_cap
             && u64::from(cap.at_most) < 100u64.saturating_sub(self.deducted)
         {
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "; at most {} because only {} of {} required decisions had an owner",
                 cap.at_most, cap.acted, cap.required
-            ));
+            );
         }
         out
     }
