@@ -438,8 +438,8 @@ fn matrix_duplicate_task() {
 fn matrix_unknown_role() {
     expect(
         matrix_diagnostics(&[(
-            "accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_manager\"]",
-            "accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_mgr\"]",
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\"],",
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_mgr\"],",
         )]),
         "unknown-role",
         "unknown role `ir_mgr`",
@@ -1082,8 +1082,8 @@ fn common_slips_get_plain_words_at_the_value() {
 fn raci_rows_that_grade_against_their_intent_are_warned_about() {
     expect(
         matrix_diagnostics(&[(
-            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\"], informed: [\"ir_manager\"],",
-            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\", \"it_ops\"], informed: [\"ir_manager\"],",
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\"],",
+            "responsible: [\"soc\"], accountable: \"soc\", consulted: [\"it_ops\", \"it_ops\"],",
         )]),
         "repeated-role",
         "lists `it_ops` twice in `consulted`",
@@ -1092,8 +1092,8 @@ fn raci_rows_that_grade_against_their_intent_are_warned_about() {
     );
     expect(
         matrix_diagnostics(&[(
-            "responsible: [\"it_ops\"], accountable: \"owner\", consulted: [\"soc\"], informed: [\"ir_manager\"],",
-            "responsible: [\"it_ops\"], accountable: \"owner\", consulted: [\"soc\"], informed: [\"ir_manager\", \"it_ops\"],",
+            "responsible: [\"it_ops\"], accountable: \"ir_manager\", consulted: [\"soc\"], informed: [\"owner\"],",
+            "responsible: [\"it_ops\"], accountable: \"ir_manager\", consulted: [\"soc\"], informed: [\"owner\", \"it_ops\"],",
         )]),
         "overlapping-raci",
         "`it_ops` is Responsible and also Informed",

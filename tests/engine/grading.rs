@@ -7,7 +7,8 @@ use warroom::engine::model::matrix::Dimension;
 use warroom::engine::{Finding, FindingKind, Intent, Scorecard, Session, score};
 
 use crate::support::{
-    matrix, play, play_edited, scenario, shipped_scenarios, with_steps, without_lines,
+    matrix, play, play_edited, play_edited_with, scenario, shipped_scenarios, with_steps,
+    without_lines,
 };
 
 /// The departing-insider exemplary tells the Help Desk a minute after IAM disables the engineer's
@@ -119,24 +120,34 @@ fn informed_by_joining_the_response_by_acting() {
 
 #[test]
 fn informed_by_a_message_to_a_team_it_belongs_to() {
-    // The ransomware exemplary without the escalation to the IR manager: the SOC's message to the
-    // incident team at minute 3 is how the IR manager hears of the triage.
-    let session = play_edited("ransomware-file-server", "exemplary", |text| {
-        without_lines(text, &[r#"Escalate(from: "soc", to: ["ir_manager"]"#])
-    });
+    // A plan that keeps the IR manager Informed of permission fixes, and the bucket play without
+    // the SOC's escalation to him: the SOC's message to the incident team at minute 4, a minute
+    // after Platform closed the bucket, is how he hears of it.
+    let mut plan = (*matrix()).clone();
+    plan.tasks
+        .iter_mut()
+        .find(|t| t.id.as_str() == "fix_cloud_permissions")
+        .unwrap()
+        .informed = vec!["ir_manager".into()];
+    let session = play_edited_with(
+        std::sync::Arc::new(plan),
+        "exposed-storage-bucket",
+        "exemplary",
+        |text| without_lines(text, &[r#"Escalate(from: "soc", to: ["ir_manager"]"#]),
+    );
     let card = score(&session);
-    let triage = card
+    let closed = card
         .findings
         .iter()
-        .find(|f| f.rule == "communication:informed:triage_alert")
+        .find(|f| f.rule == "communication:informed:fix_cloud_permissions")
         .unwrap();
-    assert_eq!(triage.kind, FindingKind::Credit);
+    assert_eq!(closed.kind, FindingKind::Credit);
     assert!(
-        triage
+        closed
             .message
-            .contains("sent by Security Operations Center to the Incident team at minute 3"),
+            .contains("sent by Security Operations Center to Incident team at minute 4"),
         "{}",
-        triage.message
+        closed.message
     );
 }
 
@@ -203,9 +214,9 @@ fn plays_written_as_people_play_score_at_least_95() {
 }
 
 /// The issue's repros: the ransomware exemplary once told the incident manager and PR with an
-/// `Inform` before each piece of work; without them (as it is now) the SOC tells the incident
-/// manager by escalating after triaging, and PR hears of the shutdown when it is brought in for
-/// the staff notice. Nothing is lost, and each credit says how the role was told.
+/// `Inform` before each piece of work; without them (as it is now) PR hears of the shutdown when
+/// it is brought in for the staff notice, and IT tells FS-01's owner of the isolation on
+/// completion. Nothing is lost, and each credit says how the role was told.
 #[test]
 fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
     let card = score(&play("ransomware-file-server", "exemplary"));
@@ -215,14 +226,13 @@ fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
         .iter()
         .filter(|f| f.rule.starts_with("communication:informed:"))
         .collect();
-    assert!(informed.len() >= 4, "{informed:#?}");
+    assert!(informed.len() >= 3, "{informed:#?}");
     assert!(informed.iter().all(|f| f.kind == FindingKind::Credit));
-    assert!(informed.iter().any(|f| {
-        f.message
-            .contains("brought in by an escalation from Security Operations Center at minute 2")
-    }));
     assert!(informed.iter().any(|f| f.message.contains(
         "PR and Communications knew of \"Shut FS-01 down\" (done at minute 23): brought in by an escalation"
+    )));
+    assert!(informed.iter().any(|f| f.message.contains(
+        "Business Process Owner knew of \"Isolate FS-01 from the network\" (done at minute 15): told by IT Operations at minute 15"
     )));
 }
 

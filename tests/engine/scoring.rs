@@ -1314,23 +1314,23 @@ fn a_wrong_approach_does_not_own_the_decision() {
     );
 }
 
-/// Each approver a rule names is graded on its own: the owner's approval of downtime counts, and a
-/// missing one costs as much as a missing leadership approval.
+/// Each approver a rule names is graded on its own: a public statement needs Legal's and
+/// leadership's approval, and a missing one costs as much as the other.
 #[test]
 fn each_required_approver_is_a_check_of_its_own() {
     use warroom::engine::Intent;
     let run = |approvers: &[&str]| {
-        let mut session = warroom::engine::content::shipped::session("ransomware-file-server", 4);
-        session.apply(Intent::Advance { minutes: 21 }).unwrap();
+        let mut session = warroom::engine::content::shipped::session("journalist-calls", 0);
+        session.apply(Intent::Advance { minutes: 7 }).unwrap();
         for approver in approvers {
             for intent in [
                 Intent::RequestApproval {
-                    action: "shutdown-fs01".into(),
-                    requested_by: "it_ops".into(),
+                    action: "media-statement".into(),
+                    requested_by: "pr_comms".into(),
                     approver: (*approver).into(),
                 },
                 Intent::GrantApproval {
-                    action: "shutdown-fs01".into(),
+                    action: "media-statement".into(),
                     approver: (*approver).into(),
                 },
             ] {
@@ -1339,29 +1339,29 @@ fn each_required_approver_is_a_check_of_its_own() {
         }
         session
             .apply(Intent::AssignAction {
-                action: "shutdown-fs01".into(),
-                role: "it_ops".into(),
+                action: "media-statement".into(),
+                role: "pr_comms".into(),
             })
             .unwrap();
         let card = score(&session);
         let missing: Vec<String> = card
             .deductions()
-            .filter(|f| f.rule == "sod:shutdown_service")
+            .filter(|f| f.rule == "sod:external_statement")
             .map(|f| f.message.clone())
             .collect();
         (missing, card.dimension(Dimension::SeparationOfDuties))
     };
     let (none, none_score) = run(&[]);
     assert_eq!(none.len(), 2, "{none:#?}");
-    let (exec_only, exec_score) = run(&["exec"]);
-    assert_eq!(exec_only.len(), 1, "{exec_only:#?}");
+    let (legal_only, legal_score) = run(&["legal"]);
+    assert_eq!(legal_only.len(), 1, "{legal_only:#?}");
     assert!(
-        exec_only[0].contains("Business Process Owner"),
+        legal_only[0].contains("Business Leadership"),
         "{}",
-        exec_only[0]
+        legal_only[0]
     );
-    let (both, both_score) = run(&["exec", "business_owner"]);
+    let (both, both_score) = run(&["legal", "exec"]);
     assert!(both.is_empty(), "{both:#?}");
-    assert!(none_score < exec_score && exec_score < both_score);
+    assert!(none_score < legal_score && legal_score < both_score);
     assert_eq!(both_score, Some(100));
 }

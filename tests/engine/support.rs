@@ -84,6 +84,16 @@ pub fn shipped_scenarios() -> Vec<String> {
 /// Plays a fixture script after an edit of its text (steps removed, moved or added), as a trainer
 /// varies a play to see what the grade makes of it. The edit must change the script.
 pub fn play_edited(scenario_id: &str, script: &str, edit: impl FnOnce(&str) -> String) -> Session {
+    play_edited_with(matrix(), scenario_id, script, edit)
+}
+
+/// [`play_edited`] against another matrix.
+pub fn play_edited_with(
+    matrix: Arc<Matrix>,
+    scenario_id: &str,
+    script: &str,
+    edit: impl FnOnce(&str) -> String,
+) -> Session {
     let path = fixtures_dir()
         .join(scenario_id)
         .join(format!("{script}.ron"));
@@ -93,7 +103,7 @@ pub fn play_edited(scenario_id: &str, script: &str, edit: impl FnOnce(&str) -> S
     let dir = tempfile::tempdir().expect("temp dir");
     let copy = dir.path().join(format!("{script}.ron"));
     std::fs::write(&copy, edited).expect("edited script written");
-    play_with(matrix(), scenario_id, &copy)
+    play_with(matrix, scenario_id, &copy)
 }
 
 /// A script's text with the lines containing `needle` removed (each must match once at least).

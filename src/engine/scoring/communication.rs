@@ -438,7 +438,7 @@ fn told_about(
                     .audience(audience.as_str())
                     .map_or_else(|| audience.to_string(), |a| a.name.clone());
                 format!(
-                    "told with \"{label}\", sent by {} to the {audience} at minute {}",
+                    "told with \"{label}\", sent by {} to {audience} at minute {}",
                     g.name(sender.as_str()),
                     e.minute
                 )
