@@ -164,6 +164,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "decision:d-triage",
     ),
     (
+        "customer-data-exfiltration",
+        "rotate-secret-instead-of-patching",
+        Dimension::Ownership,
+        "decision:d-contain",
+    ),
+    (
+        "leaked-pipeline-secret",
+        "waits-for-the-fork-to-go",
+        Dimension::Ownership,
+        "decision:d-triage",
+    ),
+    (
         "ransomware-file-server",
         "speculation-to-executives",
         Dimension::Communication,

@@ -44,13 +44,15 @@ mod tests {
     fn owner_placeholder_needs_an_owner() {
         let m = matrix();
         let ask = |owner: Option<&str>| Ask::WhoIsAccountable {
-            task: TaskId::new("isolate_host"),
+            task: TaskId::new("restore_from_backup"),
             owner: owner.map(RoleId::from),
         };
         let q = question(ask(None), &["it_ops", "soc"]);
         assert_eq!(
             q.resolve(&m),
-            Err(ResolveError::OwnerNeeded(TaskId::new("isolate_host")))
+            Err(ResolveError::OwnerNeeded(TaskId::new(
+                "restore_from_backup"
+            )))
         );
         let q = question(ask(Some("business_owner")), &["business_owner", "soc"]);
         let r = q.resolve(&m).expect("resolves");
