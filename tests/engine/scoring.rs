@@ -401,7 +401,7 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "researcher-vulnerability-report",
         "threatening-reply",
         Dimension::Communication,
-        "communication:reporters:approval",
+        "communication:researchers:approval",
     ),
     (
         "researcher-vulnerability-report",
