@@ -250,7 +250,7 @@ fn duplicate_id_points_at_the_second_occurrence() {
 fn decision_without_actions() {
     expect(
         scenario_diagnostics(&[(
-            "ActionOption(id: \"triage-fs01\", label: \"Triage the EDR alert on FS-01\", task: \"triage_alert\", target: Some(\"fs01\")),",
+            "ActionOption(id: \"triage-fs01\", label: \"Triage the EDR alert on FS-01\", task: \"triage_alert\", target: Some(\"fs01\")),\n                        ActionOption(id: \"isolate-fs01\", label: \"Isolate FS-01 from the network (it stays powered on, memory intact)\", task: \"isolate_host\", target: Some(\"fs01\")),",
             "",
         )]),
         "decision-without-actions",
@@ -327,7 +327,7 @@ fn decision_deadline_out_of_order() {
 #[test]
 fn severity_out_of_range() {
     expect(
-        scenario_diagnostics(&[("severity: 2,", "severity: 7,")]),
+        scenario_diagnostics(&[("severity: 3,", "severity: 7,")]),
         "severity-out-of-range",
         "severity 7 is not a level",
         Some("\"alert\""),
@@ -750,7 +750,7 @@ fn more_severity_levels_than_can_be_told_apart_are_refused_at_the_first_too_many
 
 #[test]
 fn a_decision_right_the_tasks_ignore_is_warned_about_at_the_role() {
-    let decides = "decides: [\"notify_regulator\", \"assess_obligations\", \"external_statement\", \"customer_notice\"],";
+    let decides = "decides: [\"notify_regulator\", \"assess_obligations\", \"external_statement\", \"customer_notice\", \"notify_insurer\", \"employee_notice\"],";
     let (text, diagnostics) = matrix_diagnostics(&[(
         decides,
         "decides: [\"notify_regulator\", \"contact_law_enforcement\", \"no_such_task\"],",
@@ -1070,11 +1070,11 @@ fn common_slips_get_plain_words_at_the_value() {
         "practice",
     );
     expect(
-        scenario_diagnostics(&[("severity: 2,", "severity: \"2\",")]),
+        scenario_diagnostics(&[("severity: 3,", "severity: \"3\",")]),
         "parse-error",
         "`severity` takes a number, written without quotes",
         None,
-        "\"2\"",
+        "\"3\"",
     );
 }
 

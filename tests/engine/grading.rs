@@ -232,7 +232,7 @@ fn natural_telling_loses_nothing_in_the_ransomware_exemplary() {
         "PR and Communications knew of \"Shut FS-01 down\" (done at minute 23): brought in by an escalation"
     )));
     assert!(informed.iter().any(|f| f.message.contains(
-        "Business Process Owner knew of \"Isolate FS-01 from the network\" (done at minute 15): told by IT Operations at minute 15"
+        "Business Process Owner knew of \"Isolate FS-01 from the network (it stays powered on, memory intact)\" (done at minute 2): told by IT Operations at minute 2"
     )));
 }
 
@@ -299,15 +299,19 @@ fn acting_in_the_response_is_being_engaged() {
 }
 
 const RECLASSIFY_RULE: &str = "escalation:severity_reclassification";
+const LATER_CALLS: [&str; 2] = [
+    "Step(at: 10, intent: ClassifySeverity",
+    "Step(at: 13, intent: ClassifySeverity",
+];
 
-/// The ransomware exemplary without its minute-12 reclassification: the call of 2 stands while
-/// the HR data inject puts the evidence at 4 from minute 25.
+/// The web-shop exemplary without its later severity calls: the call of 2 stands while the card
+/// data puts the evidence at 4 from minute 12.
 #[test]
 fn a_severity_call_the_facts_overtook_is_a_misjudgement() {
     let stale = score(&play_edited(
-        "ransomware-file-server",
+        "customer-data-exfiltration",
         "exemplary",
-        |text| without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
+        |text| without_lines(text, &LATER_CALLS),
     ));
     assert!(stale.total < 100);
     let finding = stale
@@ -315,18 +319,18 @@ fn a_severity_call_the_facts_overtook_is_a_misjudgement() {
         .find(|f| f.rule == RECLASSIFY_RULE)
         .expect("the stale call is faulted");
     assert!(
-        finding.message.contains("never revised") && finding.message.contains("minute 25"),
+        finding.message.contains("never revised") && finding.message.contains("minute 12"),
         "{}",
         finding.message
     );
 
     let reclassify = |minute: u32| {
         score(&play_edited(
-            "ransomware-file-server",
+            "customer-data-exfiltration",
             "exemplary",
             |text| {
                 with_steps(
-                    &without_lines(text, &["Step(at: 12, intent: ClassifySeverity"]),
+                    &without_lines(text, &LATER_CALLS),
                     &[&format!(
                         r#"Step(at: {minute}, intent: ClassifySeverity(level: 4, by: "soc")),"#
                     )],
@@ -334,15 +338,15 @@ fn a_severity_call_the_facts_overtook_is_a_misjudgement() {
             },
         ))
     };
-    let in_time = reclassify(30);
+    let in_time = reclassify(20);
     let credit = in_time
         .findings
         .iter()
         .find(|f| f.rule == RECLASSIFY_RULE)
         .unwrap();
     assert_eq!(credit.kind, FindingKind::Credit);
-    assert!(credit.message.contains("5 min after"), "{}", credit.message);
-    let too_late = reclassify(45);
+    assert!(credit.message.contains("8 min after"), "{}", credit.message);
+    let too_late = reclassify(30);
     assert!(too_late.deductions().any(|f| f.rule == RECLASSIFY_RULE));
     assert!(too_late.total < in_time.total);
 }

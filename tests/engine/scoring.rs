@@ -136,16 +136,16 @@ fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
     let card = score(&session);
     assert!(card.ended_early && card.complete);
     assert!(card.total <= 100);
-    // What lay ahead is listed, never charged: the media and regulators were due long after.
+    // What lay ahead is listed, never charged: the media were due long after.
     let not_reached: Vec<&str> = card.not_reached().map(|f| f.rule.as_str()).collect();
     assert!(
-        not_reached.contains(&"communication:regulators:required"),
+        not_reached.contains(&"communication:media:required"),
         "{not_reached:?}"
     );
     assert!(
         !card
             .deductions()
-            .any(|f| f.rule == "communication:regulators:required")
+            .any(|f| f.rule == "communication:media:required")
     );
 }
 
@@ -197,7 +197,7 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "ransomware-file-server",
         "escalate-everything",
         Dimension::Escalation,
-        "escalation:over_escalation",
+        "escalation:needless_engagement",
     ),
     (
         "ransomware-file-server",
@@ -591,13 +591,14 @@ fn a_message_is_approved_only_by_approvals_granted_before_it_was_sent() {
 #[test]
 fn a_handoffs_urgency_is_judged_at_the_severity_of_its_moment() {
     use warroom::engine::{Handoff, Intent, Urgency};
-    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 4);
+    // The web-shop breach climbs from severity 2 to 4 within the first quarter hour.
+    let mut session = Session::new(scenario("customer-data-exfiltration"), matrix(), 0);
     let severity_then = session.severity();
     session
         .apply(Intent::Handoff(Handoff {
             from: "soc".into(),
             to: "it_ops".into(),
-            observed: "Mass renames on FS-01 from an unsigned binary".into(),
+            observed: "Large responses to injected searches on the web shop".into(),
             facts: vec![],
             evidence: vec![],
             actions_taken: vec![],

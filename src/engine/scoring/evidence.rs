@@ -16,6 +16,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         .map(|t| t.citation.clone());
     let mut performed: Vec<_> = session.performed().iter().collect();
     performed.sort_by_key(|(_, p)| p.entry);
+    // Evidence is destroyed once: a later power-off or restore of an asset already wiped loses
+    // nothing more, and charging it again would punish one mistake three times.
+    let mut lost: BTreeSet<&AssetId> = BTreeSet::new();
     for (action_id, done) in &performed {
         let Some((_, _, option)) = session.scenario().action(action_id.as_str()) else {
             continue;
@@ -65,7 +68,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 matrix.scoring.penalties.evidence_destroyed,
                 draft(message, "Preserve first, then remediate.".into()),
             );
-        } else {
+        } else if lost.insert(target) {
             let message = format!(
                 "\"{}\" ran on {asset} before its evidence was preserved; what it held is gone.",
                 option.label

@@ -28,7 +28,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// an audience it belongs to, being in the response) before the work or within the matrix's
 /// window after it; acting in the response is being engaged; a severity call the evidence
 /// overtook by two levels must be revised in time; telling people about a wrong approach earns
-/// nothing; a proportionate response to an event that never warranted escalation is credited.
+/// nothing; a proportionate response to an event that never warranted escalation is credited;
+/// evidence destroyed on an asset is charged once, at the first action that destroyed it.
 pub const RULES_VERSION: u32 = 4;
 
 /// Logs from before the rules were versioned.
