@@ -176,6 +176,12 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "decision:d-triage",
     ),
     (
+        "poisoned-vendor-update",
+        "redeploys-unverified-build",
+        Dimension::Ownership,
+        "decision:d-patch",
+    ),
+    (
         "ransomware-file-server",
         "speculation-to-executives",
         Dimension::Communication,
@@ -871,7 +877,7 @@ fn unowned_decisions_cost_ownership_once_they_fall_due() {
     assert_eq!(card.total, 0);
     assert!(
         card.total_explained()
-            .ends_with("at most 0 because only 0 of 1 required decisions had an owner"),
+            .ends_with("at most 0 because nobody acted on 1 of 1 required decisions"),
         "{}",
         card.total_explained()
     );

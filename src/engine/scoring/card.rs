@@ -81,11 +81,12 @@ impl Points {
     }
 }
 
-/// The cap on the total when required decisions went without an owner: a run that left half the
-/// incident's decisions unmade scores at most half, however clean the rest.
+/// The cap on the total when required decisions went unanswered: a run that left half the
+/// incident's decisions unmade scores at most half, however clean the rest. A decision answered
+/// by a wrong approach counts as acted on here; its own deduction charges the approach.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionCap {
-    /// Required decisions someone acted on with an option that resolves them.
+    /// Required decisions someone acted on.
     pub acted: u32,
     /// Required decisions graded: acted on, or past their deadline.
     pub required: u32,
@@ -132,7 +133,7 @@ pub struct Scorecard {
     /// `points`.
     #[serde(default)]
     pub deducted: u64,
-    /// Set when required decisions went without an owner: the total is at most the share of them
+    /// Set when required decisions went unanswered: the total is at most the share of them
     /// someone acted on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_cap: Option<DecisionCap>,
@@ -170,8 +171,10 @@ impl Scorecard {
         {
             let _ = write!(
                 out,
-                "; at most {} because only {} of {} required decisions had an owner",
-                cap.at_most, cap.acted, cap.required
+                "; at most {} because nobody acted on {} of {} required decisions",
+                cap.at_most,
+                cap.required - cap.acted,
+                cap.required
             );
         }
         out

@@ -202,8 +202,12 @@ fn required_decisions(g: &mut Grader<'_>) {
                 .collect();
             match due {
                 Due::Pending => {}
-                // A wrong approach was already charged: the same miss is not charged twice.
-                Due::Passed if misdirected => g.decisions.graded += 1,
+                // A wrong approach was already charged: the same miss is not charged twice, and
+                // an attempt is no absence, so the cap on the total leaves it to that charge.
+                Due::Passed if misdirected => {
+                    g.decisions.graded += 1;
+                    g.decisions.acted += 1;
+                }
                 Due::Passed => {
                     g.decisions.graded += 1;
                     let message = format!(

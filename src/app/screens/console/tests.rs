@@ -246,7 +246,7 @@ fn the_live_score_says_how_it_follows() {
     });
     h.get_by_label("Live score 0");
     assert!(
-        h.query_all_by_label_contains("only 0 of 1 required decisions had an owner")
+        h.query_all_by_label_contains("nobody acted on 1 of 1 required decisions")
             .next()
             .is_some()
     );
