@@ -537,3 +537,35 @@ fn a_minor_slip_never_costs_more_than_a_major_mistake() {
         }
     }
 }
+
+/// Leaders may hear a hypothesis labelled as one, with its confidence; nobody outside may.
+#[test]
+fn a_labelled_assessment_reaches_executives_and_never_leaves_the_organisation() {
+    let to = |audience: &str, sender: &str| {
+        score(&play_edited(
+            "ransomware-file-server",
+            "exemplary",
+            |text| {
+                with_steps(
+                    text,
+                    &[&format!(
+                        r#"Step(at: 18, intent: Communicate(audience: "{audience}", sender: "{sender}", message: "msg-exec-assessment")),"#
+                    )],
+                )
+            },
+        ))
+    };
+    let executives = to("executives", "ir_manager");
+    assert_full_marks(&executives);
+    let media = to("media", "pr_comms");
+    let leaked: Vec<&Finding> = media
+        .deductions()
+        .filter(|f| f.rule == "communication:media:content")
+        .collect();
+    assert!(
+        leaked
+            .iter()
+            .any(|f| f.message.contains("a labelled assessment")),
+        "{leaked:#?}"
+    );
+}

@@ -182,6 +182,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "decision:d-patch",
     ),
     (
+        "journalist-calls",
+        "no-comment-to-the-press",
+        Dimension::Ownership,
+        "decision:d-media",
+    ),
+    (
+        "researcher-vulnerability-report",
+        "assumes-no-earlier-exploitation",
+        Dimension::Ownership,
+        "decision:d-logs",
+    ),
+    (
         "ransomware-file-server",
         "speculation-to-executives",
         Dimension::Communication,

@@ -261,6 +261,9 @@ pub enum MessageContent {
     Guidance,
     /// Technical detail of the response.
     TechnicalDetail,
+    /// A hypothesis labelled as one, with its confidence ("we assess with moderate confidence
+    /// that …"): how the team and leadership reason before the facts are in, never sent outside.
+    Assessment,
 }
 
 impl MessageContent {
@@ -273,6 +276,7 @@ impl MessageContent {
             Self::PersonalData => "personal data",
             Self::Guidance => "guidance",
             Self::TechnicalDetail => "technical detail",
+            Self::Assessment => "a labelled assessment",
         }
     }
 
@@ -285,6 +289,7 @@ impl MessageContent {
             Self::PersonalData => "personal data",
             Self::Guidance => "guidance on what to do",
             Self::TechnicalDetail => "technical detail of the response",
+            Self::Assessment => "an assessment labelled as such, with its confidence",
         }
     }
 }

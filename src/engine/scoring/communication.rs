@@ -611,6 +611,9 @@ fn content_advice(content: MessageContent) -> &'static str {
             "Leave personal data out; sharing it widely creates a new privacy incident."
         }
         MessageContent::TechnicalDetail => "Keep technical detail for the teams that act on it.",
+        MessageContent::Assessment => {
+            "Keep hypotheses, even labelled ones, inside the organisation; outside it, say only what is verified."
+        }
         MessageContent::VerifiedFacts | MessageContent::Guidance => "Check the audience's policy.",
     }
 }

@@ -43,7 +43,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         }
     }
 
-    // Approvals required by the matrix, in place before the work.
+    // Approvals required by the matrix, in place before the work. A wrong approach is charged
+    // once, as the decision it failed to resolve; its missing sign-offs would charge it again.
     for Work {
         action,
         done,
@@ -51,6 +52,9 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         task,
     } in g.work()
     {
+        if option.misdirected.is_some() {
+            continue;
+        }
         let target = option.target_id();
         let granted_before: Vec<&RoleId> = session
             .approvals()

@@ -29,7 +29,8 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// window after it; acting in the response is being engaged; a severity call the evidence
 /// overtook by two levels must be revised in time; telling people about a wrong approach earns
 /// nothing; a proportionate response to an event that never warranted escalation is credited;
-/// evidence destroyed on an asset is charged once, at the first action that destroyed it.
+/// evidence destroyed on an asset is charged once, at the first action that destroyed it; a wrong
+/// approach is charged once, as the decision it failed to resolve (no Informed or approval checks).
 pub const RULES_VERSION: u32 = 4;
 
 /// Logs from before the rules were versioned.

@@ -183,7 +183,11 @@ mod tests {
         assert!(harness.state().out.is_empty());
 
         // Choose the SOC from the combo box, then assign.
-        harness.get_by_value("Who does it?").click();
+        harness
+            .get_all_by_value("Who does it?")
+            .next()
+            .unwrap()
+            .click();
         harness.run();
         let sent = assign_to(&mut harness, "Security Operations Center");
         assert_eq!(sent, assigned("soc"));
@@ -192,7 +196,11 @@ mod tests {
     #[test]
     fn every_role_of_the_matrix_is_offered_the_cast_first_and_outsiders_grouped() {
         let mut harness = decide_harness();
-        harness.get_by_value("Who does it?").click();
+        harness
+            .get_all_by_value("Who does it?")
+            .next()
+            .unwrap()
+            .click();
         harness.run();
         // Not in this scenario's cast, yet offered: a wrong choice must be possible to be graded.
         let top = |label: &str| harness.get_by_label(label).rect().top();
