@@ -188,6 +188,24 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "decision:d-media",
     ),
     (
+        "helpdesk-mfa-reset",
+        "callback-to-the-callers-number",
+        Dimension::Ownership,
+        "decision:d-first",
+    ),
+    (
+        "helpdesk-mfa-reset",
+        "agent-disciplined",
+        Dimension::Ownership,
+        "decision:d-process",
+    ),
+    (
+        "helpdesk-mfa-reset",
+        "finance-told-too-late",
+        Dimension::Escalation,
+        "escalation:fraud_finance",
+    ),
+    (
         "researcher-vulnerability-report",
         "assumes-no-earlier-exploitation",
         Dimension::Ownership,
