@@ -448,7 +448,7 @@ fn a_restarted_host_brings_every_seat_back() {
                 .any(|i| i["text"].as_str().unwrap().contains("classifies")),
             "{update}"
         );
-        assert_eq!(update["view"]["severity"], "2 \u{b7} Moderate");
+        assert_eq!(update["view"]["severity"], "3 \u{b7} High");
     });
 }
 
