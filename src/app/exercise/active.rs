@@ -202,8 +202,13 @@ impl ScoreTrail {
     /// the lapses.
     pub fn advance(&mut self, card: Scorecard, entry: Option<usize>) {
         let before = self.card.take();
-        let previous_total = before.as_ref().map_or(card.total, |c| c.total);
-        self.change = i64::from(card.total) - i64::from(previous_total);
+        // Before anything is graded the run stands at the full 100 it starts from, so the first
+        // graded step moves the total by what that step cost, not from a zero nobody earned.
+        let previous_total = before
+            .as_ref()
+            .map_or(card.total, |c| if c.graded() { c.total } else { 100 });
+        let now_total = if card.graded() { card.total } else { 100 };
+        self.change = i64::from(now_total) - i64::from(previous_total);
         let had = |c: &Option<Scorecard>, f: &Finding| {
             c.as_ref()
                 .is_some_and(|c| c.deductions().any(|old| old == f))

@@ -618,6 +618,8 @@ mod tests {
                 role: "iam".into(),
             },
         );
+        // The first graded step moves the total from the 100 a run starts at, not from zero.
+        assert!(trail.change <= 0, "{}", trail.change);
         let before = trail.card.as_ref().unwrap().total;
         step(&mut session, &mut trail, Intent::Advance { minutes: 11 });
         let after = trail.card.as_ref().unwrap().total;
