@@ -86,7 +86,7 @@ fn list_prints_every_scenario() {
         .unwrap();
     assert_eq!(row["duration_mins"], 60);
     assert_eq!(row["difficulty"], "Intermediate");
-    assert_eq!(row["injects"], 9);
+    assert_eq!(row["injects"], 10);
     assert_eq!(row["modes"].as_array().unwrap().len(), 3);
 }
 
