@@ -200,6 +200,18 @@ const FLAWED: &[(&str, &str, Dimension, &str)] = &[
         "decision:d-process",
     ),
     (
+        "misdirected-email",
+        "relies-on-the-recall",
+        Dimension::Ownership,
+        "decision:d-recover",
+    ),
+    (
+        "misdirected-email",
+        "sender-disciplined",
+        Dimension::Ownership,
+        "decision:d-prevent",
+    ),
+    (
         "helpdesk-mfa-reset",
         "finance-told-too-late",
         Dimension::Escalation,
