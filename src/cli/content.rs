@@ -304,13 +304,15 @@ pub(super) fn list(
     match format {
         Format::Json => write_json(out, &rows)?,
         Format::Text => {
+            // Ids that load are at most MAX_ID_CHARS long; the cap keeps a width computation
+            // from ever exceeding what the formatter takes, whatever reaches this table.
             let id_width = library
                 .scenarios
                 .iter()
                 .map(|s| s.scenario.id.as_str().chars().count())
                 .max()
                 .unwrap_or(2)
-                .max(2);
+                .clamp(2, crate::engine::model::id::MAX_ID_CHARS);
             writeln!(
                 out,
                 "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
@@ -322,7 +324,7 @@ pub(super) fn list(
                 writeln!(
                     out,
                     "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",
-                    sc.id.as_str(),
+                    truncate(sc.id.as_str(), id_width),
                     truncate(&sc.title, 48),
                     sc.difficulty.label(),
                     sc.duration_mins,

@@ -23,6 +23,8 @@ pub enum Code {
     AnswerDiffersFromMatrix,
     /// `audience-without-sender`
     AudienceWithoutSender,
+    /// `bad-id`
+    BadId,
     /// `beyond-end`
     BeyondEnd,
     /// `contradictory-task`
@@ -139,9 +141,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 58] = [
+    pub const ALL: [Self; 59] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
+        Self::BadId,
         Self::BeyondEnd,
         Self::ContradictoryTask,
         Self::DeadlineOrder,
@@ -205,6 +208,7 @@ impl Code {
         match self {
             Self::AnswerDiffersFromMatrix => "answer-differs-from-matrix",
             Self::AudienceWithoutSender => "audience-without-sender",
+            Self::BadId => "bad-id",
             Self::BeyondEnd => "beyond-end",
             Self::ContradictoryTask => "contradictory-task",
             Self::DeadlineOrder => "deadline-order",

@@ -69,6 +69,36 @@ fn validate_missing_path_is_a_usage_error() {
     assert!(err.contains("no/such/dir"));
 }
 
+/// A scenario with an absurd id no longer loads, and listing a folder that holds one says so
+/// instead of panicking on a column width.
+#[test]
+fn list_survives_a_scenario_with_a_huge_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenarios_dir().join("maintenance-window-false-alarm.ron"))
+        .unwrap()
+        .replacen(
+            "id: \"maintenance-window-false-alarm\"",
+            &format!("id: \"{}\"", "y".repeat(70_000)),
+            1,
+        );
+    std::fs::write(dir.path().join("huge-id.ron"), text).unwrap();
+    std::fs::copy(
+        scenarios_dir().join("journalist-calls.ron"),
+        dir.path().join("journalist-calls.ron"),
+    )
+    .unwrap();
+    let (code, out, err) = exec(
+        &Command::List {
+            paths: vec![dir.path().to_path_buf()],
+            format: Format::Text,
+        },
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_OK, "{out}\n{err}");
+    assert!(out.contains("journalist-calls"), "{out}");
+    assert!(out.contains("1 file could not be loaded"), "{out}");
+}
+
 #[test]
 fn list_prints_every_scenario() {
     let (code, out, _) = exec(

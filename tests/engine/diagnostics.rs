@@ -1208,3 +1208,32 @@ fn a_misdirected_option_points_at_an_option_of_its_decision_that_resolves_it() {
         position(&text, Some("id: \"ticket-provider\""), "\"close-buckets\"")
     );
 }
+
+/// An id is short, has no spaces and carries nothing invisible: a 65,536-character scenario id once
+/// validated and then crashed `warroom list`, and a right-to-left override can disguise an id.
+#[test]
+fn ids_too_long_or_with_invisible_characters_are_refused_where_they_stand() {
+    let long = "x".repeat(70_000);
+    let d = expect(
+        scenario_diagnostics(&[("id: \"ransomware-file-server\"", &format!("id: \"{long}\""))]),
+        "bad-id",
+        "scenario id: an id is at most 64 characters; this one has 70000",
+        None,
+        &format!("\"{long}\""),
+    );
+    assert!(d.hint.unwrap().contains("up to 64"));
+    expect(
+        scenario_diagnostics(&[("id: \"alert\"", "id: \"al\u{202E}ert\"")]),
+        "bad-id",
+        "inject id: an id cannot contain the invisible character U+202E",
+        None,
+        "\"al\u{202E}ert\"",
+    );
+    expect(
+        scenario_diagnostics(&[("id: \"alert\"", "id: \"the alert\"")]),
+        "bad-id",
+        "inject id: an id cannot contain spaces",
+        None,
+        "\"the alert\"",
+    );
+}

@@ -4,6 +4,42 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The longest id a data file may use: ids are names people type, read and line up in lists.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// Why a string cannot be an id, in words, or `None` when it can: ids are short, have no spaces,
+/// and carry no control or text-direction characters that could disguise them on a screen.
+pub fn id_problem(id: &str) -> Option<String> {
+    let count = id.chars().count();
+    if id.is_empty() {
+        return Some("an id cannot be empty".into());
+    }
+    if count > MAX_ID_CHARS {
+        return Some(format!(
+            "an id is at most {MAX_ID_CHARS} characters; this one has {count}"
+        ));
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || is_direction_override(*c))
+    {
+        return Some(format!(
+            "an id cannot contain {}",
+            if c.is_whitespace() {
+                "spaces".to_owned()
+            } else {
+                format!("the invisible character U+{:04X}", u32::from(c))
+            }
+        ));
+    }
+    None
+}
+
+/// The bidirectional override and isolate characters, which reorder how text is shown.
+pub fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 macro_rules! string_id {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
         #[$doc]

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::engine::content::load::Locator;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
+use crate::engine::model::id::{MAX_ID_CHARS, id_problem};
 
 /// Collects diagnostics for one file.
 pub(super) struct Collector<'a> {
@@ -66,10 +67,23 @@ impl<'a> Collector<'a> {
         self.push(Level::Warning, code, at, message, None);
     }
 
-    /// Reports every id that occurs more than once, at its second occurrence.
+    /// Reports every id that cannot be one (too long, spaces, invisible characters) where it
+    /// stands, and every id that occurs more than once, at its second occurrence.
     pub(super) fn duplicates<'i>(&mut self, what: &str, ids: impl IntoIterator<Item = &'i str>) {
         let mut seen = BTreeMap::<&str, usize>::new();
         for id in ids {
+            if let Some(problem) = id_problem(id) {
+                let at = self.locator.find(None, id);
+                self.push(
+                    Level::Error,
+                    Code::BadId,
+                    at,
+                    format!("{what} id: {problem}"),
+                    Some(format!(
+                        "ids are up to {MAX_ID_CHARS} letters, digits, `-` or `_`, such as `triage-fs01`"
+                    )),
+                );
+            }
             let count = seen.entry(id).or_default();
             *count += 1;
             if *count == 2 {

@@ -27,6 +27,7 @@ pub fn validate_scenario(
     let s = scenario;
 
     // Duplicate ids, per kind; actions, messages and artifacts are unique across the scenario.
+    r.duplicates("scenario", [s.id.as_str()]);
     r.duplicates("inject", s.injects.iter().map(|i| i.id.as_str()));
     r.duplicates("asset", s.assets.iter().map(|a| a.id.as_str()));
     r.duplicates("flag", s.flags.iter().map(|f| f.id.as_str()));
