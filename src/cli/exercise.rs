@@ -11,7 +11,9 @@ use crate::engine::reports::aar::AfterActionReport;
 use crate::engine::session::Session;
 use crate::store::saves;
 
-use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json};
+use super::output::{
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json, write_output_file,
+};
 use super::scripted::load_matrix_and_scenario;
 
 /// Report formats.
@@ -129,7 +131,7 @@ pub fn report(
     };
     match &args.output {
         Some(file) => {
-            if let Err(e) = std::fs::write(file, text) {
+            if let Err(e) = write_output_file(file, &text) {
                 writeln!(err, "warroom: cannot write {}: {e}", file.display())?;
                 return Ok(EXIT_USAGE);
             }

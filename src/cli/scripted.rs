@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+use super::output::{
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_output_file,
+};
 use crate::engine::Matrix;
 use crate::engine::content::library::{find_scenario, load_matrix};
 use crate::engine::content::load::Source;
@@ -180,7 +182,7 @@ fn check_save_target(to: &SaveTo<'_>) -> Result<(), String> {
 
 fn save_session_log(log: &SessionLog, path: &Path) -> std::io::Result<()> {
     let text = log.to_ron().map_err(std::io::Error::other)?;
-    std::fs::write(path, text)
+    write_output_file(path, &text)
 }
 
 pub(super) fn replay(

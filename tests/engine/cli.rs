@@ -232,6 +232,37 @@ fn play_saves_a_log_that_replay_rescored_identically() {
     assert_eq!(played, replayed);
 }
 
+/// An output that is not a regular file is refused before anything is written: a named pipe
+/// with no reader would otherwise hold `play --save-log` forever.
+#[test]
+fn play_refuses_to_save_its_log_into_a_pipe_or_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    let mut targets = vec![dir.path().to_path_buf()];
+    if made.is_ok_and(|s| s.success()) {
+        targets.push(pipe);
+    }
+    for target in targets {
+        let cmd = Command::Play {
+            scenario: "maintenance-window-false-alarm".into(),
+            decisions: fixtures_dir().join("maintenance-window-false-alarm/exemplary.ron"),
+            seed: None,
+            format: Format::Json,
+            save_log: Some(target.clone()),
+            record: None,
+            db: None,
+            session: None,
+            saves: None,
+            step_delay_ms: 0,
+            replace: false,
+        };
+        let (code, _, err) = exec(&cmd, Some(&matrix_path()));
+        assert_eq!(code, EXIT_USAGE, "{}", target.display());
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+}
+
 #[test]
 fn replay_of_a_corrupt_log_exits_1() {
     let dir = tempfile::tempdir().unwrap();
