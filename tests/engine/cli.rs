@@ -244,19 +244,14 @@ fn play_refuses_to_save_its_log_into_a_pipe_or_a_folder() {
         targets.push(pipe);
     }
     for target in targets {
-        let cmd = Command::Play {
-            scenario: "maintenance-window-false-alarm".into(),
-            decisions: fixtures_dir().join("maintenance-window-false-alarm/exemplary.ron"),
-            seed: None,
-            format: Format::Json,
-            save_log: Some(target.clone()),
-            record: None,
-            db: None,
-            session: None,
-            saves: None,
-            step_delay_ms: 0,
-            replace: false,
-        };
+        let mut cmd = play_cmd(
+            "maintenance-window-false-alarm",
+            fixtures_dir().join("maintenance-window-false-alarm/exemplary.ron"),
+            Format::Json,
+        );
+        if let Command::Play { save_log, .. } = &mut cmd {
+            *save_log = Some(target.clone());
+        }
         let (code, _, err) = exec(&cmd, Some(&matrix_path()));
         assert_eq!(code, EXIT_USAGE, "{}", target.display());
         assert!(err.contains("not a regular file"), "{err}");

@@ -7,8 +7,8 @@ use warroom::engine::model::matrix::Dimension;
 use warroom::engine::{Finding, FindingKind, Intent, Scorecard, Session, score};
 
 use crate::support::{
-    matrix, play, play_edited, play_edited_with, scenario, shipped_scenarios, with_steps,
-    without_lines,
+    fixtures_dir, matrix, play, play_edited, play_edited_with, scenario, shipped_scenarios,
+    with_steps, without_lines,
 };
 
 /// The departing-insider exemplary tells the Help Desk a minute after IAM disables the engineer's
@@ -391,27 +391,23 @@ fn a_wrong_approach_never_outscores_the_right_one() {
         &["AssignAction(action: \"review-crm-logs\""],
     ];
     for removed in variants {
-        let right = play_edited("hijacked-session-token", "exemplary", |text| {
-            if removed.is_empty() {
-                format!("{text}\n")
-            } else {
+        let right = if removed.is_empty() {
+            play("hijacked-session-token", "exemplary")
+        } else {
+            play_edited("hijacked-session-token", "exemplary", |text| {
                 without_lines(text, removed)
-            }
-        });
+            })
+        };
         let wrong = play_edited("hijacked-session-token", "exemplary", |text| {
-            let text = if removed.is_empty() {
-                text.to_owned()
-            } else {
-                without_lines(text, removed)
-            };
-            text.replace(
-                r#"AssignAction(action: "revoke-sessions", role: "iam")"#,
-                r#"AssignAction(action: "reset-password-now", role: "help_desk")"#,
-            )
-            .replace(
-                r#"actions_taken: ["triage-idp", "revoke-sessions"]"#,
-                r#"actions_taken: ["triage-idp", "reset-password-now"]"#,
-            )
+            without_lines(text, removed)
+                .replace(
+                    r#"AssignAction(action: "revoke-sessions", role: "iam")"#,
+                    r#"AssignAction(action: "reset-password-now", role: "help_desk")"#,
+                )
+                .replace(
+                    r#"actions_taken: ["triage-idp", "revoke-sessions"]"#,
+                    r#"actions_taken: ["triage-idp", "reset-password-now"]"#,
+                )
         });
         let (right, wrong) = (score(&right), score(&wrong));
         assert!(wrong.total < right.total, "{removed:?}");
@@ -502,17 +498,19 @@ fn a_minor_slip_never_costs_more_than_a_major_mistake() {
     // And as graded: every Informed deduction any fixture or stripped play meets costs no more
     // than any major deduction of the same scenario.
     for id in shipped_scenarios() {
-        let stripped = score(&play_edited(&id, "exemplary", |text| {
-            let informs: Vec<&str> = text
-                .lines()
-                .filter(|l| l.contains("intent: Inform("))
-                .collect();
-            if informs.is_empty() {
-                format!("{text}\n")
-            } else {
+        let script =
+            std::fs::read_to_string(fixtures_dir().join(&id).join("exemplary.ron")).unwrap();
+        let informs: Vec<&str> = script
+            .lines()
+            .filter(|l| l.contains("intent: Inform("))
+            .collect();
+        let stripped = if informs.is_empty() {
+            score(&play(&id, "exemplary"))
+        } else {
+            score(&play_edited(&id, "exemplary", |text| {
                 without_lines(text, &informs)
-            }
-        }));
+            }))
+        };
         let mut cards = vec![stripped];
         for name in crate::support::flawed_scripts(&id) {
             cards.push(score(&play(&id, &name)));

@@ -201,24 +201,23 @@ impl ScoreTrail {
     /// the change of the total, the deductions that came or went other than the step's own, and
     /// the lapses.
     pub fn advance(&mut self, card: Scorecard, entry: Option<usize>) {
-        let before = self.card.take();
         // Before anything is graded the run stands at the full 100 it starts from, so the first
         // graded step moves the total by what that step cost, not from a zero nobody earned.
-        let previous_total = before
-            .as_ref()
-            .map_or(card.total, |c| if c.graded() { c.total } else { 100 });
-        let now_total = if card.graded() { card.total } else { 100 };
-        self.change = i64::from(now_total) - i64::from(previous_total);
-        let had = |c: &Option<Scorecard>, f: &Finding| {
-            c.as_ref()
-                .is_some_and(|c| c.deductions().any(|old| old == f))
-        };
-        let added: Vec<&Finding> = card.deductions().filter(|f| !had(&before, f)).collect();
-        let now = Some(card.clone());
+        let shown = |c: &Scorecard| if c.graded() { c.total } else { 100 };
+        let before = self.card.take();
+        self.change =
+            i64::from(shown(&card)) - i64::from(before.as_ref().map_or(shown(&card), shown));
+        let holds = |c: &Scorecard, f: &Finding| c.deductions().any(|old| old == f);
+        let added: Vec<&Finding> = card
+            .deductions()
+            .filter(|f| !before.as_ref().is_some_and(|b| holds(b, f)))
+            .collect();
         let gone: Vec<Finding> = before
-            .as_ref()
-            .map(|b| b.deductions().filter(|f| !had(&now, f)).cloned().collect())
-            .unwrap_or_default();
+            .iter()
+            .flat_map(Scorecard::deductions)
+            .filter(|f| !holds(&card, f))
+            .cloned()
+            .collect();
         self.changes = added
             .iter()
             .filter(|f| f.entry.is_some() && f.entry != entry)
@@ -231,7 +230,7 @@ impl ScoreTrail {
                 finding: f.clone(),
             }))
             .collect();
-        self.missed.retain(|m| card.deductions().any(|f| f == m));
+        self.missed.retain(|m| holds(&card, m));
         self.missed.extend(
             added
                 .iter()

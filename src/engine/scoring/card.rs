@@ -95,7 +95,7 @@ pub struct DecisionCap {
 }
 
 impl DecisionCap {
-    /// The cap for `acted` of `required` decisions, or `None` when every one had an owner.
+    /// The cap for `acted` of `required` decisions, or `None` when every one was acted on.
     pub fn of(acted: u32, required: u32) -> Option<Self> {
         (acted < required).then(|| Self {
             acted,

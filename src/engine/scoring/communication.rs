@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::escalation::{late_penalty, severity_per_entry};
+use super::escalation::late_penalty;
 use super::grader::{Due, FindingDraft, Grader, Work};
 use crate::engine::model::id::{ActionId, AudienceId, RoleId};
 use crate::engine::model::intent::{Event, Intent};
@@ -256,7 +256,6 @@ fn informed(g: &mut Grader<'_>) {
     let session = g.session;
     let matrix = session.matrix();
     let worth = matrix.scoring.penalties.uninformed;
-    let severities = severity_per_entry(g);
     for Work {
         action,
         done,
@@ -268,7 +267,7 @@ fn informed(g: &mut Grader<'_>) {
             continue;
         }
         let target = option.target_id();
-        let severity = severities.get(done.entry).copied().unwrap_or(1);
+        let severity = g.severities.get(done.entry).copied().unwrap_or(1);
         let window = informed_window(session, task, severity);
         let deadline = done.minute.saturating_add(window);
         let roles = session.resolve_roles(&task.informed, target);
@@ -425,21 +424,18 @@ fn told_about(
                 sender,
                 message,
                 ..
-            } if index > done_entry
-                && session
+            } if index > done_entry => {
+                let Some(heard_by) = session
                     .audience(audience.as_str())
-                    .is_some_and(|a| a.members.contains(role)) =>
-            {
-                let label = session
-                    .scenario()
-                    .message(message.as_str())
-                    .map_or_else(|| message.to_string(), |(_, m)| m.label.clone());
-                let audience = session
-                    .audience(audience.as_str())
-                    .map_or_else(|| audience.to_string(), |a| a.name.clone());
+                    .filter(|a| a.members.contains(role))
+                else {
+                    continue;
+                };
                 format!(
-                    "told with \"{label}\", sent by {} to {audience} at minute {}",
+                    "told with \"{}\", sent by {} to {} at minute {}",
+                    session.message_label(message),
                     g.name(sender.as_str()),
+                    heard_by.name,
                     e.minute
                 )
             }

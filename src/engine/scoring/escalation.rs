@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::card::FindingKind;
-use super::grader::{Due, FindingDraft, Grader, involvement};
+use super::grader::{Due, FindingDraft, Grader, apply_severity, involvement};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::{Dimension, RoleKind, TaskKind};
@@ -223,7 +223,8 @@ pub(super) fn grade(g: &mut Grader<'_>) {
     let over = &matrix.escalation.over_escalation;
     let approvers = approvers_needed(session);
     let parts = Parts::of(session, &approvers);
-    let severities = severity_per_entry(g);
+    // A copy of the grader's per-entry severities: the loop below records findings on `g`.
+    let severities = g.severities.clone();
     for ((index, entry), severity) in session.log().entries.iter().enumerate().zip(severities) {
         if let Intent::Escalate { from, to, .. } = &entry.intent {
             for role in to {
@@ -505,27 +506,6 @@ fn proportionate_response(g: &mut Grader<'_>, required: &BTreeMap<(String, RoleI
             advice: "Handling a low-severity event within the responding teams is the right call.".into(),
         },
     );
-}
-
-/// True severity at the moment each log entry was made, in one pass over the recorded events.
-pub(super) fn severity_per_entry(g: &Grader<'_>) -> Vec<u8> {
-    let log = g.session.log();
-    let mut level = log.opening.iter().fold(1, apply_severity);
-    log.entries
-        .iter()
-        .map(|entry| {
-            let at_entry = level;
-            level = entry.events.iter().fold(level, apply_severity);
-            at_entry
-        })
-        .collect()
-}
-
-fn apply_severity(level: u8, event: &Event) -> u8 {
-    match event {
-        Event::SeverityChanged { level: changed } => *changed,
-        _ => level,
-    }
 }
 
 /// The role whose intent engaged others.

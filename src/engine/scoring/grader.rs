@@ -2,7 +2,7 @@
 //! when, the findings reported so far and the points each dimension has put at stake.
 //!
 //! Every check is worth its matrix penalty: a check passed keeps those points, a failed one loses
-//! them, and what it loses costs the total in proportion (see [`Grader::cost_of`]).
+//! them, and what it loses costs the total in proportion (see [`cost_of`]).
 
 use std::collections::BTreeMap;
 
@@ -21,11 +21,13 @@ pub(crate) struct Grader<'s> {
     /// When each role first took part in the response.
     pub involved: BTreeMap<RoleId, Involvement>,
     /// Required decisions graded so far (acted on, or past their deadline) and how many of them
-    /// someone acted on with an option that resolves them.
+    /// someone acted on.
     pub decisions: DecisionTally,
+    /// The true severity when each log entry was made, by 0-based entry.
+    pub severities: Vec<u8>,
 }
 
-/// Required decisions graded so far and how many had an owner.
+/// Required decisions graded so far and how many someone acted on.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DecisionTally {
     pub graded: u32,
@@ -73,6 +75,28 @@ pub(crate) fn involvement(session: &Session) -> BTreeMap<RoleId, Involvement> {
         }
     }
     out
+}
+
+/// True severity at the moment each log entry was made, in one pass over the recorded events.
+fn severity_per_entry(session: &Session) -> Vec<u8> {
+    let log = session.log();
+    let mut level = log.opening.iter().fold(1, apply_severity);
+    log.entries
+        .iter()
+        .map(|entry| {
+            let at_entry = level;
+            level = entry.events.iter().fold(level, apply_severity);
+            at_entry
+        })
+        .collect()
+}
+
+/// The true severity after `event`, from the level before it.
+pub(super) fn apply_severity(level: u8, event: &Event) -> u8 {
+    match event {
+        Event::SeverityChanged { level: changed } => *changed,
+        _ => level,
+    }
 }
 
 /// Where a deadline stands when the grade is taken.
@@ -124,16 +148,8 @@ impl<'s> Grader<'s> {
             points: BTreeMap::new(),
             involved: involvement(session),
             decisions: DecisionTally::default(),
+            severities: severity_per_entry(session),
         }
-    }
-
-    /// What losing `lost` of a check worth `worth` costs the total, in points: the loss scaled by
-    /// its dimension's weight against an even split of the weights (so a dimension weighted 20 of
-    /// 100 costs 1.2 points per matrix point), and at least the matrix's `mistake_floor` when the
-    /// check failed outright. It depends on nothing else: not on how many other checks the
-    /// dimension has.
-    pub fn cost_of(&self, dimension: Dimension, worth: u32, lost: u32) -> u32 {
-        cost_of(&self.session.matrix().scoring, dimension, worth, lost)
     }
 
     /// Whether the exercise was ended before the scenario's last minute.
@@ -190,7 +206,7 @@ impl Grader<'_> {
     /// The finding carries what it costs the total.
     pub fn deduct_part(&mut self, worth: u32, lost: u32, f: FindingDraft) {
         let lost = lost.min(worth);
-        let cost = self.cost_of(f.dimension, worth, lost);
+        let cost = cost_of(&self.session.matrix().scoring, f.dimension, worth, lost);
         let entry = self.points.entry(f.dimension).or_default();
         entry.at_stake += u64::from(worth);
         entry.lost += u64::from(lost);
@@ -256,9 +272,10 @@ impl Grader<'_> {
 }
 
 /// What losing `lost` of a check worth `worth` in `dimension` costs the total under `policy`, in
-/// points: the loss scaled by the dimension's weight over the average weight of the six, and at
-/// least the policy's `mistake_floor` when the check failed outright (a partial loss costs at
-/// least 1).
+/// points: the loss scaled by the dimension's weight over the average weight of the six (a
+/// dimension weighted 20 of 100 costs 1.2 points per matrix point), and at least the policy's
+/// `mistake_floor` when the check failed outright (a partial loss costs at least 1). It depends on
+/// nothing else: not on how many other checks the dimension has.
 pub fn cost_of(policy: &ScoringPolicy, dimension: Dimension, worth: u32, lost: u32) -> u32 {
     let weight = u64::from(policy.weights.of(dimension));
     if lost == 0 || weight == 0 {

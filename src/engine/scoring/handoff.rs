@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use super::escalation::severity_per_entry;
 use super::grader::{FindingDraft, Grader};
 use crate::engine::model::id::{ActionId, RoleId, TriggerId};
 use crate::engine::model::intent::{Handoff, Intent};
@@ -14,7 +13,8 @@ const MIN_OBSERVED_CHARS: usize = 12;
 
 pub(super) fn grade(g: &mut Grader<'_>) {
     let entries = &g.session.log().entries;
-    let severities = severity_per_entry(g);
+    // A copy of the grader's per-entry severities: grading a handoff records findings on `g`.
+    let severities = g.severities.clone();
     for ((index, entry), severity) in entries.iter().enumerate().zip(severities) {
         if let Intent::Handoff(h) = &entry.intent {
             grade_handoff(g, index, (entry.minute, severity), h);

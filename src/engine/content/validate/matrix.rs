@@ -92,7 +92,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
         lint_raci(&mut r, task);
         if let Some(minutes) = task.informed_within_mins {
-            check_window(&mut r, Some(anchor), "informed_within_mins", minutes);
+            check_minutes(&mut r, anchor, "informed_within_mins", minutes, "windows");
         }
         if task.citation.trim().is_empty() {
             r.error(
@@ -187,9 +187,21 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         for id in &level.engage {
             check_role(&mut r, &level.name, id.as_str(), false);
         }
-        check_deadline(&mut r, &level.name, level.within_mins);
+        check_minutes(
+            &mut r,
+            &level.name,
+            "within_mins",
+            level.within_mins,
+            "deadlines",
+        );
         if let Some(minutes) = level.informed_within_mins {
-            check_window(&mut r, Some(&level.name), "informed_within_mins", minutes);
+            check_minutes(
+                &mut r,
+                &level.name,
+                "informed_within_mins",
+                minutes,
+                "windows",
+            );
         }
         if !level.engage.is_empty() && level.within_mins == 0 {
             r.warning(
@@ -231,7 +243,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
                 unknown_hint(rule.when.as_str(), trigger_ids.iter().copied()),
             );
         }
-        check_deadline(&mut r, anchor, rule.within_mins);
+        check_minutes(&mut r, anchor, "within_mins", rule.within_mins, "deadlines");
         if rule.engage.is_empty() {
             r.error(
                 Code::RuleWithoutRoles,
@@ -255,7 +267,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             matrix.escalation.reclassify_within_mins,
         ),
     ] {
-        check_window(&mut r, Some("escalation"), field, minutes);
+        check_minutes(&mut r, "escalation", field, minutes, "windows");
     }
     let over = &matrix.escalation.over_escalation;
     for id in &over.roles {
@@ -385,33 +397,18 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
     r.out
 }
 
-/// A window (`informed_within_mins`, `reclassify_within_mins`) longer than any exercise can last
-/// is a slip too.
-fn check_window(r: &mut Collector<'_>, anchor: Option<&str>, field: &str, minutes: u32) {
-    if minutes > MAX_DURATION_MINS {
-        r.error(
-            Code::NumberOutOfRange,
-            anchor,
-            field,
-            format!(
-                "`{field}: {minutes}` is longer than any exercise ({MAX_DURATION_MINS} minutes, a week)"
-            ),
-            Some("windows are in scenario minutes".into()),
-        );
-    }
-}
-
-/// A deadline longer than any exercise can last is a slip (an extra digit, a number in seconds).
-fn check_deadline(r: &mut Collector<'_>, anchor: &str, minutes: u32) {
+/// A deadline or window longer than any exercise can last is a slip (an extra digit, a number in
+/// seconds). `what` names the kind of number in the hint ("deadlines", "windows").
+fn check_minutes(r: &mut Collector<'_>, anchor: &str, field: &str, minutes: u32, what: &str) {
     if minutes > MAX_DURATION_MINS {
         r.error(
             Code::NumberOutOfRange,
             Some(anchor),
-            "within_mins",
+            field,
             format!(
-                "`within_mins: {minutes}` is longer than any exercise ({MAX_DURATION_MINS} minutes, a week)"
+                "`{field}: {minutes}` is longer than any exercise ({MAX_DURATION_MINS} minutes, a week)"
             ),
-            Some("deadlines are in scenario minutes".into()),
+            Some(format!("{what} are in scenario minutes")),
         );
     }
 }
