@@ -29,6 +29,8 @@ mod learner_cli;
 mod properties;
 #[path = "engine/questions.rs"]
 mod questions;
+#[path = "engine/reporting.rs"]
+mod reporting;
 #[path = "engine/scale.rs"]
 mod scale;
 #[path = "engine/scoring.rs"]

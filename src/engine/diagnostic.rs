@@ -93,6 +93,12 @@ pub enum Code {
     UnknownAsset,
     /// `unknown-audience`
     UnknownAudience,
+    /// `unknown-regime`
+    UnknownRegime,
+    /// `regime-without-filing`
+    RegimeWithoutFiling,
+    /// `bad-start-time`
+    BadStartTime,
     /// `unknown-file-kind`
     UnknownFileKind,
     /// `unknown-flag`
@@ -141,7 +147,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 59] = [
+    pub const ALL: [Self; 62] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BadId,
@@ -179,6 +185,9 @@ impl Code {
         Self::UnknownAnswer,
         Self::UnknownAsset,
         Self::UnknownAudience,
+        Self::UnknownRegime,
+        Self::RegimeWithoutFiling,
+        Self::BadStartTime,
         Self::UnknownFileKind,
         Self::UnknownFlag,
         Self::UnknownInject,
@@ -243,6 +252,9 @@ impl Code {
             Self::UnknownAnswer => "unknown-answer",
             Self::UnknownAsset => "unknown-asset",
             Self::UnknownAudience => "unknown-audience",
+            Self::UnknownRegime => "unknown-regime",
+            Self::RegimeWithoutFiling => "regime-without-filing",
+            Self::BadStartTime => "bad-start-time",
             Self::UnknownFileKind => "unknown-file-kind",
             Self::UnknownFlag => "unknown-flag",
             Self::UnknownInject => "unknown-inject",

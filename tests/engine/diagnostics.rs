@@ -558,6 +558,73 @@ fn matrix_audience_without_sender() {
 }
 
 #[test]
+fn regime_without_a_way_to_file() {
+    expect(
+        matrix_diagnostics(&[("task: \"notify_csirt\",\n", "\n")]),
+        "regime-without-filing",
+        "regime `nis2_art23` says neither how a report is filed",
+        Some("\"nis2_art23\""),
+        "stages",
+    );
+}
+
+#[test]
+fn regime_filing_through_an_unknown_task() {
+    expect(
+        matrix_diagnostics(&[(
+            "task: \"notify_acquirer\",\n",
+            "task: \"notify_aquirer\",\n",
+        )]),
+        "unknown-task",
+        "regime `pci_acquirer` files through unknown task `notify_aquirer`",
+        Some("\"pci_acquirer\""),
+        "\"notify_aquirer\"",
+    );
+}
+
+#[test]
+fn scenario_starting_an_unknown_regime() {
+    expect(
+        scenario_diagnostics(&[(
+            "starts_reporting: [\"gdpr_art33\"]",
+            "starts_reporting: [\"gdpr_art_33\"]",
+        )]),
+        "unknown-regime",
+        "unknown regime `gdpr_art_33`",
+        Some("\"hr-data\""),
+        "\"gdpr_art_33\"",
+    );
+}
+
+#[test]
+fn start_time_that_is_not_a_time_of_day() {
+    expect(
+        scenario_diagnostics(&[("time: \"14:02\"", "time: \"2:02pm\"")]),
+        "bad-start-time",
+        "`time: \"2:02pm\"` is not a time of day",
+        None,
+        "\"2:02pm\"",
+    );
+}
+
+#[test]
+fn business_day_regime_without_a_weekday() {
+    expect(
+        scenario_diagnostics(&[
+            ("    start: (weekday: Wednesday, time: \"14:02\"),\n", ""),
+            (
+                "starts_reporting: [\"gdpr_art33\"]",
+                "starts_reporting: [\"sec_8k_item105\"]",
+            ),
+        ]),
+        "bad-start-time",
+        "regime `sec_8k_item105` counts business days",
+        Some("\"hr-data\""),
+        "\"sec_8k_item105\"",
+    );
+}
+
+#[test]
 fn matrix_reserved_role_id() {
     expect(
         matrix_diagnostics(&[(

@@ -152,6 +152,12 @@ fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
 /// (scenario, flawed script, dimension that must drop, rule the finding applies, citation source).
 const FLAWED: &[(&str, &str, Dimension, &str)] = &[
     (
+        "customer-data-exfiltration",
+        "filing-waits-for-full-report",
+        Dimension::Communication,
+        "communication:report:gdpr_art33",
+    ),
+    (
         "exposed-storage-bucket",
         "ticket-to-provider",
         Dimension::Ownership,
@@ -522,6 +528,9 @@ fn citation_for(rule: &str) -> String {
             .clone(),
         "communication" if rest.starts_with("informed:") => {
             m.task(&rest["informed:".len()..]).unwrap().citation.clone()
+        }
+        "communication" if rest.starts_with("report:") => {
+            m.regime(&rest["report:".len()..]).unwrap().citation.clone()
         }
         "communication" => {
             let audience = rest.split(':').next().unwrap();

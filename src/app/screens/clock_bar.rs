@@ -7,7 +7,7 @@ use crate::app::exercise::ScenarioClock;
 use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::theme;
 use crate::engine::model::scenario::Mode;
-use crate::engine::scoring::{advance_stop, deadlines};
+use crate::engine::scoring::{advance_stop, deadlines, next_stop};
 use crate::engine::{Intent, Session};
 
 /// Title, clock, severity and impact, and the clock controls.
@@ -34,15 +34,18 @@ pub fn clock_bar_ui(
     // Row two: the clock and the state of the incident, then the clock controls; wraps when narrow.
     ui.horizontal_wrapped(|ui| {
         badge(ui, mode.label(), theme::palette(ui).accent);
-        ui.label(
-            egui::RichText::new(format!(
-                "T+{:02} / {} min",
+        // A scenario that says when it starts reads as a wall clock ("Thu 14:00 (day 3)").
+        let clock_text = if scenario.start.is_some() {
+            format!(
+                "{} · T+{} / {} min",
+                scenario.clock_label(session.minute()),
                 session.minute(),
                 scenario.duration_mins
-            ))
-            .monospace()
-            .size(20.0),
-        );
+            )
+        } else {
+            format!("T+{:02} / {} min", session.minute(), scenario.duration_mins)
+        };
+        ui.label(egui::RichText::new(clock_text).monospace().size(20.0));
         let level = session.severity();
         let name = matrix.severity(level).map_or("?", |s| s.name.as_str());
         badge(
@@ -178,6 +181,28 @@ pub fn clock_controls_ui(
             out.push(Intent::Advance { minutes: step }.into());
         }
     }
+    // Hours or days to the next thing due (a later-day inject, a report's deadline): one jump
+    // there, in every mode, since no one waits two days of real time for the next inject.
+    if let Some(next) = next_stop(session)
+        && next.minute > session.minute() + 5
+    {
+        let when = session.scenario().clock_label(next.minute);
+        if ui
+            .button(format!("Skip to {when}"))
+            .on_hover_text(format!(
+                "Jump the clock to {when}, the next thing due: {}",
+                next.what
+            ))
+            .clicked()
+        {
+            out.push(
+                Intent::Advance {
+                    minutes: next.minute - session.minute(),
+                }
+                .into(),
+            );
+        }
+    }
     out
 }
 
@@ -233,6 +258,57 @@ mod tests {
             harness.query_by_label("End exercise").is_some(),
             "asks again next time"
         );
+    }
+
+    /// Draws the bar over `session` and clicks the button labelled `label`.
+    fn click_in_bar(session: &Session, mode: Mode, label: &str) -> Vec<UiCommand> {
+        let clock = ScenarioClock::default();
+        let drawn = session.clone();
+        let mut harness = Harness::new_ui_state(
+            move |ui, out: &mut Vec<UiCommand>| {
+                out.extend(clock_bar_ui(ui, &drawn, mode, &clock));
+            },
+            Vec::new(),
+        );
+        harness.run();
+        harness.get_by_label(label).click();
+        harness.run();
+        harness.state().clone()
+    }
+
+    #[test]
+    fn a_later_day_is_one_skip_away_and_each_skip_stops_at_the_next_thing_due() {
+        let mut session = crate::engine::content::shipped::session("customer-data-exfiltration", 0);
+        // Past day one's last inject, with the acquirer (card data, seed 0) still not told.
+        session.apply(Intent::Advance { minutes: 80 }).unwrap();
+        assert_eq!(session.scenario().clock_label(80), "Tue 10:35");
+        // First stop: the acquirer's 24 hours, the last minute to file on time.
+        let first = click_in_bar(&session, Mode::Drill, "Skip to Wed 09:27 (day 2)");
+        assert_eq!(
+            first,
+            vec![UiCommand::from(Intent::Advance {
+                minutes: 12 + 1440 - 80
+            })]
+        );
+        session
+            .apply(Intent::Advance {
+                minutes: 12 + 1440 - 80,
+            })
+            .unwrap();
+        // Then the day-three inject, released by the jump with nothing before it skipped.
+        let second = click_in_bar(&session, Mode::Practice, "Skip to Thu 14:00 (day 3)");
+        assert_eq!(
+            second,
+            vec![UiCommand::from(Intent::Advance {
+                minutes: 3165 - 1452
+            })]
+        );
+        session
+            .apply(Intent::Advance {
+                minutes: 3165 - 1452,
+            })
+            .unwrap();
+        assert_eq!(session.released_at("initial-filing"), Some(3165));
     }
 
     #[test]

@@ -112,4 +112,6 @@ string_id! {
     RuleId,
     /// An exam-practice question; unique across the question bank.
     QuestionId,
+    /// A legal or contractual reporting regime of the matrix (`gdpr_art33`, …).
+    RegimeId,
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::model::id::{AudienceId, RoleId, RuleId, TaskId, TriggerId};
+use crate::engine::model::id::{AudienceId, RegimeId, RoleId, RuleId, TaskId, TriggerId};
 
 /// The reserved role reference meaning "the owner of the task's target asset".
 pub const ASSET_OWNER: &str = "owner";
@@ -33,6 +33,10 @@ pub struct Matrix {
     pub handoffs: HandoffPolicy,
     /// Separation-of-duties rules.
     pub separation_of_duties: SeparationPolicy,
+    /// Reporting duties set by law or contract, each with its own clock (GDPR Art. 33, NIS2
+    /// Art. 23, …); a scenario's inject starts them.
+    #[serde(default)]
+    pub regimes: Vec<Regime>,
     /// Dimension weights and penalty sizes.
     #[serde(default)]
     pub scoring: ScoringPolicy,
@@ -145,6 +149,75 @@ pub struct TaskKind {
     pub alters_audit_trail: bool,
     /// Why the responsibility sits where it does; quoted in every finding about this task.
     pub citation: String,
+}
+
+/// A reporting duty set by law or contract: once an inject starts its clock, each stage's report
+/// is due within its span.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    /// Stable id (`gdpr_art33`).
+    pub id: RegimeId,
+    /// Display name ("GDPR Art. 33: personal-data breach").
+    pub name: String,
+    /// Who receives the reports ("the data-protection supervisory authority").
+    pub recipient: String,
+    /// What starts the clock, in words ("becoming aware of a personal-data breach").
+    pub clock_starts: String,
+    /// The task whose work files a report (`notify_regulator`).
+    #[serde(default)]
+    pub task: Option<TaskId>,
+    /// The audience a message to which files a report (`regulator`).
+    #[serde(default)]
+    pub audience: Option<AudienceId>,
+    /// The reports due, in order: the first filing meets the first stage, the second the second.
+    pub stages: Vec<ReportStage>,
+    /// The law or contract, article and what it says.
+    pub citation: String,
+}
+
+/// One report a regime asks for.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportStage {
+    /// What the report is ("Early warning").
+    pub name: String,
+    /// How long after the clock starts it is due.
+    pub within: Span,
+    /// The span counts from the previous report's filing (or, never filed, its deadline) instead
+    /// of from the clock's start: NIS2's final report is due a month after the notification.
+    #[serde(default)]
+    pub after_previous: bool,
+}
+
+/// A length of time as laws write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Span {
+    /// Minutes ("immediately" is written as a short span in minutes or hours).
+    Minutes(u32),
+    /// Hours.
+    Hours(u32),
+    /// Calendar days.
+    Days(u32),
+    /// Working days, Monday to Friday: needs the scenario's `start` to know the weekday.
+    BusinessDays(u32),
+}
+
+impl Span {
+    /// In words ("72 hours", "4 business days").
+    pub fn label(self) -> String {
+        let (n, unit) = match self {
+            Self::Minutes(n) => (n, "minute"),
+            Self::Hours(n) => (n, "hour"),
+            Self::Days(n) => (n, "day"),
+            Self::BusinessDays(n) => (n, "business day"),
+        };
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    }
 }
 
 /// A fact a scenario can reveal; escalation rules react to it.
@@ -517,6 +590,9 @@ pub struct Penalties {
     pub forbidden_content: u32,
     /// An audience a scenario says must be told was not told in time.
     pub communication_missed: u32,
+    /// A report a legal or contractual regime requires was not filed by its deadline (scaled by
+    /// how late, when it was filed late).
+    pub report_missed: u32,
     /// An asset nobody owned was left without an owner being established.
     pub unowned_asset: u32,
     /// An external party contacted by a role that is not its point of contact, or before the
@@ -556,6 +632,7 @@ impl Default for Penalties {
             missing_approval: 10,
             forbidden_content: 12,
             communication_missed: 12,
+            report_missed: 15,
             uninformed: 4,
             external_contact: 10,
             unowned_asset: 8,
@@ -610,6 +687,11 @@ impl Matrix {
             .contacts
             .iter()
             .find(|c| c.party.as_str() == party)
+    }
+
+    /// Looks a reporting regime up by id.
+    pub fn regime(&self, id: &str) -> Option<&Regime> {
+        self.regimes.iter().find(|r| r.id.as_str() == id)
     }
 
     /// Looks an audience up by id.

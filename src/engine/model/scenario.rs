@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::id::{
-    ActionId, ArtifactId, AssetId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RoleId,
-    ScenarioId, TaskId, TriggerId, VariantId, VariationId,
+    ActionId, ArtifactId, AssetId, AudienceId, DecisionId, FlagId, InjectId, MessageId, RegimeId,
+    RoleId, ScenarioId, TaskId, TriggerId, VariantId, VariationId,
 };
-use crate::engine::model::matrix::MessageContent;
+use crate::engine::model::matrix::{MessageContent, Span};
 
 /// How hard a scenario is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -378,6 +378,10 @@ pub struct Inject {
     /// communication: nothing sent by the deadline is a miss).
     #[serde(default)]
     pub notify: Vec<Notification>,
+    /// Reporting regimes of the matrix whose clocks start when it is released: the moment the
+    /// organisation becomes aware of what the law asks it to report.
+    #[serde(default)]
+    pub starts_reporting: Vec<RegimeId>,
     /// Private guidance for the facilitator; never shown to the room.
     #[serde(default)]
     pub facilitator_notes: String,
@@ -396,6 +400,89 @@ pub struct Channel {
     pub like: AudienceId,
 }
 
+/// A day of the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Weekday {
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// Sunday.
+    Sunday,
+}
+
+impl Weekday {
+    const ALL: [Self; 7] = [
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    /// Three-letter label.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Monday => "Mon",
+            Self::Tuesday => "Tue",
+            Self::Wednesday => "Wed",
+            Self::Thursday => "Thu",
+            Self::Friday => "Fri",
+            Self::Saturday => "Sat",
+            Self::Sunday => "Sun",
+        }
+    }
+
+    /// The day `days` after this one.
+    #[must_use]
+    pub fn plus(self, days: u32) -> Self {
+        Self::ALL
+            .iter()
+            .cycle()
+            .skip_while(|d| **d != self)
+            .nth((days % 7) as usize)
+            .copied()
+            .unwrap_or(self)
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        matches!(self, Self::Saturday | Self::Sunday)
+    }
+}
+
+/// When minute 0 of a scenario falls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioStart {
+    /// The weekday.
+    pub weekday: Weekday,
+    /// The time of day, `HH:MM` on a 24-hour clock.
+    pub time: String,
+}
+
+impl ScenarioStart {
+    /// Minutes after midnight, if `time` is a valid `HH:MM`.
+    pub fn minute_of_day(&self) -> Option<u32> {
+        let (h, m) = self.time.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60).then_some(h * 60 + m)
+    }
+}
+
 /// A whole scenario.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -412,6 +499,10 @@ pub struct Scenario {
     pub modes: Vec<Mode>,
     /// Length in scenario minutes.
     pub duration_mins: u32,
+    /// The weekday and time of day at minute 0: the clock then reads "Tue 14:02", and business-day
+    /// deadlines can be counted. Left out, the clock reads T+minutes.
+    #[serde(default)]
+    pub start: Option<ScenarioStart>,
     /// Learning objectives.
     pub objectives: Vec<Objective>,
     /// Framework references.
@@ -436,7 +527,19 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// Where each id sits, built on the first lookup: a file may hold tens of thousands of injects.
     #[serde(skip)]
-    index: OnceLock<Index>,
+    index: IndexCell,
+}
+
+/// The lazily built index. A clone starts without one: a cloned scenario is usually about to be
+/// edited (tests, the Author screen), and an index copied from the original would go stale in ways
+/// the inject count cannot show (a message added to an existing inject).
+#[derive(Debug, Default)]
+struct IndexCell(OnceLock<Index>);
+
+impl Clone for IndexCell {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
 }
 
 /// Positions by id. Each lookup checks the position still holds that id and falls back to a scan
@@ -490,7 +593,7 @@ impl Index {
 
 impl Scenario {
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| Index::of(self))
+        self.index.0.get_or_init(|| Index::of(self))
     }
 
     /// Looks an id up through the index: `at` reads the indexed position and answers only if it
@@ -597,6 +700,64 @@ impl Scenario {
                     .find(|(_, a)| a.id.as_str() == id)
             },
         )
+    }
+
+    /// The clock at a scenario minute: "Tue 14:02" when the scenario says when it starts (with
+    /// "day 2" and on once it runs past a week's first day), else "T+25".
+    pub fn clock_label(&self, minute: u32) -> String {
+        let Some((start, of_day)) = self
+            .start
+            .as_ref()
+            .and_then(|s| Some((s, s.minute_of_day()?)))
+        else {
+            return format!("T+{minute:02}");
+        };
+        let absolute = u64::from(of_day) + u64::from(minute);
+        let days = u32::try_from(absolute / 1440).unwrap_or(u32::MAX);
+        let of_day = absolute % 1440;
+        let time = format!("{:02}:{:02}", of_day / 60, of_day % 60);
+        let weekday = start.weekday.plus(days).short();
+        if days == 0 {
+            format!("{weekday} {time}")
+        } else {
+            format!("{weekday} {time} (day {})", days + 1)
+        }
+    }
+
+    /// The minute a span after `from` ends. A business-day span ends at the end (23:59) of the
+    /// last working day counted, Saturdays and Sundays skipped, as "within four business days"
+    /// allows the whole fourth day; without a start it counts calendar days (validation refuses
+    /// that). Saturates rather than overflows.
+    pub fn minute_after(&self, from: u32, span: Span) -> u32 {
+        let end = match span {
+            Span::Minutes(n) => u64::from(from) + u64::from(n),
+            Span::Hours(n) => u64::from(from) + u64::from(n) * 60,
+            Span::Days(n) => u64::from(from) + u64::from(n) * 1440,
+            Span::BusinessDays(n) => {
+                let Some((start, of_day)) = self
+                    .start
+                    .as_ref()
+                    .and_then(|s| Some((s, u64::from(s.minute_of_day()?))))
+                else {
+                    return from.saturating_add(n.saturating_mul(1440));
+                };
+                let today = (of_day + u64::from(from)) / 1440;
+                let mut day = start.weekday.plus((today % 7) as u32);
+                // Whole weeks at once, then the last one to five working days one by one.
+                let weeks = u64::from(n.saturating_sub(1) / 5);
+                let mut days = weeks * 7;
+                let mut left = n - n.saturating_sub(1) / 5 * 5;
+                while left > 0 {
+                    day = day.plus(1);
+                    days += 1;
+                    if !day.is_weekend() {
+                        left -= 1;
+                    }
+                }
+                ((today + days + 1) * 1440 - 1).saturating_sub(of_day)
+            }
+        };
+        u32::try_from(end).unwrap_or(u32::MAX)
     }
 
     /// Total number of decision points.

@@ -3,6 +3,7 @@
 
 use super::communication::first_message_to;
 use super::escalation::obligations;
+use super::reporting::reports_due;
 use crate::engine::model::scenario::Release;
 use crate::engine::session::Session;
 
@@ -17,6 +18,8 @@ pub enum DeadlineKind {
     EscalationDue,
     /// The last minute to tell an audience on time.
     NoticeDue,
+    /// The last minute to file a report a law or contract requires.
+    ReportDue,
 }
 
 /// One thing ahead on the clock.
@@ -74,6 +77,15 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
             }
         }
     }
+    for due in reports_due(session) {
+        if due.filed.is_none() {
+            out.push(Deadline {
+                minute: due.deadline,
+                kind: DeadlineKind::ReportDue,
+                what: format!("file {} ({})", due.stage.name, due.clock.regime.name),
+            });
+        }
+    }
     for obligation in obligations(session) {
         if obligation.engaged_at.is_none() {
             out.push(Deadline {
@@ -98,4 +110,10 @@ pub fn advance_stop(session: &Session, minutes: u32) -> u32 {
         .find(|m| *m > now)
         .map_or(minutes, |next| minutes.min(next - now))
         .max(1)
+}
+
+/// The next thing due after the current minute, if anything is still ahead within the scenario.
+pub fn next_stop(session: &Session) -> Option<Deadline> {
+    let now = session.minute();
+    deadlines(session).into_iter().find(|d| d.minute > now)
 }

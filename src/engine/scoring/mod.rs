@@ -17,14 +17,16 @@ mod evidence;
 mod grader;
 mod handoff;
 mod ownership;
+mod reporting;
 mod separation;
 
 use std::collections::BTreeMap;
 
 pub use card::{DecisionCap, Finding, FindingKind, Points, Scorecard};
-pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines};
+pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines, next_stop};
 pub use escalation::{Obligation, obligations};
 pub use grader::cost_of;
+pub use reporting::{ReportDue, ReportingClock, reporting_clocks, reports_due};
 
 use crate::engine::model::matrix::Dimension;
 
@@ -38,6 +40,7 @@ pub fn score(session: &Session) -> Scorecard {
     handoff::grade(&mut grader);
     escalation::grade(&mut grader);
     communication::grade(&mut grader);
+    reporting::grade(&mut grader);
     evidence::grade(&mut grader);
     separation::grade(&mut grader);
 

@@ -31,7 +31,9 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// nothing; a proportionate response to an event that never warranted escalation is credited;
 /// evidence destroyed on an asset is charged once, at the first action that destroyed it; a wrong
 /// approach is charged once, as the decision it failed to resolve (no Informed or approval checks).
-pub const RULES_VERSION: u32 = 4;
+/// Rules 5: reporting duties the matrix's regimes set (GDPR Art. 33, NIS2 Art. 23, …) are graded
+/// against their real clocks, started by the inject where the organisation becomes aware.
+pub const RULES_VERSION: u32 = 5;
 
 /// Logs from before the rules were versioned.
 fn first_rules() -> u32 {

@@ -381,6 +381,7 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
             Some("the reference matrix uses 5; 0 scores by the share of points alone".into()),
         );
     }
+    check_regimes(&mut r, matrix);
     let weights = &matrix.scoring.weights;
     if crate::engine::model::matrix::Dimension::ALL
         .iter()
@@ -395,6 +396,68 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         );
     }
     r.out
+}
+
+/// A regime files through a task or an audience the matrix has, and asks for at least one report.
+fn check_regimes(r: &mut Collector<'_>, matrix: &Matrix) {
+    r.duplicates("regime", matrix.regimes.iter().map(|x| x.id.as_str()));
+    for regime in &matrix.regimes {
+        let anchor = regime.id.as_str();
+        if let Some(task) = &regime.task
+            && matrix.task(task.as_str()).is_none()
+        {
+            r.error(
+                Code::UnknownTask,
+                Some(anchor),
+                task.as_str(),
+                format!("regime `{anchor}` files through unknown task `{task}`"),
+                unknown_hint(task.as_str(), matrix.tasks.iter().map(|t| t.id.as_str())),
+            );
+        }
+        if let Some(audience) = &regime.audience
+            && matrix.audience(audience.as_str()).is_none()
+        {
+            r.error(
+                Code::UnknownAudience,
+                Some(anchor),
+                audience.as_str(),
+                format!("regime `{anchor}` files to unknown audience `{audience}`"),
+                unknown_hint(
+                    audience.as_str(),
+                    matrix.communication.audiences.iter().map(|a| a.id.as_str()),
+                ),
+            );
+        }
+        if regime.task.is_none() && regime.audience.is_none() {
+            r.error(
+                Code::RegimeWithoutFiling,
+                Some(anchor),
+                "stages",
+                format!("regime `{anchor}` says neither how a report is filed"),
+                Some(
+                    "name the `task` whose work files a report, the `audience` a message to which does, or both"
+                        .into(),
+                ),
+            );
+        }
+        if regime.stages.is_empty() {
+            r.error(
+                Code::RegimeWithoutFiling,
+                Some(anchor),
+                "stages",
+                format!("regime `{anchor}` asks for no report"),
+                Some("list its reports in `stages`, each with its deadline".into()),
+            );
+        }
+        if regime.citation.trim().is_empty() {
+            r.warning(
+                Code::MissingCitation,
+                Some(anchor),
+                "citation",
+                format!("regime `{anchor}` cites no law or contract"),
+            );
+        }
+    }
 }
 
 /// A deadline or window longer than any exercise can last is a slip (an extra digit, a number in

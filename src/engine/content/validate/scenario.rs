@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::model::matrix::Matrix;
+use crate::engine::model::matrix::{Matrix, Span};
 use crate::engine::model::scenario::{Release, Scenario};
 
 use super::collector::{Collector, unknown_hint};
@@ -79,6 +79,7 @@ pub fn validate_scenario(
             Some("exercises longer than a week are split into several scenarios".into()),
         );
     }
+    check_start_and_reporting(&mut r, s, matrix);
     if s.modes.is_empty() {
         r.error(
             Code::NoModes,
@@ -469,6 +470,52 @@ pub fn validate_scenario(
 
     check_reachability(&mut r, s, &known);
     r.out
+}
+
+/// The start reads as a time of day, and every reporting clock an inject starts is a regime of
+/// the matrix that this scenario can count (business days need the weekday).
+fn check_start_and_reporting(r: &mut Collector<'_>, s: &Scenario, matrix: &Matrix) {
+    if let Some(start) = &s.start
+        && start.minute_of_day().is_none()
+    {
+        r.error(
+            Code::BadStartTime,
+            Some("start"),
+            &start.time,
+            format!("`time: \"{}\"` is not a time of day", start.time),
+            Some("write it as `HH:MM` on a 24-hour clock, such as \"14:02\"".into()),
+        );
+    }
+    let regime_ids = || matrix.regimes.iter().map(|x| x.id.as_str());
+    for inject in &s.injects {
+        for id in &inject.starts_reporting {
+            let Some(regime) = matrix.regime(id.as_str()) else {
+                r.error(
+                    Code::UnknownRegime,
+                    Some(inject.id.as_str()),
+                    id.as_str(),
+                    format!("unknown regime `{id}` (not in matrix `{}`)", matrix.id),
+                    unknown_hint(id.as_str(), regime_ids()),
+                );
+                continue;
+            };
+            let counts_business_days = regime
+                .stages
+                .iter()
+                .any(|stage| matches!(stage.within, Span::BusinessDays(_)));
+            if counts_business_days && s.start.is_none() {
+                r.error(
+                    Code::BadStartTime,
+                    Some(inject.id.as_str()),
+                    id.as_str(),
+                    format!(
+                        "regime `{id}` counts business days, but the scenario does not say on which weekday it starts"
+                    ),
+                    Some("add `start: (weekday: Monday, time: \"09:00\")` to the scenario".into()),
+                );
+            }
+        }
+    }
 }
 
 fn check_placeholders(r: &mut Collector<'_>, s: &Scenario, anchor: &str, text: &str) {

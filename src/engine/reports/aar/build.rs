@@ -7,7 +7,7 @@ use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::reports::scorecard::{score_label, timeline};
 use crate::engine::room::{FeedKind, seat_feed};
-use crate::engine::scoring::{FindingKind, Scorecard, score};
+use crate::engine::scoring::{FindingKind, Scorecard, reports_due, score};
 use crate::engine::session::Session;
 
 /// An objective whose weakest dimension scores at least this was performed with some challenges;
@@ -234,6 +234,52 @@ pub struct AfterActionReport {
     pub hotwash: Vec<HotwashRow>,
     /// Improvement plan.
     pub plan: Vec<ImprovementRow>,
+    /// The reports legal and contractual regimes asked for.
+    pub reporting: Vec<ReportRow>,
+}
+
+/// A report a legal or contractual regime asked for, and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    /// The regime and the report ("GDPR Art. 33: Initial notification").
+    pub report: String,
+    /// Who receives it.
+    pub recipient: String,
+    /// When and by what its clock started ("Tue 09:23, The customer table was read out").
+    pub started: String,
+    /// Its deadline on the scenario's clock.
+    pub deadline: String,
+    /// Filed on time, late, not filed, or due after the exercise.
+    pub status: String,
+}
+
+impl ReportRow {
+    /// Every report the run's clocks asked for, including those due after the exercise.
+    pub fn of(session: &Session) -> Vec<Self> {
+        let scenario = session.scenario();
+        let clock = |minute| scenario.clock_label(minute);
+        reports_due(session)
+            .into_iter()
+            .map(|due| {
+                let status = match due.filed {
+                    Some((_, at)) if at <= due.deadline => format!("Filed {}, on time", clock(at)),
+                    Some((_, at)) => format!("Filed {}, {} min late", clock(at), at - due.deadline),
+                    None if due.deadline > scenario.duration_mins => {
+                        "Due after the exercise: not graded".to_owned()
+                    }
+                    None if due.deadline >= session.minute() => "Not yet due".to_owned(),
+                    None => "Not filed".to_owned(),
+                };
+                Self {
+                    report: format!("{}: {}", due.clock.regime.name, due.stage.name),
+                    recipient: due.clock.regime.recipient.clone(),
+                    started: format!("{}, {}", clock(due.clock.started), due.clock.inject.title),
+                    deadline: clock(due.deadline),
+                    status,
+                }
+            })
+            .collect()
+    }
 }
 
 /// UTC calendar date of a Unix timestamp (civil-from-days, proleptic Gregorian).
@@ -436,6 +482,7 @@ impl AfterActionReport {
             objectives,
             timeline: entries,
             seats: seat_rows(record, session),
+            reporting: ReportRow::of(session),
             teams: Vec::new(),
             card,
             roles: roles.into_values().collect(),

@@ -10,6 +10,6 @@ mod writer;
 
 pub use build::{
     AfterActionReport, HotwashRow, ImprovementRow, NoteRow, ObjectiveRow, PARTLY, Rating,
-    RolePeople, RoleRow, SeatEntry, SeatRow, TeamRow, TimelineEntry, utc_date,
+    ReportRow, RolePeople, RoleRow, SeatEntry, SeatRow, TeamRow, TimelineEntry, utc_date,
 };
 pub use writer::esc;

@@ -26,6 +26,7 @@ impl AfterActionReport {
         self.overview(w);
         self.objectives(w);
         self.timeline(w);
+        self.reporting(w);
         self.seats(w);
         self.scores(w);
         self.teams(w);
@@ -347,6 +348,34 @@ impl AfterActionReport {
                 .collect();
             w.list(&items);
         }
+    }
+
+    /// Only when the run started a regime's clock: most scenarios report to nobody by law.
+    fn reporting(&self, w: &mut impl Writer) {
+        if self.reporting.is_empty() {
+            return;
+        }
+        w.section("Reporting clocks");
+        w.paragraph(
+            "Reports the law or a contract required, each clock started where the organisation became aware.",
+        );
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .reporting
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(&r.report),
+                    Cell::Text(&r.recipient),
+                    Cell::Text(&r.started),
+                    Cell::Text(&r.deadline),
+                    Cell::Text(&r.status),
+                ]
+            })
+            .collect();
+        w.table(
+            &["Report", "To", "Clock started", "Deadline", "Status"],
+            &rows,
+        );
     }
 
     fn plan(&self, w: &mut impl Writer) {
