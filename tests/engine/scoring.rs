@@ -152,6 +152,36 @@ fn ending_early_grades_what_was_due_and_lists_the_rest_as_not_reached() {
 /// (scenario, flawed script, dimension that must drop, rule the finding applies, citation source).
 const FLAWED: &[(&str, &str, Dimension, &str)] = &[
     (
+        "edge-gateway-zero-day",
+        "reset-before-capture",
+        Dimension::Evidence,
+        "evidence:reimage_host",
+    ),
+    (
+        "edge-gateway-zero-day",
+        "private-channel-in-the-same-chat",
+        Dimension::Ownership,
+        "decision:d-channel",
+    ),
+    (
+        "edge-gateway-zero-day",
+        "one-line-handover",
+        Dimension::Ownership,
+        "decision:d-handover",
+    ),
+    (
+        "edge-gateway-zero-day",
+        "early-warning-after-forensics",
+        Dimension::Communication,
+        "communication:report:nis2_art23",
+    ),
+    (
+        "edge-gateway-zero-day",
+        "waits-for-the-patch",
+        Dimension::Ownership,
+        "decision:d-advisory",
+    ),
+    (
         "customer-data-exfiltration",
         "filing-waits-for-full-report",
         Dimension::Communication,

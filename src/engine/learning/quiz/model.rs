@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::model::id::{AudienceId, QuestionId, RoleId, TaskId, TriggerId};
+use crate::engine::model::id::{AudienceId, QuestionId, RegimeId, RoleId, TaskId, TriggerId};
 use crate::engine::model::matrix::{Dimension, MessageContent};
 
 /// A file of questions.
@@ -155,6 +155,8 @@ pub enum Cite {
     OverEscalation,
     /// An audience's citation.
     Audience(AudienceId),
+    /// A reporting regime's citation (its law or contract).
+    Regime(RegimeId),
     /// The handoff policy's citation.
     Handoff,
     /// The handoff policy's context citation.

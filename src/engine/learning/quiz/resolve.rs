@@ -468,6 +468,12 @@ fn cite_text(matrix: &Matrix, cite: &Cite) -> Result<(String, String), ResolveEr
                 .ok_or_else(|| unknown("audience", id))?;
             (format!("Messages to {}", a.name), a.citation.clone())
         }
+        Cite::Regime(id) => {
+            let r = matrix
+                .regime(id.as_str())
+                .ok_or_else(|| unknown("regime", id))?;
+            (format!("Reporting duty: {}", r.name), r.citation.clone())
+        }
         Cite::Handoff => (
             "Handoff content".to_owned(),
             matrix.handoffs.citation.clone(),
