@@ -168,6 +168,8 @@ pub struct RoomView {
     pub minute: u32,
     /// Planned length.
     pub duration: u32,
+    /// The clock as the room reads it ("Wed 14:12 · T+10 / 60 min").
+    pub clock: String,
     /// Severity as "3 · High".
     pub severity: String,
     /// Severity colour.
@@ -191,6 +193,7 @@ impl RoomView {
             title: session.scenario().title.clone(),
             minute: session.minute(),
             duration: session.scenario().duration_mins,
+            clock: session.scenario().clock_reading(session.minute()),
             severity: format!(
                 "{level} · {}",
                 matrix.severity(level).map_or("?", |s| s.name.as_str())
@@ -221,14 +224,7 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
                 // The clock and meters are laid out first, from the right; the title takes what
                 // is left and is cut short rather than run under them.
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "T+{:02} / {} min",
-                            view.minute, view.duration
-                        ))
-                        .monospace()
-                        .size(34.0),
-                    );
+                    ui.label(egui::RichText::new(&view.clock).monospace().size(34.0));
                     ui.add_space(theme::GAP * 2.0);
                     ui.label(
                         egui::RichText::new(format!("Business impact {}%", view.impact))

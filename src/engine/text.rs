@@ -14,6 +14,20 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// A length of time in the largest units that matter: "40 min", "2 h 5 min", "1 day 16 h".
+pub fn duration_words(minutes: u32) -> String {
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, 0, _) => "1 day".to_owned(),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, 0, _) => format!("{d} days"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
+}
+
 /// The ids of a scenario and its matrix, and the words of the prose they show people: what tells an
 /// id that leaked into readable text ("assign `reimage-fs01` to `it_ops`") from a word that happens
 /// to spell one ("legal", "alert").
@@ -114,8 +128,17 @@ fn split_words(text: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{IdWords, count};
+    use super::{IdWords, count, duration_words};
     use crate::engine::content::shipped;
+
+    #[test]
+    fn durations_read_in_the_largest_units_that_matter() {
+        assert_eq!(duration_words(5), "5 min");
+        assert_eq!(duration_words(120), "2 h");
+        assert_eq!(duration_words(125), "2 h 5 min");
+        assert_eq!(duration_words(2435), "1 day 16 h");
+        assert_eq!(duration_words(3 * 1440 + 7), "3 days");
+    }
 
     #[test]
     fn ids_are_told_from_words_of_the_prose() {

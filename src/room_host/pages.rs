@@ -313,7 +313,7 @@ pub fn projector_view(hosted: &Hosted, join_url: &str) -> Markup {
     html! {
         header.board.big {
             h1 { (session.scenario().title) }
-            div.clock { (format!("T+{:02}", session.minute())) " / " (session.scenario().duration_mins) " min" }
+            div.clock { (session.scenario().clock_reading(session.minute())) }
             div { "Severity " (level) " \u{b7} " (severity) }
             div { "Business impact " (session.business_impact()) "%" }
         }

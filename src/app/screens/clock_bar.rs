@@ -35,16 +35,7 @@ pub fn clock_bar_ui(
     ui.horizontal_wrapped(|ui| {
         badge(ui, mode.label(), theme::palette(ui).accent);
         // A scenario that says when it starts reads as a wall clock ("Thu 14:00 (day 3)").
-        let clock_text = if scenario.start.is_some() {
-            format!(
-                "{} · T+{} / {} min",
-                scenario.clock_label(session.minute()),
-                session.minute(),
-                scenario.duration_mins
-            )
-        } else {
-            format!("T+{:02} / {} min", session.minute(), scenario.duration_mins)
-        };
+        let clock_text = scenario.clock_reading(session.minute());
         ui.label(egui::RichText::new(clock_text).monospace().size(20.0));
         let level = session.severity();
         let name = matrix.severity(level).map_or("?", |s| s.name.as_str());

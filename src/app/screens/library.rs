@@ -286,7 +286,7 @@ fn scenario_card(
                 badge(ui, sc.difficulty.label(), color);
                 badge(
                     ui,
-                    &format!("{} min", sc.duration_mins),
+                    &crate::engine::text::duration_words(sc.duration_mins),
                     theme::palette(ui).accent,
                 );
                 for m in &sc.modes {

@@ -724,6 +724,17 @@ impl Scenario {
         }
     }
 
+    /// The clock as the exercise shows it: "T+10 / 60 min", or with a start,
+    /// "Wed 14:12 · T+10 / 60 min".
+    pub fn clock_reading(&self, minute: u32) -> String {
+        let elapsed = format!("T+{minute:02} / {} min", self.duration_mins);
+        if self.start.is_some() {
+            format!("{} · {elapsed}", self.clock_label(minute))
+        } else {
+            elapsed
+        }
+    }
+
     /// The minute a span after `from` ends. A business-day span ends at the end (23:59) of the
     /// last working day counted, Saturdays and Sundays skipped, as "within four business days"
     /// allows the whole fourth day; without a start it counts calendar days (validation refuses

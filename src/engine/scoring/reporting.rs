@@ -7,6 +7,7 @@ use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::{Dimension, Regime, ReportStage};
 use crate::engine::model::scenario::Inject;
 use crate::engine::session::Session;
+use crate::engine::text::duration_words;
 
 /// A regime's clock, started by an inject's release.
 #[derive(Clone, Debug)]
@@ -181,7 +182,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                         format!(
                             "{report} filed at {}, {} after its deadline of {} ({started}).",
                             clock(minute),
-                            span_words(late),
+                            duration_words(late),
                             clock(due.deadline)
                         ),
                     ),
@@ -211,33 +212,5 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 Due::Pending => {}
             },
         }
-    }
-}
-
-/// A delay in words a reader takes in at once: "40 min", "2 h 5 min", "1 day 16 h".
-fn span_words(minutes: u32) -> String {
-    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (1, 0, _) => "1 day".to_owned(),
-        (1, h, _) => format!("1 day {h} h"),
-        (d, 0, _) => format!("{d} days"),
-        (d, h, _) => format!("{d} days {h} h"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::span_words;
-
-    #[test]
-    fn delays_read_in_the_largest_units_that_matter() {
-        assert_eq!(span_words(5), "5 min");
-        assert_eq!(span_words(120), "2 h");
-        assert_eq!(span_words(125), "2 h 5 min");
-        assert_eq!(span_words(2435), "1 day 16 h");
-        assert_eq!(span_words(3 * 1440 + 7), "3 days");
     }
 }
