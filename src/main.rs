@@ -47,17 +47,19 @@ fn serve_room(args: &cli::ServeArgs, matrix: Option<&std::path::Path>) -> ExitCo
             .unwrap_or_else(warroom::store::saves::default_dir),
         teams: args.teams,
     };
-    match warroom::room_host::serve(&options, &mut std::io::stdout().lock()) {
+    let mut stdout = std::io::stdout().lock();
+    match warroom::room_host::serve(&options, &mut cli::TerminalSafe::new(&mut stdout)) {
         Ok(()) => ExitCode::from(cli::EXIT_OK),
         Err(ServeError::Invalid(diagnostics)) => {
+            let mut stderr = std::io::stderr().lock();
             let _ = cli::write_diagnostics(
-                &mut std::io::stderr().lock(),
+                &mut cli::TerminalSafe::new(&mut stderr),
                 &diagnostics.iter().collect::<Vec<_>>(),
             );
             ExitCode::from(cli::EXIT_INVALID)
         }
         Err(ServeError::Usage(message)) => {
-            eprintln!("warroom: {message}");
+            eprintln!("warroom: {}", cli::escape_for_terminal(&message));
             ExitCode::from(cli::EXIT_USAGE)
         }
     }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde_json::json;
 
+use crate::engine::content::library::replay_failure;
+use crate::engine::content::load::Source;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::reports::aar::AfterActionReport;
 use crate::engine::session::Session;
@@ -91,7 +93,11 @@ pub fn open_save(
     match record.resume(scenario, matrix) {
         Ok(session) => Ok(Ok((record, session))),
         Err(e) => {
-            writeln!(err, "warroom: {}: {e}", path.display())?;
+            // Located at the log entry that does not replay, as `validate` reports it.
+            match Source::read(path) {
+                Ok(source) => write_diagnostics(err, &[&replay_failure(&source, &e)])?,
+                Err(_) => writeln!(err, "warroom: {}: {e}", path.display())?,
+            }
             Ok(Err(EXIT_INVALID))
         }
     }
@@ -173,11 +179,17 @@ pub fn resume(
                     let resumes = open_save(&e.path, matrix_path, &mut reason)
                         .ok()
                         .is_some_and(|opened| opened.is_ok());
-                    let reason = String::from_utf8_lossy(&reason)
+                    let reason = String::from_utf8_lossy(&reason);
+                    let reason = reason
                         .lines()
                         .find(|l| !l.trim().is_empty())
                         .unwrap_or("it does not replay")
-                        .trim_start_matches("warroom: ")
+                        .trim_start_matches("warroom: ");
+                    // A located diagnostic's first line is `error[code]: message`: the message.
+                    let reason = reason
+                        .strip_prefix("error[")
+                        .and_then(|rest| rest.split_once("]: "))
+                        .map_or(reason, |(_, message)| message)
                         .to_owned();
                     let state = match (resumes, r.ended()) {
                         (false, _) => "cannot_resume",

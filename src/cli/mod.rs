@@ -11,6 +11,7 @@ mod exercise;
 mod learner;
 mod output;
 mod scripted;
+mod terminal;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+pub use terminal::{TerminalSafe, escape_for_terminal};
 
 use crate::engine::content::library::default_matrix_path;
 use crate::engine::model::scenario::Mode;
@@ -253,6 +255,9 @@ pub fn run_interactive(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    // Whatever a command prints, from whatever file, is made safe for a terminal here.
+    let out = &mut TerminalSafe::new(out);
+    let err = &mut TerminalSafe::new(err);
     let matrix_path = matrix.map_or_else(default_matrix_path, Path::to_path_buf);
     let result = match cmd {
         // `--matrix FILE` with no paths checks that matrix, and says which shipped content it can

@@ -8,7 +8,7 @@ use super::output::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_output_file,
 };
 use crate::engine::Matrix;
-use crate::engine::content::library::{find_scenario, load_matrix};
+use crate::engine::content::library::{find_scenario, load_matrix, replay_failure};
 use crate::engine::content::load::Source;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::scenario::{Mode, Scenario};
@@ -197,13 +197,14 @@ pub(super) fn replay(
         writeln!(err, "warroom: no such file: {}", log_path.display())?;
         return Ok(EXIT_USAGE);
     }
-    let log: SessionLog = match Source::read(log_path).and_then(|s| s.parse()) {
-        Ok(l) => l,
-        Err(d) => {
-            write_diagnostics(err, &[&d])?;
-            return Ok(EXIT_INVALID);
-        }
-    };
+    let (source, log): (Source, SessionLog) =
+        match Source::read(log_path).and_then(|s| s.parse().map(|log| (s, log))) {
+            Ok(read) => read,
+            Err(d) => {
+                write_diagnostics(err, &[&d])?;
+                return Ok(EXIT_INVALID);
+            }
+        };
     let (matrix, scenario) =
         match load_matrix_and_scenario(log.scenario.as_str(), scenarios, matrix_path, err)? {
             Ok(loaded) => loaded,
@@ -222,7 +223,7 @@ pub(super) fn replay(
             Ok(EXIT_OK)
         }
         Err(e) => {
-            writeln!(err, "warroom: {}: {e}", log_path.display())?;
+            write_diagnostics(err, &[&replay_failure(&source, &e)])?;
             Ok(EXIT_INVALID)
         }
     }

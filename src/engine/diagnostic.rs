@@ -368,7 +368,7 @@ impl Diagnostic {
             let shown = |c: char| -> String {
                 match c {
                     '\t' => "\t".to_owned(),
-                    c if c.is_control() => c.escape_default().collect(),
+                    c if must_escape(c) => c.escape_default().collect(),
                     c => c.to_string(),
                 }
             };
@@ -413,6 +413,12 @@ const EXCERPT_CHARS: usize = 120;
 /// Longest run of characters without a space echoed from a file (an id, a value).
 const LONGEST_ECHO: usize = 64;
 
+/// Control characters (newlines too: a diagnostic is one line of message) and text-direction
+/// overrides are shown escaped in whatever a diagnostic echoes.
+fn must_escape(c: char) -> bool {
+    c.is_control() || crate::engine::model::id::is_direction_override(c)
+}
+
 /// `text` safe to print on a terminal: control characters escaped (an escape sequence in a file
 /// must not reach the terminal), and any run longer than [`LONGEST_ECHO`] characters without a
 /// space cut short.
@@ -420,7 +426,7 @@ pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(1024));
     let mut run = 0;
     for c in text.chars() {
-        if c.is_whitespace() && !c.is_control() {
+        if c.is_whitespace() && !must_escape(c) {
             run = 0;
             out.push(c);
             continue;
@@ -432,7 +438,7 @@ pub fn printable(text: &str) -> String {
         if run >= LONGEST_ECHO {
             continue;
         }
-        if c.is_control() {
+        if must_escape(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -452,7 +458,8 @@ impl fmt::Display for Diagnostic {
             "{level}[{}]: {}\n  --> {}",
             self.code,
             printable(&self.message),
-            printable(&self.location())
+            // The location is never cut: its `:line:column` ends it, however long the path.
+            crate::engine::text::escape_for_terminal(&self.location())
         )
     }
 }
@@ -478,6 +485,28 @@ mod tests {
             message: message.to_owned(),
             hint: None,
         }
+    }
+
+    #[test]
+    fn a_long_path_keeps_its_line_and_column() {
+        let mut d = diagnostic("unknown role `socc`", 18, 14);
+        let folder = "a-very-long-folder-name-that-a-trainer-might-well-use".repeat(3);
+        d.file = PathBuf::from(format!("{folder}/decisions/exemplary.ron"));
+        let text = d.to_string();
+        assert!(text.ends_with("/decisions/exemplary.ron:18:14"), "{text}");
+        // A direction override in the path is escaped, not obeyed, and still not cut.
+        d.file = PathBuf::from(format!("{folder}/\u{202e}nor.ron"));
+        let text = d.to_string();
+        assert!(text.contains("\\u202enor.ron:18:14"), "{text}");
+        assert!(!text.contains('\u{202e}'));
+    }
+
+    #[test]
+    fn direction_overrides_in_an_echoed_value_are_escaped() {
+        let d = diagnostic("unknown role `ab\u{202e}cd`", 1, 1);
+        let text = d.render(Some("role: \"ab\u{202e}cd\""));
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+        assert!(text.contains("ab\\u{202e}cd"), "{text}");
     }
 
     #[test]

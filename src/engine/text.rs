@@ -1,6 +1,7 @@
 //! Small helpers for text people read.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
@@ -12,6 +13,27 @@ pub fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// Whether a character must never be shown as it is on a terminal: a control character other than
+/// the newline and tab that lay text out (an escape sequence retitles or clears the screen), or a
+/// text-direction override that makes a line read backwards.
+pub fn must_not_show(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || crate::engine::model::id::is_direction_override(c)
+}
+
+/// `text` with every character [`must_not_show`] written as a `\uXXXX` escape (JSON's own form,
+/// so escaped JSON still parses to the same value).
+pub fn escape_for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if must_not_show(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A length of time in the largest units that matter: "40 min", "2 h 5 min", "1 day 16 h".

@@ -100,6 +100,46 @@ fn list_survives_a_scenario_with_a_huge_id() {
 }
 
 #[test]
+fn titles_with_terminal_escapes_are_printed_escaped_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    // A title that would retitle the terminal, clear it and then read backwards.
+    let hostile = r"Pwned\u{1b}]0;owned\u{7}\u{1b}[2J \u{202e}desrever";
+    let text = std::fs::read_to_string(scenarios_dir().join("maintenance-window-false-alarm.ron"))
+        .unwrap()
+        .replacen("title: \"", &format!("title: \"{hostile} "), 1);
+    let scenario = dir.path().join("maintenance-window-false-alarm.ron");
+    std::fs::write(&scenario, text).unwrap();
+    let script = fixtures_dir().join("maintenance-window-false-alarm/exemplary.ron");
+    let commands = [
+        Command::List {
+            paths: vec![dir.path().to_path_buf()],
+            format: Format::Text,
+        },
+        Command::List {
+            paths: vec![dir.path().to_path_buf()],
+            format: Format::Json,
+        },
+        play_cmd(scenario.to_str().unwrap(), script, Format::Text),
+    ];
+    for command in &commands {
+        let (code, out, err) = exec(command, Some(&matrix_path()));
+        assert_eq!(code, EXIT_OK, "{out}\n{err}");
+        for shown in [&out, &err] {
+            assert!(
+                !shown
+                    .chars()
+                    .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+                "{shown:?}"
+            );
+        }
+        assert!(
+            out.contains("\\u001b]0;owned") && out.contains("\\u202edesrever"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
 fn list_prints_every_scenario() {
     let (code, out, _) = exec(
         &Command::List {
@@ -514,7 +554,10 @@ fn validate_plays_decisions_scripts_and_replays_session_logs() {
         .unwrap()
         .replacen("seed: ", "seed: 9", 1);
     std::fs::write(&log, &tampered).unwrap();
-    let (code, _, err) = exec(&validate(vec![log], Format::Text), Some(&matrix_path()));
+    let (code, _, err) = exec(
+        &validate(vec![log.clone()], Format::Text),
+        Some(&matrix_path()),
+    );
     assert_eq!(code, EXIT_INVALID);
     assert!(err.contains("log-does-not-replay"), "{err}");
     // Located at the entry that stops matching (another seed draws other variations).
@@ -527,6 +570,18 @@ fn validate_plays_decisions_scripts_and_replays_session_logs() {
     let at = tampered.match_indices("intent:").nth(entry - 1).unwrap().0;
     let (line, column) = warroom::engine::content::load::line_col(&tampered, at);
     assert!(err.contains(&format!("log.ron:{line}:{column}")), "{err}");
+    // `replay` locates the same entry, where it used to say only "entry N".
+    let replay = Command::Replay {
+        log: log.clone(),
+        scenarios: None,
+        format: Format::Text,
+    };
+    let (code, _, replay_err) = exec(&replay, Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID);
+    assert!(
+        replay_err.contains(&format!("log.ron:{line}:{column}")),
+        "{replay_err}"
+    );
 }
 
 #[test]
@@ -598,6 +653,22 @@ fn resume_list_shows_the_state_resume_check_would_report() {
     };
     let (_, out, _) = exec(&Command::Resume(text), Some(&matrix_path()));
     assert!(out.contains("CANNOT RESUME diverged"), "{out}");
+    // `--check` locates the entry that no longer replays inside the save.
+    let diverged = std::fs::read_to_string(saves::path_of(dir.path(), "diverged")).unwrap();
+    let at = diverged.match_indices("intent:").next().unwrap().0;
+    let (line, column) = warroom::engine::content::load::line_col(&diverged, at);
+    let check = ResumeArgs {
+        session: Some("diverged".into()),
+        saves: Some(dir.path().to_path_buf()),
+        check: true,
+        list: false,
+        format: Format::Text,
+    };
+    let (_, _, err) = exec(&Command::Resume(check), Some(&matrix_path()));
+    assert!(
+        err.contains(&format!("diverged.ron:{line}:{column}")),
+        "{err}"
+    );
     assert!(out.contains("DAMAGED "), "{out}");
 }
 

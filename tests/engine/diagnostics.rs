@@ -1016,6 +1016,20 @@ fn scoring_numbers_past_their_bound_are_refused_where_they_stand() {
         None,
         "wrong_owner",
     );
+    // `evidence` is mentioned in many descriptions before the weights: the error still points at
+    // the weight, not at the first mention.
+    let (text, diagnostics) = matrix_diagnostics(&[(
+        "evidence: 15, separation_of_duties: 10)",
+        "evidence: 4294967295, separation_of_duties: 10)",
+    )]);
+    assert!(text.find("evidence").unwrap() < text.find("weights: Weights(").unwrap());
+    expect(
+        (text, diagnostics),
+        "number-out-of-range",
+        "weights `evidence` is 4294967295",
+        Some("weights: Weights("),
+        "evidence",
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::engine::content::load::{FileKind, Source, line_col, ron_files_in};
+use crate::engine::content::load::{FileKind, Source, line_col, nth_field, ron_files_in};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
 use crate::engine::diagnostic::{Code, Diagnostic, error_count};
 use crate::engine::learning::quiz::{Question, QuestionSet};
@@ -392,14 +392,8 @@ impl Library {
                 .parse::<SessionLog>()
                 .and_then(|log| {
                     let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
-                    Session::replay(scenario, matrix, &log).map_err(|e| {
-                        let (line, column) = where_replay_failed(source, &e);
-                        Diagnostic {
-                            line,
-                            column,
-                            ..Diagnostic::file_error(Code::LogDoesNotReplay, &file, e.to_string())
-                        }
-                    })?;
+                    Session::replay(scenario, matrix, &log)
+                        .map_err(|e| replay_failure(source, &e))?;
                     Ok(log.scenario)
                 })
                 .map_err(|d| vec![d]),
@@ -493,6 +487,17 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// A session log that does not replay, located at the entry (or field) where it failed, as
+/// `validate`, `replay` and `resume --check` all report it.
+pub fn replay_failure(source: &Source, error: &ReplayError) -> Diagnostic {
+    let (line, column) = where_replay_failed(source, error);
+    Diagnostic {
+        line,
+        column,
+        ..Diagnostic::file_error(Code::LogDoesNotReplay, &source.path, error.to_string())
+    }
+}
+
 /// Where in a session log its replay failed: the entry (each has one `intent:`), the opening, or
 /// the field that does not match.
 fn where_replay_failed(source: &Source, error: &ReplayError) -> (usize, usize) {
@@ -502,7 +507,7 @@ fn where_replay_failed(source: &Source, error: &ReplayError) -> (usize, usize) {
         ReplayError::WrongScenario { .. } => field("scenario"),
         ReplayError::Diverged { entry: 0 } => field("opening"),
         ReplayError::Diverged { entry } | ReplayError::Rejected { entry, .. } => {
-            script::nth_field(&source.text, "intent", entry.saturating_sub(1))
+            nth_field(&source.text, "intent", entry.saturating_sub(1))
                 .map_or_else(|| field("entries"), |at| line_col(&source.text, at))
         }
     }

@@ -394,6 +394,19 @@ impl<'a> Locator<'a> {
         line_col(self.text, at)
     }
 
+    /// Line and column of a field reached through its parents' fields (`["scoring", "weights",
+    /// "evidence"]`), read as RON fields are: a name followed by `:`, outside strings and
+    /// comments, so a description that mentions `evidence` never misleads it. `None` when the
+    /// path is not written out in the file (a default left implicit).
+    pub fn field_path(&self, path: &[&str]) -> Option<(usize, usize)> {
+        let mut at = 0;
+        for name in path {
+            let rest = self.text.get(at..)?;
+            at += nth_field(rest, name, 0)?;
+        }
+        Some(line_col(self.text, at))
+    }
+
     /// Line and column of the `n`th (0-based) quoted occurrence of `value`; used for duplicates.
     pub fn nth(&self, value: &str, n: usize) -> (usize, usize) {
         let at = self
@@ -406,6 +419,47 @@ impl<'a> Locator<'a> {
 
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// Byte offset of the `n`th `name:` field in a RON text, skipping string literals and comments.
+pub(crate) fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'"') => {
+                i += 1;
+                while i < bytes.len() && bytes.get(i) != Some(&b'"') {
+                    i += if bytes.get(i) == Some(&b'\\') { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            Some(b'/') if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes.get(i) != Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            _ => {
+                let word_start = i == 0 || !is_ident_byte(bytes.get(i - 1).copied());
+                if word_start && text.get(i..).is_some_and(|t| t.starts_with(name)) {
+                    let after = text.get(i + name.len()..).unwrap_or_default();
+                    if after.trim_start().starts_with(':') && !is_ident_byte(after.bytes().next()) {
+                        if seen == n {
+                            return Some(i);
+                        }
+                        seen += 1;
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+fn is_ident_byte(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Every `id: "value"` of a text, by value, at the offset of its opening quote (first one wins).
@@ -556,5 +610,13 @@ mod tests {
     fn locator_finds_bare_words() {
         let loc = Locator::new("Inject(id: \"a\", decisions: [])");
         assert_eq!(loc.find(Some("a"), "decisions"), (1, 17));
+    }
+
+    #[test]
+    fn finds_fields_outside_strings_and_comments() {
+        let text = "// at: no\n(at: 1, note: \"at: no\", at : 2, bat: 3)";
+        assert_eq!(nth_field(text, "at", 0), Some(11));
+        assert_eq!(nth_field(text, "at", 1), Some(34));
+        assert_eq!(nth_field(text, "at", 2), None);
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::content::load::{Source, line_col};
+use crate::engine::content::load::{Source, line_col, nth_field};
 use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::{RoleId, ScenarioId};
@@ -291,59 +291,5 @@ fn located(source: &Source, index: usize, message: String) -> Diagnostic {
         column,
         message,
         hint: None,
-    }
-}
-
-/// Byte offset of the `n`th `name:` field in a RON text, skipping string literals and comments.
-pub(crate) fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut seen = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes.get(i) {
-            Some(b'"') => {
-                i += 1;
-                while i < bytes.len() && bytes.get(i) != Some(&b'"') {
-                    i += if bytes.get(i) == Some(&b'\\') { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            Some(b'/') if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes.get(i) != Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            _ => {
-                let word_start = i == 0 || !is_ident(bytes.get(i - 1).copied());
-                if word_start && text.get(i..).is_some_and(|t| t.starts_with(name)) {
-                    let after = text.get(i + name.len()..).unwrap_or_default();
-                    if after.trim_start().starts_with(':') && !is_ident(after.bytes().next()) {
-                        if seen == n {
-                            return Some(i);
-                        }
-                        seen += 1;
-                    }
-                }
-                i += 1;
-            }
-        }
-    }
-    None
-}
-
-fn is_ident(b: Option<u8>) -> bool {
-    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nth_field;
-
-    #[test]
-    fn finds_fields_outside_strings_and_comments() {
-        let text = "// at: no\n(at: 1, note: \"at: no\", at : 2, bat: 3)";
-        assert_eq!(nth_field(text, "at", 0), Some(11));
-        assert_eq!(nth_field(text, "at", 1), Some(34));
-        assert_eq!(nth_field(text, "at", 2), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix, TaskKind};
 
@@ -352,10 +352,16 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         };
         for (name, value) in values {
             if value.as_u64().is_some_and(|v| v > MAX_SCORING_NUMBER) {
-                r.error(
+                // At the number itself, found field by field, never at the first mention of the
+                // dimension's name elsewhere in the file.
+                let at = r
+                    .locator
+                    .field_path(&["scoring", group, &name])
+                    .unwrap_or_else(|| r.locator.find(None, "scoring"));
+                r.push(
+                    Level::Error,
                     Code::NumberOutOfRange,
-                    None,
-                    &name,
+                    at,
                     format!(
                         "{group} `{name}` is {value}; the most a {} can be is {MAX_SCORING_NUMBER}",
                         if group == "weights" {
