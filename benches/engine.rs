@@ -132,9 +132,37 @@ fn scale(c: &mut Criterion) {
     }
 }
 
+/// A file with thousands of errors: validated, and printed as text the way `warroom validate`
+/// prints it (at most 200 shown). Each error is located and rendered in constant time, so the
+/// whole is linear in the file's size.
+fn error_heavy(c: &mut Criterion) {
+    let matrix = shipped::matrix();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut group = c.benchmark_group("validate + print an error-heavy scenario");
+    group.sample_size(10);
+    for n in [1_000, 5_000, 20_000] {
+        let text = synthetic::error_heavy_scenario(n);
+        let path = dir.path().join(format!("errors-{n}.ron"));
+        std::fs::write(&path, &text).expect("written");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            b.iter(|| {
+                let scenario: Scenario = Source::from_text(&path, text.clone())
+                    .parse()
+                    .expect("parses; the errors are references");
+                let problems = validate_scenario(&scenario, &matrix, &path, text);
+                assert!(problems.len() >= n);
+                let all: Vec<&warroom::engine::Diagnostic> = problems.iter().collect();
+                warroom::cli::write_diagnostics(&mut std::io::sink(), &all).expect("printed");
+            });
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = load_and_validate, scoring, scale
+    targets = load_and_validate, scoring, scale, error_heavy
 }
 criterion_main!(benches);

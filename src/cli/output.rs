@@ -1,13 +1,14 @@
 //! What every command shares about output: exit codes, the text/JSON switch, diagnostics written
 //! with their source line, and small text helpers.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
 use crate::engine::content::library::default_content_dir;
-use crate::engine::content::load::Source;
+use crate::engine::content::load::{LineIndex, Source};
 use crate::engine::diagnostic::Diagnostic;
 
 /// Exit code: everything valid / the run completed.
@@ -35,14 +36,45 @@ pub(super) fn content_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// Writes located diagnostics, one per line, to the error stream.
+/// Most diagnostics of one file written as text: past them, a count. A file with thousands of
+/// errors has one mistake repeated, and JSON output carries them all.
+pub const MAX_SHOWN_PER_FILE: usize = 200;
+
+/// Writes located diagnostics, each with its source line, to the error stream: each file is read
+/// and split into lines once, and at most [`MAX_SHOWN_PER_FILE`] of a file's are shown.
 pub fn write_diagnostics(err: &mut dyn Write, diagnostics: &[&Diagnostic]) -> std::io::Result<()> {
+    let mut sources: HashMap<&Path, Option<(Source, LineIndex)>> = HashMap::new();
+    let mut shown: HashMap<&Path, usize> = HashMap::new();
+    let mut held_back: Vec<(&Path, usize)> = Vec::new();
     for d in diagnostics {
-        let source = Source::read(&d.file).ok();
+        let count = shown.entry(d.file.as_path()).or_default();
+        *count += 1;
+        if *count > MAX_SHOWN_PER_FILE {
+            match held_back
+                .iter_mut()
+                .find(|(file, _)| *file == d.file.as_path())
+            {
+                Some((_, n)) => *n += 1,
+                None => held_back.push((d.file.as_path(), 1)),
+            }
+            continue;
+        }
+        let source = sources.entry(d.file.as_path()).or_insert_with(|| {
+            Source::read(&d.file).ok().map(|s| {
+                let index = LineIndex::new(&s.text);
+                (s, index)
+            })
+        });
+        let line = source
+            .as_ref()
+            .and_then(|(s, index)| index.line(&s.text, d.line));
+        writeln!(err, "{}\n", d.render_line(line))?;
+    }
+    for (file, n) in held_back {
         writeln!(
             err,
-            "{}\n",
-            d.render(source.as_ref().map(|s| s.text.as_str()))
+            "… and {n} more in {}, not shown (`--format json` lists every one).\n",
+            crate::engine::text::escape_for_terminal(&file.display().to_string())
         )?;
     }
     Ok(())

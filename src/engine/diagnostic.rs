@@ -350,11 +350,17 @@ impl Diagnostic {
 
     /// Renders the diagnostic with the offending source line and a caret under the column.
     pub fn render(&self, source: Option<&str>) -> String {
-        let mut out = self.to_string();
-        if let Some(line_text) = source
+        let line = source
             .filter(|_| self.line > 0)
-            .and_then(|s| s.lines().nth(self.line - 1))
-        {
+            .and_then(|s| s.lines().nth(self.line - 1));
+        self.render_line(line)
+    }
+
+    /// [`Self::render`] given the offending line itself: a caller showing many diagnostics of one
+    /// file splits it into lines once instead of once per diagnostic.
+    pub fn render_line(&self, line: Option<&str>) -> String {
+        let mut out = self.to_string();
+        if let Some(line_text) = line.filter(|_| self.line > 0) {
             // A window of the line around the column: a minified file is one long line.
             let chars: Vec<char> = line_text.chars().collect();
             let column = self.column.saturating_sub(1).min(chars.len());

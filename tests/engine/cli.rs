@@ -140,6 +140,28 @@ fn titles_with_terminal_escapes_are_printed_escaped_by_every_command() {
 }
 
 #[test]
+fn an_error_heavy_file_shows_the_first_200_errors_then_a_count_and_json_carries_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("errors.ron");
+    std::fs::write(
+        &file,
+        warroom::engine::content::synthetic::error_heavy_scenario(300),
+    )
+    .unwrap();
+    let (code, _, err) = exec(
+        &validate(vec![file.clone()], Format::Text),
+        Some(&matrix_path()),
+    );
+    assert_eq!(code, EXIT_INVALID);
+    assert_eq!(err.matches("error[unknown-flag]").count(), 200, "{err}");
+    assert!(err.contains("… and 100 more in"), "{err}");
+    // Each shown error keeps its own line and column (inject i sets the flag on line i + 2).
+    assert!(err.contains("errors.ron:201:"), "{err}");
+    let (_, out, _) = exec(&validate(vec![file], Format::Json), Some(&matrix_path()));
+    assert_eq!(out.matches("\"unknown-flag\"").count(), 300);
+}
+
+#[test]
 fn list_prints_every_scenario() {
     let (code, out, _) = exec(
         &Command::List {

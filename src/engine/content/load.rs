@@ -325,6 +325,49 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a text starts: line and column of any offset in logarithmic time, and any
+/// line's text without scanning the lines before it. Built once per file, however many
+/// diagnostics it has.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { starts }
+    }
+
+    /// The same as [`line_col`] for the text it indexes.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// The text of 1-based line `n` (without its newline), as `text.lines().nth(n - 1)` gives it.
+    pub fn line<'t>(&self, text: &'t str, n: usize) -> Option<&'t str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        // Nothing after a final newline is a line, as `str::lines` has it.
+        if start >= text.len() {
+            return None;
+        }
+        let end = self.starts.get(n).map_or(text.len(), |next| next - 1);
+        let line = text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
 /// Finds where an id or value appears in a source, so semantic diagnostics can point at it.
 ///
 /// The typed model carries no spans, so we search the text: first for the enclosing item's quoted id
@@ -335,6 +378,8 @@ pub struct Locator<'a> {
     text: &'a str,
     /// Where each `id: "…"` is defined, found on the first lookup.
     definitions: OnceCell<HashMap<&'a str, usize>>,
+    /// Where each line starts, built on the first lookup.
+    lines: OnceCell<LineIndex>,
 }
 
 impl<'a> Locator<'a> {
@@ -343,6 +388,7 @@ impl<'a> Locator<'a> {
         Self {
             text,
             definitions: OnceCell::new(),
+            lines: OnceCell::new(),
         }
     }
 
@@ -391,7 +437,14 @@ impl<'a> Locator<'a> {
             .or_else(|| self.word(needle, from))
             .or(start)
             .unwrap_or(0);
-        line_col(self.text, at)
+        self.position(at)
+    }
+
+    /// Line and column of a byte offset, through the line index.
+    fn position(&self, at: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| LineIndex::new(self.text))
+            .line_col(self.text, at)
     }
 
     /// Line and column of a field reached through its parents' fields (`["scoring", "weights",
@@ -404,7 +457,7 @@ impl<'a> Locator<'a> {
             let rest = self.text.get(at..)?;
             at += nth_field(rest, name, 0)?;
         }
-        Some(line_col(self.text, at))
+        Some(self.position(at))
     }
 
     /// Line and column of the `n`th (0-based) quoted occurrence of `value`; used for duplicates.
@@ -413,7 +466,7 @@ impl<'a> Locator<'a> {
             .quoted(value, 0, n)
             .or_else(|| self.quoted(value, 0, 0))
             .unwrap_or(0);
-        line_col(self.text, at)
+        self.position(at)
     }
 }
 
@@ -618,5 +671,33 @@ mod tests {
         assert_eq!(nth_field(text, "at", 0), Some(11));
         assert_eq!(nth_field(text, "at", 1), Some(34));
         assert_eq!(nth_field(text, "at", 2), None);
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_scanning_the_text() {
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "a\n\nb",
+            "é\r\nxy\r\n\n  z",
+            "Scenario(\n\tid: \"x\",\n)\n",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                if text.is_char_boundary(offset.min(text.len())) {
+                    assert_eq!(
+                        index.line_col(text, offset),
+                        line_col(text, offset),
+                        "{text:?} at {offset}"
+                    );
+                }
+            }
+            for n in 0_usize..6 {
+                let scanned = n.checked_sub(1).and_then(|i| text.lines().nth(i));
+                assert_eq!(index.line(text, n), scanned, "{text:?} line {n}");
+            }
+        }
     }
 }

@@ -57,6 +57,24 @@ impl Shape {
     }
 }
 
+/// A scenario of `n` injects, each of which sets a flag nobody declared: `n` errors to locate and
+/// print, the load an error-heavy file puts on validation.
+pub fn error_heavy_scenario(n: usize) -> String {
+    let mut text = String::from(
+        "Scenario(id:\"synthetic\",title:\"Synthetic\",summary:\"s\",difficulty:Introductory,\
+         modes:[Practice],duration_mins:60,objectives:[],assets:[],injects:[\n",
+    );
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "Inject(id:\"i{i}\",title:\"t\",release:At({}),narrative:\"n\",sets:[\"undeclared\"]),",
+            i % 60
+        );
+    }
+    text.push_str("])\n");
+    text
+}
+
 /// A scenario of `n` injects plus the one that opens it (and the one waiting, for the shapes that
 /// have one), as RON text.
 pub fn scenario(shape: Shape, n: usize) -> String {
