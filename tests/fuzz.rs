@@ -32,8 +32,9 @@ use std::time::{Duration, Instant};
 
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
+use warroom::cli::{Command, Format, ResumeArgs};
 use warroom::engine::content::library::Library;
-use warroom::engine::content::load::Source;
+use warroom::engine::content::load::{FileKind, Source};
 use warroom::engine::content::shipped;
 use warroom::engine::diagnostic::{Code, Diagnostic};
 use warroom::engine::exercise::ExerciseRecord;
@@ -163,9 +164,66 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
                 }
             }
             let _ = library.questions().count();
+            // What a trainer runs next on a file that loads, or not: the list, and a replay when
+            // it is a session log.
+            run_cli(&Command::List {
+                paths: vec![path.to_path_buf()],
+                format: Format::Text,
+            });
+            if library
+                .scripts
+                .iter()
+                .any(|s| s.kind == FileKind::SessionLog)
+            {
+                run_cli(&Command::Replay {
+                    log: path.to_path_buf(),
+                    scenarios: Some(shipped::dir()),
+                    format: Format::Text,
+                });
+            }
             library.diagnostics().into_iter().cloned().collect()
         }
-        Kind::Save => match saves::load(path) {
+        Kind::Save => {
+            if let (Some(dir), Some(id)) = (path.parent(), path.file_stem()) {
+                let args = ResumeArgs {
+                    session: Some(id.to_string_lossy().into_owned()),
+                    saves: Some(dir.to_path_buf()),
+                    check: true,
+                    list: false,
+                    format: Format::Text,
+                };
+                run_cli(&Command::Resume(args.clone()));
+                run_cli(&Command::Resume(ResumeArgs {
+                    session: None,
+                    check: false,
+                    list: true,
+                    ..args
+                }));
+            }
+            exercise_save(path)
+        }
+    }
+}
+
+/// Runs a command as the binary would, and fails the input if anything it printed could act on
+/// a terminal (an escape sequence, a direction override).
+fn run_cli(command: &Command) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let _ = warroom::cli::run(command, Some(&shipped::matrix_path()), &mut out, &mut err);
+    for printed in [out, err] {
+        let printed = String::from_utf8_lossy(&printed);
+        if let Some(c) = printed
+            .chars()
+            .find(|&c| warroom::engine::text::must_not_show(c))
+        {
+            panic!("{command:?} printed U+{:04X} raw", u32::from(c));
+        }
+    }
+}
+
+fn exercise_save(path: &Path) -> Vec<Diagnostic> {
+    {
+        match saves::load(path) {
             Err(d) => vec![d],
             Ok(record) => {
                 let matrix = shipped::matrix();
@@ -180,7 +238,7 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
                 }
                 Vec::new()
             }
-        },
+        }
     }
 }
 
