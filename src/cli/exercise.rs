@@ -196,13 +196,18 @@ pub fn resume(
                         (true, true) => "ended",
                         (true, false) => "resumable",
                     };
+                    // Listed by the id `resume` opens it by: its file name.
+                    let id = saves::id_of(&e.path);
                     let mut row = json!({
-                        "id": r.id, "scenario": r.log.scenario, "mode": r.mode.label(),
+                        "id": id, "scenario": r.log.scenario, "mode": r.mode.label(),
                         "minute": r.minute(), "intents": r.log.entries.len(), "ended": r.ended(),
                         "state": state, "path": e.path,
                     });
                     if !resumes {
                         row["error"] = json!(reason);
+                    }
+                    if r.id != id {
+                        row["recorded_id"] = json!(r.id);
                     }
                     row
                 }

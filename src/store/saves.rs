@@ -22,8 +22,9 @@ pub fn default_dir() -> PathBuf {
 pub const MAX_ID_CHARS: usize = 100;
 
 /// Checks an exercise id given by a person (`play --session ID`): letters, digits, `-`, `_` and
-/// `.`, not starting with `.`, at most [`MAX_ID_CHARS`]. Anything else could name a hidden file
-/// or a file outside the saves folder.
+/// `.`, not starting with `.` nor ending in `.ron`, at most [`MAX_ID_CHARS`]. Anything else could
+/// name a hidden file or a file outside the saves folder, or would not round-trip: the save of id
+/// `x` is `x.ron`, and `resume x` and `resume --list` both name it `x`.
 pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("the session id is empty".into());
@@ -36,6 +37,17 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if id.starts_with('.') {
         return Err("a session id cannot start with '.'".into());
     }
+    // An id ending in `.ron` would be saved as `x.ron.ron`, and `resume x.ron` reads it as a path.
+    if let Some(stem) = id
+        .len()
+        .checked_sub(4)
+        .filter(|&cut| id.is_char_boundary(cut) && id[cut..].eq_ignore_ascii_case(".ron"))
+        .map(|cut| &id[..cut])
+    {
+        return Err(format!(
+            "a session id names a save, not its file: leave out `.ron` (`{stem}`)"
+        ));
+    }
     if let Some(c) = id
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
@@ -45,6 +57,13 @@ pub fn check_id(id: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The id `resume` opens a save by: its file name without `.ron`, whatever id the record inside
+/// says (a save copied under another name is listed, and opened, by its new name).
+pub fn id_of(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
 }
 
 /// The save file of an exercise id inside `dir`.

@@ -511,6 +511,47 @@ fn session_ids_are_checked_and_saves_are_never_silently_replaced() {
     assert!(err.contains("--replace"), "{err}");
     let (code, _, err) = exec(&play_into(&saves, "mine", true), Some(&matrix_path()));
     assert_eq!(code, EXIT_OK, "{err}");
+
+    // An id that names a file would be saved as `x.ron.ron`: refused, saying what to write.
+    let (code, _, err) = exec(&play_into(&saves, "x.ron", false), Some(&matrix_path()));
+    assert_eq!(code, EXIT_USAGE, "{err}");
+    assert!(err.contains("leave out `.ron` (`x`)"), "{err}");
+    assert!(!saves.join("x.ron.ron").exists());
+}
+
+#[test]
+fn a_copied_save_is_listed_under_the_id_resume_opens_it_by() {
+    use warroom::cli::ResumeArgs;
+    let root = tempfile::tempdir().unwrap();
+    let saves = root.path().join("saves");
+    std::fs::create_dir(&saves).unwrap();
+    let (code, _, err) = exec(&play_into(&saves, "original", false), Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
+    std::fs::copy(saves.join("original.ron"), saves.join("copy.ron")).unwrap();
+    let list = ResumeArgs {
+        session: None,
+        saves: Some(saves.clone()),
+        check: false,
+        list: true,
+        format: Format::Json,
+    };
+    let (_, out, err) = exec(&Command::Resume(list.clone()), Some(&matrix_path()));
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let copy = rows
+        .iter()
+        .find(|r| r["id"] == "copy")
+        .expect("listed as `copy`");
+    assert_eq!(copy["recorded_id"], "original");
+    // And that id opens it.
+    let check = ResumeArgs {
+        session: Some("copy".into()),
+        check: true,
+        list: false,
+        ..list
+    };
+    let (code, _, err) = exec(&Command::Resume(check), Some(&matrix_path()));
+    assert_eq!(code, EXIT_OK, "{err}");
 }
 
 #[test]
