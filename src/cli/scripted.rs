@@ -182,6 +182,7 @@ fn check_save_target(to: &SaveTo<'_>) -> Result<(), String> {
 
 fn save_session_log(log: &SessionLog, path: &Path) -> std::io::Result<()> {
     let text = log.to_ron().map_err(std::io::Error::other)?;
+    crate::store::saves::fits_read_limit(&text)?;
     write_output_file(path, &text)
 }
 

@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::engine::content::load::Source;
+use crate::engine::content::load::{MAX_RECORD_BYTES, Source};
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::exercise::ExerciseRecord;
 
@@ -77,9 +77,26 @@ pub fn to_ron(record: &ExerciseRecord) -> Result<String, ron::Error> {
     ron::ser::to_string_pretty(record, config)
 }
 
+/// Refuses to write a save or session log Warroom could not read back: past
+/// [`MAX_RECORD_BYTES`], the write fails and nothing is acknowledged.
+pub fn fits_read_limit(text: &str) -> std::io::Result<()> {
+    record_len_fits(text.len() as u64)
+}
+
+fn record_len_fits(len: u64) -> std::io::Result<()> {
+    if len > MAX_RECORD_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it would be {len} bytes, past the {MAX_RECORD_BYTES} bytes (256 MiB) Warroom reads back; \
+             end this exercise and start another"
+        )));
+    }
+    Ok(())
+}
+
 /// Writes `record` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
 pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> {
     let text = to_ron(record).map_err(std::io::Error::other)?;
+    fits_read_limit(&text)?;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir)?;
     let file_name = path
@@ -243,5 +260,15 @@ pub fn resolve(dir: &Path, id_or_path: &str) -> PathBuf {
         as_path
     } else {
         path_of(dir, id_or_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nothing_is_written_past_what_is_read_back() {
+        assert!(super::record_len_fits(super::MAX_RECORD_BYTES).is_ok());
+        let refused = super::record_len_fits(super::MAX_RECORD_BYTES + 1).unwrap_err();
+        assert!(refused.to_string().contains("256 MiB"), "{refused}");
     }
 }

@@ -85,3 +85,78 @@ fn an_inject_waiting_through_thousands_of_severity_flips_comes_at_the_right_one(
     assert_eq!(session.released_at("waiting"), Some(10_079));
     assert_eq!(session.severity(), 2);
 }
+
+/// Whatever Warroom writes it reads back: a scenario near the 4 MiB limit for files people write,
+/// played to its end, makes a save and a session log larger than that limit, and both are read,
+/// resumed, replayed and reported.
+#[test]
+fn the_largest_scenario_played_to_its_end_is_saved_read_back_resumed_replayed_and_reported() {
+    use warroom::engine::content::library::load_scenario;
+    use warroom::engine::content::load::MAX_FILE_BYTES;
+    use warroom::engine::exercise::ExerciseRecord;
+    use warroom::engine::model::scenario::Mode;
+    use warroom::engine::reports::aar::AfterActionReport;
+    use warroom::store::saves;
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = scenario(Shape::Timed, 66_000);
+    let size = text.len() as u64;
+    assert!(
+        size <= MAX_FILE_BYTES && size > MAX_FILE_BYTES * 3 / 4,
+        "{size}"
+    );
+    let scenario_path = dir.path().join("synthetic.ron");
+    std::fs::write(&scenario_path, &text).unwrap();
+    let matrix = shipped::matrix();
+    let loaded = load_scenario(&scenario_path, &matrix).unwrap();
+    let mut session = Session::new(Arc::clone(&loaded.scenario), Arc::clone(&matrix), 0);
+    // A long exercise: a call every few minutes over the week, then the clock to the end.
+    for minute in (7..10_080).step_by(7) {
+        session.apply(Intent::Advance { minutes: 7 }).unwrap();
+        let level = u8::try_from(1 + minute % 4).unwrap();
+        session
+            .apply(Intent::ClassifySeverity {
+                level,
+                by: "soc".into(),
+            })
+            .unwrap();
+    }
+    session
+        .apply(Intent::Advance { minutes: u32::MAX })
+        .unwrap();
+    assert!(session.ended());
+    assert_eq!(session.released().len(), 66_001);
+
+    let record = ExerciseRecord::new("largest", Mode::Drill, 1, &session);
+    let save = saves::path_of(dir.path(), "largest");
+    saves::save_atomic(&record, &save).unwrap();
+    let written = std::fs::metadata(&save).unwrap().len();
+    assert!(written > MAX_FILE_BYTES, "the save is {written} bytes");
+    let back = saves::load(&save).unwrap();
+    let resumed = back
+        .resume(Arc::clone(&loaded.scenario), Arc::clone(&matrix))
+        .unwrap();
+    assert_eq!(resumed.released().len(), session.released().len());
+    assert_eq!(resumed.log().entries.len(), session.log().entries.len());
+    let report = AfterActionReport::build(&back, &resumed).markdown();
+    assert!(report.contains("After-action report"));
+
+    // The session log, as `play --save-log` writes it, replays through the command line.
+    let log = dir.path().join("largest-log.ron");
+    let log_text = session.log().to_ron().unwrap();
+    saves::fits_read_limit(&log_text).unwrap();
+    std::fs::write(&log, &log_text).unwrap();
+    assert!(log_text.len() as u64 > MAX_FILE_BYTES);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = warroom::cli::run(
+        &warroom::cli::Command::Replay {
+            log,
+            scenarios: Some(dir.path().to_path_buf()),
+            format: warroom::cli::Format::Json,
+        },
+        Some(&shipped::matrix_path()),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+}

@@ -28,7 +28,11 @@ pub fn export(
     let text = match format {
         ExportFormat::Json => card.to_json(),
         ExportFormat::Markdown => scorecard_markdown(&card, session),
-        ExportFormat::SessionLog => session.log().to_ron().map_err(std::io::Error::other)?,
+        ExportFormat::SessionLog => {
+            let text = session.log().to_ron().map_err(std::io::Error::other)?;
+            crate::store::saves::fits_read_limit(&text)?;
+            text
+        }
         ExportFormat::ReportHtml => AfterActionReport::build(record, session).html(),
         ExportFormat::ReportMarkdown => AfterActionReport::build(record, session).markdown(),
     };

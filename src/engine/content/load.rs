@@ -13,6 +13,15 @@ use crate::engine::diagnostic::{Code, Diagnostic, Level};
 /// Files above this size are refused before they are read (4 MiB; the largest shipped scenario is ~40 KiB).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Largest file Warroom itself writes and reads back: a session log or a saved exercise. These
+/// grow with the exercise (every intent, every event of every inject released), not with what a
+/// person typed, so a 4 MiB scenario played to its end makes a larger file. Warroom refuses to
+/// write one past this limit, so whatever it wrote it can read.
+pub const MAX_RECORD_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How much of an oversized file is read to learn what it declares itself to be.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
 /// The byte-order mark some editors put at the start of a UTF-8 file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -68,24 +77,45 @@ impl Source {
             )
             .with_hint("pass a .ron file saved on disk"));
         }
-        let too_large = |len: u64| {
+        let too_large = |len: u64, record: bool| {
+            let (limit, words, hint) = if record {
+                (
+                    MAX_RECORD_BYTES,
+                    "256 MiB",
+                    "Warroom never writes a save or log this large; this file was made elsewhere",
+                )
+            } else {
+                (
+                    MAX_FILE_BYTES,
+                    "4 MiB",
+                    "split the scenario into smaller files or remove embedded data",
+                )
+            };
             Diagnostic::file_error(
                 Code::FileTooLarge,
                 path,
-                format!("file is {len} bytes; the limit is {MAX_FILE_BYTES} bytes (4 MiB)"),
+                format!("file is {len} bytes; the limit is {limit} bytes ({words})"),
             )
-            .with_hint("split the scenario into smaller files or remove embedded data")
+            .with_hint(hint)
         };
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(too_large(meta.len()));
+        // A file past the limit for what people write may still be a save or log Warroom wrote:
+        // its first bytes say which.
+        let record = meta.len() > MAX_FILE_BYTES && is_record(path, SNIFF_BYTES);
+        let limit = if record {
+            MAX_RECORD_BYTES
+        } else {
+            MAX_FILE_BYTES
+        };
+        if meta.len() > limit {
+            return Err(too_large(meta.len(), record));
         }
         let mut bytes = Vec::new();
         fs::File::open(path)
-            .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
             .map_err(unreadable)?;
         // The file grew between the check and the read.
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(too_large(bytes.len() as u64));
+        if bytes.len() as u64 > limit {
+            return Err(too_large(bytes.len() as u64, record));
         }
         Self::from_bytes(path, bytes)
     }
@@ -133,18 +163,7 @@ impl Source {
 
     /// Sniffs the leading struct name.
     pub fn kind(&self) -> FileKind {
-        let ident: String = strip_leading_trivia(&self.text)
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        match ident.as_str() {
-            "Matrix" => FileKind::Matrix,
-            "Scenario" => FileKind::Scenario,
-            "Decisions" => FileKind::Decisions,
-            "SessionLog" => FileKind::SessionLog,
-            "QuestionSet" => FileKind::QuestionSet,
-            _ => FileKind::Unknown,
-        }
+        kind_of_text(&self.text)
     }
 
     /// Parses the text as RON, mapping a parse error to a located diagnostic.
@@ -323,6 +342,38 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, column)
+}
+
+/// What a text declares itself to be, from its leading struct name.
+fn kind_of_text(text: &str) -> FileKind {
+    let ident: String = strip_leading_trivia(text)
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    match ident.as_str() {
+        "Matrix" => FileKind::Matrix,
+        "Scenario" => FileKind::Scenario,
+        "Decisions" => FileKind::Decisions,
+        "SessionLog" => FileKind::SessionLog,
+        "QuestionSet" => FileKind::QuestionSet,
+        _ => FileKind::Unknown,
+    }
+}
+
+/// Whether the file at `path` declares itself a session log or a saved exercise in its first
+/// `sniff` bytes (files Warroom writes, which may be larger than what people write).
+fn is_record(path: &Path, sniff: u64) -> bool {
+    let mut head = Vec::new();
+    if fs::File::open(path)
+        .and_then(|file| file.take(sniff).read_to_end(&mut head))
+        .is_err()
+    {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    let head = head.strip_prefix('\u{feff}').unwrap_or(&head);
+    matches!(kind_of_text(head), FileKind::SessionLog)
+        || strip_leading_trivia(head).starts_with("ExerciseRecord")
 }
 
 /// Where each line of a text starts: line and column of any offset in logarithmic time, and any
