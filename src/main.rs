@@ -7,6 +7,7 @@ use warroom::cli::{self, Cli, Launch};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    cli::prepare_built_in_content(&mut std::io::stderr().lock());
     #[cfg(feature = "room")]
     if let Some(cli::Command::Serve(serve)) = &args.command {
         return serve_room(serve, args.matrix.as_deref());

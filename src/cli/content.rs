@@ -11,8 +11,25 @@ use super::output::{
     write_json,
 };
 use crate::engine::content::library::Library;
-use crate::engine::content::library::default_content_dir;
+use crate::engine::content::library::{ContentOrigin, default_content, default_content_dir};
 use crate::engine::diagnostic::{Diagnostic, error_count};
+
+/// Which content a command reads, in words: the folders given, or the default and where it
+/// comes from (the current folder, `WARROOM_CONTENT`, or what is built into the program).
+fn content_read(given: &[PathBuf]) -> String {
+    if given.is_empty() {
+        match default_content() {
+            (_, origin @ ContentOrigin::CurrentFolder) => origin.describe(),
+            (dir, origin) => format!("{} ({})", origin.describe(), dir.display()),
+        }
+    } else {
+        given
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
 
 pub(super) fn validate(
     paths: &[PathBuf],
@@ -21,6 +38,7 @@ pub(super) fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    let content = content_read(paths);
     let paths = content_paths(paths);
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         writeln!(
@@ -59,6 +77,7 @@ pub(super) fn validate(
         Format::Json => {
             let value = json!({
                 "valid": valid,
+                "content": content,
                 "matrix": matrix_path,
                 "scenarios": library.scenarios.len(),
                 "question_sets": library.question_sets.len(),
@@ -73,6 +92,7 @@ pub(super) fn validate(
         }
         Format::Text => {
             write_diagnostics(err, &diagnostics)?;
+            writeln!(out, "Checking {content}")?;
             if let Some(m) = &library.matrix {
                 writeln!(
                     out,
@@ -280,6 +300,7 @@ pub(super) fn list(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    let content = content_read(paths);
     let library = Library::load(&content_paths(paths), matrix_path);
     if library.matrix.is_none() {
         write_diagnostics(err, &library.diagnostics())?;
@@ -313,6 +334,7 @@ pub(super) fn list(
                 .max()
                 .unwrap_or(2)
                 .clamp(2, crate::engine::model::id::MAX_ID_CHARS);
+            writeln!(out, "Scenarios in {content}\n")?;
             writeln!(
                 out,
                 "{:<id_width$} {:<48} {:<13} {:>5} {:<30} {:>7}",

@@ -247,6 +247,27 @@ pub fn run(cmd: &Command, matrix: Option<&Path>, out: &mut dyn Write, err: &mut 
     run_interactive(cmd, matrix, &mut std::io::empty(), out, err)
 }
 
+/// Makes the content built into the program the default when nothing else is: installed as
+/// files in the data folder the first time (a copied binary plays what it was built with). Called
+/// once at start-up by every way the program runs; says so on `err` if it cannot install.
+pub fn prepare_built_in_content(err: &mut dyn Write) {
+    use crate::engine::content::library::{ContentOrigin, default_content, use_built_in_content};
+    if default_content().1 != ContentOrigin::Missing {
+        return;
+    }
+    let data = crate::store::data_dir();
+    match crate::store::content::install_shipped(&data) {
+        Ok(dir) => use_built_in_content(dir),
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "warroom: cannot install the built-in content in {}: {e}",
+                escape_for_terminal(&data.display().to_string())
+            );
+        }
+    }
+}
+
 /// Runs a headless command, reading answers (for `quiz`) from `input`.
 pub fn run_interactive(
     cmd: &Command,
@@ -321,6 +342,10 @@ pub fn run_interactive(
         .map(|()| EXIT_USAGE),
     };
     result.unwrap_or_else(|e| {
+        // The reader went away (`warroom list | head`): nothing is wrong, and nothing to say.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return EXIT_OK;
+        }
         eprintln!("warroom: cannot write output: {e}");
         EXIT_USAGE
     })

@@ -1,6 +1,7 @@
 //! Local storage outside the engine: the learner-progress database and saved exercises. Plain Rust
 //! (no Bevy), shared by the CLI and the app.
 
+pub mod content;
 mod environment;
 pub mod progress_db;
 pub mod saves;

@@ -162,6 +162,67 @@ fn an_error_heavy_file_shows_the_first_200_errors_then_a_count_and_json_carries_
 }
 
 #[test]
+fn a_binary_run_far_from_its_source_plays_the_content_built_into_it() {
+    // No scenarios/ here, no WARROOM_CONTENT: the build machine's source folder must not be read.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(args)
+            .current_dir(elsewhere.path())
+            .env("WARROOM_DATA_DIR", data.path())
+            .env_remove("WARROOM_CONTENT")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["list"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("Scenarios in the content built into warroom"),
+        "{out}"
+    );
+    assert!(out.contains(&data.path().display().to_string()), "{out}");
+    assert!(!out.contains(env!("CARGO_MANIFEST_DIR")), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("Practice")).count(),
+        shipped_scenario_count(),
+        "{out}"
+    );
+    let (code, out, err) = run(&["validate"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("Checking the content built into warroom"),
+        "{out}"
+    );
+    // And it plays: a fixture through the built-in scenario.
+    let script = fixtures_dir().join("ransomware-file-server/exemplary.ron");
+    let (code, out, err) = run(&[
+        "play",
+        "ransomware-file-server",
+        "--decisions",
+        script.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("100"), "{out}");
+}
+
+fn shipped_scenario_count() -> usize {
+    std::fs::read_dir(scenarios_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "ron")
+                && e.file_name() != "responsibilities.ron"
+        })
+        .count()
+}
+
+#[test]
 fn list_prints_every_scenario() {
     let (code, out, _) = exec(
         &Command::List {

@@ -1,7 +1,7 @@
 //! Loading content from disk: the matrix and every scenario, with all their diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::engine::content::load::{FileKind, Source, line_col, nth_field, ron_files_in};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
@@ -19,16 +19,62 @@ pub const QUESTIONS_DIR: &str = "questions";
 /// File name of the default matrix inside the content directory.
 pub const DEFAULT_MATRIX_FILE: &str = "responsibilities.ron";
 
-/// Where shipped content lives: `$WARROOM_CONTENT`, else `./scenarios`, else the source checkout's.
+/// The default content folder (see [`default_content`]).
 pub fn default_content_dir() -> PathBuf {
+    default_content().0
+}
+
+/// Where the default content was found, in words for `validate` and `list` to say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentOrigin {
+    /// The folder `WARROOM_CONTENT` names.
+    Environment,
+    /// `scenarios/` in the current folder.
+    CurrentFolder,
+    /// The content built into the program, installed in the data folder.
+    BuiltIn,
+    /// None of these: there is no default content.
+    Missing,
+}
+
+impl ContentOrigin {
+    /// "the content built into warroom 0.1.0", "scenarios/ in the current folder", …
+    pub fn describe(self) -> String {
+        match self {
+            Self::Environment => "the folder WARROOM_CONTENT names".to_owned(),
+            Self::CurrentFolder => "scenarios/ in the current folder".to_owned(),
+            Self::BuiltIn => format!(
+                "the content built into warroom {}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            Self::Missing => "no content: no scenarios/ folder here and none built in".to_owned(),
+        }
+    }
+}
+
+static BUILT_IN: OnceLock<PathBuf> = OnceLock::new();
+
+/// Records where the program installed the content built into it; set once at start-up, before
+/// any default is asked for.
+pub fn use_built_in_content(dir: PathBuf) {
+    let _ = BUILT_IN.set(dir);
+}
+
+/// The default content folder and where it comes from: `$WARROOM_CONTENT`, else `scenarios/` in the
+/// current folder, else the content built into the program. Never the folder the program was
+/// compiled in, which exists on one machine only and may hold other files than were built in.
+pub fn default_content() -> (PathBuf, ContentOrigin) {
     if let Some(dir) = std::env::var_os("WARROOM_CONTENT") {
-        return PathBuf::from(dir);
+        return (PathBuf::from(dir), ContentOrigin::Environment);
     }
     let local = PathBuf::from("scenarios");
     if local.is_dir() {
-        return local;
+        return (local, ContentOrigin::CurrentFolder);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    match BUILT_IN.get() {
+        Some(dir) => (dir.clone(), ContentOrigin::BuiltIn),
+        None => (local, ContentOrigin::Missing),
+    }
 }
 
 /// The default matrix path.
