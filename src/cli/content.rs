@@ -58,18 +58,27 @@ pub(super) fn validate(
         .filter(|m| !library.invalid.iter().any(|f| &f.path == *m))
         .collect();
     // Nothing checked is not a success: an empty folder, a folder named `x.ron`.
+    // A folder that holds only its matrix has one file to check: the matrix.
+    let own_matrix = paths.iter().any(|p| matrix_path.starts_with(p)) && matrix_path.is_file();
     let checked = library.scenarios.len()
         + library.question_sets.len()
         + library.scripts.len()
         + library.other_matrices.len()
-        + library.invalid.len();
+        + library.invalid.len()
+        + usize::from(own_matrix);
     if checked == 0 {
         let looked: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        writeln!(
-            err,
-            "warroom: no data file found in {} (looked for .ron files: scenarios, matrices, question sets, decisions scripts, session logs)",
+        let message = format!(
+            "no data file found in {} (looked for .ron files: scenarios, matrices, question sets, decisions scripts, session logs)",
             looked.join(", ")
-        )?;
+        );
+        if format == Format::Json {
+            write_json(
+                out,
+                &json!({ "valid": false, "content": content, "errors": 1, "message": message }),
+            )?;
+        }
+        writeln!(err, "warroom: {message}")?;
         return Ok(EXIT_INVALID);
     }
     let valid = library.is_valid();

@@ -168,6 +168,10 @@ pub fn resume(
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
     let dir = args.saves.clone().unwrap_or_else(saves::default_dir);
+    if let Err(message) = saves::check_dir(&dir) {
+        writeln!(err, "warroom: {message}")?;
+        return Ok(EXIT_USAGE);
+    }
     if args.list {
         // Each save is replayed as `--check` would, so the list never calls an unresumable save
         // healthy (a diverged log, an unknown scenario, another format).

@@ -113,6 +113,12 @@ pub(super) fn play(
         Ok(s) => s,
         Err(errors) => {
             write_diagnostics(err, &errors.iter().collect::<Vec<_>>())?;
+            if let Some(written_for) = decisions.seed.filter(|&own| own != seed) {
+                writeln!(
+                    err,
+                    "warroom: note: the script was written for seed {written_for}; --seed {seed} draws other variations, which its steps may not fit (leave out --seed to play it as written)"
+                )?;
+            }
             return Ok(EXIT_INVALID);
         }
     };
@@ -161,6 +167,7 @@ pub(super) struct SaveTo<'a> {
 /// overwritten, a healthy one only when asked to.
 fn check_save_target(to: &SaveTo<'_>) -> Result<(), String> {
     crate::store::saves::check_id(to.id)?;
+    crate::store::saves::check_dir(&to.dir)?;
     let path = crate::store::saves::path_of(&to.dir, to.id);
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(());

@@ -152,6 +152,17 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file or its folder cannot be written: read-only, or on a full disk.
+    #[error(
+        "{}: the progress database cannot be written ({why}); nothing was recorded. Check the file's permissions and the free space, or pass another file with --db.",
+        path.display()
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// Read-only, or full.
+        why: &'static str,
+    },
     /// The file or its folder cannot be created or read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -175,6 +186,18 @@ impl StoreError {
         let path = path.to_path_buf();
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Locked { path },
+            Some(ErrorCode::ReadOnly) => Self::ReadOnly {
+                path,
+                why: "it is read-only",
+            },
+            Some(ErrorCode::DiskFull) => Self::ReadOnly {
+                path,
+                why: "the disk is full",
+            },
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Self::ReadOnly {
+                path,
+                why: "it cannot be opened for writing",
+            },
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Self::Corrupt {
                 path,
                 detail: e.to_string(),
@@ -738,4 +761,32 @@ fn report_of(
 
 fn dimension_of(key: &str) -> Option<Dimension> {
     Dimension::ALL.into_iter().find(|d| d.key() == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use rusqlite::ffi;
+
+    use super::StoreError;
+
+    fn from_code(code: i32) -> String {
+        let e = rusqlite::Error::SqliteFailure(ffi::Error::new(code), None);
+        StoreError::from_sql(Path::new("progress.db"), e).to_string()
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_written_is_said_in_words() {
+        let read_only = from_code(ffi::SQLITE_READONLY);
+        assert!(
+            read_only.contains("cannot be written (it is read-only); nothing was recorded"),
+            "{read_only}"
+        );
+        assert!(!read_only.contains("attempt to write"), "{read_only}");
+        let full = from_code(ffi::SQLITE_FULL);
+        assert!(full.contains("the disk is full"), "{full}");
+        let busy = from_code(ffi::SQLITE_BUSY);
+        assert!(busy.contains("locked by another program"), "{busy}");
+    }
 }

@@ -59,6 +59,18 @@ pub fn check_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks that a saves folder can be one: missing is fine (it is created on the first save), a
+/// file or anything else that is not a folder is said in words.
+pub fn check_dir(dir: &Path) -> Result<(), String> {
+    match fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(format!(
+            "the saves folder {} is a file, not a folder; pass a folder to --saves",
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The id `resume` opens a save by: its file name without `.ron`, whatever id the record inside
 /// says (a save copied under another name is listed, and opened, by its new name).
 pub fn id_of(path: &Path) -> String {

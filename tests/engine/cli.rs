@@ -223,6 +223,84 @@ fn shipped_scenario_count() -> usize {
 }
 
 #[test]
+fn a_script_played_with_another_seed_says_it_was_written_for_its_own() {
+    let script = fixtures_dir().join("customer-data-exfiltration/exemplary.ron");
+    let mut command = play_cmd("customer-data-exfiltration", script, Format::Text);
+    if let Command::Play { seed, .. } = &mut command {
+        // Seed 2 draws the variation without card data: the card steps have nothing to act on.
+        *seed = Some(2);
+    }
+    let (code, _, err) = exec(&command, Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID, "{err}");
+    assert!(
+        err.contains("the script was written for seed 0; --seed 2 draws other variations"),
+        "{err}"
+    );
+}
+
+#[test]
+fn messages_about_the_saves_folder_and_empty_content_are_in_words() {
+    use warroom::cli::ResumeArgs;
+    let dir = tempfile::tempdir().unwrap();
+    // A saves "folder" that is a file.
+    let file = dir.path().join("saves");
+    std::fs::write(&file, "not a folder").unwrap();
+    let list = ResumeArgs {
+        session: None,
+        saves: Some(file.clone()),
+        check: false,
+        list: true,
+        format: Format::Text,
+    };
+    let (code, _, err) = exec(&Command::Resume(list), Some(&matrix_path()));
+    assert_eq!(code, EXIT_USAGE);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    let (code, _, err) = exec(&play_into(&file, "mine", false), Some(&matrix_path()));
+    assert_eq!(code, EXIT_USAGE);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+
+    // An empty folder, as JSON: still a JSON answer on stdout.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, out, _) = exec(&validate(vec![empty], Format::Json), Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID);
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(answer["valid"], false);
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("no data file found")
+    );
+
+    // A folder holding only its matrix checks the matrix.
+    let own = dir.path().join("my-org");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::copy(matrix_path(), own.join("responsibilities.ron")).unwrap();
+    let (code, out, err) = exec(&validate(vec![own], Format::Text), None);
+    assert_eq!(code, EXIT_OK, "{out}{err}");
+    assert!(out.contains("(matrix `reference`)"), "{out}");
+
+    // A trainer's decisions/ folder beside the scenario is checked too.
+    let org = dir.path().join("org");
+    std::fs::create_dir_all(org.join("decisions")).unwrap();
+    std::fs::copy(
+        scenarios_dir().join("ransomware-file-server.ron"),
+        org.join("ransomware-file-server.ron"),
+    )
+    .unwrap();
+    std::fs::write(
+        org.join("decisions/broken.ron"),
+        "Decisions(scenario: \"ransomware-file-server\", steps: [Step(at: 1, intent: AssignAction(action: \"nope\", role: \"soc\"))])",
+    )
+    .unwrap();
+    let (code, out, err) = exec(&validate(vec![org], Format::Text), Some(&matrix_path()));
+    assert_eq!(code, EXIT_INVALID, "{out}");
+    assert!(err.contains("decisions/broken.ron"), "{err}");
+}
+
+#[test]
 fn list_prints_every_scenario() {
     let (code, out, _) = exec(
         &Command::List {

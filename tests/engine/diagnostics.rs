@@ -768,6 +768,36 @@ fn deeply_nested_input_is_refused_not_overflowed() {
         .parse::<Scenario>()
         .unwrap_err();
     assert_eq!(err.code, "parse-error");
+    // In words a trainer can act on, not the parser's settings.
+    assert!(err.message.contains("nested too deeply"), "{}", err.message);
+    let hint = err.hint.unwrap_or_default();
+    assert!(hint.contains("never closed"), "{hint}");
+    assert!(!format!("{}{hint}", err.message).contains("recursion_limit"));
+}
+
+#[test]
+fn a_value_in_the_wrong_case_is_named_with_the_rule_that_fits_it() {
+    // Lower-case values (dimensions) and capitalised ones (difficulties) each get their own rule.
+    let (_, diagnostics) = scenario_diagnostics(&[(
+        "dimensions: [ownership, handoffs]",
+        "dimensions: [Ownership, handoffs]",
+    )]);
+    let d = diagnostics.first().expect("a parse error");
+    assert!(
+        d.message.contains(
+            "`Ownership` must be written `ownership`: this value name is written in lower case"
+        ),
+        "{}",
+        d.message
+    );
+    let (_, diagnostics) =
+        scenario_diagnostics(&[("difficulty: Intermediate", "difficulty: intermediate")]);
+    let d = diagnostics.first().expect("a parse error");
+    assert!(
+        d.message.contains("starts with a capital letter"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::engine::content::load::{FileKind, Source, line_col, nth_field, ron_files_in};
+use crate::engine::content::load::{
+    FileKind, Source, line_col, nth_field, ron_files_in, ron_files_under,
+};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
 use crate::engine::diagnostic::{Code, Diagnostic, error_count};
 use crate::engine::learning::quiz::{Question, QuestionSet};
@@ -260,22 +262,14 @@ impl Library {
         let mut scripts = Vec::new();
         for path in paths {
             if path.is_dir() {
-                match ron_files_in(path) {
-                    Ok(found) => files.extend(found),
-                    Err(d) => library.invalid.push(InvalidFile {
-                        path: path.clone(),
+                // Sub-folders too: `questions/`, and a trainer's `decisions/` beside the scenarios.
+                let (found, problems) = ron_files_under(path);
+                files.extend(found);
+                for d in problems {
+                    library.invalid.push(InvalidFile {
+                        path: d.file.clone(),
                         diagnostics: vec![d],
-                    }),
-                }
-                let questions = path.join(QUESTIONS_DIR);
-                if questions.is_dir() {
-                    match ron_files_in(&questions) {
-                        Ok(found) => files.extend(found),
-                        Err(d) => library.invalid.push(InvalidFile {
-                            path: questions,
-                            diagnostics: vec![d],
-                        }),
-                    }
+                    });
                 }
             } else {
                 files.push(path.clone());
@@ -407,9 +401,11 @@ impl Library {
                 Diagnostic::file_error(
                     Code::UnknownFileKind,
                     file,
-                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(` or `QuestionSet(`",
+                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(`, `QuestionSet(`, `Decisions(` or `SessionLog(`",
                 )
-                .with_hint("see docs/format.md for the file formats"),
+                .with_hint(
+                    "scenarios, matrices, question sets, decisions scripts and session logs are checked; docs/format.md describes each",
+                ),
             ])),
         }
         None

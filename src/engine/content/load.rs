@@ -283,13 +283,23 @@ fn plain_parse_error(code: &ron::Error, text: &str, at: usize) -> Option<(String
             expected, found, ..
         } => {
             let right = expected.iter().find(|e| e.eq_ignore_ascii_case(found))?;
+            let rule = if right.starts_with(|c: char| c.is_uppercase()) {
+                "this value name starts with a capital letter"
+            } else {
+                "this value name is written in lower case"
+            };
             Some((
-                format!(
-                    "`{found}` must be written `{right}`: value names start with a capital letter"
-                ),
+                format!("`{found}` must be written `{right}`: {rule}"),
                 Some(format!("expected one of: {}", backticked(expected))),
             ))
         }
+        E::ExceededRecursionLimit => Some((
+            "brackets are nested too deeply here for a Warroom file".into(),
+            Some(
+                "a `(` or `[` is probably repeated or never closed; Warroom files nest only a few levels deep"
+                    .into(),
+            ),
+        )),
         _ => None,
     }
 }
@@ -314,7 +324,6 @@ fn parse_hint(code: &ron::Error) -> Option<String> {
         }
         E::MissingStructField { field, .. } => Some(format!("add `{field}: …` to this item")),
         E::Eof => Some("the file ends early; check for a missing `)` or `]`".into()),
-        E::ExceededRecursionLimit => Some("nesting is too deep".into()),
         _ => None,
     }
 }
@@ -608,9 +617,65 @@ pub fn ron_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
+/// Deepest folder [`ron_files_under`] looks into: content is a few folders deep at most.
+const MAX_FOLDER_DEPTH: usize = 8;
+
+/// Every `.ron` file in `dir` and its sub-folders (a trainer's `decisions/` beside the scenarios,
+/// `questions/`), sorted; hidden folders and links to folders are not followed, so a loop of links
+/// cannot trap it. A folder that cannot be listed is reported, and the rest still found.
+pub fn ron_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut folders = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = folders.pop() {
+        match ron_files_in(&folder) {
+            Ok(found) => files.extend(found),
+            Err(d) => problems.push(d),
+        }
+        if depth >= MAX_FOLDER_DEPTH {
+            continue;
+        }
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_folder && !hidden {
+                folders.push((entry.path(), depth + 1));
+            }
+        }
+    }
+    files.sort();
+    (files, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ron_files_are_found_in_sub_folders_but_not_hidden_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for (folder, file) in [
+            ("", "a.ron"),
+            ("decisions", "b.ron"),
+            ("decisions/team", "c.ron"),
+            (".git", "d.ron"),
+            ("", "notes.txt"),
+        ] {
+            let folder = dir.path().join(folder);
+            fs::create_dir_all(&folder).unwrap();
+            fs::write(folder.join(file), "x").unwrap();
+        }
+        let (files, problems) = ron_files_under(dir.path());
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["a.ron", "decisions/b.ron", "decisions/team/c.ron"]);
+        assert!(problems.is_empty());
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
