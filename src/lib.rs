@@ -1,11 +1,13 @@
 //! Warroom: a tabletop-exercise simulator and training game for security incident response.
 //!
 //! [`engine`] is the pure, deterministic core (no UI imports); [`cli`] runs it headless;
+//! [`store`] keeps saves and progress, [`interop`] reads and writes spreadsheets beside it;
 //! `app` (feature `app`) is the Bevy + egui desktop front-end that renders engine state and sends
 //! player intents into it; `room_host` (feature `room`) serves a session to browser seats.
 
 pub mod cli;
 pub mod engine;
+pub mod interop;
 pub mod store;
 
 #[cfg(feature = "app")]

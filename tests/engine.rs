@@ -23,6 +23,8 @@ mod diagnostics;
 mod facilitation;
 #[path = "engine/grading.rs"]
 mod grading;
+#[path = "engine/interop.rs"]
+mod interop;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
 #[path = "engine/properties.rs"]

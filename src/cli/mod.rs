@@ -11,6 +11,7 @@ mod exercise;
 mod learner;
 mod output;
 mod scripted;
+mod sheets;
 mod terminal;
 
 use std::io::{BufRead, Write};
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+pub use sheets::{ExportCommand, ImportCommand};
 pub use terminal::{TerminalSafe, escape_for_terminal};
 
 use crate::engine::content::library::default_matrix_path;
@@ -203,6 +205,12 @@ pub enum Command {
     /// Host a facilitated exercise for browser seats until Ctrl-C or SIGTERM; prints the join,
     /// projector and console addresses.
     Serve(ServeArgs),
+    /// Write a plan as a spreadsheet (`export raci`).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Read a plan from a spreadsheet (`import raci`).
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 /// `warroom serve`.
@@ -334,6 +342,8 @@ pub fn run_interactive(
         Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
         Command::Report(args) => exercise::report(args, &matrix_path, out, err),
         Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
+        Command::Export(command) => sheets::export(command, &matrix_path, out, err),
+        Command::Import(command) => sheets::import(command, &matrix_path, out, err),
         // With the room built in, `main` hosts it before the CLI is asked.
         Command::Serve(_) => writeln!(
             err,

@@ -95,6 +95,14 @@ pub enum Code {
     UnknownAudience,
     /// `unknown-regime`
     UnknownRegime,
+    /// `unknown-column`
+    UnknownColumn,
+    /// `unknown-cell-code`
+    UnknownCellCode,
+    /// `multiple-accountable`
+    MultipleAccountable,
+    /// `missing-accountable`
+    MissingAccountable,
     /// `regime-without-filing`
     RegimeWithoutFiling,
     /// `bad-start-time`
@@ -147,7 +155,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 62] = [
+    pub const ALL: [Self; 66] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BadId,
@@ -186,6 +194,10 @@ impl Code {
         Self::UnknownAsset,
         Self::UnknownAudience,
         Self::UnknownRegime,
+        Self::UnknownColumn,
+        Self::UnknownCellCode,
+        Self::MultipleAccountable,
+        Self::MissingAccountable,
         Self::RegimeWithoutFiling,
         Self::BadStartTime,
         Self::UnknownFileKind,
@@ -253,6 +265,10 @@ impl Code {
             Self::UnknownAsset => "unknown-asset",
             Self::UnknownAudience => "unknown-audience",
             Self::UnknownRegime => "unknown-regime",
+            Self::UnknownColumn => "unknown-column",
+            Self::UnknownCellCode => "unknown-cell-code",
+            Self::MultipleAccountable => "multiple-accountable",
+            Self::MissingAccountable => "missing-accountable",
             Self::RegimeWithoutFiling => "regime-without-filing",
             Self::BadStartTime => "bad-start-time",
             Self::UnknownFileKind => "unknown-file-kind",

@@ -1,4 +1,4 @@
-//! The source tree's shape: layers point one way (main → {app, cli, `room_host`} → {store,
+//! The source tree's shape: layers point one way (main → {app, cli, `room_host`} → {store, interop,
 //! engine}) and no two modules import each other, directly or round a circle. An import counts
 //! where the item is defined: a path through a `pub use` re-export is followed to the module that
 //! defines it, and the re-export itself is an import of the re-exporting module. So a parent module
@@ -379,8 +379,10 @@ fn layers_point_one_way() {
     let allowed: BTreeMap<&str, &[&str]> = BTreeMap::from([
         ("engine", &[][..]),
         ("store", &["engine"][..]),
-        ("cli", &["engine", "store"][..]),
-        ("app", &["engine", "store"][..]),
+        // Spreadsheets and CSV: a layer beside the store, over the engine.
+        ("interop", &["engine"][..]),
+        ("cli", &["engine", "store", "interop"][..]),
+        ("app", &["engine", "store", "interop"][..]),
         ("room_host", &["engine", "store"][..]),
     ]);
     let mut wrong = Vec::new();

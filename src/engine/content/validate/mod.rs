@@ -10,7 +10,7 @@ mod scenario;
 pub(crate) use collector::suggest;
 pub use matrix::validate_matrix;
 pub use questions::validate_question_set;
-pub use scenario::{placeholders, validate_scenario};
+pub use scenario::{MAX_DURATION_MINS, placeholders, validate_scenario};
 
 #[cfg(test)]
 mod tests {
