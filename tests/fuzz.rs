@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
-use warroom::cli::{Command, Format, ResumeArgs};
+use warroom::cli::{Command, Format, ImportCommand, ResumeArgs};
 use warroom::engine::content::library::Library;
 use warroom::engine::content::load::{FileKind, Source};
 use warroom::engine::content::shipped;
@@ -59,6 +59,8 @@ enum Kind {
     Matrix,
     Content,
     Save,
+    /// A RACI sheet (CSV) for `warroom import raci`.
+    RaciSheet,
 }
 
 struct Seed {
@@ -129,6 +131,11 @@ fn seeds() -> Vec<Seed> {
         kind: Kind::Content,
         text: log,
     });
+    seeds.push(Seed {
+        name: "RACI sheet".into(),
+        kind: Kind::RaciSheet,
+        text: warroom::interop::raci::export_csv(&shipped::matrix()),
+    });
     let mut record = ExerciseRecord::new("fuzz", Mode::Facilitated, 1_700_000_000, &session);
     record.facilitator = "Dana".into();
     seeds.push(Seed {
@@ -182,6 +189,38 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
                 });
             }
             library.diagnostics().into_iter().cloned().collect()
+        }
+        Kind::RaciSheet => {
+            run_cli(&Command::Import(ImportCommand::Raci {
+                file: path.to_path_buf(),
+                base: None,
+                output: None,
+                dry_run: true,
+                format: Format::Text,
+            }));
+            match Source::read(path) {
+                Err(d) => vec![d],
+                Ok(source) => {
+                    match warroom::interop::raci::import_csv(path, &source.text, &shipped::matrix())
+                    {
+                        Err(problems) => problems,
+                        // What imports must be a matrix the validator can judge.
+                        Ok(imported) => {
+                            let text = ron::ser::to_string_pretty(
+                                &imported.matrix,
+                                ron::ser::PrettyConfig::new().struct_names(true),
+                            )
+                            .unwrap();
+                            let _ = warroom::engine::content::validate::validate_matrix(
+                                &imported.matrix,
+                                Path::new("imported.ron"),
+                                &text,
+                            );
+                            Vec::new()
+                        }
+                    }
+                }
+            }
         }
         Kind::Save => {
             if let (Some(dir), Some(id)) = (path.parent(), path.file_stem()) {
@@ -369,6 +408,8 @@ fn kind_of_regression(name: &str) -> Kind {
         Kind::Matrix
     } else if name.starts_with("save-") {
         Kind::Save
+    } else if name.starts_with("raci-") {
+        Kind::RaciSheet
     } else {
         Kind::Content
     }
@@ -381,6 +422,7 @@ fn keep(kind: Kind, input: &[u8]) -> PathBuf {
         Kind::Matrix => "matrix",
         Kind::Content => "content",
         Kind::Save => "save",
+        Kind::RaciSheet => "raci",
     };
     let dir = regressions_dir();
     std::fs::create_dir_all(&dir).unwrap();
