@@ -36,11 +36,13 @@ pub fn escape_for_terminal(text: &str) -> String {
     out
 }
 
-/// A length of time in the largest units that matter: "40 min", "2 h 5 min", "1 day 16 h".
+/// A length of time in the largest units that matter: "40 min", "90 min", "2 h 5 min",
+/// "1 day 16 h".
 pub fn duration_words(minutes: u32) -> String {
     let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
     match (days, hours, mins) {
-        (0, 0, m) => format!("{m} min"),
+        // Under two hours, minutes read best ("90 min", not "1 h 30 min").
+        (0, 0 | 1, _) => format!("{minutes} min"),
         (0, h, 0) => format!("{h} h"),
         (0, h, m) => format!("{h} h {m} min"),
         (1, 0, _) => "1 day".to_owned(),
@@ -156,6 +158,7 @@ mod tests {
     #[test]
     fn durations_read_in_the_largest_units_that_matter() {
         assert_eq!(duration_words(5), "5 min");
+        assert_eq!(duration_words(90), "90 min");
         assert_eq!(duration_words(120), "2 h");
         assert_eq!(duration_words(125), "2 h 5 min");
         assert_eq!(duration_words(2435), "1 day 16 h");

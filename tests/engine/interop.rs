@@ -56,16 +56,19 @@ fn an_unedited_export_imports_as_the_same_matrix_and_exports_as_the_same_bytes()
     assert_eq!(export_csv(&written.matrix), sheet);
 }
 
-/// The reference sheet with one row's cells edited: `edit(header, row)`.
-fn edited_sheet(task: &str, edit: impl Fn(&[String], &mut Vec<String>)) -> String {
-    let sheet = export_csv(&matrix());
-    let mut reader = csv::ReaderBuilder::new()
+/// A sheet's rows, header first, as a spreadsheet holds them.
+fn sheet_rows(sheet: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(sheet.as_bytes());
-    let rows: Vec<Vec<String>> = reader
+        .from_reader(sheet.as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
+        .collect()
+}
+
+/// The reference sheet with one row's cells edited: `edit(header, row)`.
+fn edited_sheet(task: &str, edit: impl Fn(&[String], &mut Vec<String>)) -> String {
+    let rows = sheet_rows(&export_csv(&matrix()));
     let header = rows[0].clone();
     let mut writer = csv::Writer::from_writer(Vec::new());
     for mut row in rows {
@@ -173,14 +176,7 @@ fn every_problem_of_a_sheet_is_reported_at_once_at_its_cell() {
 #[test]
 fn header_order_case_spaces_a_byte_order_mark_and_crlf_do_not_matter() {
     let reference = matrix();
-    let sheet = export_csv(&reference);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(sheet.as_bytes());
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
+    let rows = sheet_rows(&export_csv(&reference));
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

@@ -390,6 +390,20 @@ mod tests {
     }
 
     #[test]
+    fn a_scenario_of_several_days_gives_its_length_in_days() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["edge-gateway-zero-day.ron", "ransomware-file-server.ron"] {
+            std::fs::copy(shipped::dir().join(file), dir.path().join(file)).unwrap();
+        }
+        let content = Content::load(dir.path().to_path_buf(), shipped::matrix_path());
+        let harness = harness(content);
+        // 4350 minutes, Monday evening to Thursday; the hour-long one stays in minutes.
+        assert!(harness.query_by_label("3 days").is_some());
+        assert!(harness.query_by_label("60 min").is_some());
+        assert!(harness.query_by_label("4350 min").is_none());
+    }
+
+    #[test]
     fn an_empty_folder_says_where_it_looked() {
         let dir = tempfile::tempdir().unwrap();
         let content = Content::load(dir.path().to_path_buf(), shipped::matrix_path());
