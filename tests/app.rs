@@ -495,12 +495,10 @@ fn the_debrief_exports_the_after_action_report() {
             .unwrap();
         assert!(!notice.is_error, "{}", notice.text);
     }
-    let html =
-        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.html")).unwrap();
+    let html = exported(out.path(), ".aar.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<h2>Improvement plan</h2>"));
-    let md =
-        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
+    let md = exported(out.path(), ".aar.md");
     assert!(md.contains("## Exercise overview"));
 }
 
@@ -648,8 +646,7 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
             out.path().to_path_buf(),
         )),
     );
-    let md =
-        std::fs::read_to_string(out.path().join("ransomware-file-server-seed0.aar.md")).unwrap();
+    let md = exported(out.path(), ".aar.md");
     for expected in [
         "Sam",
         "Dana",
@@ -1262,4 +1259,22 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
         UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
     );
     assert!(active(&app).room.is_none());
+}
+
+/// The one export in `dir` whose name ends in `suffix`: exports are named after their exercise
+/// (`<scenario>-<started>-seed<N>`), so the test finds it rather than guessing the start time.
+fn exported(dir: &std::path::Path, suffix: &str) -> String {
+    let found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let name = found[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("ransomware-file-server-") && name.contains("-seed0"),
+        "{name}"
+    );
+    std::fs::read_to_string(&found[0]).unwrap()
 }

@@ -136,9 +136,10 @@ fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result
             role,
             dimension,
             text,
+            after_intents: Some(session.log().entries.len()),
         }),
         FacilitatorCommand::AdHocInject { title, narrative } => {
-            record.release_adhoc(minute, &title, &narrative)
+            record.release_adhoc(minute, session.log().entries.len(), &title, &narrative)
         }
         FacilitatorCommand::HotwashAdd { role, list, text } => {
             record.add_hotwash_item(role, list, &text)

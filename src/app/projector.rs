@@ -357,6 +357,7 @@ mod tests {
             minute: 3,
             title: "CFO on the phone".into(),
             narrative: "Is payroll safe?".into(),
+            after_intents: None,
         }];
         let view = RoomView::new(&s, &adhoc);
         let current = view.feed.last().cloned();

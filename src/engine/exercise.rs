@@ -38,6 +38,10 @@ pub struct ObserverNote {
     pub dimension: Option<Dimension>,
     /// What was observed.
     pub text: String,
+    /// How many intents the log held when it was written: where it falls among the minute's
+    /// events in the after-action timeline. Absent in saves from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_intents: Option<usize>,
 }
 
 /// An inject the facilitator wrote and released during the exercise (narrative only; it is not
@@ -50,6 +54,9 @@ pub struct AdHocInject {
     pub title: String,
     /// What the room is told.
     pub narrative: String,
+    /// How many intents the log held when it was released (see [`ObserverNote::after_intents`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_intents: Option<usize>,
 }
 
 /// The hotwash for one role: what went well, what to improve.
@@ -228,6 +235,7 @@ impl ExerciseRecord {
     pub fn release_adhoc(
         &mut self,
         minute: u32,
+        after_intents: usize,
         title: &str,
         narrative: &str,
     ) -> Result<(), Rejected> {
@@ -239,6 +247,7 @@ impl ExerciseRecord {
             minute,
             title: title.to_owned(),
             narrative: narrative.trim().to_owned(),
+            after_intents: Some(after_intents),
         });
         Ok(())
     }

@@ -39,18 +39,21 @@ fn fixed_record(session: &Session, hostile: &str) -> ExerciseRecord {
             role: Some(RoleId::new("soc")),
             dimension: Some(Dimension::Evidence),
             text: format!("SOC asked IT to wipe before imaging{hostile}"),
+            after_intents: None,
         },
         ObserverNote {
             minute: 31,
             role: None,
             dimension: None,
             text: "Good energy in the room".to_owned(),
+            after_intents: None,
         },
     ];
     record.adhoc_injects = vec![AdHocInject {
         minute: 20,
         title: format!("CEO calls{hostile}"),
         narrative: "The CEO wants to know if customers are affected.".to_owned(),
+        after_intents: None,
     }];
     record.hotwash = vec![HotwashEntry {
         role: RoleId::new("legal"),
@@ -278,4 +281,70 @@ fn killed_at_several_points_the_save_loses_no_acknowledged_intent() {
     for point in [1, 7, 20, 33] {
         kill_and_resume(point);
     }
+}
+
+#[test]
+fn the_timeline_keeps_the_order_things_happened_in_within_a_minute_and_names_each_kind() {
+    use warroom::engine::Intent;
+    let mut session = Session::new(scenario("ransomware-file-server"), matrix(), 0);
+    let mut record = ExerciseRecord::new("order", Mode::Facilitated, 0, &session);
+    session.apply(Intent::Advance { minutes: 12 }).unwrap();
+    session
+        .apply(Intent::ClassifySeverity {
+            level: 3,
+            by: "soc".into(),
+        })
+        .unwrap();
+    // Made between the classification and the end, at the same minute: the CEO's call, then a
+    // note on how the room took it.
+    record
+        .release_adhoc(
+            12,
+            session.log().entries.len(),
+            "CEO calls",
+            "Is payroll safe?",
+        )
+        .unwrap();
+    record
+        .add_note(ObserverNote {
+            minute: 12,
+            role: None,
+            dimension: None,
+            text: "The SOC called it high at once".into(),
+            after_intents: Some(session.log().entries.len()),
+        })
+        .unwrap();
+    session.apply(Intent::EndExercise).unwrap();
+    let report = AfterActionReport::build(&record, &session);
+    let at_twelve: Vec<&str> = report
+        .timeline
+        .iter()
+        .filter(|e| e.minute == 12)
+        .map(|e| e.kind)
+        .collect();
+    let position = |kind: &str| at_twelve.iter().position(|k| *k == kind).unwrap();
+    let last_decision = at_twelve.iter().rposition(|k| *k == "Decision").unwrap();
+    // Between the same two intents, an ad-hoc inject comes before a note (the note is usually
+    // about how the room took it); both come before the end the facilitator called after them.
+    assert!(
+        position("Decision") < position("Ad-hoc inject"),
+        "{at_twelve:?}"
+    );
+    assert!(
+        position("Ad-hoc inject") < position("Observation"),
+        "{at_twelve:?}"
+    );
+    assert!(position("Observation") < last_decision, "{at_twelve:?}");
+    // A severity change and a revealed fact are named for what they are, not "Inject".
+    let kinds: Vec<&str> = report.timeline.iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"Severity"), "{kinds:?}");
+    assert!(
+        report
+            .timeline
+            .iter()
+            .filter(|e| e.kind == "Inject")
+            .all(|e| e.text.starts_with("Inject: ")),
+        "{:#?}",
+        report.timeline
+    );
 }

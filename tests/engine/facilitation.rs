@@ -239,17 +239,18 @@ fn the_room_feed_has_scripted_and_adhoc_injects_in_order_and_nothing_private() {
     record
         .release_adhoc(
             0,
+            0,
             "  Phone call from the CFO ",
             "She asks if payroll is safe.",
         )
         .unwrap();
     s.apply(Intent::Advance { minutes: 10 }).unwrap();
     record
-        .release_adhoc(10, "Badge reader offline", "")
+        .release_adhoc(10, 0, "Badge reader offline", "")
         .unwrap();
     assert_eq!(
         record
-            .release_adhoc(10, "   ", "no title")
+            .release_adhoc(10, 0, "   ", "no title")
             .unwrap_err()
             .reason,
         "give the inject a title"
@@ -306,6 +307,7 @@ fn the_facilitator_record_validates_what_is_written_into_it() {
         role: Some("soc".into()),
         dimension: Some(Dimension::Evidence),
         text: text.into(),
+        after_intents: None,
     };
     assert!(record.add_note(note("   ")).is_err());
     record.add_note(note(" Imaged before isolating. ")).unwrap();

@@ -434,6 +434,8 @@ mod tests {
             timeline: vec![TimelineRow {
                 minute: 1,
                 by_player: true,
+                kind: crate::engine::reports::scorecard::TimelineKind::Decision,
+                after_intents: 1,
                 actual: "assign `triage-fs01` to soc".into(),
                 expected: Some("Responsible: Security Operations Center".into()),
             }],

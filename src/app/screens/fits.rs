@@ -315,6 +315,7 @@ fn the_console_fits_every_window_and_scale() {
         minute: 8,
         title: "CFO on the phone".into(),
         narrative: "The CFO asks whether payroll will still run on Friday.".into(),
+        after_intents: None,
     });
     let clock = ScenarioClock::default();
     let (outcome, trail, banner) = (

@@ -388,6 +388,7 @@ mod tests {
                 role: Some("soc".into()),
                 dimension: None,
                 text: "Triaged at once".into(),
+                after_intents: None,
             })
             .unwrap();
         record

@@ -218,10 +218,45 @@ pub struct TimelineRow {
     pub minute: u32,
     /// Whether the row is the player's own intent (rather than something the scenario did).
     pub by_player: bool,
+    /// What kind of row it is, in a word for a report's "Type" column.
+    pub kind: TimelineKind,
+    /// How many intents the log held once this row had happened: its place among the events of
+    /// its minute, beside notes and ad-hoc injects that record the same count.
+    #[serde(skip)]
+    pub after_intents: usize,
     /// What happened.
     pub actual: String,
     /// What the responsibility matrix expected at that point, when it says something.
     pub expected: Option<String>,
+}
+
+/// What a timeline row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    /// A scripted inject reached the room.
+    Inject,
+    /// The scenario revealed a fact.
+    Fact,
+    /// The true severity changed.
+    Severity,
+    /// The facilitator released, held or rescheduled an inject.
+    Facilitator,
+    /// Something the players did.
+    Decision,
+}
+
+impl TimelineKind {
+    /// The word a report shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inject => "Inject",
+            Self::Fact => "Fact revealed",
+            Self::Severity => "Severity",
+            Self::Facilitator => "Facilitator",
+            Self::Decision => "Decision",
+        }
+    }
 }
 
 /// The session as a timeline: injects, revealed facts with the escalations they require, and every
@@ -232,8 +267,9 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
         rows: Vec::new(),
         severity: 1,
     };
-    walker.scenario_events(&session.log().opening, 0);
-    for entry in &session.log().entries {
+    walker.scenario_events(&session.log().opening, 0, 0);
+    for (index, entry) in session.log().entries.iter().enumerate() {
+        let after_intents = index + 1;
         let steered = match &entry.intent {
             Intent::ReleaseInject { inject } => Some((inject, "released early")),
             Intent::HoldInject { inject } => Some((inject, "held back")),
@@ -248,6 +284,8 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
             walker.rows.push(TimelineRow {
                 minute: entry.minute,
                 by_player: false,
+                kind: TimelineKind::Facilitator,
+                after_intents,
                 actual: format!("Facilitator {what}: {title}"),
                 expected: None,
             });
@@ -256,11 +294,13 @@ pub fn timeline(session: &Session) -> Vec<TimelineRow> {
             walker.rows.push(TimelineRow {
                 minute: entry.minute,
                 by_player: true,
+                kind: TimelineKind::Decision,
+                after_intents,
                 actual: session.describe(&entry.intent),
                 expected,
             });
         }
-        walker.scenario_events(&entry.events, entry.minute);
+        walker.scenario_events(&entry.events, entry.minute, after_intents);
     }
     walker.rows
 }
@@ -313,7 +353,7 @@ impl TimelineWalker<'_> {
         role_names(self.session, roles, target)
     }
 
-    fn scenario_events(&mut self, events: &[Event], mut minute: u32) {
+    fn scenario_events(&mut self, events: &[Event], mut minute: u32, after_intents: usize) {
         let matrix = self.session.matrix();
         for event in events {
             let row = match event {
@@ -324,7 +364,7 @@ impl TimelineWalker<'_> {
                         .scenario()
                         .inject(inject.as_str())
                         .map_or(inject.as_str(), |i| i.title.as_str());
-                    (format!("Inject: {title}"), None)
+                    (TimelineKind::Inject, format!("Inject: {title}"), None)
                 }
                 Event::FactRevealed { trigger } => {
                     let due: Vec<String> = matrix
@@ -346,6 +386,7 @@ impl TimelineWalker<'_> {
                         .find(|t| t.id == *trigger)
                         .map_or(trigger.as_str(), |t| t.description.as_str());
                     (
+                        TimelineKind::Fact,
                         format!("Revealed: {what}"),
                         (!due.is_empty()).then(|| due.join("; ")),
                     )
@@ -361,15 +402,21 @@ impl TimelineWalker<'_> {
                         )
                     });
                     let name = s.map_or("?", |s| s.name.as_str());
-                    (format!("Severity is now {level} ({name})"), expected)
+                    (
+                        TimelineKind::Severity,
+                        format!("Severity is now {level} ({name})"),
+                        expected,
+                    )
                 }
                 _ => continue,
             };
             self.rows.push(TimelineRow {
                 minute,
                 by_player: false,
-                actual: row.0,
-                expected: row.1,
+                kind: row.0,
+                after_intents,
+                actual: row.1,
+                expected: row.2,
             });
         }
     }

@@ -148,6 +148,7 @@ fn a_note_carries_the_minute_role_and_dimension_chosen() {
         role: Some("it_ops".into()),
         dimension: None,
         text: "Asked who owns FS-01".into(),
+        after_intents: None,
     });
     let mut h = harness(c, |ui, c| notes_ui(ui, &c.session, &c.record, &mut c.state));
     h.get_by_label("Asked who owns FS-01");

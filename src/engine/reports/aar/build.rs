@@ -392,29 +392,48 @@ impl AfterActionReport {
             })
             .collect();
 
-        let mut entries: Vec<TimelineEntry> = timeline(session)
+        // Each row with its place: the minute, then how many intents the log held when it
+        // happened, the log's own rows before a note or ad-hoc inject made at the same count.
+        // Additions from saves that did not record the count go last in their minute.
+        let mut placed: Vec<((u32, usize, u8), TimelineEntry)> = timeline(session)
             .into_iter()
-            .map(|row| TimelineEntry {
-                minute: row.minute,
-                kind: if row.by_player { "Decision" } else { "Inject" },
-                text: row.actual,
-                expected: row.expected,
+            .map(|row| {
+                (
+                    (row.minute, row.after_intents, 0),
+                    TimelineEntry {
+                        minute: row.minute,
+                        kind: row.kind.label(),
+                        text: row.actual,
+                        expected: row.expected,
+                    },
+                )
             })
             .collect();
-        entries.extend(record.adhoc_injects.iter().map(|a| TimelineEntry {
-            minute: a.minute,
-            kind: "Ad-hoc inject",
-            text: format!("{}: {}", a.title, a.narrative),
-            expected: None,
+        placed.extend(record.adhoc_injects.iter().map(|a| {
+            (
+                (a.minute, a.after_intents.unwrap_or(usize::MAX), 1),
+                TimelineEntry {
+                    minute: a.minute,
+                    kind: "Ad-hoc inject",
+                    text: format!("{}: {}", a.title, a.narrative),
+                    expected: None,
+                },
+            )
         }));
-        entries.extend(record.notes.iter().map(|n| TimelineEntry {
-            minute: n.minute,
-            kind: "Observation",
-            text: n.text.clone(),
-            expected: None,
+        placed.extend(record.notes.iter().map(|n| {
+            (
+                (n.minute, n.after_intents.unwrap_or(usize::MAX), 1),
+                TimelineEntry {
+                    minute: n.minute,
+                    kind: "Observation",
+                    text: n.text.clone(),
+                    expected: None,
+                },
+            )
         }));
-        // Stable: scenario order within a minute, facilitator additions after it.
-        entries.sort_by_key(|e| e.minute);
+        // Stable: rows of one place keep the order they were made in.
+        placed.sort_by_key(|(place, _)| *place);
+        let entries: Vec<TimelineEntry> = placed.into_iter().map(|(_, e)| e).collect();
 
         let mut roles: BTreeMap<String, RoleRow> = BTreeMap::new();
         for f in &card.findings {
