@@ -1264,7 +1264,7 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
 /// The one export in `dir` whose name ends in `suffix`: exports are named after their exercise
 /// (`<scenario>-<started>-seed<N>`), so the test finds it rather than guessing the start time.
 fn exported(dir: &std::path::Path, suffix: &str) -> String {
-    let found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
