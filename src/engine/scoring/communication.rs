@@ -532,10 +532,10 @@ fn required_notices(g: &mut Grader<'_>) {
                 role: None,
                 message,
                 advice: format!(
-                    "Once {because}, {} must hear from {} within {} min.",
+                    "Once {because}, {} must hear from the organisation within {} min: a message sent by {}.",
                     policy.name,
-                    g.names(&policy.senders),
-                    notice.within_mins
+                    notice.within_mins,
+                    either_list(policy.senders.iter().map(|r| g.name(r.as_str())).collect())
                 ),
             };
             let worth = penalties.communication_missed;

@@ -51,7 +51,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
         };
         if responsible.contains(role) {
             let message = format!(
-                "{} did \"{what}\": it is Responsible for {}.",
+                "{} did \"{what}\": the matrix makes it Responsible for \"{}\".",
                 g.name(role.as_str()),
                 task.name
             );
@@ -59,7 +59,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             g.credit(penalties.wrong_owner, draft(message, advice));
         } else if accountable.as_ref() == Some(role) {
             let message = format!(
-                "{} did \"{what}\" itself; it is Accountable for {}, not Responsible.",
+                "{} did \"{what}\" itself; it is Accountable for \"{}\", not Responsible.",
                 g.name(role.as_str()),
                 task.name
             );
@@ -75,7 +75,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
             );
         } else {
             let message = format!(
-                "{} did \"{what}\", but {} Responsible for {}.",
+                "{} did \"{what}\", but {} Responsible for \"{}\".",
                 g.name(role.as_str()),
                 g.names_are(&responsible),
                 task.name
