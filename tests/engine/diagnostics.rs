@@ -731,7 +731,23 @@ fn unknown_file_kinds_are_listed_as_invalid() {
     std::fs::write(dir.path().join("notes.ron"), "(a: 1)").unwrap();
     let library = Library::load(&[dir.path().to_path_buf()], &matrix_path());
     assert_eq!(library.invalid.len(), 1);
-    assert_eq!(library.invalid[0].diagnostics[0].code, "unknown-file-kind");
+    let d = &library.invalid[0].diagnostics[0];
+    assert_eq!(d.code, "unknown-file-kind");
+    // Every kind Warroom checks is named, scripts and logs included.
+    for kind in [
+        "Scenario(",
+        "Matrix(",
+        "QuestionSet(",
+        "Decisions(",
+        "SessionLog(",
+    ] {
+        assert!(d.message.contains(kind), "{}", d.message);
+    }
+    let hint = d.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("decisions scripts and session logs"),
+        "{hint}"
+    );
 }
 
 #[test]
