@@ -160,3 +160,30 @@ fn the_largest_scenario_played_to_its_end_is_saved_read_back_resumed_replayed_an
     );
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
 }
+
+/// A script with thousands of refused steps is located in one pass over its file (each error at
+/// its own step), not one pass per error.
+#[test]
+fn thousands_of_refused_steps_are_each_located_at_their_step() {
+    use warroom::engine::content::library::Library;
+    let dir = tempfile::tempdir().unwrap();
+    let steps: String = (0..3_000)
+        .map(|_| "        Step(at: 1, intent: AssignAction(action: \"nope\", role: \"soc\")),\n")
+        .collect();
+    let text = format!(
+        "Decisions(\n    scenario: \"ransomware-file-server\",\n    steps: [\n{steps}    ],\n)\n"
+    );
+    let path = dir.path().join("refused.ron");
+    std::fs::write(&path, text).unwrap();
+    let library = Library::load(&[path], &shipped::matrix_path());
+    let refused: Vec<_> = library
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.code == "invalid-step")
+        .collect();
+    assert_eq!(refused.len(), 3_000);
+    for (k, d) in refused.iter().enumerate() {
+        // Step k sits on line k + 4 (three lines of header), its `at:` at column 14.
+        assert_eq!((d.line, d.column), (k + 4, 14), "{}", d.message);
+    }
+}

@@ -536,8 +536,33 @@ fn is_ident(c: char) -> bool {
 
 /// Byte offset of the `n`th `name:` field in a RON text, skipping string literals and comments.
 pub(crate) fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut seen = 0;
+    let mut found = None;
+    scan_fields(text, name, |at| {
+        if seen == n {
+            found = Some(at);
+            return true;
+        }
+        seen += 1;
+        false
+    });
+    found
+}
+
+/// Byte offsets of every `name:` field of a RON text, in order (strings and comments skipped):
+/// one pass for a caller that locates many of them.
+pub(crate) fn field_offsets(text: &str, name: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    scan_fields(text, name, |at| {
+        out.push(at);
+        false
+    });
+    out
+}
+
+/// Calls `found` with the offset of each `name:` field until it returns true.
+fn scan_fields(text: &str, name: &str, mut found: impl FnMut(usize) -> bool) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         match bytes.get(i) {
@@ -557,18 +582,17 @@ pub(crate) fn nth_field(text: &str, name: &str, n: usize) -> Option<usize> {
                 let word_start = i == 0 || !is_ident_byte(bytes.get(i - 1).copied());
                 if word_start && text.get(i..).is_some_and(|t| t.starts_with(name)) {
                     let after = text.get(i + name.len()..).unwrap_or_default();
-                    if after.trim_start().starts_with(':') && !is_ident_byte(after.bytes().next()) {
-                        if seen == n {
-                            return Some(i);
-                        }
-                        seen += 1;
+                    if after.trim_start().starts_with(':')
+                        && !is_ident_byte(after.bytes().next())
+                        && found(i)
+                    {
+                        return;
                     }
                 }
                 i += 1;
             }
         }
     }
-    None
 }
 
 fn is_ident_byte(b: Option<u8>) -> bool {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::content::load::{Source, line_col, nth_field};
+use crate::engine::content::load::{LineIndex, Source, field_offsets, line_col, nth_field};
 use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::{RoleId, ScenarioId};
@@ -80,6 +80,8 @@ pub fn run_observed(
     }
     let mut session = Session::new(scenario, matrix, seed);
     let mut errors = Vec::new();
+    let places = StepPlaces::new(source);
+    let located = |_: &Source, index: usize, message: String| places.located(index, message);
     for (index, step) in decisions.steps.iter().enumerate() {
         let number = index + 1;
         if session.ended() {
@@ -276,6 +278,43 @@ fn names_in(intent: &Intent) -> Vec<(&str, Named)> {
         | Intent::HoldInject { inject }
         | Intent::UnholdInject { inject } => vec![(inject.as_str(), Named::Inject)],
         Intent::Advance { .. } | Intent::EndExercise => Vec::new(),
+    }
+}
+
+/// Where a script's steps stand in its file, found on the first refused step: every `at:` and
+/// the line starts, once, so a script with thousands of refused steps is located in one pass.
+struct StepPlaces<'s> {
+    source: &'s Source,
+    found: std::cell::OnceCell<(Vec<usize>, LineIndex)>,
+}
+
+impl<'s> StepPlaces<'s> {
+    fn new(source: &'s Source) -> Self {
+        Self {
+            source,
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// A diagnostic pointing at the `index`th step (its `at:` field).
+    fn located(&self, index: usize, message: String) -> Diagnostic {
+        let (steps, lines) = self.found.get_or_init(|| {
+            (
+                field_offsets(&self.source.text, "at"),
+                LineIndex::new(&self.source.text),
+            )
+        });
+        let offset = steps.get(index).copied().unwrap_or(0);
+        let (line, column) = lines.line_col(&self.source.text, offset);
+        Diagnostic {
+            level: Level::Error,
+            code: Code::InvalidStep,
+            file: self.source.path.clone(),
+            line,
+            column,
+            message,
+            hint: None,
+        }
     }
 }
 
