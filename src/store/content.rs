@@ -36,12 +36,13 @@ pub fn content_stamp() -> String {
 /// never leaves half the content where a later run would trust it.
 pub fn install_shipped(data_dir: &Path) -> std::io::Result<PathBuf> {
     let root = data_dir.join(CONTENT_DIR);
-    let target = root.join(content_stamp());
+    let stamp = content_stamp();
+    let target = root.join(&stamp);
     if target.join("responsibilities.ron").is_file() {
         return Ok(target);
     }
     fs::create_dir_all(&root)?;
-    let staging = root.join(format!(".{}.{}.tmp", content_stamp(), std::process::id()));
+    let staging = root.join(format!(".{stamp}.{}.tmp", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
     for (relative, text) in SHIPPED_FILES {
         let path = staging.join(relative);

@@ -7,7 +7,7 @@ use crate::app::exercise::ScenarioClock;
 use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::theme;
 use crate::engine::model::scenario::Mode;
-use crate::engine::scoring::{advance_stop, deadlines, next_stop};
+use crate::engine::scoring::{next_stop, step_toward};
 use crate::engine::{Intent, Session};
 
 /// Title, clock, severity and impact, and the clock controls.
@@ -110,6 +110,8 @@ pub fn clock_controls_ui(
     clock: &ScenarioClock,
 ) -> Vec<UiCommand> {
     let mut out = Vec::new();
+    // What is due next, computed once for both jumps.
+    let next = next_stop(session);
     if mode != Mode::Practice {
         let fresh = session.minute() == 0 && clock.elapsed_secs == 0.0;
         let label = match (clock.running, fresh) {
@@ -150,15 +152,15 @@ pub fn clock_controls_ui(
             out.push(Intent::Advance { minutes: 1 }.into());
         }
         // Never past an inject or a last chance to act: the jump stops there.
-        let step = advance_stop(session, 5);
+        let step = step_toward(session.minute(), next.as_ref(), 5);
         let label = if step < 5 {
             format!("+{step} min (to T+{:02})", session.minute() + step)
         } else {
             "+5 min".to_owned()
         };
-        let stop_at = deadlines(session)
-            .into_iter()
-            .find(|d| d.minute == session.minute() + step);
+        let stop_at = next
+            .as_ref()
+            .filter(|d| d.minute == session.minute() + step);
         let hover = stop_at.map_or_else(
             || "Jump the clock five minutes".to_owned(),
             |d| {
@@ -174,7 +176,7 @@ pub fn clock_controls_ui(
     }
     // Hours or days to the next thing due (a later-day inject, a report's deadline): one jump
     // there, in every mode, since no one waits two days of real time for the next inject.
-    if let Some(next) = next_stop(session)
+    if let Some(next) = next
         && next.minute > session.minute() + 5
     {
         let when = session.scenario().clock_label(next.minute);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::content::load::{LineIndex, Source, field_offsets, line_col, nth_field};
+use crate::engine::content::load::{LineIndex, Source, field_offsets};
 use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::{RoleId, ScenarioId};
@@ -63,13 +63,13 @@ pub fn run_observed(
     source: &Source,
     after_each: &mut dyn FnMut(&Session),
 ) -> Result<Session, Vec<Diagnostic>> {
+    let places = StepPlaces::new(source);
     if decisions.scenario != scenario.id {
         let at = source.locator().find(None, decisions.scenario.as_str());
         return Err(vec![Diagnostic {
             line: at.0,
             column: at.1,
-            ..located(
-                source,
+            ..places.located(
                 0,
                 format!(
                     "this script is for scenario `{}`, not `{}`",
@@ -80,21 +80,17 @@ pub fn run_observed(
     }
     let mut session = Session::new(scenario, matrix, seed);
     let mut errors = Vec::new();
-    let places = StepPlaces::new(source);
-    let located = |_: &Source, index: usize, message: String| places.located(index, message);
     for (index, step) in decisions.steps.iter().enumerate() {
         let number = index + 1;
         if session.ended() {
-            errors.push(located(
-                source,
+            errors.push(places.located(
                 index,
                 format!("step {number} comes after the exercise has ended"),
             ));
             continue;
         }
         if step.at < session.minute() {
-            errors.push(located(
-                source,
+            errors.push(places.located(
                 index,
                 format!(
                     "step {number} is at minute {}, but the clock is already at minute {}",
@@ -106,17 +102,14 @@ pub fn run_observed(
             let wait = step.at - session.minute();
             match session.apply(Intent::Advance { minutes: wait }) {
                 Ok(_) => after_each(&session),
-                Err(r) => errors.push(located(source, index, r.reason)),
+                Err(r) => errors.push(places.located(index, r.reason)),
             }
         }
         match session.apply(step.intent.clone()) {
             Ok(_) => after_each(&session),
             Err(r) => {
-                let mut error = located(
-                    source,
-                    index,
-                    format!("step {number} is rejected: {}", r.reason),
-                );
+                let mut error =
+                    places.located(index, format!("step {number} is rejected: {}", r.reason));
                 error.hint = did_you_mean(&session, &step.intent);
                 errors.push(error);
             }
@@ -134,7 +127,7 @@ pub fn run_observed(
         };
         match session.apply(finish) {
             Ok(_) => after_each(&session),
-            Err(r) => errors.push(located(source, decisions.steps.len(), r.reason)),
+            Err(r) => errors.push(places.located(decisions.steps.len(), r.reason)),
         }
     }
     if errors.is_empty() {
@@ -315,20 +308,5 @@ impl<'s> StepPlaces<'s> {
             message,
             hint: None,
         }
-    }
-}
-
-/// A diagnostic pointing at the `index`th step (its `at:` field) of a script.
-fn located(source: &Source, index: usize, message: String) -> Diagnostic {
-    let offset = nth_field(&source.text, "at", index).unwrap_or(0);
-    let (line, column) = line_col(&source.text, offset);
-    Diagnostic {
-        level: Level::Error,
-        code: Code::InvalidStep,
-        file: source.path.clone(),
-        line,
-        column,
-        message,
-        hint: None,
     }
 }

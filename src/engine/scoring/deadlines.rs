@@ -103,12 +103,12 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
 /// How far "+`minutes` min" should move the clock: no further than the next deadline, so an
 /// inject or a last chance to act is never skipped; at least one minute.
 pub fn advance_stop(session: &Session, minutes: u32) -> u32 {
-    let now = session.minute();
-    deadlines(session)
-        .iter()
-        .map(|d| d.minute)
-        .find(|m| *m > now)
-        .map_or(minutes, |next| minutes.min(next - now))
+    step_toward(session.minute(), next_stop(session).as_ref(), minutes)
+}
+
+/// [`advance_stop`] given the next thing due, for a caller that already has it.
+pub fn step_toward(now: u32, next: Option<&Deadline>, minutes: u32) -> u32 {
+    next.map_or(minutes, |d| minutes.min(d.minute.saturating_sub(now)))
         .max(1)
 }
 
