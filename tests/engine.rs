@@ -39,3 +39,5 @@ mod scale;
 mod scoring;
 #[path = "engine/store.rs"]
 mod store;
+#[path = "engine/workbooks.rs"]
+mod workbooks;

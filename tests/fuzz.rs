@@ -46,12 +46,15 @@ use warroom::store::saves;
 /// Longer than any file may take to go through everything.
 const HANG: Duration = Duration::from_secs(5);
 /// Problems that concern the whole file, not a place in it.
-const WHOLE_FILE: [Code; 5] = [
+const WHOLE_FILE: [Code; 8] = [
     Code::UnreadableFile,
     Code::NotAFile,
     Code::FileTooLarge,
     Code::UnknownFileKind,
     Code::UnsupportedSave,
+    Code::UnsafeWorkbook,
+    Code::TooManyCells,
+    Code::MissingSheet,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,12 +64,14 @@ enum Kind {
     Save,
     /// A RACI sheet (CSV) for `warroom import raci`.
     RaciSheet,
+    /// A plan workbook (xlsx) for `warroom import raci`.
+    Workbook,
 }
 
 struct Seed {
     name: String,
     kind: Kind,
-    text: String,
+    bytes: Vec<u8>,
 }
 
 fn root() -> PathBuf {
@@ -112,7 +117,7 @@ fn seeds() -> Vec<Seed> {
         seeds.push(Seed {
             name: path.display().to_string(),
             kind,
-            text,
+            bytes: text.into(),
         });
     }
     let script_path = root().join("tests/fixtures/decisions/ransomware-file-server/exemplary.ron");
@@ -129,19 +134,36 @@ fn seeds() -> Vec<Seed> {
     seeds.push(Seed {
         name: "session log".into(),
         kind: Kind::Content,
-        text: log,
+        bytes: log.into(),
     });
+    for layout in [
+        warroom::interop::raci::Layout::Wide,
+        warroom::interop::raci::Layout::Long,
+    ] {
+        seeds.push(Seed {
+            name: format!("RACI sheet ({layout:?})"),
+            kind: Kind::RaciSheet,
+            bytes: warroom::interop::raci::export_csv(&shipped::matrix(), layout).into(),
+        });
+        seeds.push(Seed {
+            name: format!("plan workbook ({layout:?})"),
+            kind: Kind::Workbook,
+            bytes: warroom::interop::plan_workbook::export_workbook(&shipped::matrix(), layout)
+                .unwrap(),
+        });
+    }
+    let hand_made = root().join("tests/fixtures/plans/acme-raci.xlsx");
     seeds.push(Seed {
-        name: "RACI sheet".into(),
-        kind: Kind::RaciSheet,
-        text: warroom::interop::raci::export_csv(&shipped::matrix()),
+        name: hand_made.display().to_string(),
+        kind: Kind::Workbook,
+        bytes: std::fs::read(&hand_made).unwrap(),
     });
     let mut record = ExerciseRecord::new("fuzz", Mode::Facilitated, 1_700_000_000, &session);
     record.facilitator = "Dana".into();
     seeds.push(Seed {
         name: "saved exercise".into(),
         kind: Kind::Save,
-        text: saves::to_ron(&record).unwrap(),
+        bytes: saves::to_ron(&record).unwrap().into(),
     });
     seeds
 }
@@ -190,7 +212,7 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
             }
             library.diagnostics().into_iter().cloned().collect()
         }
-        Kind::RaciSheet => {
+        Kind::RaciSheet | Kind::Workbook => {
             run_cli(&Command::Import(ImportCommand::Raci {
                 file: path.to_path_buf(),
                 base: None,
@@ -198,11 +220,10 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
                 dry_run: true,
                 format: Format::Text,
             }));
-            match Source::read(path) {
+            match warroom::engine::content::load::read_bytes(path) {
                 Err(d) => vec![d],
-                Ok(source) => {
-                    match warroom::interop::raci::import_csv(path, &source.text, &shipped::matrix())
-                    {
+                Ok(bytes) => {
+                    match warroom::interop::raci::import_file(path, &bytes, &shipped::matrix()) {
                         Err(problems) => problems,
                         // What imports must be a matrix the validator can judge.
                         Ok(imported) => {
@@ -288,7 +309,12 @@ fn play_to_end(mut session: Session) {
 
 /// Why an input failed, if it did.
 fn check(kind: Kind, text: &[u8], dir: &Path) -> Option<String> {
-    let path = dir.join("case.ron");
+    // The importer tells a workbook from CSV by its extension.
+    let path = dir.join(if kind == Kind::Workbook {
+        "case.xlsx"
+    } else {
+        "case.ron"
+    });
     std::fs::write(&path, text).unwrap();
     let (send, receive) = mpsc::channel();
     let worker_path = path.clone();
@@ -376,7 +402,7 @@ fn mutate(rng: &mut ChaCha8Rng, text: &[u8], seeds: &[Seed]) -> Vec<u8> {
             }
             5 => {
                 // A quoted string takes another file's quoted string: ids cross files.
-                let other = &seeds[rng.random_range(0..seeds.len())].text;
+                let other = String::from_utf8_lossy(&seeds[rng.random_range(0..seeds.len())].bytes);
                 let quoted: Vec<&str> = other.split('"').skip(1).step_by(2).take(400).collect();
                 if let Some(word) = quoted.get(rng.random_range(0..quoted.len().max(1)))
                     && let Some(q) = out[at..].iter().position(|b| *b == b'"')
@@ -393,7 +419,7 @@ fn mutate(rng: &mut ChaCha8Rng, text: &[u8], seeds: &[Seed]) -> Vec<u8> {
             7 => out.truncate(at),
             _ => {
                 // Splice a piece of another file in.
-                let other = seeds[rng.random_range(0..seeds.len())].text.as_bytes();
+                let other = &seeds[rng.random_range(0..seeds.len())].bytes;
                 let from = rng.random_range(0..other.len().max(1)).min(other.len());
                 let end = (from + rng.random_range(1..512)).min(other.len());
                 out.splice(at..at, other[from..end].iter().copied());
@@ -410,6 +436,8 @@ fn kind_of_regression(name: &str) -> Kind {
         Kind::Save
     } else if name.starts_with("raci-") {
         Kind::RaciSheet
+    } else if name.starts_with("xlsx-") {
+        Kind::Workbook
     } else {
         Kind::Content
     }
@@ -423,6 +451,7 @@ fn keep(kind: Kind, input: &[u8]) -> PathBuf {
         Kind::Content => "content",
         Kind::Save => "save",
         Kind::RaciSheet => "raci",
+        Kind::Workbook => "xlsx",
     };
     let dir = regressions_dir();
     std::fs::create_dir_all(&dir).unwrap();
@@ -462,7 +491,7 @@ fn main() {
     let mut runs = 0u64;
     while started.elapsed() < budget && failures.is_empty() {
         let base = &seeds[rng.random_range(0..seeds.len())];
-        let input = mutate(&mut rng, base.text.as_bytes(), &seeds);
+        let input = mutate(&mut rng, &base.bytes, &seeds);
         runs += 1;
         if let Some(why) = check(base.kind, &input, work.path()) {
             let kept = keep(base.kind, &input);

@@ -38,6 +38,21 @@ pub(super) fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    let sheets: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| super::sheets::is_sheet(p))
+        .cloned()
+        .collect();
+    if !sheets.is_empty() {
+        if sheets.len() < paths.len() {
+            writeln!(
+                err,
+                "warroom: check RACI sheets (.csv, .xlsx) on their own: `warroom validate plan.xlsx`, then the .ron content"
+            )?;
+            return Ok(EXIT_USAGE);
+        }
+        return super::sheets::validate_sheets(&sheets, matrix_path, format, out, err);
+    }
     let content = content_read(paths);
     let paths = content_paths(paths);
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {

@@ -133,7 +133,8 @@ impl From<ModeArg> for Mode {
 pub enum Command {
     /// Check scenario and matrix files; exit 0 when all are valid, 1 otherwise.
     Validate {
-        /// Files or directories (default: scenarios/).
+        /// Files or directories (default: scenarios/); RACI sheets (.csv, .xlsx) are checked
+        /// against `--matrix`.
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
@@ -141,7 +142,8 @@ pub enum Command {
     },
     /// List the scenarios with title, difficulty, duration, modes and inject count.
     List {
-        /// Files or directories (default: scenarios/).
+        /// Files or directories (default: scenarios/); RACI sheets (.csv, .xlsx) are checked
+        /// against `--matrix`.
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]

@@ -109,7 +109,7 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
 /// Writes `text` to the file at `path`, refusing anything that is not a regular file: a named pipe
 /// with no reader would hold the command forever, and a device is never what a person meant, so
 /// outputs are held to the same rule as inputs.
-pub(super) fn write_output_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_output_file(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => Err(std::io::Error::other(
             "it is not a regular file (a folder, pipe, device or socket); name a file to write",

@@ -10,21 +10,27 @@ use super::output::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json, write_output_file,
 };
 use crate::engine::content::library::load_matrix;
-use crate::engine::content::load::Source;
+use crate::engine::content::load::read_bytes;
 use crate::engine::content::validate::validate_matrix;
 use crate::engine::diagnostic::error_count;
 use crate::engine::model::matrix::Matrix;
-use crate::interop::raci::{export_csv, import_csv};
+use crate::interop::is_workbook;
+use crate::interop::plan_workbook::export_workbook;
+use crate::interop::raci::{Layout, export_csv, import_file};
 
 /// `warroom export …`.
 #[derive(Debug, Clone, Subcommand)]
 pub enum ExportCommand {
-    /// The matrix's RACI as a spreadsheet (CSV): a row per task, a column per role, R/A/C/I and
-    /// S (sign-off) or S1 (one sign-off of several) in the cells. Uses `--matrix`.
+    /// The matrix's RACI as a spreadsheet: a row per task, a column per role, R/A/C/I and S
+    /// (sign-off) or S1 (one sign-off of several) in the cells. An `.xlsx` workbook also has the
+    /// rest of the plan as sheets to read, and a legend. Uses `--matrix`.
     Raci {
-        /// Where to write it (`.csv`); without it, printed.
+        /// Where to write it (`.xlsx` or `.csv`); without it, CSV is printed.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// A column per role (`wide`, the grid people print) or a row per task and role (`long`).
+        #[arg(long, value_enum, default_value_t)]
+        layout: Layout,
     },
 }
 
@@ -34,7 +40,8 @@ pub enum ImportCommand {
     /// A RACI sheet applied to a matrix: each row sets its task's RACI; tasks the sheet leaves out
     /// keep the base's. Prints what changed.
     Raci {
-        /// The sheet (`.csv`), as `warroom export raci` writes it or edited in a spreadsheet.
+        /// The sheet (`.xlsx` or `.csv`), as `warroom export raci` writes it or edited in a
+        /// spreadsheet.
         file: PathBuf,
         /// The matrix the sheet changes (default: `--matrix`, else the shipped one).
         #[arg(long, value_name = "FILE")]
@@ -72,13 +79,14 @@ pub(super) fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let ExportCommand::Raci { output } = command;
+    let ExportCommand::Raci { output, layout } = command;
     if let Some(path) = output
         && !is_csv(path)
+        && !is_workbook(path)
     {
         writeln!(
             err,
-            "warroom: {} is not a .csv file; RACI sheets are written as CSV, which every spreadsheet opens",
+            "warroom: {} is neither .xlsx nor .csv; RACI sheets are written as an Excel workbook or as CSV",
             path.display()
         )?;
         return Ok(EXIT_USAGE);
@@ -87,23 +95,32 @@ pub(super) fn export(
         Ok(m) => m,
         Err(code) => return Ok(code),
     };
-    let sheet = export_csv(&matrix);
-    match output {
-        Some(path) => {
-            if let Err(e) = write_output_file(path, &sheet) {
-                writeln!(err, "warroom: cannot write {}: {e}", path.display())?;
-                return Ok(EXIT_USAGE);
+    let Some(path) = output else {
+        out.write_all(export_csv(&matrix, *layout).as_bytes())?;
+        return Ok(EXIT_OK);
+    };
+    let bytes = if is_workbook(path) {
+        match export_workbook(&matrix, *layout) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                writeln!(err, "warroom: cannot make the workbook: {e}")?;
+                return Ok(EXIT_INVALID);
             }
-            writeln!(
-                out,
-                "wrote {}: {} tasks of matrix `{}`",
-                path.display(),
-                matrix.tasks.len(),
-                matrix.id
-            )?;
         }
-        None => out.write_all(sheet.as_bytes())?,
+    } else {
+        export_csv(&matrix, *layout).into_bytes()
+    };
+    if let Err(e) = write_output_file(path, &bytes) {
+        writeln!(err, "warroom: cannot write {}: {e}", path.display())?;
+        return Ok(EXIT_USAGE);
     }
+    writeln!(
+        out,
+        "wrote {}: {} tasks of matrix `{}`",
+        path.display(),
+        matrix.tasks.len(),
+        matrix.id
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -126,8 +143,8 @@ pub(super) fn import(
         dry_run,
         format,
     } = command;
-    let source = match Source::read(file) {
-        Ok(s) => s,
+    let bytes = match read_bytes(file) {
+        Ok(bytes) => bytes,
         Err(d) => {
             write_diagnostics(err, &[&d])?;
             return Ok(EXIT_INVALID);
@@ -137,7 +154,7 @@ pub(super) fn import(
         Ok(m) => m,
         Err(code) => return Ok(code),
     };
-    let imported = match import_csv(file, &source.text, &base) {
+    let imported = match import_file(file, &bytes, &base) {
         Ok(imported) => imported,
         Err(problems) => {
             if *format == Format::Json {
@@ -152,7 +169,8 @@ pub(super) fn import(
     let target = output
         .clone()
         .unwrap_or_else(|| PathBuf::from("imported.ron"));
-    let problems = validate_matrix(&imported.matrix, &target, &text);
+    let mut problems = imported.warnings.clone();
+    problems.extend(validate_matrix(&imported.matrix, &target, &text));
     let errors = error_count(&problems);
     match format {
         Format::Json => write_json(
@@ -171,11 +189,7 @@ pub(super) fn import(
             for change in &imported.changes {
                 writeln!(out, "{change}")?;
             }
-            if errors > 0 {
-                for d in &problems {
-                    writeln!(err, "{d}")?;
-                }
-            }
+            write_diagnostics(err, &problems.iter().collect::<Vec<_>>())?;
         }
     }
     if errors > 0 {
@@ -200,4 +214,76 @@ pub(super) fn import(
         writeln!(out, "wrote {}", target.display())?;
     }
     Ok(EXIT_OK)
+}
+
+/// Whether a path names a RACI sheet (`.csv` or `.xlsx`) rather than RON content.
+pub(super) fn is_sheet(path: &Path) -> bool {
+    is_csv(path) || is_workbook(path)
+}
+
+/// `warroom validate plan.xlsx …`: each sheet checked as `import raci --dry-run` checks it against
+/// `--matrix`, every problem reported at its cell.
+pub(super) fn validate_sheets(
+    sheets: &[PathBuf],
+    matrix_path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let base = match loaded_matrix(matrix_path, err)? {
+        Ok(m) => m,
+        Err(code) => return Ok(code),
+    };
+    let mut all = Vec::new();
+    let mut lines = Vec::new();
+    for path in sheets {
+        let problems = match read_bytes(path)
+            .map_err(|d| vec![d])
+            .and_then(|bytes| import_file(path, &bytes, &base))
+        {
+            Ok(imported) => {
+                let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
+                let mut problems = imported.warnings;
+                problems.extend(validate_matrix(&imported.matrix, path, &text));
+                problems
+            }
+            Err(problems) => problems,
+        };
+        let errors = error_count(&problems);
+        lines.push(if errors == 0 {
+            format!(
+                "ok      {} (RACI sheet for matrix `{}`)",
+                path.display(),
+                base.id
+            )
+        } else {
+            format!(
+                "INVALID {} ({errors} error{})",
+                path.display(),
+                if errors == 1 { "" } else { "s" }
+            )
+        });
+        all.extend(problems);
+    }
+    let errors = error_count(&all);
+    match format {
+        Format::Json => write_json(
+            out,
+            &json!({
+                "valid": errors == 0,
+                "matrix": matrix_path,
+                "sheets": sheets.len(),
+                "errors": errors,
+                "warnings": all.len() - errors,
+                "diagnostics": all,
+            }),
+        )?,
+        Format::Text => {
+            write_diagnostics(err, &all.iter().collect::<Vec<_>>())?;
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(if errors == 0 { EXIT_OK } else { EXIT_INVALID })
 }

@@ -103,6 +103,12 @@ pub enum Code {
     MultipleAccountable,
     /// `missing-accountable`
     MissingAccountable,
+    /// `missing-sheet`
+    MissingSheet,
+    /// `too-many-cells`
+    TooManyCells,
+    /// `unsafe-workbook`
+    UnsafeWorkbook,
     /// `regime-without-filing`
     RegimeWithoutFiling,
     /// `bad-start-time`
@@ -155,7 +161,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 66] = [
+    pub const ALL: [Self; 69] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BadId,
@@ -198,6 +204,9 @@ impl Code {
         Self::UnknownCellCode,
         Self::MultipleAccountable,
         Self::MissingAccountable,
+        Self::MissingSheet,
+        Self::TooManyCells,
+        Self::UnsafeWorkbook,
         Self::RegimeWithoutFiling,
         Self::BadStartTime,
         Self::UnknownFileKind,
@@ -269,6 +278,9 @@ impl Code {
             Self::UnknownCellCode => "unknown-cell-code",
             Self::MultipleAccountable => "multiple-accountable",
             Self::MissingAccountable => "missing-accountable",
+            Self::MissingSheet => "missing-sheet",
+            Self::TooManyCells => "too-many-cells",
+            Self::UnsafeWorkbook => "unsafe-workbook",
             Self::RegimeWithoutFiling => "regime-without-filing",
             Self::BadStartTime => "bad-start-time",
             Self::UnknownFileKind => "unknown-file-kind",
@@ -327,6 +339,19 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The spreadsheet cell, for a problem in a workbook (`line` and `column` then give its row and
+    /// column number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Box<SheetCell>>,
+}
+
+/// A cell of a workbook: the sheet's name and the cell's reference (`F12`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SheetCell {
+    /// The sheet (`RACI`).
+    pub sheet: String,
+    /// The cell as spreadsheets name it (`F12`).
+    pub cell: String,
 }
 
 impl Diagnostic {
@@ -340,6 +365,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             hint: None,
+            cell: None,
         }
     }
 
@@ -355,9 +381,11 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
-    /// `file:line:col` (or just the file when there is no position).
+    /// `file:line:col`, `file:Sheet!F12` in a workbook (or just the file when there is no position).
     pub fn location(&self) -> String {
-        if self.line == 0 {
+        if let Some(at) = &self.cell {
+            format!("{}:{}!{}", self.file.display(), at.sheet, at.cell)
+        } else if self.line == 0 {
             self.file.display().to_string()
         } else {
             format!("{}:{}:{}", self.file.display(), self.line, self.column)
@@ -376,7 +404,7 @@ impl Diagnostic {
     /// file splits it into lines once instead of once per diagnostic.
     pub fn render_line(&self, line: Option<&str>) -> String {
         let mut out = self.to_string();
-        if let Some(line_text) = line.filter(|_| self.line > 0) {
+        if let Some(line_text) = line.filter(|_| self.line > 0 && self.cell.is_none()) {
             // A window of the line around the column: a minified file is one long line.
             let chars: Vec<char> = line_text.chars().collect();
             let column = self.column.saturating_sub(1).min(chars.len());
@@ -506,6 +534,7 @@ mod tests {
             column,
             message: message.to_owned(),
             hint: None,
+            cell: None,
         }
     }
 

@@ -2,7 +2,18 @@
 //! own beside the store, used by the CLI (and later the app), never by the engine's core: it turns
 //! a sheet into the engine's model and back, reporting every problem at its sheet cell as data.
 
+pub mod plan_workbook;
 pub mod raci;
+pub mod sheet;
+pub mod workbook;
+
+use std::path::Path;
+
+/// Whether a path names an Excel workbook (`.xlsx`) rather than a CSV file.
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
 
 /// The spreadsheet column letters of a 0-based column index: 0 → `A`, 25 → `Z`, 26 → `AA`.
 pub fn column_letters(index: usize) -> String {

@@ -3,10 +3,11 @@
 //! combined as `A/R`), written as CSV and read back into a matrix.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{column_letters, neutralise_cell, restore_cell};
+use super::column_letters;
+use super::sheet::{Row, Sheet, read_csv, write_csv};
+use super::workbook::read_xlsx;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
 use crate::engine::model::id::{RoleId, TaskId, id_problem};
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix, Phase, TaskKind};
@@ -23,6 +24,16 @@ const FLAGS: [&str; 4] = [
 const INFORMED_WITHIN: &str = "Informed within (min)";
 const CITATION: &str = "Citation";
 const OWNER_NAME: &str = "Asset owner";
+const ROLE: &str = "Role";
+const CODE: &str = "Code";
+/// The workbook sheet of tasks and roles.
+pub const RACI_SHEET: &str = "RACI";
+/// The workbook sheet that says what the codes mean and which matrix the workbook came from.
+pub const LEGEND_SHEET: &str = "Legend";
+/// The legend's row naming the matrix.
+pub const LEGEND_MATRIX: &str = "Matrix id";
+/// How far down a sheet the header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 20;
 
 const PHASES: [Phase; 6] = [
     Phase::Analyze,
@@ -84,55 +95,84 @@ fn cell_codes(task: &TaskKind, role: &str) -> String {
     codes.join("/")
 }
 
-/// The matrix's RACI as CSV, tasks grouped by phase in the matrix's order within each. The same
-/// matrix always gives the same bytes.
-pub fn export_csv(matrix: &Matrix) -> String {
+/// How a RACI sheet is laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// A row per task, a column per role, the codes in the cells: the grid people print.
+    #[default]
+    Wide,
+    /// A row per task and role with a code: the list people filter and pivot.
+    Long,
+}
+
+/// The RACI table: its header and its rows, tasks grouped by phase in the matrix's order within
+/// each. The same matrix always gives the same table.
+pub fn raci_table(matrix: &Matrix, layout: Layout) -> (Vec<String>, Vec<Vec<String>>) {
     let roles = role_columns(matrix);
     let mut header: Vec<String> = vec![PHASE.into(), TASK_ID.into(), TASK.into()];
-    header.extend(roles.iter().map(|(id, name)| format!("{name} ({id})")));
+    match layout {
+        Layout::Wide => header.extend(roles.iter().map(|(id, name)| role_header(name, id))),
+        Layout::Long => header.extend([ROLE.to_owned(), CODE.to_owned()]),
+    }
     header.extend(FLAGS.iter().map(|f| (*f).to_owned()));
     header.push(INFORMED_WITHIN.into());
     header.push(CITATION.into());
-    let mut rows = vec![header];
+    let mut rows = Vec::new();
     for phase in PHASES {
         for task in matrix.tasks.iter().filter(|t| t.phase == phase) {
-            let mut row = vec![
+            let lead = [
                 phase_name(phase).to_owned(),
                 task.id.to_string(),
                 task.name.clone(),
             ];
-            row.extend(roles.iter().map(|(id, _)| cell_codes(task, id)));
+            let mut tail = Vec::new();
             for flag in [
                 task.privileged,
                 task.destroys_evidence,
                 task.preserves_evidence,
                 task.alters_audit_trail,
             ] {
-                row.push(if flag { "yes".into() } else { String::new() });
+                tail.push(if flag { "yes".into() } else { String::new() });
             }
-            row.push(
+            tail.push(
                 task.informed_within_mins
                     .map_or_else(String::new, |m| m.to_string()),
             );
-            row.push(task.citation.clone());
-            rows.push(row);
+            tail.push(task.citation.clone());
+            match layout {
+                Layout::Wide => {
+                    let mut row = lead.to_vec();
+                    row.extend(roles.iter().map(|(id, _)| cell_codes(task, id)));
+                    row.extend(tail);
+                    rows.push(row);
+                }
+                Layout::Long => {
+                    for (id, name) in &roles {
+                        let codes = cell_codes(task, id);
+                        if codes.is_empty() {
+                            continue;
+                        }
+                        let mut row = lead.to_vec();
+                        row.extend([role_header(name, id), codes]);
+                        row.extend(tail.iter().cloned());
+                        rows.push(row);
+                    }
+                }
+            }
         }
     }
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| csv_field(&neutralise_cell(c))).collect();
-        let _ = writeln!(out, "{}", cells.join(","));
-    }
-    out
+    (header, rows)
 }
 
-/// One CSV field, quoted when it must be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+fn role_header(name: &str, id: &str) -> String {
+    format!("{name} ({id})")
+}
+
+/// The matrix's RACI as CSV. The same matrix always gives the same bytes.
+pub fn export_csv(matrix: &Matrix, layout: Layout) -> String {
+    let (header, mut rows) = raci_table(matrix, layout);
+    rows.insert(0, header);
+    write_csv(&rows)
 }
 
 /// What importing a sheet made of the base matrix.
@@ -142,110 +182,175 @@ pub struct Imported {
     pub matrix: Matrix,
     /// What changed, task by task, in words.
     pub changes: Vec<String>,
+    /// What is worth a look but did not stop the import (a sheet exported from another matrix).
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads a RACI sheet and applies it to `base`: each row sets its task's RACI, flags and citation
-/// (a task the sheet does not name keeps the base's; a task the base lacks is added). Columns are
-/// found by their header, in any order and case. Every problem is reported at once, each at its
-/// cell; nothing is applied unless there are none.
-pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Vec<Diagnostic>> {
+/// Reads a RACI sheet from a `.csv` or `.xlsx` file's bytes and applies it to `base`
+/// (see [`import_sheet`]). A workbook's sheet is the one named `RACI`, else its first sheet with a
+/// `Task id` column; its `Legend`, when there is one, says which matrix it came from.
+pub fn import_file(path: &Path, bytes: &[u8], base: &Matrix) -> Result<Imported, Vec<Diagnostic>> {
+    if !super::is_workbook(path) {
+        return import_sheet(&read_csv(path, bytes)?, base);
+    }
+    let sheets = read_xlsx(path, bytes, |_| true)?;
+    let raci = sheets
+        .iter()
+        .find(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(RACI_SHEET))
+        })
+        .or_else(|| sheets.iter().find(|s| header_row(s).is_some()));
+    let Some(raci) = raci else {
+        let names: Vec<String> = sheets.iter().filter_map(|s| s.name.clone()).collect();
+        return Err(vec![
+            Diagnostic::file_error(
+                Code::MissingSheet,
+                path,
+                format!(
+                    "the workbook has no `{RACI_SHEET}` sheet and no sheet with a `{TASK_ID}` column (its sheets: {})",
+                    names.join(", ")
+                ),
+            )
+            .with_hint(format!("name the sheet of tasks and roles `{RACI_SHEET}`")),
+        ]);
+    };
+    let mut imported = import_sheet(raci, base)?;
+    if let Some(legend) = sheets.iter().find(|s| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(LEGEND_SHEET))
+    }) && let Some(row) = legend.rows.iter().find(|r| r.get(0) == LEGEND_MATRIX)
+        && !row.get(1).is_empty()
+        && row.get(1) != base.id
+    {
+        let mut warning = legend.problem(
+            (row.number, 1),
+            Code::UnknownColumn,
+            &format!(
+                "the sheet was exported from matrix `{}`; it is applied to `{}`",
+                row.get(1),
+                base.id
+            ),
+        );
+        warning.level = Level::Warning;
+        warning.hint = Some(format!(
+            "pass `--base` with the `{}` matrix if that is the plan this sheet edits",
+            row.get(1)
+        ));
+        imported.warnings.push(warning);
+    }
+    Ok(imported)
+}
+
+/// The row naming the columns: the first, among the top rows, with a `Task id` cell (a sheet may
+/// have a title or column groups above it).
+fn header_row(sheet: &Sheet) -> Option<&Row> {
+    sheet.rows.iter().take(HEADER_SEARCH_ROWS).find(|row| {
+        row.cells()
+            .any(|(_, text)| normalise(text) == normalise(TASK_ID))
+    })
+}
+
+/// One role's cell of one task: the role, what the cell says, and where.
+struct RoleCell {
+    role: String,
+    text: String,
+    at: (usize, usize),
+}
+
+/// Applies a RACI sheet to `base`: each task the sheet names gets its RACI, flags, name, phase
+/// and citation from it (a task the sheet does not name keeps the base's; a task the base lacks is
+/// added). The layout is read off the header: a column per role (wide), or `Role` and `Code`
+/// columns (long). Columns are found by their header, in any order and case. Every problem is
+/// reported at once, each at its cell; nothing is applied unless there are none.
+pub fn import_sheet(sheet: &Sheet, base: &Matrix) -> Result<Imported, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
-                let cells: Vec<String> = r.iter().map(|c| restore_cell(c).to_owned()).collect();
-                records.push((line, cells));
+    let Some(header) = header_row(sheet) else {
+        let first = sheet.rows.first().map_or(1, |r| r.number);
+        let mut problem = if sheet.rows.is_empty() {
+            sheet.problem(
+                (1, 0),
+                Code::ParseError,
+                &format!(
+                    "{} is empty: it needs a header row naming the task and role columns",
+                    sheet.describe()
+                ),
+            )
+        } else {
+            sheet.problem(
+                (first, 0),
+                Code::UnknownColumn,
+                &format!("no `{TASK_ID}` column: the header row must name one"),
+            )
+        };
+        problem.hint = Some(format!(
+            "the columns Warroom writes are `{PHASE}`, `{TASK_ID}`, `{TASK}`, one per role (or `{ROLE}` and `{CODE}`), the flags and `{CITATION}`"
+        ));
+        return Err(vec![problem]);
+    };
+    let columns = Columns::find(sheet, header, base, &mut problems);
+    let Some(task_id_column) = columns.task_id else {
+        return Err(problems);
+    };
+    let long = columns.role.is_some() || columns.code.is_some();
+    if long && (columns.role.is_none() || columns.code.is_none()) {
+        problems.push(sheet.problem(
+            (header.number, columns.role.or(columns.code).unwrap_or(0)),
+            Code::UnknownColumn,
+            &format!("a list of assignments needs both a `{ROLE}` and a `{CODE}` column"),
+        ));
+        return Err(problems);
+    }
+    // The rows of each task, in the order the sheet first names them.
+    let mut tasks: Vec<(String, Vec<&Row>)> = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for row in sheet.rows.iter().filter(|r| r.number > header.number) {
+        let id = row.get(task_id_column);
+        if let Some(problem) = id_problem(id) {
+            problems.push(sheet.problem(
+                (row.number, task_id_column),
+                Code::BadId,
+                &format!("task id: {problem}"),
+            ));
+            continue;
+        }
+        match seen.get(id) {
+            Some(&i) if long => {
+                if let Some((_, rows)) = tasks.get_mut(i) {
+                    rows.push(row);
+                }
             }
-            Err(e) => {
-                let line = e.position().map_or(1, |p| p.line() as usize);
-                problems.push(located(
-                    path,
-                    Code::ParseError,
-                    line,
-                    0,
-                    format!("not readable as CSV: {e}"),
-                    None,
+            Some(&i) => {
+                let first = tasks
+                    .get(i)
+                    .and_then(|(_, rows)| rows.first())
+                    .map_or(0, |r| r.number);
+                problems.push(sheet.problem(
+                    (row.number, task_id_column),
+                    Code::DuplicateId,
+                    &format!("task `{id}` has a second row (the first is row {first})"),
                 ));
-                return Err(problems);
+            }
+            None => {
+                seen.insert(id.to_owned(), tasks.len());
+                tasks.push((id.to_owned(), vec![row]));
             }
         }
     }
-    let Some((header_line, header)) = records.first().cloned() else {
-        return Err(vec![Diagnostic::file_error(
-            Code::ParseError,
-            path,
-            "the sheet is empty: it needs a header row naming the task and role columns",
-        )]);
-    };
-    let columns = Columns::find(path, header_line, &header, base, &mut problems);
-    let Some(task_id_column) = columns.task_id else {
-        problems.push(located(
-            path,
-            Code::UnknownColumn,
-            header_line,
-            0,
-            format!("no `{TASK_ID}` column: the header row must name one"),
-            Some(format!(
-                "the columns Warroom writes are `{PHASE}`, `{TASK_ID}`, `{TASK}`, one per role, the flags and `{CITATION}`"
-            )),
-        ));
-        return Err(problems);
-    };
     let mut matrix = base.clone();
     let mut changes = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (line, row) in records.iter().skip(1) {
-        let cell = |column: usize| row.get(column).map_or("", |c| c.trim());
-        let at = |column: usize| (*line, column);
-        let id = cell(task_id_column);
-        if row.iter().all(|c| c.trim().is_empty()) {
+    for (id, rows) in tasks {
+        let Some(first_row) = rows.first().copied() else {
             continue;
-        }
-        if let Some(problem) = id_problem(id) {
-            problems.push(cell_problem(
-                path,
-                at(task_id_column),
-                Code::BadId,
-                format!("task id: {problem}"),
-            ));
-            continue;
-        }
-        if let Some(first) = seen.insert(id.to_owned(), *line) {
-            problems.push(cell_problem(
-                path,
-                at(task_id_column),
-                Code::DuplicateId,
-                format!("task `{id}` has a second row (the first is on line {first})"),
-            ));
-            continue;
-        }
+        };
+        let cell = |column: usize| first_row.get(column);
+        let at = |column: usize| (first_row.number, column);
         let existing = matrix.tasks.iter().position(|t| t.id.as_str() == id);
         let mut task = existing
             .and_then(|i| matrix.tasks.get(i).cloned())
-            .unwrap_or_else(|| TaskKind {
-                id: TaskId::new(id),
-                name: id.to_owned(),
-                phase: Phase::Govern,
-                responsible: Vec::new(),
-                accountable: RoleId::new(""),
-                consulted: Vec::new(),
-                informed: Vec::new(),
-                informed_within_mins: None,
-                approvals: Vec::new(),
-                approvals_any_of: Vec::new(),
-                privileged: false,
-                destroys_evidence: false,
-                preserves_evidence: false,
-                alters_audit_trail: false,
-                citation: String::new(),
-            });
+            .unwrap_or_else(|| new_task(&id));
         let before = task.clone();
         if let Some(c) = columns.task_name
             && !cell(c).is_empty()
@@ -259,11 +364,10 @@ pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Ve
             {
                 Some(p) => task.phase = *p,
                 None if cell(c).is_empty() && existing.is_some() => {}
-                None => problems.push(cell_problem(
-                    path,
+                None => problems.push(sheet.problem(
                     at(c),
                     Code::UnknownCellCode,
-                    format!(
+                    &format!(
                         "`{}` is not a phase; write one of {}",
                         cell(c),
                         PHASES.map(phase_name).join(", ")
@@ -271,18 +375,40 @@ pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Ve
                 )),
             }
         }
-        apply_raci(path, *line, row, &columns, &mut task, &mut problems);
+        let role_cells =
+            if let (Some(role_column), Some(code_column)) = (columns.role, columns.code) {
+                long_role_cells(sheet, &rows, role_column, code_column, base, &mut problems)
+            } else {
+                columns
+                    .roles
+                    .iter()
+                    .map(|(column, role)| RoleCell {
+                        role: role.clone(),
+                        text: first_row.get(*column).to_owned(),
+                        at: at(*column),
+                    })
+                    .collect()
+            };
+        // A list of assignments speaks for every role; a grid for the roles it has columns for.
+        let covers = |role: &str| long || columns.roles.iter().any(|(_, r)| r == role);
+        apply_raci(
+            sheet,
+            at(task_id_column),
+            &role_cells,
+            &covers,
+            &mut task,
+            &mut problems,
+        );
         for (i, column) in columns.flags.iter().enumerate() {
             let Some(c) = *column else { continue };
             let value = match cell(c).to_ascii_lowercase().as_str() {
                 "yes" | "y" | "x" | "true" | "1" => true,
                 "" | "no" | "n" | "false" | "0" => false,
                 other => {
-                    problems.push(cell_problem(
-                        path,
+                    problems.push(sheet.problem(
                         at(c),
                         Code::UnknownCellCode,
-                        format!("`{other}` is not yes or no for `{}`", FLAGS[i.min(3)]),
+                        &format!("`{other}` is not yes or no for `{}`", FLAGS[i.min(3)]),
                     ));
                     continue;
                 }
@@ -300,11 +426,10 @@ pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Ve
                 n => match n.parse::<u32>() {
                     Ok(m) if m <= crate::engine::content::validate::MAX_DURATION_MINS => Some(m),
                     _ => {
-                        problems.push(cell_problem(
-                            path,
+                        problems.push(sheet.problem(
                             at(c),
                             Code::NumberOutOfRange,
-                            format!("`{n}` is not a number of minutes up to a week"),
+                            &format!("`{n}` is not a number of minutes up to a week"),
                         ));
                         None
                     }
@@ -316,8 +441,7 @@ pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Ve
         {
             cell(c).clone_into(&mut task.citation);
         }
-        let change = describe_change(&before, &task, existing.is_none());
-        if let Some(change) = change {
+        if let Some(change) = describe_change(&before, &task, existing.is_none()) {
             changes.push(change);
         }
         match existing {
@@ -332,7 +456,71 @@ pub fn import_csv(path: &Path, text: &str, base: &Matrix) -> Result<Imported, Ve
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    Ok(Imported { matrix, changes })
+    Ok(Imported {
+        matrix,
+        changes,
+        warnings: problems,
+    })
+}
+
+fn new_task(id: &str) -> TaskKind {
+    TaskKind {
+        id: TaskId::new(id),
+        name: id.to_owned(),
+        phase: Phase::Govern,
+        responsible: Vec::new(),
+        accountable: RoleId::new(""),
+        consulted: Vec::new(),
+        informed: Vec::new(),
+        informed_within_mins: None,
+        approvals: Vec::new(),
+        approvals_any_of: Vec::new(),
+        privileged: false,
+        destroys_evidence: false,
+        preserves_evidence: false,
+        alters_audit_trail: false,
+        citation: String::new(),
+    }
+}
+
+/// The role cells of one task in the long layout: a row per role, the role named in words.
+fn long_role_cells(
+    sheet: &Sheet,
+    rows: &[&Row],
+    role_column: usize,
+    code_column: usize,
+    base: &Matrix,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<RoleCell> {
+    let mut cells = Vec::new();
+    for row in rows {
+        let named = row.get(role_column);
+        if named.is_empty() && row.get(code_column).is_empty() {
+            continue;
+        }
+        if let Some(role) = role_of_header(&normalise(named), base) {
+            cells.push(RoleCell {
+                role,
+                text: row.get(code_column).to_owned(),
+                at: (row.number, code_column),
+            });
+        } else {
+            let mut problem = sheet.problem(
+                (row.number, role_column),
+                Code::UnknownRole,
+                &format!("`{named}` is not a role of matrix `{}`", base.id),
+            );
+            problem.hint = Some(
+                crate::engine::content::validate::suggest(
+                    named,
+                    base.roles.iter().map(|r| r.name.as_str()),
+                )
+                .unwrap_or_else(|| "name the role by its name, short name or id".to_owned()),
+            );
+            problems.push(problem);
+        }
+    }
+    cells
 }
 
 /// Where each kind of column is.
@@ -344,6 +532,9 @@ struct Columns {
     flags: [Option<usize>; 4],
     informed_within: Option<usize>,
     citation: Option<usize>,
+    /// The long layout's role and code columns.
+    role: Option<usize>,
+    code: Option<usize>,
     /// (column, role id).
     roles: Vec<(usize, String)>,
 }
@@ -360,19 +551,10 @@ fn normalise(text: &str) -> String {
 }
 
 impl Columns {
-    fn find(
-        path: &Path,
-        line: usize,
-        header: &[String],
-        base: &Matrix,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Self {
+    fn find(sheet: &Sheet, header: &Row, base: &Matrix, problems: &mut Vec<Diagnostic>) -> Self {
         let mut columns = Self::default();
-        for (i, raw) in header.iter().enumerate() {
+        for (i, raw) in header.cells() {
             let name = normalise(raw);
-            if name.is_empty() {
-                continue;
-            }
             let fixed = |label: &str| name == normalise(label);
             if fixed(PHASE) {
                 columns.phase = Some(i);
@@ -380,6 +562,10 @@ impl Columns {
                 columns.task_id = Some(i);
             } else if fixed(TASK) {
                 columns.task_name = Some(i);
+            } else if fixed(ROLE) {
+                columns.role = Some(i);
+            } else if fixed(CODE) {
+                columns.code = Some(i);
             } else if let Some(f) = FLAGS.iter().position(|f| fixed(f)) {
                 if let Some(slot) = columns.flags.get_mut(f) {
                     *slot = Some(i);
@@ -395,27 +581,34 @@ impl Columns {
                     PHASE,
                     TASK_ID,
                     TASK,
+                    ROLE,
+                    CODE,
                     INFORMED_WITHIN,
                     CITATION,
                     OWNER_NAME,
                 ]);
-                let suggestion = crate::engine::content::validate::suggest(raw.trim(), known);
-                problems.push(located(
-                    path,
+                let suggestion = crate::engine::content::validate::suggest(raw, known);
+                let mut problem = sheet.problem(
+                    (header.number, i),
                     Code::UnknownColumn,
-                    line,
-                    i + 1,
-                    format!(
-                        "column {} is headed `{}`, which is neither a role of matrix `{}` nor a column Warroom reads",
+                    &format!(
+                        "column {} is headed `{raw}`, which is neither a role of matrix `{}` nor a column Warroom reads",
                         column_letters(i),
-                        raw.trim(),
                         base.id
                     ),
-                    Some(suggestion.unwrap_or_else(|| {
-                        "head a role column with the role's name, short name or id".to_owned()
-                    })),
-                ));
+                );
+                problem.hint = Some(suggestion.unwrap_or_else(|| {
+                    "head a role column with the role's name, short name or id".to_owned()
+                }));
+                problems.push(problem);
             }
+        }
+        if columns.task_id.is_none() {
+            problems.push(sheet.problem(
+                (header.number, 0),
+                Code::UnknownColumn,
+                &format!("no `{TASK_ID}` column: the header row must name one"),
+            ));
         }
         columns
     }
@@ -446,20 +639,23 @@ fn role_of_header(name: &str, base: &Matrix) -> Option<String> {
         .map(|r| r.id.to_string())
 }
 
-/// Sets a task's RACI from its row's role cells, keeping the base's order for roles that stay.
+/// Sets a task's RACI from its role cells, keeping the base's order for roles that stay. A role
+/// the sheet has no column for keeps what the base gives it (`covers` says which roles the sheet
+/// speaks for), so a sheet of a few roles is a partial edit. `row_at` is where a problem of the
+/// whole row is shown (its task id cell).
 fn apply_raci(
-    path: &Path,
-    line: usize,
-    row: &[String],
-    columns: &Columns,
+    sheet: &Sheet,
+    row_at: (usize, usize),
+    cells: &[RoleCell],
+    covers: &dyn Fn(&str) -> bool,
     task: &mut TaskKind,
     problems: &mut Vec<Diagnostic>,
 ) {
     let mut held: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut accountable: Vec<(usize, String)> = Vec::new();
-    for (column, role) in &columns.roles {
-        let cell = row.get(*column).map_or("", |c| c.trim());
+    let mut accountable: Vec<(usize, usize, String)> = Vec::new();
+    for cell in cells {
         for code in cell
+            .text
             .split(['/', ',', ';', ' ', '+'])
             .map(str::trim)
             .filter(|c| !c.is_empty())
@@ -467,64 +663,77 @@ fn apply_raci(
             let key = match code.to_ascii_uppercase().as_str() {
                 "R" => "responsible",
                 "A" => {
-                    accountable.push((*column, role.clone()));
+                    if !accountable.iter().any(|(_, _, r)| *r == cell.role) {
+                        accountable.push((cell.at.0, cell.at.1, cell.role.clone()));
+                    }
                     continue;
                 }
                 "C" => "consulted",
                 "I" => "informed",
                 "S" => "approvals",
                 "S1" => "approvals_any_of",
-                _ => {
-                    problems.push(cell_problem(
-                        path,
-                        (line, *column),
+                other => {
+                    let mut problem = sheet.problem(
+                        cell.at,
                         Code::UnknownCellCode,
-                        format!(
+                        &format!(
                             "`{code}` is not a RACI code: write R, A, C, I, S (sign-off) or S1 (one sign-off of several), combined as A/R"
                         ),
-                    ));
+                    );
+                    problem.hint =
+                        split_run_together(other).map(|codes| format!("did you mean `{codes}`?"));
+                    problems.push(problem);
                     continue;
                 }
             };
-            held.entry(key).or_default().push(role.clone());
+            let roles = held.entry(key).or_default();
+            if !roles.contains(&cell.role) {
+                roles.push(cell.role.clone());
+            }
         }
     }
     match accountable.as_slice() {
-        [(_, role)] => task.accountable = RoleId::new(role.as_str()),
-        [] => problems.push(located(
-            path,
-            Code::MissingAccountable,
-            line,
-            0,
-            format!(
-                "task `{}` has no A: exactly one role answers for it",
-                task.id
-            ),
-            Some("mark one role's cell A (A/R when it also does the work)".into()),
-        )),
-        [(first, a), rest @ ..] => {
+        [(_, _, role)] => task.accountable = RoleId::new(role.as_str()),
+        [] if !task.accountable.as_str().is_empty() && !covers(task.accountable.as_str()) => {}
+        [] => {
+            let mut problem = sheet.problem(
+                row_at,
+                Code::MissingAccountable,
+                &format!(
+                    "task `{}` has no A: exactly one role answers for it",
+                    task.id
+                ),
+            );
+            problem.hint = Some("mark one role's cell A (A/R when it also does the work)".into());
+            problems.push(problem);
+        }
+        [(row, column, a), rest @ ..] => {
             let others: Vec<String> = rest
                 .iter()
-                .map(|(c, r)| format!("{r} in {}{line}", column_letters(*c)))
+                .map(|(r, c, role)| format!("{role} in {}{r}", column_letters(*c)))
                 .collect();
-            problems.push(cell_problem(
-                path,
-                (line, *first),
+            let mut problem = sheet.problem(
+                (*row, *column),
                 Code::MultipleAccountable,
-                format!(
+                &format!(
                     "task `{}` has {} A's: {a} here and {}; exactly one role is Accountable",
                     task.id,
                     accountable.len(),
                     others.join(", ")
                 ),
-            ));
+            );
+            problem.hint = Some(
+                "keep the A of the role that answers for the outcome; the others who do the work are R"
+                    .into(),
+            );
+            problems.push(problem);
         }
     }
     let merge = |old: &[RoleId], new: Option<&Vec<String>>| -> Vec<RoleId> {
         let new = new.cloned().unwrap_or_default();
         let mut out: Vec<RoleId> = old
             .iter()
-            .filter(|r| new.iter().any(|n| n == r.as_str()))
+            .filter(|r| !covers(r.as_str()) || new.iter().any(|n| n == r.as_str()))
             .cloned()
             .collect();
         for role in new {
@@ -540,15 +749,27 @@ fn apply_raci(
     task.approvals = merge(&task.approvals, held.get("approvals"));
     task.approvals_any_of = merge(&task.approvals_any_of, held.get("approvals_any_of"));
     if task.responsible.is_empty() {
-        problems.push(located(
-            path,
+        let mut problem = sheet.problem(
+            row_at,
             Code::TaskWithoutResponsible,
-            line,
-            0,
-            format!("task `{}` has no R: someone must do the work", task.id),
-            Some("mark the role that does it R (A/R when it also answers for it)".into()),
-        ));
+            &format!("task `{}` has no R: someone must do the work", task.id),
+        );
+        problem.hint =
+            Some("mark the role that does it R (A/R when it also answers for it)".into());
+        problems.push(problem);
     }
+}
+
+/// Codes written without a separator (`AR`, `rc`) as they were meant (`A/R`).
+fn split_run_together(text: &str) -> Option<String> {
+    let upper = text.to_ascii_uppercase();
+    (upper.len() > 1 && upper.chars().all(|c| "RACIS".contains(c))).then(|| {
+        upper
+            .chars()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join("/")
+    })
 }
 
 /// One line per task whose RACI, flags or citation changed.
@@ -617,40 +838,4 @@ fn describe_change(before: &TaskKind, after: &TaskKind, added: bool) -> Option<S
         parts.push("citation changed".to_owned());
     }
     (!parts.is_empty()).then(|| format!("task `{}`: {}", after.id, parts.join("; ")))
-}
-
-fn located(
-    path: &Path,
-    code: Code,
-    line: usize,
-    column: usize,
-    message: String,
-    hint: Option<String>,
-) -> Diagnostic {
-    Diagnostic {
-        level: Level::Error,
-        code,
-        file: path.to_path_buf(),
-        line: line.max(1),
-        column: column.max(1),
-        message,
-        hint,
-    }
-}
-
-/// A problem in one cell, named as a spreadsheet names it (`cell F12`).
-fn cell_problem(
-    path: &Path,
-    (line, column): (usize, usize),
-    code: Code,
-    message: String,
-) -> Diagnostic {
-    located(
-        path,
-        code,
-        line,
-        column + 1,
-        format!("cell {}{line}: {message}", column_letters(column)),
-        None,
-    )
 }

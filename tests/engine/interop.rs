@@ -6,9 +6,21 @@ use std::path::Path;
 
 use warroom::cli::{Command, ExportCommand, Format, ImportCommand};
 use warroom::engine::Matrix;
-use warroom::interop::raci::{export_csv, import_csv};
+use warroom::interop::raci::{Imported, Layout, import_file};
 
 use crate::support::{matrix, matrix_path};
+
+fn export_csv(matrix: &Matrix) -> String {
+    warroom::interop::raci::export_csv(matrix, Layout::Wide)
+}
+
+fn import_csv(
+    path: &Path,
+    text: &str,
+    base: &Matrix,
+) -> Result<Imported, Vec<warroom::engine::diagnostic::Diagnostic>> {
+    import_file(path, text.as_bytes(), base)
+}
 
 fn same_matrix(a: &Matrix, b: &Matrix) -> bool {
     serde_json::to_value(a).unwrap() == serde_json::to_value(b).unwrap()
@@ -40,6 +52,7 @@ fn an_unedited_export_imports_as_the_same_matrix_and_exports_as_the_same_bytes()
     let ron = dir.path().join("plan.ron");
     let (code, _, err) = exec(&Command::Export(ExportCommand::Raci {
         output: Some(csv.clone()),
+        layout: Layout::Wide,
     }));
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = exec(&Command::Import(ImportCommand::Raci {

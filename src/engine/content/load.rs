@@ -51,73 +51,80 @@ pub enum FileKind {
     Unknown,
 }
 
+/// A file's bytes, refusing directories, special files (FIFOs, devices, sockets) and files past
+/// the size limit (4 MiB; 256 MiB for a save or log Warroom wrote) with a clear diagnostic. At
+/// most one byte past the limit is ever read, whatever the file claims its length to be.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
+    };
+    // `metadata` follows links and never blocks, unlike opening a FIFO.
+    let meta = fs::metadata(path).map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(Diagnostic::file_error(
+            Code::NotAFile,
+            path,
+            "this is a directory, not a data file",
+        )
+        .with_hint("pass a .ron file, or a directory to `warroom validate`"));
+    }
+    if !meta.is_file() {
+        return Err(Diagnostic::file_error(
+            Code::NotAFile,
+            path,
+            "not a regular file (a pipe, device or socket)",
+        )
+        .with_hint("pass a .ron file saved on disk"));
+    }
+    let too_large = |len: u64, record: bool| {
+        let (limit, words, hint) = if record {
+            (
+                MAX_RECORD_BYTES,
+                "256 MiB",
+                "Warroom never writes a save or log this large; this file was made elsewhere",
+            )
+        } else {
+            (
+                MAX_FILE_BYTES,
+                "4 MiB",
+                "split the scenario into smaller files or remove embedded data",
+            )
+        };
+        Diagnostic::file_error(
+            Code::FileTooLarge,
+            path,
+            format!("file is {len} bytes; the limit is {limit} bytes ({words})"),
+        )
+        .with_hint(hint)
+    };
+    // A file past the limit for what people write may still be a save or log Warroom wrote:
+    // its first bytes say which.
+    let record = meta.len() > MAX_FILE_BYTES && is_record(path, SNIFF_BYTES);
+    let limit = if record {
+        MAX_RECORD_BYTES
+    } else {
+        MAX_FILE_BYTES
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), record));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    // The file grew between the check and the read.
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, record));
+    }
+    Ok(bytes)
+}
+
 impl Source {
     /// Reads a file, refusing directories, special files (FIFOs, devices, sockets), oversized
     /// files and invalid UTF-8 with a clear diagnostic. The size limit holds whatever the file
     /// claims its length to be: at most one byte past it is ever read.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let unreadable = |e: std::io::Error| {
-            Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
-        };
-        // `metadata` follows links and never blocks, unlike opening a FIFO.
-        let meta = fs::metadata(path).map_err(unreadable)?;
-        if meta.is_dir() {
-            return Err(Diagnostic::file_error(
-                Code::NotAFile,
-                path,
-                "this is a directory, not a data file",
-            )
-            .with_hint("pass a .ron file, or a directory to `warroom validate`"));
-        }
-        if !meta.is_file() {
-            return Err(Diagnostic::file_error(
-                Code::NotAFile,
-                path,
-                "not a regular file (a pipe, device or socket)",
-            )
-            .with_hint("pass a .ron file saved on disk"));
-        }
-        let too_large = |len: u64, record: bool| {
-            let (limit, words, hint) = if record {
-                (
-                    MAX_RECORD_BYTES,
-                    "256 MiB",
-                    "Warroom never writes a save or log this large; this file was made elsewhere",
-                )
-            } else {
-                (
-                    MAX_FILE_BYTES,
-                    "4 MiB",
-                    "split the scenario into smaller files or remove embedded data",
-                )
-            };
-            Diagnostic::file_error(
-                Code::FileTooLarge,
-                path,
-                format!("file is {len} bytes; the limit is {limit} bytes ({words})"),
-            )
-            .with_hint(hint)
-        };
-        // A file past the limit for what people write may still be a save or log Warroom wrote:
-        // its first bytes say which.
-        let record = meta.len() > MAX_FILE_BYTES && is_record(path, SNIFF_BYTES);
-        let limit = if record {
-            MAX_RECORD_BYTES
-        } else {
-            MAX_FILE_BYTES
-        };
-        if meta.len() > limit {
-            return Err(too_large(meta.len(), record));
-        }
-        let mut bytes = Vec::new();
-        fs::File::open(path)
-            .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
-            .map_err(unreadable)?;
-        // The file grew between the check and the read.
-        if bytes.len() as u64 > limit {
-            return Err(too_large(bytes.len() as u64, record));
-        }
-        Self::from_bytes(path, bytes)
+        Self::from_bytes(path, read_bytes(path)?)
     }
 
     /// Builds a source from bytes already in memory (used by tests and the app's file picker).
@@ -144,6 +151,7 @@ impl Source {
                     column,
                     message: format!("file is not valid UTF-8 (byte offset {valid})"),
                     hint: Some("save the file as UTF-8".into()),
+                    cell: None,
                 })
             }
         }
@@ -199,6 +207,7 @@ impl Source {
             column: column.max(1),
             message,
             hint,
+            cell: None,
         }
     }
 

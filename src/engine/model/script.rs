@@ -307,6 +307,7 @@ impl<'s> StepPlaces<'s> {
             column,
             message,
             hint: None,
+            cell: None,
         }
     }
 }

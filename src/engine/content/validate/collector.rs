@@ -39,6 +39,7 @@ impl<'a> Collector<'a> {
             column,
             message,
             hint,
+            cell: None,
         });
     }
 
