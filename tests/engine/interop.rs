@@ -8,7 +8,7 @@ use warroom::cli::{Command, ExportCommand, Format, ImportCommand};
 use warroom::engine::Matrix;
 use warroom::interop::raci::{Imported, Layout, import_file};
 
-use crate::support::{matrix, matrix_path};
+use crate::support::{exec_with_shipped_matrix as exec, matrix};
 
 fn export_csv(matrix: &Matrix) -> String {
     warroom::interop::raci::export_csv(matrix, Layout::Wide)
@@ -24,16 +24,6 @@ fn import_csv(
 
 fn same_matrix(a: &Matrix, b: &Matrix) -> bool {
     serde_json::to_value(a).unwrap() == serde_json::to_value(b).unwrap()
-}
-
-fn exec(cmd: &Command) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = warroom::cli::run(cmd, Some(&matrix_path()), &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 #[test]

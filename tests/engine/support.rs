@@ -149,3 +149,14 @@ pub fn with_steps(text: &str, steps: &[&str]) -> String {
     }
     out
 }
+
+/// Runs a CLI command as the binary would, with the shipped matrix: (exit code, stdout, stderr).
+pub fn exec_with_shipped_matrix(cmd: &warroom::cli::Command) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = warroom::cli::run(cmd, Some(&matrix_path()), &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}

@@ -14,7 +14,7 @@ use warroom::interop::plan_workbook::export_workbook;
 use warroom::interop::raci::{Layout, export_csv, import_file, raci_table};
 use warroom::interop::workbook::{SheetOut, read_xlsx, write_xlsx};
 
-use crate::support::{matrix, matrix_path, root};
+use crate::support::{exec_with_shipped_matrix as exec, matrix, root};
 
 fn same_matrix(a: &Matrix, b: &Matrix) -> bool {
     serde_json::to_value(a).unwrap() == serde_json::to_value(b).unwrap()
@@ -281,16 +281,6 @@ fn a_sheet_of_more_cells_than_any_plan_is_refused() {
     let csv = row.repeat(101);
     let problems = import_file(Path::new("huge.csv"), csv.as_bytes(), &matrix()).unwrap_err();
     assert_eq!(problems[0].code, "too-many-cells");
-}
-
-fn exec(cmd: &Command) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = warroom::cli::run(cmd, Some(&matrix_path()), &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 #[test]
