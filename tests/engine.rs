@@ -17,6 +17,8 @@ mod architecture;
 mod cli;
 #[path = "engine/content.rs"]
 mod content;
+#[path = "engine/derived_plans.rs"]
+mod derived_plans;
 #[path = "engine/diagnostics.rs"]
 mod diagnostics;
 #[path = "engine/facilitation.rs"]

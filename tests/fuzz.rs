@@ -152,6 +152,19 @@ fn seeds() -> Vec<Seed> {
                 .unwrap(),
         });
     }
+    // A derived plan, its base named by an absolute path so that it resolves from the fuzzer's
+    // scratch folder.
+    let patch = std::fs::read_to_string(root().join("tests/fixtures/plans/merged-desks.ron"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/responsibilities.ron",
+            &shipped::matrix_path().display().to_string(),
+        );
+    seeds.push(Seed {
+        name: "matrix patch".into(),
+        kind: Kind::Matrix,
+        bytes: patch.into(),
+    });
     let hand_made = root().join("tests/fixtures/plans/acme-raci.xlsx");
     seeds.push(Seed {
         name: hand_made.display().to_string(),

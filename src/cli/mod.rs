@@ -7,6 +7,7 @@
 )]
 
 mod content;
+mod derive;
 mod exercise;
 mod learner;
 mod output;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use derive::DeriveCommand;
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
@@ -213,6 +215,10 @@ pub enum Command {
     /// Read a plan from a spreadsheet (`import raci`).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Make an organisation's plan from a base matrix (`derive matrix`): merged desks, renamed
+    /// roles, changed RACI cells.
+    #[command(subcommand)]
+    Derive(DeriveCommand),
 }
 
 /// `warroom serve`.
@@ -346,6 +352,7 @@ pub fn run_interactive(
         Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
         Command::Export(command) => sheets::export(command, &matrix_path, out, err),
         Command::Import(command) => sheets::import(command, &matrix_path, out, err),
+        Command::Derive(command) => derive::derive_matrix(command, &matrix_path, out, err),
         // With the room built in, `main` hosts it before the CLI is asked.
         Command::Serve(_) => writeln!(
             err,

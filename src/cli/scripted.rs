@@ -67,7 +67,7 @@ pub(super) fn play(
         return Ok(EXIT_USAGE);
     }
     let parsed = Source::read(decisions_path).and_then(|src| {
-        let decisions: Decisions = src.parse()?;
+        let decisions: Decisions = src.parse_under(&matrix)?;
         Ok((src, decisions))
     });
     let (source, decisions) = match parsed {

@@ -105,6 +105,12 @@ pub enum Code {
     MissingAccountable,
     /// `missing-sheet`
     MissingSheet,
+    /// `stale-patch-entry`
+    StalePatchEntry,
+    /// `merge-conflict`
+    MergeConflict,
+    /// `sender-approves`
+    SenderApproves,
     /// `too-many-cells`
     TooManyCells,
     /// `unsafe-workbook`
@@ -161,7 +167,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/format.md lists them.
-    pub const ALL: [Self; 69] = [
+    pub const ALL: [Self; 72] = [
         Self::AnswerDiffersFromMatrix,
         Self::AudienceWithoutSender,
         Self::BadId,
@@ -205,6 +211,9 @@ impl Code {
         Self::MultipleAccountable,
         Self::MissingAccountable,
         Self::MissingSheet,
+        Self::StalePatchEntry,
+        Self::MergeConflict,
+        Self::SenderApproves,
         Self::TooManyCells,
         Self::UnsafeWorkbook,
         Self::RegimeWithoutFiling,
@@ -279,6 +288,9 @@ impl Code {
             Self::MultipleAccountable => "multiple-accountable",
             Self::MissingAccountable => "missing-accountable",
             Self::MissingSheet => "missing-sheet",
+            Self::StalePatchEntry => "stale-patch-entry",
+            Self::MergeConflict => "merge-conflict",
+            Self::SenderApproves => "sender-approves",
             Self::TooManyCells => "too-many-cells",
             Self::UnsafeWorkbook => "unsafe-workbook",
             Self::RegimeWithoutFiling => "regime-without-filing",

@@ -3,14 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use crate::engine::content::derive::{Derived, PatchEntry, derive};
 use crate::engine::content::load::{
     FileKind, Source, line_col, nth_field, ron_files_in, ron_files_under,
 };
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
-use crate::engine::diagnostic::{Code, Diagnostic, error_count};
-use crate::engine::learning::quiz::{Question, QuestionSet};
+use crate::engine::diagnostic::{Code, Diagnostic, Level, error_count};
+use crate::engine::learning::quiz::{Question, QuestionSet, ResolveError};
 use crate::engine::model::id::ScenarioId;
 use crate::engine::model::matrix::Matrix;
+use crate::engine::model::patch::MatrixPatch;
 use crate::engine::model::scenario::Scenario;
 use crate::engine::model::script::{self, Decisions};
 use crate::engine::session::{ReplayError, Session, SessionLog};
@@ -95,9 +97,13 @@ pub struct LoadedMatrix {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads and validates a matrix; all errors are returned together.
+/// Loads and validates a matrix, or the plan a `MatrixPatch` file derives from its base; all
+/// errors are returned together.
 pub fn load_matrix(path: &Path) -> Result<LoadedMatrix, Vec<Diagnostic>> {
     let source = Source::read(path).map_err(|d| vec![d])?;
+    if source.kind() == FileKind::MatrixPatch {
+        return derive_from_patch(&source).map(|(loaded, _)| loaded);
+    }
     let matrix: Matrix = source.parse().map_err(|d| vec![d])?;
     let diagnostics = validate_matrix(&matrix, path, &source.text);
     if error_count(&diagnostics) > 0 {
@@ -108,6 +114,122 @@ pub fn load_matrix(path: &Path) -> Result<LoadedMatrix, Vec<Diagnostic>> {
         matrix: Arc::new(matrix),
         warnings: diagnostics,
     })
+}
+
+/// The plan a `MatrixPatch` file makes of its base (a `Matrix(` file, relative to the patch):
+/// entries that no longer apply to the base and conflicts the merges created are warnings at
+/// their entry; the derived plan is validated as a matrix file would be. Also hands back what the
+/// derivation found, for `warroom derive` to print.
+pub fn derive_from_patch(source: &Source) -> Result<(LoadedMatrix, Derived), Vec<Diagnostic>> {
+    let patch: MatrixPatch = source.parse().map_err(|d| vec![d])?;
+    let locator = source.locator();
+    let at_field = |path: &[&str]| locator.field_path(path).unwrap_or((1, 1));
+    let located = |level, code, (line, column): (usize, usize), message: String| Diagnostic {
+        level,
+        line,
+        column,
+        ..Diagnostic::file_error(code, &source.path, message)
+    };
+    let base_path = source
+        .path
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(&patch.base);
+    let base_source = Source::read(&base_path).map_err(|d| {
+        vec![located(
+            Level::Error,
+            d.code,
+            at_field(&["base"]),
+            format!(
+                "the base matrix {} cannot be read: {}",
+                base_path.display(),
+                d.message
+            ),
+        )]
+    })?;
+    if base_source.kind() != FileKind::Matrix {
+        return Err(vec![located(
+            Level::Error,
+            Code::UnknownFileKind,
+            at_field(&["base"]),
+            format!(
+                "the base {} is not a `Matrix(` file; a patch changes a full matrix",
+                base_path.display()
+            ),
+        )]);
+    }
+    let base = load_matrix(&base_path).map_err(|mut problems| {
+        problems.insert(
+            0,
+            located(
+                Level::Error,
+                Code::ParseError,
+                at_field(&["base"]),
+                format!("the base matrix {} does not load", base_path.display()),
+            ),
+        );
+        problems
+    })?;
+    let derived = derive(&base.matrix, &patch);
+    let entry_at = |entry: PatchEntry| {
+        let (section, field, index) = entry.field();
+        locator.entry(section, field, index).unwrap_or((1, 1))
+    };
+    let mut diagnostics: Vec<Diagnostic> = derived
+        .stale
+        .iter()
+        .map(|stale| {
+            located(
+                Level::Warning,
+                Code::StalePatchEntry,
+                entry_at(stale.entry),
+                format!(
+                    "this entry no longer applies and was left out: {}",
+                    stale.message
+                ),
+            )
+        })
+        .chain(
+            derived
+                .conflicts
+                .iter()
+                .filter(|c| !c.fixed)
+                .map(|conflict| {
+                    located(
+                        Level::Warning,
+                        Code::MergeConflict,
+                        entry_at(conflict.entry),
+                        format!("{}: {}", conflict.place, conflict.problem),
+                    )
+                    .with_hint(conflict.fix.clone())
+                }),
+        )
+        .collect();
+    // The validator's warnings about what a merge conflict already names would repeat it, at
+    // no useful place in the patch.
+    let named = |d: &Diagnostic| {
+        let subject = d.message.split(':').next().unwrap_or_default();
+        derived
+            .conflicts
+            .iter()
+            .any(|c| !c.fixed && c.place.starts_with(subject))
+    };
+    diagnostics.extend(
+        validate_matrix(&derived.matrix, &source.path, &source.text)
+            .into_iter()
+            .filter(|d| d.is_error() || !named(d)),
+    );
+    if error_count(&diagnostics) > 0 {
+        return Err(diagnostics);
+    }
+    Ok((
+        LoadedMatrix {
+            path: source.path.clone(),
+            matrix: Arc::new(derived.matrix.clone()),
+            warnings: diagnostics,
+        },
+        derived,
+    ))
 }
 
 /// A scenario loaded and validated.
@@ -132,7 +254,8 @@ pub fn scenario_from_source(
     source: &Source,
     matrix: &Matrix,
 ) -> Result<LoadedScenario, Vec<Diagnostic>> {
-    let scenario: Scenario = source.parse().map_err(|d| vec![d])?;
+    let mut scenario: Scenario = source.parse_under(matrix).map_err(|d| vec![d])?;
+    scenario.merge_repeated_roles();
     let diagnostics = validate_scenario(&scenario, matrix, &source.path, &source.text);
     if error_count(&diagnostics) > 0 {
         return Err(diagnostics);
@@ -195,8 +318,31 @@ pub fn question_set_from_source(
     source: &Source,
     matrix: &Matrix,
 ) -> Result<LoadedQuestionSet, Vec<Diagnostic>> {
-    let set: QuestionSet = source.parse().map_err(|d| vec![d])?;
-    let diagnostics = validate_question_set(&set, matrix, &source.path, &source.text);
+    let mut set: QuestionSet = source.parse_under(matrix).map_err(|d| vec![d])?;
+    set.resolve_role_aliases(&matrix.alias_map());
+    let mut diagnostics = validate_question_set(&set, matrix, &source.path, &source.text);
+    if !matrix.aliases.is_empty() {
+        // Under a plan whose roles are cut otherwise, a question the plan leaves undecided (who is
+        // consulted, when one desk now does it all) does not apply: it leaves the bank, the rest
+        // of its set stays.
+        let undecided: Vec<String> = set
+            .questions
+            .iter()
+            .filter(|q| matches!(q.resolve(matrix), Err(ResolveError::Undecided(_))))
+            .map(|q| q.id.to_string())
+            .collect();
+        set.questions
+            .retain(|q| !undecided.iter().any(|id| id == q.id.as_str()));
+        for d in &mut diagnostics {
+            if d.code == Code::UndecidedQuestion {
+                d.level = Level::Warning;
+                d.message = format!(
+                    "{}; under plan `{}` the question does not apply and is left out",
+                    d.message, matrix.id
+                );
+            }
+        }
+    }
     if error_count(&diagnostics) > 0 {
         return Err(diagnostics);
     }
@@ -369,7 +515,7 @@ impl Library {
             }
         };
         match source.kind() {
-            FileKind::Matrix => {
+            FileKind::Matrix | FileKind::MatrixPatch => {
                 if same_file(file, matrix_path) {
                     return None;
                 }
@@ -401,7 +547,7 @@ impl Library {
                 Diagnostic::file_error(
                     Code::UnknownFileKind,
                     file,
-                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(`, `QuestionSet(`, `Decisions(` or `SessionLog(`",
+                    "not a Warroom data file: it should start with `Scenario(`, `Matrix(`, `MatrixPatch(`, `QuestionSet(`, `Decisions(` or `SessionLog(`",
                 )
                 .with_hint(
                     "scenarios, matrices, question sets, decisions scripts and session logs are checked; docs/format.md describes each",
@@ -416,12 +562,20 @@ impl Library {
     fn check_script(&mut self, source: &Source, shipped: &mut ShippedScenarios) {
         let kind = source.kind();
         let file = source.path.clone();
+        let matrix = self.matrix.as_ref().map(|m| m.matrix.clone());
+        let parse = |source: &Source| match &matrix {
+            Some(m) => source.parse_under::<Decisions>(m),
+            None => source.parse(),
+        };
+        let parse_log = |source: &Source| match &matrix {
+            Some(m) => source.parse_under::<SessionLog>(m),
+            None => source.parse(),
+        };
         let checked = match kind {
             FileKind::Decisions => {
-                source
-                    .parse::<Decisions>()
+                parse(source)
                     .map_err(|d| vec![d])
-                    .and_then(|decisions| {
+                    .and_then(|decisions: Decisions| {
                         let (scenario, matrix) = self
                             .scenario_for(&decisions.scenario, source, shipped)
                             .map_err(|d| vec![d])?;
@@ -430,9 +584,8 @@ impl Library {
                         Ok(decisions.scenario)
                     })
             }
-            _ => source
-                .parse::<SessionLog>()
-                .and_then(|log| {
+            _ => parse_log(source)
+                .and_then(|log: SessionLog| {
                     let (scenario, matrix) = self.scenario_for(&log.scenario, source, shipped)?;
                     Session::replay(scenario, matrix, &log)
                         .map_err(|e| replay_failure(source, &e))?;

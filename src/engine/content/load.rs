@@ -47,6 +47,8 @@ pub enum FileKind {
     SessionLog,
     /// `QuestionSet( … )`: exam-practice questions.
     QuestionSet,
+    /// `MatrixPatch( … )`: an organisation's changes to a base matrix.
+    MatrixPatch,
     /// Anything else.
     Unknown,
 }
@@ -172,6 +174,15 @@ impl Source {
     /// Sniffs the leading struct name.
     pub fn kind(&self) -> FileKind {
         kind_of_text(&self.text)
+    }
+
+    /// [`Self::parse`] with `matrix`'s role aliases in force: a role the file names by an alias
+    /// reads as the role it stands for.
+    pub fn parse_under<T: DeserializeOwned>(
+        &self,
+        matrix: &crate::engine::model::matrix::Matrix,
+    ) -> Result<T, Diagnostic> {
+        matrix.reading(|| self.parse())
     }
 
     /// Parses the text as RON, mapping a parse error to a located diagnostic.
@@ -374,6 +385,7 @@ fn kind_of_text(text: &str) -> FileKind {
         "Decisions" => FileKind::Decisions,
         "SessionLog" => FileKind::SessionLog,
         "QuestionSet" => FileKind::QuestionSet,
+        "MatrixPatch" => FileKind::MatrixPatch,
         _ => FileKind::Unknown,
     }
 }
@@ -526,6 +538,14 @@ impl<'a> Locator<'a> {
             let rest = self.text.get(at..)?;
             at += nth_field(rest, name, 0)?;
         }
+        Some(self.position(at))
+    }
+
+    /// Line and column of the `index`th item of list `section`, each item starting with field
+    /// `field` (`merges`, `roles`, 2: the third merge).
+    pub fn entry(&self, section: &str, field: &str, index: usize) -> Option<(usize, usize)> {
+        let start = nth_field(self.text, section, 0)?;
+        let at = start + nth_field(self.text.get(start..)?, field, index)?;
         Some(self.position(at))
     }
 

@@ -47,6 +47,12 @@ macro_rules! string_id {
         #[serde(transparent)]
         pub struct $name(pub String);
 
+        string_id_methods!($name);
+    )*};
+}
+
+macro_rules! string_id_methods {
+    ($name:ident) => {
         impl $name {
             /// Wraps an id string.
             pub fn new(id: impl Into<String>) -> Self {
@@ -76,12 +82,51 @@ macro_rules! string_id {
                 &self.0
             }
         }
-    )*};
+    };
+}
+
+/// A role in the responsibility matrix (`soc`, `legal`, …). Read from a file while a matrix's
+/// role aliases are in force ([`with_role_aliases`]), an alias reads as the role it stands for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RoleId(pub String);
+
+string_id_methods!(RoleId);
+
+impl<'de> Deserialize<'de> for RoleId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        let real = ROLE_ALIASES.with(|aliases| aliases.borrow().get(&id).cloned());
+        Ok(Self(real.unwrap_or(id)))
+    }
+}
+
+thread_local! {
+    /// The role aliases in force while a file is read: alias → the role it stands for.
+    static ROLE_ALIASES: std::cell::RefCell<std::collections::BTreeMap<String, String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// Runs `read` with `aliases` (alias → real role id) in force, so that every [`RoleId`] it
+/// deserializes names a real role: one scenario, script or log serves organisations whose roles
+/// are cut differently. The aliases in force before are restored afterwards, even on a panic.
+pub fn with_role_aliases<T>(
+    aliases: &std::collections::BTreeMap<String, String>,
+    read: impl FnOnce() -> T,
+) -> T {
+    struct Restore(std::collections::BTreeMap<String, String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = std::mem::take(&mut self.0);
+            ROLE_ALIASES.with(|aliases| *aliases.borrow_mut() = previous);
+        }
+    }
+    let previous = ROLE_ALIASES.with(|current| current.replace(aliases.clone()));
+    let _restore = Restore(previous);
+    read()
 }
 
 string_id! {
-    /// A role in the responsibility matrix (`soc`, `legal`, …).
-    RoleId,
     /// A kind of task in the responsibility matrix (`preserve_evidence`, …).
     TaskId,
     /// A fact a scenario can reveal that escalation rules react to (`personal_data`, …).

@@ -21,6 +21,11 @@ pub struct Matrix {
     pub description: String,
     /// Everyone who can act, decide, approve or be told.
     pub roles: Vec<Role>,
+    /// Other names for roles: scenarios, scripts, question sets, logs and saves that name a role
+    /// by an alias (`legal`) read as the role it stands for (`comms_legal`), so content written
+    /// for one organisation's roles plays under another's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Alias>,
     /// Who is Responsible, Accountable, Consulted and Informed for each kind of task.
     pub tasks: Vec<TaskKind>,
     /// Facts a scenario can reveal (personal data involved, customer outage, …).
@@ -40,6 +45,16 @@ pub struct Matrix {
     /// Dimension weights and penalty sizes.
     #[serde(default)]
     pub scoring: ScoringPolicy,
+}
+
+/// Another name for a role: `Alias(id: "legal", is: "comms_legal")`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alias {
+    /// The name content may use (`legal`); never a role of this matrix.
+    pub id: String,
+    /// The role it stands for.
+    pub is: RoleId,
 }
 
 /// Whether a role belongs to the organisation.
@@ -671,6 +686,36 @@ impl Default for ScoringPolicy {
 }
 
 impl Matrix {
+    /// The role aliases: alias → the role it stands for.
+    pub fn alias_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.aliases
+            .iter()
+            .map(|a| (a.id.clone(), a.is.to_string()))
+            .collect()
+    }
+
+    /// Reads `read` (a parse of a scenario, script, question set or log) with this matrix's role
+    /// aliases in force, so every role id it holds names a real role.
+    pub fn reading<T>(&self, read: impl FnOnce() -> T) -> T {
+        if self.aliases.is_empty() {
+            read()
+        } else {
+            crate::engine::model::id::with_role_aliases(&self.alias_map(), read)
+        }
+    }
+
+    /// `value` (read before this matrix was known: a saved exercise's log) with every alias among
+    /// its role ids replaced by the role it stands for. Free when the matrix has no aliases.
+    pub fn resolve_roles<T: Serialize + serde::de::DeserializeOwned>(&self, value: T) -> T {
+        if self.aliases.is_empty() {
+            return value;
+        }
+        let Ok(text) = ron::to_string(&value) else {
+            return value;
+        };
+        self.reading(|| ron::from_str(&text)).unwrap_or(value)
+    }
+
     /// Looks a role up by id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id.as_str() == id)

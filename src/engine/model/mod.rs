@@ -5,5 +5,6 @@ pub mod gates;
 pub mod id;
 pub mod intent;
 pub mod matrix;
+pub mod patch;
 pub mod scenario;
 pub mod script;

@@ -592,6 +592,19 @@ impl Index {
 }
 
 impl Scenario {
+    /// Drops a role listed twice in the board's cast or an inject's recipients, as happens when a
+    /// matrix's aliases make two of the names one role (`legal` and `pr_comms` one desk).
+    pub fn merge_repeated_roles(&mut self) {
+        fn dedupe(roles: &mut Vec<RoleId>) {
+            let mut seen = std::collections::BTreeSet::new();
+            roles.retain(|r| seen.insert(r.clone()));
+        }
+        dedupe(&mut self.cast);
+        for inject in &mut self.injects {
+            dedupe(&mut inject.to);
+        }
+    }
+
     fn index(&self) -> &Index {
         self.index.0.get_or_init(|| Index::of(self))
     }

@@ -78,6 +78,7 @@ pub fn run_observed(
             )
         }]);
     }
+    let merged_desks = !matrix.aliases.is_empty();
     let mut session = Session::new(scenario, matrix, seed);
     let mut errors = Vec::new();
     for (index, step) in decisions.steps.iter().enumerate() {
@@ -105,7 +106,15 @@ pub fn run_observed(
                 Err(r) => errors.push(places.located(index, r.reason)),
             }
         }
-        match session.apply(step.intent.clone()) {
+        let intent = if merged_desks {
+            match within_one_desk(&step.intent, &session) {
+                Some(intent) => intent,
+                None => continue,
+            }
+        } else {
+            step.intent.clone()
+        };
+        match session.apply(intent) {
             Ok(_) => after_each(&session),
             Err(r) => {
                 let mut error =
@@ -135,6 +144,87 @@ pub fn run_observed(
     } else {
         Err(errors)
     }
+}
+
+/// A step as it plays under a plan whose aliases make two of its roles one desk. Written for the
+/// roles apart, it may name the desk twice: escalating to or telling itself, handing off to
+/// itself, asking itself (or asking again) for an approval, granting one nobody is waiting for.
+/// What is left of it is played; a step of which nothing is left is what the desk does within
+/// itself, and is passed over (`None`) rather than refused.
+fn within_one_desk(intent: &Intent, session: &Session) -> Option<Intent> {
+    let others = |from: &RoleId, to: &[RoleId]| -> Vec<RoleId> {
+        let mut out: Vec<RoleId> = Vec::new();
+        for role in to {
+            if role != from && !out.contains(role) {
+                out.push(role.clone());
+            }
+        }
+        out
+    };
+    let mut intent = intent.clone();
+    match &mut intent {
+        Intent::Escalate { from, to, .. } | Intent::Inform { from, to, .. } => {
+            *to = others(from, to);
+            if to.is_empty() {
+                return None;
+            }
+        }
+        Intent::Handoff(handoff) if handoff.from == handoff.to => return None,
+        Intent::Communicate { approvals, .. } => {
+            let mut seen = std::collections::BTreeSet::new();
+            approvals.retain(|r| seen.insert(r.clone()));
+        }
+        Intent::RequestApproval {
+            action,
+            requested_by,
+            approver,
+        } => {
+            let asked = session
+                .approvals()
+                .iter()
+                .any(|r| r.action == *action && r.approver == *approver);
+            if asked || requested_by == approver {
+                return None;
+            }
+        }
+        Intent::GrantApproval { action, approver } => {
+            let waiting = session
+                .approvals()
+                .iter()
+                .any(|r| r.action == *action && r.approver == *approver && r.granted.is_none());
+            if !waiting {
+                return None;
+            }
+        }
+        Intent::RequestMessageApproval {
+            message,
+            audience,
+            requested_by,
+            approver,
+        } => {
+            let asked = session.message_approvals().iter().any(|r| {
+                r.message == *message && r.audience == *audience && r.approver == *approver
+            });
+            if asked || requested_by == approver {
+                return None;
+            }
+        }
+        Intent::GrantMessageApproval {
+            message,
+            audience,
+            approver,
+        } => {
+            let waiting = session
+                .message_approvals()
+                .iter()
+                .any(|r| r.awaits(message, audience, approver));
+            if !waiting {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    Some(intent)
 }
 
 /// What kind of thing an id in an intent names.

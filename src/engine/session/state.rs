@@ -219,6 +219,14 @@ impl Session {
                 found: scenario.id.clone(),
             });
         }
+        // A log recorded under another matrix may name roles this one knows by an alias.
+        let resolved;
+        let log = if matrix.aliases.is_empty() {
+            log
+        } else {
+            resolved = matrix.resolve_roles(log.clone());
+            &resolved
+        };
         let mut session = Self::new(scenario, matrix, log.seed);
         if session.log.opening != log.opening {
             return Err(ReplayError::Diverged { entry: 0 });

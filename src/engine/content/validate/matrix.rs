@@ -53,16 +53,24 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         }
     }
 
+    check_aliases(&mut r, matrix, &role_ids);
     let check_role = |r: &mut Collector<'_>, anchor: &str, id: &str, owner_allowed: bool| {
         if (owner_allowed && id == ASSET_OWNER) || role_ids.contains(&id) {
             return;
         }
+        let hint = match matrix.aliases.iter().find(|a| a.id == id) {
+            Some(alias) => format!(
+                "`{id}` is an alias of `{}`; the matrix itself names roles by their own ids",
+                alias.is
+            ),
+            None => unknown_hint(id, role_ids.iter().copied()),
+        };
         r.error(
             Code::UnknownRole,
             Some(anchor),
             id,
             format!("unknown role `{id}`"),
-            unknown_hint(id, role_ids.iter().copied()),
+            hint,
         );
     };
 
@@ -322,6 +330,24 @@ pub fn validate_matrix(matrix: &Matrix, file: &Path, text: &str) -> Vec<Diagnost
         {
             check_role(&mut r, anchor, id.as_str(), false);
         }
+        // A sender's own approval goes without saying: when every sender is an approver, the
+        // approval asks nothing of anyone.
+        if !audience.senders.is_empty()
+            && !audience.approvals.is_empty()
+            && audience
+                .senders
+                .iter()
+                .all(|s| audience.approvals.contains(s))
+        {
+            r.warning(
+                Code::SenderApproves,
+                Some(anchor),
+                "approvals",
+                format!(
+                    "audience `{anchor}`: every sender is also an approver, so a message needs nobody else's approval; the review the approvals stand for never happens"
+                ),
+            );
+        }
     }
     for contact in &matrix.communication.contacts {
         let anchor = contact.party.as_str();
@@ -529,6 +555,43 @@ fn lint_raci(r: &mut Collector<'_>, task: &TaskKind) {
                 format!(
                     "task `{anchor}`: `{role}` is Responsible and also a required approver, so whoever does the work approves it and every play loses points for self-approval"
                 ),
+            );
+        }
+    }
+}
+
+/// Each alias is a well-formed id that is not a role's own, named once, and stands for a real role
+/// (not for another alias: one step resolves every name).
+fn check_aliases(r: &mut Collector<'_>, matrix: &Matrix, role_ids: &[&str]) {
+    r.duplicates("alias", matrix.aliases.iter().map(|a| a.id.as_str()));
+    for alias in &matrix.aliases {
+        let id = alias.id.as_str();
+        if role_ids.contains(&id) || id == ASSET_OWNER {
+            r.error(
+                Code::DuplicateId,
+                Some("aliases"),
+                id,
+                format!(
+                    "alias `{id}` is also a role of the matrix: a name can stand for one role only"
+                ),
+                Some("drop the alias, or the role it would hide".into()),
+            );
+        }
+        let target = alias.is.as_str();
+        if !role_ids.contains(&target) {
+            let hint = if matrix.aliases.iter().any(|a| a.id == target) {
+                format!(
+                    "`{target}` is itself an alias; point `{id}` at the role `{target}` stands for"
+                )
+            } else {
+                unknown_hint(target, role_ids.iter().copied())
+            };
+            r.error(
+                Code::UnknownRole,
+                Some(id),
+                target,
+                format!("alias `{id}` stands for `{target}`, which is not a role of the matrix"),
+                Some(hint),
             );
         }
     }

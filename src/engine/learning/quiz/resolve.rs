@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::engine::model::id::{RoleId, TaskId, TriggerId};
 use crate::engine::model::matrix::{ASSET_OWNER, Matrix, Phase, TaskKind};
 
-use super::model::{Ask, Choice, Cite, Question, ResolveError, Resolved, letter};
+use super::model::{Ask, Choice, Cite, Question, QuestionSet, ResolveError, Resolved, letter};
 
 /// The two choices of a yes/no question.
 const YES_NO: [&str; 2] = ["yes", "no"];
@@ -21,6 +21,34 @@ struct Derived {
     rule: String,
     /// The matrix's words for it.
     citation: String,
+}
+
+impl QuestionSet {
+    /// Reads role choices and answers through a matrix's role aliases (alias → role), dropping a
+    /// choice that two aliases now make the same role: a question written for separate Legal and
+    /// Communications asks the same of a plan where they are one desk.
+    pub fn resolve_role_aliases(&mut self, aliases: &std::collections::BTreeMap<String, String>) {
+        if aliases.is_empty() {
+            return;
+        }
+        let resolve = |ids: &mut Vec<String>| {
+            let mut seen = BTreeSet::new();
+            for id in ids.iter_mut() {
+                if let Some(real) = aliases.get(id.as_str()) {
+                    id.clone_from(real);
+                }
+            }
+            ids.retain(|id| seen.insert(id.clone()));
+        };
+        for question in &mut self.questions {
+            let mut seen = BTreeSet::new();
+            question.roles.retain(|r| seen.insert(r.clone()));
+            if question.options_are_roles() {
+                resolve(&mut question.options);
+                resolve(&mut question.answer);
+            }
+        }
+    }
 }
 
 impl Question {
