@@ -29,6 +29,8 @@ mod grading;
 mod interop;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
+#[path = "engine/msel.rs"]
+mod msel;
 #[path = "engine/properties.rs"]
 mod properties;
 #[path = "engine/questions.rs"]

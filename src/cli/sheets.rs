@@ -14,9 +14,9 @@ use crate::engine::content::load::read_bytes;
 use crate::engine::content::validate::validate_matrix;
 use crate::engine::diagnostic::error_count;
 use crate::engine::model::matrix::Matrix;
-use crate::interop::is_workbook;
 use crate::interop::plan_workbook::export_workbook;
 use crate::interop::raci::{Layout, export_csv, import_file};
+use crate::interop::{is_workbook, msel};
 
 /// `warroom export …`.
 #[derive(Debug, Clone, Subcommand)]
@@ -31,6 +31,15 @@ pub enum ExportCommand {
         /// A column per role (`wide`, the grid people print) or a row per task and role (`long`).
         #[arg(long, value_enum, default_value_t)]
         layout: Layout,
+    },
+    /// A scenario as a master scenario events list (MSEL): a row per inject in release order,
+    /// with the actions the plan (`--matrix`) expects of the room.
+    Msel {
+        /// The scenario: an id of the content folder, or a file.
+        scenario: String,
+        /// Where to write it (`.xlsx` or `.csv`); without it, CSV is printed.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -79,7 +88,12 @@ pub(super) fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let ExportCommand::Raci { output, layout } = command;
+    let (output, layout) = match command {
+        ExportCommand::Raci { output, layout } => (output, layout),
+        ExportCommand::Msel { scenario, output } => {
+            return export_msel(scenario, output.as_deref(), matrix_path, out, err);
+        }
+    };
     if let Some(path) = output
         && !is_csv(path)
         && !is_workbook(path)
@@ -119,6 +133,59 @@ pub(super) fn export(
         "wrote {}: {} tasks of matrix `{}`",
         path.display(),
         matrix.tasks.len(),
+        matrix.id
+    )?;
+    Ok(EXIT_OK)
+}
+
+fn export_msel(
+    spec: &str,
+    output: Option<&Path>,
+    matrix_path: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    if let Some(path) = output
+        && !is_csv(path)
+        && !is_workbook(path)
+    {
+        writeln!(
+            err,
+            "warroom: {} is neither .xlsx nor .csv; an MSEL is written as an Excel workbook or as CSV",
+            path.display()
+        )?;
+        return Ok(EXIT_USAGE);
+    }
+    let (matrix, scenario) =
+        match super::scripted::load_matrix_and_scenario(spec, None, matrix_path, err)? {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
+    let Some(path) = output else {
+        out.write_all(msel::export_csv(&scenario, &matrix).as_bytes())?;
+        return Ok(EXIT_OK);
+    };
+    let bytes = if is_workbook(path) {
+        match msel::export_workbook(&scenario, &matrix) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                writeln!(err, "warroom: cannot make the workbook: {e}")?;
+                return Ok(EXIT_INVALID);
+            }
+        }
+    } else {
+        msel::export_csv(&scenario, &matrix).into_bytes()
+    };
+    if let Err(e) = write_output_file(path, &bytes) {
+        writeln!(err, "warroom: cannot write {}: {e}", path.display())?;
+        return Ok(EXIT_USAGE);
+    }
+    writeln!(
+        out,
+        "wrote {}: {} injects of `{}` under matrix `{}`",
+        path.display(),
+        scenario.injects.len(),
+        scenario.id,
         matrix.id
     )?;
     Ok(EXIT_OK)

@@ -2,6 +2,7 @@
 //! own beside the store, used by the CLI (and later the app), never by the engine's core: it turns
 //! a sheet into the engine's model and back, reporting every problem at its sheet cell as data.
 
+pub mod msel;
 pub mod plan_workbook;
 pub mod raci;
 pub mod sheet;

@@ -194,6 +194,28 @@ pub struct SheetOut {
     pub choices: Option<(u16, u16, Vec<String>)>,
     /// Column widths in characters, by column (missing ones are left at the default).
     pub widths: Vec<f64>,
+    /// Printed landscape, one page wide, the header repeated on every page.
+    pub printable: bool,
+}
+
+/// The height in points a row of wrapped text needs: its tallest cell's lines at the column widths.
+fn row_height(cells: &[String], widths: &[f64]) -> f64 {
+    const POINTS_PER_LINE: f64 = 15.0;
+    let lines = cells
+        .iter()
+        .enumerate()
+        .map(|(column, text)| {
+            let width = widths.get(column).copied().unwrap_or(8.43).max(4.0);
+            text.lines()
+                .map(|line| {
+                    (line.chars().count() as f64 / (width * 1.1))
+                        .ceil()
+                        .max(1.0)
+                })
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    (lines * POINTS_PER_LINE).min(409.0)
 }
 
 /// The workbook's bytes: the same sheets always give the same bytes (the document's creation date
@@ -211,6 +233,7 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
         .set_bold()
         .set_text_wrap()
         .set_align(FormatAlign::Top);
+    let banner_format = Format::new().set_bold();
     let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     for sheet in sheets {
         let worksheet = workbook.add_worksheet();
@@ -219,8 +242,14 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
         for banner in &sheet.banner {
             for (column, text) in banner.iter().enumerate() {
                 if !text.is_empty() {
+                    // Unwrapped, a banner runs on over the empty cells beside it.
                     worksheet
-                        .write_string_with_format(row, column as u16, neutralise_cell(text), &bold)
+                        .write_string_with_format(
+                            row,
+                            column as u16,
+                            neutralise_cell(text),
+                            &banner_format,
+                        )
                         .map_err(fail)?;
                 }
             }
@@ -234,6 +263,12 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
         let header_row = row;
         row += 1;
         for cells in &sheet.rows {
+            if sheet.printable {
+                // Spreadsheets do not always grow a row to its wrapped text on opening.
+                worksheet
+                    .set_row_height(row, row_height(cells, &sheet.widths))
+                    .map_err(fail)?;
+            }
             for (column, text) in cells.iter().enumerate() {
                 if !text.is_empty() {
                     worksheet
@@ -251,6 +286,16 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
         worksheet
             .set_freeze_panes(header_row + 1, sheet.frozen_columns)
             .map_err(fail)?;
+        if sheet.printable {
+            // A3 landscape, one page wide: an MSEL is a wide table.
+            worksheet
+                .set_paper_size(8)
+                .set_landscape()
+                .set_print_fit_to_pages(1, 0);
+            worksheet
+                .set_repeat_rows(header_row, header_row)
+                .map_err(fail)?;
+        }
         for (column, width) in sheet.widths.iter().enumerate() {
             worksheet
                 .set_column_width(column as u16, *width)
