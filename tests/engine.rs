@@ -21,6 +21,8 @@ mod content;
 mod derived_plans;
 #[path = "engine/diagnostics.rs"]
 mod diagnostics;
+#[path = "engine/expressiveness.rs"]
+mod expressiveness;
 #[path = "engine/facilitation.rs"]
 mod facilitation;
 #[path = "engine/grading.rs"]

@@ -33,7 +33,9 @@ pub const LOG_FORMAT_VERSION: u32 = 1;
 /// approach is charged once, as the decision it failed to resolve (no Informed or approval checks).
 /// Rules 5: reporting duties the matrix's regimes set (GDPR Art. 33, NIS2 Art. 23, …) are graded
 /// against their real clocks, started by the inject where the organisation becomes aware.
-pub const RULES_VERSION: u32 = 5;
+/// Rules 6: declaring an incident or classifying its severity with the board's controls also
+/// carries out an open decision option of that task.
+pub const RULES_VERSION: u32 = 6;
 
 /// Logs from before the rules were versioned.
 fn first_rules() -> u32 {

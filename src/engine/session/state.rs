@@ -24,6 +24,9 @@ use super::release::{Clock, ReleasePlan};
 pub const TASK_CLASSIFY: &str = "classify_severity";
 /// Matrix task id graded for [`Intent::DeclareIncident`].
 pub const TASK_DECLARE: &str = "declare_incident";
+/// The first grading rules under which declaring or classifying carries out a decision option of
+/// that task.
+const DECLARE_SATISFIES_OPTIONS: u32 = 6;
 
 /// Why an intent was refused. The session is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -128,6 +131,9 @@ pub struct Session {
     pub(super) declared_at: Option<u32>,
     pub(super) log: SessionLog,
     pub(super) clock: Clock,
+    /// The options the Declare and Classify controls can carry out (found once: a long exercise
+    /// classifies often).
+    pub(super) control_options: Vec<ActionId>,
 }
 
 impl Session {
@@ -177,7 +183,16 @@ impl Session {
         };
         let plan = Arc::new(ReleasePlan::of(&scenario));
         let clock = Clock::new(plan, &variants);
+        let control_options = scenario
+            .actions()
+            .filter(|(_, _, option)| {
+                matches!(option.task.as_str(), TASK_CLASSIFY | TASK_DECLARE)
+                    && option.misdirected.is_none()
+            })
+            .map(|(_, _, option)| option.id.clone())
+            .collect();
         Self {
+            control_options,
             scenario,
             matrix,
             seed,
@@ -251,6 +266,66 @@ impl Session {
         Ok(session)
     }
 
+    /// `role` carries out `action`: recorded, its flags set, its owner recorded, the role brought
+    /// into the response.
+    fn perform(&mut self, action: &ActionId, role: &RoleId, entry: usize, events: &mut Vec<Event>) {
+        self.performed.insert(
+            action.clone(),
+            Performed {
+                role: role.clone(),
+                minute: self.minute,
+                entry,
+            },
+        );
+        events.push(Event::ActionPerformed {
+            action: action.clone(),
+            role: role.clone(),
+        });
+        self.action_done(action);
+        // Giving a role work brings it into the response.
+        self.engage(std::slice::from_ref(role), events);
+        let scenario = Arc::clone(&self.scenario);
+        if let Some((_, _, option)) = scenario.action(action.as_str()) {
+            for flag in option.sets.clone() {
+                self.set_flag(flag, events);
+            }
+            if let (Some(owner), Some(asset)) = (&option.records_owner, &option.target) {
+                self.owners.insert(asset.clone(), owner.clone());
+                events.push(Event::OwnerRecorded {
+                    asset: asset.clone(),
+                    owner: owner.clone(),
+                });
+            }
+        }
+    }
+
+    /// Declaring or classifying with the board's own control also carries out an open decision
+    /// option of that task (a scenario asking "who declares?" is answered by declaring). Not under
+    /// rules older than 6, so that an exercise recorded before keeps its events on replay.
+    fn perform_offered(
+        &mut self,
+        task: &str,
+        role: &RoleId,
+        entry: usize,
+        events: &mut Vec<Event>,
+    ) {
+        if self.log.rules < DECLARE_SATISFIES_OPTIONS {
+            return;
+        }
+        let scenario = Arc::clone(&self.scenario);
+        let offered = self.control_options.iter().find_map(|id| {
+            let (inject, decision, option) = scenario.action(id.as_str())?;
+            (option.task.as_str() == task
+                && self.released.contains_key(&inject.id)
+                && !self.expired.contains(&decision.id)
+                && !self.performed.contains_key(&option.id))
+            .then_some(option)
+        });
+        if let Some(option) = offered {
+            self.perform(&option.id, role, entry, events);
+        }
+    }
+
     /// Applies an intent. On success the state changed and the events say how; on rejection nothing changed.
     pub fn apply(&mut self, intent: Intent) -> Result<Vec<Event>, Rejected> {
         if self.ended {
@@ -262,41 +337,16 @@ impl Session {
         let mut events = Vec::new();
         match &intent {
             Intent::AssignAction { action, role } => {
-                self.performed.insert(
-                    action.clone(),
-                    Performed {
-                        role: role.clone(),
-                        minute,
-                        entry,
-                    },
-                );
-                events.push(Event::ActionPerformed {
-                    action: action.clone(),
-                    role: role.clone(),
-                });
-                self.action_done(action);
-                // Giving a role work brings it into the response.
-                self.engage(std::slice::from_ref(role), &mut events);
-                let scenario = Arc::clone(&self.scenario);
-                if let Some((_, _, option)) = scenario.action(action.as_str()) {
-                    for flag in option.sets.clone() {
-                        self.set_flag(flag, &mut events);
-                    }
-                    if let (Some(owner), Some(asset)) = (&option.records_owner, &option.target) {
-                        self.owners.insert(asset.clone(), owner.clone());
-                        events.push(Event::OwnerRecorded {
-                            asset: asset.clone(),
-                            owner: owner.clone(),
-                        });
-                    }
-                }
+                self.perform(action, role, entry, &mut events);
             }
-            Intent::ClassifySeverity { level, .. } => {
+            Intent::ClassifySeverity { level, by } => {
                 events.push(Event::SeverityClassified { level: *level });
+                self.perform_offered(TASK_CLASSIFY, by, entry, &mut events);
             }
-            Intent::DeclareIncident { .. } => {
+            Intent::DeclareIncident { by } => {
                 self.declared_at = Some(minute);
                 events.push(Event::IncidentDeclared);
+                self.perform_offered(TASK_DECLARE, by, entry, &mut events);
             }
             Intent::Escalate { to, .. } => self.engage(to, &mut events),
             Intent::Inform { to, about, .. } => events.push(Event::RolesInformed {

@@ -1,0 +1,88 @@
+//! What a scenario can say that it could not before: a decision answered by the board's Declare and
+//! Classify controls, discussion questions, scenario-local tasks and timing relative to an inject.
+
+use std::sync::Arc;
+
+use warroom::engine::content::load::Source;
+use warroom::engine::model::script::{self, Decisions};
+use warroom::engine::{Scenario, Session, score};
+
+use crate::support::{fixtures_dir, matrix, scenarios_dir};
+
+/// The ransomware scenario with `edit` applied to its text.
+fn ransomware_edited(edit: impl FnOnce(&str) -> String) -> Arc<Scenario> {
+    let text = std::fs::read_to_string(scenarios_dir().join("ransomware-file-server.ron")).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit changed nothing");
+    let source = Source::from_text("ransomware-edited.ron", edited);
+    Arc::new(
+        warroom::engine::content::library::scenario_from_source(&source, &matrix())
+            .unwrap_or_else(|e| panic!("{e:#?}"))
+            .scenario
+            .as_ref()
+            .clone(),
+    )
+}
+
+fn run(scenario: Arc<Scenario>, script: &str) -> Session {
+    let path = fixtures_dir()
+        .join(scenario.id.as_str())
+        .join(format!("{script}.ron"));
+    let source = Source::read(&path).unwrap();
+    let decisions: Decisions = source.parse().unwrap();
+    script::run(
+        scenario,
+        matrix(),
+        &decisions,
+        decisions.seed.unwrap_or(0),
+        &source,
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"))
+}
+
+const DECLARE_DECISION: &str = r#"DecisionPoint(
+                    id: "d-declare",
+                    prompt: "Is this an incident, and who says so?",
+                    expires_after_mins: 15,
+                    actions: [
+                        ActionOption(id: "declare-major", label: "Declare a major incident and open the bridge", task: "declare_incident"),
+                    ],
+                ),
+                DecisionPoint(
+                    id: "d-triage","#;
+
+#[test]
+fn declaring_with_the_boards_control_answers_a_decision_that_offers_declaring() {
+    let scenario = ransomware_edited(|text| {
+        text.replacen(
+            "DecisionPoint(\n                    id: \"d-triage\",",
+            DECLARE_DECISION,
+            1,
+        )
+    });
+    // The exemplary play declares with the control at T+03 and never picks the option.
+    let session = run(scenario.clone(), "exemplary");
+    let done = session.performed().get("declare-major").expect("declared");
+    assert_eq!(done.role.as_str(), "ir_manager");
+    assert_eq!(done.minute, 3);
+    let card = score(&session);
+    assert_eq!(card.total, 100, "{:#?}", card.findings);
+    // The declaration is graded once, as the declaring it is.
+    let declared: Vec<_> = card
+        .findings
+        .iter()
+        .filter(|f| f.rule == "raci:declare_incident")
+        .collect();
+    assert_eq!(declared.len(), 1, "{declared:#?}");
+
+    // An exercise recorded under rules 5 replays as it was played then: declaring did not carry
+    // the option out, so the events recorded now no longer match it.
+    let mut old = session.log().clone();
+    old.rules = 5;
+    assert!(matches!(
+        Session::replay(scenario.clone(), matrix(), &old),
+        Err(warroom::engine::session::ReplayError::Diverged { .. })
+    ));
+    let replayed = Session::replay(scenario, matrix(), session.log()).unwrap();
+    assert!(replayed.performed().contains_key("declare-major"));
+}
