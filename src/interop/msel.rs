@@ -166,10 +166,27 @@ pub fn msel_table(
             } else {
                 String::new()
             },
-            inject.facilitator_notes.clone(),
+            facilitator_notes(scenario, matrix, inject),
         ]);
     }
     (COLUMNS.iter().map(|c| (*c).to_owned()).collect(), rows)
+}
+
+/// The private guidance, then the questions to ask the room once the inject is in.
+fn facilitator_notes(scenario: &Scenario, matrix: &Matrix, inject: &Inject) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    if !inject.facilitator_notes.is_empty() {
+        lines.push(inject.facilitator_notes.clone());
+    }
+    for question in scenario.discussion_after(inject.id.as_str()) {
+        let whom = if question.roles.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names(matrix, &question.roles))
+        };
+        lines.push(format!("Discuss{whom}: {}", question.prompt));
+    }
+    lines.join("\n")
 }
 
 fn names(matrix: &Matrix, roles: &[RoleId]) -> String {

@@ -86,3 +86,62 @@ fn declaring_with_the_boards_control_answers_a_decision_that_offers_declaring() 
     let replayed = Session::replay(scenario, matrix(), session.log()).unwrap();
     assert!(replayed.performed().contains_key("declare-major"));
 }
+
+#[test]
+fn discussion_questions_follow_their_inject_into_the_report_and_the_msel_and_are_checked() {
+    use warroom::engine::exercise::ExerciseRecord;
+    use warroom::engine::model::scenario::Mode;
+    use warroom::engine::reports::aar::AfterActionReport;
+
+    let shipped = crate::support::scenario("ransomware-file-server");
+    assert_eq!(shipped.discussion.len(), 3);
+    // Ended at T+20: the payment and the journalist have not come yet.
+    let mut session = Session::new(shipped.clone(), matrix(), 4);
+    session
+        .apply(warroom::engine::Intent::Advance { minutes: 20 })
+        .unwrap();
+    session.apply(warroom::engine::Intent::EndExercise).unwrap();
+    let record = ExerciseRecord::new("d", Mode::Facilitated, 1, &session);
+    let report = AfterActionReport::build(&record, &session);
+    let rows = &report.discussion;
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].reached_at, Some(0));
+    assert_eq!(rows[1].reached_at, None);
+    assert_eq!(rows[1].roles, "Business Leadership and Legal Counsel");
+    let text = report.markdown();
+    assert!(text.contains("## Discussion questions"), "{text}");
+    assert!(text.contains("not reached"), "{text}");
+
+    let (_, msel) = warroom::interop::msel::msel_table(&shipped, &matrix());
+    let journalist = msel.iter().find(|r| r[1] == "journalist").unwrap();
+    assert!(
+        journalist[14].contains("Discuss (PR and Communications, Legal Counsel and Business Leadership): What can we say"),
+        "{}",
+        journalist[14]
+    );
+
+    // A question after an inject the scenario does not have is refused where it stands.
+    let text = std::fs::read_to_string(scenarios_dir().join("ransomware-file-server.ron"))
+        .unwrap()
+        .replace("after: \"journalist\"", "after: \"journalists\"");
+    let source = Source::from_text("bad.ron", text.clone());
+    let problems =
+        warroom::engine::content::library::scenario_from_source(&source, &matrix()).unwrap_err();
+    let problem = problems
+        .iter()
+        .find(|d| d.code == "unknown-inject")
+        .unwrap();
+    assert!(
+        problem
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("journalist")
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"journalists\""))
+        .unwrap()
+        + 1;
+    assert_eq!(problem.line, line);
+}

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
+use warroom::engine::model::discussion::Discussion;
 use warroom::engine::model::id::{ActionId, AudienceId, MessageId, RoleId};
 use warroom::engine::model::matrix::{Dimension, Matrix};
-use warroom::engine::{Intent, Session, score};
+use warroom::engine::{Intent, Scenario, Session, score};
 
 use crate::support::{matrix, scenario};
 
@@ -139,6 +140,10 @@ fn realise(generated: &Gen, session: &Session) -> Intent {
 /// Plays generated intents; rejected ones must leave the session untouched.
 fn run(scenario_index: usize, seed: u64, gens: &[Gen], matrix: Arc<Matrix>) -> Session {
     let sc = scenario(SCENARIOS[scenario_index % SCENARIOS.len()]);
+    run_in(sc, seed, gens, matrix)
+}
+
+fn run_in(sc: Arc<Scenario>, seed: u64, gens: &[Gen], matrix: Arc<Matrix>) -> Session {
     let mut session = Session::new(sc, matrix, seed);
     for g in gens {
         if session.ended() {
@@ -199,6 +204,31 @@ proptest! {
         } else {
             prop_assert_eq!(card.total, 0);
         }
+    }
+
+    /// Discussion questions are for the room, never for the grade: any number of them, after any
+    /// inject and for any roles, leave every score as it was.
+    #[test]
+    fn discussion_questions_never_change_a_score(
+        scenario_index in 0usize..2,
+        seed in any::<u64>(),
+        gens in prop::collection::vec(gen_intent(), 0..60),
+        questions in prop::collection::vec((0usize..100, prop::collection::vec(0usize..100, 0..4)), 1..6),
+    ) {
+        let plain = scenario(SCENARIOS[scenario_index % SCENARIOS.len()]);
+        let mut asked = (*plain).clone();
+        let roles: Vec<_> = matrix().roles.iter().map(|r| r.id.clone()).collect();
+        for (n, (inject, for_roles)) in questions.iter().enumerate() {
+            asked.discussion.push(Discussion {
+                id: format!("q{n}"),
+                prompt: format!("Question {n}?"),
+                roles: for_roles.iter().map(|r| pick(&roles, *r)).collect(),
+                after: pick(&plain.injects, *inject).id,
+            });
+        }
+        let a = score(&run_in(plain, seed, &gens, matrix())).to_json();
+        let b = score(&run_in(Arc::new(asked), seed, &gens, matrix())).to_json();
+        prop_assert_eq!(a, b);
     }
 
     /// Once Legal is required (the extortion reveal at minute 10), engaging it earlier never lowers

@@ -31,6 +31,8 @@ pub struct RolePrompts {
     pub went_badly: Vec<String>,
     /// Observer notes about it.
     pub notes: Vec<String>,
+    /// The scenario's questions for it, of the injects the room reached.
+    pub discuss: Vec<String>,
 }
 
 /// The prompts for every role worth discussing: the scenario's cast, then any other role that was
@@ -77,6 +79,13 @@ pub fn role_prompts(
                     .iter()
                     .filter(|n| n.role.as_ref() == Some(&role))
                     .map(|n| format!("T+{:02} {}", n.minute, n.text))
+                    .collect(),
+                discuss: session
+                    .scenario()
+                    .discussion
+                    .iter()
+                    .filter(|d| d.is_for(&role) && session.released_at(d.after.as_str()).is_some())
+                    .map(|d| d.prompt.clone())
                     .collect(),
                 role,
             }
@@ -288,7 +297,17 @@ fn role_page_ui(
                 theme::palette(ui).danger,
             );
             list(ui, "Observer notes", &role.notes, theme::palette(ui).accent);
-            if role.went_well.is_empty() && role.went_badly.is_empty() && role.notes.is_empty() {
+            list(
+                ui,
+                "Questions to discuss",
+                &role.discuss,
+                theme::palette(ui).accent,
+            );
+            if role.went_well.is_empty()
+                && role.went_badly.is_empty()
+                && role.notes.is_empty()
+                && role.discuss.is_empty()
+            {
                 ui.label("Nothing was graded or noted for this role; ask the room.");
             }
         });
@@ -420,6 +439,26 @@ mod tests {
                 },
                 h,
             )
+    }
+
+    #[test]
+    fn a_role_page_asks_the_scenarios_questions_for_that_role_once_their_inject_was_in() {
+        let h = page();
+        // Ended at T+00: only the opening question, which is for everyone, was reached.
+        let legal = h.prompts.iter().find(|p| p.role.as_str() == "legal").unwrap();
+        assert_eq!(legal.discuss.len(), 1, "{:?}", legal.discuss);
+        assert!(legal.discuss[0].starts_with("What must happen in the next ten minutes"));
+        let mut harness = harness(h);
+        let legal_page = harness
+            .state()
+            .prompts
+            .iter()
+            .position(|p| p.role.as_str() == "legal")
+            .unwrap();
+        harness.state_mut().state.selected = legal_page;
+        harness.run();
+        harness.get_by_label("Questions to discuss");
+        harness.get_by_label_contains("What must happen in the next ten minutes");
     }
 
     #[test]

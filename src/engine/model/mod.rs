@@ -1,6 +1,7 @@
 //! The data every other part works on: ids, the responsibility matrix, scenarios, intents and
 //! events, and decisions scripts.
 
+pub mod discussion;
 pub mod gates;
 pub mod id;
 pub mod intent;

@@ -525,6 +525,9 @@ pub struct Scenario {
     pub channels: Vec<Channel>,
     /// The timeline of injects.
     pub injects: Vec<Inject>,
+    /// Questions for the room, each after its inject (ungraded).
+    #[serde(default)]
+    pub discussion: Vec<crate::engine::model::discussion::Discussion>,
     /// Where each id sits, built on the first lookup: a file may hold tens of thousands of injects.
     #[serde(skip)]
     index: IndexCell,
@@ -602,6 +605,9 @@ impl Scenario {
         dedupe(&mut self.cast);
         for inject in &mut self.injects {
             dedupe(&mut inject.to);
+        }
+        for question in &mut self.discussion {
+            dedupe(&mut question.roles);
         }
     }
 

@@ -62,6 +62,47 @@ pub fn left_ui(
     }
 }
 
+/// The questions for the room of the injects already in, the latest inject's first: what the
+/// facilitator asks now. Ungraded.
+fn discussion_ui(ui: &mut egui::Ui, session: &Session) {
+    let scenario = session.scenario();
+    let questions: Vec<(&str, &crate::engine::model::discussion::Discussion)> = session
+        .released()
+        .iter()
+        .rev()
+        .flat_map(|id| {
+            let title = scenario
+                .inject(id.as_str())
+                .map_or("", |i| i.title.as_str());
+            scenario
+                .discussion_after(id.as_str())
+                .map(move |d| (title, d))
+        })
+        .collect();
+    if questions.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.heading("To discuss");
+    for (title, question) in questions {
+        let for_whom = if question.roles.is_empty() {
+            "everyone".to_owned()
+        } else {
+            crate::engine::session::names_list(
+                question
+                    .roles
+                    .iter()
+                    .map(|r| session.matrix().role_name(r.as_str()).to_owned())
+                    .collect(),
+            )
+        };
+        ui.label(egui::RichText::new(&question.prompt).strong());
+        ui.label(
+            egui::RichText::new(format!("After \u{201c}{title}\u{201d} · for {for_whom}")).weak(),
+        );
+    }
+}
+
 fn intent(intent: Intent) -> UiCommand {
     UiCommand::Exercise(ExerciseCommand::Intent(intent))
 }
@@ -101,6 +142,7 @@ pub fn injects_ui(
             ui.label("No more injects on the clock.");
         }
     }
+    discussion_ui(ui, session);
     ui.separator();
     ui.heading("Schedule");
     let pending = session.pending_injects();

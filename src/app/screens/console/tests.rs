@@ -383,3 +383,25 @@ fn the_open_room_tab_shows_where_to_join_and_who_sits_where() {
         ]
     );
 }
+
+#[test]
+fn the_questions_for_the_room_come_with_their_inject() {
+    let mut c = console();
+    // At T+00 the opening alert is in: its question is for everyone.
+    let h = harness(c, injects);
+    h.get_by_label("To discuss");
+    h.get_by_label("What must happen in the next ten minutes, in what order, and who does each step?");
+    h.get_by_label_contains("for everyone");
+    assert!(
+        h.query_all_by_label_contains("Who here may decide whether to pay")
+            .next()
+            .is_none()
+    );
+    // Once the negotiator's deadline is in, its question for Leadership and Legal comes first.
+    c = console();
+    c.session
+        .apply(Intent::Advance { minutes: 30 })
+        .unwrap();
+    let h = harness(c, injects);
+    h.get_by_label_contains("for Business Leadership and Legal Counsel");
+}

@@ -167,6 +167,31 @@ pub fn validate_scenario(
     for id in &s.cast {
         check_role(&mut r, "cast", id.as_str());
     }
+    r.duplicates(
+        "discussion question",
+        s.discussion.iter().map(|d| d.id.as_str()),
+    );
+    for question in &s.discussion {
+        let anchor = question.id.as_str();
+        if s.inject(question.after.as_str()).is_none() {
+            r.error(
+                Code::UnknownInject,
+                Some(anchor),
+                question.after.as_str(),
+                format!(
+                    "discussion question `{anchor}` comes after inject `{}`, which this scenario does not have",
+                    question.after
+                ),
+                unknown_hint(
+                    question.after.as_str(),
+                    s.injects.iter().map(|i| i.id.as_str()),
+                ),
+            );
+        }
+        for id in &question.roles {
+            check_role(&mut r, anchor, id.as_str());
+        }
+    }
 
     let asset_ids: Vec<&str> = s.assets.iter().map(|a| a.id.as_str()).collect();
     let flag_ids: Vec<&str> = s.flags.iter().map(|f| f.id.as_str()).collect();

@@ -116,6 +116,19 @@ pub struct NoteRow {
     pub text: String,
 }
 
+/// A discussion question of the scenario, and whether the room got to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiscussionRow {
+    /// The question.
+    pub prompt: String,
+    /// The inject it follows, by title.
+    pub after: String,
+    /// Minute that inject came in; `None` if the exercise never got there.
+    pub reached_at: Option<u32>,
+    /// The roles it is for, by name; empty, the whole room.
+    pub roles: String,
+}
+
 /// One role's hotwash.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HotwashRow {
@@ -230,6 +243,8 @@ pub struct AfterActionReport {
     pub roles: Vec<RoleRow>,
     /// Observer notes.
     pub notes: Vec<NoteRow>,
+    /// The scenario's discussion questions (ungraded).
+    pub discussion: Vec<DiscussionRow>,
     /// Hotwash per role.
     pub hotwash: Vec<HotwashRow>,
     /// Improvement plan.
@@ -516,6 +531,22 @@ impl AfterActionReport {
                         .map(|d| d.label().to_owned())
                         .unwrap_or_default(),
                     text: n.text.clone(),
+                })
+                .collect(),
+            discussion: scenario
+                .discussion
+                .iter()
+                .map(|d| DiscussionRow {
+                    prompt: d.prompt.clone(),
+                    after: scenario
+                        .inject(d.after.as_str())
+                        .map_or_else(|| d.after.to_string(), |i| i.title.clone()),
+                    reached_at: session.released_at(d.after.as_str()),
+                    roles: if d.roles.is_empty() {
+                        String::new()
+                    } else {
+                        crate::engine::session::names_list(d.roles.iter().map(role_name).collect())
+                    },
                 })
                 .collect(),
             hotwash: record

@@ -31,6 +31,7 @@ impl AfterActionReport {
         self.scores(w);
         self.teams(w);
         self.notes(w);
+        self.discussion(w);
         self.hotwash(w);
         self.plan(w);
     }
@@ -327,6 +328,40 @@ impl AfterActionReport {
             })
             .collect();
         w.table(&["Minute", "Role", "Dimension", "Note"], &rows);
+    }
+
+    /// The scenario's questions for the room, when it has any; ungraded.
+    fn discussion(&self, w: &mut impl Writer) {
+        if self.discussion.is_empty() {
+            return;
+        }
+        w.section("Discussion questions");
+        let reached: Vec<String> = self
+            .discussion
+            .iter()
+            .map(|d| match d.reached_at {
+                Some(minute) => format!("T+{minute:02}"),
+                None => "not reached".to_owned(),
+            })
+            .collect();
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .discussion
+            .iter()
+            .zip(&reached)
+            .map(|(d, when)| {
+                vec![
+                    Cell::Text(&d.after),
+                    Cell::Text(when),
+                    Cell::Text(if d.roles.is_empty() {
+                        "Everyone"
+                    } else {
+                        &d.roles
+                    }),
+                    Cell::Text(&d.prompt),
+                ]
+            })
+            .collect();
+        w.table(&["After", "When", "For", "Question"], &rows);
     }
 
     fn hotwash(&self, w: &mut impl Writer) {
