@@ -145,3 +145,81 @@ fn discussion_questions_follow_their_inject_into_the_report_and_the_msel_and_are
         + 1;
     assert_eq!(problem.line, line);
 }
+
+/// The ransomware scenario with a task of its own: checking the backup before restoring, graded as
+/// a restore is.
+fn with_backup_check(like: &str) -> Result<Arc<Scenario>, Vec<warroom::engine::Diagnostic>> {
+    let text = std::fs::read_to_string(scenarios_dir().join("ransomware-file-server.ron"))
+        .unwrap()
+        .replacen(
+            "    injects: [",
+            &format!(
+                "    tasks: [\n        Task(id: \"confirm_backup\", name: \"Confirm the backup is clean\", like: \"{like}\", preserves_evidence: Some(false), citation: \"A restore from a backup that holds the attacker's tooling reinfects the server; whoever restores checks first.\"),\n    ],\n    injects: ["
+            ),
+            1,
+        )
+        .replacen(
+            "ActionOption(id: \"restore-fs01\",",
+            "ActionOption(id: \"check-backup\", label: \"Scan last night's backup for the attacker's tooling\", task: \"confirm_backup\", target: Some(\"fs01\")),\n                        ActionOption(id: \"restore-fs01\",",
+            1,
+        );
+    let source = Source::from_text("ransomware-local.ron", text);
+    warroom::engine::content::library::scenario_from_source(&source, &matrix()).map(|l| l.scenario)
+}
+
+#[test]
+fn a_scenario_task_of_its_own_is_graded_by_the_matrix_task_it_is_like() {
+    let scenario = with_backup_check("restore_from_backup").unwrap();
+    let restore = matrix().task("restore_from_backup").unwrap().clone();
+    let session_for = |role: &str| {
+        let mut session = Session::new(scenario.clone(), matrix(), 4);
+        session
+            .apply(warroom::engine::Intent::Advance { minutes: 35 })
+            .unwrap();
+        session
+            .apply(warroom::engine::Intent::AssignAction {
+                action: "check-backup".into(),
+                role: role.into(),
+            })
+            .unwrap();
+        session.apply(warroom::engine::Intent::EndExercise).unwrap();
+        score(&session)
+    };
+    // The restore's doer checks: credited, citing the scenario's own reason.
+    let doer = restore.responsible[0].as_str();
+    let card = session_for(doer);
+    let credit = card
+        .findings
+        .iter()
+        .find(|f| f.rule == "raci:confirm_backup")
+        .unwrap();
+    assert_eq!(credit.kind, warroom::engine::FindingKind::Credit);
+    assert!(
+        credit.citation.contains("reinfects the server"),
+        "{credit:?}"
+    );
+    assert!(
+        credit.message.contains("\"Confirm the backup is clean\""),
+        "{}",
+        credit.message
+    );
+    // Another role does it: the same deduction a restore by the wrong role would earn.
+    let card = session_for("pr_comms");
+    let wrong = card
+        .findings
+        .iter()
+        .find(|f| f.rule == "raci:confirm_backup")
+        .unwrap();
+    assert_eq!(wrong.kind, warroom::engine::FindingKind::Deduction);
+
+    // Like a task the matrix does not have: refused, with the one meant.
+    let problems = with_backup_check("restore_from_backups").unwrap_err();
+    let problem = problems.iter().find(|d| d.code == "unknown-task").unwrap();
+    assert!(
+        problem
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("restore_from_backup")
+    );
+}

@@ -445,7 +445,11 @@ mod tests {
     fn a_role_page_asks_the_scenarios_questions_for_that_role_once_their_inject_was_in() {
         let h = page();
         // Ended at T+00: only the opening question, which is for everyone, was reached.
-        let legal = h.prompts.iter().find(|p| p.role.as_str() == "legal").unwrap();
+        let legal = h
+            .prompts
+            .iter()
+            .find(|p| p.role.as_str() == "legal")
+            .unwrap();
         assert_eq!(legal.discuss.len(), 1, "{:?}", legal.discuss);
         assert!(legal.discuss[0].starts_with("What must happen in the next ten minutes"));
         let mut harness = harness(h);

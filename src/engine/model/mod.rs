@@ -5,6 +5,7 @@ pub mod discussion;
 pub mod gates;
 pub mod id;
 pub mod intent;
+pub mod local_task;
 pub mod matrix;
 pub mod patch;
 pub mod scenario;

@@ -523,6 +523,9 @@ pub struct Scenario {
     /// of a matrix audience it is like.
     #[serde(default)]
     pub channels: Vec<Channel>,
+    /// The scenario's own tasks, each graded by the RACI of a matrix task it is like.
+    #[serde(default)]
+    pub tasks: Vec<crate::engine::model::local_task::LocalTask>,
     /// The timeline of injects.
     pub injects: Vec<Inject>,
     /// Questions for the room, each after its inject (ungraded).

@@ -390,7 +390,9 @@ fn the_questions_for_the_room_come_with_their_inject() {
     // At T+00 the opening alert is in: its question is for everyone.
     let h = harness(c, injects);
     h.get_by_label("To discuss");
-    h.get_by_label("What must happen in the next ten minutes, in what order, and who does each step?");
+    h.get_by_label(
+        "What must happen in the next ten minutes, in what order, and who does each step?",
+    );
     h.get_by_label_contains("for everyone");
     assert!(
         h.query_all_by_label_contains("Who here may decide whether to pay")
@@ -399,9 +401,7 @@ fn the_questions_for_the_room_come_with_their_inject() {
     );
     // Once the negotiator's deadline is in, its question for Leadership and Legal comes first.
     c = console();
-    c.session
-        .apply(Intent::Advance { minutes: 30 })
-        .unwrap();
+    c.session.apply(Intent::Advance { minutes: 30 }).unwrap();
     let h = harness(c, injects);
     h.get_by_label_contains("for Business Leadership and Legal Counsel");
 }

@@ -25,6 +25,18 @@ pub fn validate_scenario(
 ) -> Vec<Diagnostic> {
     let mut r = Collector::new(file, text);
     let s = scenario;
+    check_local_tasks(&mut r, s, matrix);
+    // The scenario's own tasks count as the matrix's from here on, as they do in play.
+    let extended;
+    let matrix = if s.tasks.is_empty() {
+        matrix
+    } else {
+        extended = crate::engine::model::local_task::with_local_tasks(
+            std::sync::Arc::new(matrix.clone()),
+            s,
+        );
+        &extended
+    };
 
     // Duplicate ids, per kind; actions, messages and artifacts are unique across the scenario.
     r.duplicates("scenario", [s.id.as_str()]);
@@ -567,4 +579,36 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         ident.then_some(name)
     })
+}
+
+/// A scenario task has an id of its own (not the matrix's) and is like a task the matrix has.
+fn check_local_tasks(r: &mut Collector<'_>, s: &Scenario, matrix: &Matrix) {
+    r.duplicates("scenario task", s.tasks.iter().map(|t| t.id.as_str()));
+    for task in &s.tasks {
+        let anchor = task.id.as_str();
+        if matrix.task(anchor).is_some() {
+            r.error(
+                Code::DuplicateId,
+                Some(anchor),
+                anchor,
+                format!("scenario task `{anchor}` has the id of a matrix task"),
+                Some("give the scenario's task an id of its own".into()),
+            );
+        }
+        if matrix.task(task.like.as_str()).is_none() {
+            r.error(
+                Code::UnknownTask,
+                Some(anchor),
+                task.like.as_str(),
+                format!(
+                    "scenario task `{anchor}` is like `{}`, which the matrix does not have",
+                    task.like
+                ),
+                unknown_hint(
+                    task.like.as_str(),
+                    matrix.tasks.iter().map(|t| t.id.as_str()),
+                ),
+            );
+        }
+    }
 }
