@@ -103,11 +103,14 @@ fn play_through_app(scenario: &str, script: &str) -> (App, String) {
     assert_eq!(screen(&app), Screen::Play);
     for step in decisions.steps {
         let minute = app.world().resource::<ActiveExercise>().session.minute();
-        if step.at > minute {
+        let at = step
+            .minute(&app.world().resource::<ActiveExercise>().session)
+            .unwrap();
+        if at > minute {
             send(
                 &mut app,
                 UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance {
-                    minutes: step.at - minute,
+                    minutes: at - minute,
                 })),
             );
         }

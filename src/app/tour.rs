@@ -140,6 +140,9 @@ enum StepError {
     /// `intent` with text that is not an intent.
     #[error("not an intent: {0}")]
     Intent(#[from] ron::error::SpannedError),
+    /// `script` with a step whose minute cannot be told.
+    #[error("{0}")]
+    Step(String),
     /// `script` with a file that does not load.
     #[error("{0}")]
     Content(#[from] Diagnostic),
@@ -226,13 +229,25 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
         "script" => {
             let script =
                 Source::read(Path::new(rest.trim())).and_then(|s| s.parse::<Decisions>())?;
-            let mut minute = 0;
+            // The steps are sent now and applied later: a copy of the session resolves the
+            // minute of each step timed after an inject.
+            let Some(mut copy) = world
+                .get_resource::<super::exercise::ActiveExercise>()
+                .map(|active| active.session.clone())
+            else {
+                return Err(StepError::Needs("an exercise under way"));
+            };
             for step in script.steps {
-                if step.at > minute {
-                    let minutes = step.at - minute;
-                    send(world, Intent::Advance { minutes }.into());
-                    minute = step.at;
+                let at = step.minute(&copy).map_err(StepError::Step)?;
+                let minute = copy.minute();
+                if at > minute {
+                    let advance = Intent::Advance {
+                        minutes: at - minute,
+                    };
+                    let _ = copy.apply(advance.clone());
+                    send(world, advance.into());
                 }
+                let _ = copy.apply(step.intent.clone());
                 send(world, step.intent.into());
             }
         }

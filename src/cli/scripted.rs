@@ -104,12 +104,12 @@ pub(super) fn play(
         }
         std::thread::sleep(to.delay);
     };
-    let result = script::run_observed(scenario, matrix, &decisions, seed, &source, &mut after_each);
+    let result = script::run_resolved(scenario, matrix, &decisions, seed, &source, &mut after_each);
     if let Some(e) = save_error {
         writeln!(err, "warroom: {e}")?;
         return Ok(EXIT_USAGE);
     }
-    let session = match result {
+    let (session, minutes) = match result {
         Ok(s) => s,
         Err(errors) => {
             write_diagnostics(err, &errors.iter().collect::<Vec<_>>())?;
@@ -132,6 +132,9 @@ pub(super) fn play(
         )?;
         return Ok(EXIT_USAGE);
     }
+    if format == Format::Text {
+        print_relative_steps(&session, &decisions, &minutes, out)?;
+    }
     print_scorecard(&session, format, out)?;
     if let Some((profile, db)) = record {
         let path = db.map_or_else(crate::store::progress_db::default_path, Path::to_path_buf);
@@ -144,6 +147,43 @@ pub(super) fn play(
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Where each step timed after an inject fell in this run: `step 4: T+15, 2 min after "…"`.
+fn print_relative_steps(
+    session: &Session,
+    decisions: &Decisions,
+    minutes: &[Option<u32>],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let relative: Vec<String> = decisions
+        .steps
+        .iter()
+        .zip(minutes)
+        .enumerate()
+        .filter_map(|(i, (step, minute))| {
+            let (inject, after) = step.after.as_ref()?;
+            let title = session
+                .scenario()
+                .inject(inject.as_str())
+                .map_or(inject.as_str(), |x| x.title.as_str());
+            Some(match minute {
+                Some(m) => format!(
+                    "  step {}: T+{m:02}, {after} min after \u{201c}{title}\u{201d}",
+                    i + 1
+                ),
+                None => format!("  step {}: not played, the exercise had ended", i + 1),
+            })
+        })
+        .collect();
+    if !relative.is_empty() {
+        writeln!(out, "Steps timed after an inject:")?;
+        for line in relative {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 fn print_scorecard(session: &Session, format: Format, out: &mut dyn Write) -> std::io::Result<()> {

@@ -57,6 +57,10 @@ pub fn release_order(scenario: &Scenario) -> Vec<&Inject> {
                 .inject(id.as_str())
                 .and_then(|i| key(i, scenario, keys, depth + 1))
                 .map(|k| k + 1),
+            Condition::MinutesSince(id, minutes) => scenario
+                .inject(id.as_str())
+                .and_then(|i| key(i, scenario, keys, depth + 1))
+                .map(|k| k + Key::from(*minutes) * 1000 + 1),
             Condition::ActionDone(action) => scenario
                 .action(action.as_str())
                 .and_then(|(i, _, _)| key(i, scenario, keys, depth + 1))

@@ -223,3 +223,86 @@ fn a_scenario_task_of_its_own_is_graded_by_the_matrix_task_it_is_like() {
             .contains("restore_from_backup")
     );
 }
+
+/// The ransomware scenario with the ransom note arriving at `note_at`, and the business call
+/// timed 10 minutes after it rather than at T+20.
+fn ransomware_with_note_at(note_at: u32) -> Arc<Scenario> {
+    ransomware_edited(|text| {
+        text.replacen(
+            "notify: [Notification(audience: \"executives\", within_mins: 15)],\n            release: At(10),",
+            &format!(
+                "notify: [Notification(audience: \"executives\", within_mins: 15)],\n            release: At({note_at}),"
+            ),
+            1,
+        )
+        .replacen(
+            "title: \"Operations asks about downtime\",\n            release: At(20),",
+            "title: \"Operations asks about downtime\",\n            release: When(MinutesSince(\"ransom-note\", 10)),",
+            1,
+        )
+    })
+}
+
+#[test]
+fn an_inject_timed_after_another_moves_with_it_and_so_do_the_steps_that_follow_it() {
+    for note_at in [10, 13] {
+        let scenario = ransomware_with_note_at(note_at);
+        let mut session = Session::new(scenario.clone(), matrix(), 4);
+        session
+            .apply(warroom::engine::Intent::Advance { minutes: 40 })
+            .unwrap();
+        assert_eq!(session.released_at("ransom-note"), Some(note_at));
+        assert_eq!(session.released_at("business-call"), Some(note_at + 10));
+
+        // A script whose steps count from the note plays wherever the note is.
+        let script = "Decisions(scenario: \"ransomware-file-server\", seed: 4, steps: [\n\
+             Step(at: 1, intent: AssignAction(action: \"triage-fs01\", role: \"soc\")),\n\
+             Step(after: (\"ransom-note\", 1), intent: AssignAction(action: \"image-fs01\", role: \"soc\")),\n\
+             Step(after: (\"business-call\", 2), intent: AssignAction(action: \"decide-shutdown\", role: \"exec\")),\n\
+             ])";
+        let source = Source::from_text("relative.ron", script);
+        let decisions: Decisions = source.parse().unwrap();
+        let (session, minutes) =
+            script::run_resolved(scenario, matrix(), &decisions, 4, &source, &mut |_| {})
+                .unwrap_or_else(|e| panic!("{e:#?}"));
+        assert_eq!(minutes, [Some(1), Some(note_at + 1), Some(note_at + 12)]);
+        assert_eq!(session.performed()["image-fs01"].minute, note_at + 1);
+    }
+    // Counting from an inject the scenario does not have is an error at that step.
+    let source = Source::from_text(
+        "bad.ron",
+        "Decisions(scenario: \"ransomware-file-server\", steps: [\n    Step(after: (\"ransom-notes\", 1), intent: EndExercise),\n])",
+    );
+    let decisions: Decisions = source.parse().unwrap();
+    let problems = script::run(
+        crate::support::scenario("ransomware-file-server"),
+        matrix(),
+        &decisions,
+        4,
+        &source,
+    )
+    .unwrap_err();
+    assert_eq!(problems[0].line, 2, "{problems:#?}");
+    assert!(
+        problems[0].message.contains("no inject `ransom-notes`"),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_release_counting_from_an_unknown_inject_is_refused() {
+    let text = std::fs::read_to_string(scenarios_dir().join("ransomware-file-server.ron"))
+        .unwrap()
+        .replacen(
+            "release: At(20),",
+            "release: When(MinutesSince(\"ransom-notes\", 10)),",
+            1,
+        );
+    let source = Source::from_text("bad.ron", text);
+    let problems =
+        warroom::engine::content::library::scenario_from_source(&source, &matrix()).unwrap_err();
+    assert!(
+        problems.iter().any(|d| d.code == "unknown-inject"),
+        "{problems:#?}"
+    );
+}

@@ -425,10 +425,7 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             .entries
             .iter()
             .filter(|e| !e.intent.is_facilitation())
-            .map(|e| Step {
-                at: e.minute,
-                intent: e.intent.clone(),
-            })
+            .map(|e| Step::at(e.minute, e.intent.clone()))
             .collect(),
     };
     let matrix = load_matrix(&default_matrix_path()).unwrap().matrix;

@@ -193,6 +193,9 @@ pub enum Condition {
     Flag(FlagId),
     /// The inject has been released.
     Released(InjectId),
+    /// At least this many minutes have passed since the inject was released: timing relative to
+    /// an inject, so moving it moves what follows it.
+    MinutesSince(InjectId, u32),
     /// The action has been carried out.
     ActionDone(ActionId),
     /// Some action of this task kind has been carried out (optionally on this asset).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::content::load::{LineIndex, Source, field_offsets};
 use crate::engine::content::validate::suggest;
 use crate::engine::diagnostic::{Code, Diagnostic, Level};
-use crate::engine::model::id::{RoleId, ScenarioId};
+use crate::engine::model::id::{InjectId, RoleId, ScenarioId};
 use crate::engine::model::intent::Intent;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
@@ -29,14 +29,56 @@ pub struct Decisions {
     pub steps: Vec<Step>,
 }
 
-/// One scripted intent.
+/// One scripted intent, at a scenario minute (`at: 12`) or a number of minutes after an inject
+/// came in (`after: ("ransom-note", 2)`): a script written the second way still plays when the
+/// inject is moved.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Scenario minute; the clock is advanced to it first.
-    pub at: u32,
+    #[serde(default)]
+    pub at: Option<u32>,
+    /// Minutes after an inject's release; the clock is advanced to then first.
+    #[serde(default)]
+    pub after: Option<(InjectId, u32)>,
     /// What is done.
     pub intent: Intent,
+}
+
+impl Step {
+    /// A step at a fixed minute.
+    pub fn at(minute: u32, intent: Intent) -> Self {
+        Self {
+            at: Some(minute),
+            after: None,
+            intent,
+        }
+    }
+
+    /// The minute the step is played at in `session`: its own, or its inject's release plus its
+    /// minutes; an inject not in yet counts from the minute it would come in if nothing else were
+    /// done first.
+    pub fn minute(&self, session: &Session) -> Result<u32, String> {
+        match (self.at, &self.after) {
+            (Some(minute), None) => Ok(minute),
+            (None, Some((inject, minutes))) => {
+                if session.scenario().inject(inject.as_str()).is_none() {
+                    return Err(format!("there is no inject `{inject}` in this scenario"));
+                }
+                match session.release_minute_if_left_alone(inject.as_str()) {
+                    Some(at) => Ok(at.saturating_add(*minutes)),
+                    None => Err(format!(
+                        "inject `{inject}` is not in by T+{:02} and would not come in before the end, so there is nothing to count from",
+                        session.minute()
+                    )),
+                }
+            }
+            (Some(_), Some(_)) => Err("a step has `at` or `after`, not both".to_owned()),
+            (None, None) => {
+                Err("a step needs `at: <minute>` or `after: (\"inject-id\", <minutes>)`".to_owned())
+            }
+        }
+    }
 }
 
 /// Plays a script to the end of the scenario. A step that goes back in time, comes after the end
@@ -63,6 +105,20 @@ pub fn run_observed(
     source: &Source,
     after_each: &mut dyn FnMut(&Session),
 ) -> Result<Session, Vec<Diagnostic>> {
+    run_resolved(scenario, matrix, decisions, seed, source, after_each).map(|(session, _)| session)
+}
+
+/// Like [`run_observed`], also giving the minute each step was played at, by step (a step timed
+/// after an inject resolves to that inject's release plus its minutes; `None` for a step the
+/// exercise had ended before).
+pub fn run_resolved(
+    scenario: Arc<Scenario>,
+    matrix: Arc<Matrix>,
+    decisions: &Decisions,
+    seed: u64,
+    source: &Source,
+    after_each: &mut dyn FnMut(&Session),
+) -> Result<(Session, Vec<Option<u32>>), Vec<Diagnostic>> {
     let places = StepPlaces::new(source);
     if decisions.scenario != scenario.id {
         let at = source.locator().find(None, decisions.scenario.as_str());
@@ -81,6 +137,7 @@ pub fn run_observed(
     let merged_desks = !matrix.aliases.is_empty();
     let mut session = Session::new(scenario, matrix, seed);
     let mut errors = Vec::new();
+    let mut resolved: Vec<Option<u32>> = vec![None; decisions.steps.len()];
     for (index, step) in decisions.steps.iter().enumerate() {
         let number = index + 1;
         if session.ended() {
@@ -90,17 +147,26 @@ pub fn run_observed(
             ));
             continue;
         }
-        if step.at < session.minute() {
+        let at = match step.minute(&session) {
+            Ok(at) => at,
+            Err(why) => {
+                errors.push(places.located(index, format!("step {number}: {why}")));
+                continue;
+            }
+        };
+        if let Some(slot) = resolved.get_mut(index) {
+            *slot = Some(at);
+        }
+        if at < session.minute() {
             errors.push(places.located(
                 index,
                 format!(
-                    "step {number} is at minute {}, but the clock is already at minute {}",
-                    step.at,
+                    "step {number} is at minute {at}, but the clock is already at minute {}",
                     session.minute()
                 ),
             ));
-        } else if step.at > session.minute() {
-            let wait = step.at - session.minute();
+        } else if at > session.minute() {
+            let wait = at - session.minute();
             match session.apply(Intent::Advance { minutes: wait }) {
                 Ok(_) => after_each(&session),
                 Err(r) => errors.push(places.located(index, r.reason)),
@@ -140,7 +206,7 @@ pub fn run_observed(
         }
     }
     if errors.is_empty() {
-        Ok(session)
+        Ok((session, resolved))
     } else {
         Err(errors)
     }
@@ -382,10 +448,11 @@ impl<'s> StepPlaces<'s> {
     /// A diagnostic pointing at the `index`th step (its `at:` field).
     fn located(&self, index: usize, message: String) -> Diagnostic {
         let (steps, lines) = self.found.get_or_init(|| {
-            (
-                field_offsets(&self.source.text, "at"),
-                LineIndex::new(&self.source.text),
-            )
+            // A step starts with `at:` or `after:`; in file order, the nth of them is step n.
+            let mut starts = field_offsets(&self.source.text, "at");
+            starts.extend(field_offsets(&self.source.text, "after"));
+            starts.sort_unstable();
+            (starts, LineIndex::new(&self.source.text))
         });
         let offset = steps.get(index).copied().unwrap_or(0);
         let (line, column) = lines.line_col(&self.source.text, offset);

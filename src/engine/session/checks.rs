@@ -14,6 +14,10 @@ impl Session {
             Condition::MinuteBefore(m) => self.minute < *m,
             Condition::Flag(f) => self.flags.contains(f),
             Condition::Released(i) => self.released.contains_key(i),
+            Condition::MinutesSince(i, n) => self
+                .released
+                .get(i)
+                .is_some_and(|at| self.minute >= at.saturating_add(*n)),
             Condition::ActionDone(a) => self.performed.contains_key(a),
             Condition::TaskDone(task, asset) => self.performed.keys().any(|id| {
                 self.scenario.action(id.as_str()).is_some_and(|(_, _, a)| {

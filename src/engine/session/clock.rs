@@ -112,11 +112,17 @@ impl Session {
                 .clock
                 .turned_through
                 .map_or(Bound::Unbounded, Bound::Excluded);
-            let turning: Vec<(u32, bool)> = plan
+            let mut turning: Vec<(u32, bool)> = plan
                 .on_minute
                 .range((from, Bound::Included(minute)))
                 .flat_map(|(_, literals)| literals.iter().copied())
                 .collect();
+            turning.extend(
+                self.clock
+                    .since_turns
+                    .range((from, Bound::Included(minute)))
+                    .flat_map(|(_, nodes)| nodes.iter().map(|&node| (node, true))),
+            );
             for (node, holds) in turning {
                 self.set_literal(&plan, node, holds);
             }
@@ -226,6 +232,23 @@ impl Session {
         }
     }
 
+    /// The minute `inject` comes in if nobody does anything more: now, if it is in already; `None`
+    /// if it would not come before the end. Worked out on a copy of the session.
+    pub fn release_minute_if_left_alone(&self, inject: &str) -> Option<u32> {
+        if let Some(at) = self.released.get(inject) {
+            return Some(*at);
+        }
+        let mut copy = self.clone();
+        let end = copy.scenario.duration_mins;
+        let mut events = Vec::new();
+        while copy.minute < end && !copy.released.contains_key(inject) {
+            copy.minute = copy.next_event_minute().min(end);
+            copy.settle(&mut events);
+            events.clear();
+        }
+        copy.released.get(inject).copied()
+    }
+
     /// The next minute after now at which an inject can come due or a decision can close: a
     /// timed inject's minute, a window's end, or a minute a condition compares the clock with.
     pub(super) fn next_event_minute(&self) -> u32 {
@@ -239,6 +262,11 @@ impl Session {
             plan.scheduled.get(self.clock.next_scheduled).map(|x| x.0),
             self.clock.closing.keys().next().copied(),
             plan.on_minute
+                .range(now.saturating_add(1)..)
+                .next()
+                .map(|(m, _)| *m),
+            self.clock
+                .since_turns
                 .range(now.saturating_add(1)..)
                 .next()
                 .map(|(m, _)| *m),
@@ -275,6 +303,16 @@ impl Session {
             minute: self.minute,
         });
         self.literals_hold(|plan| plan.on_release.get(id.as_str()));
+        // Relative timing: what counts from this release turns that many minutes on.
+        let plan = Arc::clone(&self.clock.plan);
+        for &(node, minutes) in plan.on_since.get(id.as_str()).into_iter().flatten() {
+            if minutes == 0 {
+                self.set_literal(&plan, node, true);
+            } else {
+                let at = self.minute.saturating_add(minutes);
+                self.clock.since_turns.entry(at).or_default().push(node);
+            }
+        }
         if let Some(level) = inject.severity
             && level != self.severity
         {

@@ -142,6 +142,10 @@ impl Session {
             Condition::MinuteAtLeast(m) => format!("from T+{m:02}"),
             Condition::MinuteBefore(m) => format!("before T+{m:02}"),
             Condition::Flag(f) => f.as_str().replace(['_', '-'], " "),
+            Condition::MinutesSince(i, n) => format!(
+                "{n} min after {}",
+                quoted(scenario.inject(i.as_str()).map_or(i.as_str(), |x| &x.title))
+            ),
             Condition::Released(i) => format!(
                 "after {}",
                 quoted(scenario.inject(i.as_str()).map_or(i.as_str(), |x| &x.title))

@@ -34,6 +34,9 @@ pub(super) struct ReleasePlan {
     pub(super) on_task: HashMap<(String, Option<String>), Vec<u32>>,
     /// Clock literals by the minute they turn, with whether they hold from then on.
     pub(super) on_minute: BTreeMap<u32, Vec<(u32, bool)>>,
+    /// `MinutesSince` literals by the inject they count from, with their minutes: they turn when
+    /// that inject's release is that far behind.
+    pub(super) on_since: HashMap<String, Vec<(u32, u32)>>,
     /// Literals that hold before anything happens: clock ones that have yet to turn false,
     /// severity ones (by level), variant ones (by the option they need).
     pub(super) clock_from_start: Vec<u32>,
@@ -77,6 +80,11 @@ impl ReleasePlan {
                 self.on_minute.entry(*m).or_default().push((node, false));
             }
             Condition::Released(id) => under(&mut self.on_release, id.as_str()),
+            Condition::MinutesSince(id, minutes) => self
+                .on_since
+                .entry(id.to_string())
+                .or_default()
+                .push((node, *minutes)),
             Condition::Flag(flag) => under(&mut self.on_flag, flag.as_str()),
             Condition::ActionDone(action) => under(&mut self.on_action, action.as_str()),
             Condition::Engaged(role) => under(&mut self.on_engaged, role.as_str()),
@@ -137,6 +145,8 @@ pub(super) struct Clock {
     pub(super) overdue: BTreeSet<usize>,
     /// The minute up to which clock literals have turned (none before the opening).
     pub(super) turned_through: Option<u32>,
+    /// `MinutesSince` literals due to turn, by minute: scheduled when their inject is released.
+    pub(super) since_turns: BTreeMap<u32, Vec<u32>>,
     /// Decision windows of released injects, by closing minute: (inject, decision) positions.
     pub(super) closing: BTreeMap<u32, Vec<(usize, usize)>>,
     /// Read every condition every round instead, as the clock first did: for a scenario
@@ -187,6 +197,7 @@ impl Clock {
             next_scheduled: 0,
             overdue: BTreeSet::new(),
             turned_through: None,
+            since_turns: BTreeMap::new(),
             closing: BTreeMap::new(),
             #[cfg(test)]
             every_minute: false,

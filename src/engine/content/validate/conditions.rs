@@ -80,7 +80,7 @@ pub(super) fn check_condition_refs(
                 );
             }
         }
-        Condition::Released(id) => {
+        Condition::Released(id) | Condition::MinutesSince(id, _) => {
             if s.inject(id.as_str()).is_none() {
                 r.error(
                     Code::UnknownInject,
@@ -284,7 +284,10 @@ struct Literals<'s> {
 impl<'s> Literals<'s> {
     fn add(&mut self, node: u32, c: &'s Condition, s: &Scenario, known: &Known<'_>) {
         match c {
-            Condition::Released(i) => self.injects.entry(i.as_str()).or_default().push(node),
+            // Reachable once the inject is: the clock runs on to any minute within the scenario.
+            Condition::Released(i) | Condition::MinutesSince(i, _) => {
+                self.injects.entry(i.as_str()).or_default().push(node);
+            }
             Condition::Flag(f) => self.flags.entry(f.as_str()).or_default().push(node),
             Condition::ActionDone(a) => self.actions.entry(a.as_str()).or_default().push(node),
             Condition::TaskDone(t, asset) => self
