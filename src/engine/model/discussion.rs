@@ -27,12 +27,3 @@ impl Discussion {
         self.roles.is_empty() || self.roles.contains(role)
     }
 }
-
-impl crate::engine::model::scenario::Scenario {
-    /// The discussion questions asked after `inject`.
-    pub fn discussion_after<'s>(&'s self, inject: &'s str) -> impl Iterator<Item = &'s Discussion> {
-        self.discussion
-            .iter()
-            .filter(move |d| d.after.as_str() == inject)
-    }
-}

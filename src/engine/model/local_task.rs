@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::model::id::TaskId;
 use crate::engine::model::matrix::{Matrix, TaskKind};
-use crate::engine::model::scenario::Scenario;
 
 /// `Task(id: "confirm_backup", name: "Confirm backup integrity", like: "restore_from_backup",
 /// citation: "…")`.
@@ -59,15 +58,15 @@ impl LocalTask {
     }
 }
 
-/// The matrix a session of `scenario` grades against: `matrix` itself, or a copy with the
-/// scenario's own tasks added when it has any (one the matrix already has, or whose `like` it
-/// lacks, is left out; the validator reports both).
-pub fn with_local_tasks(matrix: Arc<Matrix>, scenario: &Scenario) -> Arc<Matrix> {
-    if scenario.tasks.is_empty() {
+/// The matrix a session grades against: `matrix` itself, or a copy with the scenario's own
+/// `tasks` added when it has any (one the matrix already has, or whose `like` it lacks, is left
+/// out; the validator reports both).
+pub fn with_local_tasks(matrix: Arc<Matrix>, tasks: &[LocalTask]) -> Arc<Matrix> {
+    if tasks.is_empty() {
         return matrix;
     }
     let mut extended = (*matrix).clone();
-    for local in &scenario.tasks {
+    for local in tasks {
         if extended.task(local.id.as_str()).is_some() {
             continue;
         }

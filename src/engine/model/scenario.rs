@@ -601,6 +601,16 @@ impl Index {
 }
 
 impl Scenario {
+    /// The discussion questions asked after `inject`.
+    pub fn discussion_after<'s>(
+        &'s self,
+        inject: &'s str,
+    ) -> impl Iterator<Item = &'s crate::engine::model::discussion::Discussion> {
+        self.discussion
+            .iter()
+            .filter(move |d| d.after.as_str() == inject)
+    }
+
     /// Drops a role listed twice in the board's cast or an inject's recipients, as happens when a
     /// matrix's aliases make two of the names one role (`legal` and `pr_comms` one desk).
     pub fn merge_repeated_roles(&mut self) {

@@ -153,7 +153,7 @@ impl Session {
     /// A session before its opening settle.
     pub(super) fn unopened(scenario: Arc<Scenario>, matrix: Arc<Matrix>, seed: u64) -> Self {
         // The scenario's own tasks are graded as the matrix's are.
-        let matrix = crate::engine::model::local_task::with_local_tasks(matrix, &scenario);
+        let matrix = crate::engine::model::local_task::with_local_tasks(matrix, &scenario.tasks);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut variants = BTreeMap::new();
         for variation in &scenario.variations {

@@ -33,7 +33,7 @@ pub fn validate_scenario(
     } else {
         extended = crate::engine::model::local_task::with_local_tasks(
             std::sync::Arc::new(matrix.clone()),
-            s,
+            &s.tasks,
         );
         &extended
     };
