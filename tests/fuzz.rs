@@ -62,9 +62,9 @@ enum Kind {
     Matrix,
     Content,
     Save,
-    /// A RACI sheet (CSV) for `warroom import raci`.
+    /// A sheet (CSV) for `warroom import raci`, `import msel` and `validate`.
     RaciSheet,
-    /// A plan workbook (xlsx) for `warroom import raci`.
+    /// A workbook (xlsx), RACI or MSEL, for the same.
     Workbook,
 }
 
@@ -165,6 +165,23 @@ fn seeds() -> Vec<Seed> {
         kind: Kind::Matrix,
         bytes: patch.into(),
     });
+    let ransomware = shipped::scenario("ransomware-file-server");
+    seeds.push(Seed {
+        name: "MSEL (CSV)".into(),
+        kind: Kind::RaciSheet,
+        bytes: warroom::interop::msel::export_csv(&ransomware, &shipped::matrix()).into(),
+    });
+    seeds.push(Seed {
+        name: "MSEL workbook".into(),
+        kind: Kind::Workbook,
+        bytes: warroom::interop::msel::export_workbook(&ransomware, &shipped::matrix()).unwrap(),
+    });
+    let hseep = root().join("tests/fixtures/msel/clinic-ransomware-hseep.csv");
+    seeds.push(Seed {
+        name: hseep.display().to_string(),
+        kind: Kind::RaciSheet,
+        bytes: std::fs::read(&hseep).unwrap(),
+    });
     let hand_made = root().join("tests/fixtures/plans/acme-raci.xlsx");
     seeds.push(Seed {
         name: hand_made.display().to_string(),
@@ -233,26 +250,48 @@ fn exercise(kind: Kind, path: &Path) -> Vec<Diagnostic> {
                 dry_run: true,
                 format: Format::Text,
             }));
+            run_cli(&Command::Validate {
+                paths: vec![path.to_path_buf()],
+                format: Format::Text,
+            });
             match warroom::engine::content::load::read_bytes(path) {
                 Err(d) => vec![d],
                 Ok(bytes) => {
-                    match warroom::interop::raci::import_file(path, &bytes, &shipped::matrix()) {
-                        Err(problems) => problems,
-                        // What imports must be a matrix the validator can judge.
-                        Ok(imported) => {
-                            let text = ron::ser::to_string_pretty(
-                                &imported.matrix,
-                                ron::ser::PrettyConfig::new().struct_names(true),
-                            )
-                            .unwrap();
-                            let _ = warroom::engine::content::validate::validate_matrix(
-                                &imported.matrix,
-                                Path::new("imported.ron"),
-                                &text,
-                            );
-                            Vec::new()
+                    // The same file read as an MSEL, through each map that ships.
+                    let mut problems = Vec::new();
+                    for map in warroom::interop::msel_import::BUILTIN_MAPS {
+                        let map = warroom::interop::msel_import::builtin_map(map).unwrap();
+                        if let Err(found) = warroom::interop::msel_import::import_msel(
+                            path,
+                            &bytes,
+                            &map,
+                            &shipped::matrix(),
+                            &warroom::interop::msel_import::MselOptions::default(),
+                        ) {
+                            problems.extend(found);
                         }
                     }
+                    problems.extend(
+                        match warroom::interop::raci::import_file(path, &bytes, &shipped::matrix())
+                        {
+                            Err(problems) => problems,
+                            // What imports must be a matrix the validator can judge.
+                            Ok(imported) => {
+                                let text = ron::ser::to_string_pretty(
+                                    &imported.matrix,
+                                    ron::ser::PrettyConfig::new().struct_names(true),
+                                )
+                                .unwrap();
+                                let _ = warroom::engine::content::validate::validate_matrix(
+                                    &imported.matrix,
+                                    Path::new("imported.ron"),
+                                    &text,
+                                );
+                                Vec::new()
+                            }
+                        },
+                    );
+                    problems
                 }
             }
         }

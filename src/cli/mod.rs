@@ -10,6 +10,7 @@ mod content;
 mod derive;
 mod exercise;
 mod learner;
+mod msel_cli;
 mod output;
 mod scripted;
 mod sheets;

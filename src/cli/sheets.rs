@@ -12,11 +12,11 @@ use super::output::{
 use crate::engine::content::library::load_matrix;
 use crate::engine::content::load::read_bytes;
 use crate::engine::content::validate::validate_matrix;
-use crate::engine::diagnostic::error_count;
+use crate::engine::diagnostic::{Diagnostic, error_count};
 use crate::engine::model::matrix::Matrix;
 use crate::interop::plan_workbook::export_workbook;
 use crate::interop::raci::{Layout, export_csv, import_file};
-use crate::interop::{is_workbook, msel};
+use crate::interop::{is_workbook, msel, msel_import};
 
 /// `warroom export …`.
 #[derive(Debug, Clone, Subcommand)]
@@ -59,6 +59,31 @@ pub enum ImportCommand {
         #[arg(short, long, value_name = "FILE", required_unless_present = "dry_run")]
         output: Option<PathBuf>,
         /// Check the sheet and print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// An MSEL spreadsheet read into a scenario: one inject per row, through a column map
+    /// (`warroom`, the default, for Warroom's own export; `hseep` for the common HSEEP layout; or a
+    /// map file). Checked against `--matrix` and written only when it validates.
+    Msel {
+        /// The MSEL (`.xlsx` or `.csv`).
+        file: PathBuf,
+        /// The column map: `warroom`, `hseep` or a `MselMap( … )` file.
+        #[arg(long, default_value = "warroom")]
+        map: String,
+        /// The clock time of minute 0 (`09:00`), for a sheet that gives clock times.
+        #[arg(long, value_name = "HH:MM")]
+        start: Option<String>,
+        /// The scenario's id (default: the file's name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Where to write the scenario (`.ron`).
+        #[arg(short, long, value_name = "FILE", required_unless_present = "dry_run")]
+        output: Option<PathBuf>,
+        /// Print one line per row and what is worth a look; write nothing.
         #[arg(long)]
         dry_run: bool,
         /// Output format.
@@ -203,13 +228,39 @@ pub(super) fn import(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let ImportCommand::Raci {
-        file,
-        base,
-        output,
-        dry_run,
-        format,
-    } = command;
+    let (file, base, output, dry_run, format) = match command {
+        ImportCommand::Raci {
+            file,
+            base,
+            output,
+            dry_run,
+            format,
+        } => (file, base, output, dry_run, format),
+        ImportCommand::Msel {
+            file,
+            map,
+            start,
+            id,
+            output,
+            dry_run,
+            format,
+        } => {
+            return super::msel_cli::import_msel(
+                &super::msel_cli::MselImport {
+                    file,
+                    map,
+                    start: start.as_deref(),
+                    id: id.as_deref(),
+                    output: output.as_deref(),
+                    dry_run: *dry_run,
+                    format: *format,
+                },
+                matrix_path,
+                out,
+                err,
+            );
+        }
+    };
     let bytes = match read_bytes(file) {
         Ok(bytes) => bytes,
         Err(d) => {
@@ -283,6 +334,32 @@ pub(super) fn import(
     Ok(EXIT_OK)
 }
 
+/// What `import msel` would report of an MSEL read with a shipped map.
+fn check_msel(path: &Path, bytes: &[u8], map: &str, base: &Matrix) -> Vec<Diagnostic> {
+    let Some(map) = msel_import::builtin_map(map) else {
+        return Vec::new();
+    };
+    match msel_import::import_msel(
+        path,
+        bytes,
+        &map,
+        base,
+        &msel_import::MselOptions::default(),
+    ) {
+        Ok(imported) => {
+            let mut problems = imported.warnings;
+            problems.extend(crate::engine::content::validate::validate_scenario(
+                &imported.scenario,
+                base,
+                path,
+                &imported.text,
+            ));
+            problems
+        }
+        Err(problems) => problems,
+    }
+}
+
 /// Whether a path names a RACI sheet (`.csv` or `.xlsx`) rather than RON content.
 pub(super) fn is_sheet(path: &Path) -> bool {
     is_csv(path) || is_workbook(path)
@@ -304,22 +381,36 @@ pub(super) fn validate_sheets(
     let mut all = Vec::new();
     let mut lines = Vec::new();
     for path in sheets {
-        let problems = match read_bytes(path)
-            .map_err(|d| vec![d])
-            .and_then(|bytes| import_file(path, &bytes, &base))
-        {
-            Ok(imported) => {
-                let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
-                let mut problems = imported.warnings;
-                problems.extend(validate_matrix(&imported.matrix, path, &text));
-                problems
+        let bytes = match read_bytes(path) {
+            Ok(bytes) => bytes,
+            Err(d) => {
+                lines.push(format!("INVALID {} (1 error)", path.display()));
+                all.push(d);
+                continue;
             }
-            Err(problems) => problems,
+        };
+        // An MSEL in a layout Warroom knows, else a RACI sheet.
+        let (kind, problems) = if let Some(map) = msel_import::detect_map(path, &bytes) {
+            (
+                format!("MSEL, `{map}` layout,"),
+                check_msel(path, &bytes, map, &base),
+            )
+        } else {
+            let problems = match import_file(path, &bytes, &base) {
+                Ok(imported) => {
+                    let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
+                    let mut problems = imported.warnings;
+                    problems.extend(validate_matrix(&imported.matrix, path, &text));
+                    problems
+                }
+                Err(problems) => problems,
+            };
+            ("RACI sheet".to_owned(), problems)
         };
         let errors = error_count(&problems);
         lines.push(if errors == 0 {
             format!(
-                "ok      {} (RACI sheet for matrix `{}`)",
+                "ok      {} ({kind} for matrix `{}`)",
                 path.display(),
                 base.id
             )

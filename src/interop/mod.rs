@@ -3,6 +3,7 @@
 //! a sheet into the engine's model and back, reporting every problem at its sheet cell as data.
 
 pub mod msel;
+pub mod msel_import;
 pub mod plan_workbook;
 pub mod raci;
 pub mod sheet;

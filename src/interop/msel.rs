@@ -15,8 +15,8 @@ use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::{Condition, Inject, Release, Scenario};
 use crate::engine::session::Session;
 
-/// The MSEL's columns, in order.
-pub const COLUMNS: [&str; 15] = [
+/// The MSEL's columns, in order: what people read, then the inject whole, for the way back.
+pub const COLUMNS: [&str; 16] = [
     "#",
     "Inject id",
     "Time",
@@ -32,6 +32,7 @@ pub const COLUMNS: [&str; 15] = [
     "Objectives",
     "References",
     "Facilitator notes",
+    super::msel_import::DATA_COLUMN,
 ];
 /// The column the plan fills.
 pub const EXPECTED_ACTIONS: usize = 11;
@@ -171,6 +172,7 @@ pub fn msel_table(
                 String::new()
             },
             facilitator_notes(scenario, matrix, inject),
+            ron::to_string(inject).unwrap_or_default(),
         ]);
     }
     (COLUMNS.iter().map(|c| (*c).to_owned()).collect(), rows)
@@ -362,6 +364,28 @@ fn expected_actions(session: &Session, inject: &Inject) -> String {
     lines.join("\n")
 }
 
+/// What `warroom import msel` needs beyond the rows to give the scenario back: the scenario's
+/// own data (without its injects, which the rows carry) and the injects' order in the file.
+fn round_trip_rows(scenario: &Scenario) -> Vec<Vec<String>> {
+    let mut brief = scenario.clone();
+    brief.injects.clear();
+    vec![
+        vec![
+            super::msel_import::SCENARIO_DATA.to_owned(),
+            ron::to_string(&brief).unwrap_or_default(),
+        ],
+        vec![
+            "Inject order".to_owned(),
+            scenario
+                .injects
+                .iter()
+                .map(|i| i.id.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ],
+    ]
+}
+
 /// The MSEL as CSV.
 pub fn export_csv(scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> String {
     let (header, mut rows) = msel_table(scenario, matrix);
@@ -384,7 +408,9 @@ pub fn export_workbook(scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> Result
         frozen_columns: 4,
         widths: vec![
             5.0, 20.0, 16.0, 28.0, 60.0, 28.0, 20.0, 12.0, 8.0, 36.0, 40.0, 70.0, 40.0, 20.0, 48.0,
+            2.0,
         ],
+        hidden_columns: vec![COLUMNS.len() as u16 - 1],
         printable: true,
         ..SheetOut::default()
     };
@@ -426,6 +452,7 @@ pub fn export_workbook(scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> Result
                     ),
                 ]
             }))
+            .chain(round_trip_rows(scenario))
             .collect(),
         frozen_columns: 1,
         widths: vec![14.0, 100.0],

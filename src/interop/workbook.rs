@@ -196,6 +196,8 @@ pub struct SheetOut {
     pub widths: Vec<f64>,
     /// Printed landscape, one page wide, the header repeated on every page.
     pub printable: bool,
+    /// Columns kept out of sight (data for the way back, not for reading).
+    pub hidden_columns: Vec<u16>,
 }
 
 /// The height in points a row of wrapped text needs: its tallest cell's lines at the column widths.
@@ -300,6 +302,9 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
             worksheet
                 .set_column_width(column as u16, *width)
                 .map_err(fail)?;
+        }
+        for column in &sheet.hidden_columns {
+            worksheet.set_column_hidden(*column).map_err(fail)?;
         }
         if let Some((first, last, choices)) = &sheet.choices
             && row > header_row + 1

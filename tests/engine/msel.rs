@@ -108,3 +108,188 @@ fn the_msel_workbook_holds_the_brief_and_every_artifact_in_full() {
     );
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
 }
+
+mod reading {
+    use std::path::Path;
+
+    use warroom::engine::content::library::load_scenario;
+    use warroom::engine::model::scenario::Release;
+    use warroom::interop::msel::{export_csv, export_workbook};
+    use warroom::interop::msel_import::{MselOptions, builtin_map, import_msel, parse_time};
+
+    use crate::support::{matrix, root, scenarios_dir};
+
+    #[test]
+    fn times_are_read_as_msels_write_them() {
+        let cases = [
+            ("T+15", None, Some(15)),
+            ("+15", None, Some(15)),
+            ("15", None, Some(15)),
+            ("T+1:30", None, Some(90)),
+            ("D+1 H+2 M+30", None, Some(1590)),
+            ("00:15", None, Some(15)),
+            ("09:15", Some(9 * 60), Some(15)),
+            ("08:15", Some(9 * 60), Some(23 * 60 + 15)),
+            ("Day 2 09:15", Some(9 * 60), Some(1455)),
+            ("T+00 (Wed 14:02)", None, Some(0)),
+            ("", None, None),
+        ];
+        for (text, start, expected) in cases {
+            assert_eq!(parse_time(text, start).unwrap(), expected, "{text}");
+        }
+        assert!(parse_time("soon", None).unwrap_err().contains("T+15"));
+        assert!(parse_time("Day 2 09:15", None).is_err());
+    }
+
+    #[test]
+    fn every_shipped_scenario_comes_back_from_its_msel_workbook() {
+        let map = builtin_map("warroom").unwrap();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "ron")
+                || !std::fs::read_to_string(&path)
+                    .unwrap()
+                    .contains("Scenario(")
+            {
+                continue;
+            }
+            let scenario = load_scenario(&path, &matrix()).unwrap().scenario;
+            let bytes = export_workbook(&scenario, &matrix()).unwrap();
+            let back = import_msel(
+                Path::new("msel.xlsx"),
+                &bytes,
+                &map,
+                &matrix(),
+                &MselOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e:#?}", path.display()));
+            assert_eq!(
+                serde_json::to_value(&back.scenario).unwrap(),
+                serde_json::to_value(&*scenario).unwrap(),
+                "{}",
+                path.display()
+            );
+            // What it writes is a scenario file that loads as the same scenario.
+            let dir = tempfile::tempdir().unwrap();
+            let written = dir.path().join("back.ron");
+            std::fs::write(&written, &back.text).unwrap();
+            let reloaded = load_scenario(&written, &matrix()).unwrap().scenario;
+            assert_eq!(
+                serde_json::to_value(&*reloaded).unwrap(),
+                serde_json::to_value(&*scenario).unwrap()
+            );
+            checked += 1;
+        }
+        assert!(checked >= 12, "{checked}");
+    }
+
+    #[test]
+    fn what_a_spreadsheet_edits_in_the_visible_columns_comes_back() {
+        let ransomware = crate::support::scenario("ransomware-file-server");
+        let csv = export_csv(&ransomware, &matrix());
+        let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let business = rows.iter_mut().find(|r| r[1] == "business-call").unwrap();
+        business[2] = "T+22".into();
+        business[3] = "Operations asks, again, about downtime".into();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for row in &rows {
+            writer.write_record(row).unwrap();
+        }
+        let edited = writer.into_inner().unwrap();
+        let back = import_msel(
+            Path::new("msel.csv"),
+            &edited,
+            &builtin_map("warroom").unwrap(),
+            &matrix(),
+            &MselOptions::default(),
+        )
+        .unwrap();
+        let call = back
+            .scenario
+            .injects
+            .iter()
+            .find(|i| i.id.as_str() == "business-call")
+            .unwrap();
+        assert_eq!(call.release, Release::At(22));
+        assert_eq!(call.title, "Operations asks, again, about downtime");
+        let original = ransomware.inject("business-call").unwrap();
+        assert_eq!(
+            serde_json::to_value(&call.decisions).unwrap(),
+            serde_json::to_value(&original.decisions).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_hseep_style_msel_becomes_a_skeleton_with_the_plans_tasks() {
+        let path = root().join("tests/fixtures/msel/clinic-ransomware-hseep.csv");
+        let bytes = std::fs::read(&path).unwrap();
+        let imported = import_msel(
+            &path,
+            &bytes,
+            &builtin_map("hseep").unwrap(),
+            &matrix(),
+            &MselOptions {
+                id: Some("clinic-ransomware".into()),
+                ..MselOptions::default()
+            },
+        )
+        .unwrap();
+        let scenario = &imported.scenario;
+        assert_eq!(scenario.id.as_str(), "clinic-ransomware");
+        let ids: Vec<&str> = scenario.injects.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                // Ids are made of titles, at most 40 characters.
+                "encryption-alert-on-the-records-file-ser",
+                "front-desk-cannot-open-patient-letters",
+                "ransom-note-on-every-share",
+                "a-local-reporter-calls",
+            ]
+        );
+        let alert = &scenario.injects[0];
+        assert_eq!(alert.to[0].as_str(), "soc");
+        let tasks: Vec<&str> = alert.decisions[0]
+            .actions
+            .iter()
+            .map(|a| a.task.as_str())
+            .collect();
+        assert_eq!(tasks, ["triage_alert", "isolate_host"]);
+        // "All" is the whole room; `00:45` is 45 minutes in.
+        assert!(scenario.injects[2].to.is_empty());
+        assert_eq!(scenario.injects[3].release, Release::At(45));
+        assert_eq!(scenario.injects[3].to[0].as_str(), "pr_comms");
+        // What matches no task stays with the facilitator, and is said.
+        assert!(
+            scenario.injects[2]
+                .facilitator_notes
+                .contains("Expected: Call the press office")
+        );
+        let warning = imported
+            .warnings
+            .iter()
+            .find(|d| d.code == "unknown-task")
+            .unwrap();
+        assert!(!warning.is_error());
+        // Section rows are kept as comments, and the skeleton validates as a scenario.
+        assert!(
+            imported
+                .text
+                .contains("// Module 2: Escalation and outside parties")
+        );
+        let problems = warroom::engine::content::validate::validate_scenario(
+            scenario,
+            &matrix(),
+            Path::new("clinic.ron"),
+            &imported.text,
+        );
+        assert!(problems.iter().all(|d| !d.is_error()), "{problems:#?}");
+        assert_eq!(scenario.duration_mins, 60);
+    }
+}
