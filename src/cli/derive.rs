@@ -9,7 +9,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::output::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json, write_output_file,
+    EXIT_INVALID, EXIT_USAGE, Format, Produced, write_diagnostics, write_json, write_produced,
 };
 use crate::engine::content::derive::{Conflict, Derived, PatchEntry, derive};
 use crate::engine::content::library::{derive_from_patch, load_matrix};
@@ -172,28 +172,19 @@ pub(super) fn derive_matrix(
             write_diagnostics(err, &diagnostics.iter().collect::<Vec<&Diagnostic>>())?;
         }
     }
-    if errors > 0 {
-        writeln!(
-            err,
-            "warroom: the derived plan does not validate ({errors} error{}); nothing was written",
-            if errors == 1 { "" } else { "s" }
-        )?;
-        return Ok(EXIT_INVALID);
-    }
-    if *dry_run {
-        if *format == Format::Text {
-            writeln!(out, "Dry run: nothing written.")?;
-        }
-        return Ok(EXIT_OK);
-    }
-    if let Err(e) = write_output_file(&target, &text) {
-        writeln!(err, "warroom: cannot write {}: {e}", target.display())?;
-        return Ok(EXIT_USAGE);
-    }
-    if *format == Format::Text {
-        writeln!(out, "wrote {}", target.display())?;
-    }
-    Ok(EXIT_OK)
+    write_produced(
+        &Produced {
+            what: "the derived plan",
+            errors,
+            dry_run: *dry_run,
+            format: *format,
+            target: &target,
+            text: &text,
+            wrote: format!("wrote {}", target.display()),
+        },
+        out,
+        err,
+    )
 }
 
 fn refused(

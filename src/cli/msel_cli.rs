@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::output::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json, write_output_file,
+    EXIT_INVALID, EXIT_USAGE, Format, Produced, write_diagnostics, write_json, write_produced,
 };
 use crate::engine::content::library::load_matrix;
 use crate::engine::content::load::{Source, read_bytes};
@@ -131,32 +131,22 @@ pub(super) fn import_msel(
             write_diagnostics(err, &problems.iter().collect::<Vec<_>>())?;
         }
     }
-    if errors > 0 {
-        writeln!(
-            err,
-            "warroom: the scenario the sheet makes does not validate ({errors} error{}); nothing was written",
-            if errors == 1 { "" } else { "s" }
-        )?;
-        return Ok(EXIT_INVALID);
-    }
-    if args.dry_run {
-        if args.format == Format::Text {
-            writeln!(out, "Dry run: nothing written.")?;
-        }
-        return Ok(EXIT_OK);
-    }
-    if let Err(e) = write_output_file(&target, &imported.text) {
-        writeln!(err, "warroom: cannot write {}: {e}", target.display())?;
-        return Ok(EXIT_USAGE);
-    }
-    if args.format == Format::Text {
-        writeln!(
-            out,
-            "wrote {}: scenario `{}`, {} injects",
-            target.display(),
-            imported.scenario.id,
-            imported.scenario.injects.len()
-        )?;
-    }
-    Ok(EXIT_OK)
+    write_produced(
+        &Produced {
+            what: "the scenario the sheet makes",
+            errors,
+            dry_run: args.dry_run,
+            format: args.format,
+            target: &target,
+            text: &imported.text,
+            wrote: format!(
+                "wrote {}: scenario `{}`, {} injects",
+                target.display(),
+                imported.scenario.id,
+                imported.scenario.injects.len()
+            ),
+        },
+        out,
+        err,
+    )
 }

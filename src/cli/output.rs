@@ -109,6 +109,61 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
 /// Writes `text` to the file at `path`, refusing anything that is not a regular file: a named pipe
 /// with no reader would hold the command forever, and a device is never what a person meant, so
 /// outputs are held to the same rule as inputs.
+/// What an import or derivation produced, to be written or not.
+pub(super) struct Produced<'a> {
+    /// What it is, in words: "the plan the sheet makes".
+    pub what: &'a str,
+    /// Errors found in it.
+    pub errors: usize,
+    /// Write nothing.
+    pub dry_run: bool,
+    /// Output format.
+    pub format: Format,
+    /// Where it goes.
+    pub target: &'a Path,
+    /// Its bytes.
+    pub text: &'a str,
+    /// The line said once it is written ("wrote plan.ron").
+    pub wrote: String,
+}
+
+/// The end of an import: nothing written when what it made does not validate or on a dry run,
+/// else the file written and said so.
+pub(super) fn write_produced(
+    produced: &Produced<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let errors = produced.errors;
+    if errors > 0 {
+        writeln!(
+            err,
+            "warroom: {} does not validate ({errors} error{}); nothing was written",
+            produced.what,
+            if errors == 1 { "" } else { "s" }
+        )?;
+        return Ok(EXIT_INVALID);
+    }
+    if produced.dry_run {
+        if produced.format == Format::Text {
+            writeln!(out, "Dry run: nothing written.")?;
+        }
+        return Ok(EXIT_OK);
+    }
+    if let Err(e) = write_output_file(produced.target, produced.text) {
+        writeln!(
+            err,
+            "warroom: cannot write {}: {e}",
+            produced.target.display()
+        )?;
+        return Ok(EXIT_USAGE);
+    }
+    if produced.format == Format::Text {
+        writeln!(out, "{}", produced.wrote)?;
+    }
+    Ok(EXIT_OK)
+}
+
 pub(super) fn write_output_file(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => Err(std::io::Error::other(

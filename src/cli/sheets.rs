@@ -7,7 +7,8 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::output::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics, write_json, write_output_file,
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, Produced, write_diagnostics, write_json,
+    write_output_file, write_produced,
 };
 use crate::engine::content::library::load_matrix;
 use crate::engine::content::load::read_bytes;
@@ -310,28 +311,19 @@ pub(super) fn import(
             write_diagnostics(err, &problems.iter().collect::<Vec<_>>())?;
         }
     }
-    if errors > 0 {
-        writeln!(
-            err,
-            "warroom: the plan the sheet makes does not validate ({errors} error{}); nothing was written",
-            if errors == 1 { "" } else { "s" }
-        )?;
-        return Ok(EXIT_INVALID);
-    }
-    if *dry_run {
-        if *format == Format::Text {
-            writeln!(out, "Dry run: nothing written.")?;
-        }
-        return Ok(EXIT_OK);
-    }
-    if let Err(e) = write_output_file(&target, &text) {
-        writeln!(err, "warroom: cannot write {}: {e}", target.display())?;
-        return Ok(EXIT_USAGE);
-    }
-    if *format == Format::Text {
-        writeln!(out, "wrote {}", target.display())?;
-    }
-    Ok(EXIT_OK)
+    write_produced(
+        &Produced {
+            what: "the plan the sheet makes",
+            errors,
+            dry_run: *dry_run,
+            format: *format,
+            target: &target,
+            text: &text,
+            wrote: format!("wrote {}", target.display()),
+        },
+        out,
+        err,
+    )
 }
 
 /// What `import msel` would report of an MSEL read with a shipped map.
