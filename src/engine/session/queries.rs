@@ -230,6 +230,25 @@ impl Session {
             .collect()
     }
 
+    /// Whether a decision has been acted on: an option that resolves it (not a wrong approach) was
+    /// carried out. What it still offers is optional from then on.
+    pub fn decision_taken(&self, decision: &DecisionPoint) -> bool {
+        decision
+            .actions
+            .iter()
+            .any(|a| a.misdirected.is_none() && self.performed.contains_key(&a.id))
+    }
+
+    /// Whether a decision has nothing left worth doing: every option that resolves it was carried
+    /// out, and only wrong approaches remain.
+    pub fn decision_done(&self, decision: &DecisionPoint) -> bool {
+        decision
+            .actions
+            .iter()
+            .filter(|a| a.misdirected.is_none())
+            .all(|a| self.performed.contains_key(&a.id))
+    }
+
     /// Actions of the open decisions that nobody has carried out yet: what can still be assigned,
     /// recommended in a handoff or put up for approval.
     pub fn open_actions(&self) -> Vec<&ActionOption> {

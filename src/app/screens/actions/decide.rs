@@ -15,15 +15,22 @@ use crate::engine::{Intent, Session};
 /// Room the severity picker takes beside "Who decides?".
 const SEVERITY_COMBO_WIDTH: f32 = 120.0;
 
-/// "closes in 4 min" on a decision with a window; red on its last minute.
+/// "closes in 4 min" on a decision with a window; red on its last minute. Once the decision has
+/// been acted on, what it still offers is optional and the chip says so without urgency: a
+/// countdown over what is left (a wipe, a wrong approach) would push toward it.
 fn closing_chip(
     ui: &egui::Ui,
     session: &Session,
     decision: &DecisionPoint,
 ) -> Option<(String, egui::Color32)> {
-    let left = session
-        .closes_at(decision)?
-        .saturating_sub(session.minute());
+    let closes = session.closes_at(decision)?;
+    let left = closes.saturating_sub(session.minute());
+    if session.decision_taken(decision) {
+        return Some((
+            format!("acted on · open until T+{closes:02}"),
+            ui.visuals().weak_text_color(),
+        ));
+    }
     Some(match left {
         0 | 1 => ("last minute to act".to_owned(), theme::palette(ui).danger),
         2..=5 => (format!("closes in {left} min"), theme::palette(ui).warning),
@@ -87,7 +94,8 @@ pub fn decide_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState)
         .filter_map(|id| session.scenario().inject(id.as_str()))
         .flat_map(|i| i.decisions.iter())
         .filter_map(|d| {
-            if open.contains(&d.id) {
+            // Every option that resolves it done: what is left is a wrong approach.
+            if open.contains(&d.id) && !session.decision_done(d) {
                 Some((d, false))
             } else {
                 lapsed(d).then_some((d, true))

@@ -510,6 +510,84 @@ mod tests {
     }
 
     #[test]
+    fn once_a_decision_is_acted_on_what_it_still_offers_carries_no_countdown() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        let ransom = session
+            .open_decisions()
+            .into_iter()
+            .find(|d| d.actions.iter().any(|a| a.id.as_str() == "image-fs01"))
+            .unwrap()
+            .clone();
+        let closes = session.closes_at(&ransom).unwrap();
+        // The last minute of the window, nothing done: the countdown says so.
+        session
+            .apply(Intent::Advance {
+                minutes: closes - 1 - session.minute(),
+            })
+            .unwrap();
+        let mut harness = panel_harness(
+            egui::vec2(500.0, 1600.0),
+            session,
+            ActionsState::default(),
+            decide_ui,
+        );
+        assert!(harness.query_by_label("last minute to act").is_some());
+        // Imaged: only the wipe and the rest are left, and nothing urges them on.
+        harness
+            .state_mut()
+            .session
+            .apply(Intent::AssignAction {
+                action: "image-fs01".into(),
+                role: "soc".into(),
+            })
+            .unwrap();
+        harness.run();
+        assert!(harness.query_by_label("last minute to act").is_none());
+        harness.get_by_label(&format!("acted on · open until T+{closes:02}"));
+        harness.get_by_label("Wipe and reimage FS-01 immediately");
+    }
+
+    #[test]
+    fn a_decision_with_only_a_wrong_approach_left_is_done() {
+        let mut session = session();
+        session.apply(Intent::Advance { minutes: 30 }).unwrap();
+        for (action, role) in [("notify-insurer", "legal"), ("decide-no-payment", "exec")] {
+            session
+                .apply(Intent::AssignAction {
+                    action: action.into(),
+                    role: role.into(),
+                })
+                .unwrap();
+        }
+        let harness = panel_harness(
+            egui::vec2(500.0, 1600.0),
+            session.clone(),
+            ActionsState::default(),
+            decide_ui,
+        );
+        // The police report is still to decide on: the card stays, the trap with it.
+        harness.get_by_label("Report the extortion to the police");
+        session
+            .apply(Intent::AssignAction {
+                action: "report-police".into(),
+                role: "legal".into(),
+            })
+            .unwrap();
+        let harness = panel_harness(
+            egui::vec2(500.0, 1600.0),
+            session,
+            ActionsState::default(),
+            decide_ui,
+        );
+        assert!(
+            harness
+                .query_by_label("Pay at once to stop the leak")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn a_lapsed_decision_keeps_its_place_until_dismissed() {
         let mut session = session();
         session.apply(Intent::Advance { minutes: 10 }).unwrap();
