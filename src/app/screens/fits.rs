@@ -217,8 +217,16 @@ fn the_play_screen_fits_every_window_and_scale() {
         ScoreTrail::default(),
         InjectBanner::default(),
     );
-    let tab =
-        |label: &'static str| move |h: &mut Harness<'_, PlayState>| h.get_by_label(label).click();
+    // A tab may carry a count ("Decide (1)").
+    let tab = |label: &'static str| {
+        move |h: &mut Harness<'_, PlayState>| {
+            let counted = format!("{label} (");
+            h.query_by_label(label)
+                .or_else(|| h.query_all_by_label_contains(&counted).next())
+                .unwrap_or_else(|| panic!("no tab {label}"))
+                .click();
+        }
+    };
     let (decide, handoff, escalate, inform, communicate, approvals) = (
         tab("Decide"),
         tab("Hand off"),

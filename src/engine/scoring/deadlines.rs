@@ -33,6 +33,53 @@ pub struct Deadline {
     pub what: String,
 }
 
+/// A notice an inject says an audience is owed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeOwed {
+    /// The audience, by name.
+    pub audience: String,
+    /// The roles that may send to it, by name.
+    pub senders: Vec<String>,
+    /// The last minute to send it on time.
+    pub deadline: u32,
+    /// Minute something was sent to it, once sent.
+    pub sent_at: Option<u32>,
+}
+
+/// The notices the released injects made owed, in the order they fall due.
+pub fn notices_owed(session: &Session) -> Vec<NoticeOwed> {
+    let matrix = session.matrix();
+    let mut out = Vec::new();
+    for inject in &session.scenario().injects {
+        let Some(released) = session.released_at(inject.id.as_str()) else {
+            continue;
+        };
+        for notice in &inject.notify {
+            let (audience, senders) = session.audience(notice.audience.as_str()).map_or_else(
+                || (notice.audience.to_string(), Vec::new()),
+                |a| {
+                    (
+                        a.name.clone(),
+                        a.senders
+                            .iter()
+                            .map(|r| matrix.role_name(r.as_str()).to_owned())
+                            .collect(),
+                    )
+                },
+            );
+            out.push(NoticeOwed {
+                audience,
+                senders,
+                deadline: released.saturating_add(notice.within_mins),
+                sent_at: first_message_to(session, &notice.audience, released)
+                    .map(|(_, entry)| entry.minute),
+            });
+        }
+    }
+    out.sort_by_key(|n| n.deadline);
+    out
+}
+
 /// Everything still ahead of the clock (at or after the current minute), earliest first.
 pub fn deadlines(session: &Session) -> Vec<Deadline> {
     let now = session.minute();
@@ -60,21 +107,13 @@ pub fn deadlines(session: &Session) -> Vec<Deadline> {
             });
         }
     }
-    for inject in &session.scenario().injects {
-        let Some(released) = session.released_at(inject.id.as_str()) else {
-            continue;
-        };
-        for notice in &inject.notify {
-            if first_message_to(session, &notice.audience, released).is_none() {
-                let name = session
-                    .audience(notice.audience.as_str())
-                    .map_or_else(|| notice.audience.to_string(), |a| a.name.clone());
-                out.push(Deadline {
-                    minute: released.saturating_add(notice.within_mins),
-                    kind: DeadlineKind::NoticeDue,
-                    what: format!("tell {name}"),
-                });
-            }
+    for notice in notices_owed(session) {
+        if notice.sent_at.is_none() {
+            out.push(Deadline {
+                minute: notice.deadline,
+                kind: DeadlineKind::NoticeDue,
+                what: format!("tell {}", notice.audience),
+            });
         }
     }
     for due in reports_due(session) {

@@ -23,7 +23,10 @@ mod separation;
 use std::collections::BTreeMap;
 
 pub use card::{DecisionCap, Finding, FindingKind, Points, Scorecard};
-pub use deadlines::{Deadline, DeadlineKind, advance_stop, deadlines, next_stop, step_toward};
+pub use deadlines::{
+    Deadline, DeadlineKind, NoticeOwed, advance_stop, deadlines, next_stop, notices_owed,
+    step_toward,
+};
 pub use escalation::{Obligation, obligations};
 pub use grader::cost_of;
 pub use reporting::{ReportDue, ReportingClock, reporting_clocks, reports_due};

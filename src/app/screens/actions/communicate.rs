@@ -3,8 +3,46 @@
 use bevy_egui::egui;
 
 use super::drafts::MessageDraft;
-use crate::app::screens::widgets::{RoleChoices, role_combo, roles, wrap_before};
+use crate::app::screens::widgets::{RoleChoices, badge, role_combo, roles, wrap_before};
+use crate::app::theme;
+use crate::engine::scoring::notices_owed;
 use crate::engine::{Intent, Session};
+
+/// Practice coaches: the notices the injects made owed and how long is left for each, before they
+/// fall due (a drill keeps them for the debrief, a facilitated session for the console).
+pub fn notices_ui(ui: &mut egui::Ui, session: &Session) {
+    let owed: Vec<_> = notices_owed(session)
+        .into_iter()
+        .filter(|n| n.sent_at.is_none())
+        .collect();
+    if owed.is_empty() {
+        return;
+    }
+    ui.add_space(theme::GAP);
+    ui.label(egui::RichText::new("Notices owed").strong());
+    for notice in owed {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(&notice.audience);
+            let left = notice.deadline.saturating_sub(session.minute());
+            let (text, color) = if session.minute() > notice.deadline {
+                (
+                    format!("missed: due by T+{:02}", notice.deadline),
+                    theme::palette(ui).danger,
+                )
+            } else if left <= 5 {
+                (format!("due in {left} min"), theme::palette(ui).warning)
+            } else {
+                (format!("due in {left} min"), theme::palette(ui).accent)
+            };
+            badge(ui, &text, color);
+        })
+        .response
+        .on_hover_text(format!(
+            "Any one of {} may send it.",
+            crate::engine::session::either_list(notice.senders.clone())
+        ));
+    }
+}
 
 /// The communication composer.
 pub fn communicate_ui(

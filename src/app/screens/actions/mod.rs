@@ -58,13 +58,20 @@ pub fn actions_ui(
         .inner
 }
 
-/// The tabs of the action panel and the line under them. The Approvals tab counts the requests
-/// awaiting an approver.
+/// The tabs of the action panel and the line under them. The Decide tab counts the decisions
+/// nobody has acted on yet, the Approvals tab the requests awaiting an approver: a new one shows
+/// whichever tab is open.
 pub fn action_tabs_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsState) {
     let pending = approvals::pending_count(session);
+    let waiting = session
+        .open_decisions()
+        .into_iter()
+        .filter(|d| !session.decision_taken(d))
+        .count();
     ui.horizontal_wrapped(|ui| {
         for tab in ActionTab::ALL {
             let label = match tab {
+                ActionTab::Decide if waiting > 0 => format!("{} ({waiting})", tab.label()),
                 ActionTab::Approvals if pending > 0 => format!("{} ({pending})", tab.label()),
                 _ => tab.label().to_owned(),
             };
@@ -90,7 +97,13 @@ pub fn action_body_ui(
         ActionTab::Handoff => handoff_ui(ui, session, &mut state.handoff),
         ActionTab::Escalate => escalate_ui(ui, session, mode, &mut state.escalation),
         ActionTab::Inform => inform_ui(ui, session, &mut state.inform),
-        ActionTab::Communicate => communicate_ui(ui, session, &mut state.message),
+        ActionTab::Communicate => {
+            let sent = communicate_ui(ui, session, &mut state.message);
+            if mode == Mode::Practice {
+                communicate::notices_ui(ui, session);
+            }
+            sent
+        }
         ActionTab::Approvals => approvals_ui(ui, session, &mut state.approval),
     };
     out.extend(intent.map(UiCommand::from));
@@ -442,6 +455,58 @@ mod tests {
         let harness = tabs(session);
         assert!(harness.query_by_label("Approvals").is_some());
         assert!(harness.query_by_label("Approvals (1)").is_none());
+    }
+
+    #[test]
+    fn the_decide_tab_counts_decisions_nobody_has_acted_on_and_practice_lists_notices_owed() {
+        let tabs = |session: Session, tab: ActionTab| {
+            panel_harness(
+                egui::vec2(500.0, 900.0),
+                session,
+                ActionsState {
+                    tab,
+                    ..ActionsState::default()
+                },
+                |ui, session, state| actions_ui(ui, session, Mode::Practice, state),
+            )
+        };
+        let mut session = session();
+        // The opening alert's decision waits, whichever tab shows.
+        tabs(session.clone(), ActionTab::Communicate).get_by_label("Decide (1)");
+        // The incident team is owed a notice within 10 minutes of the alert.
+        let harness = tabs(session.clone(), ActionTab::Communicate);
+        harness.get_by_label("Notices owed");
+        harness.get_by_label("Incident team");
+        harness.get_by_label("due in 10 min");
+        session
+            .apply(Intent::AssignAction {
+                action: "triage-fs01".into(),
+                role: "soc".into(),
+            })
+            .unwrap();
+        session
+            .apply(Intent::Communicate {
+                audience: "incident_team".into(),
+                sender: "soc".into(),
+                message: "msg-team-initial".into(),
+                approvals: Vec::new(),
+            })
+            .unwrap();
+        let harness = tabs(session.clone(), ActionTab::Communicate);
+        assert!(harness.query_by_label("Decide (1)").is_none());
+        harness.get_by_label("Decide");
+        assert!(harness.query_by_label("Notices owed").is_none());
+        // A drill keeps them for the debrief.
+        let drill = panel_harness(
+            egui::vec2(500.0, 900.0),
+            crate::app::testing::ransomware_session(4),
+            ActionsState {
+                tab: ActionTab::Communicate,
+                ..ActionsState::default()
+            },
+            |ui, session, state| actions_ui(ui, session, Mode::Drill, state),
+        );
+        assert!(drill.query_by_label("Notices owed").is_none());
     }
 
     #[test]
