@@ -298,6 +298,24 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
     }
     let minute = app.world().resource::<ActiveExercise>().session.minute();
     assert_eq!(minute, 2, "1× is real time");
+    // What the player did last stays in view while the clock ticks on.
+    send(
+        &mut app,
+        ExerciseCommand::Intent(Intent::AssignAction {
+            action: "triage-fs01".into(),
+            role: "soc".into(),
+        }),
+    );
+    for _ in 0..13 {
+        app.update();
+    }
+    assert!(app.world().resource::<ActiveExercise>().session.minute() > minute);
+    match app.world().resource::<LastOutcome>() {
+        LastOutcome::Accepted { summary, .. } => {
+            assert!(summary.contains("Triage the EDR alert"), "{summary}");
+        }
+        other => panic!("{other:?}"),
+    }
     send(&mut app, ExerciseCommand::SetClockRunning(false));
     let paused_at = app.world().resource::<ActiveExercise>().session.minute();
     for _ in 0..30 {

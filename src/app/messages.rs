@@ -101,6 +101,9 @@ pub enum ExerciseCommand {
     Resume(PathBuf),
     /// Send an intent to the engine.
     Intent(Intent),
+    /// The running clock moved on this many minutes: applied like any wait, but it does not take
+    /// the place of the last thing the player or facilitator did.
+    ClockTick(u32),
     /// Start or pause the scenario clock.
     SetClockRunning(bool),
     /// Change the scenario clock's speed.

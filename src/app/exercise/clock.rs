@@ -4,7 +4,6 @@ use bevy::prelude::*;
 
 use super::active::ActiveExercise;
 use crate::app::messages::ExerciseCommand;
-use crate::engine::Intent;
 
 /// The running scenario clock (drill and facilitated modes): whether it runs and how fast.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -56,8 +55,6 @@ pub(super) fn tick(
     if clock.elapsed_secs >= per_minute {
         let minutes = (clock.elapsed_secs / per_minute).floor();
         clock.elapsed_secs -= minutes * per_minute;
-        intents.write(ExerciseCommand::Intent(Intent::Advance {
-            minutes: minutes as u32,
-        }));
+        intents.write(ExerciseCommand::ClockTick(minutes as u32));
     }
 }

@@ -169,6 +169,24 @@ pub(super) fn handle_exercise_commands(
                     &mut commands,
                 );
             }
+            ExerciseCommand::ClockTick(minutes) => {
+                let Some(exercise) = current else {
+                    continue;
+                };
+                // The last thing someone did stays in view; only a refusal replaces it.
+                let kept = state.outcome.clone();
+                apply_intent(
+                    exercise,
+                    &Intent::Advance { minutes: *minutes },
+                    &mut state,
+                    &saves,
+                    &mut notice,
+                    &mut commands,
+                );
+                if matches!(*state.outcome, LastOutcome::Accepted { .. }) {
+                    *state.outcome = kept;
+                }
+            }
             ExerciseCommand::SetClockRunning(running) => state.clock.running = *running,
             ExerciseCommand::DismissBanner => state.banner.0 = None,
             ExerciseCommand::SetClockSpeed(speed) => {

@@ -641,6 +641,44 @@ mod tests {
     }
 
     #[test]
+    fn a_missed_notice_sent_late_is_no_longer_shown_as_missed() {
+        use crate::engine::content::shipped;
+        use crate::engine::{Intent, score};
+        let mut session = Session::new(
+            shipped::scenario("ransomware-file-server"),
+            shipped::matrix(),
+            4,
+        );
+        let mut trail = ScoreTrail::start(&session);
+        session.apply(Intent::Advance { minutes: 11 }).unwrap();
+        trail.advance(score(&session), Some(session.log().entries.len()));
+        let missed = |trail: &ScoreTrail| {
+            trail
+                .missed
+                .iter()
+                .any(|f| f.message.starts_with("Nothing was sent to Incident team"))
+        };
+        assert!(missed(&trail), "{:#?}", trail.missed);
+        session
+            .apply(Intent::Communicate {
+                audience: "incident_team".into(),
+                sender: "soc".into(),
+                message: "msg-team-initial".into(),
+                approvals: Vec::new(),
+            })
+            .unwrap();
+        trail.advance(score(&session), Some(session.log().entries.len()));
+        assert!(!missed(&trail), "{:#?}", trail.missed);
+        let trail_now = trail.clone();
+        let harness = Harness::new_ui(move |ui| trail_ui(ui, &trail_now, Mode::Facilitated));
+        assert!(
+            harness
+                .query_by_label_contains("Missed at T+10: Nothing was sent to Incident team")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn a_running_score_before_anything_is_graded_is_no_zero() {
         use crate::engine::content::shipped;
         let session = Session::new(shipped::scenario("departing-insider"), shipped::matrix(), 0);

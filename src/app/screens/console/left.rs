@@ -206,15 +206,32 @@ pub fn injects_ui(
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
-    let ready = !state.adhoc_title.trim().is_empty();
-    if ui
-        .add_enabled(ready, egui::Button::new("Release to the room"))
-        .clicked()
-    {
+    let title = state.adhoc_title.trim();
+    // The same headline again, straight after, is a second click rather than a second inject.
+    let repeat = state
+        .adhoc_released
+        .as_ref()
+        .is_some_and(|(last, _)| last == title);
+    let ready = !title.is_empty() && !repeat;
+    let button = ui.add_enabled(ready, egui::Button::new("Release to the room"));
+    if button.clicked() {
+        state.adhoc_released = Some((title.to_owned(), session.minute()));
         out.push(UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
             title: std::mem::take(&mut state.adhoc_title),
             narrative: std::mem::take(&mut state.adhoc_narrative),
         }));
+    }
+    if let Some((last, minute)) = &state.adhoc_released {
+        ui.colored_label(
+            theme::palette(ui).success,
+            format!("Released to the room at T+{minute:02}: \u{201c}{last}\u{201d}"),
+        );
+        if repeat {
+            ui.label(
+                egui::RichText::new("Already released; change the headline to release another.")
+                    .weak(),
+            );
+        }
     }
     out
 }

@@ -42,6 +42,9 @@ pub struct ConsoleState {
     pub adhoc_title: String,
     /// Ad-hoc inject text.
     pub adhoc_narrative: String,
+    /// The ad-hoc inject last released from the form: (headline, minute), said under the form so
+    /// that a release is seen, and not repeated by a second click.
+    pub adhoc_released: Option<(String, u32)>,
     /// Facilitator's name as typed.
     pub facilitator: Option<String>,
     /// Person to seat.

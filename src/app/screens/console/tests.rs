@@ -135,6 +135,15 @@ fn an_adhoc_inject_needs_a_title_and_is_released_as_written() {
         })]
     );
     assert!(h.state().state.adhoc_title.is_empty(), "form cleared");
+    // The release is said, and the same headline typed again is not released twice.
+    h.get_by_label("Released to the room at T+00: \u{201c}CFO on the phone\u{201d}");
+    h.get_by_label("Headline").focus();
+    h.get_by_label("Headline").type_text("CFO on the phone");
+    h.run();
+    h.get_by_label("Release to the room").click();
+    h.run();
+    assert_eq!(h.state().out.len(), 1, "released once");
+    h.get_by_label("Already released; change the headline to release another.");
 }
 
 #[test]
