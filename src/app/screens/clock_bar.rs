@@ -37,6 +37,12 @@ pub fn clock_bar_ui(
         // A scenario that says when it starts reads as a wall clock ("Thu 14:00 (day 3)").
         let clock_text = scenario.clock_reading(session.minute());
         ui.label(egui::RichText::new(clock_text).monospace().size(20.0));
+        // The controls come before the chips, whose width changes with the incident: buttons
+        // people press again and again stay where they were.
+        if mode != Mode::Facilitated {
+            out.extend(clock_controls_ui(ui, session, mode, clock));
+            ui.separator();
+        }
         let level = session.severity();
         let name = matrix.severity(level).map_or("?", |s| s.name.as_str());
         badge(
@@ -68,10 +74,6 @@ pub fn clock_bar_ui(
             theme::palette(ui).warning,
         );
         // The facilitator's clock controls live in the console's second row.
-        if mode != Mode::Facilitated {
-            ui.separator();
-            out.extend(clock_controls_ui(ui, session, mode, clock));
-        }
     });
     out
 }
@@ -151,9 +153,11 @@ pub fn clock_controls_ui(
         if ui.button("+1 min").on_hover_text(hint).clicked() {
             out.push(Intent::Advance { minutes: 1 }.into());
         }
-        // Never past an inject or a last chance to act: the jump stops there.
+        // Never past an inject or a last chance to act: the jump stops there. A learner presses
+        // it again and again, so in play its name stays and the stop is told on hover; the
+        // console's row names the stop, which the facilitator plans around.
         let step = step_toward(session.minute(), next.as_ref(), 5);
-        let label = if step < 5 {
+        let label = if step < 5 && mode == Mode::Facilitated {
             format!("+{step} min (to T+{:02})", session.minute() + step)
         } else {
             "+5 min".to_owned()
@@ -165,7 +169,7 @@ pub fn clock_controls_ui(
             || "Jump the clock five minutes".to_owned(),
             |d| {
                 format!(
-                    "Up to five minutes, stopping at T+{:02}: {}",
+                    "Up to five minutes: this press stops at T+{:02}, {}",
                     d.minute, d.what
                 )
             },
@@ -302,6 +306,38 @@ mod tests {
             })
             .unwrap();
         assert_eq!(session.released_at("initial-filing"), Some(3165));
+    }
+
+    #[test]
+    fn the_jump_buttons_keep_their_place_and_name_as_the_incident_changes() {
+        let rects = |session: Session| {
+            let clock = ScenarioClock::default();
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(1024.0, 200.0))
+                .build_ui(move |ui| {
+                    clock_bar_ui(ui, &session, Mode::Practice, &clock);
+                });
+            harness.run();
+            (
+                harness.get_by_label("+1 min").rect(),
+                harness.get_by_label("+5 min").rect(),
+            )
+        };
+        let mut session = ransomware_session(4);
+        let before = rects(session.clone());
+        // At T+08 the next inject is two minutes off: the jump stops there, under the same name.
+        session.apply(Intent::Advance { minutes: 8 }).unwrap();
+        session
+            .apply(Intent::ClassifySeverity {
+                level: 4,
+                by: "soc".into(),
+            })
+            .unwrap();
+        assert_eq!(
+            click_in_bar(&session, Mode::Practice, "+5 min"),
+            vec![UiCommand::from(Intent::Advance { minutes: 2 })]
+        );
+        assert_eq!(rects(session), before);
     }
 
     #[test]
