@@ -280,9 +280,15 @@ fn question_ui(
 ) {
     let resolved = &question.resolved;
     ui.horizontal_wrapped(|ui| {
+        // `remaining` counts the question on screen.
+        let after = match view.remaining.saturating_sub(1) {
+            0 => "the last one".to_owned(),
+            1 => "1 more after this".to_owned(),
+            n => format!("{n} more after this"),
+        };
         ui.label(format!(
-            "Sitting {} · question {} · {} left",
-            view.number, view.asked, view.remaining
+            "Sitting {} · question {} · {after}",
+            view.number, view.asked
         ));
         badge(ui, question.dimension.label(), theme::palette(ui).accent);
         ui.label(egui::RichText::new(&question.set).weak());
@@ -301,20 +307,27 @@ fn question_ui(
         let mut toggled = None;
         for (i, choice) in resolved.choices.iter().enumerate() {
             let mut on = picked.contains(&i);
+            // Checked, the answers are drawn at full strength, not greyed as disabled controls
+            // would be: the right ones marked ✔ in green, a wrong pick ✘ in red. Clicks then
+            // change nothing.
             let mut text = egui::RichText::new(&choice.label).size(16.0);
             if locked && resolved.correct.contains(&i) {
-                text = text.color(theme::palette(ui).success).strong();
+                text = egui::RichText::new(format!("\u{2714} {}", choice.label))
+                    .size(16.0)
+                    .color(theme::palette(ui).success)
+                    .strong();
             } else if locked && on {
-                text = text.color(theme::palette(ui).danger);
+                text = egui::RichText::new(format!("\u{2718} {}", choice.label))
+                    .size(16.0)
+                    .color(theme::palette(ui).danger)
+                    .strong();
             }
-            let response = ui.add_enabled_ui(!locked, |ui| {
-                if resolved.is_multiple() {
-                    ui.checkbox(&mut on, text)
-                } else {
-                    ui.radio(on, text)
-                }
-            });
-            if response.inner.clicked() {
+            let response = if resolved.is_multiple() {
+                ui.checkbox(&mut on, text)
+            } else {
+                ui.radio(on, text)
+            };
+            if !locked && response.clicked() {
                 toggled = Some(i);
             }
         }
@@ -453,7 +466,7 @@ fn finished_ui(
 #[cfg(test)]
 mod tests {
     use egui_kittest::Harness;
-    use egui_kittest::kittest::Queryable as _;
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
     use super::*;
     use crate::engine::learning::quiz::Choice;
@@ -593,6 +606,12 @@ mod tests {
             h.query_by_label("Not quite. The answer is: IT Operations.")
                 .is_some()
         );
+        // The right answer and the wrong pick are marked, at full strength (not disabled), and
+        // the count says what comes after this question.
+        let right = h.get_by_label("\u{2714} IT Operations");
+        assert!(!right.accesskit_node().is_disabled());
+        h.get_by_label("\u{2718} Security Operations Center");
+        h.get_by_label("Sitting 2 · question 1 · 4 more after this");
         assert!(
             h.query_by_label("The team that operates a system changes it.")
                 .is_some()
