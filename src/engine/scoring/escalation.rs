@@ -299,12 +299,19 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                 message,
                 advice,
             };
+            // Levels with their names: "3 (High)" reads as a severity, a bare "3" as a count.
+            let named = |l: u8| {
+                matrix
+                    .severity(l)
+                    .map_or_else(|| l.to_string(), |s| format!("{l} ({})", s.name))
+            };
+            let (said, stood) = (named(*level), named(actual));
             if level.abs_diff(actual) < 2 {
                 let judged = if *level == actual {
-                    format!("Severity was classified {level}, as the evidence stood.")
+                    format!("Severity was classified {said}, as the evidence stood.")
                 } else {
                     format!(
-                        "Severity was classified {level} while the evidence stood at {actual}: within one level, a defensible call."
+                        "Severity was classified {said} while the evidence stood at {stood}: within one level, a defensible call."
                     )
                 };
                 g.credit(
@@ -321,7 +328,7 @@ pub(super) fn grade(g: &mut Grader<'_>) {
                     penalties.severity_misjudged,
                     draft(
                         format!(
-                            "Severity was classified {level}, two or more levels {direction} the evidence ({actual}); that {effect}."
+                            "Severity was classified {said}, two or more levels {direction} the evidence, {stood}; that {effect}."
                         ),
                         "Classify from scope, data involved and business impact as known now, and reclassify as facts change.".into(),
                     ),
