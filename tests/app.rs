@@ -462,6 +462,14 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
     let session = &app.world().resource::<ActiveExercise>().session;
     assert_eq!(session.minute(), 2);
     assert_eq!(session.scenario().id.as_str(), "journalist-calls");
+    // The banner says what came back, in which mode and where the clock stands.
+    let said = notice(&app).unwrap().text;
+    assert!(
+        said.starts_with(
+            "Resumed \u{201c}A reporter reaches the on-call analyst\u{201d} (practice mode) at T+02"
+        ),
+        "{said}"
+    );
     // Playing on appends to the same save.
     send(&mut app, Intent::Advance { minutes: 1 });
     let record = warroom::store::saves::load(&offer.path).unwrap();
@@ -887,6 +895,11 @@ fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
     start(&mut app, "journalist-calls", Mode::Practice);
     send(&mut app, ExerciseCommand::Resume(path.clone()));
     assert_eq!(screen(&app), Screen::Console);
+    // The clock waits for the facilitator, and the banner says so.
+    let said = notice(&app).unwrap().text;
+    assert!(said.contains("(facilitated mode) at "), "{said}");
+    assert!(said.contains("The clock is paused"), "{said}");
+    assert!(!app.world().resource::<ScenarioClock>().running);
     let exercise = active(&app);
     assert_eq!(exercise.mode(), Mode::Facilitated);
     assert_eq!(

@@ -137,18 +137,17 @@ pub(super) fn handle_exercise_commands(
                         next.set(exercise.screen());
                     }
                     state.reset_for(&exercise, false);
-                    *notice = Notice::info(format!("Resumed from {}", path.display()));
+                    let resumed = resumed_words(&exercise, path);
+                    *notice = Notice::info(resumed.clone());
                     // The room comes back under its codes and port, so every page finds it.
                     if let Some(local_network) = reopen {
                         let wake = waker(window_loop.as_deref());
                         let reopened =
                             open_room(&mut exercise, &opener, &saves, local_network, wake);
                         *notice = match &reopened.0 {
-                            Some(text) if !text.is_error => Notice::info(format!(
-                                "Resumed from {}. {}",
-                                path.display(),
-                                text.text
-                            )),
+                            Some(text) if !text.is_error => {
+                                Notice::info(format!("{resumed} {}", text.text))
+                            }
                             _ => reopened.clone(),
                         };
                     }
@@ -249,6 +248,30 @@ pub(super) fn handle_exercise_commands(
     if let Some(exercise) = began {
         commands.insert_resource(exercise);
     }
+}
+
+/// What a resumed exercise is and how it comes back: its mode and minute, and, for a running
+/// clock, that it waits to be started again.
+fn resumed_words(exercise: &ActiveExercise, path: &std::path::Path) -> String {
+    let session = &exercise.session;
+    let mode = exercise.mode();
+    let at = session.scenario().clock_label(session.minute());
+    let how = if session.ended() {
+        " It had ended: here is its debrief.".to_owned()
+    } else if mode == Mode::Practice {
+        String::new()
+    } else {
+        " The clock is paused; start it when the room is ready.".to_owned()
+    };
+    format!(
+        "Resumed \u{201c}{}\u{201d} ({} mode) at {at}, from {}.{how}",
+        session.scenario().title,
+        mode.label().to_lowercase(),
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned()
+        )
+    )
 }
 
 /// Applies one intent, saves the exercise, and updates what the views show of it.
