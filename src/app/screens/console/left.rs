@@ -268,6 +268,14 @@ pub fn people_ui(
     });
     ui.separator();
     ui.heading("People in roles");
+    ui.label(
+        egui::RichText::new(
+            "Who plays which role, for the report and the hotwash. Devices that join the room take \
+             seats on the Room tab.",
+        )
+        .small()
+        .weak(),
+    );
     if record.participants.is_empty() {
         ui.label("Nobody seated yet. Seat each person or team in the role they play.");
     }

@@ -82,6 +82,14 @@ pub fn room_ui(
     ui.add(egui::Label::new(egui::RichText::new(&addresses.console).monospace().weak()).wrap());
     ui.separator();
     ui.heading("Seats");
+    ui.label(
+        egui::RichText::new(
+            "A seat is where a device acts from: each phone or laptop that joins takes one. Who \
+             plays which role, for the report and the hotwash, is on the People tab.",
+        )
+        .small()
+        .weak(),
+    );
     let Some(seats) = &record.room else {
         return out;
     };

@@ -189,6 +189,8 @@ fn people_are_seated_in_roles_and_empty_roles_are_pointed_out() {
         people_ui(ui, &c.session, &c.record, &mut c.state)
     });
     h.get_by_label("Dana");
+    // People are not seats: the tab says where the devices' seats are.
+    h.get_by_label_contains("Devices that join the room take seats on the Room tab");
     assert!(
         h.query_all_by_label_contains("with nobody in them: Incident Response Manager")
             .next()
