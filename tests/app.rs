@@ -1065,8 +1065,10 @@ fn an_idle_exercise_asks_for_no_frames_and_a_moving_arrow_asks_until_it_fades() 
         }),
     );
     assert!(frames(&mut app, 4) >= 4, "the arrow animates every frame");
-    // Arrows fade after six seconds; at half a second a frame, twenty frames see it gone.
-    frames(&mut app, 20);
+    // Virtual time moves at most a quarter of a second a frame (Bevy clamps longer frames):
+    // the arrow's lifetime at that pace, and a few frames more, see it gone.
+    let lifetime = warroom::app::exercise::ARROW_LIFETIME_SECS;
+    frames(&mut app, (lifetime / 0.25).ceil() as usize + 4);
     assert_eq!(frames(&mut app, 10), 0, "quiet again once it has faded");
 }
 

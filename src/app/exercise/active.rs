@@ -270,7 +270,7 @@ pub struct BoardArrow {
 pub struct BoardArrows(pub VecDeque<BoardArrow>);
 
 /// How long an arrow stays on the board.
-pub const ARROW_LIFETIME_SECS: f32 = 6.0;
+pub const ARROW_LIFETIME_SECS: f32 = 20.0;
 
 /// The final scorecard, set when the exercise ends.
 #[derive(Resource, Debug, Clone)]

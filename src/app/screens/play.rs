@@ -102,5 +102,6 @@ pub fn play_ui(
             outcome_ui(ui, view.outcome, view.mode);
             trail_ui(ui, view.trail, view.mode);
         });
+    crate::app::screens::widgets::board_legend_ui(ui);
     (commands, ui.available_rect_before_wrap())
 }

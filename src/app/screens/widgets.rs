@@ -437,6 +437,34 @@ pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
     out
 }
 
+/// One line under the board saying what its marks mean, in the colours it draws them; left out
+/// where the board is narrow, which needs every line of height it has.
+pub fn board_legend_ui(ui: &mut egui::Ui) {
+    const ROOM_FOR_TWO_LINES: f32 = 300.0;
+    if ui.available_width() < ROOM_FOR_TWO_LINES {
+        return;
+    }
+    egui::Panel::bottom("board-legend")
+        .show_separator_line(false)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let small = |text: &str| egui::RichText::new(text).small();
+                ui.label(small("Board:").weak());
+                ui.label(
+                    small("yellow dot on the table").color(egui::Color32::from_rgb(245, 204, 92)),
+                );
+                ui.label(small("= that team is in the response ·").weak());
+                ui.label(small("green arrow").color(egui::Color32::from_rgb(23, 163, 74)));
+                ui.label(small("= a handoff ·").weak());
+                ui.label(small("orange arrow").color(egui::Color32::from_rgb(217, 120, 5)));
+                ui.label(
+                    small("= an escalation (each fades after 20 s) · timeline dots = injects in")
+                        .weak(),
+                );
+            });
+        });
+}
+
 /// What a deduction cost, as every screen says it: points off the total.
 pub fn cost_label(points: impl std::fmt::Display) -> String {
     format!("{points} off the total")

@@ -152,5 +152,6 @@ pub fn console_ui(
                     }
                 });
         });
+    crate::app::screens::widgets::board_legend_ui(ui);
     (commands, ui.available_rect_before_wrap())
 }
