@@ -10,3 +10,4 @@ pub mod matrix;
 pub mod patch;
 pub mod scenario;
 pub mod script;
+pub mod start;
