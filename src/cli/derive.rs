@@ -11,12 +11,12 @@ use serde_json::json;
 use super::output::{
     EXIT_INVALID, EXIT_USAGE, Format, Produced, write_diagnostics, write_json, write_produced,
 };
+use super::sheets::matrix_ron;
 use crate::engine::content::derive::{Conflict, Derived, PatchEntry, derive};
 use crate::engine::content::library::{derive_from_patch, load_matrix};
 use crate::engine::content::load::Source;
 use crate::engine::content::validate::validate_matrix;
 use crate::engine::diagnostic::{Diagnostic, error_count};
-use crate::engine::model::matrix::Matrix;
 use crate::engine::model::patch::{MatrixPatch, Merge};
 
 /// `warroom derive …`.
@@ -73,11 +73,6 @@ fn parse_merge(text: &str) -> Result<Merge, String> {
         into: into.trim().to_owned(),
         ..Merge::default()
     })
-}
-
-fn matrix_ron(matrix: &Matrix) -> Result<String, ron::Error> {
-    let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(matrix, config).map(|text| format!("{text}\n"))
 }
 
 pub(super) fn derive_matrix(

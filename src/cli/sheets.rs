@@ -120,48 +120,21 @@ pub(super) fn export(
             return export_msel(scenario, output.as_deref(), matrix_path, out, err);
         }
     };
-    if let Some(path) = output
-        && !is_csv(path)
-        && !is_workbook(path)
-    {
-        writeln!(
-            err,
-            "warroom: {} is neither .xlsx nor .csv; RACI sheets are written as an Excel workbook or as CSV",
-            path.display()
-        )?;
-        return Ok(EXIT_USAGE);
+    if let Some(code) = refuse_sheet_target(output.as_deref(), "RACI sheets are", err)? {
+        return Ok(code);
     }
     let matrix = match loaded_matrix(matrix_path, err)? {
         Ok(m) => m,
         Err(code) => return Ok(code),
     };
-    let Some(path) = output else {
-        out.write_all(export_csv(&matrix, *layout).as_bytes())?;
-        return Ok(EXIT_OK);
-    };
-    let bytes = if is_workbook(path) {
-        match export_workbook(&matrix, *layout) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                writeln!(err, "warroom: cannot make the workbook: {e}")?;
-                return Ok(EXIT_INVALID);
-            }
-        }
-    } else {
-        export_csv(&matrix, *layout).into_bytes()
-    };
-    if let Err(e) = write_output_file(path, &bytes) {
-        writeln!(err, "warroom: cannot write {}: {e}", path.display())?;
-        return Ok(EXIT_USAGE);
-    }
-    writeln!(
+    write_sheet(
+        output.as_deref(),
+        || export_csv(&matrix, *layout),
+        || export_workbook(&matrix, *layout),
+        &format!("{} tasks of matrix `{}`", matrix.tasks.len(), matrix.id),
         out,
-        "wrote {}: {} tasks of matrix `{}`",
-        path.display(),
-        matrix.tasks.len(),
-        matrix.id
-    )?;
-    Ok(EXIT_OK)
+        err,
+    )
 }
 
 fn export_msel(
@@ -171,28 +144,65 @@ fn export_msel(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    if let Some(path) = output
-        && !is_csv(path)
-        && !is_workbook(path)
-    {
-        writeln!(
-            err,
-            "warroom: {} is neither .xlsx nor .csv; an MSEL is written as an Excel workbook or as CSV",
-            path.display()
-        )?;
-        return Ok(EXIT_USAGE);
+    if let Some(code) = refuse_sheet_target(output, "an MSEL is", err)? {
+        return Ok(code);
     }
     let (matrix, scenario) =
         match super::scripted::load_matrix_and_scenario(spec, None, matrix_path, err)? {
             Ok(loaded) => loaded,
             Err(code) => return Ok(code),
         };
+    write_sheet(
+        output,
+        || msel::export_csv(&scenario, &matrix),
+        || msel::export_workbook(&scenario, &matrix),
+        &format!(
+            "{} injects of `{}` under matrix `{}`",
+            scenario.injects.len(),
+            scenario.id,
+            matrix.id
+        ),
+        out,
+        err,
+    )
+}
+
+/// A usage error for an export target that is neither `.xlsx` nor `.csv`; checked before any
+/// content is loaded.
+fn refuse_sheet_target(
+    output: Option<&Path>,
+    what: &str,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<u8>> {
+    match output {
+        Some(path) if !is_csv(path) && !is_workbook(path) => {
+            writeln!(
+                err,
+                "warroom: {} is neither .xlsx nor .csv; {what} written as an Excel workbook or as CSV",
+                path.display()
+            )?;
+            Ok(Some(EXIT_USAGE))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// An export: CSV printed when there is no file, else the workbook or CSV the file's name asks
+/// for, written and said (`wrote plan.xlsx: 47 tasks of …`).
+fn write_sheet(
+    output: Option<&Path>,
+    csv: impl FnOnce() -> String,
+    workbook: impl FnOnce() -> Result<Vec<u8>, String>,
+    what: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
     let Some(path) = output else {
-        out.write_all(msel::export_csv(&scenario, &matrix).as_bytes())?;
+        out.write_all(csv().as_bytes())?;
         return Ok(EXIT_OK);
     };
     let bytes = if is_workbook(path) {
-        match msel::export_workbook(&scenario, &matrix) {
+        match workbook() {
             Ok(bytes) => bytes,
             Err(e) => {
                 writeln!(err, "warroom: cannot make the workbook: {e}")?;
@@ -200,25 +210,18 @@ fn export_msel(
             }
         }
     } else {
-        msel::export_csv(&scenario, &matrix).into_bytes()
+        csv().into_bytes()
     };
     if let Err(e) = write_output_file(path, &bytes) {
         writeln!(err, "warroom: cannot write {}: {e}", path.display())?;
         return Ok(EXIT_USAGE);
     }
-    writeln!(
-        out,
-        "wrote {}: {} injects of `{}` under matrix `{}`",
-        path.display(),
-        scenario.injects.len(),
-        scenario.id,
-        matrix.id
-    )?;
+    writeln!(out, "wrote {}: {what}", path.display())?;
     Ok(EXIT_OK)
 }
 
 /// The matrix as a RON file Warroom reads back.
-fn matrix_ron(matrix: &Matrix) -> Result<String, ron::Error> {
+pub(super) fn matrix_ron(matrix: &Matrix) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new().struct_names(true);
     ron::ser::to_string_pretty(matrix, config).map(|text| format!("{text}\n"))
 }

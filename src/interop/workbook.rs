@@ -220,6 +220,27 @@ fn row_height(cells: &[String], widths: &[f64]) -> f64 {
     (lines * POINTS_PER_LINE).min(409.0)
 }
 
+/// Writes a row's filled cells as text in `format`, each neutralised against formula injection;
+/// empty cells stay unwritten.
+fn write_cells(
+    worksheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    cells: &[String],
+    format: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (column, text) in cells.iter().enumerate() {
+        if !text.is_empty() {
+            worksheet.write_string_with_format(
+                row,
+                column as u16,
+                neutralise_cell(text),
+                format,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The workbook's bytes: the same sheets always give the same bytes (the document's creation date
 /// is fixed, as the zip's timestamps are).
 pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
@@ -242,26 +263,11 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
         worksheet.set_name(&sheet.name).map_err(fail)?;
         let mut row: u32 = 0;
         for banner in &sheet.banner {
-            for (column, text) in banner.iter().enumerate() {
-                if !text.is_empty() {
-                    // Unwrapped, a banner runs on over the empty cells beside it.
-                    worksheet
-                        .write_string_with_format(
-                            row,
-                            column as u16,
-                            neutralise_cell(text),
-                            &banner_format,
-                        )
-                        .map_err(fail)?;
-                }
-            }
+            // Unwrapped, a banner runs on over the empty cells beside it.
+            write_cells(worksheet, row, banner, &banner_format).map_err(fail)?;
             row += 1;
         }
-        for (column, text) in sheet.header.iter().enumerate() {
-            worksheet
-                .write_string_with_format(row, column as u16, neutralise_cell(text), &bold)
-                .map_err(fail)?;
-        }
+        write_cells(worksheet, row, &sheet.header, &bold).map_err(fail)?;
         let header_row = row;
         row += 1;
         for cells in &sheet.rows {
@@ -271,18 +277,7 @@ pub fn write_xlsx(sheets: &[SheetOut]) -> Result<Vec<u8>, String> {
                     .set_row_height(row, row_height(cells, &sheet.widths))
                     .map_err(fail)?;
             }
-            for (column, text) in cells.iter().enumerate() {
-                if !text.is_empty() {
-                    worksheet
-                        .write_string_with_format(
-                            row,
-                            column as u16,
-                            neutralise_cell(text),
-                            &wrapped,
-                        )
-                        .map_err(fail)?;
-                }
-            }
+            write_cells(worksheet, row, cells, &wrapped).map_err(fail)?;
             row += 1;
         }
         worksheet

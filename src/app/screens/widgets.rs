@@ -437,6 +437,23 @@ pub fn banner_ui(ui: &mut egui::Ui, banner: &InjectBanner) -> Vec<UiCommand> {
     out
 }
 
+/// How long is left until `deadline`, in the colour of its urgency: "due in 12 min", amber in the
+/// last five minutes, red "missed: due by T+10" once past.
+pub fn due_badge(ui: &mut egui::Ui, now: u32, deadline: u32) {
+    let left = deadline.saturating_sub(now);
+    let (text, color) = if now > deadline {
+        (
+            format!("missed: due by T+{deadline:02}"),
+            theme::palette(ui).danger,
+        )
+    } else if left <= 5 {
+        (format!("due in {left} min"), theme::palette(ui).warning)
+    } else {
+        (format!("due in {left} min"), theme::palette(ui).accent)
+    };
+    badge(ui, &text, color);
+}
+
 /// One line under the board saying what its marks mean, in the colours it draws them; left out
 /// where the board is narrow, which needs every line of height it has.
 pub fn board_legend_ui(ui: &mut egui::Ui) {

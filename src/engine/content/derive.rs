@@ -231,26 +231,16 @@ fn apply_merge(derived: &mut Derived, merge: &Merge, entry: PatchEntry) -> Resul
         .collect();
     let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let mut conflicts = Vec::new();
+    let merged_desk = Desk {
+        id: &into,
+        name: &desk_name,
+        was: &desk,
+        name_of: &name_of,
+    };
     for task in &mut next.tasks {
-        task_conflicts(
-            task,
-            &into,
-            &desk_name,
-            &desk,
-            &before,
-            &name_of,
-            &mut conflicts,
-        );
+        task_conflicts(task, &merged_desk, &before, &mut conflicts);
     }
-    policy_conflicts(
-        &mut next,
-        &into,
-        &desk_name,
-        &desk,
-        matrix,
-        &name_of,
-        &mut conflicts,
-    );
+    policy_conflicts(&mut next, &merged_desk, matrix, &mut conflicts);
     derived.matrix = next;
     derived
         .conflicts
@@ -328,15 +318,37 @@ fn held_before(before: &Cells, task: &TaskId, desk: &BTreeSet<String>, a: &str, 
     })
 }
 
+/// The desk a merge made, as the conflict checks see it.
+struct Desk<'a> {
+    /// Its role id.
+    id: &'a str,
+    /// Its name.
+    name: &'a str,
+    /// The roles it was before the merge, itself included.
+    was: &'a BTreeSet<String>,
+    /// A role's name in the derived plan.
+    name_of: &'a dyn Fn(&str) -> String,
+}
+
+impl Desk<'_> {
+    /// The names of `roles` other than the desk.
+    fn others(&self, roles: &[RoleId]) -> Vec<String> {
+        roles
+            .iter()
+            .map(RoleId::as_str)
+            .filter(|r| *r != self.id)
+            .map(self.name_of)
+            .collect()
+    }
+}
+
 fn task_conflicts(
     task: &mut TaskKind,
-    into: &str,
-    desk_name: &str,
-    desk: &BTreeSet<String>,
+    d: &Desk<'_>,
     before: &Cells,
-    name_of: &dyn Fn(&str) -> String,
     conflicts: &mut Vec<Conflict>,
 ) {
+    let (into, desk_name, desk, name_of) = (d.id, d.name, d.was, d.name_of);
     let place = format!("task `{}` ({})", task.id, task.name);
     let mut doubled = Vec::new();
     for (list, code) in [
@@ -387,13 +399,7 @@ fn task_conflicts(
     }
     // Does the work and signs it off: separation of duties would fault every time.
     if does && has(&task.approvals) && !held_before(before, &task.id, desk, "R", "S") {
-        let others: Vec<String> = task
-            .approvals
-            .iter()
-            .map(RoleId::as_str)
-            .filter(|r| *r != into)
-            .map(name_of)
-            .collect();
+        let others = d.others(&task.approvals);
         let fix = if others.is_empty() {
             format!(
                 "name another approver for it ({}, who answers for it, if that is not the desk), or accept that nobody checks the desk's work",
@@ -418,15 +424,8 @@ fn task_conflicts(
     }
 }
 
-fn policy_conflicts(
-    next: &mut Matrix,
-    into: &str,
-    desk_name: &str,
-    desk: &BTreeSet<String>,
-    base: &Matrix,
-    name_of: &dyn Fn(&str) -> String,
-    conflicts: &mut Vec<Conflict>,
-) {
+fn policy_conflicts(next: &mut Matrix, d: &Desk<'_>, base: &Matrix, conflicts: &mut Vec<Conflict>) {
+    let (into, desk_name, desk, name_of) = (d.id, d.name, d.was, d.name_of);
     let is_desk = |r: &RoleId| r.as_str() == into;
     for (after, before) in next
         .communication
@@ -445,13 +444,7 @@ fn policy_conflicts(
             && after.approvals.iter().any(is_desk)
             && !sent_and_approved_before
         {
-            let others: Vec<String> = after
-                .approvals
-                .iter()
-                .map(RoleId::as_str)
-                .filter(|r| *r != into)
-                .map(name_of)
-                .collect();
+            let others = d.others(&after.approvals);
             conflicts.push(Conflict {
                 entry: PatchEntry::Merge(0),
                 place: format!("audience `{}` ({})", after.id, after.name),

@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::drafts::MessageDraft;
-use crate::app::screens::widgets::{RoleChoices, badge, role_combo, roles, wrap_before};
+use crate::app::screens::widgets::{RoleChoices, due_badge, role_combo, roles, wrap_before};
 use crate::app::theme;
 use crate::engine::scoring::notices_owed;
 use crate::engine::{Intent, Session};
@@ -23,18 +23,7 @@ pub fn notices_ui(ui: &mut egui::Ui, session: &Session) {
     for notice in owed {
         ui.horizontal_wrapped(|ui| {
             ui.label(&notice.audience);
-            let left = notice.deadline.saturating_sub(session.minute());
-            let (text, color) = if session.minute() > notice.deadline {
-                (
-                    format!("missed: due by T+{:02}", notice.deadline),
-                    theme::palette(ui).danger,
-                )
-            } else if left <= 5 {
-                (format!("due in {left} min"), theme::palette(ui).warning)
-            } else {
-                (format!("due in {left} min"), theme::palette(ui).accent)
-            };
-            badge(ui, &text, color);
+            due_badge(ui, session.minute(), notice.deadline);
         })
         .response
         .on_hover_text(format!(

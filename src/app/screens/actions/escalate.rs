@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::drafts::EscalationDraft;
-use crate::app::screens::widgets::{badge, role_combo, role_toggles, roles};
+use crate::app::screens::widgets::{due_badge, role_combo, role_toggles, roles};
 use crate::app::theme;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::obligations;
@@ -74,18 +74,7 @@ fn deadlines_ui(ui: &mut egui::Ui, session: &Session) {
     for o in waiting {
         ui.horizontal_wrapped(|ui| {
             ui.label(matrix.role_name(o.role.as_str()));
-            let left = o.deadline.saturating_sub(session.minute());
-            let (text, color) = if session.minute() > o.deadline {
-                (
-                    format!("missed: due by T+{:02}", o.deadline),
-                    theme::palette(ui).danger,
-                )
-            } else if left <= 5 {
-                (format!("due in {left} min"), theme::palette(ui).warning)
-            } else {
-                (format!("due in {left} min"), theme::palette(ui).accent)
-            };
-            badge(ui, &text, color);
+            due_badge(ui, session.minute(), o.deadline);
         })
         .response
         .on_hover_text(format!("Because {}. {}", o.because, o.citation));
