@@ -11,10 +11,11 @@ use super::output::{
 use crate::engine::content::library::load_matrix;
 use crate::engine::content::load::{Source, read_bytes};
 use crate::engine::content::validate::validate_scenario;
-use crate::engine::diagnostic::error_count;
+use crate::engine::diagnostic::{Diagnostic, error_count};
+use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::ScenarioStart;
 use crate::interop::msel_import::{
-    BUILTIN_MAPS, MselMap, MselOptions, builtin_map, import_msel as read_msel,
+    BUILTIN_MAPS, ImportedMsel, MselMap, MselOptions, builtin_map, import_msel as read_msel,
 };
 
 /// What `import msel` was asked.
@@ -26,6 +27,27 @@ pub(super) struct MselImport<'a> {
     pub output: Option<&'a Path>,
     pub dry_run: bool,
     pub format: Format,
+}
+
+/// An MSEL read, and everything worth saying about the scenario it makes: the import's warnings
+/// and what `validate` says of it as the file `target`.
+pub(super) fn checked_msel(
+    file: &Path,
+    bytes: &[u8],
+    map: &MselMap,
+    matrix: &Matrix,
+    options: &MselOptions,
+    target: &Path,
+) -> Result<(ImportedMsel, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let imported = read_msel(file, bytes, map, matrix, options)?;
+    let mut problems = imported.warnings.clone();
+    problems.extend(validate_scenario(
+        &imported.scenario,
+        matrix,
+        target,
+        &imported.text,
+    ));
+    Ok((imported, problems))
 }
 
 pub(super) fn import_msel(
@@ -90,26 +112,20 @@ pub(super) fn import_msel(
         start,
         id: args.id.map(str::to_owned),
     };
-    let imported = match read_msel(args.file, &bytes, &map, &matrix, &options) {
-        Ok(imported) => imported,
-        Err(problems) => {
-            if args.format == Format::Json {
-                write_json(out, &json!({ "valid": false, "diagnostics": problems }))?;
-            }
-            write_diagnostics(err, &problems.iter().collect::<Vec<_>>())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
     let target = args
         .output
         .map_or_else(|| PathBuf::from("imported.ron"), Path::to_path_buf);
-    let mut problems = imported.warnings.clone();
-    problems.extend(validate_scenario(
-        &imported.scenario,
-        &matrix,
-        &target,
-        &imported.text,
-    ));
+    let (imported, problems) =
+        match checked_msel(args.file, &bytes, &map, &matrix, &options, &target) {
+            Ok(checked) => checked,
+            Err(problems) => {
+                if args.format == Format::Json {
+                    write_json(out, &json!({ "valid": false, "diagnostics": problems }))?;
+                }
+                write_diagnostics(err, &problems.iter().collect::<Vec<_>>())?;
+                return Ok(EXIT_INVALID);
+            }
+        };
     let errors = error_count(&problems);
     let write = !args.dry_run && errors == 0;
     match args.format {

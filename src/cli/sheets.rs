@@ -16,7 +16,7 @@ use crate::engine::content::validate::validate_matrix;
 use crate::engine::diagnostic::{Diagnostic, error_count};
 use crate::engine::model::matrix::Matrix;
 use crate::interop::plan_workbook::export_workbook;
-use crate::interop::raci::{Layout, export_csv, import_file};
+use crate::interop::raci::{Imported, Layout, export_csv, import_file};
 use crate::interop::{is_workbook, msel, msel_import};
 
 /// `warroom export …`.
@@ -220,6 +220,24 @@ fn write_sheet(
     Ok(EXIT_OK)
 }
 
+/// A RACI sheet applied to `base`, and everything worth saying about the plan it makes: the
+/// import's warnings and what `validate` says of it as the file `target`; with the plan's RON.
+fn checked_raci(
+    file: &Path,
+    bytes: &[u8],
+    base: &Matrix,
+    target: &Path,
+) -> std::io::Result<Result<(Imported, String, Vec<Diagnostic>), Vec<Diagnostic>>> {
+    let imported = match import_file(file, bytes, base) {
+        Ok(imported) => imported,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
+    let mut problems = imported.warnings.clone();
+    problems.extend(validate_matrix(&imported.matrix, target, &text));
+    Ok(Ok((imported, text, problems)))
+}
+
 /// The matrix as a RON file Warroom reads back.
 pub(super) fn matrix_ron(matrix: &Matrix) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new().struct_names(true);
@@ -276,8 +294,12 @@ pub(super) fn import(
         Ok(m) => m,
         Err(code) => return Ok(code),
     };
-    let imported = match import_file(file, &bytes, &base) {
-        Ok(imported) => imported,
+    // The result must be a plan Warroom grades with: checked as the file it will be.
+    let target = output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("imported.ron"));
+    let (imported, text, problems) = match checked_raci(file, &bytes, &base, &target)? {
+        Ok(checked) => checked,
         Err(problems) => {
             if *format == Format::Json {
                 write_json(out, &json!({ "valid": false, "diagnostics": problems }))?;
@@ -286,13 +308,6 @@ pub(super) fn import(
             return Ok(EXIT_INVALID);
         }
     };
-    let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
-    // The result must be a plan Warroom grades with: checked as the file it will be.
-    let target = output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("imported.ron"));
-    let mut problems = imported.warnings.clone();
-    problems.extend(validate_matrix(&imported.matrix, &target, &text));
     let errors = error_count(&problems);
     match format {
         Format::Json => write_json(
@@ -334,24 +349,9 @@ fn check_msel(path: &Path, bytes: &[u8], map: &str, base: &Matrix) -> Vec<Diagno
     let Some(map) = msel_import::builtin_map(map) else {
         return Vec::new();
     };
-    match msel_import::import_msel(
-        path,
-        bytes,
-        &map,
-        base,
-        &msel_import::MselOptions::default(),
-    ) {
-        Ok(imported) => {
-            let mut problems = imported.warnings;
-            problems.extend(crate::engine::content::validate::validate_scenario(
-                &imported.scenario,
-                base,
-                path,
-                &imported.text,
-            ));
-            problems
-        }
-        Err(problems) => problems,
+    let options = msel_import::MselOptions::default();
+    match super::msel_cli::checked_msel(path, bytes, &map, base, &options, path) {
+        Ok((_, problems)) | Err(problems) => problems,
     }
 }
 
@@ -391,14 +391,8 @@ pub(super) fn validate_sheets(
                 check_msel(path, &bytes, map, &base),
             )
         } else {
-            let problems = match import_file(path, &bytes, &base) {
-                Ok(imported) => {
-                    let text = matrix_ron(&imported.matrix).map_err(std::io::Error::other)?;
-                    let mut problems = imported.warnings;
-                    problems.extend(validate_matrix(&imported.matrix, path, &text));
-                    problems
-                }
-                Err(problems) => problems,
+            let problems = match checked_raci(path, &bytes, &base, path)? {
+                Ok((_, _, problems)) | Err(problems) => problems,
             };
             ("RACI sheet".to_owned(), problems)
         };
