@@ -11,7 +11,13 @@
 //! period. For every intent it measures the time from sending it to its acknowledgement (saved on
 //! disk) and to the moment every device has received an update showing it. It reports lost
 //! intents (sent but not acknowledged, or missing from the save), the latency percentiles, and the
-//! host's CPU time and peak memory read from `/proc`.
+//! host's CPU time and peak memory read from `/proc`. The acknowledgement's p99 is also given for
+//! 200 intents around the 100th, the 1,000th and the 5,000th and at the end, to show whether saving
+//! costs more as the exercise grows. A minute of 100 devices:
+//!
+//! ```sh
+//! ROOM_LOAD_DEVICES=100 ROOM_LOAD_SECS=60 cargo bench --no-default-features --features room --bench room_load
+//! ```
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -119,6 +125,26 @@ async fn device(
     log
 }
 
+/// A projector: sends nothing, and notes when each change reaches it.
+async fn projector(url: String, until: Instant) -> DeviceLog {
+    let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let mut log = DeviceLog::default();
+    let drain_until = until + Duration::from_secs(3);
+    loop {
+        tokio::select! {
+            message = socket.next() => {
+                let Some(Ok(Message::Text(text))) = message else { break };
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["t"] == "changed" {
+                    log.updates.push((message["rev"].as_u64().unwrap(), Instant::now()));
+                }
+            }
+            () = tokio::time::sleep_until(drain_until.into()) => break,
+        }
+    }
+    log
+}
+
 fn proc_cpu_secs(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     let after = &stat[stat.rfind(')').unwrap() + 2..];
@@ -136,6 +162,9 @@ fn proc_memory_kib(pid: u32, key: &str) -> u64 {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
+
+/// Intents in each window of the exercise whose acknowledgement times are compared.
+const WINDOW: usize = 200;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -175,7 +204,9 @@ fn main() {
         "ciso",
         "business_owner",
     ];
-    let plan: Vec<(String, String, String)> = (0..devices)
+    // Up to eight devices a seat (the room's limit); any more watch as projectors.
+    let at_seats = devices.min(seats.len() * warroom::engine::room::MAX_DEVICES_PER_SEAT);
+    let plan: Vec<(String, String, String)> = (0..at_seats)
         .map(|n| {
             let seat = seats[n % seats.len()];
             let next = seats[(n + 1) % seats.len()];
@@ -183,11 +214,12 @@ fn main() {
             (token, seat.to_owned(), next.to_owned())
         })
         .collect();
+    let projectors = devices - at_seats;
     let cpu_before = proc_cpu_secs(pid);
     let started = Instant::now();
     let until = started + Duration::from_secs(secs);
     println!(
-        "{devices} devices, one handoff each every {} ms for {secs} s, host pid {pid}",
+        "{devices} devices ({at_seats} at seats, one handoff each every {} ms; {projectors} projectors) for {secs} s, host pid {pid}",
         period.as_millis()
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -210,6 +242,12 @@ fn main() {
                     until,
                 ))
             })
+            .chain((0..projectors).map(|_| {
+                tokio::spawn(projector(
+                    format!("ws://{addr}{join_path}/projector/ws"),
+                    until,
+                ))
+            }))
             .collect();
         let mut logs = Vec::new();
         for task in tasks {
@@ -246,9 +284,12 @@ fn main() {
 
     let mut to_ack = Vec::new();
     let mut to_everyone = Vec::new();
+    // (change number, time to acknowledgement): how the cost of saving moves along the exercise.
+    let mut along: Vec<(u64, Duration)> = Vec::new();
     for log in &logs {
         for &(sent_at, acked_at, rev) in &log.intents {
             to_ack.push(acked_at - sent_at);
+            along.push((rev, acked_at - sent_at));
             let everyone = logs
                 .iter()
                 .map(|other| {
@@ -288,6 +329,33 @@ fn main() {
         ms(percentile(&to_ack, 50.0)),
         ms(percentile(&to_ack, 99.0)),
         ms(percentile(&to_ack, 100.0))
+    );
+    along.sort();
+    let window_p99 = |around: usize| {
+        let from = around
+            .saturating_sub(WINDOW / 2)
+            .min(along.len().saturating_sub(WINDOW));
+        let mut window: Vec<Duration> = along
+            .iter()
+            .skip(from)
+            .take(WINDOW)
+            .map(|(_, d)| *d)
+            .collect();
+        window.sort();
+        percentile(&window, 99.0)
+    };
+    for around in [100, 1_000, 5_000] {
+        if around + WINDOW / 2 <= along.len() {
+            println!(
+                "to acknowledgement around intent {around} ({WINDOW} intents): p99 {}",
+                ms(window_p99(around))
+            );
+        }
+    }
+    println!(
+        "to acknowledgement at the end (last {WINDOW} of {}): p99 {}",
+        along.len(),
+        ms(window_p99(along.len()))
     );
     println!(
         "to every device's update:   p50 {}, p99 {}, max {} ({never} never shown)",

@@ -29,6 +29,8 @@ mod facilitation;
 mod grading;
 #[path = "engine/interop.rs"]
 mod interop;
+#[path = "engine/journal.rs"]
+mod journal;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
 #[path = "engine/msel.rs"]

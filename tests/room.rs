@@ -6,9 +6,15 @@
     reason = "test setup should fail loudly"
 )]
 
+#[path = "room/admission.rs"]
+mod admission;
 #[path = "room/browser.rs"]
 mod browser;
+#[path = "room/durability.rs"]
+mod durability;
 #[path = "room/protocol.rs"]
 mod protocol;
+#[path = "room/seats.rs"]
+mod seats;
 #[path = "room/support.rs"]
 mod support;

@@ -27,7 +27,8 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws + "?after=" + after);
+    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws + "?after=" + after +
+      "&seat=" + encodeURIComponent(app.dataset.seat || ""));
     socket.onopen = function () { retry = 0; say("Connected", "ok"); };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
@@ -107,6 +108,15 @@
   function render(msg) {
     const view = msg.view;
     const c = view.choices;
+    if (msg.reset) {
+      // The facilitator moved this device to another seat: its feed and name replace the old.
+      feed.replaceChildren();
+      after = 0;
+      say("The facilitator moved you to " + view.seat, "ok");
+    }
+    app.dataset.seat = view.seat_id;
+    document.getElementById("seat-name").textContent = view.seat;
+    document.title = view.seat + " \u00b7 Warroom";
     document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
     document.getElementById("severity").textContent = "Severity " + view.severity;
     document.getElementById("impact").textContent = "Business impact " + view.impact + "%";

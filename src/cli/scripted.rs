@@ -86,15 +86,22 @@ pub(super) fn play(
     let seed = seed.or(decisions.seed).unwrap_or(0);
     let mut save_error = None;
     let started = crate::store::unix_now();
+    let mut saving: Option<(ExerciseRecord, crate::store::journal::SaveFile)> = None;
     let mut after_each = |session: &Session| {
         let Some(to) = &save_to else { return };
         if save_error.is_some() {
             return;
         }
-        let mut record = ExerciseRecord::new(to.id, Mode::Practice, started, session);
-        record.updated_at = crate::store::unix_now();
         let path = crate::store::saves::path_of(&to.dir, to.id);
-        match crate::store::saves::save_atomic(&record, &path) {
+        let saved = if let Some((record, file)) = &mut saving {
+            record.catch_up(session);
+            file.save(record)
+        } else {
+            let mut record = ExerciseRecord::new(to.id, Mode::Practice, started, session);
+            crate::store::journal::SaveFile::open(&path, &mut record)
+                .map(|file| saving = Some((record, file)))
+        };
+        match saved {
             Ok(()) => {
                 // Only now is the intent safe: a crash after this line loses nothing.
                 let _ = writeln!(out, "acknowledged {}", session.log().entries.len());
@@ -105,7 +112,12 @@ pub(super) fn play(
         std::thread::sleep(to.delay);
     };
     let result = script::run_resolved(scenario, matrix, &decisions, seed, &source, &mut after_each);
-    if let Some(e) = save_error {
+    let finished = saving.map(|(_, file)| {
+        let path = file.path().to_path_buf();
+        file.finish()
+            .map_err(|e| format!("cannot save {}: {e}", path.display()))
+    });
+    if let Some(e) = save_error.or(finished.and_then(Result::err)) {
         writeln!(err, "warroom: {e}")?;
         return Ok(EXIT_USAGE);
     }

@@ -168,6 +168,18 @@ impl ExerciseRecord {
         }
     }
 
+    /// Brings the record's log up to the session's: appends the entries it lacks (the log only
+    /// grows), so that a save after every intent copies one entry, not the whole log.
+    pub fn catch_up(&mut self, session: &Session) {
+        let log = session.log();
+        match log.entries.get(self.log.entries.len()..) {
+            Some(new) if self.log.opening == log.opening => {
+                self.log.entries.extend_from_slice(new);
+            }
+            _ => self.log = log.clone(),
+        }
+    }
+
     /// Whether the exercise has ended.
     pub fn ended(&self) -> bool {
         self.log.entries.iter().any(|e| {

@@ -16,6 +16,7 @@ pub struct RoomHost {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     room: Arc<routes::Room>,
     addr: SocketAddr,
+    means: super::listener::Means,
 }
 
 impl RoomHost {
@@ -30,7 +31,8 @@ impl RoomHost {
             ));
         }
         hosted.record.updated_at = crate::store::unix_now();
-        crate::store::saves::save_atomic(&hosted.record, &hosted.save_path)?;
+        let shared = Arc::new(Shared::new(hosted)?);
+        let means = super::listener::means();
         let listener = TcpListener::bind((bind, port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -40,7 +42,7 @@ impl RoomHost {
             .enable_all()
             .build()?;
         let room = Arc::new(routes::Room::new(
-            Arc::new(Shared::new(hosted)),
+            shared,
             format!("http://{}", public_addr(addr)),
         ));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -49,21 +51,29 @@ impl RoomHost {
             let _entered = runtime.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        runtime.spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(e) = served {
-                report_failure(&e);
-            }
-        });
+        runtime.spawn(super::listener::serve(listener, app, means, stopped));
         Ok(Self {
             runtime: Some(runtime),
             stop: Some(stop),
             room,
             addr,
+            means,
+        })
+    }
+
+    /// When the system's open-file limit is too low for every connection the room budgets
+    /// for: what it allows, in words for the person starting the room.
+    pub fn file_limit_warning(&self) -> Option<String> {
+        (self.means.file_limit < self.means.file_limit_wanted).then(|| {
+            format!(
+                "the system lets Warroom open only {} files (it asked for {}), so the room \
+                 takes at most {} connections at once besides live pages; a large room needs \
+                 a higher limit (`ulimit -n {}`)",
+                self.means.file_limit,
+                self.means.file_limit_wanted,
+                self.means.max_open,
+                self.means.file_limit_wanted
+            )
         })
     }
 
@@ -126,6 +136,12 @@ impl RoomHost {
         }
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_timeout(Duration::from_secs(2));
+            if let Err(e) = self.room.shared.finish_saving() {
+                report_failure(
+                    "could not fold the exercise's journal into its save (it is read back with it)",
+                    &e,
+                );
+            }
         }
     }
 }
@@ -140,8 +156,8 @@ impl Drop for RoomHost {
     clippy::print_stderr,
     reason = "the server task has no caller to return to"
 )]
-fn report_failure(e: &io::Error) {
-    eprintln!("warroom: the room stopped serving: {e}");
+fn report_failure(what: &str, e: &io::Error) {
+    eprintln!("warroom: {what}: {e}");
 }
 
 /// The address to give people: the one bound, or, when bound to every interface, this machine's

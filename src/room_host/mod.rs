@@ -6,9 +6,11 @@
 //!
 //! Layering: the host uses the engine and the store, never the app or the CLI.
 
+mod budget;
 mod codes;
 mod host;
 mod link;
+mod listener;
 pub mod pages;
 pub mod protocol;
 mod routes;

@@ -171,8 +171,8 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
         &view.seat,
         Some("seat.js"),
         html! {
-            div #app data-ws=(ws) data-after=(last) {
-                h1 { (view.seat) span.small { " \u{b7} " (view.title) } }
+            div #app data-ws=(ws) data-after=(last) data-seat=(view.seat_id) {
+                h1 { span #seat-name { (view.seat) } span.small { " \u{b7} " (view.title) } }
                 (board(view))
                 p #status role="status" aria-live="polite" {}
                 p #ended.refused hidden[!view.ended] { "The exercise has ended." }

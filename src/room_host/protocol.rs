@@ -143,6 +143,10 @@ pub enum ServerMessage<'a> {
     Update {
         /// The latest change it shows.
         rev: u64,
+        /// The page shows another seat than its device now holds (the facilitator moved it):
+        /// it drops its feed and title, and `feed` is the new seat's whole feed.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        reset: bool,
         /// Board and choices.
         view: SeatView,
         /// New feed items.
@@ -152,8 +156,11 @@ pub enum ServerMessage<'a> {
     },
     /// The console's page after a change.
     Console(super::pages::ConsoleView),
-    /// The projector should redraw.
-    Changed,
+    /// The projector should redraw: change `rev` happened.
+    Changed {
+        /// The latest change.
+        rev: u64,
+    },
     /// The connection's seat is gone; the page says so and stops.
     Gone {
         /// Why.

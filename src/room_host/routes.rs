@@ -3,13 +3,12 @@
 //! plain 403 or 404 page that says nothing about the exercise.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,6 +16,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use super::budget::{Budget, Kind};
 use super::codes::same;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
@@ -25,8 +25,6 @@ use crate::engine::room::{seat_feed, seat_view};
 
 /// Largest request body (the join form): a name and a seat id.
 const MAX_BODY_BYTES: usize = 4 * 1024;
-/// Most WebSocket connections at once; more are turned away rather than slowing the others.
-const MAX_CONNECTIONS: usize = 512;
 /// A client that cannot take an update within this long is dropped (it reconnects and catches
 /// up), so it never holds anything up.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,7 +45,8 @@ pub struct Room {
     /// The console's code.
     pub console: String,
     live: Mutex<BTreeMap<String, usize>>,
-    connections: AtomicUsize,
+    /// Live connections by kind of page.
+    sockets: Arc<Budget>,
     /// Every team's exercise, when several teams play at once (`serve --teams`).
     teams: OnceLock<Vec<TeamEntry>>,
 }
@@ -65,7 +64,7 @@ impl Room {
             code,
             console,
             live: Mutex::new(BTreeMap::new()),
-            connections: AtomicUsize::new(0),
+            sockets: Arc::new(Budget::default()),
             teams: OnceLock::new(),
         }
     }
@@ -100,13 +99,52 @@ impl Room {
             .unwrap_or(0)
     }
 
+    /// Counts a device's page connecting to or leaving a seat, and wakes whoever shows the
+    /// counts (the console, the app's Room tab).
     fn set_live(&self, seat: &str, delta: isize) {
-        let mut live = self
-            .live
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let count = live.entry(seat.to_owned()).or_insert(0);
-        *count = count.saturating_add_signed(delta);
+        {
+            let mut live = self
+                .live
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let count = live.entry(seat.to_owned()).or_insert(0);
+            *count = count.saturating_add_signed(delta);
+            if *count == 0 {
+                live.remove(seat);
+            }
+        }
+        self.shared.wake();
+    }
+}
+
+/// A device's page counted as connected to its seat for as long as it lives; it follows the
+/// device when the facilitator moves it.
+struct LiveMark {
+    room: App,
+    seat: String,
+}
+
+impl LiveMark {
+    fn new(room: &App, seat: &str) -> Self {
+        room.set_live(seat, 1);
+        Self {
+            room: Arc::clone(room),
+            seat: seat.to_owned(),
+        }
+    }
+
+    fn move_to(&mut self, seat: &str) {
+        if self.seat != seat {
+            self.room.set_live(&self.seat, -1);
+            self.room.set_live(seat, 1);
+            seat.clone_into(&mut self.seat);
+        }
+    }
+}
+
+impl Drop for LiveMark {
+    fn drop(&mut self) {
+        self.room.set_live(&self.seat, -1);
     }
 }
 
@@ -248,10 +286,11 @@ async fn projector_fragment(State(room): State<App>, Path(code): Path<String>) -
     html(pages::projector_view(&room.shared.read(), &room.join_url()))
 }
 
-/// Query of a seat's WebSocket: the last feed position the page has.
+/// Query of a seat's WebSocket: the seat the page shows and the last feed position it has.
 #[derive(serde::Deserialize)]
 struct After {
     after: Option<usize>,
+    seat: Option<String>,
 }
 
 async fn seat_page(State(room): State<App>, Path(token): Path<String>) -> Response {
@@ -321,40 +360,20 @@ async fn teams_fragment(State(room): State<App>, Path(code): Path<String>) -> Re
     }
 }
 
-/// Turns away an upgrade when the host is full.
-fn admit(room: &App) -> Option<ConnectionSlot> {
-    let before = room.connections.fetch_add(1, Ordering::SeqCst);
-    if before >= MAX_CONNECTIONS {
-        room.connections.fetch_sub(1, Ordering::SeqCst);
-        None
-    } else {
-        Some(ConnectionSlot(Arc::clone(room)))
-    }
-}
-
-/// Counts a connection for as long as it lives (or until its upgrade is abandoned).
-struct ConnectionSlot(App);
-
-impl Drop for ConnectionSlot {
-    fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Upgrades to a WebSocket within the host's limits (message size, number of connections) and
-/// runs `serve` on it; the connection is counted until it ends or its upgrade is abandoned.
-fn upgrade<F, Fut>(room: App, ws: WebSocketUpgrade, serve: F) -> Response
+/// Upgrades to a WebSocket within the host's limits (message size, connections of its kind) and
+/// runs `serve` on it; the connection holds its place until it ends or its upgrade is abandoned.
+fn upgrade<F, Fut>(room: App, ws: WebSocketUpgrade, kind: Kind, serve: F) -> Response
 where
     F: FnOnce(App, WebSocket) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(slot) = admit(&room) else {
+    let Some(place) = room.sockets.admit(kind) else {
         return too_busy();
     };
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            let _slot = slot;
+            let _place = place;
             serve(room, socket).await;
         })
 }
@@ -376,17 +395,22 @@ async fn seat_ws(
             Err(_) => return seat_lost(),
         }
     };
-    upgrade(room, ws, move |room, socket| async move {
-        // Only a device counts as the seat being connected; the facilitator's view does not.
-        room.set_live(&seat, 1);
-        let connection = SeatConnection {
-            caller: Caller::Device(token),
-            seat: seat.clone(),
-            after: after.after,
-        };
-        run_connection(&room, socket, connection).await;
-        room.set_live(&seat, -1);
-    })
+    upgrade(
+        room,
+        ws,
+        Kind::Device(token.clone()),
+        move |room, socket| async move {
+            // Only a device counts as the seat being connected; the facilitator's view does not.
+            let connection = SeatConnection {
+                caller: Caller::Device(token),
+                live: Some(LiveMark::new(&room, &seat)),
+                shown: after.seat.unwrap_or_else(|| seat.clone()),
+                seat,
+                after: after.after,
+            };
+            run_connection(&room, socket, connection).await;
+        },
+    )
 }
 
 async fn console_seat_ws(
@@ -398,9 +422,11 @@ async fn console_seat_ws(
     if !same(&code, &room.console) || seat_by_id(&room.shared.read(), &seat).is_none() {
         return not_found();
     }
-    upgrade(room, ws, move |room, socket| async move {
+    upgrade(room, ws, Kind::Console, move |room, socket| async move {
         let connection = SeatConnection {
             caller: Caller::ForSeat(seat.clone()),
+            live: None,
+            shown: seat.clone(),
             seat,
             after: after.after,
         };
@@ -411,14 +437,20 @@ async fn console_seat_ws(
 async fn projector_ws(
     State(room): State<App>,
     Path(code): Path<String>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !same(&code, &room.code) {
         return not_found();
     }
-    upgrade(room, ws, |room, socket| async move {
-        run_connection(&room, socket, ProjectorConnection).await;
-    })
+    upgrade(
+        room,
+        ws,
+        Kind::Projector(peer.ip()),
+        |room, socket| async move {
+            run_connection(&room, socket, ProjectorConnection).await;
+        },
+    )
 }
 
 async fn console_ws(
@@ -429,7 +461,7 @@ async fn console_ws(
     if !same(&code, &room.console) {
         return not_found();
     }
-    upgrade(room, ws, |room, socket| async move {
+    upgrade(room, ws, Kind::Console, |room, socket| async move {
         run_connection(&room, socket, ConsoleConnection).await;
     })
 }
@@ -584,7 +616,12 @@ async fn run_connection(room: &Room, mut socket: WebSocket, mut connection: impl
 /// A seat's page: a device's, or the facilitator's acting for the seat.
 struct SeatConnection {
     caller: Caller,
+    /// The seat it acts for (a device's: the one its token held when it connected).
     seat: String,
+    /// The seat whose feed and title the page shows.
+    shown: String,
+    /// A device's page, counted as connected to its seat.
+    live: Option<LiveMark>,
     /// The last feed position the page has.
     after: Option<usize>,
 }
@@ -602,11 +639,22 @@ impl Connection for SeatConnection {
             };
             return Push::End(Some(gone.to_text()));
         };
+        // Moved to another seat: the count, the feed and the title follow the device.
+        let reset = self.shown != seat.id;
+        if reset {
+            self.after = None;
+            seat.id.clone_into(&mut self.shown);
+            seat.id.clone_into(&mut self.seat);
+            if let Some(live) = &mut self.live {
+                live.move_to(&seat.id);
+            }
+        }
         let feed = seat_feed(&hosted.session, &seat, self.after);
         self.after = feed.last().map(|i| i.seq).or(self.after);
         Push::Send(
             ServerMessage::Update {
                 rev,
+                reset,
                 view: seat_view(&hosted.session, &seat),
                 feed,
                 chat: hosted.room().chat_of(&seat.id).collect(),
@@ -683,8 +731,8 @@ impl Connection for ConsoleConnection {
 struct ProjectorConnection;
 
 impl Connection for ProjectorConnection {
-    fn push(&mut self, _room: &Room, _rev: u64) -> Push {
-        Push::Send(ServerMessage::Changed.to_text())
+    fn push(&mut self, _room: &Room, rev: u64) -> Push {
+        Push::Send(ServerMessage::Changed { rev }.to_text())
     }
 
     async fn answer(&mut self, _room: &Room, request: ClientMessage) -> String {

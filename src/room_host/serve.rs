@@ -156,6 +156,11 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
                 team_options.bind, team_options.port
             ))
         })?;
+        if team == 1
+            && let Some(warning) = host.file_limit_warning()
+        {
+            warn(&warning);
+        }
         let team_line = if options.teams == 1 {
             String::new()
         } else {
@@ -207,6 +212,14 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
     }
     let _ = writeln!(out, "stopped; every change is saved (resume with {resume})");
     Ok(())
+}
+
+#[expect(
+    clippy::print_stderr,
+    reason = "a warning beside the addresses, which scripts read from stdout"
+)]
+fn warn(warning: &str) {
+    eprintln!("warroom: {warning}");
 }
 
 /// Blocks until SIGTERM or Ctrl-C (SIGINT).

@@ -3,7 +3,7 @@
 //! anyone is told they were accepted.
 
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::watch;
 
@@ -12,6 +12,7 @@ use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
 use crate::engine::session::{Rejected, Session};
+use crate::store::journal::{Journal, Lane, Tracker};
 
 /// A session hosted for a room, with where it is saved.
 pub struct Hosted {
@@ -19,7 +20,7 @@ pub struct Hosted {
     pub session: Session,
     /// Its record; `room` is always `Some` while hosted.
     pub record: ExerciseRecord,
-    /// Where the record is saved after every change.
+    /// Where the record is saved.
     pub save_path: PathBuf,
 }
 
@@ -81,32 +82,48 @@ pub const SEAT_LOST: &str =
 /// The state every connection shares.
 pub struct Shared {
     hosted: RwLock<Hosted>,
+    /// What of the record is saved; used under the write lock only.
+    tracker: Mutex<Tracker>,
+    /// Writes each change to the save's journal on a thread of its own, in the order the write
+    /// lock gave them; `None` once the host stopped.
+    lane: Mutex<Option<Lane>>,
     revision: watch::Sender<u64>,
 }
 
 impl Shared {
-    /// Shares a hosted session.
-    pub fn new(hosted: Hosted) -> Self {
-        Self {
+    /// Shares a hosted session, taking over its save: the record as it is now becomes the save's
+    /// snapshot (refused if another Warroom writes the same save).
+    pub fn new(mut hosted: Hosted) -> std::io::Result<Self> {
+        let journal = Journal::open(&hosted.save_path, &hosted.record)?;
+        Ok(Self {
+            tracker: Mutex::new(Tracker::new(&mut hosted.record)),
             hosted: RwLock::new(hosted),
+            lane: Mutex::new(Some(Lane::start(journal)?)),
             revision: watch::Sender::new(0),
-        }
+        })
+    }
+
+    /// Writes what is still queued, folds the journal into the save and stops saving: later
+    /// changes are refused. Called when the host stops.
+    pub fn finish_saving(&self) -> std::io::Result<()> {
+        let lane = self
+            .lane
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        lane.map_or(Ok(()), Lane::finish)
     }
 
     /// Reads the hosted session; many connections read at once. A panic while it was held
     /// cannot leave it half-changed (every change is applied whole by the engine), so a poisoned
     /// lock is still read.
     pub fn read(&self) -> RwLockReadGuard<'_, Hosted> {
-        self.hosted
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.hosted.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Changes the hosted session: one change at a time, in the order they come.
     fn write(&self) -> RwLockWriteGuard<'_, Hosted> {
-        self.hosted
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.hosted.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The number of the latest change.
@@ -119,6 +136,12 @@ impl Shared {
         self.revision.subscribe()
     }
 
+    /// Wakes every connection (and the app) for something outside the record, such as a page
+    /// connecting.
+    pub fn wake(&self) {
+        self.changed();
+    }
+
     /// Counts a change and wakes every connection; returns the change's number.
     fn changed(&self) -> u64 {
         self.revision.send_modify(|r| *r += 1);
@@ -126,18 +149,39 @@ impl Shared {
     }
 
     /// Makes one change: under the write lock, so changes happen one at a time in the order they
-    /// come; saved before anyone hears of it; then every connection is woken. A refused change
-    /// saves and wakes nothing. `Ok` carries the change's result and its number.
+    /// come, and queued for the disk in that order. The lock is let go before the disk is waited
+    /// for, so pages and other changes go on meanwhile; the change is acknowledged, and every
+    /// connection woken, once it is on disk. A refused change saves and wakes nothing. `Ok`
+    /// carries the change's result and its number.
     fn change<T>(
         &self,
         make: impl FnOnce(&mut Hosted) -> Result<T, Refusal>,
     ) -> Result<(T, u64), Refusal> {
         let mut hosted = self.write();
         let outcome = make(&mut hosted)?;
-        let saved = save(&mut hosted);
+        let change = self
+            .tracker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .change(&mut hosted.record, crate::store::unix_now());
+        let pending = self
+            .lane
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|lane| lane.send(change));
         drop(hosted);
+        let saved = pending.map_or_else(
+            || Err("the room has stopped".to_owned()),
+            crate::store::journal::Pending::wait,
+        );
         let revision = self.changed();
-        saved.map(|()| (outcome, revision))
+        saved.map(|()| (outcome, revision)).map_err(|e| {
+            Refusal(format!(
+                "the host could not save the exercise ({e}): what was sent is in the exercise \
+                 but not yet on disk; tell the facilitator"
+            ))
+        })
     }
 
     /// Applies an intent for a caller and saves; once the save holding it is on disk, `Ok`
@@ -154,7 +198,10 @@ impl Shared {
                 seat.may_send(&hosted.session, &intent)?;
             }
             hosted.session.apply(intent)?;
-            hosted.record.log = hosted.session.log().clone();
+            let Hosted {
+                session, record, ..
+            } = &mut *hosted;
+            record.catch_up(session);
             if let Some(seat) = seat {
                 hosted
                     .room_mut()
@@ -267,16 +314,4 @@ pub fn seat_of<'h>(hosted: &'h Hosted, token: &str) -> Result<&'h SeatRecord, Re
 /// A seat by id, as the facilitator names it.
 pub fn seat_by_id(hosted: &Hosted, id: &str) -> Option<Seat> {
     hosted.room().by_id(id).map(|s| s.seat.clone())
-}
-
-/// Saves the record. A failed save is reported to whoever made the change: it is kept in memory
-/// and goes to disk with the next save that works, but it was not acknowledged.
-fn save(hosted: &mut Hosted) -> Result<(), Refusal> {
-    hosted.record.updated_at = crate::store::unix_now();
-    crate::store::saves::save_atomic(&hosted.record, &hosted.save_path).map_err(|e| {
-        Refusal(format!(
-            "the host could not save the exercise ({e}): what was sent is in the exercise but \
-             not yet on disk; tell the facilitator"
-        ))
-    })
 }

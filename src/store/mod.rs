@@ -3,8 +3,10 @@
 
 pub mod content;
 mod environment;
+pub mod journal;
 pub mod progress_db;
 pub mod saves;
+mod snapshot;
 
 pub use environment::{DATA_DIR_ENV, data_dir, default_profile, unix_now};
 pub use progress_db::{ProgressDb, StoreError, empty_report};

@@ -1,14 +1,16 @@
-//! Saved exercises: one RON file per exercise in `<data dir>/sessions/`, rewritten after every
-//! change by writing a temporary file, syncing it and renaming it over the old one, so a crash at
-//! any moment leaves either the previous save or the new one, never a mixture.
+//! Saved exercises: one RON file per exercise in `<data dir>/sessions/`, written whole by writing a
+//! temporary file, syncing it and renaming it over the old one, so a crash at any moment leaves
+//! either the previous file or the new one, never a mixture. While an exercise runs, its changes go
+//! to a journal beside the file ([`super::journal`]), which reading a save replays.
 
-use std::fs::{self, File};
-use std::io::Write as _;
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::engine::content::load::{MAX_RECORD_BYTES, Source};
+use crate::engine::content::load::Source;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::exercise::ExerciseRecord;
+
+pub use super::snapshot::{fits_read_limit, save_atomic, to_ron};
 
 /// Folder of saved exercises inside the data directory.
 pub const SESSIONS_DIR: &str = "sessions";
@@ -83,58 +85,6 @@ pub fn path_of(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("{id}.ron"))
 }
 
-/// Serialises a record as RON.
-pub fn to_ron(record: &ExerciseRecord) -> Result<String, ron::Error> {
-    let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(record, config)
-}
-
-/// Refuses to write a save or session log Warroom could not read back: past
-/// [`MAX_RECORD_BYTES`], the write fails and nothing is acknowledged.
-pub fn fits_read_limit(text: &str) -> std::io::Result<()> {
-    record_len_fits(text.len() as u64)
-}
-
-fn record_len_fits(len: u64) -> std::io::Result<()> {
-    if len > MAX_RECORD_BYTES {
-        return Err(std::io::Error::other(format!(
-            "it would be {len} bytes, past the {MAX_RECORD_BYTES} bytes (256 MiB) Warroom reads back; \
-             end this exercise and start another"
-        )));
-    }
-    Ok(())
-}
-
-/// Writes `record` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
-pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<()> {
-    let text = to_ron(record).map_err(std::io::Error::other)?;
-    fits_read_limit(&text)?;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir)?;
-    let file_name = path
-        .file_name()
-        .map_or_else(|| "session".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let written = File::create(&tmp).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(e) = written {
-        // A full disk must not leave a partial file behind.
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
-    if let Err(e) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
-    // The rename itself is durable only once the directory entry is on disk.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 /// Removes the temporary files that processes killed mid-save left in `dir` (named
 /// `.<save>.<pid>.tmp`); those of a process still running are left alone.
 pub fn remove_stale_temp_files(dir: &Path) {
@@ -178,6 +128,20 @@ fn process_may_be_running(pid: u32) -> bool {
 /// the id with `-2`, `-3`… appended when taken, even by another process at the same second) and
 /// writes the record into it. The record's id is updated to the one reserved.
 pub fn create(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<PathBuf> {
+    create_sized(dir, record).map(|(path, _)| path)
+}
+
+/// [`create`], and the save's writer from then on (see [`super::journal`]).
+pub fn create_journaled(
+    dir: &Path,
+    record: &mut ExerciseRecord,
+) -> std::io::Result<super::journal::SaveFile> {
+    let (path, bytes) = create_sized(dir, record)?;
+    super::journal::SaveFile::beside_new(&path, record, bytes)
+}
+
+/// [`create`], also saying how many bytes the save holds.
+fn create_sized(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<(PathBuf, u64)> {
     fs::create_dir_all(dir)?;
     remove_stale_temp_files(dir);
     let base = record.id.clone();
@@ -195,12 +159,16 @@ pub fn create(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<PathBu
         {
             Ok(_) => {
                 record.id = id;
-                if let Err(e) = save_atomic(record, &path) {
-                    // An empty reserved file would be listed as a damaged save.
-                    let _ = fs::remove_file(&path);
-                    return Err(e);
-                }
-                return Ok(path);
+                // A journal left by an exercise that had this id before is not this one's.
+                let _ = fs::remove_file(super::journal::journal_path(&path));
+                return match save_atomic(record, &path) {
+                    Ok(bytes) => Ok((path, bytes)),
+                    Err(e) => {
+                        // An empty reserved file would be listed as a damaged save.
+                        let _ = fs::remove_file(&path);
+                        Err(e)
+                    }
+                };
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
@@ -209,8 +177,22 @@ pub fn create(dir: &Path, record: &mut ExerciseRecord) -> std::io::Result<PathBu
     Err(std::io::Error::other("no free save name"))
 }
 
-/// Reads a save; a damaged or truncated file gives a located diagnostic and is left alone.
+/// Reads a save: its snapshot and the journal of changes since, if any. A damaged or truncated
+/// file gives a located diagnostic and is left alone.
 pub fn load(path: &Path) -> Result<ExerciseRecord, Diagnostic> {
+    // A save being written may fold its journal between the two reads; reading again settles it.
+    let mut attempts = 3;
+    loop {
+        let mut record = load_snapshot(path)?;
+        match super::journal::replay(path, &mut record) {
+            Ok(()) => return Ok(record),
+            Err(super::journal::ReplayError::Gap(_)) if attempts > 1 => attempts -= 1,
+            Err(e) => return Err(e.into_diagnostic()),
+        }
+    }
+}
+
+fn load_snapshot(path: &Path) -> Result<ExerciseRecord, Diagnostic> {
     let source = Source::read(path)?;
     let record: ExerciseRecord = source.parse()?;
     if record.format_version != crate::engine::exercise::RECORD_FORMAT {
@@ -279,8 +261,10 @@ pub fn resolve(dir: &Path, id_or_path: &str) -> PathBuf {
 mod tests {
     #[test]
     fn nothing_is_written_past_what_is_read_back() {
-        assert!(super::record_len_fits(super::MAX_RECORD_BYTES).is_ok());
-        let refused = super::record_len_fits(super::MAX_RECORD_BYTES + 1).unwrap_err();
+        use crate::store::snapshot::record_len_fits;
+        assert!(record_len_fits(crate::engine::content::load::MAX_RECORD_BYTES).is_ok());
+        let refused =
+            record_len_fits(crate::engine::content::load::MAX_RECORD_BYTES + 1).unwrap_err();
         assert!(refused.to_string().contains("256 MiB"), "{refused}");
     }
 }

@@ -13,6 +13,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::{Finding, Scorecard, score};
+use crate::store::journal::SaveFile;
 use crate::store::unix_now;
 
 /// The folder of saved exercises.
@@ -32,6 +33,9 @@ pub struct ActiveExercise {
     pub record: ExerciseRecord,
     /// Its save file, once one could be created.
     pub save_path: Option<PathBuf>,
+    /// Writes the save while the app owns it (no room open); `None` before the first save and
+    /// while a room's host writes it.
+    pub save_file: Option<SaveFile>,
     /// Why the last save failed.
     pub save_error: Option<String>,
     /// The room hosting it for seats on other devices, while open: then the host holds the
@@ -80,24 +84,45 @@ impl ActiveExercise {
             self.save_error = result.as_ref().err().map(ToString::to_string);
             return result;
         }
-        self.record.log = self.session.log().clone();
-        self.record.updated_at = unix_now();
-        let result = match &self.save_path {
-            Some(path) => {
-                crate::store::saves::save_atomic(&self.record, path).map_err(|source| SaveError {
+        self.record.catch_up(&self.session);
+        let result = match (&mut self.save_file, &self.save_path) {
+            (Some(file), _) => file.save(&mut self.record).map_err(|source| SaveError {
+                path: file.path().to_path_buf(),
+                source,
+            }),
+            (None, Some(path)) => SaveFile::open(path, &mut self.record)
+                .map(|file| self.save_file = Some(file))
+                .map_err(|source| SaveError {
                     path: path.clone(),
                     source,
-                })
-            }
-            None => crate::store::saves::create(&saves.dir, &mut self.record)
-                .map(|path| self.save_path = Some(path))
-                .map_err(|source| SaveError {
-                    path: saves.dir.clone(),
-                    source,
                 }),
+            (None, None) => {
+                self.record.updated_at = unix_now();
+                crate::store::saves::create_journaled(&saves.dir, &mut self.record)
+                    .map(|file| {
+                        self.save_path = Some(file.path().to_path_buf());
+                        self.save_file = Some(file);
+                    })
+                    .map_err(|source| SaveError {
+                        path: saves.dir.clone(),
+                        source,
+                    })
+            }
         };
         self.save_error = result.as_ref().err().map(ToString::to_string);
         result
+    }
+
+    /// Lets go of the save file so that another owner (a room's host) can write it: what its
+    /// journal holds is folded into the save first.
+    pub fn release_save(&mut self) -> Result<(), SaveError> {
+        match self.save_file.take() {
+            Some(file) => {
+                let path = file.path().to_path_buf();
+                file.finish().map_err(|source| SaveError { path, source })
+            }
+            None => Ok(()),
+        }
     }
 }
 

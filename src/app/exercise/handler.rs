@@ -108,6 +108,7 @@ pub(super) fn handle_exercise_commands(
                     session,
                     record,
                     save_path: None,
+                    save_file: None,
                     save_error: None,
                     room: None,
                     room_seen: 0,
@@ -403,7 +404,11 @@ fn open_room(
     let Some(save_path) = exercise.save_path.clone() else {
         return Notice::error("The exercise has no save file, so it cannot be hosted.");
     };
-    exercise.record.log = exercise.session.log().clone();
+    exercise.record.catch_up(&exercise.session);
+    // The host writes the save from now on; the app's own writer lets go of it first.
+    if let Err(problem) = exercise.release_save() {
+        return Notice::error(problem.to_string());
+    }
     let bind: std::net::IpAddr = if local_network {
         std::net::Ipv4Addr::UNSPECIFIED.into()
     } else {

@@ -80,6 +80,8 @@ pub struct SeatView {
     pub title: String,
     /// What the seat is called.
     pub seat: String,
+    /// The seat's id (a page checks it still shows the seat its device holds).
+    pub seat_id: String,
     /// Scenario minute.
     pub minute: u32,
     /// Planned length.
@@ -177,6 +179,7 @@ pub fn seat_view(session: &Session, seat: &Seat) -> SeatView {
     SeatView {
         title: session.scenario().title.clone(),
         seat: seat.name.clone(),
+        seat_id: seat.id.clone(),
         minute: session.minute(),
         duration: session.scenario().duration_mins,
         severity: format!(
