@@ -42,6 +42,23 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The seats the join page offers, in its order.
+fn seats_of(addr: SocketAddr, join_path: &str) -> Vec<String> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {join_path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
+    page.split("name=\"seat\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Takes a seat through the join form; returns the device's token.
 fn take(addr: SocketAddr, join_path: &str, seat: &str, person: &str) -> String {
     let body = format!("seat={seat}&person={person}");
@@ -126,8 +143,19 @@ async fn device(
 }
 
 /// A projector: sends nothing, and notes when each change reaches it.
-async fn projector(url: String, until: Instant) -> DeviceLog {
-    let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+/// A projector from its own loopback address (the host takes only a few from one address).
+async fn projector(url: String, from: std::net::IpAddr, until: Instant) -> DeviceLog {
+    let host: SocketAddr = url
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::new(from, 0)).unwrap();
+    let stream = socket.connect(host).await.unwrap();
+    let (mut socket, _) = tokio_tungstenite::client_async(&url, stream).await.unwrap();
     let mut log = DeviceLog::default();
     let drain_until = until + Duration::from_secs(3);
     loop {
@@ -194,18 +222,16 @@ fn main() {
     let url = join.strip_prefix("join: http://").unwrap().to_owned();
     let (addr, join_path) = url.split_at(url.find('/').unwrap());
     let addr: SocketAddr = addr.parse().unwrap();
-    let seats = [
-        "soc",
-        "ir_manager",
-        "it_ops",
-        "legal",
-        "pr_comms",
-        "exec",
-        "ciso",
-        "business_owner",
-    ];
-    // Up to eight devices a seat (the room's limit); any more watch as projectors.
-    let at_seats = devices.min(seats.len() * warroom::engine::room::MAX_DEVICES_PER_SEAT);
+    // Eight seats of the scenario's cast; more when more devices need places (at most eight a
+    // seat, the room's limit), and any devices beyond those watch as projectors.
+    let cast = seats_of(addr, join_path);
+    let per_seat = warroom::engine::room::MAX_DEVICES_PER_SEAT;
+    let seats: Vec<&str> = cast
+        .iter()
+        .map(String::as_str)
+        .take(8.max(devices.div_ceil(per_seat)))
+        .collect();
+    let at_seats = devices.min(seats.len() * per_seat);
     let plan: Vec<(String, String, String)> = (0..at_seats)
         .map(|n| {
             let seat = seats[n % seats.len()];
@@ -242,9 +268,11 @@ fn main() {
                     until,
                 ))
             })
-            .chain((0..projectors).map(|_| {
+            .chain((0..projectors).map(|n| {
+                let from = std::net::Ipv4Addr::new(127, 0, 1, u8::try_from(1 + n / 4).unwrap());
                 tokio::spawn(projector(
                     format!("ws://{addr}{join_path}/projector/ws"),
+                    from.into(),
                     until,
                 ))
             }))

@@ -609,6 +609,7 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
             FacilitatorCommand::AdHocInject {
                 title: "CFO on the phone".into(),
                 narrative: "Is payroll safe?".into(),
+                to: None,
             },
         );
         let saved = app.world().resource::<ActiveExercise>();
@@ -766,6 +767,7 @@ fn exercises_in_one_run_never_share_a_record_or_a_save() {
         FacilitatorCommand::AdHocInject {
             title: "CFO on the phone".into(),
             narrative: "Is payroll safe?".into(),
+            to: None,
         },
     );
     facilitate(
@@ -875,6 +877,7 @@ fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
             FacilitatorCommand::AdHocInject {
                 title: "CFO on the phone".into(),
                 narrative: "Is payroll safe?".into(),
+                to: None,
             },
         );
         facilitate(

@@ -37,6 +37,7 @@
   function seatButton(label, seat, op) {
     const button = el("button", "", label);
     button.type = "button";
+    if (op === "close") button.title = "Pauses the seat: its devices keep their places and act again when you open it";
     button.addEventListener("click", function () {
       if (op === "remove" && !confirm("Remove this seat and send its devices away?")) return;
       send({ t: "seat", seat: seat, op: op });
@@ -62,7 +63,10 @@
     box.appendChild(move);
     const remove = el("button", "", "Remove");
     remove.type = "button";
-    remove.addEventListener("click", function () { send({ t: "device", device: device.number }); });
+    remove.addEventListener("click", function () {
+      if (!confirm("Send " + device.person + " away? Their page says so and how to join again.")) return;
+      send({ t: "device", device: device.number });
+    });
     box.appendChild(remove);
     return box;
   }

@@ -10,12 +10,29 @@
   let nextId = 1;
   let retry = 0;
   let stopped = false;
+  // What each request was sent from (a form, or an approval's row): its outcome is said there.
   const pendingForms = new Map();
   let seenFromFacilitator = -1;
+  let firstRender = true;
+  let unseen = 0;
+  let baseTitle = document.title;
 
   function say(text, kind) {
     status.textContent = text;
     status.className = kind || "";
+  }
+
+  // Says the outcome of a request beside the control that sent it, where the person is looking.
+  function tell(place, text, kind) {
+    if (!place) return;
+    let line = place.querySelector(":scope > .outcome");
+    if (!line) {
+      line = el("p", "outcome");
+      line.setAttribute("role", "status");
+      place.appendChild(line);
+    }
+    line.textContent = text;
+    line.className = "outcome " + (kind || "");
   }
 
   function el(tag, cls, text) {
@@ -43,24 +60,43 @@
     if (msg.t === "update") {
       render(msg);
     } else if (msg.t === "ack") {
-      const form = pendingForms.get(msg.id);
+      const place = pendingForms.get(msg.id);
       pendingForms.delete(msg.id);
-      if (form) form.reset();
+      if (place && place.tagName === "FORM") place.reset();
+      tell(place, "Done", "ok");
       say("Done", "ok");
     } else if (msg.t === "refused") {
+      const place = pendingForms.get(msg.id);
       pendingForms.delete(msg.id);
+      tell(place, msg.reason, "refused");
       say(msg.reason, "refused");
     } else if (msg.t === "gone") {
       stopped = true;
       say(msg.reason, "refused");
+      if (msg.rejoin) {
+        const link = el("a", "", "Join the room again");
+        link.href = msg.rejoin;
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(link);
+      }
       document.querySelectorAll("button, input, select, textarea").forEach(function (n) { n.disabled = true; });
       socket.close();
     }
   }
 
+  // An inject the facilitator wrote: its place among those, or undefined.
+  function adhocOf(item) {
+    return typeof item.kind === "object" ? item.kind.from_facilitator : undefined;
+  }
+
   function feedItem(item) {
     const li = el("li", "item " + (item.kind === "exchange" ? "exchange" : "inject"));
     li.dataset.seq = item.seq;
+    const adhoc = adhocOf(item);
+    if (adhoc !== undefined) {
+      li.dataset.adhoc = adhoc;
+      li.appendChild(el("p", "small", "From the facilitator"));
+    }
     li.appendChild(el("p", "title", item.text));
     if (item.narrative) li.appendChild(el("p", "", item.narrative));
     if (item.details && item.details.length) {
@@ -76,6 +112,34 @@
     });
     return li;
   }
+
+  // New injects: marked in the feed, named in a bar above it with a way to the actions, felt on
+  // a phone, and counted in the tab's title while the page is not looked at.
+  function announce(arrived) {
+    const injects = arrived.filter(function (a) { return a.item.kind !== "exchange"; });
+    if (!arrived.length) return;
+    feed.querySelectorAll(".item.new").forEach(function (n) { n.classList.remove("new"); });
+    arrived.forEach(function (a) { a.li.classList.add("new"); });
+    if (!injects.length) return;
+    const latest = injects[injects.length - 1].item;
+    const bar = document.getElementById("latest");
+    document.getElementById("latest-text").textContent = "New: " + latest.text +
+      (injects.length > 1 ? " (and " + (injects.length - 1) + " more)" : "");
+    bar.hidden = false;
+    // A phone in a pocket or scrolled to the actions still notices.
+    if (navigator.vibrate) navigator.vibrate(200);
+    if (document.hidden) {
+      unseen += injects.length;
+      document.title = "(" + unseen + " new) " + baseTitle;
+    }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) {
+      unseen = 0;
+      document.title = baseTitle;
+    }
+  });
 
   function fillSelect(select, items) {
     const keep = select.value;
@@ -116,26 +180,53 @@
     }
     app.dataset.seat = view.seat_id;
     document.getElementById("seat-name").textContent = view.seat;
-    document.title = view.seat + " \u00b7 Warroom";
+    if (msg.reset) {
+      baseTitle = view.seat + " \u00b7 Warroom";
+      document.title = baseTitle;
+    }
     document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
     document.getElementById("severity").textContent = "Severity " + view.severity;
     document.getElementById("impact").textContent = "Business impact " + view.impact + "%";
     document.getElementById("declared").textContent = view.declared ? "Incident declared" : "Not declared";
     document.getElementById("engaged").textContent = "Engaged: " + (view.engaged.length ? view.engaged.join(", ") : "nobody yet");
     document.getElementById("ended").hidden = !view.ended;
-    // Once the exercise has ended nothing more can be decided; the chat stays open.
+    const paused = !!msg.paused;
+    document.getElementById("paused").hidden = !paused;
+    // Once the exercise has ended nothing more can be decided; the chat stays open. A closed
+    // seat sends nothing until the facilitator opens it again.
     document.querySelectorAll("section.actions form:not([data-form=chat]) button")
-      .forEach(function (b) { b.disabled = view.ended; });
+      .forEach(function (b) { b.disabled = view.ended || paused; });
+    document.querySelectorAll("section.actions form[data-form=chat] button")
+      .forEach(function (b) { b.disabled = paused; });
+    const arrived = [];
     msg.feed.forEach(function (item) {
-      if (item.seq < after && feed.querySelector('[data-seq="' + item.seq + '"]')) return;
-      feed.insertBefore(feedItem(item), feed.firstChild);
-      after = Math.max(after, item.seq);
+      const adhoc = adhocOf(item);
+      if (adhoc !== undefined) {
+        // Sent again after a reconnect: the page may have it already.
+        if (feed.querySelector('[data-adhoc="' + adhoc + '"]')) return;
+      } else if (item.seq < after && feed.querySelector('[data-seq="' + item.seq + '"]:not([data-adhoc])')) {
+        return;
+      }
+      const li = feedItem(item);
+      feed.insertBefore(li, feed.firstChild);
+      if (adhoc === undefined) after = Math.max(after, item.seq);
+      arrived.push({ item: item, li: li });
     });
+    if (!firstRender && !msg.reset) announce(arrived);
+    firstRender = false;
     fillSelect(document.getElementById("as"), c.as_roles);
     document.querySelectorAll("select[data-choices]").forEach(function (select) {
       const items = c[select.dataset.choices] || [];
       fillSelect(select, items);
     });
+    // Classifying starts from the severity in force, not the lowest level; a choice being made
+    // is kept until the severity itself changes.
+    const classify = document.getElementById("classify-level");
+    const level = String(view.severity_level);
+    if (classify.dataset.shown !== level) {
+      classify.value = level;
+      classify.dataset.shown = level;
+    }
     document.querySelectorAll(".checks[data-list]").forEach(function (box) {
       const list = box.dataset.list;
       fillChecks(box, list, c[list] || []);
@@ -147,7 +238,7 @@
       const button = el("button", "", "Approve");
       button.type = "button";
       button.disabled = view.ended;
-      button.addEventListener("click", function () { send({ t: "intent", intent: p.grant }); });
+      button.addEventListener("click", function () { send({ t: "intent", intent: p.grant }, li); });
       li.appendChild(button);
       approve.appendChild(li);
     });
@@ -173,7 +264,10 @@
       return;
     }
     message.id = nextId++;
-    if (form) pendingForms.set(message.id, form);
+    if (form) {
+      pendingForms.set(message.id, form);
+      tell(form, "Sending\u2026", "");
+    }
     say("Sending\u2026", "");
     socket.send(JSON.stringify(message));
   }

@@ -138,9 +138,17 @@ fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result
             text,
             after_intents: Some(session.log().entries.len()),
         }),
-        FacilitatorCommand::AdHocInject { title, narrative } => {
-            record.release_adhoc(minute, session.log().entries.len(), &title, &narrative)
-        }
+        FacilitatorCommand::AdHocInject {
+            title,
+            narrative,
+            to,
+        } => record.release_adhoc(
+            minute,
+            session.log().entries.len(),
+            &title,
+            &narrative,
+            to.into_iter().collect(),
+        ),
         FacilitatorCommand::HotwashAdd { role, list, text } => {
             record.add_hotwash_item(role, list, &text)
         }

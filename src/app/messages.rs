@@ -160,6 +160,8 @@ pub enum FacilitatorCommand {
         title: String,
         /// What the room is told.
         narrative: String,
+        /// The role it is sent to; everyone when `None`.
+        to: Option<RoleId>,
     },
     /// Add a hotwash point for a role.
     HotwashAdd {

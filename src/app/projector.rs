@@ -15,7 +15,7 @@ use super::facilitation::ProjectorState;
 use super::flow::Screen;
 use super::theme;
 use crate::engine::Session;
-use crate::engine::exercise::{AdHocInject, RoomInject, room_feed};
+use crate::engine::exercise::{AdHocInject, RoomInject, projector_feed};
 
 /// Marks the projector window.
 #[derive(Component)]
@@ -201,7 +201,7 @@ impl RoomView {
             // The room view is always dark: a projector washes out light themes.
             severity_color: theme::Palette::DARK.severity(level, matrix.max_severity()),
             impact: session.business_impact(),
-            feed: room_feed(session, adhoc),
+            feed: projector_feed(session, adhoc),
             ended: session.ended(),
             join: None,
         }
@@ -358,6 +358,7 @@ mod tests {
             title: "CFO on the phone".into(),
             narrative: "Is payroll safe?".into(),
             after_intents: None,
+            to: Vec::new(),
         }];
         let view = RoomView::new(&s, &adhoc);
         let current = view.feed.last().cloned();

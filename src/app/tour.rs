@@ -333,6 +333,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
             let command = FacilitatorCommand::AdHocInject {
                 title: title.trim().to_owned(),
                 narrative: narrative.trim().to_owned(),
+                to: None,
             };
             send(world, command.into());
         }

@@ -10,7 +10,7 @@ use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::Event;
 use crate::engine::model::matrix::{Dimension, Matrix};
 use crate::engine::model::scenario::{Mode, Scenario};
-use crate::engine::room::RoomArtifact;
+use crate::engine::room::{FeedItem, FeedKind, RoomArtifact, Seat};
 use crate::engine::session::{Rejected, ReplayError, Session, SessionLog, reject};
 
 /// Version of the saved record format.
@@ -57,6 +57,9 @@ pub struct AdHocInject {
     /// How many intents the log held when it was released (see [`ObserverNote::after_intents`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_intents: Option<usize>,
+    /// The roles it is addressed to; everyone when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<RoleId>,
 }
 
 /// The hotwash for one role: what went well, what to improve.
@@ -243,13 +246,14 @@ impl ExerciseRecord {
         Ok(())
     }
 
-    /// Records an ad-hoc inject released now (title required).
+    /// Records an ad-hoc inject released now (title required), to `to` (everyone when empty).
     pub fn release_adhoc(
         &mut self,
         minute: u32,
         after_intents: usize,
         title: &str,
         narrative: &str,
+        to: Vec<RoleId>,
     ) -> Result<(), Rejected> {
         let title = title.trim();
         if title.is_empty() {
@@ -260,6 +264,7 @@ impl ExerciseRecord {
             title: title.to_owned(),
             narrative: narrative.trim().to_owned(),
             after_intents: Some(after_intents),
+            to,
         });
         Ok(())
     }
@@ -326,6 +331,35 @@ pub struct RoomInject {
     pub artifacts: Vec<RoomArtifact>,
     /// Written live by the facilitator.
     pub adhoc: bool,
+    /// Addressed to the whole room, not to some roles only.
+    pub for_everyone: bool,
+}
+
+/// What the room's shared screen (the projector) shows: the injects addressed to everyone; one
+/// sent to some roles only is for their seats alone.
+pub fn projector_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
+    let mut feed = room_feed(session, adhoc);
+    feed.retain(|i| i.for_everyone);
+    feed
+}
+
+/// The ad-hoc injects addressed to `seat` (all those to everyone, and those to one of its roles),
+/// as items of its feed; the page tells them apart by their place among the ad-hoc injects.
+pub fn seat_adhoc_feed(adhoc: &[AdHocInject], seat: &Seat) -> Vec<FeedItem> {
+    adhoc
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.to.is_empty() || a.to.iter().any(|r| seat.plays(r)))
+        .map(|(index, a)| FeedItem {
+            seq: a.after_intents.unwrap_or(0),
+            minute: a.minute,
+            kind: FeedKind::FromFacilitator(index),
+            text: format!("T+{:02} \u{b7} {}", a.minute, a.title),
+            narrative: a.narrative.clone(),
+            details: Vec::new(),
+            artifacts: Vec::new(),
+        })
+        .collect()
 }
 
 /// Every inject the room has been given, oldest first. An ad-hoc inject comes after the scripted
@@ -343,6 +377,7 @@ pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
                 .map(|a| RoomArtifact::of(session, a))
                 .collect(),
             adhoc: false,
+            for_everyone: inject.to.is_empty(),
         })
     });
     let mut feed: Vec<RoomInject> = scripted
@@ -352,6 +387,7 @@ pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
             narrative: a.narrative.clone(),
             artifacts: Vec::new(),
             adhoc: true,
+            for_everyone: a.to.is_empty(),
         }))
         .collect();
     // Stable: release order among scripted injects, writing order among ad-hoc ones.

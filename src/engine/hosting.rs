@@ -43,7 +43,7 @@ pub struct RoomAddresses {
 pub enum SeatChange {
     /// Devices may take the seat.
     OpenSeat(String),
-    /// Nobody may take it; its devices lose it.
+    /// Nobody may take it, and its devices are paused (they keep their places).
     CloseSeat(String),
     /// The seat goes (a role nobody plays).
     RemoveSeat(String),

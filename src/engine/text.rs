@@ -22,6 +22,29 @@ pub fn must_not_show(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || crate::engine::model::id::is_direction_override(c)
 }
 
+/// A line as people typed it on a device, made safe to show and to write into a report: control
+/// characters and text-direction overrides dropped (a NUL, an escape, U+202E that reverses what
+/// follows), line breaks and tabs made spaces, runs of spaces made one, ends trimmed.
+pub fn one_clean_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        };
+        if must_not_show(c) || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}') {
+            continue;
+        }
+        if c.is_whitespace() && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(if c.is_whitespace() { ' ' } else { c });
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
 /// `text` with every character [`must_not_show`] written as a `\uXXXX` escape (JSON's own form,
 /// so escaped JSON still parses to the same value).
 pub fn escape_for_terminal(text: &str) -> String {
@@ -152,8 +175,20 @@ fn split_words(text: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{IdWords, count, duration_words};
+    use super::{IdWords, count, duration_words, one_clean_line};
     use crate::engine::content::shipped;
+
+    #[test]
+    fn a_typed_line_loses_what_could_spoof_or_break_a_report() {
+        assert_eq!(
+            one_clean_line("  Ana\u{0}\u{1b}[2J  Silva \n"),
+            "Ana[2J Silva"
+        );
+        assert_eq!(one_clean_line("gpj.\u{202e}exe"), "gpj.exe");
+        assert_eq!(one_clean_line("line one\r\nline\ttwo"), "line one line two");
+        assert_eq!(one_clean_line("Zoë \u{2067}ok\u{2069}"), "Zoë ok");
+        assert_eq!(one_clean_line("\u{200f}\n\t "), "");
+    }
 
     #[test]
     fn durations_read_in_the_largest_units_that_matter() {

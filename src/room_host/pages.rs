@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 
 use super::state::Hosted;
-use crate::engine::exercise::room_feed;
+use crate::engine::exercise::projector_feed;
 use crate::engine::room::{ActionChoice, FeedItem, FeedKind, Named, SeatRecord, SeatView};
 
 fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
@@ -86,8 +86,18 @@ pub fn join(hosted: &Hosted, code: &str, problem: Option<&str>) -> Markup {
 }
 
 fn feed_item(item: &FeedItem) -> Markup {
+    let adhoc = match item.kind {
+        FeedKind::FromFacilitator(n) => Some(n),
+        FeedKind::Inject(_) | FeedKind::Exchange => None,
+    };
+    let class = if item.kind == FeedKind::Exchange {
+        "exchange"
+    } else {
+        "inject"
+    };
     html! {
-        li.item.(if matches!(item.kind, FeedKind::Inject(_)) { "inject" } else { "exchange" }) data-seq=(item.seq) {
+        li.item.(class) data-seq=(item.seq) data-adhoc=[adhoc] {
+            @if adhoc.is_some() { p.small { "From the facilitator" } }
             p.title { (item.text) }
             @if !item.narrative.is_empty() { p { (item.narrative) } }
             @if !item.details.is_empty() {
@@ -176,6 +186,12 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                 (board(view))
                 p #status role="status" aria-live="polite" {}
                 p #ended.refused hidden[!view.ended] { "The exercise has ended." }
+                p #paused.refused hidden { (super::state::SEAT_PAUSED) }
+                div #latest.latest hidden role="status" aria-live="polite" {
+                    span #latest-text {}
+                    " "
+                    a href="#actions" { "To the actions" }
+                }
                 div.columns {
                     section.feed {
                         h2 { "Feed" }
@@ -183,7 +199,7 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                             @for item in feed.iter().rev() { (feed_item(item)) }
                         }
                     }
-                    section.actions {
+                    section.actions #actions {
                         div.row hidden[c.as_roles.len() < 2] {
                             label for="as" { "Acting as" }
                             select #as { (options(&c.as_roles)) }
@@ -197,7 +213,11 @@ pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
                             }
                             form data-form="classify" {
                                 label for="classify-level" { "Classify severity" }
-                                select #classify-level name="level" data-choices="severities" { (options(&c.severities)) }
+                                select #classify-level name="level" data-choices="severities" {
+                                    @for level in &c.severities {
+                                        option value=(level.id) selected[level.id == view.severity_level.to_string()] { (level.name) }
+                                    }
+                                }
                                 button { "Classify" }
                             }
                             form data-form="declare" { button { "Declare an incident" } }
@@ -304,7 +324,7 @@ pub fn projector(hosted: &Hosted, join_url: &str) -> Markup {
 /// The part of the projector that changes.
 pub fn projector_view(hosted: &Hosted, join_url: &str) -> Markup {
     let session = &hosted.session;
-    let feed = room_feed(session, &hosted.record.adhoc_injects);
+    let feed = projector_feed(session, &hosted.record.adhoc_injects);
     let level = session.severity();
     let severity = session
         .matrix()

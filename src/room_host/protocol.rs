@@ -147,6 +147,9 @@ pub enum ServerMessage<'a> {
         /// it drops its feed and title, and `feed` is the new seat's whole feed.
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         reset: bool,
+        /// The facilitator has closed the seat for now: the page shows it and sends nothing.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        paused: bool,
         /// Board and choices.
         view: SeatView,
         /// New feed items.
@@ -165,6 +168,9 @@ pub enum ServerMessage<'a> {
     Gone {
         /// Why.
         reason: String,
+        /// Where a device that lost its seat can join again (the room's join page), if anywhere.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rejoin: Option<String>,
     },
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -20,8 +20,10 @@ use super::budget::{Budget, Kind};
 use super::codes::same;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
+use super::state::Hosted;
 use super::state::{Accepted, Caller, Refusal, SEAT_LOST, Shared, TeamEntry, seat_by_id, seat_of};
-use crate::engine::room::{seat_feed, seat_view};
+use crate::engine::exercise::seat_adhoc_feed;
+use crate::engine::room::{FeedItem, FeedKind, Seat, seat_feed, seat_view};
 
 /// Largest request body (the join form): a name and a seat id.
 const MAX_BODY_BYTES: usize = 4 * 1024;
@@ -301,7 +303,7 @@ async fn seat_page(State(room): State<App>, Path(token): Path<String>) -> Respon
     let seat = &seat.seat;
     html(pages::seat(
         &seat_view(&hosted.session, seat),
-        &seat_feed(&hosted.session, seat, None),
+        &feed_of(&hosted, seat, None, 0),
         &format!("/seat/{token}/ws"),
     ))
 }
@@ -319,7 +321,7 @@ async fn console_seat_page(
     };
     html(pages::seat(
         &seat_view(&hosted.session, &seat),
-        &seat_feed(&hosted.session, &seat, None),
+        &feed_of(&hosted, &seat, None, 0),
         &format!("/console/{code}/seat/{}/ws", seat.id),
     ))
 }
@@ -362,11 +364,23 @@ async fn teams_fragment(State(room): State<App>, Path(code): Path<String>) -> Re
 
 /// Upgrades to a WebSocket within the host's limits (message size, connections of its kind) and
 /// runs `serve` on it; the connection holds its place until it ends or its upgrade is abandoned.
-fn upgrade<F, Fut>(room: App, ws: WebSocketUpgrade, kind: Kind, serve: F) -> Response
+fn upgrade<F, Fut>(
+    room: App,
+    (ws, headers): (WebSocketUpgrade, HeaderMap),
+    kind: Kind,
+    serve: F,
+) -> Response
 where
     F: FnOnce(App, WebSocket) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "another site's page cannot join this room",
+        )
+            .into_response();
+    }
     let Some(place) = room.sockets.admit(kind) else {
         return too_busy();
     };
@@ -378,6 +392,22 @@ where
         })
 }
 
+/// Whether a connection comes from one of the room's own pages: a browser names the page's origin,
+/// which must be the host the request was sent to. A page on another site (which could otherwise
+/// open a socket with codes it learned) is turned away; clients that are not browsers send no
+/// origin.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.to_str().ok().and_then(|o| {
+        o.strip_prefix("http://")
+            .or_else(|| o.strip_prefix("https://"))
+    });
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
 fn too_busy() -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "the room is full").into_response()
 }
@@ -387,6 +417,7 @@ async fn seat_ws(
     Path(token): Path<String>,
     Query(after): Query<After>,
     ws: WebSocketUpgrade,
+    headers: HeaderMap,
 ) -> Response {
     let seat = {
         let hosted = room.shared.read();
@@ -397,7 +428,7 @@ async fn seat_ws(
     };
     upgrade(
         room,
-        ws,
+        (ws, headers),
         Kind::Device(token.clone()),
         move |room, socket| async move {
             // Only a device counts as the seat being connected; the facilitator's view does not.
@@ -407,6 +438,7 @@ async fn seat_ws(
                 shown: after.seat.unwrap_or_else(|| seat.clone()),
                 seat,
                 after: after.after,
+                adhoc_sent: 0,
             };
             run_connection(&room, socket, connection).await;
         },
@@ -418,20 +450,27 @@ async fn console_seat_ws(
     Path((code, seat)): Path<(String, String)>,
     Query(after): Query<After>,
     ws: WebSocketUpgrade,
+    headers: HeaderMap,
 ) -> Response {
     if !same(&code, &room.console) || seat_by_id(&room.shared.read(), &seat).is_none() {
         return not_found();
     }
-    upgrade(room, ws, Kind::Console, move |room, socket| async move {
-        let connection = SeatConnection {
-            caller: Caller::ForSeat(seat.clone()),
-            live: None,
-            shown: seat.clone(),
-            seat,
-            after: after.after,
-        };
-        run_connection(&room, socket, connection).await;
-    })
+    upgrade(
+        room,
+        (ws, headers),
+        Kind::Console,
+        move |room, socket| async move {
+            let connection = SeatConnection {
+                caller: Caller::ForSeat(seat.clone()),
+                live: None,
+                shown: seat.clone(),
+                seat,
+                after: after.after,
+                adhoc_sent: 0,
+            };
+            run_connection(&room, socket, connection).await;
+        },
+    )
 }
 
 async fn projector_ws(
@@ -439,13 +478,14 @@ async fn projector_ws(
     Path(code): Path<String>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     ws: WebSocketUpgrade,
+    headers: HeaderMap,
 ) -> Response {
     if !same(&code, &room.code) {
         return not_found();
     }
     upgrade(
         room,
-        ws,
+        (ws, headers),
         Kind::Projector(peer.ip()),
         |room, socket| async move {
             run_connection(&room, socket, ProjectorConnection).await;
@@ -457,13 +497,19 @@ async fn console_ws(
     State(room): State<App>,
     Path(code): Path<String>,
     ws: WebSocketUpgrade,
+    headers: HeaderMap,
 ) -> Response {
     if !same(&code, &room.console) {
         return not_found();
     }
-    upgrade(room, ws, Kind::Console, |room, socket| async move {
-        run_connection(&room, socket, ConsoleConnection).await;
-    })
+    upgrade(
+        room,
+        (ws, headers),
+        Kind::Console,
+        |room, socket| async move {
+            run_connection(&room, socket, ConsoleConnection).await;
+        },
+    )
 }
 
 /// Sends a text frame; `false` when the client is gone or too slow to take it.
@@ -507,6 +553,8 @@ enum Incoming {
     Request(ClientMessage),
     Refuse(u64, String),
     Closed,
+    /// A frame past the size limit: the connection closes, saying why (close code 1009).
+    TooBig,
     Ignore,
 }
 
@@ -524,8 +572,16 @@ fn read(message: Option<Result<Message, axum::Error>>, bucket: &mut Bucket) -> I
         Some(Ok(Message::Binary(_))) => Incoming::Refuse(0, "send JSON text, not binary".into()),
         Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Ignore,
         // A frame over the size limit ends the stream with an error: the connection closes.
+        Some(Err(e)) if is_too_big(&e) => Incoming::TooBig,
         Some(Ok(Message::Close(_)) | Err(_)) | None => Incoming::Closed,
     }
+}
+
+/// Whether a read failed on a message past the size limit (the WebSocket library says so in its
+/// capacity error, which axum does not expose as a type).
+fn is_too_big(error: &axum::Error) -> bool {
+    let text = error.to_string();
+    text.contains("too long") || text.contains("Space limit")
 }
 
 fn reply(id: u64, result: Result<Option<Accepted>, Refusal>) -> String {
@@ -601,6 +657,18 @@ async fn run_connection(room: &Room, mut socket: WebSocket, mut connection: impl
             incoming = socket.recv() => {
                 let text = match read(incoming, &mut bucket) {
                     Incoming::Closed => break,
+                    Incoming::TooBig => {
+                        let frame = axum::extract::ws::CloseFrame {
+                            code: axum::extract::ws::close_code::SIZE,
+                            reason: format!("a message is at most {MAX_MESSAGE_BYTES} bytes").into(),
+                        };
+                        let _ = tokio::time::timeout(
+                            SEND_TIMEOUT,
+                            socket.send(Message::Close(Some(frame))),
+                        )
+                        .await;
+                        break;
+                    }
                     Incoming::Ignore => continue,
                     Incoming::Refuse(id, reason) => reply(id, Err(Refusal(reason))),
                     Incoming::Request(request) => connection.answer(room, request).await,
@@ -624,37 +692,65 @@ struct SeatConnection {
     live: Option<LiveMark>,
     /// The last feed position the page has.
     after: Option<usize>,
+    /// How many of the facilitator's ad-hoc injects it was sent.
+    adhoc_sent: usize,
+}
+
+/// A seat's feed after log position `after`, with the facilitator's ad-hoc injects to it from
+/// the `adhoc_from`-th on, in the order things happened.
+fn feed_of(hosted: &Hosted, seat: &Seat, after: Option<usize>, adhoc_from: usize) -> Vec<FeedItem> {
+    let mut feed = seat_feed(&hosted.session, seat, after);
+    feed.extend(
+        seat_adhoc_feed(&hosted.record.adhoc_injects, seat)
+            .into_iter()
+            .filter(|i| matches!(i.kind, FeedKind::FromFacilitator(n) if n >= adhoc_from)),
+    );
+    feed.sort_by_key(|i| i.seq);
+    feed
 }
 
 impl Connection for SeatConnection {
     fn push(&mut self, room: &Room, rev: u64) -> Push {
         let hosted = room.shared.read();
-        let seat = match &self.caller {
-            Caller::Device(token) => seat_of(&hosted, token).ok().map(|s| s.seat.clone()),
-            Caller::ForSeat(_) | Caller::Facilitator => seat_by_id(&hosted, &self.seat),
+        let held = match &self.caller {
+            Caller::Device(token) => seat_of(&hosted, token).ok(),
+            Caller::ForSeat(_) | Caller::Facilitator => hosted.room().by_id(&self.seat),
         };
-        let Some(seat) = seat else {
+        let Some(held) = held else {
             let gone = ServerMessage::Gone {
                 reason: SEAT_LOST.into(),
+                rejoin: matches!(self.caller, Caller::Device(_))
+                    .then(|| format!("/room/{}", room.code)),
             };
             return Push::End(Some(gone.to_text()));
         };
+        // Only a device is paused by a closed seat; the facilitator still acts for it.
+        let paused = !held.open && matches!(self.caller, Caller::Device(_));
+        let seat = held.seat.clone();
         // Moved to another seat: the count, the feed and the title follow the device.
         let reset = self.shown != seat.id;
         if reset {
             self.after = None;
+            self.adhoc_sent = 0;
             seat.id.clone_into(&mut self.shown);
             seat.id.clone_into(&mut self.seat);
             if let Some(live) = &mut self.live {
                 live.move_to(&seat.id);
             }
         }
-        let feed = seat_feed(&hosted.session, &seat, self.after);
-        self.after = feed.last().map(|i| i.seq).or(self.after);
+        let feed = feed_of(&hosted, &seat, self.after, self.adhoc_sent);
+        self.adhoc_sent = hosted.record.adhoc_injects.len();
+        self.after = feed
+            .iter()
+            .filter(|i| !matches!(i.kind, FeedKind::FromFacilitator(_)))
+            .map(|i| i.seq)
+            .max()
+            .or(self.after);
         Push::Send(
             ServerMessage::Update {
                 rev,
                 reset,
+                paused,
                 view: seat_view(&hosted.session, &seat),
                 feed,
                 chat: hosted.room().chat_of(&seat.id).collect(),

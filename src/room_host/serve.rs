@@ -190,10 +190,10 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
                 console_url: host.console_url(),
             })
             .collect();
-        for (host, _) in &hosts {
-            host.set_teams(teams.clone());
-        }
+        // Only the lead facilitator's console (the first team's) shows every team, with links
+        // that carry each team's console code: another team's facilitator must not steer it.
         if let Some((first, _)) = hosts.first() {
+            first.set_teams(teams);
             let _ =
                 writeln!(out, "teams: {}/teams", first.console_url()).and_then(|()| out.flush());
         }

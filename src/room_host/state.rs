@@ -76,8 +76,11 @@ impl From<Rejected> for Refusal {
 }
 
 /// A seat's token no longer holds a seat.
-pub const SEAT_LOST: &str =
-    "this device no longer holds a seat: the facilitator freed or closed it";
+pub const SEAT_LOST: &str = "this device no longer holds a seat: the facilitator took it back";
+
+/// A device's seat is closed for now.
+pub const SEAT_PAUSED: &str = "the facilitator has closed this seat for now: your place is kept, \
+                               and you can act again when they open it";
 
 /// The state every connection shares.
 pub struct Shared {
@@ -190,7 +193,7 @@ impl Shared {
     pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<Accepted, Refusal> {
         let (seq, revision) = self.change(|hosted| {
             let seat = match caller {
-                Caller::Device(token) => Some(seat_of(hosted, token)?.seat.clone()),
+                Caller::Device(token) => Some(open_seat_of(hosted, token)?.seat.clone()),
                 Caller::ForSeat(id) => Some(seat_by_id(hosted, id).ok_or("there is no such seat")?),
                 Caller::Facilitator => None,
             };
@@ -259,6 +262,9 @@ impl Shared {
             let (seat, person) = match caller {
                 Caller::Device(token) => {
                     let (seat, device) = hosted.room().by_token(token).ok_or(SEAT_LOST)?;
+                    if !seat.open {
+                        return Err(SEAT_PAUSED.into());
+                    }
                     (seat.seat.id.clone(), Some(device.person.clone()))
                 }
                 Caller::ForSeat(_) | Caller::Facilitator => (seat.to_owned(), None),
@@ -309,6 +315,16 @@ pub fn seat_of<'h>(hosted: &'h Hosted, token: &str) -> Result<&'h SeatRecord, Re
         .by_token(token)
         .map(|(seat, _)| seat)
         .ok_or(Refusal(SEAT_LOST.into()))
+}
+
+/// The seat a token holds, if it is open.
+fn open_seat_of<'h>(hosted: &'h Hosted, token: &str) -> Result<&'h SeatRecord, Refusal> {
+    let seat = seat_of(hosted, token)?;
+    if seat.open {
+        Ok(seat)
+    } else {
+        Err(Refusal(SEAT_PAUSED.into()))
+    }
 }
 
 /// A seat by id, as the facilitator names it.

@@ -54,6 +54,7 @@ fn fixed_record(session: &Session, hostile: &str) -> ExerciseRecord {
         title: format!("CEO calls{hostile}"),
         narrative: "The CEO wants to know if customers are affected.".to_owned(),
         after_intents: None,
+        to: vec![],
     }];
     record.hotwash = vec![HotwashEntry {
         role: RoleId::new("legal"),
@@ -303,6 +304,7 @@ fn the_timeline_keeps_the_order_things_happened_in_within_a_minute_and_names_eac
             session.log().entries.len(),
             "CEO calls",
             "Is payroll safe?",
+            vec![],
         )
         .unwrap();
     record

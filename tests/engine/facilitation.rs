@@ -242,15 +242,16 @@ fn the_room_feed_has_scripted_and_adhoc_injects_in_order_and_nothing_private() {
             0,
             "  Phone call from the CFO ",
             "She asks if payroll is safe.",
+            vec![],
         )
         .unwrap();
     s.apply(Intent::Advance { minutes: 10 }).unwrap();
     record
-        .release_adhoc(10, 0, "Badge reader offline", "")
+        .release_adhoc(10, 0, "Badge reader offline", "", vec![])
         .unwrap();
     assert_eq!(
         record
-            .release_adhoc(10, 0, "   ", "no title")
+            .release_adhoc(10, 0, "   ", "no title", vec![])
             .unwrap_err()
             .reason,
         "give the inject a title"

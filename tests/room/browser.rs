@@ -134,6 +134,25 @@ async fn wait_for_text(page: &Client, what: &str, holds: impl Fn(&str) -> bool) 
     }
 }
 
+/// What a form says of its last request.
+async fn outcome(page: &Client, form: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let css = format!("form[data-form={form}] .outcome");
+        if let Ok(line) = page.find(Locator::Css(&css)).await {
+            let text = line.text().await.unwrap_or_default();
+            if !text.is_empty() && text != "Sending\u{2026}" {
+                return text;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the {form} form never said its outcome"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn click(page: &Client, css: &str) {
     page.find(Locator::Css(css))
         .await
@@ -230,6 +249,8 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             t.contains("assigned to Security Operations Center")
         })
         .await;
+        // The outcome shows at the form that was used, not only at the top of the page.
+        assert_eq!(outcome(&soc, "decide").await, "Done");
 
         // The clock moves; the projector follows.
         let advanced = intent(&mut console, 1, json!({"Advance": {"minutes": 2}})).await;
@@ -263,6 +284,10 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             t.contains("choose at least one role to escalate to")
         })
         .await;
+        assert_eq!(
+            outcome(&soc, "escalate").await,
+            "choose at least one role to escalate to"
+        );
 
         // SOC hands off to IT with evidence and urgency; IT reads what it carries.
         open_section(&soc, "Hand off").await;
@@ -307,6 +332,63 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             t.contains("Incident Response Manager approves")
         })
         .await;
+
+        // The facilitator's ad-hoc injects reach the seats they are sent to, everyone by default,
+        // named in the bar that stays at the top of the screen.
+        let shared = Arc::clone(room.host.shared());
+        tokio::task::spawn_blocking(move || {
+            shared.edit_record(&mut |record| {
+                let entries = record.log.entries.len();
+                let minute = 11;
+                record
+                    .release_adhoc(
+                        minute,
+                        entries,
+                        "CFO on the phone",
+                        "Is payroll safe?",
+                        vec![],
+                    )
+                    .unwrap();
+                let to = vec!["ir_manager".into()];
+                record
+                    .release_adhoc(
+                        minute,
+                        entries,
+                        "A journalist emails",
+                        "About an outage",
+                        to,
+                    )
+                    .unwrap();
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        for page in [&soc, &it, &irm] {
+            wait_for_text(page, "the ad-hoc inject", |t| {
+                t.contains("From the facilitator") && t.contains("Is payroll safe?")
+            })
+            .await;
+        }
+        wait_for_text(&irm, "the ad-hoc inject sent to it", |t| {
+            t.contains("New: T+11 \u{b7} A journalist emails")
+        })
+        .await;
+        let soc_text = wait_for_text(&soc, "the new-inject bar", |t| {
+            t.contains("New: T+11 \u{b7} CFO on the phone")
+        })
+        .await;
+        assert!(!soc_text.contains("A journalist emails"), "{soc_text}");
+        soc.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        save_screenshot("seat-phone-new-inject", &soc.screenshot().await.unwrap());
+        let shown = wait_for_text(&projector, "the ad-hoc inject to everyone", |t| {
+            t.contains("CFO on the phone")
+        })
+        .await;
+        assert!(
+            !shown.contains("A journalist emails"),
+            "an inject to one seat is not on the room's screen"
+        );
 
         // Privacy: no seat sees another's exchanges, and none sees a score.
         let it_text = wait_for_text(&it, "its feed", |_| true).await;

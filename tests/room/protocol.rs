@@ -257,9 +257,19 @@ fn refused_requests_say_why_and_record_nothing() {
         // An oversized frame closes the connection without recording anything.
         let huge = json!({"t": "chat", "id": 8, "text": "x".repeat(40_000)}).to_string();
         let _ = ws.send(Message::Text(huge.into())).await;
-        while let Some(message) = next(&mut ws).await {
-            assert_ne!(message["t"], "ack", "{message}");
+        let mut close_code = None;
+        while let Some(Ok(message)) = futures_util::StreamExt::next(&mut ws).await {
+            match message {
+                Message::Close(frame) => close_code = frame.map(|f| u16::from(f.code)),
+                Message::Text(text) => assert!(!text.contains("\"ack\""), "{text}"),
+                _ => {}
+            }
         }
+        assert_eq!(
+            close_code,
+            Some(1009),
+            "the page is told the message was too big"
+        );
         assert!(room.saved().room.unwrap().chat.is_empty());
         assert_eq!(room.saved().log.entries.len(), before);
     });
@@ -393,8 +403,14 @@ fn the_console_manages_seats_and_chats_with_them() {
         // Removing the device takes the seat from it.
         let removed = request(&mut console, 3, json!({"t": "device", "device": 1})).await;
         assert_eq!(removed["t"], "ack");
-        assert_eq!(next_of(&mut ws, "gone").await["t"], "gone");
+        let gone = next_of(&mut ws, "gone").await;
+        assert_eq!(
+            gone["rejoin"],
+            room.join_path(),
+            "the page says where to join again"
+        );
         assert_eq!(http(room.addr(), "GET", &soc, "").status, 403);
+        // Closing a seat pauses its devices; opening it again brings them back where they were.
         let closed = request(
             &mut console,
             4,
@@ -402,7 +418,48 @@ fn the_console_manages_seats_and_chats_with_them() {
         )
         .await;
         assert_eq!(closed["t"], "ack");
-        assert_eq!(next_of(&mut it_ws, "gone").await["t"], "gone");
+        let paused = loop {
+            let update = next_of(&mut it_ws, "update").await;
+            if update["paused"] == true {
+                break update;
+            }
+        };
+        assert_eq!(paused["view"]["seat_id"], "legal");
+        let while_closed = intent(
+            &mut it_ws,
+            4,
+            json!({"ClassifySeverity": {"level": 2, "by": "legal"}}),
+        )
+        .await;
+        assert!(
+            while_closed["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("the facilitator has closed this seat for now"),
+            "{while_closed}"
+        );
+        let chat = request(&mut it_ws, 5, json!({"t": "chat", "text": "hello?"})).await;
+        assert_eq!(chat["t"], "refused");
+        let opened = request(
+            &mut console,
+            5,
+            json!({"t": "seat", "seat": "legal", "op": "open"}),
+        )
+        .await;
+        assert_eq!(opened["t"], "ack");
+        loop {
+            let update = next_of(&mut it_ws, "update").await;
+            if update.get("paused").is_none() {
+                break;
+            }
+        }
+        let back = intent(
+            &mut it_ws,
+            6,
+            json!({"ClassifySeverity": {"level": 2, "by": "legal"}}),
+        )
+        .await;
+        assert_eq!(back["t"], "ack", "{back}");
         // The facilitator enters a decision for a seat with no device, held to that seat's role.
         let for_seat = format!("{}/seat/soc/ws", room.console_path());
         let mut proxy = connect(&room.ws_url(&for_seat)).await;
@@ -420,7 +477,11 @@ fn the_console_manages_seats_and_chats_with_them() {
     let saved = room.saved().room.unwrap();
     assert_eq!(saved.chat.len(), 2);
     assert!(saved.by_id("soc").unwrap().devices.is_empty());
-    assert!(saved.by_id("legal").unwrap().devices.is_empty());
+    assert_eq!(
+        saved.by_id("legal").unwrap().devices.len(),
+        1,
+        "kept while closed"
+    );
 }
 
 #[test]
@@ -759,15 +820,16 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
         assert_eq!(lines.next().unwrap().unwrap(), format!("team: {team}"));
         let join = lines.next().unwrap().unwrap();
         let _projector = lines.next().unwrap().unwrap();
-        let _console = lines.next().unwrap().unwrap();
+        let console = lines.next().unwrap().unwrap();
         let session = lines.next().unwrap().unwrap();
         (
             join.strip_prefix("join: http://").unwrap().to_owned(),
             session,
+            console.strip_prefix("console: http://").unwrap().to_owned(),
         )
     };
-    let (first, first_id) = block("1");
-    let (second, second_id) = block("2");
+    let (first, first_id, _) = block("1");
+    let (second, second_id, second_console) = block("2");
     assert_eq!(first_id, "session: drill-team-1");
     assert_eq!(second_id, "session: drill-team-2");
     assert_ne!(first, second, "each team has a room of its own");
@@ -781,6 +843,15 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
     assert!(overview.body.contains("drill-team-1") && overview.body.contains("drill-team-2"));
     let wrong = teams_path.replace("/console/", "/console/0");
     assert_eq!(http(teams_addr, "GET", &wrong, "").status, 404);
+    // Another team's console does not open the overview, which holds every team's console code.
+    let (other_addr, other_console) = second_console.split_at(second_console.find('/').unwrap());
+    let other = http(
+        other_addr.parse().unwrap(),
+        "GET",
+        &format!("{other_console}/teams"),
+        "",
+    );
+    assert_eq!(other.status, 404);
     // Team 1 takes a decision; team 2 does nothing.
     let (addr, path) = first.split_at(first.find('/').unwrap());
     let addr: std::net::SocketAddr = addr.parse().unwrap();

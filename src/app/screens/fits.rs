@@ -324,6 +324,7 @@ fn the_console_fits_every_window_and_scale() {
         title: "CFO on the phone".into(),
         narrative: "The CFO asks whether payroll will still run on Friday.".into(),
         after_intents: None,
+        to: Vec::new(),
     });
     let clock = ScenarioClock::default();
     let (outcome, trail, banner) = (

@@ -69,6 +69,8 @@ pub enum FeedKind {
     Inject(InjectId),
     /// Something a role did that concerns the seat: sent by it, or addressed to it.
     Exchange,
+    /// An inject the facilitator wrote during the exercise, by its place among them.
+    FromFacilitator(usize),
 }
 
 /// The feed as `seat` receives it, after log position `after` (everything when `None`).

@@ -77,6 +77,46 @@ mod tests {
     }
 
     #[test]
+    fn a_seat_naming_what_the_room_has_not_had_learns_nothing_of_it() {
+        let mut session = ransomware();
+        let soc = seat(&session, "soc");
+        // The ransom note (T+10) carries imaging; nobody at T+00 can name it.
+        let crafted = [
+            Intent::AssignAction {
+                action: "image-fs01".into(),
+                role: "soc".into(),
+            },
+            Intent::Handoff(Handoff {
+                from: "soc".into(),
+                to: "it_ops".into(),
+                observed: "Renames".into(),
+                facts: vec![],
+                evidence: vec!["fw-log".into()],
+                actions_taken: vec![],
+                recommended: vec![],
+                urgency: None,
+            }),
+        ];
+        for intent in &crafted {
+            let refused = soc.may_send(&session, intent).unwrap_err();
+            assert_eq!(refused.reason, "that is not available yet");
+        }
+        session.apply(Intent::Advance { minutes: 10 }).unwrap();
+        assert!(
+            soc.may_send(&session, &crafted[0]).is_ok(),
+            "once the inject is in"
+        );
+        // What people reach through the page is said in words, not ids.
+        session.apply(crafted[0].clone()).unwrap();
+        let again = session.apply(crafted[0].clone()).unwrap_err();
+        assert_eq!(
+            again.reason,
+            "\u{201c}Capture memory and disk images of FS-01\u{201d} was already done by \
+             Security Operations Center at T+10"
+        );
+    }
+
+    #[test]
     fn a_seat_sees_what_it_sends_and_receives_and_catches_up_from_where_it_was() {
         let mut session = ransomware();
         let handoff = Intent::Handoff(Handoff {
@@ -137,7 +177,7 @@ mod tests {
                 .into_iter()
                 .filter_map(|i| match i.kind {
                     FeedKind::Inject(id) => Some(id.to_string()),
-                    FeedKind::Exchange => None,
+                    FeedKind::Exchange | FeedKind::FromFacilitator(_) => None,
                 })
                 .collect::<Vec<_>>()
         };

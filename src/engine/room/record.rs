@@ -45,7 +45,7 @@ pub struct RoomRecord {
 pub struct SeatRecord {
     /// The seat.
     pub seat: Seat,
-    /// Whether devices may take it.
+    /// Whether devices may take it and act from it (closed: paused, devices kept).
     #[serde(default = "yes")]
     pub open: bool,
     /// The devices that took it, in the order they came.
@@ -135,7 +135,7 @@ impl RoomRecord {
 
     /// A person's device takes an open seat under a new token.
     pub fn take(&mut self, id: &str, person: &str, token: String) -> Result<(), Rejected> {
-        let person = person.trim();
+        let person = &crate::engine::text::one_clean_line(person);
         if person.is_empty() {
             return reject("write your name (or your team's) first");
         }
@@ -183,13 +183,11 @@ impl RoomRecord {
         reject("that device is no longer in the room")
     }
 
-    /// The facilitator opens or closes a seat; closing also sends its devices away.
+    /// The facilitator opens or closes a seat: a closed seat takes no new device and its devices
+    /// can neither act nor chat, but they keep their places for when it opens again.
     pub fn set_open(&mut self, id: &str, open: bool) -> Result<(), Rejected> {
-        let seat = self.by_id_mut(id)?;
-        seat.open = open;
-        if !open {
-            seat.devices.clear();
-        }
+        // Closing pauses the seat: its devices keep their places and act again once it reopens.
+        self.by_id_mut(id)?.open = open;
         Ok(())
     }
 
@@ -283,7 +281,7 @@ impl RoomRecord {
 
     /// Adds a chat line; an empty or overlong one is refused.
     pub fn chat(&mut self, line: ChatLine) -> Result<(), Rejected> {
-        let text = line.text.trim();
+        let text = &crate::engine::text::one_clean_line(&line.text);
         if text.is_empty() {
             return reject("write a message first");
         }
@@ -352,8 +350,8 @@ mod tests {
         assert!(room.remove_device(1).is_err());
         room.set_open("soc", false).unwrap();
         assert!(
-            room.by_token("t2").is_none(),
-            "closing sends the devices away"
+            room.by_token("t2").is_some(),
+            "closing pauses the seat: its devices keep their places"
         );
         assert!(room.take("soc", "Cy", "t4".into()).is_err());
         assert!(room.take("nobody", "Cy", "t5".into()).is_err());

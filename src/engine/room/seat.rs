@@ -40,12 +40,16 @@ impl Seat {
         self.roles.contains(role)
     }
 
-    /// Whether the seat may send `intent`: it acts only as one of its own roles, and the clock and
-    /// the injects are the facilitator's. (The session still checks the intent itself.)
+    /// Whether the seat may send `intent`: it acts only as one of its own roles, the clock and
+    /// the injects are the facilitator's, and it names nothing the room has not been given (the
+    /// refusal says nothing of what is to come). The session still checks the intent itself.
     pub fn may_send(&self, session: &Session, intent: &Intent) -> Result<(), Rejected> {
         let Some(acting) = intent.actor() else {
             return reject("only the facilitator moves the clock and releases or holds injects");
         };
+        if session.refers_to_unseen(intent) {
+            return reject("that is not available yet");
+        }
         if self.plays(acting) {
             Ok(())
         } else {

@@ -88,6 +88,9 @@ pub struct SeatView {
     pub duration: u32,
     /// Severity as "3 · High".
     pub severity: String,
+    /// The severity level in force (what *Classify severity* starts from, so that a hasty click
+    /// does not downgrade it).
+    pub severity_level: u8,
     /// Business impact 0–100.
     pub impact: u8,
     /// Whether an incident has been declared.
@@ -182,6 +185,7 @@ pub fn seat_view(session: &Session, seat: &Seat) -> SeatView {
         seat_id: seat.id.clone(),
         minute: session.minute(),
         duration: session.scenario().duration_mins,
+        severity_level: level,
         severity: format!(
             "{level} \u{b7} {}",
             matrix

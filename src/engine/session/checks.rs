@@ -57,16 +57,62 @@ impl Session {
         }
         if self.expired.contains(&decision.id) {
             return reject(format!(
-                "action `{action}` is no longer available: its decision point has closed"
+                "{} can no longer be chosen: the decision it belonged to has closed",
+                self.action_words(action)
             ));
         }
         if let Some(done) = self.performed.get(action) {
             return reject(format!(
-                "action `{action}` was already carried out by {} at minute {}",
-                done.role, done.minute
+                "{} was already done by {} at T+{:02}",
+                self.action_words(action),
+                self.matrix.role_name(done.role.as_str()),
+                done.minute
             ));
         }
         Ok(decision)
+    }
+
+    /// An action as people read it: its label in quotes (its id when the scenario has none).
+    fn action_words(&self, action: &ActionId) -> String {
+        self.scenario.action(action.as_str()).map_or_else(
+            || format!("`{action}`"),
+            |(_, _, option)| format!("\u{201c}{}\u{201d}", option.label),
+        )
+    }
+
+    /// Whether an intent names an action, message or artifact of an inject the room has not
+    /// had yet. A seat is refused such an intent without being told what the inject holds or
+    /// when it comes.
+    pub fn refers_to_unseen(&self, intent: &Intent) -> bool {
+        let unseen = |inject: &Inject| !self.released.contains_key(&inject.id);
+        let action = |a: &ActionId| {
+            self.scenario
+                .action(a.as_str())
+                .is_some_and(|(inject, _, _)| unseen(inject))
+        };
+        let message = |m: &MessageId| {
+            self.scenario
+                .message(m.as_str())
+                .is_some_and(|(inject, _)| unseen(inject))
+        };
+        match intent {
+            Intent::AssignAction { action: a, .. }
+            | Intent::RequestApproval { action: a, .. }
+            | Intent::GrantApproval { action: a, .. }
+            | Intent::Inform { about: a, .. } => action(a),
+            Intent::Handoff(h) => {
+                h.actions_taken.iter().chain(&h.recommended).any(action)
+                    || h.evidence.iter().any(|e| {
+                        self.scenario
+                            .artifact(e.as_str())
+                            .is_some_and(|(inject, _)| unseen(inject))
+                    })
+            }
+            Intent::Communicate { message: m, .. }
+            | Intent::RequestMessageApproval { message: m, .. }
+            | Intent::GrantMessageApproval { message: m, .. } => message(m),
+            _ => false,
+        }
     }
 
     pub(super) fn check_artifact(&self, artifact: &ArtifactId) -> Result<(), Rejected> {
@@ -151,7 +197,7 @@ impl Session {
             Intent::DeclareIncident { by } => {
                 self.known_role(by)?;
                 if let Some(at) = self.declared_at {
-                    return reject(format!("an incident was already declared at minute {at}"));
+                    return reject(format!("an incident was already declared at T+{at:02}"));
                 }
                 Ok(())
             }
@@ -163,7 +209,10 @@ impl Session {
                 for role in to {
                     self.known_role(role)?;
                     if role == from {
-                        return reject(format!("{from} cannot escalate to itself"));
+                        return reject(format!(
+                            "{} cannot escalate to itself",
+                            self.matrix.role_name(from.as_str())
+                        ));
                     }
                 }
                 Ok(())
@@ -232,7 +281,9 @@ impl Session {
                     .any(|r| r.action == *action && r.approver == *approver)
                 {
                     return reject(format!(
-                        "{approver} has already been asked to approve `{action}`"
+                        "{} has already been asked to approve {}",
+                        self.matrix.role_name(approver.as_str()),
+                        self.action_words(action)
                     ));
                 }
                 Ok(())
@@ -240,7 +291,7 @@ impl Session {
             Intent::GrantApproval { action, approver } => {
                 self.known_role(approver)?;
                 if self.performed.contains_key(action) {
-                    return reject(format!("`{action}` was already carried out"));
+                    return reject(format!("{} was already done", self.action_words(action)));
                 }
                 if self
                     .approvals
@@ -249,7 +300,11 @@ impl Session {
                 {
                     Ok(())
                 } else {
-                    reject(format!("nobody has asked {approver} to approve `{action}`"))
+                    reject(format!(
+                        "nobody has asked {} to approve {}",
+                        self.matrix.role_name(approver.as_str()),
+                        self.action_words(action)
+                    ))
                 }
             }
             Intent::RequestMessageApproval {

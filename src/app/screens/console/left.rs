@@ -187,7 +187,8 @@ pub fn injects_ui(
     ui.heading("Ad-hoc inject");
     ui.label(
         egui::RichText::new(
-            "Written now, shown to the room at once; recorded in the report, not graded.",
+            "Written now, shown at once to the room (the projector, and the seats it is sent \
+             to); recorded in the report, not graded.",
         )
         .small()
         .weak(),
@@ -206,6 +207,25 @@ pub fn injects_ui(
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
+    let everyone = "Everyone";
+    let role_name = |role: &crate::engine::model::id::RoleId| {
+        session.matrix().role_name(role.as_str()).to_owned()
+    };
+    let shown = state
+        .adhoc_to
+        .as_ref()
+        .map_or(everyone.to_owned(), role_name);
+    let label = ui.label("Sent to");
+    egui::ComboBox::from_id_salt("adhoc-to")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut state.adhoc_to, None, everyone);
+            for role in &session.scenario().cast {
+                ui.selectable_value(&mut state.adhoc_to, Some(role.clone()), role_name(role));
+            }
+        })
+        .response
+        .labelled_by(label.id);
     let title = state.adhoc_title.trim();
     // The same headline again, straight after, is a second click rather than a second inject.
     let repeat = state
@@ -219,6 +239,7 @@ pub fn injects_ui(
         out.push(UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
             title: std::mem::take(&mut state.adhoc_title),
             narrative: std::mem::take(&mut state.adhoc_narrative),
+            to: state.adhoc_to.clone(),
         }));
     }
     if let Some((last, minute)) = &state.adhoc_released {

@@ -17,6 +17,29 @@ fn manage(change: SeatChange) -> UiCommand {
 }
 
 /// How long ago, for a person.
+/// Asks whether to carry out `change` when it is the removal waiting to be confirmed.
+fn confirm_ui(
+    ui: &mut egui::Ui,
+    state: &mut ConsoleState,
+    change: &SeatChange,
+    question: &str,
+    out: &mut Vec<UiCommand>,
+) {
+    if state.confirm_removal.as_ref() != Some(change) {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.colored_label(theme::palette(ui).warning, question);
+        if ui.small_button("Remove").clicked() {
+            out.push(manage(change.clone()));
+            state.confirm_removal = None;
+        }
+        if ui.small_button("Keep").clicked() {
+            state.confirm_removal = None;
+        }
+    });
+}
+
 fn ago(secs: i64) -> String {
     match secs {
         ..60 => "just now".to_owned(),
@@ -116,11 +139,19 @@ pub fn room_ui(
         });
         ui.horizontal_wrapped(|ui| {
             let change = if seat.open {
-                ("Close", SeatChange::CloseSeat(id.clone()))
+                (
+                    "Close",
+                    SeatChange::CloseSeat(id.clone()),
+                    "Pauses the seat: its devices keep their places and act again when you open it",
+                )
             } else {
-                ("Open", SeatChange::OpenSeat(id.clone()))
+                (
+                    "Open",
+                    SeatChange::OpenSeat(id.clone()),
+                    "Its devices act again, and others may join it",
+                )
             };
-            if ui.small_button(change.0).clicked() {
+            if ui.small_button(change.0).on_hover_text(change.2).clicked() {
                 out.push(manage(change.1));
             }
             if ui
@@ -128,7 +159,7 @@ pub fn room_ui(
                 .on_hover_text("For a role nobody plays: its devices are sent away")
                 .clicked()
             {
-                out.push(manage(SeatChange::RemoveSeat(id.clone())));
+                state.confirm_removal = Some(SeatChange::RemoveSeat(id.clone()));
             }
             if seat.seat.roles.len() > 1 && ui.small_button("Split").clicked() {
                 out.push(manage(SeatChange::Split(id.clone())));
@@ -146,6 +177,17 @@ pub fn room_ui(
                     }
                 });
         });
+        let removing_seat = SeatChange::RemoveSeat(id.clone());
+        let question = if seat.devices.is_empty() {
+            format!("Remove the seat {}?", seat.seat.name)
+        } else {
+            format!(
+                "Remove the seat {}? Its {} devices are sent away and must join another seat.",
+                seat.seat.name,
+                seat.devices.len()
+            )
+        };
+        confirm_ui(ui, state, &removing_seat, &question, &mut out);
         for device in &seat.devices {
             ui.horizontal_wrapped(|ui| {
                 ui.label(format!("#{} {}", device.number, device.person));
@@ -162,9 +204,20 @@ pub fn room_ui(
                         }
                     });
                 if ui.small_button("Remove").clicked() {
-                    out.push(manage(SeatChange::RemoveDevice(device.number)));
+                    state.confirm_removal = Some(SeatChange::RemoveDevice(device.number));
                 }
             });
+            let question = format!(
+                "Send #{} {} away? Their page says so and how to join again.",
+                device.number, device.person
+            );
+            confirm_ui(
+                ui,
+                state,
+                &SeatChange::RemoveDevice(device.number),
+                &question,
+                &mut out,
+            );
         }
         ui.add_space(theme::GAP / 2.0);
     }

@@ -42,6 +42,8 @@ pub struct ConsoleState {
     pub adhoc_title: String,
     /// Ad-hoc inject text.
     pub adhoc_narrative: String,
+    /// The role the ad-hoc inject goes to; everyone when `None`.
+    pub adhoc_to: Option<RoleId>,
     /// The ad-hoc inject last released from the form: (headline, minute), said under the form so
     /// that a release is seen, and not repeated by a second click.
     pub adhoc_released: Option<(String, u32)>,
@@ -63,4 +65,6 @@ pub struct ConsoleState {
     pub chat_seat: Option<String>,
     /// A chat line being written.
     pub chat_text: String,
+    /// A removal that sends people away, waiting for the facilitator to confirm it.
+    pub confirm_removal: Option<crate::engine::hosting::SeatChange>,
 }

@@ -132,6 +132,7 @@ fn an_adhoc_inject_needs_a_title_and_is_released_as_written() {
         [UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
             title: "CFO on the phone".into(),
             narrative: "Is payroll safe?".into(),
+            to: None,
         })]
     );
     assert!(h.state().state.adhoc_title.is_empty(), "form cleared");
@@ -144,6 +145,26 @@ fn an_adhoc_inject_needs_a_title_and_is_released_as_written() {
     h.run();
     assert_eq!(h.state().out.len(), 1, "released once");
     h.get_by_label("Already released; change the headline to release another.");
+    // Another, sent to one seat only.
+    h.state_mut().state.adhoc_title.clear();
+    h.get_by_label("Sent to").click();
+    h.run();
+    h.get_by_label("Legal Counsel").click();
+    h.run();
+    h.get_by_label("Headline").focus();
+    h.get_by_label("Headline")
+        .type_text("A journalist emails Legal");
+    h.run();
+    h.get_by_label("Release to the room").click();
+    h.run();
+    assert_eq!(
+        h.state().out.last(),
+        Some(&UiCommand::Facilitate(FacilitatorCommand::AdHocInject {
+            title: "A journalist emails Legal".into(),
+            narrative: String::new(),
+            to: Some("legal".into()),
+        }))
+    );
 }
 
 #[test]
@@ -380,6 +401,18 @@ fn the_open_room_tab_shows_where_to_join_and_who_sits_where() {
     h.get_all_by_label("Close").next().unwrap().click();
     h.run();
     h.get_by_label("Remove").click();
+    h.run();
+    // Sending someone away is asked first; keeping them sends nothing.
+    h.get_by_label("Send #1 Ana away? Their page says so and how to join again.");
+    h.get_by_label("Keep").click();
+    h.run();
+    assert!(
+        h.query_by_label("Send #1 Ana away? Their page says so and how to join again.")
+            .is_none()
+    );
+    h.get_by_label("Remove").click();
+    h.run();
+    h.get_all_by_label("Remove").last().unwrap().click();
     h.run();
     h.get_by_label("Close the room").click();
     h.run();

@@ -312,16 +312,52 @@ pub fn utc_date(unix: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Teams of one session start within this long of each other.
+const SAME_SESSION_SECS: u64 = 12 * 3600;
+
 impl AfterActionReport {
     /// Adds the comparison with the other teams that ran the same scenario with the same seed at
-    /// the same time; an exercise of another scenario or seed is refused, naming it.
+    /// the same time; this exercise itself, one named twice, and an exercise of another scenario,
+    /// seed or plan or of another day are refused, naming it.
     pub fn compare(
         &mut self,
         this: (&ExerciseRecord, &Session),
         others: &[(&ExerciseRecord, &Session)],
     ) -> Result<(), String> {
         let (record, session) = this;
-        for (other, other_session) in others {
+        for (n, (other, other_session)) in others.iter().enumerate() {
+            if other.id == record.id {
+                return Err(format!(
+                    "{} is this report's own exercise; compare it with the other teams'",
+                    other.id
+                ));
+            }
+            if others
+                .get(..n)
+                .unwrap_or_default()
+                .iter()
+                .any(|(earlier, _)| earlier.id == other.id)
+            {
+                return Err(format!("{} is named twice", other.id));
+            }
+            if other.log.matrix != record.log.matrix {
+                return Err(format!(
+                    "{} is not the same exercise: it was graded against the plan `{}`, this one \
+                     against `{}`",
+                    other.id, other.log.matrix, record.log.matrix
+                ));
+            }
+            let apart = other.started_at.abs_diff(record.started_at);
+            if apart > SAME_SESSION_SECS {
+                return Err(format!(
+                    "{} is not the same exercise: it started {} apart from this one (teams of one \
+                     session start together)",
+                    other.id,
+                    crate::engine::text::duration_words(
+                        u32::try_from(apart / 60).unwrap_or(u32::MAX)
+                    )
+                ));
+            }
             if other_session.scenario().id != session.scenario().id
                 || other.log.seed != record.log.seed
             {
