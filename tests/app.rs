@@ -22,10 +22,10 @@ use warroom::app::messages::{
 };
 use warroom::cli::{Command, Format, run};
 use warroom::engine::content::load::Source;
+use warroom::engine::content::script::Decisions;
 use warroom::engine::exercise::HotwashList;
 use warroom::engine::model::matrix::Dimension;
 use warroom::engine::model::scenario::Mode;
-use warroom::engine::model::script::Decisions;
 use warroom::engine::{Intent, score};
 
 /// Keeps a test app's progress database folder alive as long as the app.
@@ -1219,7 +1219,7 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     send(
         &mut app,
         UiCommand::Exercise(ExerciseCommand::ManageSeat(
-            warroom::engine::hosting::SeatChange::Combine {
+            warroom::engine::room::SeatChange::Combine {
                 into: "legal".into(),
                 from: "pr_comms".into(),
             },

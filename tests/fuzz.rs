@@ -35,11 +35,11 @@ use rand_chacha::ChaCha8Rng;
 use warroom::cli::{Command, Format, ImportCommand, ResumeArgs};
 use warroom::engine::content::library::Library;
 use warroom::engine::content::load::{FileKind, Source};
+use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::content::shipped;
 use warroom::engine::diagnostic::{Code, Diagnostic};
 use warroom::engine::exercise::ExerciseRecord;
 use warroom::engine::model::scenario::Mode;
-use warroom::engine::model::script::{self, Decisions};
 use warroom::engine::{Intent, Session, score};
 use warroom::store::saves;
 

@@ -132,15 +132,15 @@
     socket.onclose = function () { retry = Math.min(retry + 1, 5); say("Connection lost; reconnecting\u2026", "refused"); setTimeout(connect, retry * 1000); };
   }
   document.querySelectorAll("button[data-advance]").forEach(function (button) {
-    button.addEventListener("click", function () { send({ t: "intent", intent: { Advance: { minutes: Number(button.dataset.advance) } } }); });
+    button.addEventListener("click", function () { send({ t: "form", fields: { form: "advance", minutes: button.dataset.advance } }); });
   });
   document.getElementById("end").addEventListener("click", function () {
-    if (confirm("End the exercise for every seat?")) send({ t: "intent", intent: "EndExercise" });
+    if (confirm("End the exercise for every seat?")) send({ t: "form", fields: { form: "end" } });
   });
   document.querySelector('form[data-form="release"]').addEventListener("submit", function (event) {
     event.preventDefault();
     const inject = document.getElementById("release").value;
-    if (inject) send({ t: "intent", intent: { ReleaseInject: { inject: inject } } });
+    if (inject) send({ t: "form", fields: { form: "release", inject: inject } });
   });
   document.querySelector('form[data-form="chat"]').addEventListener("submit", function (event) {
     event.preventDefault();

@@ -272,32 +272,23 @@
     socket.send(JSON.stringify(message));
   }
 
-  function checked(form, name) {
-    return Array.from(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
-  }
-
-  function intentOf(kind, form, submitter) {
-    const as = document.getElementById("as").value;
-    const f = form.elements;
-    switch (kind) {
-      case "decide": return { AssignAction: { action: f.action.value, role: as } };
-      case "classify": return { ClassifySeverity: { level: Number(f.level.value), by: as } };
-      case "declare": return { DeclareIncident: { by: as } };
-      case "handoff": return { Handoff: {
-        from: as, to: f.to.value, observed: f.observed.value,
-        facts: checked(form, "facts"), evidence: checked(form, "evidence"),
-        actions_taken: checked(form, "done"), recommended: checked(form, "actions"),
-        urgency: f.urgency.value || null } };
-      case "escalate": return { Escalate: { from: as, to: checked(form, "roles"), reason: f.reason.value } };
-      case "inform": return { Inform: { from: as, to: checked(form, "roles"), about: f.about.value } };
-      case "communicate":
-        if (submitter && submitter.name === "ask") {
-          return { RequestMessageApproval: { message: f.message.value, audience: f.audience.value, requested_by: as, approver: f.approver.value } };
-        }
-        return { Communicate: { audience: f.audience.value, sender: as, message: f.message.value, approvals: [] } };
-      case "ask-approval": return { RequestApproval: { action: f.action.value, requested_by: as, approver: f.approver.value } };
-      default: return null;
-    }
+  // A form's fields by their names, as the host reads them: ticked boxes as lists, the button
+  // that sent the form (when it has a name), everything else as text. The host turns them into
+  // the engine's intent, so this page knows nothing of the engine's types.
+  function fieldsOf(form, submitter) {
+    const fields = { form: form.dataset.form };
+    Array.from(form.elements).forEach(function (input) {
+      if (!input.name) return;
+      if (input.type === "checkbox") {
+        fields[input.name] = fields[input.name] || [];
+        if (input.checked) fields[input.name].push(input.value);
+      } else if (input.tagName === "BUTTON") {
+        if (input === submitter) fields[input.name] = input.value;
+      } else {
+        fields[input.name] = input.value;
+      }
+    });
+    return fields;
   }
 
   document.querySelectorAll("form[data-form]").forEach(function (form) {
@@ -308,8 +299,8 @@
         send({ t: "chat", text: form.elements.text.value }, form);
         return;
       }
-      const intent = intentOf(kind, form, event.submitter);
-      if (intent) send({ t: "intent", intent: intent }, form);
+      const as = document.getElementById("as").value;
+      send({ t: "form", as: as, fields: fieldsOf(form, event.submitter) }, form);
     });
   });
   document.querySelectorAll("button[data-grant]").forEach(function (button) {

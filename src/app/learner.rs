@@ -15,8 +15,8 @@ use super::messages::LearnerCommand;
 use crate::engine::Scorecard;
 use crate::engine::learning::practice::{Sitting, plan_sitting};
 use crate::engine::learning::progress::ProgressReport;
-use crate::engine::learning::quiz::Resolved;
 use crate::engine::model::id::QuestionId;
+use crate::engine::model::quiz::Resolved;
 use crate::store::{ProgressDb, default_profile, unix_now};
 
 /// Questions in a sitting unless the learner picks another number.

@@ -121,7 +121,7 @@ pub enum ExerciseCommand {
     /// Stop hosting; the exercise goes on at the console.
     CloseRoom,
     /// Open, close or remove a seat, or move or remove a device at one.
-    ManageSeat(crate::engine::hosting::SeatChange),
+    ManageSeat(crate::engine::room::SeatChange),
     /// Write into a seat's chat.
     ChatToSeat {
         /// The seat's id.

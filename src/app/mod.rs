@@ -123,7 +123,7 @@ impl Plugin for UiPlugin {
 }
 
 /// Opens the desktop app.
-pub fn run(options: LaunchOptions, rooms: Option<crate::engine::hosting::RoomOpener>) -> ExitCode {
+pub fn run(options: LaunchOptions, rooms: Option<crate::hosting::RoomOpener>) -> ExitCode {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins

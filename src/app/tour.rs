@@ -46,11 +46,11 @@ use super::screens::console::{ConsoleState, LeftTab, RightTab};
 use super::theme::UiSettings;
 use crate::engine::Intent;
 use crate::engine::content::load::Source;
+use crate::engine::content::script::Decisions;
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::HotwashList;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
-use crate::engine::model::script::Decisions;
 
 /// Runs the tour in `path`.
 pub struct TourPlugin {

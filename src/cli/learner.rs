@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use crate::engine::content::library::Library;
 use crate::engine::learning::practice::{Sitting, due_count, plan_sitting};
 use crate::engine::learning::progress::render_text;
-use crate::engine::learning::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::engine::model::id::QuestionId;
+use crate::engine::model::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::store::progress_db::{ProgressDb, default_path};
 use crate::store::{default_profile, empty_report, unix_now};
 

@@ -10,9 +10,9 @@ use super::output::{
 use crate::engine::Matrix;
 use crate::engine::content::library::{find_scenario, load_matrix, replay_failure};
 use crate::engine::content::load::Source;
+use crate::engine::content::script::{self, Decisions};
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::scenario::{Mode, Scenario};
-use crate::engine::model::script::{self, Decisions};
 use crate::engine::reports::scorecard::scorecard_text;
 use crate::engine::scoring::score;
 use crate::engine::session::{Session, SessionLog};

@@ -5,15 +5,13 @@
 //! Folders follow the data flow: files are read and checked in [`content`] into the types of
 //! [`model`]; a [`session::Session`] takes intents and gives events; [`scoring::score`] grades it
 //! against the matrix; [`reports`] write it up; an [`exercise`] record keeps what a facilitator adds
-//! around a session. [`learning`] holds the question bank, spaced repetition and progress;
-//! [`room`] says what each seat of a multi-seat room may send and sees, and [`hosting`] is how the
-//! app drives a hosted room.
+//! around a session. [`model::quiz`] is the question bank, [`learning`] spaced repetition and
+//! progress; [`room`] says what each seat of a multi-seat room may send and sees.
 #![warn(clippy::indexing_slicing)]
 
 pub mod content;
 pub mod diagnostic;
 pub mod exercise;
-pub mod hosting;
 pub mod learning;
 pub mod model;
 pub mod reports;

@@ -234,7 +234,7 @@ fn options(inject: &Inject) -> String {
         for (i, option) in decision.actions.iter().enumerate() {
             lines.push(format!(
                 "{}) {}",
-                crate::engine::learning::quiz::letter(i),
+                crate::engine::model::quiz::letter(i),
                 option.label
             ));
         }

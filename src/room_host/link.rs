@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 use super::host::RoomHost;
 use super::state::{Caller, Hosted, Refusal};
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener, SeatChange};
 use crate::engine::model::intent::Intent;
+use crate::engine::room::SeatChange;
 use crate::engine::session::Session;
+use crate::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener};
 
 /// A running host, stopped when the last handle to it goes.
 struct Link {

@@ -8,6 +8,7 @@
 
 mod budget;
 mod codes;
+pub mod forms;
 mod host;
 mod link;
 mod listener;

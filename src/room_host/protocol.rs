@@ -1,15 +1,17 @@
 //! The messages of the room's WebSocket, as JSON objects tagged by `t`.
 //!
-//! A seat sends `{"t":"intent","id":N,"intent":{…}}` (the engine's intent, as in a decisions
-//! file) or `{"t":"chat","id":N,"text":"…"}` and gets `ack` (with the log position of its intent)
+//! A page sends one of its forms, `{"t":"form","id":N,"as":"soc","fields":{"form":"decide",…}}`,
+//! which the host reads into an intent ([`super::forms`]); a script may instead send the engine's
+//! intent itself, `{"t":"intent","id":N,"intent":{…}}`, as in a decisions file. A seat also sends
+//! `{"t":"chat","id":N,"text":"…"}`. Each gets `ack` (with the log position of its intent)
 //! or `refused` (with the reason) carrying the same `id`. The host pushes an `update` after every
 //! change: the board, the choices, the feed items after the last one the connection was sent, and
 //! the seat's chat. A connection that opens with `?after=N` catches up from feed position `N`.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
+use crate::engine::room::SeatChange;
 use crate::engine::room::{ChatLine, FeedItem, SeatView};
 
 /// Longest message a client may send, in bytes; anything larger closes the connection.
@@ -25,6 +27,17 @@ pub enum ClientMessage {
         id: u64,
         /// What to do.
         intent: Intent,
+    },
+    /// A page's form, by its fields' names (see [`super::forms`]): what the seat and console
+    /// pages send, so that they know nothing of the engine's types.
+    Form {
+        /// The client's number for the reply.
+        id: u64,
+        /// The role a seat's page acts as (a team seat plays several).
+        #[serde(rename = "as", default)]
+        acting: Option<crate::engine::model::id::RoleId>,
+        /// The form's name (`form`) and fields.
+        fields: super::forms::Fields,
     },
     /// Write to the facilitator (or, from the console, to a seat).
     Chat {
@@ -97,7 +110,7 @@ impl ClientMessage {
                 },
                 None => SeatChange::RemoveDevice(*device),
             }),
-            Self::Intent { .. } | Self::Chat { .. } => None,
+            Self::Intent { .. } | Self::Form { .. } | Self::Chat { .. } => None,
         }
     }
 
@@ -105,6 +118,7 @@ impl ClientMessage {
     pub fn id(&self) -> u64 {
         match self {
             Self::Intent { id, .. }
+            | Self::Form { id, .. }
             | Self::Chat { id, .. }
             | Self::Seat { id, .. }
             | Self::Device { id, .. } => *id,

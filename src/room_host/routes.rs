@@ -18,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use super::budget::{Budget, Kind};
 use super::codes::same;
+use super::forms::PageForm;
 use super::pages;
 use super::protocol::{ClientMessage, MAX_MESSAGE_BYTES, ServerMessage, parse};
 use super::state::Hosted;
@@ -768,6 +769,14 @@ impl Connection for SeatConnection {
                     .await
                     .map(Some),
             ),
+            ClientMessage::Form { id, acting, fields } => {
+                let intent = PageForm::read(fields).and_then(|form| form.intent(acting));
+                let result = match intent {
+                    Ok(intent) => blocking(move || shared.submit(&caller, intent)).await,
+                    Err(refusal) => Err(refusal),
+                };
+                reply(id, result.map(Some))
+            }
             ClientMessage::Chat { id, text, .. } => {
                 // The facilitator writing from a seat's page writes into that seat's chat.
                 let seat = self.seat.clone();
@@ -804,6 +813,16 @@ impl Connection for ConsoleConnection {
                     .await
                     .map(Some),
             ),
+            ClientMessage::Form { acting, fields, .. } => {
+                let intent = PageForm::read(fields).and_then(|form| form.intent(acting));
+                let result = match intent {
+                    Ok(intent) => {
+                        blocking(move || shared.submit(&Caller::Facilitator, intent)).await
+                    }
+                    Err(refusal) => Err(refusal),
+                };
+                reply(id, result.map(Some))
+            }
             ClientMessage::Chat { seat, text, .. } => {
                 let result = blocking(move || match seat {
                     Some(seat) => shared.chat(&Caller::Facilitator, &seat, &text),

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGua
 use tokio::sync::watch;
 
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::SeatChange;
 use crate::engine::model::intent::Intent;
+use crate::engine::room::SeatChange;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
 use crate::engine::session::{Rejected, Session};
 use crate::store::journal::{Journal, Lane, Tracker};

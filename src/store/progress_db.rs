@@ -18,9 +18,9 @@ use crate::engine::learning::practice::{Card, due_count};
 use crate::engine::learning::progress::{
     AnswerRecord, Catalogue, ProgressReport, RoleTally, RunRecord, summarize,
 };
-use crate::engine::learning::quiz::Question;
 use crate::engine::model::id::{QuestionId, RoleId};
 use crate::engine::model::matrix::Dimension;
+use crate::engine::model::quiz::Question;
 use crate::engine::scoring::Scorecard;
 
 /// The database's file name inside the data directory.

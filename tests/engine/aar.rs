@@ -167,7 +167,7 @@ fn hostile_text_cannot_inject_markup_or_script() {
         &fixtures_dir().join("ransomware-file-server/legal-too-late.ron"),
     )
     .unwrap();
-    let session = warroom::engine::model::script::run(
+    let session = warroom::engine::content::script::run(
         scenario,
         matrix(),
         &script.parse().unwrap(),

@@ -1,5 +1,6 @@
-//! The source tree's shape: layers point one way (main → {app, cli, `room_host`} → {store, interop,
-//! engine}) and no two modules import each other, directly or round a circle. An import counts
+//! The source tree's shape: layers point one way (main → {app, cli, `room_host`} → {hosting, store,
+//! interop} → engine) and no two modules import each other, directly or round a circle, nor do
+//! two folders. An import counts
 //! where the item is defined: a path through a `pub use` re-export is followed to the module that
 //! defines it, and the re-export itself is an import of the re-exporting module. So a parent module
 //! that wires its children must not define what they import; that lives in a child of its own.
@@ -382,8 +383,10 @@ fn layers_point_one_way() {
         // Spreadsheets and CSV: a layer beside the store, over the engine.
         ("interop", &["engine"][..]),
         ("cli", &["engine", "store", "interop"][..]),
-        ("app", &["engine", "store", "interop"][..]),
-        ("room_host", &["engine", "store"][..]),
+        // How the app drives a room without its transport: open to the app and the host.
+        ("hosting", &["engine"][..]),
+        ("app", &["engine", "store", "interop", "hosting"][..]),
+        ("room_host", &["engine", "store", "hosting"][..]),
     ]);
     let mut wrong = Vec::new();
     for (from, targets) in graph.edges() {
@@ -406,4 +409,80 @@ fn layers_point_one_way() {
         }
     }
     assert!(wrong.is_empty(), "imports against the layers: {wrong:#?}");
+}
+
+/// The imports between folders: every module stands for the folder (or top-level file) two levels
+/// down that holds it (`engine::model::script` is `engine::model`), and an import inside one
+/// folder does not count.
+fn folder_edges(
+    edges: &BTreeMap<ModPath, BTreeSet<ModPath>>,
+) -> BTreeMap<ModPath, BTreeSet<ModPath>> {
+    let folder = |path: &ModPath| path.iter().take(2).cloned().collect::<ModPath>();
+    let mut out: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
+    for (from, targets) in edges {
+        let from = folder(from);
+        let entry = out.entry(from.clone()).or_default();
+        for to in targets {
+            let to = folder(to);
+            // A part's own root (`engine/mod.rs`) wires its folders; it is not one of them.
+            if to != from && to.len() == 2 && from.len() == 2 {
+                entry.insert(to);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn folder_circles_are_found_in_a_tree_made_to_have_one() {
+    let path = |p: &str| p.split("::").map(str::to_owned).collect::<ModPath>();
+    // Two files of two folders import each other's folder through different files.
+    let edges = BTreeMap::from([
+        (
+            path("engine::model::script"),
+            BTreeSet::from([path("engine::session::state")]),
+        ),
+        (
+            path("engine::session::state"),
+            BTreeSet::from([path("engine::model::matrix")]),
+        ),
+        (path("engine::model::matrix"), BTreeSet::new()),
+        (
+            path("engine::content::load"),
+            BTreeSet::from([path("engine::model::matrix")]),
+        ),
+    ]);
+    assert!(circles(&edges).is_empty(), "no circle between files");
+    assert_eq!(
+        circles(&folder_edges(&edges)),
+        [["engine::model", "engine::session"]]
+    );
+}
+
+#[test]
+fn no_folder_imports_round_a_circle() {
+    let graph = Graph::new();
+    let edges = graph.edges();
+    let folders = folder_edges(&edges);
+    let found = circles(&folders);
+    let inside: Vec<String> = found
+        .iter()
+        .flat_map(|circle| {
+            let folder = |p: &ModPath| name(&p.iter().take(2).cloned().collect());
+            edges.iter().flat_map(move |(from, targets)| {
+                targets
+                    .iter()
+                    .filter(move |to| {
+                        circle.contains(&folder(from))
+                            && circle.contains(&folder(to))
+                            && folder(from) != folder(to)
+                    })
+                    .map(move |to| format!("{} -> {}", name(from), name(to)))
+            })
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "folder circles: {found:#?}\nimports in them: {inside:#?}"
+    );
 }

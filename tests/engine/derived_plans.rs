@@ -9,9 +9,9 @@ use warroom::cli::{Command, DeriveCommand, Format};
 use warroom::engine::content::derive::derive;
 use warroom::engine::content::library::{load_matrix, load_scenario};
 use warroom::engine::content::load::Source;
+use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::content::validate::validate_matrix;
 use warroom::engine::model::patch::{MatrixPatch, Merge};
-use warroom::engine::model::script::{self, Decisions};
 use warroom::engine::{Matrix, Session};
 
 use crate::support::{exec_with_shipped_matrix as exec, fixtures_dir, matrix, root, scenarios_dir};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use warroom::engine::content::load::Source;
-use warroom::engine::model::script::{self, Decisions};
+use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::{Scenario, Session, score};
 
 use crate::support::{fixtures_dir, matrix, scenarios_dir};

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use warroom::engine::content::library::Library;
-use warroom::engine::learning::quiz::{Ask, Question};
 use warroom::engine::model::matrix::{ASSET_OWNER, Dimension, Matrix, Phase};
+use warroom::engine::model::quiz::{Ask, Question};
 
 use crate::support::{matrix, matrix_path, scenarios_dir};
 

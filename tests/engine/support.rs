@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use warroom::engine::content::load::Source;
+use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::content::shipped;
-use warroom::engine::model::script::{self, Decisions};
 use warroom::engine::{Matrix, Scenario, Session};
 
 pub fn root() -> PathBuf {

@@ -15,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use warroom::engine::content::library::{default_matrix_path, load_matrix};
 use warroom::engine::content::load::Source;
-use warroom::engine::model::script::{self, Decisions, Step};
+use warroom::engine::content::script::{self, Decisions, Step};
 use warroom::engine::scoring::score;
 
 use super::support::{TestRoom, connect, intent, next_of, request, start, start_on};

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use warroom::engine::content::library::{default_matrix_path, load_matrix};
 use warroom::engine::content::load::Source;
-use warroom::engine::model::script::{self, Decisions};
+use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::scoring::score;
 
 use super::support::{connect, http, intent, next, next_of, raw_request, request, start};
@@ -983,7 +983,7 @@ fn hostile_requests_to_the_join_form_and_the_console_are_refused_and_record_noth
 fn the_host_wakes_whoever_asked_after_every_change() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use warroom::engine::hosting::OpenRequest;
+    use warroom::hosting::OpenRequest;
     let dir = tempfile::tempdir().unwrap();
     let hosted = warroom::room_host::host_exercise(&super::support::options(
         "ransomware-file-server",

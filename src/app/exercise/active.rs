@@ -10,9 +10,9 @@ use thiserror::Error;
 use crate::app::flow::Screen;
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::{Finding, Scorecard, score};
+use crate::hosting::OpenRoom;
 use crate::store::journal::SaveFile;
 use crate::store::unix_now;
 

@@ -18,10 +18,10 @@ use crate::app::notice::Notice;
 use crate::engine::exercise::ExerciseRecord;
 use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 
-use crate::engine::hosting::{OpenRequest, OpenRoom, RoomOpener};
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
+use crate::hosting::{OpenRequest, OpenRoom, RoomOpener};
 use crate::store::unix_now;
 
 /// Wakes the window from the host's thread, so the app can sleep until a seat does something.

@@ -12,9 +12,9 @@ use crate::app::flow::Screen;
 use crate::app::learner::{Checked, DEFAULT_SITTING_SIZE, Learner, QuizState};
 use crate::app::messages::{CommandWriter, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
-use crate::engine::learning::quiz::Resolved;
 use crate::engine::learning::tally::Tally;
 use crate::engine::model::matrix::Dimension;
+use crate::engine::model::quiz::Resolved;
 use crate::engine::text::count;
 
 /// A question set as offered in the setup panel.
@@ -469,8 +469,8 @@ mod tests {
     use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
     use super::*;
-    use crate::engine::learning::quiz::Choice;
     use crate::engine::model::id::QuestionId;
+    use crate::engine::model::quiz::Choice;
 
     fn view(multiple: bool, checked: Option<Checked>) -> QuizView {
         let choices = [

@@ -7,14 +7,14 @@ use crate::engine::content::derive::{Derived, PatchEntry, derive};
 use crate::engine::content::load::{
     FileKind, Source, line_col, nth_field, ron_files_in, ron_files_under,
 };
+use crate::engine::content::script::{self, Decisions};
 use crate::engine::content::validate::{validate_matrix, validate_question_set, validate_scenario};
 use crate::engine::diagnostic::{Code, Diagnostic, Level, error_count};
-use crate::engine::learning::quiz::{Question, QuestionSet, ResolveError};
 use crate::engine::model::id::ScenarioId;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::patch::MatrixPatch;
+use crate::engine::model::quiz::{Question, QuestionSet, ResolveError};
 use crate::engine::model::scenario::Scenario;
-use crate::engine::model::script::{self, Decisions};
 use crate::engine::session::{ReplayError, Session, SessionLog};
 
 /// Sub-folder of a content directory that holds question sets.

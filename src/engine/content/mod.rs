@@ -4,6 +4,7 @@
 pub mod derive;
 pub mod library;
 pub mod load;
+pub mod script;
 pub mod shipped;
 pub mod synthetic;
 pub mod validate;

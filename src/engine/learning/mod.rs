@@ -1,7 +1,6 @@
-//! The learner's side: the question bank answered from the matrix, spaced repetition, and the
-//! progress report.
+//! The learner's side: spaced repetition over the question bank (its questions are in
+//! [`crate::engine::model::quiz`]), and the progress report.
 
 pub mod practice;
 pub mod progress;
-pub mod quiz;
 pub mod tally;

@@ -8,6 +8,6 @@ pub mod intent;
 pub mod local_task;
 pub mod matrix;
 pub mod patch;
+pub mod quiz;
 pub mod scenario;
-pub mod script;
 pub mod start;

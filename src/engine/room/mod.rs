@@ -7,11 +7,13 @@
 //! approvals, messages and informing it sends or receives. It never sees scores, expectations,
 //! facilitator notes or other seats' exchanges.
 
+mod change;
 mod feed;
 mod record;
 mod seat;
 mod view;
 
+pub use change::SeatChange;
 pub use feed::{FeedItem, FeedKind, RoomArtifact, seat_feed};
 pub use record::{ChatLine, Device, MAX_DEVICES_PER_SEAT, RoomRecord, SeatRecord};
 pub use seat::Seat;

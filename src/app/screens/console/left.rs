@@ -7,9 +7,9 @@ use crate::app::messages::{ExerciseCommand, FacilitatorCommand, UiCommand};
 use crate::app::screens::widgets::{badge, feed_ui, optional_role_combo, roles};
 use crate::app::theme;
 use crate::engine::exercise::{ExerciseRecord, room_feed};
-use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Release;
 use crate::engine::{Intent, Session};
+use crate::hosting::OpenRoom;
 
 use super::state::{ConsoleState, LeftTab};
 

@@ -26,8 +26,8 @@ use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
 use crate::app::screens::widgets::{banner_ui, nothing_to_show_ui, root_ui, trail_ui};
 use crate::engine::Session;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::OpenRoom;
 use crate::engine::model::scenario::Mode;
+use crate::hosting::OpenRoom;
 
 pub use left::{injects_ui, left_ui, people_ui};
 pub use right::{notes_ui, right_ui, scorecard_ui};

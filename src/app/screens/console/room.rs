@@ -8,7 +8,8 @@ use crate::app::messages::{ExerciseCommand, UiCommand};
 use crate::app::screens::widgets::{badge, qr_ui};
 use crate::app::theme;
 use crate::engine::exercise::ExerciseRecord;
-use crate::engine::hosting::{OpenRoom, SeatChange};
+use crate::engine::room::SeatChange;
+use crate::hosting::OpenRoom;
 
 use super::state::ConsoleState;
 

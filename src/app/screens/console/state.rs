@@ -66,5 +66,5 @@ pub struct ConsoleState {
     /// A chat line being written.
     pub chat_text: String,
     /// A removal that sends people away, waiting for the facilitator to confirm it.
-    pub confirm_removal: Option<crate::engine::hosting::SeatChange>,
+    pub confirm_removal: Option<crate::engine::room::SeatChange>,
 }

@@ -323,9 +323,9 @@ fn the_room_bar_starts_the_clock_and_drives_the_projector() {
 /// A room link that answers from fixed data, for the Room tab's tests.
 struct StandInRoom;
 
-impl crate::engine::hosting::RoomLink for StandInRoom {
-    fn addresses(&self) -> crate::engine::hosting::RoomAddresses {
-        crate::engine::hosting::RoomAddresses {
+impl crate::hosting::RoomLink for StandInRoom {
+    fn addresses(&self) -> crate::hosting::RoomAddresses {
+        crate::hosting::RoomAddresses {
             join: "http://192.0.2.7:8470/room/abc".into(),
             projector: "http://192.0.2.7:8470/room/abc/projector".into(),
             console: "http://192.0.2.7:8470/console/def".into(),
@@ -347,7 +347,7 @@ impl crate::engine::hosting::RoomLink for StandInRoom {
     fn chat(&self, _: &str, _: &str) -> Result<(), String> {
         Ok(())
     }
-    fn manage(&self, _: &crate::engine::hosting::SeatChange) -> Result<(), String> {
+    fn manage(&self, _: &crate::engine::room::SeatChange) -> Result<(), String> {
         Ok(())
     }
     fn connected(&self, seat: &str) -> usize {
@@ -376,8 +376,9 @@ fn the_room_tab_asks_who_may_join_before_opening() {
 
 #[test]
 fn the_open_room_tab_shows_where_to_join_and_who_sits_where() {
-    use crate::engine::hosting::{OpenRoom, SeatChange};
+    use crate::engine::room::SeatChange;
     use crate::engine::room::{ChatLine, RoomRecord, Seat};
+    use crate::hosting::OpenRoom;
     let mut c = console();
     let mut room = RoomRecord::new("abc".into(), "def".into(), Seat::per_role(&c.session));
     room.take("soc", "Ana", "t1".into()).unwrap();

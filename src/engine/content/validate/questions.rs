@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::learning::quiz::{QuestionSet, ResolveError};
 use crate::engine::model::matrix::Matrix;
+use crate::engine::model::quiz::{QuestionSet, ResolveError};
 
 use super::collector::{Collector, unknown_hint};
 

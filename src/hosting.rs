@@ -1,6 +1,7 @@
 //! A hosted room as the desktop app drives it: an interface the room host implements, so the app
 //! opens a room and plays through it without depending on the network code (`main` hands the app
-//! the room host's opener). No I/O here.
+//! the room host's opener). Open to the app and the room host alike; it is not part of the pure
+//! engine, since it speaks of addresses, ports, files and threads. No I/O here.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::intent::Intent;
+use crate::engine::room::SeatChange;
 use crate::engine::session::Session;
 
 /// What to host, and where to listen.
@@ -36,35 +38,6 @@ pub struct RoomAddresses {
     pub console: String,
     /// The port it listens on.
     pub port: u16,
-}
-
-/// What the facilitator can do to the room's seats and the devices at them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SeatChange {
-    /// Devices may take the seat.
-    OpenSeat(String),
-    /// Nobody may take it, and its devices are paused (they keep their places).
-    CloseSeat(String),
-    /// The seat goes (a role nobody plays).
-    RemoveSeat(String),
-    /// A device (a person) moves to another seat.
-    MoveDevice {
-        /// The device's number.
-        device: u32,
-        /// The seat it moves to.
-        to: String,
-    },
-    /// A device loses its seat.
-    RemoveDevice(u32),
-    /// Two seats become one team seat playing both's roles.
-    Combine {
-        /// The seat that stays.
-        into: String,
-        /// The seat that joins it.
-        from: String,
-    },
-    /// A team seat goes back to one seat per role.
-    Split(String),
 }
 
 /// A room being hosted. While it is open, the host holds the authoritative session and record:
