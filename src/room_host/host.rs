@@ -14,7 +14,7 @@ use crate::engine::room::{RoomRecord, Seat};
 pub struct RoomHost {
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    room: Arc<routes::Room>,
+    room: Arc<super::site::Site>,
     addr: SocketAddr,
     means: super::listener::Means,
 }
@@ -41,7 +41,7 @@ impl RoomHost {
             .thread_name("warroom-room")
             .enable_all()
             .build()?;
-        let room = Arc::new(routes::Room::new(
+        let room = Arc::new(super::site::Site::new(
             shared,
             format!("http://{}", public_addr(addr)),
         ));
@@ -115,7 +115,7 @@ impl RoomHost {
     }
 
     /// Every team's exercise, for the overview on this room's console (`serve --teams`).
-    pub fn set_teams(&self, teams: Vec<super::state::TeamEntry>) {
+    pub fn set_teams(&self, teams: Vec<super::teams::TeamEntry>) {
         self.room.set_teams(teams);
     }
 

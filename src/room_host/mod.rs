@@ -8,6 +8,7 @@
 
 mod budget;
 mod codes;
+pub mod console_view;
 pub mod forms;
 mod host;
 mod link;
@@ -16,10 +17,14 @@ pub mod pages;
 pub mod protocol;
 mod routes;
 mod serve;
+mod site;
+mod sockets;
 pub mod state;
+mod teams;
 
 pub use codes::new_code;
 pub use host::RoomHost;
 pub use link::opener;
 pub use serve::{MAX_TEAMS, ServeError, ServeOptions, host_exercise, serve};
 pub use state::{Caller, Hosted, Refusal, Shared};
+pub use teams::TeamEntry;

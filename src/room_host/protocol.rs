@@ -172,7 +172,7 @@ pub enum ServerMessage<'a> {
         chat: Vec<&'a ChatLine>,
     },
     /// The console's page after a change.
-    Console(super::pages::ConsoleView),
+    Console(super::console_view::ConsoleView),
     /// The projector should redraw: change `rev` happened.
     Changed {
         /// The latest change.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::host::RoomHost;
 use super::state::Hosted;
-use super::state::TeamEntry;
+use super::teams::TeamEntry;
 use crate::engine::content::library::{find_scenario, load_matrix};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::exercise::ExerciseRecord;
@@ -118,6 +118,8 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
             "--teams takes 1 to {MAX_TEAMS} teams"
         )));
     }
+    let stop = StopSignal::listen()
+        .map_err(|e| ServeError::Usage(format!("cannot listen for a stop signal: {e}")))?;
     // Teams' exercises are named after one base id, so one `--session` brings them all back;
     // without one, a new base (stamped with the time) never picks up an earlier run's teams.
     let base = options.session.clone().unwrap_or_else(|| {
@@ -198,7 +200,7 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
                 writeln!(out, "teams: {}/teams", first.console_url()).and_then(|()| out.flush());
         }
     }
-    wait_for_stop_signal()
+    stop.wait()
         .map_err(|e| ServeError::Usage(format!("cannot wait for a signal: {e}")))?;
     let resume = if options.teams == 1 {
         hosts
@@ -222,22 +224,63 @@ fn warn(warning: &str) {
     eprintln!("warroom: {warning}");
 }
 
-/// Blocks until SIGTERM or Ctrl-C (SIGINT).
-fn wait_for_stop_signal() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+/// SIGTERM and Ctrl-C (SIGINT), listened for from before the addresses are printed: a stop sent
+/// as soon as they are read is not lost (nor does it kill the host before it can save).
+struct StopSignal {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn listen() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-            tokio::select! {
-                interrupted = tokio::signal::ctrl_c() => interrupted,
-                _ = term.recv() => Ok(()),
-            }
+            use tokio::signal::unix::{SignalKind, signal};
+            let entered = runtime.enter();
+            let term = signal(SignalKind::terminate())?;
+            let interrupt = signal(SignalKind::interrupt())?;
+            drop(entered);
+            Ok(Self {
+                runtime,
+                term,
+                interrupt,
+            })
         }
         #[cfg(not(unix))]
-        tokio::signal::ctrl_c().await
-    })
+        Ok(Self { runtime })
+    }
+
+    /// Blocks until one of them comes.
+    #[cfg_attr(
+        unix,
+        expect(
+            clippy::unnecessary_wraps,
+            reason = "waiting for Ctrl-C can fail elsewhere"
+        )
+    )]
+    fn wait(self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            let Self {
+                runtime,
+                mut term,
+                mut interrupt,
+            } = self;
+            runtime.block_on(async {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+            });
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        self.runtime.block_on(tokio::signal::ctrl_c())
+    }
 }

@@ -3,7 +3,7 @@
 //! anyone is told they were accepted.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::watch;
 
@@ -286,17 +286,6 @@ impl Shared {
         })
         .map(drop)
     }
-}
-
-/// One team of several playing the same exercise at once.
-#[derive(Clone)]
-pub struct TeamEntry {
-    /// The team's exercise id.
-    pub name: String,
-    /// Its hosted exercise.
-    pub shared: Arc<Shared>,
-    /// Its console's address.
-    pub console_url: String,
 }
 
 /// An intent taken in: where it stands in the log, and the change that carries it.
