@@ -3,6 +3,7 @@
 //! the room host's opener). Open to the app and the room host alike; it is not part of the pure
 //! engine, since it speaks of addresses, ports, files and threads. No I/O here.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -11,7 +12,30 @@ use std::sync::Arc;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::SeatChange;
-use crate::engine::session::Session;
+use crate::engine::session::{Rejected, Session};
+
+/// Why a request was not carried out, in words for the person who made it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+impl From<&str> for Refusal {
+    fn from(reason: &str) -> Self {
+        Self(reason.to_owned())
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Self(reason)
+    }
+}
+
+impl From<Rejected> for Refusal {
+    fn from(rejected: Rejected) -> Self {
+        Self(rejected.reason)
+    }
+}
 
 /// What to host, and where to listen.
 pub struct OpenRequest {
@@ -49,14 +73,14 @@ pub trait RoomLink: Send + Sync {
     fn revision(&self) -> u64;
     /// The session and record as they are now.
     fn snapshot(&self) -> (Session, ExerciseRecord);
-    /// Applies an intent as the facilitator and saves it; `Err` is the reason it was refused.
-    fn submit(&self, intent: Intent) -> Result<(), String>;
+    /// Applies an intent as the facilitator and saves it; `Err` says why it was refused.
+    fn submit(&self, intent: Intent) -> Result<(), Refusal>;
     /// Changes the record (the parts the facilitator owns) and saves it.
-    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String>;
+    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal>;
     /// Writes into a seat's chat as the facilitator.
-    fn chat(&self, seat: &str, text: &str) -> Result<(), String>;
+    fn chat(&self, seat: &str, text: &str) -> Result<(), Refusal>;
     /// Changes the seats or moves a device; `Err` says why not.
-    fn manage(&self, change: &SeatChange) -> Result<(), String>;
+    fn manage(&self, change: &SeatChange) -> Result<(), Refusal>;
     /// Devices connected to a seat right now.
     fn connected(&self, seat: &str) -> usize;
     /// Calls `wake` (from the host's own thread) after every change from now on, so a window
@@ -65,16 +89,48 @@ pub trait RoomLink: Send + Sync {
 }
 
 /// Opens a room, or says why it could not.
-pub type RoomOpener = Arc<dyn Fn(OpenRequest) -> Result<Arc<dyn RoomLink>, String> + Send + Sync>;
+pub type RoomOpener = Arc<dyn Fn(OpenRequest) -> Result<Arc<dyn RoomLink>, Refusal> + Send + Sync>;
 
-/// A room in a struct that must print itself.
+/// A room the app has open: the link, and what the views show of it, asked of the host when it
+/// changes rather than while drawing.
 #[derive(Clone)]
-pub struct OpenRoom(pub Arc<dyn RoomLink>);
+pub struct OpenRoom {
+    /// The host.
+    pub link: Arc<dyn RoomLink>,
+    /// Where people join (fixed while it is open).
+    pub addresses: RoomAddresses,
+    /// Devices connected to each seat, as of the last change.
+    pub connected: BTreeMap<String, usize>,
+}
+
+impl OpenRoom {
+    /// A room just opened.
+    pub fn new(link: Arc<dyn RoomLink>) -> Self {
+        Self {
+            addresses: link.addresses(),
+            link,
+            connected: BTreeMap::new(),
+        }
+    }
+
+    /// Asks the host how many devices each of `seats` has connected now.
+    pub fn count_connected<'s>(&mut self, seats: impl IntoIterator<Item = &'s str>) {
+        self.connected = seats
+            .into_iter()
+            .map(|seat| (seat.to_owned(), self.link.connected(seat)))
+            .collect();
+    }
+
+    /// Devices connected to a seat, as of the last change.
+    pub fn connected(&self, seat: &str) -> usize {
+        self.connected.get(seat).copied().unwrap_or(0)
+    }
+}
 
 impl fmt::Debug for OpenRoom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("OpenRoom")
-            .field(&self.0.addresses().join)
+            .field(&self.addresses.join)
             .finish()
     }
 }

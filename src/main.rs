@@ -63,6 +63,13 @@ fn serve_room(args: &cli::ServeArgs, matrix: Option<&std::path::Path>) -> ExitCo
             eprintln!("warroom: {}", cli::escape_for_terminal(&message));
             ExitCode::from(cli::EXIT_USAGE)
         }
+        Err(refused @ ServeError::System { .. }) => {
+            eprintln!(
+                "warroom: {}",
+                cli::escape_for_terminal(&refused.to_string())
+            );
+            ExitCode::from(cli::EXIT_SYSTEM)
+        }
     }
 }
 

@@ -1104,7 +1104,7 @@ fn open_a_room(app: &mut App) -> (String, String) {
         .room
         .as_ref()
         .expect("the room is open")
-        .0
+        .link
         .addresses()
         .join;
     assert!(join.starts_with("http://127.0.0.1:"), "{join}");
@@ -1264,7 +1264,7 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
     let data = tempfile::tempdir().unwrap();
     let mut app = app_in(data.path());
     let (addr, path) = open_a_room(&mut app);
-    let join = active(&app).room.as_ref().unwrap().0.addresses().join;
+    let join = active(&app).room.as_ref().unwrap().addresses.join.clone();
     let seat = take_seat(&addr, &path, "legal", "Priya");
     let saved_at = save_path(&app);
     // The app goes away without closing the room.
@@ -1280,7 +1280,7 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
         UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
     );
     let room = active(&app).room.as_ref().expect("the room opened again");
-    assert_eq!(room.0.addresses().join, join, "same codes, same port");
+    assert_eq!(room.addresses.join, join, "same codes, same port");
     let page = http_exchange(
         &addr,
         &format!("GET {seat} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),

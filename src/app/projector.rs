@@ -145,7 +145,7 @@ fn projector_system(
     }
     let mut ui = super::screens::widgets::root_ui(&ctx, "projector");
     let view = active.as_ref().filter(|_| !state.blank).map(|a| RoomView {
-        join: a.room.as_ref().map(|r| r.0.addresses().join),
+        join: a.room.as_ref().map(|r| r.addresses.join.clone()),
         ..RoomView::new(&a.session, &a.record.adhoc_injects)
     });
     let rect = room_view_ui(&mut ui, view.as_ref());

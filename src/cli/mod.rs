@@ -24,7 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use derive::DeriveCommand;
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
-pub use output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, write_diagnostics};
+pub use output::{EXIT_INVALID, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, Format, write_diagnostics};
 pub use sheets::{ExportCommand, ImportCommand};
 pub use terminal::{TerminalSafe, escape_for_terminal};
 

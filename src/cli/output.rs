@@ -17,6 +17,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit code: usage error (bad arguments, missing file).
 pub const EXIT_USAGE: u8 = 2;
+/// The system refused what was asked (a port taken, a file that cannot be written).
+pub const EXIT_SYSTEM: u8 = 3;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

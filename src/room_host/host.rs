@@ -10,9 +10,38 @@ use super::routes;
 use super::state::{Hosted, Shared};
 use crate::engine::room::{RoomRecord, Seat};
 
+/// The threads rooms are served on: one pool however many rooms (`serve --teams 12` runs twelve
+/// rooms on two worker threads). It stops when the last room using it does.
+pub struct HostRuntime(Option<tokio::runtime::Runtime>);
+
+impl HostRuntime {
+    /// Two worker threads for the rooms started on it.
+    pub fn new() -> io::Result<Arc<Self>> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("warroom-room")
+            .enable_all()
+            .build()?;
+        Ok(Arc::new(Self(Some(runtime))))
+    }
+
+    fn handle(&self) -> Option<&tokio::runtime::Runtime> {
+        self.0.as_ref()
+    }
+}
+
+impl Drop for HostRuntime {
+    fn drop(&mut self) {
+        // Open pages lose their connections; they reconnect when a host comes back.
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
 /// A running host.
 pub struct RoomHost {
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: Option<Arc<HostRuntime>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     room: Arc<super::site::Site>,
     addr: SocketAddr,
@@ -22,7 +51,20 @@ pub struct RoomHost {
 impl RoomHost {
     /// Starts serving `hosted` on `bind:port` (`port` 0 picks a free one). Gives the record a
     /// room under fresh codes when it has none, and saves it before anyone can join.
-    pub fn start(mut hosted: Hosted, bind: IpAddr, port: u16) -> io::Result<Self> {
+    pub fn start(hosted: Hosted, bind: IpAddr, port: u16) -> io::Result<Self> {
+        Self::start_on(&HostRuntime::new()?, hosted, bind, port)
+    }
+
+    /// [`Self::start`] on threads shared with other rooms.
+    pub fn start_on(
+        runtime: &Arc<HostRuntime>,
+        mut hosted: Hosted,
+        bind: IpAddr,
+        port: u16,
+    ) -> io::Result<Self> {
+        let Some(threads) = runtime.handle() else {
+            return Err(io::Error::other("the rooms' threads have stopped"));
+        };
         if hosted.record.room.is_none() {
             hosted.record.room = Some(RoomRecord::new(
                 new_code(),
@@ -36,11 +78,6 @@ impl RoomHost {
         let listener = TcpListener::bind((bind, port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("warroom-room")
-            .enable_all()
-            .build()?;
         let room = Arc::new(super::site::Site::new(
             shared,
             format!("http://{}", public_addr(addr)),
@@ -48,12 +85,12 @@ impl RoomHost {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&room));
         let listener = {
-            let _entered = runtime.enter();
+            let _entered = threads.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        runtime.spawn(super::listener::serve(listener, app, means, stopped));
+        threads.spawn(super::listener::serve(listener, app, means, stopped));
         Ok(Self {
-            runtime: Some(runtime),
+            runtime: Some(Arc::clone(runtime)),
             stop: Some(stop),
             room,
             addr,
@@ -105,8 +142,8 @@ impl RoomHost {
     /// Calls `wake` after every change, from a task of the host's runtime.
     pub fn on_change(&self, wake: Box<dyn Fn() + Send + Sync>) {
         let mut changes = self.room.shared.subscribe();
-        if let Some(runtime) = &self.runtime {
-            runtime.spawn(async move {
+        if let Some(threads) = self.runtime.as_ref().and_then(|r| r.handle()) {
+            threads.spawn(async move {
                 while changes.changed().await.is_ok() {
                     wake();
                 }
@@ -134,8 +171,11 @@ impl RoomHost {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // The last room on the threads stops them, and with them its pages' connections; a room
+        // sharing them with others stops taking connections, and what its pages still send is
+        // refused once its saving has finished.
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(2));
+            drop(runtime);
             if let Err(e) = self.room.shared.finish_saving() {
                 report_failure(
                     "could not fold the exercise's journal into its save (it is read back with it)",

@@ -42,25 +42,21 @@ impl RoomLink for Link {
         })
     }
 
-    fn submit(&self, intent: Intent) -> Result<(), String> {
+    fn submit(&self, intent: Intent) -> Result<(), Refusal> {
         self.with_host(|h| h.shared().submit(&Caller::Facilitator, intent))
             .map(drop)
-            .map_err(|Refusal(reason)| reason)
     }
 
-    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String> {
+    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
         self.with_host(|h| h.shared().edit_record(edit))
-            .map_err(|Refusal(reason)| reason)
     }
 
-    fn chat(&self, seat: &str, text: &str) -> Result<(), String> {
+    fn chat(&self, seat: &str, text: &str) -> Result<(), Refusal> {
         self.with_host(|h| h.shared().chat(&Caller::Facilitator, seat, text))
-            .map_err(|Refusal(reason)| reason)
     }
 
-    fn manage(&self, change: &SeatChange) -> Result<(), String> {
+    fn manage(&self, change: &SeatChange) -> Result<(), Refusal> {
         self.with_host(|h| h.shared().manage(change))
-            .map_err(|Refusal(reason)| reason)
     }
 
     fn connected(&self, seat: &str) -> usize {

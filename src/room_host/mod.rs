@@ -23,7 +23,7 @@ pub mod state;
 mod teams;
 
 pub use codes::new_code;
-pub use host::RoomHost;
+pub use host::{HostRuntime, RoomHost};
 pub use link::opener;
 pub use serve::{MAX_TEAMS, ServeError, ServeOptions, host_exercise, serve};
 pub use state::{Caller, Hosted, Refusal, Shared};

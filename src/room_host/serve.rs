@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::host::RoomHost;
+use super::host::{HostRuntime, RoomHost};
 use super::state::Hosted;
 use super::teams::TeamEntry;
 use crate::engine::content::library::{find_scenario, load_matrix};
@@ -41,13 +41,31 @@ pub struct ServeOptions {
 /// Most teams one `serve` hosts at once.
 pub const MAX_TEAMS: usize = 12;
 
-/// Why `serve` could not start.
-#[derive(Debug)]
+/// Why `serve` could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// A file is invalid: its located problems.
+    #[error("the content is invalid ({} problems)", .0.len())]
     Invalid(Vec<Diagnostic>),
     /// The request cannot be carried out, and why.
+    #[error("{0}")]
     Usage(String),
+    /// The system refused: a port taken, a save that cannot be written, no threads.
+    #[error("{doing}: {source}")]
+    System {
+        /// What was being done, in words.
+        doing: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ServeError {
+    fn system(doing: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let doing = doing.into();
+        move |source| Self::System { doing, source }
+    }
 }
 
 /// Loads or creates the exercise `options` name, ready to host.
@@ -99,9 +117,9 @@ pub fn host_exercise(options: &ServeOptions) -> Result<Hosted, ServeError> {
         .clone()
         .unwrap_or_else(|| format!("{}-room", session.scenario().id));
     let mut record = ExerciseRecord::new(base, Mode::Facilitated, now, &session);
-    let save_path = saves::create(&options.saves, &mut record).map_err(|e| {
-        ServeError::Usage(format!("cannot save in {}: {e}", options.saves.display()))
-    })?;
+    let save_path = saves::create(&options.saves, &mut record).map_err(ServeError::system(
+        format!("cannot save in {}", options.saves.display()),
+    ))?;
     Ok(Hosted {
         session,
         record,
@@ -118,8 +136,8 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
             "--teams takes 1 to {MAX_TEAMS} teams"
         )));
     }
-    let stop = StopSignal::listen()
-        .map_err(|e| ServeError::Usage(format!("cannot listen for a stop signal: {e}")))?;
+    let stop =
+        StopSignal::listen().map_err(ServeError::system("cannot listen for a stop signal"))?;
     // Teams' exercises are named after one base id, so one `--session` brings them all back;
     // without one, a new base (stamped with the time) never picks up an earlier run's teams.
     let base = options.session.clone().unwrap_or_else(|| {
@@ -134,6 +152,9 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
             crate::store::unix_now()
         )
     });
+    // Every team's room on the same two threads.
+    let threads =
+        HostRuntime::new().map_err(ServeError::system("cannot start the rooms' threads"))?;
     let mut hosts = Vec::new();
     for team in 1..=options.teams {
         let team_options = if options.teams == 1 {
@@ -152,12 +173,11 @@ pub fn serve(options: &ServeOptions, out: &mut dyn Write) -> Result<(), ServeErr
         };
         let hosted = host_exercise(&team_options)?;
         let id = hosted.record.id.clone();
-        let host = RoomHost::start(hosted, team_options.bind, team_options.port).map_err(|e| {
-            ServeError::Usage(format!(
-                "cannot listen on {}:{}: {e}",
+        let host = RoomHost::start_on(&threads, hosted, team_options.bind, team_options.port)
+            .map_err(ServeError::system(format!(
+                "cannot listen on {}:{}",
                 team_options.bind, team_options.port
-            ))
-        })?;
+            )))?;
         if team == 1
             && let Some(warning) = host.file_limit_warning()
         {

@@ -11,7 +11,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::SeatChange;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
-use crate::engine::session::{Rejected, Session};
+use crate::engine::session::Session;
 use crate::store::journal::{Journal, Lane, Tracker};
 
 /// A session hosted for a room, with where it is saved.
@@ -53,27 +53,7 @@ pub enum Caller {
     Facilitator,
 }
 
-/// Why a request was not carried out, in words for the person who made it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal(pub String);
-
-impl From<&str> for Refusal {
-    fn from(reason: &str) -> Self {
-        Self(reason.to_owned())
-    }
-}
-
-impl From<String> for Refusal {
-    fn from(reason: String) -> Self {
-        Self(reason)
-    }
-}
-
-impl From<Rejected> for Refusal {
-    fn from(rejected: Rejected) -> Self {
-        Self(rejected.reason)
-    }
-}
+pub use crate::hosting::Refusal;
 
 /// A seat's token no longer holds a seat.
 pub const SEAT_LOST: &str = "this device no longer holds a seat: the facilitator took it back";

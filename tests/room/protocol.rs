@@ -659,6 +659,30 @@ fn serve_prints_its_addresses_and_stops_cleanly_on_sigterm() {
 }
 
 #[test]
+fn serve_on_a_port_taken_says_so_as_the_system_refusing() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args([
+            "serve",
+            "ransomware-file-server",
+            "--port",
+            &port,
+            "--saves",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "not a usage error");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+#[test]
 fn serve_refuses_a_scenario_not_written_for_a_room() {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
@@ -830,6 +854,15 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
     };
     let (first, first_id, _) = block("1");
     let (second, second_id, second_console) = block("2");
+    // Both rooms are served by one pool of two threads, not one pool per team.
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", child.id())) {
+        let room_threads = tasks
+            .filter_map(Result::ok)
+            .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+            .filter(|name| name.trim() == "warroom-room")
+            .count();
+        assert_eq!(room_threads, 2, "threads serving the rooms");
+    }
     assert_eq!(first_id, "session: drill-team-1");
     assert_eq!(second_id, "session: drill-team-2");
     assert_ne!(first, second, "each team has a room of its own");

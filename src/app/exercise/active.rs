@@ -68,7 +68,7 @@ impl ActiveExercise {
             // The host owns the log and the seats; the facilitator's own parts go to it.
             let mine = &self.record;
             let result = room
-                .0
+                .link
                 .edit(&mut |hosted| {
                     hosted.facilitator.clone_from(&mine.facilitator);
                     hosted.participants.clone_from(&mine.participants);

@@ -202,7 +202,7 @@ pub(super) fn handle_exercise_commands(
                 if let Some(exercise) = current
                     && let Some(room) = exercise.room.take()
                 {
-                    let (session, record) = room.0.snapshot();
+                    let (session, record) = room.link.snapshot();
                     exercise.session = session;
                     exercise.record = record;
                     if let Some(seats) = &mut exercise.record.room {
@@ -219,14 +219,14 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::ManageSeat(change) => {
                 if let Some(room) = current.and_then(|e| e.room.as_ref())
-                    && let Err(reason) = room.0.manage(change)
+                    && let Err(reason) = room.link.manage(change)
                 {
                     *notice = Notice::error(format!("Not changed: {reason}."));
                 }
             }
             ExerciseCommand::ChatToSeat { seat, text } => {
                 if let Some(room) = current.and_then(|e| e.room.as_ref())
-                    && let Err(reason) = room.0.chat(seat, text)
+                    && let Err(reason) = room.link.chat(seat, text)
                 {
                     *notice = Notice::error(format!("Not sent: {reason}."));
                 }
@@ -287,12 +287,15 @@ fn apply_intent(
     let summary = exercise.session.describe(intent);
     if let Some(room) = &exercise.room {
         // The host applies and saves it; `follow_room` mirrors it back with what the seats did.
-        *state.outcome = match room.0.submit(intent.clone()) {
+        *state.outcome = match room.link.submit(intent.clone()) {
             Ok(()) => LastOutcome::Accepted {
                 summary,
                 feedback: Vec::new(),
             },
-            Err(reason) => LastOutcome::Rejected { summary, reason },
+            Err(refusal) => LastOutcome::Rejected {
+                summary,
+                reason: refusal.0,
+            },
         };
         return;
     }
@@ -424,7 +427,7 @@ fn open_room(
     // The port it had before comes first, so pages open before a crash find it again.
     let last_port = exercise.record.room.as_ref().map_or(0, |r| r.port);
     let ports = [last_port, ROOM_PORT, 0];
-    let mut result = Err(String::new());
+    let mut result = Err(crate::hosting::Refusal(String::new()));
     for port in ports.into_iter().filter(|p| *p != 0).chain([0]) {
         result = opener(request(port));
         if result.is_ok() {
@@ -454,7 +457,7 @@ fn open_room(
             let (_, record) = link.snapshot();
             exercise.record.room = record.room;
             let join = link.addresses().join;
-            exercise.room = Some(OpenRoom(link));
+            exercise.room = Some(OpenRoom::new(link));
             Notice::info(format!("The room is open: attendees join at {join}"))
         }
         Err(reason) => Notice::error(format!("The room could not be opened: {reason}.")),
@@ -475,11 +478,11 @@ pub(super) fn follow_room(
     let Some(room) = active.room.clone() else {
         return;
     };
-    let revision = room.0.revision();
+    let revision = room.link.revision();
     if revision == active.room_seen {
         return;
     }
-    let (session, record) = room.0.snapshot();
+    let (session, record) = room.link.snapshot();
     let before = active.session.log().entries.len();
     let new: Vec<(Intent, Vec<Event>)> = session
         .log()
@@ -493,6 +496,10 @@ pub(super) fn follow_room(
     exercise.session = session;
     exercise.record.log = record.log;
     exercise.record.room = record.room;
+    // The Room tab shows who is connected as of this change; drawing asks the host nothing.
+    if let (Some(open), Some(seats)) = (&mut exercise.room, &exercise.record.room) {
+        open.count_connected(seats.seats.iter().map(|s| s.seat.id.as_str()));
+    }
     if new.is_empty() {
         return;
     }

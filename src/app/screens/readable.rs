@@ -144,7 +144,8 @@ fn screens(session: &Session) -> Vec<Screen> {
         }));
     }
     let live = session.clone();
-    out.push(Box::new(move |ui| scorecard_ui(ui, &live)));
+    let card = score(&live);
+    out.push(Box::new(move |ui| scorecard_ui(ui, &live, &card)));
     let schedule = session.clone();
     out.push(Box::new(move |ui| {
         injects_ui(ui, &schedule, &mut ConsoleState::default());

@@ -146,7 +146,8 @@ pub fn console_ui(
                 .id_salt("console-right-scroll")
                 .show(ui, |ui| {
                     let outcome = view.outcome;
-                    commands.extend(right_ui(ui, session, record, console, actions, outcome));
+                    let graded = (outcome, view.trail.card.as_ref());
+                    commands.extend(right_ui(ui, session, record, console, actions, graded));
                     if console.right == RightTab::Decisions {
                         trail_ui(ui, view.trail, Mode::Facilitated);
                     }

@@ -15,7 +15,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::matrix::Dimension;
 use crate::engine::model::scenario::Mode;
 use crate::engine::reports::scorecard::action_expectation;
-use crate::engine::scoring::{FindingKind, obligations, score};
+use crate::engine::scoring::{FindingKind, Scorecard, obligations, score};
 
 use super::state::{ConsoleState, RightTab};
 
@@ -26,7 +26,7 @@ pub fn right_ui(
     record: &ExerciseRecord,
     state: &mut ConsoleState,
     play: &mut ActionsState,
-    outcome: &LastOutcome,
+    (outcome, card): (&LastOutcome, Option<&Scorecard>),
 ) -> Vec<UiCommand> {
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut state.right, RightTab::Decisions, "Room's decisions");
@@ -54,7 +54,11 @@ pub fn right_ui(
             egui::ScrollArea::vertical()
                 .id_salt("score-scroll")
                 .auto_shrink(false)
-                .show(ui, |ui| scorecard_ui(ui, session));
+                .show(ui, |ui| match card {
+                    Some(card) => scorecard_ui(ui, session, card),
+                    // Graded once, when nothing has been graded yet this run.
+                    None => scorecard_ui(ui, session, &score(session)),
+                });
             Vec::new()
         }
     }
@@ -137,10 +141,10 @@ pub fn notes_ui(
     out
 }
 
-/// The live scorecard, the escalations the matrix requires and what it expects for the open
-/// decisions: the facilitator's answer key, never projected.
-pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session) {
-    let card = score(session);
+/// The live scorecard (as graded after the last change: drawing does not grade), the escalations
+/// the matrix requires and what it expects for the open decisions: the facilitator's answer key,
+/// never projected.
+pub fn scorecard_ui(ui: &mut egui::Ui, session: &Session, card: &Scorecard) {
     let matrix = session.matrix();
     ui.horizontal_wrapped(|ui| {
         if card.graded() {

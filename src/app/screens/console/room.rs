@@ -90,7 +90,7 @@ pub fn room_ui(
         }
         return out;
     };
-    let addresses = room.0.addresses();
+    let addresses = &room.addresses;
     ui.horizontal_wrapped(|ui| {
         badge(ui, "the room is open", theme::palette(ui).success);
         if ui.button("Close the room").clicked() {
@@ -119,7 +119,7 @@ pub fn room_ui(
     };
     let now = crate::store::unix_now();
     for seat in &seats.seats {
-        let connected = room.0.connected(&seat.seat.id);
+        let connected = room.connected(&seat.seat.id);
         let id = &seat.seat.id;
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(&seat.seat.name).strong());

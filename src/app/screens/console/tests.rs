@@ -241,7 +241,7 @@ fn the_scorecard_tab_shows_what_is_due_and_what_the_matrix_expects() {
     let mut c = console();
     c.session.apply(Intent::Advance { minutes: 12 }).unwrap();
     let h = harness(c, |ui, c| {
-        scorecard_ui(ui, &c.session);
+        scorecard_ui(ui, &c.session, &crate::engine::scoring::score(&c.session));
         Vec::new()
     });
     h.get_by_label("Legal Counsel");
@@ -266,7 +266,7 @@ fn the_scorecard_tab_shows_what_is_due_and_what_the_matrix_expects() {
 fn the_live_score_says_how_it_follows() {
     // Nothing has fallen due at the start: no score, and no zero either.
     let h = harness(console(), |ui, c| {
-        scorecard_ui(ui, &c.session);
+        scorecard_ui(ui, &c.session, &crate::engine::scoring::score(&c.session));
         Vec::new()
     });
     h.get_by_label("Live score: not graded yet");
@@ -274,7 +274,7 @@ fn the_live_score_says_how_it_follows() {
     let mut c = console();
     c.session.apply(Intent::Advance { minutes: 16 }).unwrap();
     let h = harness(c, |ui, c| {
-        scorecard_ui(ui, &c.session);
+        scorecard_ui(ui, &c.session, &crate::engine::scoring::score(&c.session));
         Vec::new()
     });
     h.get_by_label("Live score 0");
@@ -338,16 +338,16 @@ impl crate::hosting::RoomLink for StandInRoom {
     fn snapshot(&self) -> (Session, ExerciseRecord) {
         unreachable!("the tab only reads the record it is given")
     }
-    fn submit(&self, _: Intent) -> Result<(), String> {
+    fn submit(&self, _: Intent) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
-    fn edit(&self, _: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), String> {
+    fn edit(&self, _: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
-    fn chat(&self, _: &str, _: &str) -> Result<(), String> {
+    fn chat(&self, _: &str, _: &str) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
-    fn manage(&self, _: &crate::engine::room::SeatChange) -> Result<(), String> {
+    fn manage(&self, _: &crate::engine::room::SeatChange) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
     fn connected(&self, seat: &str) -> usize {
@@ -391,7 +391,8 @@ fn the_open_room_tab_shows_where_to_join_and_who_sits_where() {
     })
     .unwrap();
     c.record.room = Some(room);
-    let link = OpenRoom(std::sync::Arc::new(StandInRoom));
+    let mut link = OpenRoom::new(std::sync::Arc::new(StandInRoom));
+    link.count_connected(["soc"]);
     let mut h = harness(c, move |ui, c| {
         room_ui(ui, &c.record, Some(&link), &mut c.state)
     });
