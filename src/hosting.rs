@@ -73,10 +73,13 @@ pub trait RoomLink: Send + Sync {
     fn revision(&self) -> u64;
     /// The session and record as they are now.
     fn snapshot(&self) -> (Session, ExerciseRecord);
-    /// Applies an intent as the facilitator and saves it; `Err` says why it was refused.
+    /// Applies an intent as the facilitator and saves it without making the caller wait for the
+    /// disk; `Err` says why the engine refused it ([`Self::save_problem`] says if saving failed).
     fn submit(&self, intent: Intent) -> Result<(), Refusal>;
-    /// Changes the record (the parts the facilitator owns) and saves it.
+    /// Changes the record (the parts the facilitator owns) and saves it, as [`Self::submit`].
     fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal>;
+    /// Why the last change the app made is not on disk, while it is not.
+    fn save_problem(&self) -> Option<Refusal>;
     /// Writes into a seat's chat as the facilitator.
     fn chat(&self, seat: &str, text: &str) -> Result<(), Refusal>;
     /// Changes the seats or moves a device; `Err` says why not.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::codes::new_code;
 use super::routes;
-use super::state::{Hosted, Shared};
+use super::state::{Hosted, Refusal, Shared};
 use crate::engine::room::{RoomRecord, Seat};
 
 /// The threads rooms are served on: one pool however many rooms (`serve --teams 12` runs twelve
@@ -137,6 +137,42 @@ impl RoomHost {
     /// The hosted exercise.
     pub fn shared(&self) -> &Arc<Shared> {
         &self.room.shared
+    }
+
+    /// Applies the facilitator's intent and lets the host's threads wait for the disk: the caller
+    /// (the app, on its frame) has the engine's word at once, and any trouble saving through
+    /// [`super::state::Shared::save_problem`].
+    pub fn submit_unwaited(
+        &self,
+        intent: crate::engine::model::intent::Intent,
+    ) -> Result<(), Refusal> {
+        let queued = self
+            .room
+            .shared
+            .submit_queued(&super::state::Caller::Facilitator, intent)?;
+        self.settle_in_background(queued);
+        Ok(())
+    }
+
+    /// Changes the record as the facilitator, without waiting for the disk (see
+    /// [`Self::submit_unwaited`]).
+    pub fn edit_unwaited(
+        &self,
+        edit: &mut dyn FnMut(&mut crate::engine::exercise::ExerciseRecord),
+    ) -> Result<(), Refusal> {
+        let queued = self.room.shared.edit_record_queued(edit)?;
+        self.settle_in_background(queued);
+        Ok(())
+    }
+
+    fn settle_in_background(&self, queued: super::state::Queued) {
+        let shared = Arc::clone(&self.room.shared);
+        match self.runtime.as_ref().and_then(|r| r.handle()) {
+            Some(threads) => {
+                threads.spawn_blocking(move || shared.settle_unwaited(queued));
+            }
+            None => shared.settle_unwaited(queued),
+        }
     }
 
     /// Calls `wake` after every change, from a task of the host's runtime.

@@ -43,12 +43,16 @@ impl RoomLink for Link {
     }
 
     fn submit(&self, intent: Intent) -> Result<(), Refusal> {
-        self.with_host(|h| h.shared().submit(&Caller::Facilitator, intent))
-            .map(drop)
+        // The app's frame has the engine's word at once; the host's threads wait for the disk.
+        self.with_host(|h| h.submit_unwaited(intent))
     }
 
     fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
-        self.with_host(|h| h.shared().edit_record(edit))
+        self.with_host(|h| h.edit_unwaited(edit))
+    }
+
+    fn save_problem(&self) -> Option<Refusal> {
+        self.with_host(|h| h.shared().save_problem())
     }
 
     fn chat(&self, seat: &str, text: &str) -> Result<(), Refusal> {

@@ -70,6 +70,8 @@ pub struct Shared {
     /// Writes each change to the save's journal on a thread of its own, in the order the write
     /// lock gave them; `None` once the host stopped.
     lane: Mutex<Option<Lane>>,
+    /// Why the last change settled in the background is not on disk (`None` once one is).
+    save_problem: Mutex<Option<Refusal>>,
     revision: watch::Sender<u64>,
 }
 
@@ -82,6 +84,7 @@ impl Shared {
             tracker: Mutex::new(Tracker::new(&mut hosted.record)),
             hosted: RwLock::new(hosted),
             lane: Mutex::new(Some(Lane::start(journal)?)),
+            save_problem: Mutex::new(None),
             revision: watch::Sender::new(0),
         })
     }
@@ -140,6 +143,16 @@ impl Shared {
         &self,
         make: impl FnOnce(&mut Hosted) -> Result<T, Refusal>,
     ) -> Result<(T, u64), Refusal> {
+        let (outcome, queued) = self.change_queued(make)?;
+        self.settle(queued).map(|revision| (outcome, revision))
+    }
+
+    /// The first half of [`Self::change`]: makes the change and queues it for the disk, without
+    /// waiting; [`Self::settle`] waits for it.
+    fn change_queued<T>(
+        &self,
+        make: impl FnOnce(&mut Hosted) -> Result<T, Refusal>,
+    ) -> Result<(T, Queued), Refusal> {
         let mut hosted = self.write();
         let outcome = make(&mut hosted)?;
         let change = self
@@ -154,15 +167,40 @@ impl Shared {
             .as_ref()
             .map(|lane| lane.send(change));
         drop(hosted);
-        let saved = pending.map_or_else(
+        Ok((outcome, Queued(pending)))
+    }
+
+    /// [`Self::settle`] for a caller that did not wait (the app): its outcome is kept for
+    /// [`Self::save_problem`].
+    pub fn settle_unwaited(&self, queued: Queued) {
+        let outcome = self.settle(queued).err();
+        *self
+            .save_problem
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = outcome;
+    }
+
+    /// Why the last change settled without waiting is not on disk, if it is not.
+    pub fn save_problem(&self) -> Option<Refusal> {
+        self.save_problem
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Waits until a queued change is on disk, then wakes every connection; returns the change's
+    /// number, or why it is not on disk (it stays in the exercise, and goes to disk with the next
+    /// write that works).
+    pub fn settle(&self, queued: Queued) -> Result<u64, Refusal> {
+        let saved = queued.0.map_or_else(
             || Err("the room has stopped".to_owned()),
             crate::store::journal::Pending::wait,
         );
         let revision = self.changed();
-        saved.map(|()| (outcome, revision)).map_err(|e| {
+        saved.map(|()| revision).map_err(|e| {
             Refusal(format!(
                 "the host could not save the exercise ({e}): what was sent is in the exercise \
-                 but not yet on disk; tell the facilitator"
+                 but not yet on disk"
             ))
         })
     }
@@ -171,7 +209,36 @@ impl Shared {
     /// carries the log length (which counts the intent) and the change's number (every update
     /// numbered as high shows it). Blocks on the disk: call it off the async workers.
     pub fn submit(&self, caller: &Caller, intent: Intent) -> Result<Accepted, Refusal> {
-        let (seq, revision) = self.change(|hosted| {
+        let (seq, revision) = self.change(Self::applying(caller, intent))?;
+        Ok(Accepted { seq, revision })
+    }
+
+    /// [`Self::submit`] without waiting for the disk: the engine's word now, the disk's through
+    /// [`Self::settle`].
+    pub fn submit_queued(&self, caller: &Caller, intent: Intent) -> Result<Queued, Refusal> {
+        self.change_queued(Self::applying(caller, intent))
+            .map(|(_, queued)| queued)
+    }
+
+    /// [`Self::edit_record`] without waiting for the disk.
+    pub fn edit_record_queued(
+        &self,
+        edit: &mut dyn FnMut(&mut ExerciseRecord),
+    ) -> Result<Queued, Refusal> {
+        self.change_queued(|hosted| {
+            edit(&mut hosted.record);
+            Ok(())
+        })
+        .map(|((), queued)| queued)
+    }
+
+    /// The change an intent makes for a caller: held to what its seat may send, applied by the
+    /// engine, the record's log brought up to date; its result is the log's length.
+    fn applying(
+        caller: &Caller,
+        intent: Intent,
+    ) -> impl FnOnce(&mut Hosted) -> Result<usize, Refusal> {
+        move |hosted| {
             let seat = match caller {
                 Caller::Device(token) => Some(open_seat_of(hosted, token)?.seat.clone()),
                 Caller::ForSeat(id) => Some(seat_by_id(hosted, id).ok_or("there is no such seat")?),
@@ -191,8 +258,7 @@ impl Shared {
                     .touch(&seat.id, crate::store::unix_now(), true);
             }
             Ok(hosted.session.log().entries.len())
-        })?;
-        Ok(Accepted { seq, revision })
+        }
     }
 
     /// Changes the record (the facilitator's notes, people, hotwash…) and saves it.
@@ -267,6 +333,10 @@ impl Shared {
         .map(drop)
     }
 }
+
+/// A change made and queued for the disk, not yet on it.
+#[must_use = "a change is acknowledged only once it is settled"]
+pub struct Queued(Option<crate::store::journal::Pending>);
 
 /// An intent taken in: where it stands in the log, and the change that carries it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

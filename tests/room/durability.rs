@@ -151,3 +151,29 @@ fn a_host_killed_mid_stream_keeps_every_acknowledged_intent_and_resumes() {
     assert!(!warroom::store::journal::journal_path(&save).exists());
     assert_eq!(observed(&saves::load(&save).unwrap()).len(), saved_before);
 }
+
+#[test]
+fn the_apps_changes_are_saved_by_the_hosts_threads_without_making_it_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = super::support::start("ransomware-file-server", dir.path());
+    let before = room.host.shared().revision();
+    let triage: Intent =
+        serde_json::from_value(json!({"AssignAction": {"action": "triage-fs01", "role": "soc"}}))
+            .unwrap();
+    // The engine's word comes at once; the host's threads wait for the disk and then wake
+    // everyone, the app included.
+    room.host.submit_unwaited(triage).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while room.host.shared().revision() == before {
+        assert!(std::time::Instant::now() < deadline, "never settled");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(room.saved().log.entries.len(), 1, "on disk once settled");
+    assert!(room.host.shared().save_problem().is_none());
+    // A refusal is the engine's, at once, and saves nothing.
+    let again: Intent =
+        serde_json::from_value(json!({"AssignAction": {"action": "triage-fs01", "role": "soc"}}))
+            .unwrap();
+    assert!(room.host.submit_unwaited(again).is_err());
+    assert_eq!(room.saved().log.entries.len(), 1);
+}

@@ -496,6 +496,11 @@ pub(super) fn follow_room(
     exercise.session = session;
     exercise.record.log = record.log;
     exercise.record.room = record.room;
+    // A change the app made is saved by the host's threads: trouble is said where saves are.
+    exercise.save_error = room
+        .link
+        .save_problem()
+        .map(|problem| format!("The room could not save the exercise: {problem}."));
     // The Room tab shows who is connected as of this change; drawing asks the host nothing.
     if let (Some(open), Some(seats)) = (&mut exercise.room, &exercise.record.room) {
         open.count_connected(seats.seats.iter().map(|s| s.seat.id.as_str()));

@@ -354,6 +354,9 @@ impl crate::hosting::RoomLink for StandInRoom {
         usize::from(seat == "soc")
     }
     fn on_change(&self, _: Box<dyn Fn() + Send + Sync>) {}
+    fn save_problem(&self) -> Option<crate::hosting::Refusal> {
+        None
+    }
 }
 
 #[test]
