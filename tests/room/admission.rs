@@ -6,7 +6,7 @@ use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use super::support::{connect, http, next_of, start};
+use super::support::{block_on, connect, http, next_of, start};
 
 /// How long the host let a client that sends `send` (then, if `trickle`, a byte a second) hold a
 /// connection before closing it.
@@ -148,14 +148,10 @@ fn a_flood_of_silent_connections_does_not_keep_people_out() {
         "seat=soc&person=Ana",
     );
     let seat = taken.header("location").expect("a seat");
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let mut ws = connect(&format!("ws://{addr}{seat}/ws")).await;
-            next_of(&mut ws, "update").await;
-        });
+    block_on(async {
+        let mut ws = connect(&format!("ws://{addr}{seat}/ws")).await;
+        next_of(&mut ws, "update").await;
+    });
     let took = started.elapsed();
     drop((silent, host));
     assert!(took < Duration::from_secs(5), "getting in took {took:?}");
@@ -167,27 +163,23 @@ fn projectors_cannot_crowd_out_seats_or_the_console() {
     let room = start("ransomware-file-server", dir.path());
     let token = room.take("soc", "Ana");
     let projector = room.ws_url(&format!("{}/projector/ws", room.join_path()));
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let mut projectors = Vec::new();
-            loop {
-                match tokio_tungstenite::connect_async(&projector).await {
-                    Ok((socket, _)) => projectors.push(socket),
-                    Err(tokio_tungstenite::tungstenite::Error::Http(answer)) => {
-                        assert_eq!(answer.status(), 503);
-                        break;
-                    }
-                    Err(e) => panic!("{e}"),
+    block_on(async {
+        let mut projectors = Vec::new();
+        loop {
+            match tokio_tungstenite::connect_async(&projector).await {
+                Ok((socket, _)) => projectors.push(socket),
+                Err(tokio_tungstenite::tungstenite::Error::Http(answer)) => {
+                    assert_eq!(answer.status(), 503);
+                    break;
                 }
-                assert!(projectors.len() <= 16, "no limit on projectors");
+                Err(e) => panic!("{e}"),
             }
-            assert!(!projectors.is_empty());
-            let mut seat = connect(&room.ws_url(&format!("{token}/ws"))).await;
-            next_of(&mut seat, "update").await;
-            let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
-            next_of(&mut console, "console").await;
-        });
+            assert!(projectors.len() <= 16, "no limit on projectors");
+        }
+        assert!(!projectors.is_empty());
+        let mut seat = connect(&room.ws_url(&format!("{token}/ws"))).await;
+        next_of(&mut seat, "update").await;
+        let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
+        next_of(&mut console, "console").await;
+    });
 }

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use warroom::engine::model::intent::Intent;
 use warroom::store::saves;
 
-use super::support::{connect, http, next};
+use super::support::{block_on, connect, http, next};
 
 /// `warroom serve` as its own process on a free port; returns it and its join address.
 fn serve(saves: &Path, session: &str) -> (Child, SocketAddr, String) {
@@ -86,18 +86,14 @@ fn stream_and_kill(saves: &Path, kill_after: u64) -> Vec<u64> {
             }
         }
     };
-    let acknowledged = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let (a, b, c) = tokio::join!(
-                device(0, seats[0].clone()),
-                device(1, seats[1].clone()),
-                device(2, seats[2].clone())
-            );
-            vec![a, b, c]
-        });
+    let acknowledged = block_on(async {
+        let (a, b, c) = tokio::join!(
+            device(0, seats[0].clone()),
+            device(1, seats[1].clone()),
+            device(2, seats[2].clone())
+        );
+        vec![a, b, c]
+    });
     child.borrow_mut().wait().unwrap();
     acknowledged
 }

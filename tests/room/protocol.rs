@@ -11,15 +11,7 @@ use warroom::engine::content::load::Source;
 use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::scoring::score;
 
-use super::support::{connect, http, intent, next, next_of, raw_request, request, start};
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
+use super::support::{block_on, connect, http, intent, next, next_of, raw_request, request, start};
 
 #[test]
 fn a_wrong_or_missing_code_gets_a_refusal_and_no_scenario_content() {

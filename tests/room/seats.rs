@@ -3,15 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::support::{connect, intent, next_of, request, start};
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
+use super::support::{block_on, connect, intent, next_of, request, start};
 
 /// Whether any feed item of an update mentions `text`.
 fn feed_mentions(update: &Value, text: &str) -> bool {

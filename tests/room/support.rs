@@ -191,3 +191,12 @@ pub async fn request(socket: &mut Socket, id: u64, message: Value) -> Value {
 pub async fn intent(socket: &mut Socket, id: u64, intent: Value) -> Value {
     request(socket, id, json!({"t": "intent", "intent": intent})).await
 }
+
+/// Runs a test's async part on a runtime of its own.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
