@@ -104,7 +104,7 @@
         combine.appendChild(option);
       });
       combine.addEventListener("change", function () {
-        if (combine.value) send({ t: "seat", seat: s.id, op: "combine", with: combine.value });
+        if (combine.value) send({ t: "seat", seat: s.id, op: { combine: combine.value } });
       });
       actions.appendChild(combine);
       row.appendChild(actions);

@@ -57,9 +57,6 @@ pub enum ClientMessage {
         seat: String,
         /// What to do with it.
         op: SeatOp,
-        /// The seat to combine it with.
-        #[serde(default)]
-        with: Option<String>,
     },
     /// The console moves a device to another seat, or removes it (`to` absent).
     Device {
@@ -73,18 +70,19 @@ pub enum ClientMessage {
     },
 }
 
-/// What the console can do to a seat.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+/// What the console can do to a seat: `"open"`, `"close"`, `"remove"`, `"split"`, or
+/// `{"combine": "pr_comms"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeatOp {
-    /// Devices may take it.
+    /// Devices may take it, and its devices act again.
     Open,
-    /// Nobody may take it; its devices lose it.
+    /// Nobody may take it; its devices are paused.
     Close,
     /// It goes.
     Remove,
-    /// Another seat (`with`) joins it as one team.
-    Combine,
+    /// Another seat, named here, joins it as one team.
+    Combine(String),
     /// A team seat goes back to one seat per role.
     Split,
 }
@@ -93,16 +91,16 @@ impl ClientMessage {
     /// The facilitator's operation a `seat` or `device` message asks for.
     pub fn room_op(&self) -> Option<SeatChange> {
         match self {
-            Self::Seat { seat, op, with, .. } => match op {
-                SeatOp::Open => Some(SeatChange::OpenSeat(seat.clone())),
-                SeatOp::Close => Some(SeatChange::CloseSeat(seat.clone())),
-                SeatOp::Remove => Some(SeatChange::RemoveSeat(seat.clone())),
-                SeatOp::Split => Some(SeatChange::Split(seat.clone())),
-                SeatOp::Combine => with.clone().map(|from| SeatChange::Combine {
+            Self::Seat { seat, op, .. } => Some(match op {
+                SeatOp::Open => SeatChange::OpenSeat(seat.clone()),
+                SeatOp::Close => SeatChange::CloseSeat(seat.clone()),
+                SeatOp::Remove => SeatChange::RemoveSeat(seat.clone()),
+                SeatOp::Split => SeatChange::Split(seat.clone()),
+                SeatOp::Combine(from) => SeatChange::Combine {
                     into: seat.clone(),
-                    from,
-                }),
-            },
+                    from: from.clone(),
+                },
+            }),
             Self::Device { device, to, .. } => Some(match to {
                 Some(to) => SeatChange::MoveDevice {
                     device: *device,

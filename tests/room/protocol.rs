@@ -771,7 +771,7 @@ fn the_console_makes_a_team_seat_that_plays_both_roles() {
     block_on(async {
         let mut console = connect(&room.ws_url(&format!("{}/ws", room.console_path()))).await;
         next_of(&mut console, "console").await;
-        let combine = json!({"t": "seat", "seat": "legal", "op": "combine", "with": "pr_comms"});
+        let combine = json!({"t": "seat", "seat": "legal", "op": {"combine": "pr_comms"}});
         assert_eq!(request(&mut console, 1, combine).await["t"], "ack");
         let no_partner = json!({"t": "seat", "seat": "legal", "op": "combine"});
         assert_eq!(request(&mut console, 2, no_partner).await["t"], "refused");
