@@ -2,37 +2,16 @@
 "use strict";
 (function () {
   const app = document.getElementById("app");
-  const status = document.getElementById("status");
-  let socket = null;
-  let nextId = 1;
-  let retry = 0;
-
-  function say(text, kind) { status.textContent = text; status.className = kind || ""; }
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const el = window.Warroom.el;
+  const say = window.Warroom.say;
+  const fillSelect = window.Warroom.fillSelect;
   function send(message) {
-    if (!socket || socket.readyState !== WebSocket.OPEN) { say("Not connected", "refused"); return; }
-    message.id = nextId++;
-    socket.send(JSON.stringify(message));
+    link.send(message);
   }
   function ago(secs) {
     if (secs === null || secs === undefined) return "\u2014";
     if (secs < 60) return secs + " s ago";
     return Math.floor(secs / 60) + " min ago";
-  }
-  function fillSelect(select, items) {
-    const keep = select.value;
-    select.replaceChildren();
-    items.forEach(function (item) {
-      const option = el("option", "", item.name);
-      option.value = item.id;
-      select.appendChild(option);
-    });
-    if (items.some(function (i) { return i.id === keep; })) select.value = keep;
   }
   function seatButton(label, seat, op) {
     const button = el("button", "", label);
@@ -119,18 +98,6 @@
     });
     if (view.ended) say("The exercise has ended", "");
   }
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws);
-    socket.onopen = function () { retry = 0; say("Connected", "ok"); };
-    socket.onmessage = function (event) {
-      const msg = JSON.parse(event.data);
-      if (msg.t === "console") render(msg);
-      else if (msg.t === "refused") say(msg.reason, "refused");
-      else if (msg.t === "ack") say("Done", "ok");
-    };
-    socket.onclose = function () { retry = Math.min(retry + 1, 5); say("Connection lost; reconnecting\u2026", "refused"); setTimeout(connect, retry * 1000); };
-  }
   document.querySelectorAll("button[data-advance]").forEach(function (button) {
     button.addEventListener("click", function () { send({ t: "form", fields: { form: "advance", minutes: button.dataset.advance } }); });
   });
@@ -148,5 +115,11 @@
     send({ t: "chat", seat: form.elements.seat.value, text: form.elements.text.value });
     form.elements.text.value = "";
   });
-  connect();
+  const link = window.Warroom.live(function () { return app.dataset.ws; }, {
+    message: function (msg) {
+      if (msg.t === "console") render(msg);
+      else if (msg.t === "refused") say(msg.reason, "refused");
+      else if (msg.t === "ack") say("Done", "ok");
+    },
+  });
 })();

@@ -4,23 +4,17 @@
 (function () {
   const app = document.getElementById("app");
   const status = document.getElementById("status");
+  const el = window.Warroom.el;
+  const say = window.Warroom.say;
+  const fillSelect = window.Warroom.fillSelect;
   const feed = document.getElementById("feed");
   let after = Number(app.dataset.after || "0");
-  let socket = null;
-  let nextId = 1;
-  let retry = 0;
-  let stopped = false;
   // What each request was sent from (a form, or an approval's row): its outcome is said there.
   const pendingForms = new Map();
   let seenFromFacilitator = -1;
   let firstRender = true;
   let unseen = 0;
   let baseTitle = document.title;
-
-  function say(text, kind) {
-    status.textContent = text;
-    status.className = kind || "";
-  }
 
   // Says the outcome of a request beside the control that sent it, where the person is looking.
   function tell(place, text, kind) {
@@ -33,27 +27,6 @@
     }
     line.textContent = text;
     line.className = "outcome " + (kind || "");
-  }
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(scheme + "//" + location.host + app.dataset.ws + "?after=" + after +
-      "&seat=" + encodeURIComponent(app.dataset.seat || ""));
-    socket.onopen = function () { retry = 0; say("Connected", "ok"); };
-    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
-    socket.onclose = function () {
-      if (stopped) return;
-      retry = Math.min(retry + 1, 5);
-      say("Connection lost; reconnecting\u2026", "refused");
-      setTimeout(connect, retry * 1000);
-    };
   }
 
   function receive(msg) {
@@ -71,7 +44,7 @@
       tell(place, msg.reason, "refused");
       say(msg.reason, "refused");
     } else if (msg.t === "gone") {
-      stopped = true;
+      link.stop();
       say(msg.reason, "refused");
       if (msg.rejoin) {
         const link = el("a", "", "Join the room again");
@@ -80,7 +53,6 @@
         status.appendChild(link);
       }
       document.querySelectorAll("button, input, select, textarea").forEach(function (n) { n.disabled = true; });
-      socket.close();
     }
   }
 
@@ -140,18 +112,6 @@
       document.title = baseTitle;
     }
   });
-
-  function fillSelect(select, items) {
-    const keep = select.value;
-    select.replaceChildren();
-    items.forEach(function (item) {
-      const option = el("option", "", item.name);
-      option.value = item.id;
-      if (item.prompt) option.title = item.prompt;
-      select.appendChild(option);
-    });
-    if (items.some(function (i) { return i.id === keep; })) select.value = keep;
-  }
 
   function fillChecks(box, name, items) {
     const checked = new Set(Array.from(box.querySelectorAll("input:checked")).map(function (i) { return i.value; }));
@@ -259,17 +219,13 @@
   }
 
   function send(message, form) {
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      say("Not connected yet; try again in a moment", "refused");
-      return;
-    }
-    message.id = nextId++;
+    const id = link.send(message);
+    if (id === null) return;
     if (form) {
-      pendingForms.set(message.id, form);
+      pendingForms.set(id, form);
       tell(form, "Sending\u2026", "");
     }
     say("Sending\u2026", "");
-    socket.send(JSON.stringify(message));
   }
 
   // A form's fields by their names, as the host reads them: ticked boxes as lists, the button
@@ -306,5 +262,8 @@
   document.querySelectorAll("button[data-grant]").forEach(function (button) {
     button.addEventListener("click", function () { send({ t: "intent", intent: JSON.parse(button.dataset.grant) }); });
   });
-  connect();
+  // The page asks to catch up from what it has, for the seat it shows.
+  const link = window.Warroom.live(function () {
+    return app.dataset.ws + "?after=" + after + "&seat=" + encodeURIComponent(app.dataset.seat || "");
+  }, { message: receive });
 })();

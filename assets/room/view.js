@@ -4,7 +4,6 @@
 (function () {
   const root = document.querySelector("[data-view]");
   const base = location.pathname.replace(/\/$/, "");
-  let retry = 0;
   function refresh() {
     fetch(base + "/view", { cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
@@ -14,16 +13,9 @@
       })
       .catch(function () {});
   }
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + base + "/ws");
-    socket.onopen = function () { retry = 0; refresh(); };
-    socket.onmessage = refresh;
-    socket.onclose = function () { retry = Math.min(retry + 1, 5); setTimeout(connect, retry * 1000); };
-  }
   if (root.dataset.poll) {
     setInterval(refresh, Number(root.dataset.poll));
   } else {
-    connect();
+    window.Warroom.live(function () { return base + "/ws"; }, { open: refresh, message: refresh });
   }
 })();

@@ -19,6 +19,8 @@ fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
                 title { (title) " \u{b7} Warroom" }
                 link rel="stylesheet" href="/static/room.css";
                 @if let Some(script) = script {
+                    // Deferred scripts run in order: the shared helpers first.
+                    script src="/static/common.js" defer {}
                     script src=(format!("/static/{script}")) defer {}
                 }
             }

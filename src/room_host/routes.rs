@@ -83,6 +83,10 @@ async fn static_file(Path(file): Path<String>) -> Response {
             "text/javascript",
         ),
         "view.js" => (include_str!("../../assets/room/view.js"), "text/javascript"),
+        "common.js" => (
+            include_str!("../../assets/room/common.js"),
+            "text/javascript",
+        ),
         _ => return not_found(),
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()

@@ -490,6 +490,13 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             decide.attr("disabled").await.unwrap().is_some(),
             "nothing more can be decided once the exercise has ended"
         );
+        // The web console draws the room from its live connection: who holds each seat and how
+        // many of their pages are connected.
+        irm.goto(&room.host.console_url()).await.unwrap();
+        wait_for_text(&irm, "the console's seats", |t| {
+            t.contains("#1 Ana") && t.contains("1 connected")
+        })
+        .await;
         for page in [soc, it, irm, projector] {
             page.close().await.unwrap();
         }

@@ -85,14 +85,16 @@ fn devices_share_a_seat_up_to_a_limit_and_names_are_escaped() {
     let join = http(room.addr(), "GET", &room.join_path(), "");
     assert!(join.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!join.body.contains("<script>alert"));
-    // The seat page loads its script from a file, never inline.
+    // The seat page loads its scripts from files (the shared helpers, then its own), never inline.
     let page = http(room.addr(), "GET", &seat, "");
     assert_eq!(page.status, 200);
-    assert!(
-        page.body
-            .contains(r#"<script src="/static/seat.js" defer>"#)
-    );
-    assert_eq!(page.body.matches("<script").count(), 1);
+    assert!(page.body.contains(
+        r#"<script src="/static/common.js" defer></script><script src="/static/seat.js" defer>"#
+    ));
+    assert_eq!(page.body.matches("<script").count(), 2);
+    let common = http(room.addr(), "GET", "/static/common.js", "");
+    assert_eq!(common.status, 200);
+    assert!(common.body.contains("window.Warroom"));
     // The seat is saved with the exercise, so a restarted host knows the device.
     let saved = room.saved();
     let room_record = saved.room.unwrap();
