@@ -12,14 +12,14 @@
 //! folded into the snapshot (a crash between the two steps of folding) gives the snapshot again.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::content::load::{MAX_RECORD_BYTES, Source};
+use crate::engine::content::load::{MAX_RECORD_BYTES, Source, read_written_bytes};
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::room::ChatLine;
@@ -43,6 +43,49 @@ struct Tail<T> {
     items: Vec<T>,
 }
 
+impl<T: Clone> Tail<T> {
+    /// What `list` holds past the `saved` items written before; the whole list when it got
+    /// shorter; nothing when it is as long.
+    fn of(list: &[T], saved: usize) -> Option<Self> {
+        let from = if list.len() < saved { 0 } else { saved };
+        (list.len() != saved).then(|| Self {
+            from,
+            items: list.get(from..).unwrap_or_default().to_vec(),
+        })
+    }
+
+    /// Whether it starts within a list of `len` items.
+    fn follows(&self, len: usize) -> bool {
+        self.from <= len
+    }
+
+    fn apply_to(self, list: &mut Vec<T>) {
+        list.truncate(self.from);
+        list.extend(self.items);
+    }
+}
+
+/// A record's two growing lists, taken out of it (and put back): the log's entries and the
+/// room's chat.
+type Lists = (Vec<LogEntry>, Option<Vec<ChatLine>>);
+
+fn take_lists(record: &mut ExerciseRecord) -> Lists {
+    (
+        std::mem::take(&mut record.log.entries),
+        record
+            .room
+            .as_mut()
+            .map(|room| std::mem::take(&mut room.chat)),
+    )
+}
+
+fn put_lists(record: &mut ExerciseRecord, (entries, chat): Lists) {
+    record.log.entries = entries;
+    if let (Some(room), Some(chat)) = (record.room.as_mut(), chat) {
+        room.chat = chat;
+    }
+}
+
 /// One saved change: what is new in the record since the change before.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
@@ -63,54 +106,36 @@ impl Change {
     /// Brings `record` to the state after this change.
     fn apply_to(self, record: &mut ExerciseRecord) {
         if let Some(rest) = self.rest {
-            let entries = std::mem::take(&mut record.log.entries);
-            let chat = record
-                .room
-                .as_mut()
-                .map(|room| std::mem::take(&mut room.chat));
+            let lists = take_lists(record);
             *record = *rest;
-            record.log.entries = entries;
-            if let (Some(room), Some(chat)) = (record.room.as_mut(), chat) {
-                room.chat = chat;
-            }
+            put_lists(record, lists);
         }
         if let Some(tail) = self.log {
-            record.log.entries.truncate(tail.from);
-            record.log.entries.extend(tail.items);
+            tail.apply_to(&mut record.log.entries);
         }
         if let (Some(tail), Some(room)) = (self.chat, record.room.as_mut()) {
-            room.chat.truncate(tail.from);
-            room.chat.extend(tail.items);
+            tail.apply_to(&mut room.chat);
         }
         record.updated_at = self.at;
     }
 
     /// Whether the change starts where `record` is: its lists do not skip a position.
     fn follows(&self, record: &ExerciseRecord) -> bool {
-        let log_ok = self
-            .log
-            .as_ref()
-            .is_none_or(|t| t.from <= record.log.entries.len());
         let chat_len = record.room.as_ref().map_or(0, |r| r.chat.len());
-        let chat_ok = self.chat.as_ref().is_none_or(|t| t.from <= chat_len);
-        log_ok && chat_ok
+        self.log
+            .as_ref()
+            .is_none_or(|t| t.follows(record.log.entries.len()))
+            && self.chat.as_ref().is_none_or(|t| t.follows(chat_len))
     }
 }
 
 /// The record with its log entries and chat left out, and no change time: what a change
 /// compares to see whether anything but the lists moved.
 fn rest_of(record: &mut ExerciseRecord) -> ExerciseRecord {
-    let entries = std::mem::take(&mut record.log.entries);
-    let chat = record
-        .room
-        .as_mut()
-        .map(|room| std::mem::take(&mut room.chat));
+    let lists = take_lists(record);
     let mut rest = record.clone();
     rest.updated_at = 0;
-    record.log.entries = entries;
-    if let (Some(room), Some(chat)) = (record.room.as_mut(), chat) {
-        room.chat = chat;
-    }
+    put_lists(record, lists);
     rest
 }
 
@@ -136,26 +161,9 @@ impl Tracker {
     /// record's `updated_at`). A list that got shorter is written whole.
     pub fn change(&mut self, record: &mut ExerciseRecord, at: i64) -> Change {
         record.updated_at = at;
-        let entries = &record.log.entries;
-        let log_from = if entries.len() < self.log_len {
-            0
-        } else {
-            self.log_len
-        };
-        let log = (entries.len() != self.log_len).then(|| Tail {
-            from: log_from,
-            items: entries[log_from..].to_vec(),
-        });
+        let log = Tail::of(&record.log.entries, self.log_len);
         let chat_lines = record.room.as_ref().map_or(&[][..], |r| r.chat.as_slice());
-        let chat_from = if chat_lines.len() < self.chat_len {
-            0
-        } else {
-            self.chat_len
-        };
-        let chat = (chat_lines.len() != self.chat_len).then(|| Tail {
-            from: chat_from,
-            items: chat_lines[chat_from..].to_vec(),
-        });
+        let chat = Tail::of(chat_lines, self.chat_len);
         self.log_len = record.log.entries.len();
         self.chat_len = chat_lines.len();
         let rest = rest_of(record);
@@ -483,32 +491,14 @@ impl ReplayError {
 /// any other line that does not read is an error located in the journal.
 pub fn replay(save: &Path, record: &mut ExerciseRecord) -> Result<(), ReplayError> {
     let path = journal_path(save);
-    let mut bytes = Vec::new();
-    match File::open(&path) {
-        Ok(file) => file
-            .take(MAX_RECORD_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map(drop),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => Err(e),
+    if fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(());
     }
-    .map_err(|e| {
-        ReplayError::Damaged(Diagnostic::file_error(
-            Code::UnreadableFile,
-            &path,
-            format!("cannot read file: {e}"),
-        ))
-    })?;
-    if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(ReplayError::Damaged(Diagnostic::file_error(
-            Code::FileTooLarge,
-            &path,
-            format!("the journal is past the {MAX_RECORD_BYTES} bytes Warroom reads back"),
-        )));
-    }
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let text = String::from_utf8_lossy(&bytes[..complete]);
-    for (index, line) in text.lines().enumerate() {
+    // Bounded, and refusing a folder, a pipe or a device in the journal's place.
+    let mut bytes = read_written_bytes(&path).map_err(ReplayError::Damaged)?;
+    bytes.truncate(bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1));
+    let complete = Source::from_bytes(&path, bytes).map_err(ReplayError::Damaged)?;
+    for (index, line) in complete.text.lines().enumerate() {
         let line_no = index + 1;
         let located = |mut d: Diagnostic| {
             d.line = line_no;

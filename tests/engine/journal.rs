@@ -216,3 +216,26 @@ fn one_save_has_one_writer_at_a_time() {
     assert_eq!(saves::load(&save).unwrap(), exercise.record);
     assert!(!journal_path(&save).exists(), "dropping the writer folds");
 }
+
+#[test]
+fn a_journal_that_is_a_pipe_or_not_text_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, save) = crashed_after(3, dir.path());
+    let journal = journal_path(&save);
+    // Bytes that are not UTF-8 in a complete line: located, not read as something else.
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes.extend_from_slice(b"(at: 1, rest: \xff)\n");
+    std::fs::write(&journal, &bytes).unwrap();
+    let error = saves::load(&save).unwrap_err();
+    assert_eq!(error.file, journal);
+    assert_eq!(error.line, 4, "{error}");
+    // A pipe in the journal's place would block a reader forever: it is refused at once.
+    std::fs::remove_file(&journal).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&journal)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let error = saves::load(&save).unwrap_err();
+    assert!(error.message.contains("not a regular file"), "{error}");
+}

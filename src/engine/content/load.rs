@@ -57,6 +57,18 @@ pub enum FileKind {
 /// the size limit (4 MiB; 256 MiB for a save or log Warroom wrote) with a clear diagnostic. At
 /// most one byte past the limit is ever read, whatever the file claims its length to be.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_bytes_of(path, None)
+}
+
+/// [`read_bytes`] for a file Warroom wrote that its first bytes cannot tell apart (a save's
+/// journal): read to the limit of what Warroom writes.
+pub fn read_written_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_bytes_of(path, Some(true))
+}
+
+/// Reads a file within its limit: a save's or log's when `written` says so, or (`None`) when its
+/// first bytes show it is one.
+fn read_bytes_of(path: &Path, written: Option<bool>) -> Result<Vec<u8>, Diagnostic> {
     let unreadable = |e: std::io::Error| {
         Diagnostic::file_error(Code::UnreadableFile, path, format!("cannot read file: {e}"))
     };
@@ -101,7 +113,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     };
     // A file past the limit for what people write may still be a save or log Warroom wrote:
     // its first bytes say which.
-    let record = meta.len() > MAX_FILE_BYTES && is_record(path, SNIFF_BYTES);
+    let record =
+        written.unwrap_or_else(|| meta.len() > MAX_FILE_BYTES && is_record(path, SNIFF_BYTES));
     let limit = if record {
         MAX_RECORD_BYTES
     } else {
