@@ -43,7 +43,7 @@ impl Drop for HostRuntime {
 pub struct RoomHost {
     runtime: Option<Arc<HostRuntime>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    room: Arc<super::site::Site>,
+    site: Arc<super::site::Site>,
     addr: SocketAddr,
     means: super::listener::Means,
 }
@@ -78,12 +78,12 @@ impl RoomHost {
         let listener = TcpListener::bind((bind, port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let room = Arc::new(super::site::Site::new(
+        let site = Arc::new(super::site::Site::new(
             shared,
             format!("http://{}", public_addr(addr)),
         ));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = routes::router(Arc::clone(&room));
+        let app = routes::router(Arc::clone(&site));
         let listener = {
             let _entered = threads.enter();
             tokio::net::TcpListener::from_std(listener)?
@@ -92,7 +92,7 @@ impl RoomHost {
         Ok(Self {
             runtime: Some(Arc::clone(runtime)),
             stop: Some(stop),
-            room,
+            site,
             addr,
             means,
         })
@@ -121,22 +121,22 @@ impl RoomHost {
 
     /// The join page's address.
     pub fn join_url(&self) -> String {
-        self.room.join_url()
+        self.site.join_url()
     }
 
     /// The projector's address.
     pub fn projector_url(&self) -> String {
-        self.room.projector_url()
+        self.site.projector_url()
     }
 
     /// The console's address.
     pub fn console_url(&self) -> String {
-        self.room.console_url()
+        self.site.console_url()
     }
 
     /// The hosted exercise.
     pub fn shared(&self) -> &Arc<Shared> {
-        &self.room.shared
+        &self.site.shared
     }
 
     /// Applies the facilitator's intent and lets the host's threads wait for the disk: the caller
@@ -147,7 +147,7 @@ impl RoomHost {
         intent: crate::engine::model::intent::Intent,
     ) -> Result<(), Refusal> {
         let queued = self
-            .room
+            .site
             .shared
             .submit_queued(&super::state::Caller::Facilitator, intent)?;
         self.settle_in_background(queued);
@@ -160,14 +160,19 @@ impl RoomHost {
         &self,
         edit: &mut dyn FnMut(&mut crate::engine::exercise::ExerciseRecord),
     ) -> Result<(), Refusal> {
-        let queued = self.room.shared.edit_record_queued(edit)?;
+        let queued = self.site.shared.edit_record_queued(edit)?;
         self.settle_in_background(queued);
         Ok(())
     }
 
+    /// The threads it runs on, until it stops.
+    fn threads(&self) -> Option<&tokio::runtime::Runtime> {
+        self.runtime.as_deref().and_then(HostRuntime::handle)
+    }
+
     fn settle_in_background(&self, queued: super::state::Queued) {
-        let shared = Arc::clone(&self.room.shared);
-        match self.runtime.as_ref().and_then(|r| r.handle()) {
+        let shared = Arc::clone(&self.site.shared);
+        match self.threads() {
             Some(threads) => {
                 threads.spawn_blocking(move || shared.settle_unwaited(queued));
             }
@@ -177,8 +182,8 @@ impl RoomHost {
 
     /// Calls `wake` after every change, from a task of the host's runtime.
     pub fn on_change(&self, wake: Box<dyn Fn() + Send + Sync>) {
-        let mut changes = self.room.shared.subscribe();
-        if let Some(threads) = self.runtime.as_ref().and_then(|r| r.handle()) {
+        let mut changes = self.site.shared.subscribe();
+        if let Some(threads) = self.threads() {
             threads.spawn(async move {
                 while changes.changed().await.is_ok() {
                     wake();
@@ -189,12 +194,12 @@ impl RoomHost {
 
     /// Every team's exercise, for the overview on this room's console (`serve --teams`).
     pub fn set_teams(&self, teams: Vec<super::teams::TeamEntry>) {
-        self.room.set_teams(teams);
+        self.site.set_teams(teams);
     }
 
     /// Devices connected to a seat now.
     pub fn connected(&self, seat: &str) -> usize {
-        self.room.connected(seat)
+        self.site.connected(seat)
     }
 
     /// Stops serving. Every accepted change is already on disk; open pages lose their
@@ -212,7 +217,7 @@ impl RoomHost {
         // refused once its saving has finished.
         if let Some(runtime) = self.runtime.take() {
             drop(runtime);
-            if let Err(e) = self.room.shared.finish_saving() {
+            if let Err(e) = self.site.shared.finish_saving() {
                 report_failure(
                     "could not fold the exercise's journal into its save (it is read back with it)",
                     &e,

@@ -94,7 +94,7 @@ impl Site {
                 live.remove(seat);
             }
         }
-        self.shared.wake();
+        self.shared.changed();
     }
 }
 

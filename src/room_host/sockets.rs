@@ -106,8 +106,7 @@ pub(super) async fn seat_ws(
             let connection = SeatConnection {
                 caller: Caller::Device(token),
                 live: Some(LiveMark::new(&site, &seat)),
-                shown: after.seat.unwrap_or_else(|| seat.clone()),
-                seat,
+                shown: after.seat.unwrap_or(seat),
                 after: after.after,
                 adhoc_sent: 0,
             };
@@ -134,8 +133,7 @@ pub(super) async fn console_seat_ws(
             let connection = SeatConnection {
                 caller: Caller::ForSeat(seat.clone()),
                 live: None,
-                shown: seat.clone(),
-                seat,
+                shown: seat,
                 after: after.after,
                 adhoc_sent: 0,
             };
@@ -355,9 +353,8 @@ async fn run_connection(site: &Site, mut socket: WebSocket, mut connection: impl
 /// A seat's page: a device's, or the facilitator's acting for the seat.
 struct SeatConnection {
     caller: Caller,
-    /// The seat it acts for (a device's: the one its token held when it connected).
-    seat: String,
-    /// The seat whose feed and title the page shows.
+    /// The seat whose feed and title the page shows: the one it acts for, once the first update
+    /// has brought a page moved elsewhere up to date.
     shown: String,
     /// A device's page, counted as connected to its seat.
     live: Option<LiveMark>,
@@ -372,7 +369,7 @@ impl Connection for SeatConnection {
         let hosted = site.shared.read();
         let held = match &self.caller {
             Caller::Device(token) => seat_of(&hosted, token).ok(),
-            Caller::ForSeat(_) | Caller::Facilitator => hosted.room().by_id(&self.seat),
+            Caller::ForSeat(_) | Caller::Facilitator => hosted.room().by_id(&self.shown),
         };
         let Some(held) = held else {
             let gone = ServerMessage::Gone {
@@ -391,7 +388,6 @@ impl Connection for SeatConnection {
             self.after = None;
             self.adhoc_sent = 0;
             seat.id.clone_into(&mut self.shown);
-            seat.id.clone_into(&mut self.seat);
             if let Some(live) = &mut self.live {
                 live.move_to(&seat.id);
             }
@@ -436,7 +432,7 @@ impl Connection for SeatConnection {
             }
             ClientMessage::Chat { id, text, .. } => {
                 // The facilitator writing from a seat's page writes into that seat's chat.
-                let seat = self.seat.clone();
+                let seat = self.shown.clone();
                 let result = blocking(move || shared.chat(&caller, &seat, &text)).await;
                 reply(id, result.map(|()| None))
             }

@@ -122,14 +122,9 @@ impl Shared {
         self.revision.subscribe()
     }
 
-    /// Wakes every connection (and the app) for something outside the record, such as a page
-    /// connecting.
-    pub fn wake(&self) {
-        self.changed();
-    }
-
-    /// Counts a change and wakes every connection; returns the change's number.
-    fn changed(&self) -> u64 {
+    /// Counts a change and wakes every connection (and the app); returns the change's number.
+    /// Also called for what happens outside the record, such as a page connecting.
+    pub(super) fn changed(&self) -> u64 {
         self.revision.send_modify(|r| *r += 1);
         *self.revision.borrow()
     }

@@ -6,7 +6,7 @@ use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use super::support::{block_on, connect, http, next_of, start};
+use super::support::{address_of, block_on, connect, http, next_of, start};
 
 /// How long the host let a client that sends `send` (then, if `trickle`, a byte a second) hold a
 /// connection before closing it.
@@ -108,9 +108,7 @@ fn a_flood_of_silent_connections_does_not_keep_people_out() {
         .unwrap();
     let mut lines = std::io::BufReader::new(host.stdout.take().unwrap()).lines();
     let join = lines.next().unwrap().unwrap();
-    let url = join.strip_prefix("join: http://").unwrap().to_owned();
-    let (addr, join_path) = url.split_at(url.find('/').unwrap());
-    let addr: SocketAddr = addr.parse().unwrap();
+    let (addr, join_path) = address_of(join.strip_prefix("join: ").unwrap());
     let stderr = host.stderr.take().unwrap();
     let host = KillOnDrop(host);
     let (said, warnings) = std::sync::mpsc::channel();
@@ -140,7 +138,7 @@ fn a_flood_of_silent_connections_does_not_keep_people_out() {
     std::thread::sleep(Duration::from_millis(300));
     // Someone arriving now gets the join page, a seat and its live page at once.
     let started = Instant::now();
-    assert_eq!(http(addr, "GET", join_path, "").status, 200);
+    assert_eq!(http(addr, "GET", &join_path, "").status, 200);
     let taken = http(
         addr,
         "POST",

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use warroom::engine::model::intent::Intent;
 use warroom::store::saves;
 
-use super::support::{block_on, connect, http, next};
+use super::support::{address_of, block_on, connect, http, next};
 
 /// `warroom serve` as its own process on a free port; returns it and its join address.
 fn serve(saves: &Path, session: &str) -> (Child, SocketAddr, String) {
@@ -26,11 +26,10 @@ fn serve(saves: &Path, session: &str) -> (Child, SocketAddr, String) {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let join = lines.next().unwrap().unwrap();
-    let url = join.strip_prefix("join: http://").unwrap().to_owned();
-    let (addr, path) = url.split_at(url.find('/').unwrap());
+    let (addr, path) = address_of(join.strip_prefix("join: ").unwrap());
     // The rest of what it prints is not needed; a closed pipe must not stop it.
     std::thread::spawn(move || lines.for_each(drop));
-    (child, addr.parse().unwrap(), path.to_owned())
+    (child, addr, path)
 }
 
 fn handoff(device: usize, n: u64) -> serde_json::Value {

@@ -11,7 +11,9 @@ use warroom::engine::content::load::Source;
 use warroom::engine::content::script::{self, Decisions};
 use warroom::engine::scoring::score;
 
-use super::support::{block_on, connect, http, intent, next, next_of, raw_request, request, start};
+use super::support::{
+    address_of, block_on, connect, http, intent, next, next_of, raw_request, request, start,
+};
 
 #[test]
 fn a_wrong_or_missing_code_gets_a_refusal_and_no_scenario_content() {
@@ -637,9 +639,8 @@ fn serve_prints_its_addresses_and_stops_cleanly_on_sigterm() {
     );
     assert!(console.starts_with("console: http://127.0.0.1:"));
     assert_eq!(session, "session: ransomware-file-server-room");
-    let url = join.strip_prefix("join: http://").unwrap();
-    let (addr, path) = url.split_at(url.find('/').unwrap());
-    let answer = http(addr.parse().unwrap(), "GET", path, "");
+    let (addr, path) = address_of(join.strip_prefix("join: ").unwrap());
+    let answer = http(addr, "GET", &path, "");
     assert_eq!(answer.status, 200);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -862,26 +863,18 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
     assert_ne!(first, second, "each team has a room of its own");
     // The teams side by side, on the first team's console.
     let teams = lines.next().unwrap().unwrap();
-    let teams = teams.strip_prefix("teams: http://").unwrap().to_owned();
-    let (teams_addr, teams_path) = teams.split_at(teams.find('/').unwrap());
-    let teams_addr: std::net::SocketAddr = teams_addr.parse().unwrap();
+    let (teams_addr, teams_path) = address_of(teams.strip_prefix("teams: ").unwrap());
     let overview = http(teams_addr, "GET", &format!("{teams_path}/view"), "");
     assert_eq!(overview.status, 200);
     assert!(overview.body.contains("drill-team-1") && overview.body.contains("drill-team-2"));
     let wrong = teams_path.replace("/console/", "/console/0");
     assert_eq!(http(teams_addr, "GET", &wrong, "").status, 404);
     // Another team's console does not open the overview, which holds every team's console code.
-    let (other_addr, other_console) = second_console.split_at(second_console.find('/').unwrap());
-    let other = http(
-        other_addr.parse().unwrap(),
-        "GET",
-        &format!("{other_console}/teams"),
-        "",
-    );
+    let (other_addr, other_console) = address_of(&second_console);
+    let other = http(other_addr, "GET", &format!("{other_console}/teams"), "");
     assert_eq!(other.status, 404);
     // Team 1 takes a decision; team 2 does nothing.
-    let (addr, path) = first.split_at(first.find('/').unwrap());
-    let addr: std::net::SocketAddr = addr.parse().unwrap();
+    let (addr, path) = address_of(&first);
     let taken = http(addr, "POST", &format!("{path}/take"), "seat=soc&person=Ana");
     let seat = taken.header("location").unwrap();
     block_on(async {
@@ -1043,14 +1036,8 @@ fn the_host_wakes_whoever_asked_after_every_change() {
     wait_for(1);
     // A device taking a seat is a change too.
     let join = link.addresses().join;
-    let rest = join.strip_prefix("http://").unwrap();
-    let (addr, path) = rest.split_at(rest.find('/').unwrap());
-    let taken = http(
-        addr.parse().unwrap(),
-        "POST",
-        &format!("{path}/take"),
-        "seat=soc&person=Ana",
-    );
+    let (addr, path) = address_of(&join);
+    let taken = http(addr, "POST", &format!("{path}/take"), "seat=soc&person=Ana");
     assert_eq!(taken.status, 303);
     wait_for(2);
 }

@@ -54,8 +54,7 @@ impl TestRoom {
 
     /// The path part of one of the host's addresses.
     pub fn path_of(url: &str) -> String {
-        let rest = url.strip_prefix("http://").unwrap();
-        rest[rest.find('/').unwrap()..].to_owned()
+        address_of(url).1
     }
 
     pub fn join_path(&self) -> String {
@@ -199,4 +198,12 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .build()
         .unwrap()
         .block_on(future)
+}
+
+/// One of the host's addresses (`http://host:port/path`, the scheme optional) as the socket
+/// address to connect to and the path to ask for.
+pub fn address_of(url: &str) -> (SocketAddr, String) {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    (addr.parse().unwrap(), path.to_owned())
 }
