@@ -16,6 +16,10 @@ fn http_exchange(addr: &str, request: &str) -> String {
 /// Starts a facilitated exercise in `app`, which can open rooms, and opens one for this
 /// computer; returns the join address's `host:port` and path.
 #[cfg(feature = "room")]
+/// The app's rooms prefer one port (8470): the tests that open one take turns, so that a room
+/// opened again finds its port free.
+static ROOM_PORT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn open_a_room(app: &mut App) -> (String, String) {
     app.insert_resource(warroom::app::exercise::RoomService(Some(
         warroom::room_host::opener(),
@@ -67,6 +71,9 @@ fn take_seat(addr: &str, join_path: &str, seat: &str, person: &str) -> String {
 #[test]
 fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     use futures_util::{SinkExt as _, StreamExt as _};
+    let _port = ROOM_PORT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
 
     let mut app = headless_app();
     let (addr, path) = open_a_room(&mut app);
@@ -187,6 +194,10 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
 #[test]
 fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
     use warroom::app::exercise::RoomService;
+    // Another test opening a room between the drop and the resume would take the port back.
+    let _port = ROOM_PORT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
 
     let data = tempfile::tempdir().unwrap();
     let mut app = app_in(data.path());
