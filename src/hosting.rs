@@ -37,6 +37,10 @@ impl From<Rejected> for Refusal {
     }
 }
 
+/// A change to the exercise's record, made against its session as it is then (the minute, the
+/// log's length): made whole, or refused with the reason and nothing changed.
+pub type RecordEdit<'e> = &'e mut dyn FnMut(&mut ExerciseRecord, &Session) -> Result<(), Rejected>;
+
 /// What to host, and where to listen.
 pub struct OpenRequest {
     /// The live session; the host takes it over.
@@ -71,13 +75,17 @@ pub trait RoomLink: Send + Sync {
     fn addresses(&self) -> RoomAddresses;
     /// The number of the latest change (grows with every intent, seat or chat line).
     fn revision(&self) -> u64;
-    /// The session and record as they are now.
-    fn snapshot(&self) -> (Session, ExerciseRecord);
+    /// The session and record as they are now, for a copy the app keeps; [`Self::follow`] brings
+    /// that copy up to date from then on.
+    fn start_following(&self) -> (Session, ExerciseRecord);
+    /// Brings the copy from [`Self::start_following`] up to the room's: only what changed since
+    /// the last call is read (the log entries, chat lines and record parts the journal writes).
+    fn follow(&self, session: &mut Session, record: &mut ExerciseRecord);
     /// Applies an intent as the facilitator and saves it without making the caller wait for the
     /// disk; `Err` says why the engine refused it ([`Self::save_problem`] says if saving failed).
     fn submit(&self, intent: Intent) -> Result<(), Refusal>;
     /// Changes the record (the parts the facilitator owns) and saves it, as [`Self::submit`].
-    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal>;
+    fn edit(&self, edit: RecordEdit<'_>) -> Result<(), Refusal>;
     /// Why the last change the app made is not on disk, while it is not.
     fn save_problem(&self) -> Option<Refusal>;
     /// Writes into a seat's chat as the facilitator.

@@ -12,6 +12,8 @@ mod admission;
 mod browser;
 #[path = "room/durability.rs"]
 mod durability;
+#[path = "room/link.rs"]
+mod link;
 #[path = "room/protocol.rs"]
 mod protocol;
 #[path = "room/seats.rs"]

@@ -219,10 +219,10 @@ pub fn seat_positions(count: usize) -> Vec<Vec2> {
 }
 
 fn cast(active: &ActiveExercise) -> Vec<RoleId> {
-    let scenario = active.session.scenario();
+    let scenario = active.session().scenario();
     if scenario.cast.is_empty() {
         active
-            .session
+            .session()
             .matrix()
             .roles
             .iter()
@@ -253,7 +253,7 @@ fn show_the_active_exercise(
     let wanted = active
         .as_ref()
         .filter(|_| screen.get().is_exercise())
-        .map(|a| a.record.id.clone());
+        .map(|a| a.record().id.clone());
     if *shown == wanted {
         return;
     }
@@ -290,7 +290,7 @@ fn spawn_board(
     ));
     commands.spawn((
         scoped.clone(),
-        Text2d::new(active.session.scenario().title.clone()),
+        Text2d::new(active.session().scenario().title.clone()),
         TextFont::from_font_size(26.0),
         TextColor(Color::srgb(0.92, 0.88, 0.80)),
         TextLayout::default().with_justify(Justify::Center),
@@ -302,7 +302,7 @@ fn spawn_board(
     let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
     let token_material = materials.add(ColorMaterial::from_color(TOKEN));
     for (role, position) in roles.iter().zip(seat_positions(roles.len())) {
-        let label = active.session.matrix().role(role.as_str()).map_or_else(
+        let label = active.session().matrix().role(role.as_str()).map_or_else(
             || role.to_string(),
             |r| {
                 if r.short.is_empty() {
@@ -427,7 +427,7 @@ fn update_seats(
         return;
     }
     for (seat, mut material) in &mut seats {
-        let wanted = if active.session.engaged().contains_key(&seat.role) {
+        let wanted = if active.session().engaged().contains_key(&seat.role) {
             &materials.engaged
         } else {
             &materials.idle
@@ -448,7 +448,7 @@ fn move_tokens(
     let step = (TOKEN_SPEED * time.delta_secs()).min(1.0);
     let mut moving = false;
     for (token, mut transform) in &mut tokens {
-        let target = token.target(active.session.engaged().contains_key(&token.role));
+        let target = token.target(active.session().engaged().contains_key(&token.role));
         let current = transform.translation.truncate();
         if current.distance(target) > 0.5 {
             moving = true;
@@ -488,7 +488,7 @@ fn update_meters(
     if !active.is_changed() {
         return;
     }
-    let session = &active.session;
+    let session = active.session();
     let max = session.matrix().max_severity();
     let severity = f32::from(session.severity()) / f32::from(max.max(1));
     let impact = f32::from(session.business_impact()) / 100.0;
@@ -542,7 +542,7 @@ fn draw_board(
     seats: Query<(&Seat, &Transform)>,
     mut gizmos: Gizmos,
 ) {
-    let session = &active.session;
+    let session = active.session();
     gizmos.ellipse_2d(
         Isometry2d::IDENTITY,
         TABLE_HALF,

@@ -4,14 +4,13 @@
 //! window itself is [`super::projector`].
 
 use bevy::prelude::*;
-use thiserror::Error;
 
-use super::exercise::{ActiveExercise, ExerciseBegan, SaveError, Saves};
+use super::exercise::{ActiveExercise, ExerciseBegan, Saves};
 use super::flow::{AppSystems, Screen};
 use super::messages::FacilitatorCommand;
 use super::notice::Notice;
-use crate::engine::Rejected;
-use crate::engine::exercise::{ObserverNote, ProjectorDisplay};
+use crate::engine::exercise::{ExerciseRecord, ObserverNote, ProjectorDisplay};
+use crate::engine::{Rejected, Session};
 
 /// What the projector should show: whether its window is open and whether it is blanked.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +56,7 @@ fn close_projector(mut projector: ResMut<ProjectorState>) {
 /// A new exercise shows the projector as its record says: closed for a new one, as the
 /// facilitator left it for a resumed one.
 fn projector_as_saved(active: Option<Res<ActiveExercise>>, mut projector: ResMut<ProjectorState>) {
-    *projector = active.map_or_else(ProjectorState::default, |a| a.record.projector.into());
+    *projector = active.map_or_else(ProjectorState::default, |a| a.record().projector.into());
 }
 
 fn facilitator_commands(
@@ -75,47 +74,50 @@ fn facilitator_commands(
         return;
     };
     for command in reader.read() {
-        let result = match command {
+        let projector_only = match command {
             FacilitatorCommand::ShowProjector(open) => {
                 projector.open = *open;
                 projector.blank &= *open;
-                Ok(())
+                true
             }
             FacilitatorCommand::BlankProjector(blank) => {
                 projector.blank = *blank;
-                Ok(())
+                true
             }
-            edit => record_edit(edit, &mut active),
+            _ => false,
         };
-        active.record.projector = ProjectorDisplay {
+        // The projector as it is wanted is saved with the rest, so a resume puts the room back.
+        let shown = ProjectorDisplay {
             open: projector.open,
             blank: projector.blank,
         };
-        let outcome = result.and_then(|()| active.save(&saves).map_err(RecordError::from));
-        if let Err(problem) = outcome {
-            *notice = Notice::error(problem.to_string());
+        if projector_only && active.record().projector == shown {
+            continue;
+        }
+        let outcome = active.edit(&saves, &mut |record, session| {
+            record_edit(command, record, session)?;
+            record.projector = shown;
+            Ok(())
+        });
+        let problem = match outcome {
+            Err(refusal) => Some(format!("Not recorded: {refusal}.")),
+            Ok(()) => active.save_error().map(str::to_owned),
+        };
+        if let Some(problem) = problem {
+            *notice = Notice::error(problem);
         }
     }
 }
 
-/// Why a facilitator's edit did not reach the save.
-#[derive(Debug, Error)]
-pub enum RecordError {
-    /// The record refused it; nothing changed.
-    #[error("Not recorded: {0}.")]
-    Refused(#[from] Rejected),
-    /// It is recorded in memory but could not be written.
-    #[error(transparent)]
-    Save(#[from] SaveError),
-}
-
-/// Applies one edit to the exercise record.
-fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result<(), RecordError> {
-    let ActiveExercise {
-        session, record, ..
-    } = active;
+/// Applies one of the facilitator's edits to the exercise record, as the session stands; the
+/// projector's commands change nothing here.
+fn record_edit(
+    edit: &FacilitatorCommand,
+    record: &mut ExerciseRecord,
+    session: &Session,
+) -> Result<(), Rejected> {
     let minute = session.minute();
-    let result = match edit.clone() {
+    match edit.clone() {
         FacilitatorCommand::SetFacilitator(name) => {
             name.trim().clone_into(&mut record.facilitator);
             Ok(())
@@ -156,8 +158,6 @@ fn record_edit(edit: &FacilitatorCommand, active: &mut ActiveExercise) -> Result
             record.remove_hotwash_item(&role, list, index);
             Ok(())
         }
-        // Carried out by `facilitator_commands`; nothing in the record but the projector.
         FacilitatorCommand::ShowProjector(_) | FacilitatorCommand::BlankProjector(_) => Ok(()),
-    };
-    result.map_err(RecordError::from)
+    }
 }

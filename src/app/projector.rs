@@ -145,8 +145,8 @@ fn projector_system(
     }
     let mut ui = super::screens::widgets::root_ui(&ctx, "projector");
     let view = active.as_ref().filter(|_| !state.blank).map(|a| RoomView {
-        join: a.room.as_ref().map(|r| r.addresses.join.clone()),
-        ..RoomView::new(&a.session, &a.record.adhoc_injects)
+        join: a.room().map(|r| r.addresses.join.clone()),
+        ..RoomView::new(a.session(), &a.record().adhoc_injects)
     });
     let rect = room_view_ui(&mut ui, view.as_ref());
     // The board exists only while an exercise screen is up.

@@ -78,8 +78,8 @@ fn follow_the_clock(
     }
     let ticking = clock.running
         && screen.get().is_exercise()
-        && active.as_ref().is_some_and(|a| !a.session.ended());
-    let hosting = active.is_some_and(|a| a.room.is_some());
+        && active.as_ref().is_some_and(|a| !a.session().ended());
+    let hosting = active.is_some_and(|a| a.room().is_some());
     let wanted = if hosting {
         RedrawPolicy::RoomOpen
     } else if ticking {

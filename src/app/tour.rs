@@ -233,7 +233,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
             // minute of each step timed after an inject.
             let Some(mut copy) = world
                 .get_resource::<super::exercise::ActiveExercise>()
-                .map(|active| active.session.clone())
+                .map(|active| active.session().clone())
             else {
                 return Err(StepError::Needs("an exercise under way"));
             };

@@ -156,10 +156,7 @@ impl RoomHost {
 
     /// Changes the record as the facilitator, without waiting for the disk (see
     /// [`Self::submit_unwaited`]).
-    pub fn edit_unwaited(
-        &self,
-        edit: &mut dyn FnMut(&mut crate::engine::exercise::ExerciseRecord),
-    ) -> Result<(), Refusal> {
+    pub fn edit_unwaited(&self, edit: crate::hosting::RecordEdit<'_>) -> Result<(), Refusal> {
         let queued = self.site.shared.edit_record_queued(edit)?;
         self.settle_in_background(queued);
         Ok(())

@@ -9,7 +9,7 @@ use crate::engine::exercise::ExerciseRecord;
 use crate::engine::model::intent::Intent;
 use crate::engine::room::SeatChange;
 use crate::engine::session::Session;
-use crate::hosting::{OpenRequest, RoomAddresses, RoomLink, RoomOpener};
+use crate::hosting::{OpenRequest, RecordEdit, RoomAddresses, RoomLink, RoomOpener};
 
 /// A running host, stopped when the last handle to it goes.
 struct Link {
@@ -35,11 +35,26 @@ impl RoomLink for Link {
         self.with_host(|h| h.shared().revision())
     }
 
-    fn snapshot(&self) -> (Session, ExerciseRecord) {
+    fn start_following(&self) -> (Session, ExerciseRecord) {
+        self.with_host(|h| h.shared().start_following())
+    }
+
+    fn follow(&self, session: &mut Session, record: &mut ExerciseRecord) {
         self.with_host(|h| {
-            let hosted = h.shared().read();
-            (hosted.session.clone(), hosted.record.clone())
-        })
+            let shared = h.shared();
+            let mut follows = true;
+            for change in shared.changes_since_followed() {
+                follows &= change.follows(record);
+                if follows {
+                    change.apply_to(record);
+                }
+            }
+            // Not expected (changes are kept in order from the copy on, and the engine replays
+            // its own log), but a copy that cannot follow is replaced rather than shown wrong.
+            if !follows || session.follow(&record.log.entries).is_err() {
+                (*session, *record) = shared.start_following();
+            }
+        });
     }
 
     fn submit(&self, intent: Intent) -> Result<(), Refusal> {
@@ -47,7 +62,7 @@ impl RoomLink for Link {
         self.with_host(|h| h.submit_unwaited(intent))
     }
 
-    fn edit(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
+    fn edit(&self, edit: RecordEdit<'_>) -> Result<(), Refusal> {
         self.with_host(|h| h.edit_unwaited(edit))
     }
 

@@ -12,7 +12,8 @@ use crate::engine::model::intent::Intent;
 use crate::engine::room::SeatChange;
 use crate::engine::room::{ChatLine, RoomRecord, Seat, SeatRecord};
 use crate::engine::session::Session;
-use crate::store::journal::{Journal, Lane, Tracker};
+use crate::hosting::RecordEdit;
+use crate::store::journal::{Change, Journal, Lane, Tracker};
 
 /// A session hosted for a room, with where it is saved.
 pub struct Hosted {
@@ -73,6 +74,9 @@ pub struct Shared {
     /// Why the last change settled in the background is not on disk (`None` once one is).
     save_problem: Mutex<Option<Refusal>>,
     revision: watch::Sender<u64>,
+    /// Every change since a follower (the app) last asked, while one follows: the same changes
+    /// the journal is written from, so a copy kept elsewhere follows by what is new only.
+    follower: Mutex<Option<Vec<Change>>>,
 }
 
 impl Shared {
@@ -86,6 +90,7 @@ impl Shared {
             lane: Mutex::new(Some(Lane::start(journal)?)),
             save_problem: Mutex::new(None),
             revision: watch::Sender::new(0),
+            follower: Mutex::new(None),
         })
     }
 
@@ -155,6 +160,14 @@ impl Shared {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .change(&mut hosted.record, crate::store::unix_now());
+        if let Some(kept) = self
+            .follower
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+        {
+            kept.push(change.clone());
+        }
         let pending = self
             .lane
             .lock()
@@ -216,15 +229,28 @@ impl Shared {
     }
 
     /// [`Self::edit_record`] without waiting for the disk.
-    pub fn edit_record_queued(
-        &self,
-        edit: &mut dyn FnMut(&mut ExerciseRecord),
-    ) -> Result<Queued, Refusal> {
-        self.change_queued(|hosted| {
-            edit(&mut hosted.record);
-            Ok(())
-        })
-        .map(|((), queued)| queued)
+    pub fn edit_record_queued(&self, edit: RecordEdit<'_>) -> Result<Queued, Refusal> {
+        self.change_queued(|hosted| Ok(edit(&mut hosted.record, &hosted.session)?))
+            .map(|((), queued)| queued)
+    }
+
+    /// The session and record as they are now, for a copy kept elsewhere; from now on every
+    /// change is kept for [`Self::changes_since_followed`] too. Read under the lock changes
+    /// are made under, so the copy misses none and the changes after it start from it.
+    pub fn start_following(&self) -> (Session, ExerciseRecord) {
+        let hosted = self.read();
+        *self.follower.lock().unwrap_or_else(PoisonError::into_inner) = Some(Vec::new());
+        (hosted.session.clone(), hosted.record.clone())
+    }
+
+    /// The changes made since the follower last asked (or started), in order.
+    pub fn changes_since_followed(&self) -> Vec<Change> {
+        self.follower
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The change an intent makes for a caller: held to what its seat may send, applied by the
@@ -257,12 +283,9 @@ impl Shared {
     }
 
     /// Changes the record (the facilitator's notes, people, hotwash…) and saves it.
-    pub fn edit_record(&self, edit: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), Refusal> {
-        self.change(|hosted| {
-            edit(&mut hosted.record);
-            Ok(())
-        })
-        .map(drop)
+    pub fn edit_record(&self, edit: RecordEdit<'_>) -> Result<(), Refusal> {
+        self.change(|hosted| Ok(edit(&mut hosted.record, &hosted.session)?))
+            .map(drop)
     }
 
     /// A person takes a seat; returns the device's new token.

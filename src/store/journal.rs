@@ -103,8 +103,9 @@ pub struct Change {
 }
 
 impl Change {
-    /// Brings `record` to the state after this change.
-    fn apply_to(self, record: &mut ExerciseRecord) {
+    /// Brings `record` to the state after this change. Applying a change `record` already holds
+    /// changes nothing.
+    pub fn apply_to(self, record: &mut ExerciseRecord) {
         if let Some(rest) = self.rest {
             let lists = take_lists(record);
             *record = *rest;
@@ -120,7 +121,7 @@ impl Change {
     }
 
     /// Whether the change starts where `record` is: its lists do not skip a position.
-    fn follows(&self, record: &ExerciseRecord) -> bool {
+    pub fn follows(&self, record: &ExerciseRecord) -> bool {
         let chat_len = record.room.as_ref().map_or(0, |r| r.chat.len());
         self.log
             .as_ref()

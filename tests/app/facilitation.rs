@@ -74,7 +74,7 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
             },
         );
         let saved = app.world().resource::<ActiveExercise>();
-        let path = saved.save_path.clone().unwrap();
+        let path = saved.save_path().unwrap().to_path_buf();
 
         // Every change is on disk already, before anything ends.
         let on_disk = warroom::store::saves::load(&path).unwrap();
@@ -121,11 +121,11 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
     let mut app = app_in(data.path());
     send(&mut app, ExerciseCommand::Resume(save_path.clone()));
     assert_eq!(screen(&app), Screen::Debrief);
-    let record = app.world().resource::<ActiveExercise>().record.clone();
+    let record = app.world().resource::<ActiveExercise>().record().clone();
     assert_eq!(record.hotwash.len(), 1);
     assert_eq!(record.hotwash[0].strengths, ["Fast triage"]);
     assert_eq!(record.hotwash[0].improvements, ["Image first"]);
-    let session = &app.world().resource::<ActiveExercise>().session;
+    let session = &app.world().resource::<ActiveExercise>().session();
     assert_eq!(session.released_at("ransom-note"), Some(3));
     assert!(session.held().contains("business-call"));
 
@@ -185,13 +185,19 @@ fn the_clock_runs_in_a_facilitated_session_only_once_started() {
         warroom::app::exercise::BASE_SECS_PER_MINUTE;
     app.update();
     app.update();
-    assert_eq!(app.world().resource::<ActiveExercise>().session.minute(), 1);
+    assert_eq!(
+        app.world().resource::<ActiveExercise>().session().minute(),
+        1
+    );
     send(&mut app, ExerciseCommand::SetClockRunning(false));
     app.world_mut().resource_mut::<ScenarioClock>().elapsed_secs =
         warroom::app::exercise::BASE_SECS_PER_MINUTE;
     app.update();
     app.update();
-    assert_eq!(app.world().resource::<ActiveExercise>().session.minute(), 1);
+    assert_eq!(
+        app.world().resource::<ActiveExercise>().session().minute(),
+        1
+    );
 }
 
 #[test]
@@ -249,15 +255,15 @@ fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
     let exercise = active(&app);
     assert_eq!(exercise.mode(), Mode::Facilitated);
     assert_eq!(
-        exercise.session.scenario().id.as_str(),
+        exercise.session().scenario().id.as_str(),
         "ransomware-file-server"
     );
-    assert_eq!(exercise.session.minute(), 2);
-    assert!(exercise.session.held().contains("business-call"));
-    assert_eq!(exercise.record.facilitator, "Sam");
-    assert_eq!(exercise.record.people_in(&"soc".into()), ["Dana"]);
-    assert_eq!(exercise.record.adhoc_injects[0].title, "CFO on the phone");
-    assert_eq!(exercise.record.notes[0].text, "Waiting for the EDR");
+    assert_eq!(exercise.session().minute(), 2);
+    assert!(exercise.session().held().contains("business-call"));
+    assert_eq!(exercise.record().facilitator, "Sam");
+    assert_eq!(exercise.record().people_in(&"soc".into()), ["Dana"]);
+    assert_eq!(exercise.record().adhoc_injects[0].title, "CFO on the phone");
+    assert_eq!(exercise.record().notes[0].text, "Waiting for the EDR");
     assert_eq!(save_path(&app), path, "resumed into its own save");
     assert_eq!(
         *app.world().resource::<ProjectorState>(),

@@ -36,7 +36,7 @@ fn rejected_intents_change_nothing_and_say_why() {
         panic!("expected a rejection");
     };
     assert!(reason.contains("not available yet"), "{reason}");
-    let session = &app.world().resource::<ActiveExercise>().session;
+    let session = &app.world().resource::<ActiveExercise>().session();
     assert!(session.log().entries.is_empty());
 }
 
@@ -86,7 +86,7 @@ fn practice_keeps_a_running_score_and_says_what_lapsed() {
     assert!(trail.missed.is_empty());
     // Let the triage window and more pass with nobody acting on anything else.
     for _ in 0..12 {
-        let minutes = warroom::engine::scoring::advance_stop(&active(&app).session, 5);
+        let minutes = warroom::engine::scoring::advance_stop(active(&app).session(), 5);
         intent(&mut app, Intent::Advance { minutes });
     }
     let trail = app.world().resource::<ScoreTrail>().clone();
@@ -106,9 +106,9 @@ fn practice_keeps_a_running_score_and_says_what_lapsed() {
         .resource::<warroom::app::exercise::InjectBanner>()
         .clone();
     let new = banner.0.expect("an inject arrived while the clock ran");
-    let last = active(&app).session.released().last().cloned().unwrap();
+    let last = active(&app).session().released().last().cloned().unwrap();
     let title = &active(&app)
-        .session
+        .session()
         .scenario()
         .inject(last.as_str())
         .unwrap()
@@ -144,7 +144,7 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
     for _ in 0..13 {
         app.update();
     }
-    let minute = app.world().resource::<ActiveExercise>().session.minute();
+    let minute = app.world().resource::<ActiveExercise>().session().minute();
     assert_eq!(minute, 2, "1× is real time");
     // What the player did last stays in view while the clock ticks on.
     send(
@@ -157,7 +157,7 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
     for _ in 0..13 {
         app.update();
     }
-    assert!(app.world().resource::<ActiveExercise>().session.minute() > minute);
+    assert!(app.world().resource::<ActiveExercise>().session().minute() > minute);
     match app.world().resource::<LastOutcome>() {
         LastOutcome::Accepted { summary, .. } => {
             assert!(summary.contains("Triage the EDR alert"), "{summary}");
@@ -165,12 +165,12 @@ fn the_drill_clock_advances_scenario_time_only_while_running() {
         other => panic!("{other:?}"),
     }
     send(&mut app, ExerciseCommand::SetClockRunning(false));
-    let paused_at = app.world().resource::<ActiveExercise>().session.minute();
+    let paused_at = app.world().resource::<ActiveExercise>().session().minute();
     for _ in 0..30 {
         app.update();
     }
     assert_eq!(
-        app.world().resource::<ActiveExercise>().session.minute(),
+        app.world().resource::<ActiveExercise>().session().minute(),
         paused_at
     );
 }
@@ -193,7 +193,7 @@ fn an_unknown_scenario_is_reported_and_the_app_stays_usable() {
     start(&mut app, "ransomware-file-server", Mode::Practice);
     app.update();
     assert_eq!(screen(&app), Screen::Play);
-    let _ = score(&app.world().resource::<ActiveExercise>().session);
+    let _ = score(app.world().resource::<ActiveExercise>().session());
 }
 
 #[test]

@@ -32,8 +32,7 @@ fn open_a_room(app: &mut App) -> (String, String) {
         }),
     );
     let join = active(app)
-        .room
-        .as_ref()
+        .room()
         .expect("the room is open")
         .link
         .addresses()
@@ -104,13 +103,13 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     // The console shows it within a few frames.
     for _ in 0..100 {
         app.update();
-        if active(&app).session.log().entries.len() == 1 {
+        if active(&app).session().log().entries.len() == 1 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(matches!(
-        active(&app).session.log().entries[0].intent,
+        active(&app).session().log().entries[0].intent,
         Intent::Handoff(_)
     ));
     assert_eq!(
@@ -142,7 +141,7 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
         }),
     );
     app.update();
-    assert_eq!(active(&app).session.minute(), 3);
+    assert_eq!(active(&app).session().minute(), 3);
     let saved = load(&save_path(&app));
     assert_eq!(saved.log.entries.len(), 2);
     assert_eq!(saved.notes[0].text, "SOC handed off fast");
@@ -160,7 +159,7 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
         )),
     );
     app.update();
-    let seats = &active(&app).record.room.as_ref().unwrap().seats;
+    let seats = &active(&app).record().room.as_ref().unwrap().seats;
     assert!(seats.iter().any(|s| s.seat.roles.len() == 2));
     // A refusal from the host says why.
     send(
@@ -173,7 +172,7 @@ fn the_console_opens_a_room_and_follows_what_the_seats_do() {
     ));
     // Closed, the exercise goes on at the console and keeps the seats in its record.
     send(&mut app, UiCommand::Exercise(ExerciseCommand::CloseRoom));
-    assert!(active(&app).room.is_none());
+    assert!(active(&app).room().is_none());
     send(
         &mut app,
         UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: 1 })),
@@ -202,7 +201,7 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
     let data = tempfile::tempdir().unwrap();
     let mut app = app_in(data.path());
     let (addr, path) = open_a_room(&mut app);
-    let join = active(&app).room.as_ref().unwrap().addresses.join.clone();
+    let join = active(&app).room().unwrap().addresses.join.clone();
     let seat = take_seat(&addr, &path, "legal", "Priya");
     let saved_at = save_path(&app);
     // The app goes away without closing the room.
@@ -217,7 +216,7 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
         &mut app,
         UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
     );
-    let room = active(&app).room.as_ref().expect("the room opened again");
+    let room = active(&app).room().expect("the room opened again");
     assert_eq!(room.addresses.join, join, "same codes, same port");
     let page = http_exchange(
         &addr,
@@ -235,5 +234,102 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
         &mut app,
         UiCommand::Exercise(ExerciseCommand::Resume(saved_at)),
     );
-    assert!(active(&app).room.is_none());
+    assert!(active(&app).room().is_none());
+}
+
+/// What a facilitator does at the console, as they would in a session: their name, people in
+/// roles (one removed again), notes, an ad-hoc inject, the projector, the clock, a hotwash.
+#[cfg(feature = "room")]
+fn run_the_console(app: &mut App) {
+    let edits = [
+        FacilitatorCommand::SetFacilitator("  Dana  ".into()),
+        FacilitatorCommand::Seat {
+            name: "Ana".into(),
+            role: "soc".into(),
+        },
+        FacilitatorCommand::Seat {
+            name: "Ben".into(),
+            role: "legal".into(),
+        },
+        FacilitatorCommand::Unseat(1),
+        FacilitatorCommand::ShowProjector(true),
+        FacilitatorCommand::BlankProjector(true),
+        FacilitatorCommand::Note {
+            role: Some("soc".into()),
+            dimension: Some(Dimension::Evidence),
+            text: "Imaged FS-01 before isolating it".into(),
+        },
+        FacilitatorCommand::AdHocInject {
+            title: "CFO on the phone".into(),
+            narrative: "Is payroll safe?".into(),
+            to: Some("business_leadership".into()),
+        },
+        FacilitatorCommand::Note {
+            role: None,
+            dimension: None,
+            text: "   ".into(),
+        },
+    ];
+    for edit in edits {
+        facilitate(app, edit);
+    }
+    send(
+        app,
+        UiCommand::Exercise(ExerciseCommand::Intent(Intent::Advance { minutes: 4 })),
+    );
+    facilitate(
+        app,
+        FacilitatorCommand::HotwashAdd {
+            role: "soc".into(),
+            list: HotwashList::Strengths,
+            text: "Escalated within ten minutes".into(),
+        },
+    );
+    facilitate(app, FacilitatorCommand::BlankProjector(false));
+}
+
+/// The record without what only a room or a moment gives it: its id, times and seats.
+#[cfg(feature = "room")]
+fn as_played(mut record: warroom::engine::exercise::ExerciseRecord) -> String {
+    record.id.clear();
+    record.started_at = 0;
+    record.updated_at = 0;
+    record.room = None;
+    format!("{record:#?}")
+}
+
+/// One write path: the console's edits and intents land the same in the exercise's store and in
+/// its save whether the app owns the exercise or a room's host does. No field of the record is
+/// copied to the host by hand, so one added later cannot be left behind.
+#[cfg(feature = "room")]
+#[test]
+fn the_console_records_the_same_with_a_room_open_or_not() {
+    let _port = ROOM_PORT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut local = headless_app();
+    start(&mut local, "ransomware-file-server", Mode::Facilitated);
+    run_the_console(&mut local);
+
+    let mut hosted = headless_app();
+    open_a_room(&mut hosted);
+    run_the_console(&mut hosted);
+    assert!(
+        active(&hosted).room().is_some(),
+        "played with the room open"
+    );
+
+    let played = as_played(active(&local).record().clone());
+    assert!(played.contains("Imaged FS-01"), "{played}");
+    assert!(played.contains("Dana") && !played.contains("  Dana"));
+    assert_eq!(as_played(active(&hosted).record().clone()), played);
+    assert_eq!(as_played(load(&save_path(&local))), played);
+    assert_eq!(as_played(load(&save_path(&hosted))), played);
+    assert_eq!(
+        active(&hosted).session().log(),
+        active(&local).session().log()
+    );
+    // The refused note said why, with a room open as without.
+    let refused = notice(&hosted).expect("the empty note was refused in words");
+    assert!(refused.is_error, "{}", refused.text);
 }

@@ -14,7 +14,7 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
         let log = app
             .world()
             .resource::<ActiveExercise>()
-            .session
+            .session()
             .log()
             .clone();
         // The app is dropped here without any shutdown step, as if it had been killed.
@@ -43,7 +43,7 @@ fn an_exercise_is_saved_after_every_intent_and_resumes_in_a_new_app() {
     assert_eq!(offer.minute, 2);
     send(&mut app, ExerciseCommand::Resume(offer.path.clone()));
     assert_eq!(screen(&app), Screen::Play);
-    let session = &app.world().resource::<ActiveExercise>().session;
+    let session = &app.world().resource::<ActiveExercise>().session();
     assert_eq!(session.minute(), 2);
     assert_eq!(session.scenario().id.as_str(), "journalist-calls");
     // The banner says what came back, in which mode and where the clock stands.
@@ -156,10 +156,10 @@ fn exercises_in_one_run_never_share_a_record_or_a_save() {
         start(&mut app, "ransomware-file-server", mode);
         let exercise = active(&app);
         assert_eq!(exercise.mode(), mode);
-        assert!(exercise.record.adhoc_injects.is_empty(), "{mode:?}");
-        assert!(exercise.record.notes.is_empty(), "{mode:?}");
-        assert!(exercise.record.participants.is_empty(), "{mode:?}");
-        assert_eq!(exercise.session.minute(), 0);
+        assert!(exercise.record().adhoc_injects.is_empty(), "{mode:?}");
+        assert!(exercise.record().notes.is_empty(), "{mode:?}");
+        assert!(exercise.record().participants.is_empty(), "{mode:?}");
+        assert_eq!(exercise.session().minute(), 0);
         assert!(!app.world().resource::<ProjectorState>().open);
         let path = save_path(&app);
         assert!(!seen.contains(&path), "{} reused", path.display());
@@ -189,7 +189,7 @@ fn exercises_in_one_run_never_share_a_record_or_a_save() {
     );
     assert_eq!(screen(&app), Screen::Play);
     assert_ne!(save_path(&app), finished);
-    assert!(!active(&app).session.ended());
+    assert!(!active(&app).session().ended());
     send(&mut app, Intent::Advance { minutes: 1 });
     assert_eq!(
         load(&finished),

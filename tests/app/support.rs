@@ -97,9 +97,9 @@ pub fn play_through_app(scenario: &str, script: &str) -> (App, String) {
     app.update();
     assert_eq!(screen(&app), Screen::Play);
     for step in decisions.steps {
-        let minute = app.world().resource::<ActiveExercise>().session.minute();
+        let minute = app.world().resource::<ActiveExercise>().session().minute();
         let at = step
-            .minute(&app.world().resource::<ActiveExercise>().session)
+            .minute(app.world().resource::<ActiveExercise>().session())
             .unwrap();
         if at > minute {
             send(
@@ -116,7 +116,7 @@ pub fn play_through_app(scenario: &str, script: &str) -> (App, String) {
             "step rejected: {outcome:?}"
         );
     }
-    let session = &app.world().resource::<ActiveExercise>().session;
+    let session = &app.world().resource::<ActiveExercise>().session();
     let rest = session.scenario().duration_mins - session.minute();
     send(
         &mut app,
@@ -168,9 +168,9 @@ pub fn active(app: &App) -> &ActiveExercise {
 
 pub fn save_path(app: &App) -> PathBuf {
     active(app)
-        .save_path
-        .clone()
+        .save_path()
         .expect("the exercise has a save")
+        .to_path_buf()
 }
 
 pub fn load(path: &std::path::Path) -> warroom::engine::exercise::ExerciseRecord {

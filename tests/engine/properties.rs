@@ -175,6 +175,35 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 
+    /// A copy that follows a session by its log, in steps of any size (a window that looked now
+    /// and then), is the same session: same log, minute and grade.
+    #[test]
+    fn a_copy_that_follows_the_log_is_the_same_session(
+        scenario_index in 0usize..2, seed in any::<u64>(),
+        gens in prop::collection::vec(gen_intent(), 0..60), step in 1usize..7
+    ) {
+        let played = run(scenario_index, seed, &gens, matrix());
+        let sc = scenario(SCENARIOS[scenario_index % SCENARIOS.len()]);
+        let mut copy = Session::new(sc, matrix(), seed);
+        let entries = &played.log().entries;
+        let mut upto = 0;
+        while upto < entries.len() {
+            upto = (upto + step).min(entries.len());
+            prop_assert!(copy.follow(&entries[..upto]).is_ok());
+            prop_assert_eq!(copy.log().entries.len(), upto);
+        }
+        prop_assert_eq!(copy.log(), played.log());
+        prop_assert_eq!(copy.minute(), played.minute());
+        prop_assert_eq!(score(&copy).to_json(), score(&played).to_json());
+        // A log that is not this session's continuation is refused, not shown.
+        if let Some(first) = entries.first() {
+            let mut other = first.clone();
+            other.minute += 1;
+            let mut fresh = Session::new(scenario(SCENARIOS[scenario_index % SCENARIOS.len()]), matrix(), seed);
+            prop_assert!(fresh.follow(&[other]).is_err());
+        }
+    }
+
     #[test]
     fn every_score_stays_within_0_to_100(
         scenario_index in 0usize..2, seed in any::<u64>(), gens in prop::collection::vec(gen_intent(), 0..80)

@@ -2,7 +2,7 @@
 
 use bevy::prelude::*;
 
-use super::active::ActiveExercise;
+use super::store::ActiveExercise;
 use crate::app::messages::ExerciseCommand;
 
 /// The running scenario clock (drill and facilitated modes): whether it runs and how fast.
@@ -47,7 +47,7 @@ pub(super) fn tick(
     let Some(active) = active else {
         return;
     };
-    if !clock.running || active.session.ended() {
+    if !clock.running || active.session().ended() {
         return;
     }
     clock.elapsed_secs += time.delta_secs();

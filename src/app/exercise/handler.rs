@@ -4,13 +4,14 @@
 
 use bevy::prelude::*;
 
-use super::active::{
-    ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, InjectBanner, LastOutcome, NewInject, Saves, ScoreTrail,
-};
 use super::clock::ScenarioClock;
 use super::export::export;
 use super::saving::load_for_resume;
+use super::shown::{
+    ARROW_LIFETIME_SECS, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan, FinalScorecard,
+    InjectBanner, LastOutcome, NewInject, ScoreTrail,
+};
+use super::store::{ActiveExercise, NewEntries, Saves};
 use crate::app::content::Content;
 use crate::app::flow::Screen;
 use crate::app::messages::ExerciseCommand;
@@ -21,7 +22,7 @@ use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
-use crate::hosting::{OpenRequest, OpenRoom, RoomOpener};
+
 use crate::store::unix_now;
 
 /// Wakes the window from the host's thread, so the app can sleep until a seat does something.
@@ -37,7 +38,7 @@ fn waker(window_loop: Option<&EventLoopProxyWrapper>) -> Option<Box<dyn Fn() + S
 
 /// Opens rooms, when the app was built with the room host (`main` hands it over).
 #[derive(Resource, Clone, Default)]
-pub struct RoomService(pub Option<RoomOpener>);
+pub struct RoomService(pub Option<crate::hosting::RoomOpener>);
 
 /// The per-exercise state every new exercise starts from.
 #[derive(bevy::ecs::system::SystemParam)]
@@ -54,7 +55,7 @@ impl ExerciseState<'_> {
     /// Forgets everything of the previous exercise. `new` is a start, not a resume.
     fn reset_for(&mut self, exercise: &ActiveExercise, new: bool) {
         *self.outcome = LastOutcome::None;
-        *self.trail = ScoreTrail::start(&exercise.session);
+        *self.trail = ScoreTrail::start(exercise.session());
         *self.banner = InjectBanner::default();
         self.arrows.0.clear();
         // The drill clock starts at once; a facilitated one waits for the facilitator, and a
@@ -104,15 +105,7 @@ pub(super) fn handle_exercise_commands(
                 let started_at = unix_now();
                 let id = format!("{}-{started_at}-seed{seed}", found.scenario.id);
                 let record = ExerciseRecord::new(id, *mode, started_at, &session);
-                let mut exercise = ActiveExercise {
-                    session,
-                    record,
-                    save_path: None,
-                    save_file: None,
-                    save_error: None,
-                    room: None,
-                    room_seen: 0,
-                };
+                let mut exercise = ActiveExercise::new(session, record, None);
                 *notice = match exercise.save(&saves) {
                     Ok(()) => Notice::default(),
                     Err(problem) => Notice::error(problem.to_string()),
@@ -124,14 +117,15 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::Resume(path) => match load_for_resume(path, &content) {
                 Ok(mut exercise) => {
+                    let ended = exercise.session().ended();
                     let reopen = exercise
-                        .record
+                        .record()
                         .room
                         .as_ref()
-                        .filter(|r| r.hosting && !exercise.session.ended())
+                        .filter(|r| r.hosting && !ended)
                         .map(|r| r.local_network);
-                    if exercise.session.ended() {
-                        commands.insert_resource(FinalScorecard(score(&exercise.session)));
+                    if ended {
+                        commands.insert_resource(FinalScorecard(score(exercise.session())));
                         next.set(Screen::Debrief);
                     } else {
                         commands.remove_resource::<FinalScorecard>();
@@ -200,16 +194,9 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::CloseRoom => {
                 if let Some(exercise) = current
-                    && let Some(room) = exercise.room.take()
+                    && exercise.room().is_some()
                 {
-                    let (session, record) = room.link.snapshot();
-                    exercise.session = session;
-                    exercise.record = record;
-                    if let Some(seats) = &mut exercise.record.room {
-                        seats.hosting = false;
-                    }
-                    drop(room);
-                    *notice = match exercise.save(&saves) {
+                    *notice = match exercise.close_room(&saves) {
                         Ok(()) => Notice::info(
                             "The room is closed; the seats' pages no longer reach this exercise.",
                         ),
@@ -218,14 +205,14 @@ pub(super) fn handle_exercise_commands(
                 }
             }
             ExerciseCommand::ManageSeat(change) => {
-                if let Some(room) = current.and_then(|e| e.room.as_ref())
+                if let Some(room) = current.and_then(|e| e.room())
                     && let Err(reason) = room.link.manage(change)
                 {
                     *notice = Notice::error(format!("Not changed: {reason}."));
                 }
             }
             ExerciseCommand::ChatToSeat { seat, text } => {
-                if let Some(room) = current.and_then(|e| e.room.as_ref())
+                if let Some(room) = current.and_then(|e| e.room())
                     && let Err(reason) = room.link.chat(seat, text)
                 {
                     *notice = Notice::error(format!("Not sent: {reason}."));
@@ -233,8 +220,8 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::Export(format, dir) => {
                 *notice = match current {
-                    Some(exercise) if exercise.session.ended() => {
-                        match export(&exercise.session, &exercise.record, *format, dir) {
+                    Some(exercise) if exercise.session().ended() => {
+                        match export(exercise.session(), exercise.record(), *format, dir) {
                             Ok(path) => Notice::info(format!("Saved {}", path.display())),
                             Err(e) => {
                                 Notice::error(format!("Could not save into {}: {e}", dir.display()))
@@ -254,7 +241,7 @@ pub(super) fn handle_exercise_commands(
 /// What a resumed exercise is and how it comes back: its mode and minute, and, for a running
 /// clock, that it waits to be started again.
 fn resumed_words(exercise: &ActiveExercise, path: &std::path::Path) -> String {
-    let session = &exercise.session;
+    let session = exercise.session();
     let mode = exercise.mode();
     let at = session.scenario().clock_label(session.minute());
     let how = if session.ended() {
@@ -275,7 +262,7 @@ fn resumed_words(exercise: &ActiveExercise, path: &std::path::Path) -> String {
     )
 }
 
-/// Applies one intent, saves the exercise, and updates what the views show of it.
+/// Applies one intent through the exercise's owner, and updates what the views show of it.
 fn apply_intent(
     exercise: &mut ActiveExercise,
     intent: &Intent,
@@ -284,50 +271,59 @@ fn apply_intent(
     notice: &mut Notice,
     commands: &mut Commands,
 ) {
-    let summary = exercise.session.describe(intent);
-    if let Some(room) = &exercise.room {
-        // The host applies and saves it; `follow_room` mirrors it back with what the seats did.
-        *state.outcome = match room.link.submit(intent.clone()) {
-            Ok(()) => LastOutcome::Accepted {
-                summary,
-                feedback: Vec::new(),
-            },
-            Err(refusal) => LastOutcome::Rejected {
-                summary,
-                reason: refusal.0,
-            },
-        };
-        return;
-    }
-    let events = match exercise.session.apply(intent.clone()) {
-        Ok(events) => events,
-        Err(rejected) => {
+    let summary = exercise.session().describe(intent);
+    let new = match exercise.submit(intent.clone(), saves) {
+        Ok(new) => new,
+        Err(refusal) => {
             *state.outcome = LastOutcome::Rejected {
                 summary,
-                reason: rejected.reason,
+                reason: refusal.0,
             };
             return;
         }
     };
-    if let Err(problem) = exercise.save(saves) {
-        *notice = Notice::error(problem.to_string());
+    if let Some(problem) = exercise.save_error() {
+        *notice = Notice::error(problem);
     }
-    state.arrows.0.extend(arrows_for(intent));
-    let entry = exercise.session.log().entries.len();
-    let card = score(&exercise.session);
+    // Its own entry (with a room open the seats' may come with it).
+    let entries = &exercise.session().log().entries;
+    let entry = entries
+        .iter()
+        .rposition(|e| &e.intent == intent)
+        .map_or(entries.len(), |index| index + 1);
+    show_new_entries(exercise.session(), new, Some(entry), state, commands);
     // Only practice mode shows per-decision feedback; drill grades once, at the end.
-    let feedback = if exercise.mode() != Mode::Practice || intent.is_facilitation() {
-        Vec::new()
-    } else {
-        card.findings
+    let feedback = match &state.trail.card {
+        Some(card) if exercise.mode() == Mode::Practice && !intent.is_facilitation() => card
+            .findings
             .iter()
             .filter(|f| f.entry == Some(entry))
             .cloned()
-            .collect()
+            .collect(),
+        _ => Vec::new(),
     };
-    state.trail.advance(card, Some(entry));
-    announce(&exercise.session, &events, state, commands);
     *state.outcome = LastOutcome::Accepted { summary, feedback };
+}
+
+/// Shows what the log's entries from `new` on did: the board's arrows, the running score (`own`
+/// is the entry of the app's own step, whose findings show with it), new injects and the end.
+fn show_new_entries(
+    session: &Session,
+    new: NewEntries,
+    own: Option<usize>,
+    state: &mut ExerciseState,
+    commands: &mut Commands,
+) {
+    let entries = session.log().entries.get(new.from..).unwrap_or_default();
+    if entries.is_empty() {
+        return;
+    }
+    for entry in entries {
+        state.arrows.0.extend(arrows_for(&entry.intent));
+    }
+    state.trail.advance(score(session), own);
+    let events: Vec<Event> = entries.iter().flat_map(|e| e.events.clone()).collect();
+    announce(session, &events, state, commands);
 }
 
 /// The arrows an intent draws on the board.
@@ -393,81 +389,57 @@ fn open_room(
     local_network: bool,
     wake: Option<Box<dyn Fn() + Send + Sync>>,
 ) -> Notice {
-    if exercise.room.is_some() {
+    if exercise.room().is_some() {
         return Notice::default();
     }
     let Some(opener) = &opener.0 else {
         return Notice::error("This build of Warroom cannot host a room (feature `room`).");
     };
-    if exercise.save_path.is_none()
-        && let Err(problem) = exercise.save(saves)
-    {
-        return Notice::error(problem.to_string());
-    }
-    let Some(save_path) = exercise.save_path.clone() else {
-        return Notice::error("The exercise has no save file, so it cannot be hosted.");
-    };
-    exercise.record.catch_up(&exercise.session);
-    // The host writes the save from now on; the app's own writer lets go of it first.
-    if let Err(problem) = exercise.release_save() {
-        return Notice::error(problem.to_string());
-    }
     let bind: std::net::IpAddr = if local_network {
         std::net::Ipv4Addr::UNSPECIFIED.into()
     } else {
         std::net::Ipv4Addr::LOCALHOST.into()
     };
-    let request = |port| OpenRequest {
-        session: exercise.session.clone(),
-        record: exercise.record.clone(),
-        save_path: save_path.clone(),
-        bind,
-        port,
-    };
     // The port it had before comes first, so pages open before a crash find it again.
-    let last_port = exercise.record.room.as_ref().map_or(0, |r| r.port);
-    let ports = [last_port, ROOM_PORT, 0];
-    let mut result = Err(crate::hosting::Refusal(String::new()));
-    for port in ports.into_iter().filter(|p| *p != 0).chain([0]) {
-        result = opener(request(port));
-        if result.is_ok() {
-            break;
-        }
+    let last_port = exercise.record().room.as_ref().map_or(0, |r| r.port);
+    let mut ports = vec![last_port, ROOM_PORT, 0];
+    ports.dedup();
+    ports.retain(|p| *p != 0);
+    ports.push(0);
+    if let Err(problem) = exercise.open_room(opener, saves, bind, &ports) {
+        return Notice::error(problem.to_string());
     }
-    match result {
-        Ok(link) => {
-            // Saved as hosted, so a resume after a crash opens the room again by itself.
-            let port = link.addresses().port;
-            let marked = link.edit(&mut |record| {
-                if let Some(room) = &mut record.room {
-                    room.hosting = true;
-                    room.local_network = local_network;
-                    room.port = port;
-                }
-            });
-            if let Err(reason) = marked {
-                return Notice::error(format!(
-                    "The room is open but could not be saved: {reason}."
-                ));
-            }
-            if let Some(wake) = wake {
-                link.on_change(wake);
-            }
-            exercise.room_seen = link.revision();
-            let (_, record) = link.snapshot();
-            exercise.record.room = record.room;
-            let join = link.addresses().join;
-            exercise.room = Some(OpenRoom::new(link));
-            Notice::info(format!("The room is open: attendees join at {join}"))
+    let Some(room) = exercise.room() else {
+        return Notice::error("The room could not be opened.");
+    };
+    let addresses = room.addresses.clone();
+    if let Some(wake) = wake {
+        room.link.on_change(wake);
+    }
+    // Saved as hosted, so a resume after a crash opens the room again by itself.
+    let marked = exercise.edit(saves, &mut |record, _| {
+        if let Some(room) = &mut record.room {
+            room.hosting = true;
+            room.local_network = local_network;
+            room.port = addresses.port;
         }
-        Err(reason) => Notice::error(format!("The room could not be opened: {reason}.")),
+        Ok(())
+    });
+    match marked {
+        Ok(()) => Notice::info(format!(
+            "The room is open: attendees join at {}",
+            addresses.join
+        )),
+        Err(reason) => Notice::error(format!(
+            "The room is open but could not be saved: {reason}."
+        )),
     }
 }
 
 /// The port a room listens on unless it is taken.
 pub const ROOM_PORT: u16 = 8470;
 
-/// Mirrors what the room's seats did since the last frame: the session, the log and the seats,
+/// Follows what the room's seats did since the last frame: the session, the log and the seats,
 /// with the board's arrows, the running score, new injects and the end.
 pub(super) fn follow_room(
     active: Option<ResMut<ActiveExercise>>,
@@ -475,46 +447,10 @@ pub(super) fn follow_room(
     mut commands: Commands,
 ) {
     let Some(mut active) = active else { return };
-    let Some(room) = active.room.clone() else {
-        return;
-    };
-    let revision = room.link.revision();
-    if revision == active.room_seen {
-        return;
+    if let Some(new) = active.follow() {
+        // The seats' findings show nowhere else on the console: each is a change of its own.
+        show_new_entries(active.session(), new, None, &mut state, &mut commands);
     }
-    let (session, record) = room.link.snapshot();
-    let before = active.session.log().entries.len();
-    let new: Vec<(Intent, Vec<Event>)> = session
-        .log()
-        .entries
-        .iter()
-        .skip(before)
-        .map(|e| (e.intent.clone(), e.events.clone()))
-        .collect();
-    let exercise = &mut *active;
-    exercise.room_seen = revision;
-    exercise.session = session;
-    exercise.record.log = record.log;
-    exercise.record.room = record.room;
-    // A change the app made is saved by the host's threads: trouble is said where saves are.
-    exercise.save_error = room
-        .link
-        .save_problem()
-        .map(|problem| format!("The room could not save the exercise: {problem}."));
-    // The Room tab shows who is connected as of this change; drawing asks the host nothing.
-    if let (Some(open), Some(seats)) = (&mut exercise.room, &exercise.record.room) {
-        open.count_connected(seats.seats.iter().map(|s| s.seat.id.as_str()));
-    }
-    if new.is_empty() {
-        return;
-    }
-    for (intent, _) in &new {
-        state.arrows.0.extend(arrows_for(intent));
-    }
-    // The seats' findings show nowhere else on the console: each is a change of its own.
-    state.trail.advance(score(&exercise.session), None);
-    let events: Vec<Event> = new.into_iter().flat_map(|(_, events)| events).collect();
-    announce(&exercise.session, &events, &mut state, &mut commands);
 }
 
 /// Ages board arrows and drops the old ones.

@@ -1,27 +1,29 @@
-//! The exercise being played: the engine session and its saved record held together, so that
-//! nothing of one exercise can reach another. One handler carries out [`ExerciseCommand`]s in
-//! order — start, resume, intents, clock, export — and is the only system that writes into the
-//! engine; every accepted intent is saved before the next command is read.
+//! The exercise being played: the engine session and its saved record held together in one
+//! store ([`ActiveExercise`]), so that nothing of one exercise can reach another, with one write
+//! path whether the app or a room's host owns it. One handler carries out [`ExerciseCommand`]s
+//! in order — start, resume, intents, clock, rooms, export — and is the only system that writes
+//! into the store besides the facilitator's record edits.
 //!
 //! [`ExerciseCommand`]: crate::app::messages::ExerciseCommand
 
-mod active;
 mod clock;
 mod export;
 mod handler;
 mod saving;
+mod shown;
+mod store;
 
 use bevy::prelude::*;
 
-pub use active::{
-    ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan,
-    FinalScorecard, InjectBanner, LastOutcome, NewInject, SaveError, Saves, ScoreChange,
-    ScoreTrail,
-};
 pub use clock::{BASE_SECS_PER_MINUTE, ScenarioClock};
 pub use export::{default_export_dir, export};
 pub use handler::{ROOM_PORT, RoomService};
 pub use saving::{ResumeChoice, ResumeError, ResumeOffer, load_for_resume};
+pub use shown::{
+    ARROW_LIFETIME_SECS, ArrowKind, BoardArrow, BoardArrows, ExerciseBegan, FinalScorecard,
+    InjectBanner, LastOutcome, NewInject, ScoreChange, ScoreTrail,
+};
+pub use store::{ActiveExercise, NewEntries, RoomError, SaveError, Saves};
 
 use crate::app::flow::AppSystems;
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use bevy::prelude::*;
 use thiserror::Error;
 
-use super::active::{ActiveExercise, Saves};
+use super::store::{ActiveExercise, Saves};
 use crate::app::content::Content;
 use crate::app::flow::Screen;
 use crate::engine::diagnostic::Diagnostic;
@@ -97,13 +97,9 @@ pub fn load_for_resume(path: &Path, content: &Content) -> Result<ActiveExercise,
             path: path.to_path_buf(),
             source,
         })?;
-    Ok(ActiveExercise {
+    Ok(ActiveExercise::new(
         session,
         record,
-        save_path: Some(path.to_path_buf()),
-        save_file: None,
-        save_error: None,
-        room: None,
-        room_seen: 0,
-    })
+        Some(path.to_path_buf()),
+    ))
 }

@@ -76,10 +76,10 @@ fn debrief_system(
     };
     if cached.as_ref().is_none_or(|v| v.card != card.0) {
         *cached = Some(DebriefView {
-            title: active.session.scenario().title.clone(),
-            matrix: active.session.matrix().name.clone(),
+            title: active.session().scenario().title.clone(),
+            matrix: active.session().matrix().name.clone(),
             card: card.0.clone(),
-            timeline: timeline(&active.session),
+            timeline: timeline(active.session()),
             mode: active.mode(),
         });
     }

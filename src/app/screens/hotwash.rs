@@ -131,9 +131,9 @@ fn hotwash_system(
         return Ok(());
     };
     // Cheap (a few roles over a few dozen findings), and the screen redraws only on input.
-    let record = &active.record;
-    let prompts = role_prompts(&active.session, &card.0, record);
-    let title = &active.session.scenario().title;
+    let record = active.record();
+    let prompts = role_prompts(active.session(), &card.0, record);
+    let title = &active.session().scenario().title;
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| {
             hotwash_ui(ui, title, &prompts, &record.hotwash, &notice, &mut state)

@@ -41,7 +41,7 @@ fn play_system(
         return Ok(());
     };
     let view = PlayView {
-        session: &active.session,
+        session: active.session(),
         mode: active.mode(),
         clock: &clock,
         outcome: &outcome,

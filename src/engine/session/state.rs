@@ -250,13 +250,27 @@ impl Session {
         }
         // It stays an exercise recorded under the rules of its time, however it goes on.
         session.log.rules = log.rules;
-        for (index, entry) in log.entries.iter().enumerate() {
-            if session.minute != entry.minute {
+        session.follow(&log.entries)?;
+        Ok(session)
+    }
+
+    /// Brings the session up to `entries`, a log this session's own log begins (a copy of a
+    /// session kept elsewhere, following it): applies the entries past its own, checking each
+    /// reproduces its recorded events. On an error the session holds the entries before the one
+    /// named.
+    pub fn follow(&mut self, entries: &[LogEntry]) -> Result<(), ReplayError> {
+        let done = self.log.entries.len();
+        if entries.len() < done {
+            return Err(ReplayError::Diverged {
+                entry: entries.len(),
+            });
+        }
+        for (index, entry) in entries.iter().enumerate().skip(done) {
+            if self.minute != entry.minute {
                 return Err(ReplayError::Diverged { entry: index + 1 });
             }
             let events =
-                session
-                    .apply(entry.intent.clone())
+                self.apply(entry.intent.clone())
                     .map_err(|rejected| ReplayError::Rejected {
                         entry: index + 1,
                         reason: rejected.reason,
@@ -265,7 +279,7 @@ impl Session {
                 return Err(ReplayError::Diverged { entry: index + 1 });
             }
         }
-        Ok(session)
+        Ok(())
     }
 
     /// `role` carries out `action`: recorded, its flags set, its owner recorded, the role brought

@@ -68,9 +68,9 @@ fn console_system(
         return Ok(());
     };
     let view = ConsoleView {
-        session: &active.session,
-        record: &active.record,
-        room: active.room.as_ref(),
+        session: active.session(),
+        record: active.record(),
+        room: active.room(),
         clock: &clock,
         projector: *projector,
         outcome: &outcome,

@@ -335,13 +335,14 @@ impl crate::hosting::RoomLink for StandInRoom {
     fn revision(&self) -> u64 {
         0
     }
-    fn snapshot(&self) -> (Session, ExerciseRecord) {
+    fn start_following(&self) -> (Session, ExerciseRecord) {
         unreachable!("the tab only reads the record it is given")
     }
+    fn follow(&self, _: &mut Session, _: &mut ExerciseRecord) {}
     fn submit(&self, _: Intent) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
-    fn edit(&self, _: &mut dyn FnMut(&mut ExerciseRecord)) -> Result<(), crate::hosting::Refusal> {
+    fn edit(&self, _: crate::hosting::RecordEdit<'_>) -> Result<(), crate::hosting::Refusal> {
         Ok(())
     }
     fn chat(&self, _: &str, _: &str) -> Result<(), crate::hosting::Refusal> {
