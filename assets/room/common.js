@@ -1,5 +1,6 @@
-// What the room's pages share: building elements, the status line, filling a list, and a live
-// connection to the host that comes back by itself. Loaded before each page's own script.
+// What the room's pages share: building elements, putting in place what the host drew, the
+// status line, and a live connection to the host that comes back by itself. Loaded before each
+// page's own script.
 "use strict";
 window.Warroom = (function () {
   function el(tag, cls, text) {
@@ -17,18 +18,17 @@ window.Warroom = (function () {
     status.className = kind || "";
   }
 
-  // Fills a list with `{id, name, prompt?}` items, keeping the choice being made when it is
+  // Markup the host drew (and escaped; it carries no script), as nodes to put in place.
+  function drawn(html) {
+    return document.createRange().createContextualFragment(html);
+  }
+
+  // Puts a list's options as the host drew them, keeping the choice being made while it is
   // still offered.
-  function fillSelect(select, items) {
+  function fillSelect(select, html) {
     const keep = select.value;
-    select.replaceChildren();
-    items.forEach(function (item) {
-      const option = el("option", "", item.name);
-      option.value = item.id;
-      if (item.prompt) option.title = item.prompt;
-      select.appendChild(option);
-    });
-    if (items.some(function (i) { return i.id === keep; })) select.value = keep;
+    select.replaceChildren(drawn(html));
+    if (Array.from(select.options).some(function (o) { return o.value === keep; })) select.value = keep;
   }
 
   // Keeps a WebSocket to the address `path()` gives (asked again on each reconnection), coming
@@ -76,5 +76,5 @@ window.Warroom = (function () {
     };
   }
 
-  return { el: el, say: say, fillSelect: fillSelect, live: live };
+  return { el: el, say: say, drawn: drawn, fillSelect: fillSelect, live: live };
 })();

@@ -1,11 +1,13 @@
-// A seat's page: keeps a WebSocket to the host, shows what the host pushes and sends what the
-// seat's forms say. Everything from the host is written with textContent, never as HTML.
+// A seat's page: keeps a WebSocket to the host, puts in place the parts of the page the host
+// draws after every change (the host escapes everything in them; they carry no script), and
+// sends what the seat's forms say.
 "use strict";
 (function () {
   const app = document.getElementById("app");
   const status = document.getElementById("status");
   const el = window.Warroom.el;
   const say = window.Warroom.say;
+  const drawn = window.Warroom.drawn;
   const fillSelect = window.Warroom.fillSelect;
   const feed = document.getElementById("feed");
   let after = Number(app.dataset.after || "0");
@@ -56,46 +58,17 @@
     }
   }
 
-  // An inject the facilitator wrote: its place among those, or undefined.
-  function adhocOf(item) {
-    return typeof item.kind === "object" ? item.kind.from_facilitator : undefined;
-  }
-
-  function feedItem(item) {
-    const li = el("li", "item " + (item.kind === "exchange" ? "exchange" : "inject"));
-    li.dataset.seq = item.seq;
-    const adhoc = adhocOf(item);
-    if (adhoc !== undefined) {
-      li.dataset.adhoc = adhoc;
-      li.appendChild(el("p", "small", "From the facilitator"));
-    }
-    li.appendChild(el("p", "title", item.text));
-    if (item.narrative) li.appendChild(el("p", "", item.narrative));
-    if (item.details && item.details.length) {
-      const list = el("ul", "plain details");
-      item.details.forEach(function (line) { list.appendChild(el("li", "", line)); });
-      li.appendChild(list);
-    }
-    (item.artifacts || []).forEach(function (a) {
-      const box = el("div", "artifact");
-      box.appendChild(el("p", "title", a.kind + ": " + a.title));
-      box.appendChild(el("pre", "", a.body));
-      li.appendChild(box);
-    });
-    return li;
-  }
-
   // New injects: marked in the feed, named in a bar above it with a way to the actions, felt on
   // a phone, and counted in the tab's title while the page is not looked at.
   function announce(arrived) {
-    const injects = arrived.filter(function (a) { return a.item.kind !== "exchange"; });
+    const injects = arrived.filter(function (a) { return a.item.inject; });
     if (!arrived.length) return;
     feed.querySelectorAll(".item.new").forEach(function (n) { n.classList.remove("new"); });
     arrived.forEach(function (a) { a.li.classList.add("new"); });
     if (!injects.length) return;
     const latest = injects[injects.length - 1].item;
     const bar = document.getElementById("latest");
-    document.getElementById("latest-text").textContent = "New: " + latest.text +
+    document.getElementById("latest-text").textContent = "New: " + latest.title +
       (injects.length > 1 ? " (and " + (injects.length - 1) + " more)" : "");
     bar.hidden = false;
     // A phone in a pocket or scrolled to the actions still notices.
@@ -113,109 +86,72 @@
     }
   });
 
-  function fillChecks(box, name, items) {
+  // A group's boxes as the host drew them, keeping what the person ticked while it is offered.
+  function fillChecks(box, html) {
     const checked = new Set(Array.from(box.querySelectorAll("input:checked")).map(function (i) { return i.value; }));
-    box.replaceChildren();
-    items.forEach(function (item) {
-      const label = el("label", "choice");
-      const input = el("input");
-      input.type = "checkbox";
-      input.name = name;
-      input.value = item.id;
-      input.checked = checked.has(item.id);
-      label.appendChild(input);
-      label.appendChild(document.createTextNode(" " + item.name));
-      box.appendChild(label);
-    });
+    box.replaceChildren(drawn(html));
+    box.querySelectorAll("input").forEach(function (i) { i.checked = checked.has(i.value); });
   }
 
   function render(msg) {
-    const view = msg.view;
-    const c = view.choices;
+    const page = msg.page;
     if (msg.reset) {
       // The facilitator moved this device to another seat: its feed and name replace the old.
       feed.replaceChildren();
       after = 0;
-      say("The facilitator moved you to " + view.seat, "ok");
-    }
-    app.dataset.seat = view.seat_id;
-    document.getElementById("seat-name").textContent = view.seat;
-    if (msg.reset) {
-      baseTitle = view.seat + " \u00b7 Warroom";
+      say("The facilitator moved you to " + page.seat, "ok");
+      baseTitle = page.seat + " \u00b7 Warroom";
       document.title = baseTitle;
     }
-    document.getElementById("clock").textContent = "T+" + String(view.minute).padStart(2, "0");
-    document.getElementById("severity").textContent = "Severity " + view.severity;
-    document.getElementById("impact").textContent = "Business impact " + view.impact + "%";
-    document.getElementById("declared").textContent = view.declared ? "Incident declared" : "Not declared";
-    document.getElementById("engaged").textContent = "Engaged: " + (view.engaged.length ? view.engaged.join(", ") : "nobody yet");
-    document.getElementById("ended").hidden = !view.ended;
+    app.dataset.seat = page.seat_id;
+    document.getElementById("seat-name").textContent = page.seat;
+    document.getElementById("board").replaceChildren(drawn(page.board));
+    document.getElementById("ended").hidden = !page.ended;
     const paused = !!msg.paused;
     document.getElementById("paused").hidden = !paused;
     // Once the exercise has ended nothing more can be decided; the chat stays open. A closed
     // seat sends nothing until the facilitator opens it again.
     document.querySelectorAll("section.actions form:not([data-form=chat]) button")
-      .forEach(function (b) { b.disabled = view.ended || paused; });
+      .forEach(function (b) { b.disabled = page.ended || paused; });
     document.querySelectorAll("section.actions form[data-form=chat] button")
       .forEach(function (b) { b.disabled = paused; });
     const arrived = [];
-    msg.feed.forEach(function (item) {
-      const adhoc = adhocOf(item);
-      if (adhoc !== undefined) {
+    page.feed.forEach(function (item) {
+      if (item.adhoc !== undefined) {
         // Sent again after a reconnect: the page may have it already.
-        if (feed.querySelector('[data-adhoc="' + adhoc + '"]')) return;
+        if (feed.querySelector('[data-adhoc="' + item.adhoc + '"]')) return;
       } else if (item.seq < after && feed.querySelector('[data-seq="' + item.seq + '"]:not([data-adhoc])')) {
         return;
       }
-      const li = feedItem(item);
+      const li = drawn(item.html).firstElementChild;
       feed.insertBefore(li, feed.firstChild);
-      if (adhoc === undefined) after = Math.max(after, item.seq);
+      if (item.adhoc === undefined) after = Math.max(after, item.seq);
       arrived.push({ item: item, li: li });
     });
     if (!firstRender && !msg.reset) announce(arrived);
     firstRender = false;
-    fillSelect(document.getElementById("as"), c.as_roles);
     document.querySelectorAll("select[data-choices]").forEach(function (select) {
-      const items = c[select.dataset.choices] || [];
-      fillSelect(select, items);
+      fillSelect(select, page.lists[select.dataset.choices] || "");
     });
     // Classifying starts from the severity in force, not the lowest level; a choice being made
     // is kept until the severity itself changes.
     const classify = document.getElementById("classify-level");
-    const level = String(view.severity_level);
-    if (classify.dataset.shown !== level) {
-      classify.value = level;
-      classify.dataset.shown = level;
+    if (classify.dataset.shown !== page.severity_level) {
+      classify.value = page.severity_level;
+      classify.dataset.shown = page.severity_level;
     }
     document.querySelectorAll(".checks[data-list]").forEach(function (box) {
-      const list = box.dataset.list;
-      fillChecks(box, list, c[list] || []);
+      fillChecks(box, page.checks[box.dataset.list] || "");
     });
-    const approve = document.getElementById("to-approve");
-    approve.replaceChildren();
-    c.to_approve.forEach(function (p) {
-      const li = el("li", "", p.label + " ");
-      const button = el("button", "", "Approve");
-      button.type = "button";
-      button.disabled = view.ended;
-      button.addEventListener("click", function () { send({ t: "intent", intent: p.grant }, li); });
-      li.appendChild(button);
-      approve.appendChild(li);
-    });
-    document.getElementById("approve-count").textContent = c.to_approve.length ? " (" + c.to_approve.length + ")" : "";
-    const chat = document.getElementById("chat");
-    const fromFacilitator = msg.chat.filter(function (l) { return l.from_facilitator; }).length;
+    document.getElementById("to-approve").replaceChildren(drawn(page.to_approve));
+    document.getElementById("approve-count").textContent = page.approve_count;
     // A new word from the facilitator opens the chat, so it is not missed.
-    if (fromFacilitator > seenFromFacilitator && seenFromFacilitator >= 0) {
+    if (page.from_facilitator > seenFromFacilitator && seenFromFacilitator >= 0) {
       document.getElementById("chat-box").open = true;
     }
-    seenFromFacilitator = fromFacilitator;
-    document.getElementById("chat-count").textContent = msg.chat.length ? " (" + msg.chat.length + ")" : "";
-    chat.replaceChildren();
-    msg.chat.forEach(function (line) {
-      const who = line.from_facilitator ? "Facilitator" : line.person;
-      chat.appendChild(el("li", line.from_facilitator ? "facilitator" : "", "T+" + String(line.minute).padStart(2, "0") + " " + who + ": " + line.text));
-    });
+    seenFromFacilitator = page.from_facilitator;
+    document.getElementById("chat-count").textContent = page.chat_count;
+    document.getElementById("chat").replaceChildren(drawn(page.chat));
   }
 
   function send(message, form) {
@@ -259,8 +195,10 @@
       send({ t: "form", as: as, fields: fieldsOf(form, event.submitter) }, form);
     });
   });
-  document.querySelectorAll("button[data-grant]").forEach(function (button) {
-    button.addEventListener("click", function () { send({ t: "intent", intent: JSON.parse(button.dataset.grant) }); });
+  // Approvals are redrawn after every change: one listener for all of them, now and later.
+  document.getElementById("to-approve").addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-grant]");
+    if (button) send({ t: "intent", intent: JSON.parse(button.dataset.grant) }, button.parentElement);
   });
   // The page asks to catch up from what it has, for the seat it shows.
   const link = window.Warroom.live(function () {

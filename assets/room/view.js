@@ -9,7 +9,7 @@
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         // The host rendered and escaped this fragment; it carries no script.
-        root.replaceChildren(document.createRange().createContextualFragment(html));
+        root.replaceChildren(window.Warroom.drawn(html));
       })
       .catch(function () {});
   }

@@ -1,5 +1,5 @@
 //! What the console page is sent after every change: the room's seats, devices and chat as the
-//! facilitator manages them (the console's script draws it).
+//! facilitator manages them (drawn by [`super::pages::ConsoleParts`]).
 
 use serde::Serialize;
 

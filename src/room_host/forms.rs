@@ -287,9 +287,10 @@ mod tests {
             .into_iter()
             .find(|s| s.id == "soc")
             .unwrap();
-        let page = super::super::pages::seat(
+        let page = super::super::seat_page::seat(
             &seat_view(&session, &seat),
             &seat_feed(&session, &seat, None),
+            &[],
             "/ws",
         )
         .into_string();
@@ -350,8 +351,10 @@ mod tests {
             "console".into(),
             Seat::per_role(&hosted.session),
         ));
+        let view = super::super::console_view::console_view(&hosted, "console", &|_| 0);
         let page = super::super::pages::console(
             &hosted,
+            &view,
             "http://x/join",
             "http://x/projector",
             "/ws",
@@ -374,9 +377,16 @@ mod tests {
             assert!(matches!(intent, Intent::Advance { .. }));
         }
         assert!(page.contains("data-form=\"release\"") && page.contains("name=\"inject\""));
+        // The first inject the page offers to release now is one the session releases.
+        let offered = page
+            .split("id=\"release\"")
+            .nth(1)
+            .and_then(|rest| rest.split("value=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page offers injects to release");
         let release = Fields::from([
             ("form".into(), "release".into()),
-            ("inject".into(), "ransom-note".into()),
+            ("inject".into(), offered.into()),
         ]);
         let intent = PageForm::read(release).unwrap().intent(None).unwrap();
         hosted.session.apply(intent).unwrap();

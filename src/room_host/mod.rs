@@ -16,6 +16,7 @@ mod listener;
 pub mod pages;
 pub mod protocol;
 mod routes;
+pub mod seat_page;
 mod serve;
 mod site;
 mod sockets;

@@ -4,11 +4,14 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use serde::Serialize;
+
+use super::console_view::ConsoleView;
 use super::state::Hosted;
 use crate::engine::exercise::projector_feed;
-use crate::engine::room::{ActionChoice, FeedItem, FeedKind, Named, SeatRecord, SeatView};
+use crate::engine::room::SeatRecord;
 
-fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
+pub(super) fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -81,229 +84,6 @@ pub fn join(hosted: &Hosted, code: &str, problem: Option<&str>) -> Markup {
                     }
                 }
                 p.small { "Several people may share a seat, each on their own device." }
-            }
-        },
-    )
-}
-
-fn feed_item(item: &FeedItem) -> Markup {
-    let adhoc = match item.kind {
-        FeedKind::FromFacilitator(n) => Some(n),
-        FeedKind::Inject(_) | FeedKind::Exchange => None,
-    };
-    let class = if item.kind == FeedKind::Exchange {
-        "exchange"
-    } else {
-        "inject"
-    };
-    html! {
-        li.item.(class) data-seq=(item.seq) data-adhoc=[adhoc] {
-            @if adhoc.is_some() { p.small { "From the facilitator" } }
-            p.title { (item.text) }
-            @if !item.narrative.is_empty() { p { (item.narrative) } }
-            @if !item.details.is_empty() {
-                ul.plain.details { @for line in &item.details { li { (line) } } }
-            }
-            @for artifact in &item.artifacts {
-                div.artifact {
-                    p.title { (artifact.kind.label()) ": " (artifact.title) }
-                    pre { (artifact.body) }
-                }
-            }
-        }
-    }
-}
-
-fn board(view: &SeatView) -> Markup {
-    html! {
-        header.board {
-            div {
-                span #clock.clock { (format!("T+{:02}", view.minute)) } " / " (view.duration) " min"
-            }
-            div #severity { "Severity " (view.severity) }
-            div #impact { "Business impact " (view.impact) "%" }
-            div #declared { @if view.declared { "Incident declared" } @else { "Not declared" } }
-            div #engaged.small { "Engaged: " (if view.engaged.is_empty() { "nobody yet".to_owned() } else { view.engaged.iter().map(String::as_str).collect::<Vec<_>>().join(", ") }) }
-        }
-    }
-}
-
-/// Something a page lets a person pick: the value its form sends and the name it shows.
-trait Choice {
-    fn value(&self) -> &str;
-    fn shown(&self) -> &str;
-    /// A longer explanation, shown on hover.
-    fn hint(&self) -> Option<&str> {
-        None
-    }
-}
-
-impl Choice for Named {
-    fn value(&self) -> &str {
-        &self.id
-    }
-    fn shown(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Choice for ActionChoice {
-    fn value(&self) -> &str {
-        &self.id
-    }
-    fn shown(&self) -> &str {
-        &self.name
-    }
-    fn hint(&self) -> Option<&str> {
-        Some(&self.prompt)
-    }
-}
-
-fn options(items: &[impl Choice]) -> Markup {
-    html! { @for item in items { option value=(item.value()) title=[item.hint()] { (item.shown()) } } }
-}
-
-fn checks(name: &str, items: &[impl Choice]) -> Markup {
-    html! {
-        div.checks data-list=(name) {
-            @for item in items {
-                label.choice { input type="checkbox" name=(name) value=(item.value()); " " (item.shown()) }
-            }
-        }
-    }
-}
-
-/// A seat's page: board, feed, the five actions and the chat with the facilitator. `ws` is the
-/// WebSocket address the page's script connects to.
-pub fn seat(view: &SeatView, feed: &[FeedItem], ws: &str) -> Markup {
-    let c = &view.choices;
-    let last = feed.last().map_or(0, |i| i.seq);
-    page(
-        &view.seat,
-        Some("seat.js"),
-        html! {
-            div #app data-ws=(ws) data-after=(last) data-seat=(view.seat_id) {
-                h1 { span #seat-name { (view.seat) } span.small { " \u{b7} " (view.title) } }
-                (board(view))
-                p #status role="status" aria-live="polite" {}
-                p #ended.refused hidden[!view.ended] { "The exercise has ended." }
-                p #paused.refused hidden { (super::state::SEAT_PAUSED) }
-                div #latest.latest hidden role="status" aria-live="polite" {
-                    span #latest-text {}
-                    " "
-                    a href="#actions" { "To the actions" }
-                }
-                div.columns {
-                    section.feed {
-                        h2 { "Feed" }
-                        ol #feed.feed reversed {
-                            @for item in feed.iter().rev() { (feed_item(item)) }
-                        }
-                    }
-                    section.actions #actions {
-                        div.row hidden[c.as_roles.len() < 2] {
-                            label for="as" { "Acting as" }
-                            select #as { (options(&c.as_roles)) }
-                        }
-                        details open {
-                            summary { "Decide" }
-                            form data-form="decide" {
-                                label for="decide-action" { "Action" }
-                                select #decide-action name="action" data-choices="actions" required { (options(&c.actions)) }
-                                button { "Do it" }
-                            }
-                            form data-form="classify" {
-                                label for="classify-level" { "Classify severity" }
-                                select #classify-level name="level" data-choices="severities" {
-                                    @for level in &c.severities {
-                                        option value=(level.id) selected[level.id == view.severity_level.to_string()] { (level.name) }
-                                    }
-                                }
-                                button { "Classify" }
-                            }
-                            form data-form="declare" { button { "Declare an incident" } }
-                        }
-                        details {
-                            summary { "Hand off" }
-                            form data-form="handoff" {
-                                label for="handoff-to" { "To" }
-                                select #handoff-to name="to" data-choices="roles" required { (options(&c.roles)) }
-                                label for="handoff-observed" { "What you observed" }
-                                textarea #handoff-observed name="observed" maxlength="2000" rows="3" {}
-                                p.label { "Facts established" }
-                                (checks("facts", &c.facts))
-                                p.label { "Evidence" }
-                                (checks("evidence", &c.evidence))
-                                p.label { "Actions already taken" }
-                                (checks("done", &c.done))
-                                p.label { "Recommended next" }
-                                (checks("actions", &c.actions))
-                                label for="handoff-urgency" { "Urgency" }
-                                select #handoff-urgency name="urgency" {
-                                    option value="" { "Not stated" }
-                                    @for u in crate::engine::model::intent::Urgency::ALL {
-                                        option value=(format!("{u:?}")) { (u.label()) }
-                                    }
-                                }
-                                button { "Hand off" }
-                            }
-                        }
-                        details {
-                            summary { "Escalate or inform" }
-                            form data-form="escalate" {
-                                p.label { "Engage" }
-                                (checks("roles", &c.roles))
-                                label for="escalate-reason" { "Why" }
-                                input #escalate-reason name="reason" maxlength="500";
-                                button { "Escalate" }
-                            }
-                            form data-form="inform" {
-                                p.label { "Tell, without engaging" }
-                                (checks("roles", &c.roles))
-                                label for="inform-about" { "About" }
-                                select #inform-about name="about" data-choices="released" required { (options(&c.released)) }
-                                button { "Inform" }
-                            }
-                        }
-                        details {
-                            summary { "Communicate" }
-                            form data-form="communicate" {
-                                label for="msg-audience" { "To" }
-                                select #msg-audience name="audience" data-choices="audiences" required { (options(&c.audiences)) }
-                                label for="msg-message" { "Message" }
-                                select #msg-message name="message" data-choices="messages" required { (options(&c.messages)) }
-                                button { "Send" }
-                                label for="msg-approver" { "Or first ask for approval from" }
-                                select #msg-approver name="approver" data-choices="roles" { (options(&c.roles)) }
-                                button name="ask" value="1" { "Ask approval" }
-                            }
-                        }
-                        details open[!c.to_approve.is_empty()] {
-                            summary { "Approve" span #approve-count { @if !c.to_approve.is_empty() { " (" (c.to_approve.len()) ")" } } }
-                            ul #to-approve.plain {
-                                @for p in &c.to_approve {
-                                    li { (p.label) " " button data-grant=(serde_json::to_string(&p.grant).unwrap_or_default()) { "Approve" } }
-                                }
-                            }
-                            form data-form="ask-approval" {
-                                label for="ask-action" { "Ask approval for" }
-                                select #ask-action name="action" data-choices="actions" required { (options(&c.actions)) }
-                                label for="ask-approver" { "From" }
-                                select #ask-approver name="approver" data-choices="roles" required { (options(&c.roles)) }
-                                button { "Ask" }
-                            }
-                        }
-                        details #chat-box {
-                            summary { "Facilitator" span #chat-count {} }
-                            ol #chat.plain {}
-                            form data-form="chat" {
-                                label for="chat-text" { "Message to the facilitator" }
-                                input #chat-text name="text" maxlength="1000" required;
-                                button { "Send" }
-                            }
-                        }
-                    }
-                }
             }
         },
     )
@@ -429,15 +209,119 @@ pub fn teams_view(teams: &[super::teams::TeamEntry]) -> Markup {
     }
 }
 
+/// What the console page redraws after a change, drawn as on the first page: its script only
+/// puts these in place.
+#[derive(Debug, Serialize)]
+pub struct ConsoleParts {
+    /// The clock.
+    pub clock: String,
+    /// The seats' rows, with their controls.
+    pub seats: String,
+    /// The injects "release now" offers.
+    pub release: String,
+    /// The seats a chat line can go to.
+    pub chat_seats: String,
+    /// Every chat line.
+    pub chat: String,
+}
+
+impl ConsoleParts {
+    /// The parts of the console's view.
+    pub fn new(view: &ConsoleView) -> Self {
+        Self {
+            clock: format!("T+{:02}", view.minute),
+            seats: seat_rows(view).into_string(),
+            release: html! { @for i in &view.pending { option value=(i.id) { (i.name) } } }
+                .into_string(),
+            chat_seats: html! { @for s in &view.seats { option value=(s.id) { (s.name) } } }
+                .into_string(),
+            chat: console_chat(view).into_string(),
+        }
+    }
+}
+
+/// How long ago, in words: "—" for never.
+fn ago(secs: Option<i64>) -> String {
+    match secs {
+        None => "\u{2014}".to_owned(),
+        Some(s) if s < 60 => format!("{s} s ago"),
+        Some(s) => format!("{} min ago", s / 60),
+    }
+}
+
+/// The seats' rows: who holds each (each device movable and removable), the connection, what it
+/// did, and what the facilitator can do with it. The page's script acts on the `data-` marks.
+fn seat_rows(view: &ConsoleView) -> Markup {
+    html! {
+        @for s in &view.seats {
+            @let others = view.seats.iter().filter(|o| o.id != s.id);
+            tr {
+                td { (s.name) @if !s.open { " (closed)" } }
+                td {
+                    @if s.devices.is_empty() { @if s.open { "nobody yet" } @else { "\u{2014}" } }
+                    @for d in &s.devices {
+                        div.device {
+                            span { "#" (d.number) " " (d.person) " " }
+                            select data-move=(d.number) aria-label=(format!("Move {} to", d.person)) {
+                                option value="" { "Move to\u{2026}" }
+                                @for o in others.clone() { option value=(o.id) { (o.name) } }
+                            }
+                            button type="button" data-remove-device=(d.number) data-person=(d.person) { "Remove" }
+                        }
+                    }
+                }
+                td {
+                    @if s.connected > 0 { (s.connected) " connected" }
+                    @else if s.devices.is_empty() { "\u{2014}" }
+                    @else { "not connected" }
+                }
+                td { (s.intents) }
+                td { (ago(s.idle_secs)) }
+                td {
+                    a href=(s.act_url) target="_blank" { "Act for this seat" }
+                    @if s.open {
+                        button type="button" data-seat=(s.id) data-op="close"
+                            title="Pauses the seat: its devices keep their places and act again when you open it" { "Close" }
+                    } @else {
+                        button type="button" data-seat=(s.id) data-op="open" { "Open" }
+                    }
+                    button type="button" data-seat=(s.id) data-op="remove" { "Remove" }
+                    @if s.roles > 1 { button type="button" data-seat=(s.id) data-op="split" { "Split" } }
+                    select data-combine=(s.id) aria-label=(format!("Combine {} with", s.name)) {
+                        option value="" { "Combine with\u{2026}" }
+                        @for o in others.clone() { option value=(o.id) { (o.name) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every chat line, as the facilitator reads them.
+fn console_chat(view: &ConsoleView) -> Markup {
+    html! {
+        @for line in &view.chat {
+            li.facilitator[line.from_facilitator] {
+                (format!("T+{:02} ", line.minute))
+                @if line.from_facilitator { "You to " (line.seat_name) }
+                @else { (line.person) " (" (line.seat_name) ")" }
+                ": " (line.text)
+            }
+        }
+    }
+}
+
 /// The facilitator's page for a headless host: clock, seats, chat and the room's addresses, and
 /// a link to the teams' overview when several teams play.
 pub fn console(
     hosted: &Hosted,
+    view: &ConsoleView,
     join_url: &str,
     projector_url: &str,
     ws: &str,
     teams: Option<&str>,
 ) -> Markup {
+    let parts = ConsoleParts::new(view);
     page(
         "Console",
         Some("console.js"),
@@ -445,14 +329,14 @@ pub fn console(
             div #app data-ws=(ws) {
                 h1 { "Console" span.small { " \u{b7} " (hosted.session.scenario().title) } }
                 header.board {
-                    div { span #clock.clock { (format!("T+{:02}", hosted.session.minute())) } " / " (hosted.session.scenario().duration_mins) " min" }
+                    div { span #clock.clock { (parts.clock) } " / " (view.duration) " min" }
                     div {
                         button data-advance="1" { "+1 min" }
                         button data-advance="5" { "+5 min" }
                         button data-advance="15" { "+15 min" }
                     }
                     form data-form="release" {
-                        select #release name="inject" aria-label="Inject to release" {}
+                        select #release name="inject" aria-label="Inject to release" { (PreEscaped(&parts.release)) }
                         button { "Release now" }
                     }
                     button #end data-end="1" { "End the exercise" }
@@ -473,14 +357,14 @@ pub fn console(
                 div.table-wrap {
                     table #seats {
                         thead { tr { th { "Seat" } th { "People (devices)" } th { "Connection" } th { "Intents" } th { "Last active" } th {} } }
-                        tbody {}
+                        tbody { (PreEscaped(&parts.seats)) }
                     }
                 }
                 h2 { "Chat" }
-                ol #chat.plain {}
+                ol #chat.plain { (PreEscaped(&parts.chat)) }
                 form data-form="chat" {
                     label for="chat-seat" { "To seat" }
-                    select #chat-seat name="seat" {}
+                    select #chat-seat name="seat" { (PreEscaped(&parts.chat_seats)) }
                     input #chat-text name="text" maxlength="1000" required aria-label="Message";
                     button { "Send" }
                 }

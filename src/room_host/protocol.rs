@@ -6,7 +6,8 @@
 //! `{"t":"chat","id":N,"text":"…"}`. Each gets `ack` (with the log position of its intent)
 //! or `refused` (with the reason) carrying the same `id`. The host pushes an `update` after every
 //! change: the board, the choices, the feed items after the last one the connection was sent, and
-//! the seat's chat. A connection that opens with `?after=N` catches up from feed position `N`.
+//! the seat's chat, as data (for scripts) and drawn (`page`, what the seat's page puts in place:
+//! the page has one renderer, the host's). A connection that opens with `?after=N` catches up from feed position `N`.
 
 use serde::{Deserialize, Serialize};
 
@@ -168,9 +169,18 @@ pub enum ServerMessage<'a> {
         feed: Vec<FeedItem>,
         /// The seat's whole chat.
         chat: Vec<&'a ChatLine>,
+        /// The same, drawn as the seat's page shows it: all the page puts in place.
+        page: super::seat_page::SeatParts,
     },
-    /// The console's page after a change.
-    Console(super::console_view::ConsoleView),
+    /// The console's page after a change: as data (for scripts) and drawn (`page`, what the
+    /// console's page puts in place).
+    Console {
+        /// Clock, seats and chat.
+        #[serde(flatten)]
+        view: super::console_view::ConsoleView,
+        /// The same, drawn.
+        page: super::pages::ConsoleParts,
+    },
     /// The projector should redraw: change `rev` happened.
     Changed {
         /// The latest change.

@@ -148,9 +148,11 @@ async fn seat_page(State(site): State<Arc<Site>>, Path(token): Path<String>) -> 
         return seat_lost();
     };
     let seat = &seat.seat;
-    html(pages::seat(
+    let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
+    html(super::seat_page::seat(
         &seat_view(&hosted.session, seat),
         &feed_of(&hosted, seat, None, 0),
+        &chat,
         &format!("/seat/{token}/ws"),
     ))
 }
@@ -166,9 +168,11 @@ async fn console_seat_page(
     let Some(seat) = seat_by_id(&hosted, &seat) else {
         return not_found();
     };
-    html(pages::seat(
+    let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
+    html(super::seat_page::seat(
         &seat_view(&hosted.session, &seat),
         &feed_of(&hosted, &seat, None, 0),
+        &chat,
         &format!("/console/{code}/seat/{}/ws", seat.id),
     ))
 }
@@ -178,8 +182,12 @@ async fn console_page(State(site): State<Arc<Site>>, Path(code): Path<String>) -
         return not_found();
     }
     let teams = site.teams.get().map(|_| format!("/console/{code}/teams"));
+    let hosted = site.shared.read();
+    let view =
+        super::console_view::console_view(&hosted, &site.console, &|seat| site.connected(seat));
     html(pages::console(
-        &site.shared.read(),
+        &hosted,
+        &view,
         &site.join_url(),
         &site.projector_url(),
         &format!("/console/{code}/ws"),

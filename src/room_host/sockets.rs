@@ -401,13 +401,19 @@ impl Connection for SeatConnection {
             .max()
             .or(self.after);
         Push::Send(
-            ServerMessage::Update {
-                rev,
-                reset,
-                paused,
-                view: seat_view(&hosted.session, &seat),
-                feed,
-                chat: hosted.room().chat_of(&seat.id).collect(),
+            {
+                let view = seat_view(&hosted.session, &seat);
+                let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
+                let page = super::seat_page::SeatParts::new(&view, &feed, &chat);
+                ServerMessage::Update {
+                    rev,
+                    reset,
+                    paused,
+                    view,
+                    feed,
+                    chat,
+                    page,
+                }
             }
             .to_text(),
         )
@@ -453,7 +459,8 @@ impl Connection for ConsoleConnection {
             let hosted = site.shared.read();
             console_view(&hosted, &site.console, &|seat| site.connected(seat))
         };
-        Push::Send(ServerMessage::Console(view).to_text())
+        let page = super::pages::ConsoleParts::new(&view);
+        Push::Send(ServerMessage::Console { view, page }.to_text())
     }
 
     async fn answer(&mut self, site: &Site, request: ClientMessage) -> String {

@@ -337,7 +337,7 @@ fn three_seats_and_a_projector_play_through_the_pages() {
         // named in the bar that stays at the top of the screen.
         let shared = Arc::clone(room.host.shared());
         tokio::task::spawn_blocking(move || {
-            shared.edit_record(&mut |record| {
+            shared.edit_record(&mut |record, _| {
                 let entries = record.log.entries.len();
                 let minute = 11;
                 record
@@ -359,6 +359,7 @@ fn three_seats_and_a_projector_play_through_the_pages() {
                         to,
                     )
                     .unwrap();
+                Ok(())
             })
         })
         .await
@@ -497,6 +498,19 @@ fn three_seats_and_a_projector_play_through_the_pages() {
             t.contains("#1 Ana") && t.contains("1 connected")
         })
         .await;
+        // Its controls act on rows the host redraws after every change: close a seat, see it
+        // closed, and open it again from the row drawn after that.
+        click(&irm, r#"button[data-seat="it_ops"][data-op="close"]"#).await;
+        wait_for_text(&irm, "the closed seat", |t| {
+            t.contains("IT Operations (closed)")
+        })
+        .await;
+        click(&irm, r#"button[data-seat="it_ops"][data-op="open"]"#).await;
+        wait_for_text(&irm, "the reopened seat", |t| {
+            !t.contains("IT Operations (closed)")
+        })
+        .await;
+        assert!(room.saved().room.unwrap().by_id("it_ops").unwrap().open);
         for page in [soc, it, irm, projector] {
             page.close().await.unwrap();
         }
