@@ -38,7 +38,8 @@ impl From<Rejected> for Refusal {
 }
 
 /// A change to the exercise's record, made against its session as it is then (the minute, the
-/// log's length): made whole, or refused with the reason and nothing changed.
+/// log's length): made whole, or refused with the reason and nothing changed. It edits what the
+/// facilitator owns; a hosted room's seats, devices and chat change only through the room.
 pub type RecordEdit<'e> = &'e mut dyn FnMut(&mut ExerciseRecord, &Session) -> Result<(), Rejected>;
 
 /// What to host, and where to listen.

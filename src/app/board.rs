@@ -1,4 +1,4 @@
-//! The war-room board, drawn by Bevy in 2D in the middle of the play screen: a seat per role around
+//! The war-room board, drawn by Bevy in 2D in the middle of the play screen: a place per role around
 //! the table (lit once the role is engaged), animated handoff and escalation arrows, severity and
 //! business-impact meters, and the inject timeline.
 
@@ -27,30 +27,30 @@ pub struct BoardViewport {
 #[derive(Component)]
 pub struct BoardCamera;
 
-/// A role's seat at the table.
+/// A role's place at the table.
 #[derive(Component, Debug, Clone)]
-pub struct Seat {
+pub struct Place {
     /// The role.
     pub role: RoleId,
 }
 
-/// A role's token: rests at its seat, moves onto the table once the role is engaged.
+/// A role's token: rests at its place, moves onto the table once the role is engaged.
 #[derive(Component, Debug, Clone)]
 pub struct Token {
     /// The role.
     pub role: RoleId,
-    /// Where its seat is.
-    pub seat: Vec2,
+    /// Where its place is.
+    pub place: Vec2,
 }
 
 impl Token {
-    /// Where the token should be: on the table edge in front of its seat when engaged.
+    /// Where the token should be: on the table edge in front of its place when engaged.
     pub fn target(&self, engaged: bool) -> Vec2 {
         if engaged {
-            let direction = self.seat.normalize_or_zero();
+            let direction = self.place.normalize_or_zero();
             direction * TABLE_HALF * 0.86
         } else {
-            self.seat
+            self.place
         }
     }
 }
@@ -88,7 +88,7 @@ pub fn pulse_ring(age: f32) -> Option<(f32, f32)> {
     Some((1.0 + 0.45 * wave, (1.0 - wave) * 0.9))
 }
 
-/// Materials shared by the seats.
+/// Materials shared by the places.
 #[derive(Resource)]
 struct BoardMaterials {
     idle: Handle<ColorMaterial>,
@@ -96,10 +96,10 @@ struct BoardMaterials {
 }
 
 // The board is laid out in a 900 × 860 world, scaled to whatever space the panels leave.
-const SEAT_RADIUS: f32 = 50.0;
-/// A seat's label wraps at this width, inside its circle.
-const SEAT_LABEL_WIDTH: f32 = SEAT_RADIUS * 1.7;
-/// Largest size of a seat's label.
+const PLACE_RADIUS: f32 = 50.0;
+/// A place's label wraps at this width, inside its circle.
+const SEAT_LABEL_WIDTH: f32 = PLACE_RADIUS * 1.7;
+/// Largest size of a place's label.
 const SEAT_LABEL_MAX: f32 = 24.0;
 const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
 const SEAT_RING: Vec2 = Vec2::new(360.0, 250.0);
@@ -131,7 +131,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 fit_camera_to_viewport,
-                update_seats,
+                update_places,
                 move_tokens,
                 pulse_on_new_inject,
                 update_meters,
@@ -169,7 +169,7 @@ pub fn egui_overlay_camera() -> impl Bundle {
 }
 
 /// The backdrop and the text drawn straight on it follow the theme: light text on the dark
-/// backdrop, dark text on the light one (seat and table labels sit on their own dark shapes).
+/// backdrop, dark text on the light one (place and table labels sit on their own dark shapes).
 fn follow_theme(
     settings: Res<UiSettings>,
     mut clear: ResMut<ClearColor>,
@@ -192,9 +192,9 @@ fn follow_theme(
     }
 }
 
-/// The font size at which `label` fits its seat: its longest word on one line, at most two lines.
+/// The font size at which `label` fits its place: its longest word on one line, at most two lines.
 /// Glyphs of the board's font are at most about 0.66 of the size wide (capitals).
-pub fn seat_label_size(label: &str) -> f32 {
+pub fn place_label_size(label: &str) -> f32 {
     let longest = label
         .split_whitespace()
         .map(|w| w.chars().count())
@@ -203,12 +203,12 @@ pub fn seat_label_size(label: &str) -> f32 {
         .max(1) as f32;
     let lines = label.split_whitespace().count().clamp(1, 2) as f32;
     let by_width = SEAT_LABEL_WIDTH / (0.66 * longest);
-    let by_height = SEAT_RADIUS * 1.4 / (1.25 * lines);
+    let by_height = PLACE_RADIUS * 1.4 / (1.25 * lines);
     by_width.min(by_height).min(SEAT_LABEL_MAX)
 }
 
-/// Seat positions: evenly around an ellipse, first seat at the top.
-pub fn seat_positions(count: usize) -> Vec<Vec2> {
+/// Place positions: evenly around an ellipse, first place at the top.
+pub fn place_positions(count: usize) -> Vec<Vec2> {
     (0..count)
         .map(|i| {
             let angle = std::f32::consts::FRAC_PI_2
@@ -298,10 +298,10 @@ fn spawn_board(
         Transform::from_xyz(0.0, 0.0, 1.0),
     ));
     let roles = cast(active);
-    let seat_mesh = meshes.add(Circle::new(SEAT_RADIUS));
+    let place_mesh = meshes.add(Circle::new(PLACE_RADIUS));
     let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
     let token_material = materials.add(ColorMaterial::from_color(TOKEN));
-    for (role, position) in roles.iter().zip(seat_positions(roles.len())) {
+    for (role, position) in roles.iter().zip(place_positions(roles.len())) {
         let label = active.session().matrix().role(role.as_str()).map_or_else(
             || role.to_string(),
             |r| {
@@ -314,8 +314,8 @@ fn spawn_board(
         );
         commands.spawn((
             scoped.clone(),
-            Seat { role: role.clone() },
-            Mesh2d(seat_mesh.clone()),
+            Place { role: role.clone() },
+            Mesh2d(place_mesh.clone()),
             MeshMaterial2d(board.idle.clone()),
             Transform::from_translation(position.extend(0.0)),
         ));
@@ -323,7 +323,7 @@ fn spawn_board(
             scoped.clone(),
             Token {
                 role: role.clone(),
-                seat: position,
+                place: position,
             },
             Mesh2d(token_mesh.clone()),
             MeshMaterial2d(token_material.clone()),
@@ -331,7 +331,7 @@ fn spawn_board(
         ));
         commands.spawn((
             scoped.clone(),
-            TextFont::from_font_size(seat_label_size(&label)),
+            TextFont::from_font_size(place_label_size(&label)),
             Text2d::new(label),
             TextColor(Color::WHITE),
             TextLayout::default().with_justify(Justify::Center),
@@ -415,10 +415,10 @@ pub fn board_projection() -> Projection {
     })
 }
 
-fn update_seats(
+fn update_places(
     active: Res<ActiveExercise>,
     materials: Option<Res<BoardMaterials>>,
-    mut seats: Query<(&Seat, &mut MeshMaterial2d<ColorMaterial>)>,
+    mut places: Query<(&Place, &mut MeshMaterial2d<ColorMaterial>)>,
 ) {
     let Some(materials) = materials else {
         return;
@@ -426,8 +426,8 @@ fn update_seats(
     if !active.is_changed() {
         return;
     }
-    for (seat, mut material) in &mut seats {
-        let wanted = if active.session().engaged().contains_key(&seat.role) {
+    for (place, mut material) in &mut places {
+        let wanted = if active.session().engaged().contains_key(&place.role) {
             &materials.engaged
         } else {
             &materials.idle
@@ -539,7 +539,7 @@ fn draw_board(
     active: Res<ActiveExercise>,
     arrows: Res<BoardArrows>,
     pulse: Res<InjectPulse>,
-    seats: Query<(&Seat, &Transform)>,
+    places: Query<(&Place, &Transform)>,
     mut gizmos: Gizmos,
 ) {
     let session = active.session();
@@ -563,16 +563,16 @@ fn draw_board(
         );
     }
     let position = |role: &str| {
-        seats
+        places
             .iter()
-            .find(|(seat, _)| seat.role.as_str() == role)
+            .find(|(place, _)| place.role.as_str() == role)
             .map(|(_, t)| t.translation.truncate())
     };
-    for (seat, transform) in &seats {
-        if session.engaged().contains_key(&seat.role) {
+    for (place, transform) in &places {
+        if session.engaged().contains_key(&place.role) {
             gizmos.circle_2d(
                 Isometry2d::from_translation(transform.translation.truncate()),
-                SEAT_RADIUS + 6.0,
+                PLACE_RADIUS + 6.0,
                 ENGAGED,
             );
         }
@@ -582,8 +582,8 @@ fn draw_board(
             continue;
         };
         let direction = (to - from).normalize_or_zero();
-        let start = from + direction * (SEAT_RADIUS + 8.0);
-        let end = to - direction * (SEAT_RADIUS + 10.0);
+        let start = from + direction * (PLACE_RADIUS + 8.0);
+        let end = to - direction * (PLACE_RADIUS + 10.0);
         let progress = (arrow.age_secs / ARROW_GROW_SECS).clamp(0.05, 1.0);
         let fade = 1.0 - (arrow.age_secs / ARROW_LIFETIME_SECS).clamp(0.0, 0.8);
         let base = match arrow.kind {
@@ -634,8 +634,8 @@ mod tests {
     use bevy::prelude::Vec2;
 
     use super::{
-        PULSE_SECS, SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, pulse_ring,
-        seat_label_size, seat_positions,
+        PULSE_SECS, SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, place_label_size,
+        place_positions, pulse_ring,
     };
     use crate::engine::content::shipped;
 
@@ -643,31 +643,31 @@ mod tests {
     fn engaged_tokens_move_onto_the_table_edge() {
         let token = Token {
             role: "soc".into(),
-            seat: Vec2::new(0.0, 250.0),
+            place: Vec2::new(0.0, 250.0),
         };
-        assert_eq!(token.target(false), token.seat);
+        assert_eq!(token.target(false), token.place);
         let on_table = token.target(true);
         assert!(on_table.y > 0.0 && on_table.y < TABLE_HALF.y, "{on_table}");
     }
 
     #[test]
-    fn seats_are_spread_evenly_starting_at_the_top() {
-        let seats = seat_positions(4);
-        assert_eq!(seats.len(), 4);
-        assert!(seats[0].x.abs() < 1e-3 && seats[0].y > 0.0);
-        assert!(seats[2].x.abs() < 1e-3 && seats[2].y < 0.0);
-        assert!(seats[1].x > 0.0 && seats[3].x < 0.0);
+    fn places_are_spread_evenly_starting_at_the_top() {
+        let places = place_positions(4);
+        assert_eq!(places.len(), 4);
+        assert!(places[0].x.abs() < 1e-3 && places[0].y > 0.0);
+        assert!(places[2].x.abs() < 1e-3 && places[2].y < 0.0);
+        assert!(places[1].x > 0.0 && places[3].x < 0.0);
     }
 
     #[test]
-    fn every_shipped_seat_label_fits_its_seat() {
+    fn every_shipped_place_label_fits_its_place() {
         for role in &shipped::matrix().roles {
             let label = if role.short.is_empty() {
                 &role.name
             } else {
                 &role.short
             };
-            let size = seat_label_size(label);
+            let size = place_label_size(label);
             let longest = label.split_whitespace().map(str::len).max().unwrap();
             assert!(
                 size * 0.66 * longest as f32 <= SEAT_LABEL_WIDTH + 0.01,
@@ -675,8 +675,8 @@ mod tests {
             );
             assert!(size >= 14.0, "{label} would be unreadable at {size}");
         }
-        assert!((seat_label_size("SOC") - SEAT_LABEL_MAX).abs() < f32::EPSILON);
-        assert!(seat_label_size("Regulator") < SEAT_LABEL_MAX);
+        assert!((place_label_size("SOC") - SEAT_LABEL_MAX).abs() < f32::EPSILON);
+        assert!(place_label_size("Regulator") < SEAT_LABEL_MAX);
     }
 
     #[test]

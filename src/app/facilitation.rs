@@ -122,8 +122,10 @@ fn record_edit(
             name.trim().clone_into(&mut record.facilitator);
             Ok(())
         }
-        FacilitatorCommand::Seat { name, role } => record.seat(&name, role, session.matrix()),
-        FacilitatorCommand::Unseat(index) => {
+        FacilitatorCommand::PutInRole { name, role } => {
+            record.put_in_role(&name, role, session.matrix())
+        }
+        FacilitatorCommand::TakeOutOfRole(index) => {
             if index < record.participants.len() {
                 record.participants.remove(index);
             }

@@ -136,15 +136,15 @@ pub enum ExerciseCommand {
 pub enum FacilitatorCommand {
     /// The facilitator's own name, for the report.
     SetFacilitator(String),
-    /// Seat a person or team in a role (an already seated name moves).
-    Seat {
+    /// Put a person or team in a role (a name already in one moves).
+    PutInRole {
         /// Name.
         name: String,
         /// Role.
         role: RoleId,
     },
-    /// Remove a seated person by position.
-    Unseat(usize),
+    /// Take a person out of their role, by position in the list of people.
+    TakeOutOfRole(usize),
     /// Record an observer note at the current minute.
     Note {
         /// Role it is about.

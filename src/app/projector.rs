@@ -15,7 +15,7 @@ use super::facilitation::ProjectorState;
 use super::flow::Screen;
 use super::theme;
 use crate::engine::Session;
-use crate::engine::exercise::{AdHocInject, RoomInject, projector_feed};
+use crate::engine::exercise::{AdHocInject, FeedInject, projector_feed};
 
 /// Marks the projector window.
 #[derive(Component)]
@@ -144,11 +144,14 @@ fn projector_system(
         ctx.set_theme(egui::Theme::Dark);
     }
     let mut ui = super::screens::widgets::root_ui(&ctx, "projector");
-    let view = active.as_ref().filter(|_| !state.blank).map(|a| RoomView {
-        join: a.room().map(|r| r.addresses.join.clone()),
-        ..RoomView::new(a.session(), &a.record().adhoc_injects)
-    });
-    let rect = room_view_ui(&mut ui, view.as_ref());
+    let view = active
+        .as_ref()
+        .filter(|_| !state.blank)
+        .map(|a| ProjectorView {
+            join: a.room().map(|r| r.addresses.join.clone()),
+            ..ProjectorView::new(a.session(), &a.record().adhoc_injects)
+        });
+    let rect = projector_view_ui(&mut ui, view.as_ref());
     // The board exists only while an exercise screen is up.
     let wanted = ProjectorBoard {
         rect: rect.filter(|_| screen.get().is_exercise()),
@@ -159,9 +162,10 @@ fn projector_system(
     }
 }
 
-/// Everything the room may see, taken from the session and the facilitator's ad-hoc injects.
+/// Everything the players may see on the projector, taken from the session and the
+/// facilitator's ad-hoc injects.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RoomView {
+pub struct ProjectorView {
     /// Scenario title.
     pub title: String,
     /// Scenario minute.
@@ -177,14 +181,14 @@ pub struct RoomView {
     /// Business impact 0–100.
     pub impact: u8,
     /// Injects given so far, oldest first.
-    pub feed: Vec<RoomInject>,
+    pub feed: Vec<FeedInject>,
     /// The exercise is over.
     pub ended: bool,
     /// Where to join, while a room is open.
     pub join: Option<String>,
 }
 
-impl RoomView {
+impl ProjectorView {
     /// The room's view of a session.
     pub fn new(session: &Session, adhoc: &[AdHocInject]) -> Self {
         let matrix = session.matrix();
@@ -210,7 +214,7 @@ impl RoomView {
 
 /// The projector's page. `None` shows a blank (black) screen. Returns the space left for the
 /// board.
-pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::Rect> {
+pub fn projector_view_ui(ui: &mut egui::Ui, view: Option<&ProjectorView>) -> Option<egui::Rect> {
     let Some(view) = view else {
         egui::CentralPanel::default()
             .frame(egui::Frame::new().fill(egui::Color32::BLACK))
@@ -260,7 +264,7 @@ pub fn room_view_ui(ui: &mut egui::Ui, view: Option<&RoomView>) -> Option<egui::
     Some(ui.available_rect_before_wrap())
 }
 
-fn current_inject_ui(ui: &mut egui::Ui, view: &RoomView) {
+fn current_inject_ui(ui: &mut egui::Ui, view: &ProjectorView) {
     if let Some(join) = &view.join {
         ui.horizontal(|ui| {
             super::screens::widgets::qr_ui(ui, join, 120.0);
@@ -338,12 +342,12 @@ mod tests {
         crate::app::testing::ransomware_session(0)
     }
 
-    fn harness(view: Option<RoomView>) -> Harness<'static, Option<RoomView>> {
+    fn harness(view: Option<ProjectorView>) -> Harness<'static, Option<ProjectorView>> {
         Harness::builder()
             .with_size(egui::vec2(1280.0, 720.0))
             .build_ui_state(
-                |ui, view: &mut Option<RoomView>| {
-                    room_view_ui(ui, view.as_ref());
+                |ui, view: &mut Option<ProjectorView>| {
+                    projector_view_ui(ui, view.as_ref());
                 },
                 view,
             )
@@ -360,7 +364,7 @@ mod tests {
             after_intents: None,
             to: Vec::new(),
         }];
-        let view = RoomView::new(&s, &adhoc);
+        let view = ProjectorView::new(&s, &adhoc);
         let current = view.feed.last().cloned();
         let harness = harness(Some(view));
         let Some(current) = current else {
@@ -411,7 +415,7 @@ mod tests {
         assert!(harness.query_all_by_label_contains("T+").next().is_none());
         let mut ui_rect = None;
         let mut probe = Harness::new_ui(|ui| {
-            ui_rect = Some(room_view_ui(ui, None));
+            ui_rect = Some(projector_view_ui(ui, None));
         });
         probe.run();
         drop(probe);

@@ -309,7 +309,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
         }
         "seat" => {
             let role = words.next().ok_or(StepError::Needs("a role"))?;
-            let command = FacilitatorCommand::Seat {
+            let command = FacilitatorCommand::PutInRole {
                 role: role.into(),
                 name: rest_words(words),
             };

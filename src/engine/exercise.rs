@@ -216,8 +216,13 @@ impl ExerciseRecord {
             .collect()
     }
 
-    /// Seats a person or team in a role; a name already seated moves to the new role.
-    pub fn seat(&mut self, name: &str, role: RoleId, matrix: &Matrix) -> Result<(), Rejected> {
+    /// Puts a person or team in a role; a name already in one moves to the new role.
+    pub fn put_in_role(
+        &mut self,
+        name: &str,
+        role: RoleId,
+        matrix: &Matrix,
+    ) -> Result<(), Rejected> {
         let name = name.trim();
         if name.is_empty() {
             return reject("write the person's or team's name");
@@ -317,10 +322,10 @@ impl ExerciseRecord {
     }
 }
 
-/// An inject as the room saw it: a scripted one or the facilitator's own. Carries nothing the
-/// room must not see (no decisions, no facilitator notes, no expectations).
+/// An inject as the players saw it: a scripted one or the facilitator's own. Carries nothing the
+/// players must not see (no decisions, no facilitator notes, no expectations).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RoomInject {
+pub struct FeedInject {
     /// Scenario minute it reached the room.
     pub minute: u32,
     /// Headline.
@@ -337,8 +342,8 @@ pub struct RoomInject {
 
 /// What the room's shared screen (the projector) shows: the injects addressed to everyone; one
 /// sent to some roles only is for their seats alone.
-pub fn projector_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
-    let mut feed = room_feed(session, adhoc);
+pub fn projector_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<FeedInject> {
+    let mut feed = inject_feed(session, adhoc);
     feed.retain(|i| i.for_everyone);
     feed
 }
@@ -362,12 +367,12 @@ pub fn seat_adhoc_feed(adhoc: &[AdHocInject], seat: &Seat) -> Vec<FeedItem> {
         .collect()
 }
 
-/// Every inject the room has been given, oldest first. An ad-hoc inject comes after the scripted
-/// ones of its minute, since the facilitator writes it in reaction to what the room has.
-pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
+/// Every inject the players have been given, oldest first. An ad-hoc inject comes after the
+/// scripted ones of its minute, since the facilitator writes it in reaction to what they have.
+pub fn inject_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<FeedInject> {
     let scripted = session.released().iter().filter_map(|id| {
         let inject = session.scenario().inject(id.as_str())?;
-        Some(RoomInject {
+        Some(FeedInject {
             minute: session.released_at(id.as_str()).unwrap_or(0),
             title: inject.title.clone(),
             narrative: session.render_text(&inject.narrative),
@@ -380,8 +385,8 @@ pub fn room_feed(session: &Session, adhoc: &[AdHocInject]) -> Vec<RoomInject> {
             for_everyone: inject.to.is_empty(),
         })
     });
-    let mut feed: Vec<RoomInject> = scripted
-        .chain(adhoc.iter().map(|a| RoomInject {
+    let mut feed: Vec<FeedInject> = scripted
+        .chain(adhoc.iter().map(|a| FeedInject {
             minute: a.minute,
             title: a.title.clone(),
             narrative: a.narrative.clone(),

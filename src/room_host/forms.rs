@@ -341,16 +341,7 @@ mod tests {
             0,
             &session,
         );
-        let mut hosted = super::super::state::Hosted {
-            session,
-            record,
-            save_path: "unused.ron".into(),
-        };
-        hosted.record.room = Some(crate::engine::room::RoomRecord::new(
-            "join".into(),
-            "console".into(),
-            Seat::per_role(&hosted.session),
-        ));
+        let mut hosted = super::super::state::Hosted::new(session, record, "unused.ron".into());
         let view = super::super::console_view::console_view(&hosted, "console", &|_| 0);
         let page = super::super::pages::console(
             &hosted,

@@ -5,10 +5,8 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::codes::new_code;
 use super::routes;
 use super::state::{Hosted, Refusal, Shared};
-use crate::engine::room::{RoomRecord, Seat};
 
 /// The threads rooms are served on: one pool however many rooms (`serve --teams 12` runs twelve
 /// rooms on two worker threads). It stops when the last room using it does.
@@ -65,13 +63,6 @@ impl RoomHost {
         let Some(threads) = runtime.handle() else {
             return Err(io::Error::other("the rooms' threads have stopped"));
         };
-        if hosted.record.room.is_none() {
-            hosted.record.room = Some(RoomRecord::new(
-                new_code(),
-                new_code(),
-                Seat::per_role(&hosted.session),
-            ));
-        }
         hosted.record.updated_at = crate::store::unix_now();
         let shared = Arc::new(Shared::new(hosted)?);
         let means = super::listener::means();

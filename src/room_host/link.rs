@@ -90,11 +90,7 @@ impl RoomLink for Link {
 /// Opens rooms for the desktop app.
 pub fn opener() -> RoomOpener {
     Arc::new(|request: OpenRequest| {
-        let hosted = Hosted {
-            session: request.session,
-            record: request.record,
-            save_path: request.save_path,
-        };
+        let hosted = Hosted::new(request.session, request.record, request.save_path);
         let host = RoomHost::start(hosted, request.bind, request.port).map_err(|e| {
             format!(
                 "could not listen on {}: {e}",
@@ -107,6 +103,11 @@ pub fn opener() -> RoomOpener {
             console: host.console_url(),
             port: host.addr().port(),
         };
+        // The app's room comes back by itself, at the same address, when the exercise is resumed
+        // after a crash.
+        host.shared()
+            .remember_hosting(request.bind.is_unspecified(), addresses.port)
+            .map_err(|refusal| format!("the room is open but could not be saved: {refusal}"))?;
         Ok(Arc::new(Link {
             host: Mutex::new(host),
             addresses,

@@ -103,11 +103,7 @@ pub fn host_exercise(options: &ServeOptions) -> Result<Hosted, ServeError> {
             let session = record
                 .resume(Arc::clone(&scenario), Arc::clone(&matrix))
                 .map_err(|e| ServeError::Usage(format!("{}: {e}", path.display())))?;
-            return Ok(Hosted {
-                session,
-                record,
-                save_path: path,
-            });
+            return Ok(Hosted::new(session, record, path));
         }
     }
     let session = Session::new(scenario, matrix, options.seed.unwrap_or(0));
@@ -120,11 +116,7 @@ pub fn host_exercise(options: &ServeOptions) -> Result<Hosted, ServeError> {
     let save_path = saves::create(&options.saves, &mut record).map_err(ServeError::system(
         format!("cannot save in {}", options.saves.display()),
     ))?;
-    Ok(Hosted {
-        session,
-        record,
-        save_path,
-    })
+    Ok(Hosted::new(session, record, save_path))
 }
 
 /// Hosts the exercise until SIGTERM or Ctrl-C, printing its addresses on `out` first. With

@@ -15,30 +15,63 @@ use crate::engine::session::Session;
 use crate::hosting::RecordEdit;
 use crate::store::journal::{Change, Journal, Lane, Tracker};
 
-/// A session hosted for a room, with where it is saved.
+use super::codes::new_code;
+
+/// A session hosted for a room, with its room and where it is saved.
 pub struct Hosted {
     /// The live session.
     pub session: Session,
-    /// Its record; `room` is always `Some` while hosted.
+    /// Its record, but for the room: the facilitator's edits reach the record, and only the
+    /// host's own changes reach the room (its seats, devices and chat).
     pub record: ExerciseRecord,
+    /// The room, kept apart from the record while it is hosted and put back whenever the record
+    /// is saved or copied whole.
+    room: RoomRecord,
     /// Where the record is saved.
     pub save_path: PathBuf,
 }
 
 impl Hosted {
-    /// The room (created with fresh codes when the record has none).
-    pub fn room(&self) -> &RoomRecord {
-        self.record
+    /// Hosts a session with its record: the record's room comes back as it was, or a new one is
+    /// made with fresh codes and a seat per role.
+    pub fn new(session: Session, mut record: ExerciseRecord, save_path: PathBuf) -> Self {
+        let room = record
             .room
-            .as_ref()
-            .expect("a hosted record always has a room")
+            .take()
+            .unwrap_or_else(|| RoomRecord::new(new_code(), new_code(), Seat::per_role(&session)));
+        Self {
+            session,
+            record,
+            room,
+            save_path,
+        }
     }
 
-    fn room_mut(&mut self) -> &mut RoomRecord {
-        self.record
-            .room
-            .as_mut()
-            .expect("a hosted record always has a room")
+    /// The room.
+    pub fn room(&self) -> &RoomRecord {
+        &self.room
+    }
+
+    /// The record as it is saved: the room in it.
+    pub fn whole_record(&self) -> ExerciseRecord {
+        let mut record = self.record.clone();
+        record.room = Some(self.room.clone());
+        record
+    }
+
+    /// Lends the record as it is saved (the room in it) to the host's own saving, which leaves
+    /// the room where it is.
+    fn with_whole_record<T>(&mut self, save: impl FnOnce(&mut ExerciseRecord) -> T) -> T {
+        let room = std::mem::replace(
+            &mut self.room,
+            RoomRecord::new(String::new(), String::new(), Vec::new()),
+        );
+        self.record.room = Some(room);
+        let result = save(&mut self.record);
+        if let Some(room) = self.record.room.take() {
+            self.room = room;
+        }
+        result
     }
 }
 
@@ -83,9 +116,12 @@ impl Shared {
     /// Shares a hosted session, taking over its save: the record as it is now becomes the save's
     /// snapshot (refused if another Warroom writes the same save).
     pub fn new(mut hosted: Hosted) -> std::io::Result<Self> {
-        let journal = Journal::open(&hosted.save_path, &hosted.record)?;
+        let save_path = hosted.save_path.clone();
+        let (journal, tracker) = hosted.with_whole_record(|record| {
+            Journal::open(&save_path, record).map(|journal| (journal, Tracker::new(record)))
+        })?;
         Ok(Self {
-            tracker: Mutex::new(Tracker::new(&mut hosted.record)),
+            tracker: Mutex::new(tracker),
             hosted: RwLock::new(hosted),
             lane: Mutex::new(Some(Lane::start(journal)?)),
             save_problem: Mutex::new(None),
@@ -155,11 +191,10 @@ impl Shared {
     ) -> Result<(T, Queued), Refusal> {
         let mut hosted = self.write();
         let outcome = make(&mut hosted)?;
-        let change = self
-            .tracker
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .change(&mut hosted.record, crate::store::unix_now());
+        let mut tracker = self.tracker.lock().unwrap_or_else(PoisonError::into_inner);
+        let change =
+            hosted.with_whole_record(|record| tracker.change(record, crate::store::unix_now()));
+        drop(tracker);
         if let Some(kept) = self
             .follower
             .lock()
@@ -240,7 +275,7 @@ impl Shared {
     pub fn start_following(&self) -> (Session, ExerciseRecord) {
         let hosted = self.read();
         *self.follower.lock().unwrap_or_else(PoisonError::into_inner) = Some(Vec::new());
-        (hosted.session.clone(), hosted.record.clone())
+        (hosted.session.clone(), hosted.whole_record())
     }
 
     /// The changes made since the follower last asked (or started), in order.
@@ -274,9 +309,7 @@ impl Shared {
             } = &mut *hosted;
             record.catch_up(session);
             if let Some(seat) = seat {
-                hosted
-                    .room_mut()
-                    .touch(&seat.id, crate::store::unix_now(), true);
+                hosted.room.touch(&seat.id, crate::store::unix_now(), true);
             }
             Ok(hosted.session.log().entries.len())
         }
@@ -288,11 +321,23 @@ impl Shared {
             .map(drop)
     }
 
+    /// Saves that the app hosts this room on `port` (to every device on the local network, or
+    /// to this computer only), so that resuming the exercise after a crash opens it again there.
+    pub fn remember_hosting(&self, local_network: bool, port: u16) -> Result<(), Refusal> {
+        self.change(|hosted| {
+            hosted.room.hosting = true;
+            hosted.room.local_network = local_network;
+            hosted.room.port = port;
+            Ok(())
+        })
+        .map(drop)
+    }
+
     /// A person takes a seat; returns the device's new token.
     pub fn take_seat(&self, seat: &str, person: &str) -> Result<String, Refusal> {
-        let token = super::codes::new_code();
+        let token = new_code();
         self.change(|hosted| {
-            hosted.room_mut().take(seat, person, token.clone())?;
+            hosted.room.take(seat, person, token.clone())?;
             Ok(())
         })?;
         Ok(token)
@@ -302,7 +347,7 @@ impl Shared {
     pub fn manage(&self, change: &SeatChange) -> Result<(), Refusal> {
         self.change(|hosted| {
             let matrix = hosted.session.matrix_arc();
-            let room = hosted.room_mut();
+            let room = &mut hosted.room;
             match change {
                 SeatChange::Combine { into, from } => room.combine(into, from),
                 SeatChange::Split(seat) => {
@@ -335,7 +380,7 @@ impl Shared {
             };
             let from_facilitator = person.is_none();
             let minute = hosted.session.minute();
-            let room = hosted.room_mut();
+            let room = &mut hosted.room;
             room.chat(ChatLine {
                 seat: seat.clone(),
                 from_facilitator,

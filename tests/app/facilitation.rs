@@ -16,23 +16,23 @@ fn a_facilitated_session_records_everything_saves_it_and_ends_in_the_hotwash() {
         facilitate(&mut app, FacilitatorCommand::SetFacilitator(" Sam ".into()));
         facilitate(
             &mut app,
-            FacilitatorCommand::Seat {
+            FacilitatorCommand::PutInRole {
                 name: "Dana".into(),
                 role: "soc".into(),
             },
         );
         facilitate(
             &mut app,
-            FacilitatorCommand::Seat {
+            FacilitatorCommand::PutInRole {
                 name: "Ops team".into(),
                 role: "it_ops".into(),
             },
         );
-        facilitate(&mut app, FacilitatorCommand::Unseat(1));
+        facilitate(&mut app, FacilitatorCommand::TakeOutOfRole(1));
         // A mistake is refused with the reason and records nothing.
         facilitate(
             &mut app,
-            FacilitatorCommand::Seat {
+            FacilitatorCommand::PutInRole {
                 name: "Chris".into(),
                 role: "astronaut".into(),
             },
@@ -209,7 +209,7 @@ fn a_resumed_facilitated_session_comes_back_with_its_console_and_projector() {
         facilitate(&mut app, FacilitatorCommand::SetFacilitator("Sam".into()));
         facilitate(
             &mut app,
-            FacilitatorCommand::Seat {
+            FacilitatorCommand::PutInRole {
                 name: "Dana".into(),
                 role: "soc".into(),
             },

@@ -243,15 +243,15 @@ fn a_resumed_exercise_that_was_hosted_opens_its_room_again() {
 fn run_the_console(app: &mut App) {
     let edits = [
         FacilitatorCommand::SetFacilitator("  Dana  ".into()),
-        FacilitatorCommand::Seat {
+        FacilitatorCommand::PutInRole {
             name: "Ana".into(),
             role: "soc".into(),
         },
-        FacilitatorCommand::Seat {
+        FacilitatorCommand::PutInRole {
             name: "Ben".into(),
             role: "legal".into(),
         },
-        FacilitatorCommand::Unseat(1),
+        FacilitatorCommand::TakeOutOfRole(1),
         FacilitatorCommand::ShowProjector(true),
         FacilitatorCommand::BlankProjector(true),
         FacilitatorCommand::Note {

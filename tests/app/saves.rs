@@ -124,7 +124,7 @@ fn exercises_in_one_run_never_share_a_record_or_a_save() {
     start(&mut app, "ransomware-file-server", Mode::Facilitated);
     facilitate(
         &mut app,
-        FacilitatorCommand::Seat {
+        FacilitatorCommand::PutInRole {
             name: "Dana".into(),
             role: "soc".into(),
         },

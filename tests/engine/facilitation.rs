@@ -1,7 +1,7 @@
 //! Facilitator control of a session: releasing an inject early, holding one back, the room's view
 //! of the injects, live obligations, and the facilitator's own records.
 
-use warroom::engine::exercise::{ExerciseRecord, HotwashList, ObserverNote, room_feed};
+use warroom::engine::exercise::{ExerciseRecord, HotwashList, ObserverNote, inject_feed};
 use warroom::engine::model::matrix::Dimension;
 use warroom::engine::model::scenario::Mode;
 use warroom::engine::reports::scorecard::timeline;
@@ -257,7 +257,7 @@ fn the_room_feed_has_scripted_and_adhoc_injects_in_order_and_nothing_private() {
         "give the inject a title"
     );
 
-    let feed = room_feed(&s, &record.adhoc_injects);
+    let feed = inject_feed(&s, &record.adhoc_injects);
     let titles: Vec<(u32, &str, bool)> = feed
         .iter()
         .map(|i| (i.minute, i.title.as_str(), i.adhoc))
@@ -291,17 +291,22 @@ fn the_facilitator_record_validates_what_is_written_into_it() {
     let s = session();
     let m = matrix();
     let mut record = ExerciseRecord::new("x", Mode::Facilitated, 0, &s);
-    record.seat(" Dana ", "soc".into(), &m).unwrap();
-    record.seat("Legal team", "legal".into(), &m).unwrap();
-    record.seat("Dana", "it_ops".into(), &m).unwrap();
+    record.put_in_role(" Dana ", "soc".into(), &m).unwrap();
+    record
+        .put_in_role("Legal team", "legal".into(), &m)
+        .unwrap();
+    record.put_in_role("Dana", "it_ops".into(), &m).unwrap();
     assert_eq!(record.people_in(&"it_ops".into()), ["Dana"]);
     assert!(record.people_in(&"soc".into()).is_empty());
     assert_eq!(record.participants.len(), 2);
     assert_eq!(
-        record.seat("Sam", "janitor".into(), &m).unwrap_err().reason,
+        record
+            .put_in_role("Sam", "janitor".into(), &m)
+            .unwrap_err()
+            .reason,
         "there is no role `janitor` in the matrix"
     );
-    assert!(record.seat("  ", "soc".into(), &m).is_err());
+    assert!(record.put_in_role("  ", "soc".into(), &m).is_err());
 
     let note = |text: &str| ObserverNote {
         minute: 4,

@@ -125,4 +125,15 @@ fn the_apps_copy_follows_the_host_by_what_changed() {
     link.follow(&mut session, &mut record);
     same_as_host(&session, &record);
     assert_eq!(record.notes.len(), 1);
+    // An edit of the record cannot take the room away from under its seats: the room is not
+    // the record's to edit while it is hosted.
+    link.edit(&mut |record, _| {
+        record.room = None;
+        Ok(())
+    })
+    .unwrap();
+    link.follow(&mut session, &mut record);
+    let room = record.room.as_ref().expect("the room is still there");
+    assert_eq!(room.by_id("soc").unwrap().devices[0].person, "Ana");
+    same_as_host(&session, &record);
 }

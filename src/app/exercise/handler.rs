@@ -416,24 +416,10 @@ fn open_room(
     if let Some(wake) = wake {
         room.link.on_change(wake);
     }
-    // Saved as hosted, so a resume after a crash opens the room again by itself.
-    let marked = exercise.edit(saves, &mut |record, _| {
-        if let Some(room) = &mut record.room {
-            room.hosting = true;
-            room.local_network = local_network;
-            room.port = addresses.port;
-        }
-        Ok(())
-    });
-    match marked {
-        Ok(()) => Notice::info(format!(
-            "The room is open: attendees join at {}",
-            addresses.join
-        )),
-        Err(reason) => Notice::error(format!(
-            "The room is open but could not be saved: {reason}."
-        )),
-    }
+    Notice::info(format!(
+        "The room is open: attendees join at {}",
+        addresses.join
+    ))
 }
 
 /// The port a room listens on unless it is taken.

@@ -400,7 +400,9 @@ mod tests {
             .unwrap();
         session.apply(Intent::EndExercise).unwrap();
         let mut record = ExerciseRecord::new("t", Mode::Facilitated, 0, &session);
-        record.seat("Dana", "soc".into(), session.matrix()).unwrap();
+        record
+            .put_in_role("Dana", "soc".into(), session.matrix())
+            .unwrap();
         record
             .add_note(ObserverNote {
                 minute: 1,

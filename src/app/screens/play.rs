@@ -13,7 +13,7 @@ use crate::app::exercise::{ActiveExercise, InjectBanner, LastOutcome, ScenarioCl
 use crate::app::flow::Screen;
 use crate::app::messages::{CommandWriter, UiCommand};
 use crate::engine::Session;
-use crate::engine::exercise::room_feed;
+use crate::engine::exercise::inject_feed;
 use crate::engine::model::scenario::Mode;
 
 pub(super) fn plugin(app: &mut App) {
@@ -90,7 +90,7 @@ pub fn play_ui(
         .size_range(left)
         .show(ui, |ui| {
             commands.extend(banner_ui(ui, view.banner));
-            feed_ui(ui, &room_feed(view.session, &[]));
+            feed_ui(ui, &inject_feed(view.session, &[]));
         });
     egui::Panel::right("play-actions")
         .resizable(true)

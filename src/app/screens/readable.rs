@@ -16,7 +16,7 @@ use crate::app::notice::Notice;
 use crate::engine::content::load::Source;
 use crate::engine::content::script::{self, Decisions};
 use crate::engine::content::shipped;
-use crate::engine::exercise::{ExerciseRecord, room_feed};
+use crate::engine::exercise::{ExerciseRecord, inject_feed};
 use crate::engine::model::scenario::Mode;
 use crate::engine::reports::scorecard::timeline;
 use crate::engine::text::IdWords;
@@ -131,7 +131,7 @@ fn screens(session: &Session) -> Vec<Screen> {
             finding_ui(ui, finding);
         }
     }));
-    let feed = room_feed(session, &record.adhoc_injects);
+    let feed = inject_feed(session, &record.adhoc_injects);
     out.push(Box::new(move |ui| feed_ui(ui, &feed)));
     for tab in ActionTab::ALL {
         let session = session.clone();

@@ -12,7 +12,7 @@ use crate::app::messages::{ExerciseCommand, Navigate, UiCommand};
 use crate::app::notice::Notice;
 use crate::app::theme;
 use crate::engine::Session;
-use crate::engine::exercise::RoomInject;
+use crate::engine::exercise::FeedInject;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::RoleKind;
 use crate::engine::model::scenario::Mode;
@@ -82,7 +82,7 @@ pub fn badge(ui: &mut egui::Ui, text: &str, color: egui::Color32) {
 }
 
 /// The inject feed, newest first, with artifacts; ad-hoc injects are marked as such.
-pub fn feed_ui(ui: &mut egui::Ui, feed: &[RoomInject]) {
+pub fn feed_ui(ui: &mut egui::Ui, feed: &[FeedInject]) {
     ui.heading("Inject feed");
     egui::ScrollArea::vertical()
         .id_salt("feed-scroll")

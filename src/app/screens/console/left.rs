@@ -6,7 +6,7 @@ use bevy_egui::egui;
 use crate::app::messages::{ExerciseCommand, FacilitatorCommand, UiCommand};
 use crate::app::screens::widgets::{badge, feed_ui, optional_role_combo, roles};
 use crate::app::theme;
-use crate::engine::exercise::{ExerciseRecord, room_feed};
+use crate::engine::exercise::{ExerciseRecord, inject_feed};
 use crate::engine::model::scenario::Release;
 use crate::engine::{Intent, Session};
 use crate::hosting::OpenRoom;
@@ -35,7 +35,7 @@ pub fn left_ui(
     ui.separator();
     match state.left {
         LeftTab::Feed => {
-            feed_ui(ui, &room_feed(session, &record.adhoc_injects));
+            feed_ui(ui, &inject_feed(session, &record.adhoc_injects));
             Vec::new()
         }
         LeftTab::Injects => {
@@ -298,7 +298,7 @@ pub fn people_ui(
         .weak(),
     );
     if record.participants.is_empty() {
-        ui.label("Nobody seated yet. Seat each person or team in the role they play.");
+        ui.label("Nobody in a role yet. Add each person or team with the role they play.");
     }
     egui::Grid::new("participants")
         .striped(true)
@@ -307,7 +307,9 @@ pub fn people_ui(
                 ui.label(&person.name);
                 ui.label(matrix.role_name(person.role.as_str()));
                 if ui.small_button("Remove").clicked() {
-                    out.push(UiCommand::Facilitate(FacilitatorCommand::Unseat(index)));
+                    out.push(UiCommand::Facilitate(FacilitatorCommand::TakeOutOfRole(
+                        index,
+                    )));
                 }
                 ui.end_row();
             }
@@ -324,16 +326,18 @@ pub fn people_ui(
     ui.horizontal_wrapped(|ui| {
         optional_role_combo(
             ui,
-            "seat-role",
+            "person-role",
             &mut state.person_role,
             &roles,
             "Choose a role",
         );
         let ready = !state.person.trim().is_empty() && state.person_role.is_some();
-        if ui.add_enabled(ready, egui::Button::new("Seat")).clicked()
+        if ui
+            .add_enabled(ready, egui::Button::new("Add to role"))
+            .clicked()
             && let Some(role) = state.person_role.clone()
         {
-            out.push(UiCommand::Facilitate(FacilitatorCommand::Seat {
+            out.push(UiCommand::Facilitate(FacilitatorCommand::PutInRole {
                 name: std::mem::take(&mut state.person),
                 role,
             }));

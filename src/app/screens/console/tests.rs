@@ -203,7 +203,7 @@ fn a_note_carries_the_minute_role_and_dimension_chosen() {
 fn people_are_seated_in_roles_and_empty_roles_are_pointed_out() {
     let mut c = console();
     c.record
-        .seat("Dana", "soc".into(), c.session.matrix())
+        .put_in_role("Dana", "soc".into(), c.session.matrix())
         .unwrap();
     c.state.person_role = Some("legal".into());
     let mut h = harness(c, |ui, c| {
@@ -220,18 +220,18 @@ fn people_are_seated_in_roles_and_empty_roles_are_pointed_out() {
     h.get_by_label("Person or team").focus();
     h.get_by_label("Person or team").type_text("Priya");
     h.run();
-    h.get_by_label("Seat").click();
+    h.get_by_label("Add to role").click();
     h.run();
     h.get_by_label("Remove").click();
     h.run();
     assert_eq!(
         h.state().out,
         [
-            UiCommand::Facilitate(FacilitatorCommand::Seat {
+            UiCommand::Facilitate(FacilitatorCommand::PutInRole {
                 name: "Priya".into(),
                 role: "legal".into(),
             }),
-            UiCommand::Facilitate(FacilitatorCommand::Unseat(0)),
+            UiCommand::Facilitate(FacilitatorCommand::TakeOutOfRole(0)),
         ]
     );
 }
