@@ -97,12 +97,12 @@ struct BoardMaterials {
 
 // The board is laid out in a 900 × 860 world, scaled to whatever space the panels leave.
 const PLACE_RADIUS: f32 = 50.0;
-/// A place's label wraps at this width, inside its circle.
-const SEAT_LABEL_WIDTH: f32 = PLACE_RADIUS * 1.7;
+/// A place's label wraps at this width: the circle's width at a two-line label's lines.
+const PLACE_LABEL_WIDTH: f32 = PLACE_RADIUS * 1.9;
 /// Largest size of a place's label.
-const SEAT_LABEL_MAX: f32 = 24.0;
+const PLACE_LABEL_MAX: f32 = 24.0;
 const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
-const SEAT_RING: Vec2 = Vec2::new(360.0, 250.0);
+const PLACE_RING: Vec2 = Vec2::new(360.0, 250.0);
 const METER_WIDTH: f32 = 380.0;
 const METER_HEIGHT: f32 = 22.0;
 const METER_LEFT: f32 = -METER_WIDTH / 2.0;
@@ -192,19 +192,60 @@ fn follow_theme(
     }
 }
 
-/// The font size at which `label` fits its place: its longest word on one line, at most two lines.
-/// Glyphs of the board's font are at most about 0.66 of the size wide (capitals).
+/// The font size at which `label` fits its place: its widest word on one line, and room for a line
+/// per word (up to four).
+/// Glyphs of the board's font are at most about 0.66 of the size wide for capitals and 0.56 for
+/// small letters.
 pub fn place_label_size(label: &str) -> f32 {
-    let longest = label
+    let width = |word: &str| -> f32 {
+        word.chars()
+            .map(|c| if c.is_lowercase() { 0.56 } else { 0.66 })
+            .sum()
+    };
+    let widest = label
         .split_whitespace()
-        .map(|w| w.chars().count())
-        .max()
-        .unwrap_or(1)
-        .max(1) as f32;
-    let lines = label.split_whitespace().count().clamp(1, 2) as f32;
-    let by_width = SEAT_LABEL_WIDTH / (0.66 * longest);
+        .map(width)
+        .fold(0.66, f32::max);
+    let lines = label.split_whitespace().count().clamp(1, 4) as f32;
+    let by_width = PLACE_LABEL_WIDTH / widest;
     let by_height = PLACE_RADIUS * 1.4 / (1.25 * lines);
-    by_width.min(by_height).min(SEAT_LABEL_MAX)
+    by_width.min(by_height).min(PLACE_LABEL_MAX)
+}
+
+/// What a role's place on the board says: its short name when that reads as its name shortened
+/// ("IT Ops", "CISO"), else its name, so that the board never calls a role what no list does
+/// (a plan's "Execs" for Business Leadership).
+pub fn place_label(role: &crate::engine::model::matrix::Role) -> &str {
+    if !role.short.is_empty() && shortens(&role.short, &role.name) {
+        &role.short
+    } else {
+        &role.name
+    }
+}
+
+/// Whether `short` reads as `name` shortened: each of its words begins a word of the name
+/// (as "Ops" does "Operations"), keeps a word's letters in order from its first (as "Mgr"
+/// does "Manager"), or is the initials of words in a row (as "CISO").
+fn shortens(short: &str, name: &str) -> bool {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !["and", "of"].contains(&w.as_str()))
+        .collect();
+    let keeps_letters = |part: &str, word: &str| {
+        let mut letters = word.chars();
+        part.chars().next() == word.chars().next() && part.chars().all(|c| letters.any(|w| w == c))
+    };
+    short.split_whitespace().all(|part| {
+        let part = part.trim_end_matches('.').to_lowercase();
+        words.iter().any(|w| keeps_letters(&part, w))
+            || words
+                .windows(part.len())
+                .any(|run| run.iter().zip(part.chars()).all(|(w, c)| w.starts_with(c)))
+    })
 }
 
 /// Place positions: evenly around an ellipse, first place at the top.
@@ -213,7 +254,7 @@ pub fn place_positions(count: usize) -> Vec<Vec2> {
         .map(|i| {
             let angle = std::f32::consts::FRAC_PI_2
                 - i as f32 * std::f32::consts::TAU / count.max(1) as f32;
-            Vec2::new(angle.cos() * SEAT_RING.x, angle.sin() * SEAT_RING.y)
+            Vec2::new(angle.cos() * PLACE_RING.x, angle.sin() * PLACE_RING.y)
         })
         .collect()
 }
@@ -302,16 +343,11 @@ fn spawn_board(
     let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
     let token_material = materials.add(ColorMaterial::from_color(TOKEN));
     for (role, position) in roles.iter().zip(place_positions(roles.len())) {
-        let label = active.session().matrix().role(role.as_str()).map_or_else(
-            || role.to_string(),
-            |r| {
-                if r.short.is_empty() {
-                    r.name.clone()
-                } else {
-                    r.short.clone()
-                }
-            },
-        );
+        let label = active
+            .session()
+            .matrix()
+            .role(role.as_str())
+            .map_or_else(|| role.to_string(), |r| place_label(r).to_owned());
         commands.spawn((
             scoped.clone(),
             Place { role: role.clone() },
@@ -335,7 +371,7 @@ fn spawn_board(
             Text2d::new(label),
             TextColor(Color::WHITE),
             TextLayout::default().with_justify(Justify::Center),
-            bevy::text::TextBounds::new_horizontal(SEAT_LABEL_WIDTH),
+            bevy::text::TextBounds::new_horizontal(PLACE_LABEL_WIDTH),
             Transform::from_translation(position.extend(1.0)),
         ));
     }
@@ -634,8 +670,8 @@ mod tests {
     use bevy::prelude::Vec2;
 
     use super::{
-        PULSE_SECS, SEAT_LABEL_MAX, SEAT_LABEL_WIDTH, TABLE_HALF, Token, place_label_size,
-        place_positions, pulse_ring,
+        PLACE_LABEL_MAX, PLACE_LABEL_WIDTH, PULSE_SECS, TABLE_HALF, Token, place_label,
+        place_label_size, place_positions, pulse_ring, shortens,
     };
     use crate::engine::content::shipped;
 
@@ -662,21 +698,54 @@ mod tests {
     #[test]
     fn every_shipped_place_label_fits_its_place() {
         for role in &shipped::matrix().roles {
-            let label = if role.short.is_empty() {
-                &role.name
-            } else {
-                &role.short
-            };
+            let label = place_label(role);
             let size = place_label_size(label);
             let longest = label.split_whitespace().map(str::len).max().unwrap();
             assert!(
-                size * 0.66 * longest as f32 <= SEAT_LABEL_WIDTH + 0.01,
+                size * 0.56 * longest as f32 <= PLACE_LABEL_WIDTH + 0.01,
                 "{label} at {size}"
             );
             assert!(size >= 14.0, "{label} would be unreadable at {size}");
         }
-        assert!((place_label_size("SOC") - SEAT_LABEL_MAX).abs() < f32::EPSILON);
-        assert!(place_label_size("Regulator") < SEAT_LABEL_MAX);
+        assert!((place_label_size("SOC") - PLACE_LABEL_MAX).abs() < f32::EPSILON);
+        assert!(place_label_size("Regulator") < PLACE_LABEL_MAX);
+    }
+
+    /// The board names each role as every list does, shortened only in the role's own words:
+    /// never "Execs" for Business Leadership or "Biz Owner" for Business Process Owner.
+    #[test]
+    fn the_board_calls_each_role_by_its_own_words() {
+        for role in &shipped::matrix().roles {
+            let label = place_label(role);
+            assert!(
+                label == role.name || shortens(label, &role.name),
+                "{label:?} for {:?}",
+                role.name
+            );
+        }
+        let role = |name: &str, short: &str| {
+            let mut role = shipped::matrix().roles[0].clone();
+            name.clone_into(&mut role.name);
+            short.clone_into(&mut role.short);
+            role
+        };
+        assert_eq!(
+            place_label(&role("Business Leadership", "Execs")),
+            "Business Leadership"
+        );
+        assert_eq!(
+            place_label(&role("Incident Response Manager", "IR Mgr")),
+            "IR Mgr"
+        );
+        assert_eq!(
+            place_label(&role("Governance, Risk and Compliance", "GRC")),
+            "GRC"
+        );
+        assert_eq!(place_label(&role("IT Operations", "IT Ops")), "IT Ops");
+        assert_eq!(
+            place_label(&role("Law Enforcement", "Police")),
+            "Law Enforcement"
+        );
     }
 
     #[test]
