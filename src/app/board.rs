@@ -202,10 +202,7 @@ pub fn place_label_size(label: &str) -> f32 {
             .map(|c| if c.is_lowercase() { 0.56 } else { 0.66 })
             .sum()
     };
-    let widest = label
-        .split_whitespace()
-        .map(width)
-        .fold(0.66, f32::max);
+    let widest = label.split_whitespace().map(width).fold(0.66, f32::max);
     let lines = label.split_whitespace().count().clamp(1, 4) as f32;
     let by_width = PLACE_LABEL_WIDTH / widest;
     let by_height = PLACE_RADIUS * 1.4 / (1.25 * lines);
@@ -410,8 +407,15 @@ fn fit_camera_to_viewport(
     let Some(rect) = viewport.rect else {
         return;
     };
+    // No space (a narrow window showing the feed in the board's place): nothing to draw.
+    let shown = rect.is_positive();
     for mut camera in &mut camera {
-        fit_viewport(&mut camera, rect, viewport.pixels_per_point, &window);
+        if camera.is_active != shown {
+            camera.is_active = shown;
+        }
+        if shown {
+            fit_viewport(&mut camera, rect, viewport.pixels_per_point, &window);
+        }
     }
 }
 

@@ -241,6 +241,19 @@ fn set_window_icon(_main_thread: bevy::ecs::system::NonSendMarker) {
 /// Size ranges of the two side panels of play and the console for a screen `width` points wide:
 /// together never more than four fifths of it, so the board between them keeps a fifth, however
 /// large the UI scale (2× on a 1280-pixel projector leaves 640 points).
+/// Below this width in points (1024 pixels at 1.4× and more) feed, board and actions do not fit
+/// side by side: the feed and the board take turns in one column beside the actions.
+pub const NARROW_WIDTH: f32 = 740.0;
+
+/// The actions' share of a narrow window's width.
+pub const NARROW_ACTIONS_SHARE: f32 = 0.56;
+
+/// Whether a window `width` points wide is narrow (see [`NARROW_WIDTH`]).
+pub fn is_narrow(width: f32) -> bool {
+    width < NARROW_WIDTH
+}
+
+/// The width ranges of the left and right panels in a window `width` points wide.
 pub fn side_panels(width: f32) -> (egui::Rangef, egui::Rangef) {
     // Room for the composers' pickers where there is some, a share of the width where not.
     let left = egui::Rangef::new(

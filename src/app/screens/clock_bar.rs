@@ -114,6 +114,7 @@ pub fn clock_controls_ui(
     let mut out = Vec::new();
     // What is due next, computed once for both jumps.
     let next = next_stop(session);
+    let mut stop_note = None;
     if mode != Mode::Practice {
         let fresh = session.minute() == 0 && clock.elapsed_secs == 0.0;
         let label = match (clock.running, fresh) {
@@ -121,7 +122,23 @@ pub fn clock_controls_ui(
             (false, true) => "Start clock",
             (false, false) => "Resume clock",
         };
-        if ui.button(label).on_hover_text("Space").clicked() {
+        // As wide as its widest name, so the buttons after it stay put as it toggles.
+        let font = egui::TextStyle::Button.resolve(ui.style());
+        let widest = ["Pause clock", "Start clock", "Resume clock"]
+            .into_iter()
+            .map(|name| {
+                ui.painter()
+                    .layout_no_wrap(name.to_owned(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max);
+        let width = widest + 2.0 * ui.spacing().button_padding.x;
+        if ui
+            .add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
+            .on_hover_text("Space")
+            .clicked()
+        {
             out.push(ExerciseCommand::SetClockRunning(!clock.running).into());
         }
         let mut speed = clock.speed;
@@ -137,12 +154,6 @@ pub fn clock_controls_ui(
         if (speed - clock.speed).abs() > f32::EPSILON {
             out.push(ExerciseCommand::SetClockSpeed(speed).into());
         }
-        if clock.running {
-            ui.label(format!(
-                "next minute in {:.0}s",
-                clock.secs_to_next_minute().ceil()
-            ));
-        }
     }
     if mode != Mode::Drill {
         let hint = if mode == Mode::Practice {
@@ -153,15 +164,11 @@ pub fn clock_controls_ui(
         if ui.button("+1 min").on_hover_text(hint).clicked() {
             out.push(Intent::Advance { minutes: 1 }.into());
         }
-        // Never past an inject or a last chance to act: the jump stops there. A learner presses
-        // it again and again, so in play its name stays and the stop is told on hover; the
-        // console's row names the stop, which the facilitator plans around.
+        // Never past an inject or a last chance to act: the jump stops there. People press it
+        // again and again, so it keeps its name and place; the stop is told on hover, and on
+        // the console, which plans around it, after the row's buttons.
         let step = step_toward(session.minute(), next.as_ref(), 5);
-        let label = if step < 5 && mode == Mode::Facilitated {
-            format!("+{step} min (to T+{:02})", session.minute() + step)
-        } else {
-            "+5 min".to_owned()
-        };
+        let label = "+5 min";
         let stop_at = next
             .as_ref()
             .filter(|d| d.minute == session.minute() + step);
@@ -177,6 +184,8 @@ pub fn clock_controls_ui(
         if ui.button(label).on_hover_text(hover).clicked() {
             out.push(Intent::Advance { minutes: step }.into());
         }
+        stop_note = (step < 5 && mode == Mode::Facilitated)
+            .then(|| format!("+5 stops at T+{:02}", session.minute() + step));
     }
     // Hours or days to the next thing due (a later-day inject, a report's deadline): one jump
     // there, in every mode, since no one waits two days of real time for the next inject.
@@ -199,6 +208,16 @@ pub fn clock_controls_ui(
                 .into(),
             );
         }
+    }
+    // Words that change as the clock goes come after every button, which keep their places.
+    if let Some(note) = stop_note {
+        ui.label(egui::RichText::new(note).weak());
+    }
+    if mode != Mode::Practice && clock.running {
+        ui.label(format!(
+            "next minute in {:.0}s",
+            clock.secs_to_next_minute().ceil()
+        ));
     }
     out
 }
@@ -338,6 +357,80 @@ mod tests {
             vec![UiCommand::from(Intent::Advance { minutes: 2 })]
         );
         assert_eq!(rects(session), before);
+    }
+
+    /// A person presses a jump, waits, and presses again without moving the mouse: both land,
+    /// and on the console neither the stop nor the running clock moves the buttons.
+    #[test]
+    fn repeated_presses_on_a_still_pointer_each_land_and_the_buttons_stay_put() {
+        let press_twice = |mode: Mode, running: bool, label: &str| {
+            let session = ransomware_session(4);
+            let clock = ScenarioClock {
+                running,
+                ..ScenarioClock::default()
+            };
+            let mut harness = Harness::builder()
+                .with_size(egui::vec2(1024.0, 120.0))
+                .build_ui_state(
+                    move |ui, out: &mut Vec<UiCommand>| {
+                        out.extend(clock_controls_ui(ui, &session, mode, &clock));
+                    },
+                    Vec::new(),
+                );
+            harness.run();
+            let at = harness.get_by_label(label).rect().center();
+            harness.hover_at(at);
+            harness.run();
+            for _ in 0..2 {
+                harness.drag_at(at);
+                harness.run();
+                harness.event(egui::Event::PointerButton {
+                    pos: at,
+                    button: egui::PointerButton::Primary,
+                    pressed: false,
+                    modifiers: egui::Modifiers::NONE,
+                });
+                harness.run();
+                // A pause longer than a double click, with no pointer event at all.
+                harness.run_steps(30);
+                assert_eq!(harness.get_by_label(label).rect().center(), at);
+            }
+            harness.state().clone()
+        };
+        assert_eq!(
+            press_twice(Mode::Practice, false, "+1 min"),
+            vec![UiCommand::from(Intent::Advance { minutes: 1 }); 2]
+        );
+        // At T+08 on the console the jump stops at the T+10 inject, under its usual name.
+        let mut session = ransomware_session(4);
+        session.apply(Intent::Advance { minutes: 8 }).unwrap();
+        let clock = ScenarioClock {
+            running: true,
+            ..ScenarioClock::default()
+        };
+        let drawn = session.clone();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1024.0, 120.0))
+            .build_ui(move |ui| {
+                ui.horizontal(|ui| clock_controls_ui(ui, &drawn, Mode::Facilitated, &clock));
+            });
+        harness.run();
+        let five = harness.get_by_label("+5 min").rect();
+        harness.get_by_label_contains("+5 stops at T+10");
+        let fresh = ransomware_session(4);
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1024.0, 120.0))
+            .build_ui(move |ui| {
+                ui.horizontal(|ui| {
+                    clock_controls_ui(ui, &fresh, Mode::Facilitated, &ScenarioClock::default())
+                });
+            });
+        harness.run();
+        assert_eq!(harness.get_by_label("+5 min").rect().min, five.min);
+        assert_eq!(
+            press_twice(Mode::Facilitated, true, "+5 min"),
+            vec![UiCommand::from(Intent::Advance { minutes: 5 }); 2]
+        );
     }
 
     #[test]

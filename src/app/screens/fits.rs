@@ -9,7 +9,7 @@ use bevy_egui::egui::accesskit;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
-use super::actions::{ActionTab, ActionsState};
+use super::actions::{ActionTab, ActionsState, NarrowPane};
 use super::console::{ConsoleState, ConsoleView, LeftTab, RightTab, console_ui};
 use super::play::{PlayView, play_ui};
 use super::widgets::root_ui;
@@ -283,22 +283,25 @@ fn the_board_keeps_a_usable_share_of_every_window() {
     );
     for (width, height, scale) in CASES {
         let size = size(width, height, scale);
-        let harness = window_harness(
-            size,
-            scale,
-            PlayState::default(),
-            |ui, state: &mut PlayState| {
-                let view = PlayView {
-                    session: &session,
-                    mode: Mode::Practice,
-                    clock: &clock,
-                    outcome: &outcome,
-                    trail: &trail,
-                    banner: &banner,
-                };
-                state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+        // A narrow window shows the board when asked, in the column it shares with the feed.
+        let state = PlayState {
+            actions: ActionsState {
+                narrow_pane: NarrowPane::Board,
+                ..ActionsState::default()
             },
-        );
+            board: None,
+        };
+        let harness = window_harness(size, scale, state, |ui, state: &mut PlayState| {
+            let view = PlayView {
+                session: &session,
+                mode: Mode::Practice,
+                clock: &clock,
+                outcome: &outcome,
+                trail: &trail,
+                banner: &banner,
+            };
+            state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+        });
         let board = harness.state().board.unwrap();
         assert!(
             board.width() >= size.x * 0.2 && board.height() >= size.y * 0.5,

@@ -267,7 +267,7 @@ fn role_page_ui(
     ui.horizontal_wrapped(|ui| {
         ui.heading(&role.name);
         if role.people.is_empty() {
-            badge(ui, "nobody seated", egui::Color32::GRAY);
+            badge(ui, "nobody in this role", egui::Color32::GRAY);
         } else {
             badge(ui, &role.people.join(", "), theme::palette(ui).accent);
         }

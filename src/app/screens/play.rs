@@ -73,17 +73,41 @@ pub struct PlayView<'a> {
 }
 
 /// Lays out the play screen in `ui`: the clock bar, the feed, the composers. Returns what the
-/// player asked for and the rectangle left between the panels for the board.
+/// player asked for and the rectangle left between the panels for the board (empty while a
+/// narrow window shows the feed in its place).
 pub fn play_ui(
     ui: &mut egui::Ui,
     view: &PlayView,
     state: &mut ActionsState,
 ) -> (Vec<UiCommand>, egui::Rect) {
     let mut commands = Vec::new();
-    let (left, right) = crate::app::theme::side_panels(ui.max_rect().width());
+    let width = ui.max_rect().width();
     egui::Panel::top("play-top").show(ui, |ui| {
         commands.extend(clock_bar_ui(ui, view.session, view.mode, view.clock));
     });
+    if crate::app::theme::is_narrow(width) {
+        // Feed and board take turns beside the actions, each big enough to read.
+        egui::Panel::right("play-actions-narrow")
+            .resizable(false)
+            .exact_size(width * crate::app::theme::NARROW_ACTIONS_SHARE)
+            .show(ui, |ui| {
+                commands.extend(actions_ui(ui, view.session, view.mode, state));
+                ui.separator();
+                outcome_ui(ui, view.outcome, view.mode);
+                trail_ui(ui, view.trail, view.mode);
+            });
+        commands.extend(banner_ui(ui, view.banner));
+        let (_, board) = crate::app::screens::widgets::narrow_pane_ui(
+            ui,
+            &mut state.narrow_pane,
+            "Feed",
+            |ui| {
+                feed_ui(ui, &inject_feed(view.session, &[]));
+            },
+        );
+        return (commands, board);
+    }
+    let (left, right) = crate::app::theme::side_panels(width);
     egui::Panel::left("play-feed")
         .resizable(true)
         .default_size(330.0_f32.clamp(left.min, left.max))

@@ -454,6 +454,37 @@ pub fn due_badge(ui: &mut egui::Ui, now: u32, deadline: u32) {
     badge(ui, &text, color);
 }
 
+/// The column a narrow window gives the feed and the board in turn: two tabs (the first named
+/// `feed_tab`), then the feed (drawn by `feed`) or the board's legend and the space left for the
+/// board, which is returned (empty while the feed shows).
+pub fn narrow_pane_ui<R>(
+    ui: &mut egui::Ui,
+    pane: &mut crate::app::screens::actions::NarrowPane,
+    feed_tab: &str,
+    feed: impl FnOnce(&mut egui::Ui) -> R,
+) -> (Option<R>, egui::Rect) {
+    use crate::app::screens::actions::NarrowPane;
+    let mut board = egui::Rect::NOTHING;
+    let mut drawn = None;
+    // Unfilled: the board is drawn beneath the UI, in the space this leaves.
+    let frame = egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT);
+    egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.selectable_value(pane, NarrowPane::Feed, feed_tab);
+            ui.selectable_value(pane, NarrowPane::Board, "Board");
+        });
+        ui.separator();
+        match pane {
+            NarrowPane::Feed => drawn = Some(feed(ui)),
+            NarrowPane::Board => {
+                board_legend_ui(ui);
+                board = ui.available_rect_before_wrap();
+            }
+        }
+    });
+    (drawn, board)
+}
+
 /// One line under the board saying what its marks mean, in the colours it draws them; left out
 /// where the board is narrow, which needs every line of height it has.
 pub fn board_legend_ui(ui: &mut egui::Ui) {

@@ -151,6 +151,17 @@ pub struct ApprovalDraft {
     pub approver: Option<RoleId>,
 }
 
+/// On a window too narrow for feed, board and actions side by side (a small laptop at a large
+/// scale, a projector), the feed and the board take turns in one column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NarrowPane {
+    /// The inject feed.
+    #[default]
+    Feed,
+    /// The war-room board.
+    Board,
+}
+
 /// Everything the play screen's panels remember between frames.
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
 pub struct ActionsState {
@@ -176,4 +187,6 @@ pub struct ActionsState {
     pub dismissed: BTreeSet<DecisionId>,
     /// Height of each decision's card when last shown open, kept by its lapsed card.
     pub card_heights: BTreeMap<DecisionId, f32>,
+    /// On a narrow window, which of the feed and the board the shared column shows.
+    pub narrow_pane: NarrowPane,
 }

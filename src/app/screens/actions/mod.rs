@@ -17,7 +17,7 @@ pub use communicate::communicate_ui;
 pub use decide::decide_ui;
 pub use drafts::{
     ActionTab, ActionsState, ApprovalDraft, EscalationDraft, HandoffDraft, InformDraft,
-    MessageDraft,
+    MessageDraft, NarrowPane,
 };
 pub use escalate::escalate_ui;
 pub use handoff::handoff_ui;

@@ -122,11 +122,41 @@ pub fn console_ui(
 ) -> (Vec<UiCommand>, egui::Rect) {
     let (session, record) = (view.session, view.record);
     let mut commands = Vec::new();
-    let (left, right) = crate::app::theme::side_panels(ui.max_rect().width());
+    let width = ui.max_rect().width();
+    let (left, right) = crate::app::theme::side_panels(width);
+    let narrow = crate::app::theme::is_narrow(width);
     egui::Panel::top("console-top").show(ui, |ui| {
         commands.extend(clock_bar_ui(ui, session, Mode::Facilitated, view.clock));
-        commands.extend(room_bar_ui(ui, session, view.clock, view.projector));
+        if !narrow {
+            commands.extend(room_bar_ui(ui, session, view.clock, view.projector));
+        }
     });
+    if narrow {
+        // The room's side and the board take turns beside the decisions, each big enough to read.
+        egui::Panel::right("console-right-narrow")
+            .resizable(false)
+            .exact_size(width * crate::app::theme::NARROW_ACTIONS_SHARE)
+            .show(ui, |ui| {
+                // The clock's run and the projector head the side that scrolls, out of the bar
+                // above, which would otherwise take most of a short window's height.
+                egui::ScrollArea::vertical()
+                    .id_salt("console-right-narrow-scroll")
+                    .show(ui, |ui| {
+                        commands.extend(room_bar_ui(ui, session, view.clock, view.projector));
+                        ui.separator();
+                        commands.extend(decisions_ui(ui, view, console, actions));
+                    });
+            });
+        commands.extend(banner_ui(ui, view.banner));
+        let (left_commands, board) = crate::app::screens::widgets::narrow_pane_ui(
+            ui,
+            &mut actions.narrow_pane,
+            "Room",
+            |ui| left_ui(ui, session, record, view.room, console),
+        );
+        commands.extend(left_commands.into_iter().flatten());
+        return (commands, board);
+    }
     egui::Panel::left("console-left")
         .resizable(true)
         .default_size(340.0_f32.clamp(left.min, left.max))
@@ -140,19 +170,37 @@ pub fn console_ui(
         .default_size(440.0_f32.clamp(right.min, right.max))
         .size_range(right)
         .show(ui, |ui| {
-            // The console's two bars can leave the panel little height (a small window at a
-            // large scale): then the whole panel scrolls, tabs included.
-            egui::ScrollArea::vertical()
-                .id_salt("console-right-scroll")
-                .show(ui, |ui| {
-                    let outcome = view.outcome;
-                    let graded = (outcome, view.trail.card.as_ref());
-                    commands.extend(right_ui(ui, session, record, console, actions, graded));
-                    if console.right == RightTab::Decisions {
-                        trail_ui(ui, view.trail, Mode::Facilitated);
-                    }
-                });
+            commands.extend(decisions_panel_ui(ui, view, console, actions));
         });
     crate::app::screens::widgets::board_legend_ui(ui);
     (commands, ui.available_rect_before_wrap())
+}
+
+/// The console's right side: decisions, notes or scorecard. The console's two bars can leave it
+/// little height (a small window at a large scale): then the whole side scrolls, tabs included.
+fn decisions_panel_ui(
+    ui: &mut egui::Ui,
+    view: &ConsoleView,
+    console: &mut ConsoleState,
+    actions: &mut ActionsState,
+) -> Vec<UiCommand> {
+    egui::ScrollArea::vertical()
+        .id_salt("console-right-scroll")
+        .show(ui, |ui| decisions_ui(ui, view, console, actions))
+        .inner
+}
+
+/// What the right side holds, unscrolled.
+fn decisions_ui(
+    ui: &mut egui::Ui,
+    view: &ConsoleView,
+    console: &mut ConsoleState,
+    actions: &mut ActionsState,
+) -> Vec<UiCommand> {
+    let graded = (view.outcome, view.trail.card.as_ref());
+    let out = right_ui(ui, view.session, view.record, console, actions, graded);
+    if console.right == RightTab::Decisions {
+        trail_ui(ui, view.trail, Mode::Facilitated);
+    }
+    out
 }
