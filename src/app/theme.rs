@@ -179,6 +179,11 @@ pub fn apply_style(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(GAP, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        // A row starts as tall as a button (the text's line and its padding), so a label put
+        // before a button or a list is centred on it rather than sitting a few points above.
+        style.spacing.interact_size.y = 28.0;
+        // Scroll bars take their own width instead of floating over the right edge of fields.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         for (text_style, size) in [
             (egui::TextStyle::Body, 15.0),
             (egui::TextStyle::Button, 15.0),
@@ -251,6 +256,13 @@ pub const NARROW_ACTIONS_SHARE: f32 = 0.56;
 /// Whether a window `width` points wide is narrow (see [`NARROW_WIDTH`]).
 pub fn is_narrow(width: f32) -> bool {
     width < NARROW_WIDTH
+}
+
+/// The id of a side panel named `name`, new for each UI scale: a resizable panel remembers its
+/// width in points, which after a change of scale would be a different share of the window; so
+/// each scale starts from the panel's default size.
+pub fn panel_id(ui: &egui::Ui, name: &str) -> egui::Id {
+    egui::Id::new((name, ui.ctx().zoom_factor().to_bits()))
 }
 
 /// The width ranges of the left and right panels in a window `width` points wide.

@@ -353,27 +353,55 @@ fn findings_ui(ui: &mut egui::Ui, card: &Scorecard) {
 }
 
 fn timeline_ui(ui: &mut egui::Ui, rows: &[TimelineRow]) {
-    egui::Grid::new("timeline")
-        .striped(true)
-        .num_columns(3)
-        .min_col_width(60.0)
-        .show(ui, |ui| {
-            ui.label(egui::RichText::new("Time").strong());
-            ui.label(egui::RichText::new("What happened / what you did").strong());
-            ui.label(egui::RichText::new("What the matrix expected").strong());
-            ui.end_row();
-            for row in rows {
-                ui.label(egui::RichText::new(format!("T+{:02}", row.minute)).monospace());
-                let text = egui::RichText::new(&row.actual);
-                ui.label(if row.by_player {
+    // Two text columns sharing the width, each wrapping its lines: a grid of unwrapped labels
+    // pushed the last column out of the window.
+    const TIME_WIDTH: f32 = 52.0;
+    let gap = ui.spacing().item_spacing.x;
+    let column = ((ui.available_width() - TIME_WIDTH - 2.0 * gap) / 2.0).max(120.0);
+    let cell = |ui: &mut egui::Ui, width: f32, text: egui::RichText| {
+        ui.allocate_ui(egui::vec2(width, 0.0), |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).wrap());
+        });
+    };
+    ui.horizontal_top(|ui| {
+        cell(ui, TIME_WIDTH, egui::RichText::new("Time").strong());
+        cell(
+            ui,
+            column,
+            egui::RichText::new("What happened / what you did").strong(),
+        );
+        cell(
+            ui,
+            column,
+            egui::RichText::new("What the matrix expected").strong(),
+        );
+    });
+    for row in rows {
+        ui.separator();
+        ui.horizontal_top(|ui| {
+            cell(
+                ui,
+                TIME_WIDTH,
+                egui::RichText::new(format!("T+{:02}", row.minute)).monospace(),
+            );
+            let text = egui::RichText::new(&row.actual);
+            cell(
+                ui,
+                column,
+                if row.by_player {
                     text.strong()
                 } else {
                     text.weak()
-                });
-                ui.label(row.expected.as_deref().unwrap_or(""));
-                ui.end_row();
-            }
+                },
+            );
+            cell(
+                ui,
+                column,
+                egui::RichText::new(row.expected.as_deref().unwrap_or("")),
+            );
         });
+    }
 }
 
 #[cfg(test)]
@@ -552,6 +580,47 @@ mod tests {
             dimension_arithmetic(points),
             "deductions add to 130, 4 mistakes; a score stops at 0"
         );
+    }
+
+    /// Long rows wrap inside the window: the expectation column stays on screen at 1280×800
+    /// (it was pushed out by a row's unwrapped text).
+    #[test]
+    fn the_timelines_columns_wrap_inside_the_window() {
+        let mut the_view = view();
+        the_view.timeline[0].actual = "Security Operations Center hands off to IT Operations: \
+            mass renames on FS-01, the EDR alert and the help-desk tickets, with the request to \
+            isolate the server while keeping it powered on for memory capture"
+            .into();
+        the_view.timeline[0].expected = Some(
+            "Responsible: Security Operations Center; Accountable: Incident Response Manager; \
+             Consulted: IT Operations and the Forensics Retainer; Informed: the CISO"
+                .into(),
+        );
+        let state = DebriefState {
+            show_timeline: true,
+            ..DebriefState::default()
+        };
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_ui_state(
+                move |ui, state: &mut DebriefState| {
+                    debrief_ui(ui, &the_view, &Notice::default(), state);
+                },
+                state,
+            );
+        harness.run();
+        for label in [
+            "What the matrix expected",
+            "Informed: the CISO",
+            "memory capture",
+        ] {
+            let node = harness.get_by_label_contains(label);
+            assert!(
+                node.rect().right() <= 1280.0,
+                "{label:?} ends at {}",
+                node.rect().right()
+            );
+        }
     }
 
     #[test]

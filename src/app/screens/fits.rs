@@ -303,11 +303,61 @@ fn the_board_keeps_a_usable_share_of_every_window() {
             state.board = Some(play_ui(ui, &view, &mut state.actions).1);
         });
         let board = harness.state().board.unwrap();
+        // A narrow window gives the board the rest of the column below the bars and the
+        // column's own tabs: all the height there is, which is a little less of the window.
+        let (share, tall) = if crate::app::theme::is_narrow(size.x) {
+            (0.4, 0.45)
+        } else {
+            (0.2, 0.5)
+        };
         assert!(
-            board.width() >= size.x * 0.2 && board.height() >= size.y * 0.5,
+            board.width() >= size.x * share && board.height() >= size.y * tall,
             "{width}×{height} at {scale}×: the board gets only {board:?}"
         );
     }
+}
+
+/// On a narrow window the feed and the board take turns: with the feed shown there is no room
+/// left for the board (its camera is off), and the tabs switch between them.
+#[test]
+fn a_narrow_window_shows_the_feed_and_the_board_in_turn() {
+    let session = session("ransomware-file-server", 10);
+    let clock = ScenarioClock::default();
+    let (outcome, trail, banner) = (
+        LastOutcome::None,
+        ScoreTrail::default(),
+        InjectBanner::default(),
+    );
+    let mut harness = window_harness(
+        size(1024.0, 640.0, 2.0),
+        2.0,
+        PlayState::default(),
+        |ui, state: &mut PlayState| {
+            let view = PlayView {
+                session: &session,
+                mode: Mode::Practice,
+                clock: &clock,
+                outcome: &outcome,
+                trail: &trail,
+                banner: &banner,
+            };
+            state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+        },
+    );
+    assert!(!harness.state().board.unwrap().is_positive());
+    harness.get_by_label_contains("Mass file renames on FS-01");
+    harness.get_by_label("Board").click();
+    harness.run();
+    assert_eq!(harness.state().actions.narrow_pane, NarrowPane::Board);
+    assert!(harness.state().board.unwrap().is_positive());
+    assert!(
+        harness
+            .query_by_label_contains("Mass file renames on FS-01")
+            .is_none()
+    );
+    harness.get_by_label("Feed").click();
+    harness.run();
+    assert!(!harness.state().board.unwrap().is_positive());
 }
 
 /// The console's state a test keeps between frames.

@@ -87,14 +87,12 @@ pub fn play_ui(
     });
     if crate::app::theme::is_narrow(width) {
         // Feed and board take turns beside the actions, each big enough to read.
-        egui::Panel::right("play-actions-narrow")
+        egui::Panel::right(crate::app::theme::panel_id(ui, "play-actions-narrow"))
             .resizable(false)
             .exact_size(width * crate::app::theme::NARROW_ACTIONS_SHARE)
             .show(ui, |ui| {
                 commands.extend(actions_ui(ui, view.session, view.mode, state));
-                ui.separator();
-                outcome_ui(ui, view.outcome, view.mode);
-                trail_ui(ui, view.trail, view.mode);
+                feedback_ui(ui, view);
             });
         commands.extend(banner_ui(ui, view.banner));
         let (_, board) = crate::app::screens::widgets::narrow_pane_ui(
@@ -108,7 +106,7 @@ pub fn play_ui(
         return (commands, board);
     }
     let (left, right) = crate::app::theme::side_panels(width);
-    egui::Panel::left("play-feed")
+    egui::Panel::left(crate::app::theme::panel_id(ui, "play-feed"))
         .resizable(true)
         .default_size(330.0_f32.clamp(left.min, left.max))
         .size_range(left)
@@ -116,16 +114,27 @@ pub fn play_ui(
             commands.extend(banner_ui(ui, view.banner));
             feed_ui(ui, &inject_feed(view.session, &[]));
         });
-    egui::Panel::right("play-actions")
+    egui::Panel::right(crate::app::theme::panel_id(ui, "play-actions"))
         .resizable(true)
         .default_size(430.0_f32.clamp(right.min, right.max))
         .size_range(right)
         .show(ui, |ui| {
             commands.extend(actions_ui(ui, view.session, view.mode, state));
-            ui.separator();
-            outcome_ui(ui, view.outcome, view.mode);
-            trail_ui(ui, view.trail, view.mode);
+            feedback_ui(ui, view);
         });
     crate::app::screens::widgets::board_legend_ui(ui);
     (commands, ui.available_rect_before_wrap())
+}
+
+/// Under the composers: what the last step earned and the running score, scrolling in the height
+/// the composers leave, so the score is reachable however long the feedback.
+fn feedback_ui(ui: &mut egui::Ui, view: &PlayView) {
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("play-feedback")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            outcome_ui(ui, view.outcome, view.mode);
+            trail_ui(ui, view.trail, view.mode);
+        });
 }

@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use egui_plot::{Legend, Line, Plot, Points};
+use egui_plot::{Line, MarkerShape, Plot, Points};
 
 use super::widgets::{root_ui, wrap_before};
 use crate::app::flow::Screen;
 use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
 use crate::app::messages::{CommandWriter, ExerciseCommand, LearnerCommand, Navigate, UiCommand};
 use crate::app::theme;
-use crate::engine::learning::progress::{ProgressReport, Series};
+use crate::engine::learning::progress::{AttemptKind, Point, ProgressReport, Series};
 use crate::engine::learning::tally::Tally;
 use crate::engine::model::scenario::Mode;
 
@@ -232,6 +232,8 @@ const PALETTE: [egui::Color32; 8] = [
 ];
 
 fn chart(ui: &mut egui::Ui, series: &[Series]) {
+    // The key is the table under the chart, in the same colours: a legend drawn on the plot
+    // covered its points.
     Plot::new("progress-chart")
         .height(260.0)
         .include_y(0.0)
@@ -240,35 +242,83 @@ fn chart(ui: &mut egui::Ui, series: &[Series]) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_axis_label("attempt")
+        .x_axis_label("attempt: a scenario run or a question sitting")
         .y_axis_label("score")
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .show(ui, |plot| {
             for (i, s) in series.iter().enumerate() {
                 let color = PALETTE[i % PALETTE.len()];
-                let points: Vec<[f64; 2]> = s
-                    .points
-                    .iter()
-                    .map(|p| [p.attempt as f64, f64::from(p.score)])
-                    .collect();
-                plot.line(Line::new(s.label.clone(), points.clone()).color(color));
-                plot.points(
-                    Points::new(s.label.clone(), points)
-                        .radius(3.5)
+                let at = |p: &Point| [p.attempt as f64, f64::from(p.score)];
+                plot.line(
+                    Line::new(s.label.clone(), s.points.iter().map(at).collect::<Vec<_>>())
                         .color(color),
                 );
+                // A run and a sitting are told apart by their marks.
+                for (kind, shape) in [
+                    (AttemptKind::Scenario, MarkerShape::Circle),
+                    (AttemptKind::Quiz, MarkerShape::Diamond),
+                ] {
+                    let points: Vec<[f64; 2]> = s
+                        .points
+                        .iter()
+                        .filter(|p| p.source == kind)
+                        .map(at)
+                        .collect();
+                    plot.points(
+                        Points::new(s.label.clone(), points)
+                            .shape(shape)
+                            .radius(4.0)
+                            .color(color),
+                    );
+                }
             }
         });
+    // The key to the marks, drawn as the chart draws them (the fonts have no such glyphs).
+    let weak = ui.visuals().weak_text_color();
+    ui.horizontal(|ui| {
+        mark(ui, MarkerShape::Circle, weak);
+        ui.label(egui::RichText::new("a scenario run").small().weak());
+        mark(ui, MarkerShape::Diamond, weak);
+        ui.label(
+            egui::RichText::new("a question sitting (its answers together)")
+                .small()
+                .weak(),
+        );
+    });
+}
+
+/// A chart's mark in a line of text: a dot, or a diamond.
+fn mark(ui: &mut egui::Ui, shape: MarkerShape, color: egui::Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    let (c, r) = (rect.center(), 4.5);
+    if shape == MarkerShape::Diamond {
+        let points = vec![
+            c + egui::vec2(0.0, -r),
+            c + egui::vec2(r, 0.0),
+            c + egui::vec2(0.0, r),
+            c + egui::vec2(-r, 0.0),
+        ];
+        ui.painter().add(egui::Shape::convex_polygon(
+            points,
+            color,
+            egui::Stroke::NONE,
+        ));
+    } else {
+        ui.painter().circle_filled(c, r, color);
+    }
 }
 
 fn averages(ui: &mut egui::Ui, series: &[Series]) {
     egui::Grid::new("averages").striped(true).show(ui, |ui| {
         ui.strong("Area");
         ui.strong("Recent");
-        ui.strong("Attempts");
+        ui.strong("Runs");
+        ui.strong("Sittings");
         ui.end_row();
-        for s in series {
-            ui.label(&s.label);
+        for (i, s) in series.iter().enumerate() {
+            ui.horizontal(|ui| {
+                mark(ui, MarkerShape::Circle, PALETTE[i % PALETTE.len()]);
+                ui.label(&s.label);
+            });
             let recent = s.recent();
             let color = match recent {
                 90.. => theme::palette(ui).success,
@@ -276,7 +326,9 @@ fn averages(ui: &mut egui::Ui, series: &[Series]) {
                 _ => theme::palette(ui).danger,
             };
             ui.colored_label(color, recent.to_string());
-            ui.label(s.points.len().to_string());
+            let count = |kind| s.points.iter().filter(|p| p.source == kind).count();
+            ui.label(count(AttemptKind::Scenario).to_string());
+            ui.label(count(AttemptKind::Quiz).to_string());
             ui.end_row();
         }
     });
@@ -300,6 +352,8 @@ fn advice_ui(ui: &mut egui::Ui, report: &ProgressReport, out: &mut Vec<UiCommand
     ui.heading("Next");
     for s in &report.suggestions {
         ui.group(|ui| {
+            // Every card as wide as the column, so they line up.
+            ui.set_width(ui.available_width());
             ui.strong(&s.title);
             ui.label(&s.reason);
             let command = match s.kind {
@@ -432,6 +486,20 @@ mod tests {
                 size: DEFAULT_SITTING_SIZE,
             })]
         );
+    }
+
+    /// A question sitting is not counted as a scenario run: the table counts each apart, and the
+    /// chart's marks and axis say which is which.
+    #[test]
+    fn runs_and_question_sittings_are_counted_apart() {
+        let mut h = harness(view(Some(report()), None));
+        h.run();
+        h.get_by_label("Runs");
+        h.get_by_label("Sittings");
+        assert!(h.query_by_label("Attempts").is_none());
+        h.get_by_label_contains("a question sitting (its answers together)");
+        // The evidence row: one run, one sitting.
+        assert_eq!(h.query_all_by_label("1").count(), 2);
     }
 
     #[test]

@@ -237,6 +237,9 @@ fn learner_card(
         });
 }
 
+/// The height a mode card gives its title and text, above its button.
+const MODE_CARD_TEXT_HEIGHT: f32 = 100.0;
+
 fn mode_card(
     ui: &mut egui::Ui,
     width: f32,
@@ -251,12 +254,15 @@ fn mode_card(
         .corner_radius(10.0)
         .show(ui, |ui| {
             ui.set_width(width);
-            ui.set_min_height(170.0);
             ui.vertical(|ui| {
+                let top = ui.cursor().top();
                 ui.heading(title);
                 ui.add_space(4.0);
                 ui.label(text);
-                ui.add_space(theme::GAP);
+                // Cards of a row are as tall as their longest text needs; a shorter text leaves
+                // its space above the button, so the buttons of a row line up at the bottom.
+                let used = ui.cursor().top() - top;
+                ui.add_space(theme::GAP + (MODE_CARD_TEXT_HEIGHT - used).max(0.0));
                 if ui
                     .add(egui::Button::new(button).min_size(egui::vec2(width, 34.0)))
                     .clicked()

@@ -8,7 +8,7 @@ use crate::engine::model::id::RoleId;
 use crate::engine::session::{ApprovalRecord, MessageApprovalRecord};
 use crate::engine::{Intent, Session};
 
-/// Approval requests: ask for one, and grant pending ones.
+/// Approval requests: grant pending ones (first), and ask for one.
 pub fn approvals_ui(
     ui: &mut egui::Ui,
     session: &Session,
@@ -17,6 +17,44 @@ pub fn approvals_ui(
     let roles = roles(session);
     let mut intent = None;
     let open = session.open_actions();
+    // What awaits an approver comes first: on a short window it is what must not be missed.
+    ui.label(egui::RichText::new("Pending requests").strong());
+    let (pending, pending_messages) = pending_requests(session);
+    if pending.is_empty() && pending_messages.is_empty() {
+        ui.label(egui::RichText::new("None.").weak());
+    }
+    for request in pending_messages {
+        let what = format!(
+            "\u{201c}{}\u{201d} to {} — asked by {}",
+            session.message_label(&request.message),
+            session.audience_name(&request.audience),
+            session.matrix().role_name(request.requested_by.as_str())
+        );
+        if pending_request_ui(ui, session, &what, &request.approver) {
+            intent = Some(Intent::GrantMessageApproval {
+                message: request.message.clone(),
+                audience: request.audience.clone(),
+                approver: request.approver.clone(),
+            });
+        }
+    }
+    for request in pending {
+        let label = session
+            .scenario()
+            .action(request.action.as_str())
+            .map_or_else(|| request.action.to_string(), |(_, _, o)| o.label.clone());
+        let what = format!(
+            "{label} — asked by {}",
+            session.matrix().role_name(request.requested_by.as_str())
+        );
+        if pending_request_ui(ui, session, &what, &request.approver) {
+            intent = Some(Intent::GrantApproval {
+                action: request.action.clone(),
+                approver: request.approver.clone(),
+            });
+        }
+    }
+    ui.separator();
     ui.label(egui::RichText::new("Request approval of an action").strong());
     ui.label(
         egui::RichText::new("A message's approvals are asked for on the Communicate tab.")
@@ -71,43 +109,6 @@ pub fn approvals_ui(
             approver,
         });
         *draft = ApprovalDraft::default();
-    }
-    ui.separator();
-    ui.label(egui::RichText::new("Pending requests").strong());
-    let (pending, pending_messages) = pending_requests(session);
-    if pending.is_empty() && pending_messages.is_empty() {
-        ui.label(egui::RichText::new("None.").weak());
-    }
-    for request in pending_messages {
-        let what = format!(
-            "\u{201c}{}\u{201d} to {} — asked by {}",
-            session.message_label(&request.message),
-            session.audience_name(&request.audience),
-            session.matrix().role_name(request.requested_by.as_str())
-        );
-        if pending_request_ui(ui, session, &what, &request.approver) {
-            intent = Some(Intent::GrantMessageApproval {
-                message: request.message.clone(),
-                audience: request.audience.clone(),
-                approver: request.approver.clone(),
-            });
-        }
-    }
-    for request in pending {
-        let label = session
-            .scenario()
-            .action(request.action.as_str())
-            .map_or_else(|| request.action.to_string(), |(_, _, o)| o.label.clone());
-        let what = format!(
-            "{label} — asked by {}",
-            session.matrix().role_name(request.requested_by.as_str())
-        );
-        if pending_request_ui(ui, session, &what, &request.approver) {
-            intent = Some(Intent::GrantApproval {
-                action: request.action.clone(),
-                approver: request.approver.clone(),
-            });
-        }
     }
     intent
 }

@@ -133,7 +133,7 @@ pub fn console_ui(
     });
     if narrow {
         // The room's side and the board take turns beside the decisions, each big enough to read.
-        egui::Panel::right("console-right-narrow")
+        egui::Panel::right(crate::app::theme::panel_id(ui, "console-right-narrow"))
             .resizable(false)
             .exact_size(width * crate::app::theme::NARROW_ACTIONS_SHARE)
             .show(ui, |ui| {
@@ -157,7 +157,7 @@ pub fn console_ui(
         commands.extend(left_commands.into_iter().flatten());
         return (commands, board);
     }
-    egui::Panel::left("console-left")
+    egui::Panel::left(crate::app::theme::panel_id(ui, "console-left"))
         .resizable(true)
         .default_size(340.0_f32.clamp(left.min, left.max))
         .size_range(left)
@@ -165,7 +165,7 @@ pub fn console_ui(
             commands.extend(banner_ui(ui, view.banner));
             commands.extend(left_ui(ui, session, record, view.room, console));
         });
-    egui::Panel::right("console-right")
+    egui::Panel::right(crate::app::theme::panel_id(ui, "console-right"))
         .resizable(true)
         .default_size(440.0_f32.clamp(right.min, right.max))
         .size_range(right)
