@@ -57,7 +57,10 @@ impl RedrawPolicy {
 pub fn plugin(app: &mut App) {
     app.init_resource::<RedrawPolicy>()
         .add_message::<RequestRedraw>()
-        .add_systems(PostUpdate, (follow_the_clock, keep_arrows_moving))
+        .add_systems(
+            PostUpdate,
+            (follow_the_clock, keep_arrows_moving, settle_after_resize),
+        )
         .add_systems(
             PreUpdate,
             drop_unchanged_modifiers
@@ -96,6 +99,25 @@ fn follow_the_clock(
 /// While arrows are moving or fading on the board, keep frames coming even in reactive mode.
 fn keep_arrows_moving(arrows: Res<BoardArrows>, mut redraw: MessageWriter<RequestRedraw>) {
     if !arrows.0.is_empty() {
+        redraw.write(RequestRedraw);
+    }
+}
+
+/// Frames drawn after the window is resized, with no input: egui lays a resized window out over
+/// two passes, and a reactive window would otherwise show the first (a layout for the old size,
+/// cut off) until the pointer moves.
+const FRAMES_AFTER_RESIZE: u8 = 3;
+
+fn settle_after_resize(
+    mut resized: MessageReader<bevy::window::WindowResized>,
+    mut redraw: MessageWriter<RequestRedraw>,
+    mut frames_left: Local<u8>,
+) {
+    if resized.read().count() > 0 {
+        *frames_left = FRAMES_AFTER_RESIZE;
+    }
+    if *frames_left > 0 {
+        *frames_left -= 1;
         redraw.write(RequestRedraw);
     }
 }
@@ -172,6 +194,29 @@ mod tests {
         let key = Event::Text("a".into());
         assert_eq!(frame(&mut world, vec![shift, key.clone()]), [key]);
         assert_eq!(frame(&mut world, vec![none.clone()]), [none]);
+    }
+
+    /// A resize is drawn again a few times with no input, then the window goes back to sleep.
+    #[test]
+    fn a_resized_window_is_drawn_again_and_then_sleeps() {
+        let mut app = App::new();
+        app.add_message::<bevy::window::WindowResized>()
+            .add_message::<RequestRedraw>()
+            .add_systems(Update, settle_after_resize);
+        let redraws = |app: &mut App| {
+            app.update();
+            let mut messages = app.world_mut().resource_mut::<Messages<RequestRedraw>>();
+            let count = messages.drain().count();
+            count
+        };
+        assert_eq!(redraws(&mut app), 0, "idle: nothing asked");
+        app.world_mut().write_message(bevy::window::WindowResized {
+            window: Entity::PLACEHOLDER,
+            width: 900.0,
+            height: 600.0,
+        });
+        let frames: Vec<usize> = (0..5).map(|_| redraws(&mut app)).collect();
+        assert_eq!(frames, [1, 1, 1, 0, 0]);
     }
 
     /// Why the filter exists: egui wants another frame whenever a frame carried any event.

@@ -237,8 +237,27 @@ fn learner_card(
         });
 }
 
-/// The height a mode card gives its title and text, above its button.
-const MODE_CARD_TEXT_HEIGHT: f32 = 100.0;
+/// The height of the tallest mode card's title and text, as laid out in the last pass (this
+/// pass's own cards are measured as they come); asks for one more pass when a card outgrew it,
+/// so that the buttons settle in line at once, not at the next input.
+fn tallest_card_text(ui: &egui::Ui, used: f32) -> f32 {
+    let key = egui::Id::new("mode-card-tallest-text");
+    let pass = ui.ctx().cumulative_pass_nr();
+    let (seen, last, this) = ui
+        .data(|d| d.get_temp::<(u64, f32, f32)>(key))
+        .unwrap_or((pass, 0.0, 0.0));
+    let (last, this) = if seen == pass {
+        (last, this.max(used))
+    } else {
+        (this, used)
+    };
+    if used > last + 0.5 {
+        // Taller than any card of the last pass: the next pass lines the buttons up.
+        ui.ctx().request_repaint();
+    }
+    ui.data_mut(|d| d.insert_temp(key, (pass, last, this)));
+    last.max(used)
+}
 
 fn mode_card(
     ui: &mut egui::Ui,
@@ -259,10 +278,10 @@ fn mode_card(
                 ui.heading(title);
                 ui.add_space(4.0);
                 ui.label(text);
-                // Cards of a row are as tall as their longest text needs; a shorter text leaves
-                // its space above the button, so the buttons of a row line up at the bottom.
+                // A shorter text leaves its space above the button, so that the cards are as
+                // tall as the longest text needs and their buttons line up at the foot.
                 let used = ui.cursor().top() - top;
-                ui.add_space(theme::GAP + (MODE_CARD_TEXT_HEIGHT - used).max(0.0));
+                ui.add_space(theme::GAP + (tallest_card_text(ui, used) - used).max(0.0));
                 if ui
                     .add(egui::Button::new(button).min_size(egui::vec2(width, 34.0)))
                     .clicked()
