@@ -205,9 +205,10 @@ mod tests {
             .add_systems(Update, settle_after_resize);
         let redraws = |app: &mut App| {
             app.update();
-            let mut messages = app.world_mut().resource_mut::<Messages<RequestRedraw>>();
-            let count = messages.drain().count();
-            count
+            app.world_mut()
+                .resource_mut::<Messages<RequestRedraw>>()
+                .drain()
+                .count()
         };
         assert_eq!(redraws(&mut app), 0, "idle: nothing asked");
         app.world_mut().write_message(bevy::window::WindowResized {
