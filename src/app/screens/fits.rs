@@ -346,6 +346,17 @@ fn a_narrow_window_shows_the_feed_and_the_board_in_turn() {
     );
     assert!(!harness.state().board.unwrap().is_positive());
     harness.get_by_label_contains("Mass file renames on FS-01");
+    // The six action tabs close up into two rows.
+    let mut rows: Vec<i32> = ["Hand off", "Escalate", "Inform", "Communicate", "Approvals"]
+        .into_iter()
+        .map(|tab| harness.get_by_label(tab).rect().top().round() as i32)
+        .collect();
+    rows.dedup();
+    assert!(
+        rows.len() <= 2,
+        "the tabs take {} rows: {rows:?}",
+        rows.len()
+    );
     harness.get_by_label("Board").click();
     harness.run();
     assert_eq!(harness.state().actions.narrow_pane, NarrowPane::Board);

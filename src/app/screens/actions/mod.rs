@@ -58,6 +58,9 @@ pub fn actions_ui(
         .inner
 }
 
+/// Below this width the action tabs close up.
+const NARROW_TABS_WIDTH: f32 = 340.0;
+
 /// The tabs of the action panel and the line under them. The Decide tab counts the decisions
 /// nobody has acted on yet, the Approvals tab the requests awaiting an approver: a new one shows
 /// whichever tab is open.
@@ -69,6 +72,11 @@ pub fn action_tabs_ui(ui: &mut egui::Ui, session: &Session, state: &mut ActionsS
         .filter(|d| !session.decision_taken(d))
         .count();
     ui.horizontal_wrapped(|ui| {
+        // In a narrow panel the six tabs sit closer, in two rows rather than three.
+        if ui.available_width() < NARROW_TABS_WIDTH {
+            ui.spacing_mut().item_spacing.x = 2.0;
+            ui.spacing_mut().button_padding.x = 6.0;
+        }
         for tab in ActionTab::ALL {
             let label = match tab {
                 ActionTab::Decide if waiting > 0 => format!("{} ({waiting})", tab.label()),
