@@ -165,7 +165,9 @@ pub fn room_ui(
             if seat.seat.roles.len() > 1 && ui.small_button("Split").clicked() {
                 out.push(manage(SeatChange::Split(id.clone())));
             }
+            seat_list_room(ui);
             egui::ComboBox::from_id_salt(("combine-seat", id))
+                .width(SEAT_LIST_WIDTH)
                 .selected_text("Combine with…")
                 .show_ui(ui, |ui| {
                     for other in seats.seats.iter().filter(|o| o.seat.id != *id) {
@@ -192,7 +194,9 @@ pub fn room_ui(
         for device in &seat.devices {
             ui.horizontal_wrapped(|ui| {
                 ui.label(format!("#{} {}", device.number, device.person));
+                seat_list_room(ui);
                 egui::ComboBox::from_id_salt(("move-device", device.number))
+                    .width(SEAT_LIST_WIDTH)
                     .selected_text("Move to…")
                     .show_ui(ui, |ui| {
                         for other in seats.seats.iter().filter(|o| o.seat.id != *id) {
@@ -276,4 +280,17 @@ pub fn room_ui(
         });
     }
     out
+}
+
+/// The width of the lists that pick a seat.
+const SEAT_LIST_WIDTH: f32 = 140.0;
+
+/// Starts a new line for a seat list that would not fit the rest of this one: a list placed in
+/// too little room ran to the panel's edge.
+fn seat_list_room(ui: &mut egui::Ui) {
+    let needed = SEAT_LIST_WIDTH + 2.0 * ui.spacing().button_padding.x + ui.spacing().icon_width;
+    // What is left of this line (a wrapping row's available width is the whole line's).
+    if ui.available_size_before_wrap().x < needed {
+        ui.end_row();
+    }
 }

@@ -455,3 +455,77 @@ fn the_questions_for_the_room_come_with_their_inject() {
     let h = harness(c, injects);
     h.get_by_label_contains("for Business Leadership and Legal Counsel");
 }
+
+/// On the console, the Room tab's lists keep clear of the panel's edge, where the scroll bar and
+/// the board begin, at the small windows and scales a facilitator uses.
+#[test]
+fn the_room_tabs_lists_keep_clear_of_the_panels_edge() {
+    use crate::app::exercise::{InjectBanner, LastOutcome, ScoreTrail};
+    use crate::app::screens::actions::ActionsState;
+    use crate::engine::room::{RoomRecord, Seat};
+    use crate::hosting::OpenRoom;
+    let c = console();
+    let mut record = c.record.clone();
+    let mut room = RoomRecord::new("abc".into(), "def".into(), Seat::per_role(&c.session));
+    room.take("soc", "Ana", "t1".into()).unwrap();
+    record.room = Some(room);
+    for (width, height, scale) in [
+        (1024.0, 640.0, 1.0),
+        (1280.0, 720.0, 1.5),
+        (1600.0, 900.0, 1.25),
+    ] {
+        let (session, record) = (c.session.clone(), record.clone());
+        let link = OpenRoom::new(std::sync::Arc::new(StandInRoom));
+        let clock = ScenarioClock::default();
+        let (outcome, trail, banner) = (
+            LastOutcome::None,
+            ScoreTrail::default(),
+            InjectBanner::default(),
+        );
+        let state = ConsoleState {
+            left: LeftTab::Room,
+            ..ConsoleState::default()
+        };
+        let mut h =
+            Harness::builder()
+                .with_size(egui::vec2(width / scale, height / scale))
+                .with_pixels_per_point(scale)
+                .build_ui_state(
+                    move |ui,
+                          (state, actions, board): &mut (
+                        ConsoleState,
+                        ActionsState,
+                        egui::Rect,
+                    )| {
+                        crate::app::theme::apply_style(ui.ctx());
+                        let view = ConsoleView {
+                            session: &session,
+                            record: &record,
+                            room: Some(&link),
+                            clock: &clock,
+                            projector: ProjectorState::default(),
+                            outcome: &outcome,
+                            trail: &trail,
+                            banner: &banner,
+                        };
+                        *board = console_ui(ui, &view, state, actions).1;
+                    },
+                    (state, ActionsState::default(), egui::Rect::NOTHING),
+                );
+        h.run();
+        let edge = h.state().2.left();
+        let lists: Vec<egui::Rect> = h
+            .query_all_by_value("Combine with…")
+            .chain(h.query_all_by_value("Move to…"))
+            .map(|n| n.rect())
+            .collect();
+        assert!(!lists.is_empty());
+        for rect in lists {
+            assert!(
+                rect.right() <= edge - 8.0,
+                "{width}×{height} at {scale}×: a list ends at {} by the panel's edge at {edge}",
+                rect.right()
+            );
+        }
+    }
+}
