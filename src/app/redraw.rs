@@ -57,6 +57,7 @@ impl RedrawPolicy {
 pub fn plugin(app: &mut App) {
     app.init_resource::<RedrawPolicy>()
         .add_message::<RequestRedraw>()
+        .add_message::<bevy::window::WindowResized>()
         .add_systems(
             PostUpdate,
             (follow_the_clock, keep_arrows_moving, settle_after_resize),
