@@ -6,7 +6,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use serde::Serialize;
 
-use super::console_view::ConsoleView;
+use super::console_view::{ConsoleSeat, ConsoleView};
+use super::seat_page::{Choice, options};
 use super::state::Hosted;
 use crate::engine::exercise::projector_feed;
 use crate::engine::room::SeatRecord;
@@ -231,12 +232,19 @@ impl ConsoleParts {
         Self {
             clock: format!("T+{:02}", view.minute),
             seats: seat_rows(view).into_string(),
-            release: html! { @for i in &view.pending { option value=(i.id) { (i.name) } } }
-                .into_string(),
-            chat_seats: html! { @for s in &view.seats { option value=(s.id) { (s.name) } } }
-                .into_string(),
+            release: options(&view.pending).into_string(),
+            chat_seats: options(&view.seats).into_string(),
             chat: console_chat(view).into_string(),
         }
+    }
+}
+
+impl Choice for ConsoleSeat {
+    fn value(&self) -> &str {
+        &self.id
+    }
+    fn shown(&self) -> &str {
+        &self.name
     }
 }
 

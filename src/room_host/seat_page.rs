@@ -181,7 +181,7 @@ fn chat(lines: &[&ChatLine]) -> Markup {
 }
 
 /// Something a page lets a person pick: the value its form sends and the name it shows.
-trait Choice {
+pub(super) trait Choice {
     fn value(&self) -> &str;
     fn shown(&self) -> &str;
     /// A longer explanation, shown on hover.
@@ -211,7 +211,8 @@ impl Choice for ActionChoice {
     }
 }
 
-fn options(items: &[impl Choice]) -> Markup {
+/// A list's options.
+pub(super) fn options(items: &[impl Choice]) -> Markup {
     options_picked(items, "")
 }
 
