@@ -22,7 +22,6 @@ use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
-
 use crate::store::unix_now;
 
 /// Wakes the window from the host's thread, so the app can sleep until a seat does something.

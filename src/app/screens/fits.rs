@@ -208,15 +208,44 @@ struct PlayState {
     board: Option<egui::Rect>,
 }
 
+/// What the play screen's tests show: the ransomware scenario at T+10, with nothing decided,
+/// no banner and the clock stopped.
+struct PlayFixture {
+    session: Session,
+    clock: ScenarioClock,
+    outcome: LastOutcome,
+    trail: ScoreTrail,
+    banner: InjectBanner,
+}
+
+impl PlayFixture {
+    fn new() -> Self {
+        Self {
+            session: session("ransomware-file-server", 10),
+            clock: ScenarioClock::default(),
+            outcome: LastOutcome::None,
+            trail: ScoreTrail::default(),
+            banner: InjectBanner::default(),
+        }
+    }
+
+    /// Draws the play screen in `mode`, keeping the space it leaves for the board.
+    fn draw(&self, ui: &mut egui::Ui, state: &mut PlayState, mode: Mode) {
+        let view = PlayView {
+            session: &self.session,
+            mode,
+            clock: &self.clock,
+            outcome: &self.outcome,
+            trail: &self.trail,
+            banner: &self.banner,
+        };
+        state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+    }
+}
+
 #[test]
 fn the_play_screen_fits_every_window_and_scale() {
-    let session = session("ransomware-file-server", 10);
-    let clock = ScenarioClock::default();
-    let (outcome, trail, banner) = (
-        LastOutcome::None,
-        ScoreTrail::default(),
-        InjectBanner::default(),
-    );
+    let fixture = PlayFixture::new();
     // A tab may carry a count ("Decide (1)").
     let tab = |label: &'static str| {
         move |h: &mut Harness<'_, PlayState>| {
@@ -237,18 +266,7 @@ fn the_play_screen_fits_every_window_and_scale() {
     );
     let mut failures = Vec::new();
     for mode in [Mode::Practice, Mode::Drill] {
-        let app = |ui: &mut egui::Ui, state: &mut PlayState| {
-            let view = PlayView {
-                session: &session,
-                mode,
-                clock: &clock,
-                outcome: &outcome,
-                trail: &trail,
-                banner: &banner,
-            };
-            let (_, board) = play_ui(ui, &view, &mut state.actions);
-            state.board = Some(board);
-        };
+        let app = |ui: &mut egui::Ui, state: &mut PlayState| fixture.draw(ui, state, mode);
         // The tabs are the same in both modes; the clock bar is not.
         let all: [(&str, &dyn Fn(&mut Harness<'_, PlayState>)); 6] = [
             ("Decide", &decide),
@@ -274,13 +292,7 @@ fn the_play_screen_fits_every_window_and_scale() {
 
 #[test]
 fn the_board_keeps_a_usable_share_of_every_window() {
-    let session = session("ransomware-file-server", 10);
-    let clock = ScenarioClock::default();
-    let (outcome, trail, banner) = (
-        LastOutcome::None,
-        ScoreTrail::default(),
-        InjectBanner::default(),
-    );
+    let fixture = PlayFixture::new();
     for (width, height, scale) in CASES {
         let size = size(width, height, scale);
         // A narrow window shows the board when asked, in the column it shares with the feed.
@@ -292,15 +304,7 @@ fn the_board_keeps_a_usable_share_of_every_window() {
             board: None,
         };
         let harness = window_harness(size, scale, state, |ui, state: &mut PlayState| {
-            let view = PlayView {
-                session: &session,
-                mode: Mode::Practice,
-                clock: &clock,
-                outcome: &outcome,
-                trail: &trail,
-                banner: &banner,
-            };
-            state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+            fixture.draw(ui, state, Mode::Practice);
         });
         let board = harness.state().board.unwrap();
         // A narrow window gives the board the rest of the column below the bars and the
@@ -321,28 +325,12 @@ fn the_board_keeps_a_usable_share_of_every_window() {
 /// left for the board (its camera is off), and the tabs switch between them.
 #[test]
 fn a_narrow_window_shows_the_feed_and_the_board_in_turn() {
-    let session = session("ransomware-file-server", 10);
-    let clock = ScenarioClock::default();
-    let (outcome, trail, banner) = (
-        LastOutcome::None,
-        ScoreTrail::default(),
-        InjectBanner::default(),
-    );
+    let fixture = PlayFixture::new();
     let mut harness = window_harness(
         size(1024.0, 640.0, 2.0),
         2.0,
         PlayState::default(),
-        |ui, state: &mut PlayState| {
-            let view = PlayView {
-                session: &session,
-                mode: Mode::Practice,
-                clock: &clock,
-                outcome: &outcome,
-                trail: &trail,
-                banner: &banner,
-            };
-            state.board = Some(play_ui(ui, &view, &mut state.actions).1);
-        },
+        |ui, state: &mut PlayState| fixture.draw(ui, state, Mode::Practice),
     );
     assert!(!harness.state().board.unwrap().is_positive());
     harness.get_by_label_contains("Mass file renames on FS-01");

@@ -5,7 +5,7 @@
 use bevy_egui::egui;
 
 use crate::app::messages::{ExerciseCommand, UiCommand};
-use crate::app::screens::widgets::{badge, qr_ui};
+use crate::app::screens::widgets::{badge, qr_ui, wrap_before};
 use crate::app::theme;
 use crate::engine::exercise::ExerciseRecord;
 use crate::engine::room::SeatChange;
@@ -289,8 +289,5 @@ const SEAT_LIST_WIDTH: f32 = 140.0;
 /// too little room ran to the panel's edge.
 fn seat_list_room(ui: &mut egui::Ui) {
     let needed = SEAT_LIST_WIDTH + 2.0 * ui.spacing().button_padding.x + ui.spacing().icon_width;
-    // What is left of this line (a wrapping row's available width is the whole line's).
-    if ui.available_size_before_wrap().x < needed {
-        ui.end_row();
-    }
+    wrap_before(ui, needed);
 }
