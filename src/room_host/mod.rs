@@ -13,6 +13,7 @@ pub mod forms;
 mod host;
 mod link;
 mod listener;
+mod markup;
 pub mod pages;
 pub mod protocol;
 mod routes;

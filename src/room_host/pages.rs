@@ -2,36 +2,15 @@
 //! page loads one script file of its own; no page carries inline script, and the
 //! Content-Security-Policy forbids it, so nothing a scenario or a person wrote can run.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 
 use serde::Serialize;
 
 use super::console_view::{ConsoleSeat, ConsoleView};
-use super::seat_page::{Choice, options};
+use super::markup::{Choice, options, page};
 use super::state::Hosted;
 use crate::engine::exercise::projector_feed;
 use crate::engine::room::SeatRecord;
-
-pub(super) fn page(title: &str, script: Option<&str>, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (title) " \u{b7} Warroom" }
-                link rel="stylesheet" href="/static/room.css";
-                @if let Some(script) = script {
-                    // Deferred scripts run in order: the shared helpers first.
-                    script src="/static/common.js" defer {}
-                    script src=(format!("/static/{script}")) defer {}
-                }
-            }
-            body { (body) }
-        }
-    }
-}
 
 /// A plain page for a refusal: a wrong code says nothing about the exercise.
 pub fn notice(title: &str, text: &str) -> Markup {

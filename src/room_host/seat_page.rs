@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 use serde::Serialize;
 
-use super::pages::page;
-use crate::engine::room::{ActionChoice, ChatLine, FeedItem, FeedKind, Named, SeatView};
+use super::markup::{Choice, options, options_picked, page};
+use crate::engine::room::{ChatLine, FeedItem, FeedKind, SeatView};
 
 /// What a seat's page redraws after a change: each part rendered as on the first page.
 #[derive(Debug, Serialize)]
@@ -176,51 +176,6 @@ fn chat(lines: &[&ChatLine]) -> Markup {
                 @if line.from_facilitator { "Facilitator" } @else { (line.person) }
                 ": " (line.text)
             }
-        }
-    }
-}
-
-/// Something a page lets a person pick: the value its form sends and the name it shows.
-pub(super) trait Choice {
-    fn value(&self) -> &str;
-    fn shown(&self) -> &str;
-    /// A longer explanation, shown on hover.
-    fn hint(&self) -> Option<&str> {
-        None
-    }
-}
-
-impl Choice for Named {
-    fn value(&self) -> &str {
-        &self.id
-    }
-    fn shown(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Choice for ActionChoice {
-    fn value(&self) -> &str {
-        &self.id
-    }
-    fn shown(&self) -> &str {
-        &self.name
-    }
-    fn hint(&self) -> Option<&str> {
-        Some(&self.prompt)
-    }
-}
-
-/// A list's options.
-pub(super) fn options(items: &[impl Choice]) -> Markup {
-    options_picked(items, "")
-}
-
-/// A list's options with the one of value `picked` chosen.
-fn options_picked(items: &[impl Choice], picked: &str) -> Markup {
-    html! {
-        @for item in items {
-            option value=(item.value()) title=[item.hint()] selected[item.value() == picked] { (item.shown()) }
         }
     }
 }
