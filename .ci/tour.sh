@@ -10,7 +10,7 @@ out="target/tour"
 expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress
           8-console 9-projector 11-hotwash 12-play-1024 13-play-1024-2x 14-play-light
           15-console-room 16-projector-room 17-console-1024-2x 18-hotwash-1024-2x
-          19-debrief-1024-2x)
+          19-debrief-1024-2x 20-play-board-1024-2x)
 # Screenshots that must be one flat colour (the blanked projector).
 expected_blank=(10-projector-blank)
 

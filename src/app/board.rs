@@ -12,6 +12,7 @@ use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext, egui};
 use super::exercise::{ARROW_LIFETIME_SECS, ActiveExercise, ArrowKind, BoardArrows, InjectBanner};
 use super::flow::{Screen, on_exercise_screen};
 use super::theme::UiSettings;
+use crate::engine::Session;
 use crate::engine::model::id::RoleId;
 
 /// The part of the window left for the board by the egui panels (egui points) and the scale.
@@ -62,14 +63,6 @@ enum Meter {
     Impact,
 }
 
-/// The text next to a meter.
-#[derive(Component, Debug, Clone, Copy)]
-struct MeterLabel(Meter);
-
-/// The clock text under the timeline.
-#[derive(Component)]
-struct ClockLabel;
-
 /// Seconds since a new inject arrived, while the board still pulses for it.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
 pub struct InjectPulse(pub Option<f32>);
@@ -95,21 +88,31 @@ struct BoardMaterials {
     engaged: Handle<ColorMaterial>,
 }
 
-// The board is laid out in a 900 × 860 world, scaled to whatever space the panels leave.
-const PLACE_RADIUS: f32 = 50.0;
+/// The board is laid out in a world this wide and high, scaled to whatever space the panels leave.
+pub const BOARD_SIZE: Vec2 = Vec2::new(900.0, 860.0);
+/// A place's radius.
+pub const PLACE_RADIUS: f32 = 50.0;
 /// A place's label wraps at this width: the circle's width at a two-line label's lines.
 const PLACE_LABEL_WIDTH: f32 = PLACE_RADIUS * 1.9;
 /// Largest size of a place's label.
 const PLACE_LABEL_MAX: f32 = 24.0;
-const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
-const PLACE_RING: Vec2 = Vec2::new(360.0, 250.0);
-const METER_WIDTH: f32 = 380.0;
-const METER_HEIGHT: f32 = 22.0;
+/// Half the table's width and height.
+pub const TABLE_HALF: Vec2 = Vec2::new(230.0, 160.0);
+/// Half the width and height of the ellipse the places sit on.
+pub const PLACE_RING: Vec2 = Vec2::new(360.0, 250.0);
+/// A meter's length.
+pub const METER_WIDTH: f32 = 380.0;
+/// A meter's thickness.
+pub const METER_HEIGHT: f32 = 22.0;
 const METER_LEFT: f32 = -METER_WIDTH / 2.0;
-const SEVERITY_Y: f32 = 395.0;
-const IMPACT_Y: f32 = 335.0;
-const TIMELINE_Y: f32 = -370.0;
-const TIMELINE_HALF: f32 = 400.0;
+/// Height of the severity meter.
+pub const SEVERITY_Y: f32 = 395.0;
+/// Height of the business-impact meter.
+pub const IMPACT_Y: f32 = 335.0;
+/// Height of the inject timeline.
+pub const TIMELINE_Y: f32 = -370.0;
+/// Half the inject timeline's length.
+pub const TIMELINE_HALF: f32 = 400.0;
 const TOKEN_RADIUS: f32 = 14.0;
 /// Fraction of the remaining distance a token covers per second.
 const TOKEN_SPEED: f32 = 6.0;
@@ -168,27 +171,14 @@ pub fn egui_overlay_camera() -> impl Bundle {
     )
 }
 
-/// The backdrop and the text drawn straight on it follow the theme: light text on the dark
-/// backdrop, dark text on the light one (place and table labels sit on their own dark shapes).
-fn follow_theme(
-    settings: Res<UiSettings>,
-    mut clear: ResMut<ClearColor>,
-    fresh: Query<(), Or<(Added<MeterLabel>, Added<ClockLabel>)>>,
-    mut labels: Query<&mut TextColor, Or<(With<MeterLabel>, With<ClockLabel>)>>,
-) {
-    if !settings.is_changed() && fresh.is_empty() {
-        return;
-    }
-    let (backdrop, text) = if settings.dark {
-        (Color::srgb(0.07, 0.08, 0.10), Color::srgb(0.85, 0.87, 0.90))
-    } else {
-        (Color::srgb(0.90, 0.91, 0.93), Color::srgb(0.12, 0.13, 0.15))
-    };
+/// The backdrop follows the theme (the board's words, drawn by egui, follow it by themselves).
+fn follow_theme(settings: Res<UiSettings>, mut clear: ResMut<ClearColor>) {
     if settings.is_changed() {
-        clear.0 = backdrop;
-    }
-    for mut color in &mut labels {
-        color.0 = text;
+        clear.0 = if settings.dark {
+            Color::srgb(0.07, 0.08, 0.10)
+        } else {
+            Color::srgb(0.90, 0.91, 0.93)
+        };
     }
 }
 
@@ -256,11 +246,11 @@ pub fn place_positions(count: usize) -> Vec<Vec2> {
         .collect()
 }
 
-fn cast(active: &ActiveExercise) -> Vec<RoleId> {
-    let scenario = active.session().scenario();
+/// The roles with a place at the table: the scenario's cast, or every role of the matrix.
+pub fn cast(session: &Session) -> Vec<RoleId> {
+    let scenario = session.scenario();
     if scenario.cast.is_empty() {
-        active
-            .session()
+        session
             .matrix()
             .roles
             .iter()
@@ -326,25 +316,11 @@ fn spawn_board(
         MeshMaterial2d(materials.add(ColorMaterial::from_color(Color::srgb(0.20, 0.15, 0.11)))),
         Transform::from_xyz(0.0, 0.0, -1.0),
     ));
-    commands.spawn((
-        scoped.clone(),
-        Text2d::new(active.session().scenario().title.clone()),
-        TextFont::from_font_size(26.0),
-        TextColor(Color::srgb(0.92, 0.88, 0.80)),
-        TextLayout::default().with_justify(Justify::Center),
-        bevy::text::TextBounds::new_horizontal(TABLE_HALF.x * 1.6),
-        Transform::from_xyz(0.0, 0.0, 1.0),
-    ));
-    let roles = cast(active);
+    let roles = cast(active.session());
     let place_mesh = meshes.add(Circle::new(PLACE_RADIUS));
     let token_mesh = meshes.add(Circle::new(TOKEN_RADIUS));
     let token_material = materials.add(ColorMaterial::from_color(TOKEN));
     for (role, position) in roles.iter().zip(place_positions(roles.len())) {
-        let label = active
-            .session()
-            .matrix()
-            .role(role.as_str())
-            .map_or_else(|| role.to_string(), |r| place_label(r).to_owned());
         commands.spawn((
             scoped.clone(),
             Place { role: role.clone() },
@@ -362,15 +338,6 @@ fn spawn_board(
             MeshMaterial2d(token_material.clone()),
             Transform::from_translation(position.extend(-0.5)),
         ));
-        commands.spawn((
-            scoped.clone(),
-            TextFont::from_font_size(place_label_size(&label)),
-            Text2d::new(label),
-            TextColor(Color::WHITE),
-            TextLayout::default().with_justify(Justify::Center),
-            bevy::text::TextBounds::new_horizontal(PLACE_LABEL_WIDTH),
-            Transform::from_translation(position.extend(1.0)),
-        ));
     }
     for (meter, y) in [(Meter::Severity, SEVERITY_Y), (Meter::Impact, IMPACT_Y)] {
         commands.spawn((
@@ -379,23 +346,7 @@ fn spawn_board(
             Sprite::from_color(IDLE, Vec2::new(1.0, METER_HEIGHT)),
             Transform::from_xyz(METER_LEFT, y, 0.0),
         ));
-        commands.spawn((
-            scoped.clone(),
-            MeterLabel(meter),
-            Text2d::new(""),
-            TextFont::from_font_size(22.0),
-            TextColor(Color::srgb(0.85, 0.87, 0.90)),
-            Transform::from_xyz(0.0, y + 28.0, 1.0),
-        ));
     }
-    commands.spawn((
-        scoped,
-        ClockLabel,
-        Text2d::new(""),
-        TextFont::from_font_size(22.0),
-        TextColor(Color::srgb(0.85, 0.87, 0.90)),
-        Transform::from_xyz(0.0, TIMELINE_Y - 32.0, 1.0),
-    ));
     commands.insert_resource(board);
 }
 
@@ -448,8 +399,8 @@ pub fn fit_viewport(camera: &mut Camera, rect: egui::Rect, scale: f32, window: &
 pub fn board_projection() -> Projection {
     Projection::Orthographic(OrthographicProjection {
         scaling_mode: ScalingMode::AutoMin {
-            min_width: 900.0,
-            min_height: 860.0,
+            min_width: BOARD_SIZE.x,
+            min_height: BOARD_SIZE.y,
         },
         ..OrthographicProjection::default_2d()
     })
@@ -522,8 +473,6 @@ fn pulse_on_new_inject(
 fn update_meters(
     active: Res<ActiveExercise>,
     mut fills: Query<(&Meter, &mut Sprite, &mut Transform)>,
-    mut labels: Query<(&MeterLabel, &mut Text2d), Without<ClockLabel>>,
-    mut clock: Query<&mut Text2d, (With<ClockLabel>, Without<MeterLabel>)>,
 ) {
     if !active.is_changed() {
         return;
@@ -542,27 +491,34 @@ fn update_meters(
         sprite.color = color;
         transform.translation.x = METER_LEFT + width / 2.0;
     }
-    for (label, mut text) in &mut labels {
-        text.0 = match label.0 {
-            Meter::Severity => {
-                let level = session.severity();
-                let name = session
-                    .matrix()
-                    .severity(level)
-                    .map_or("", |s| s.name.as_str());
-                format!("Severity {level}/{max} - {name}")
-            }
-            Meter::Impact => format!("Business impact {}%", session.business_impact()),
-        };
-    }
-    for mut text in &mut clock {
-        text.0 = format!(
-            "T+{:02} of {} min{}",
-            session.minute(),
-            session.scenario().duration_mins,
-            if session.ended() { " - ended" } else { "" }
-        );
-    }
+}
+
+/// What the board says above its severity meter.
+pub fn severity_text(session: &Session) -> String {
+    let level = session.severity();
+    let name = session
+        .matrix()
+        .severity(level)
+        .map_or("", |s| s.name.as_str());
+    format!(
+        "Severity {level}/{} - {name}",
+        session.matrix().max_severity()
+    )
+}
+
+/// What the board says above its business-impact meter.
+pub fn impact_text(session: &Session) -> String {
+    format!("Business impact {}%", session.business_impact())
+}
+
+/// What the board says under its timeline.
+pub fn clock_text(session: &Session) -> String {
+    format!(
+        "T+{:02} of {} min{}",
+        session.minute(),
+        session.scenario().duration_mins,
+        if session.ended() { " - ended" } else { "" }
+    )
 }
 
 fn severity_color(ratio: f32) -> Color {

@@ -153,8 +153,15 @@ fn projector_system(
         });
     let rect = projector_view_ui(&mut ui, view.as_ref());
     // The board exists only while an exercise screen is up.
+    let rect = rect
+        .filter(|_| screen.get().is_exercise())
+        .and_then(|rect| {
+            let session = active.as_ref()?.session();
+            Some(super::screens::board_text::board_ui(&mut ui, rect, session))
+                .filter(egui::Rect::is_positive)
+        });
     let wanted = ProjectorBoard {
-        rect: rect.filter(|_| screen.get().is_exercise()),
+        rect,
         pixels_per_point: ctx.pixels_per_point(),
     };
     if *board != wanted {

@@ -18,6 +18,7 @@
 //! - `intent <RON intent>` — send one intent, e.g. `intent Advance(minutes: 10)`
 //! - `script <path>` — send every step of a `Decisions(...)` file (advancing the clock between steps)
 //! - `tab decide|handoff|escalate|inform|communicate|approvals` — switch the action panel
+//! - `pane board|feed` — on a narrow window, show the board or the feed (the console's room side)
 //! - `end` — end the exercise (shows the debrief, or the hotwash after a facilitated session)
 //! - `goto title|library|debrief|quiz|progress|hotwash` — change screen
 //! - `quiz <set…>` / `answer <n…>` — start a question sitting / answer the current question
@@ -41,7 +42,7 @@ use super::flow::{AppSystems, Screen};
 use super::messages::{ExerciseCommand, FacilitatorCommand, LearnerCommand, Navigate, UiCommand};
 use super::projector::ProjectorWindow;
 use super::redraw::{draw_continuously, settle};
-use super::screens::actions::{ActionTab, ActionsState};
+use super::screens::actions::{ActionTab, ActionsState, NarrowPane};
 use super::screens::console::{ConsoleState, LeftTab, RightTab};
 use super::theme::UiSettings;
 use crate::engine::Intent;
@@ -259,6 +260,12 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
                 "communicate" => ActionTab::Communicate,
                 "approvals" => ActionTab::Approvals,
                 _ => ActionTab::Decide,
+            };
+        }
+        "pane" => {
+            world.resource_mut::<ActionsState>().narrow_pane = match rest.trim() {
+                "board" => NarrowPane::Board,
+                _ => NarrowPane::Feed,
             };
         }
         "quiz" => {

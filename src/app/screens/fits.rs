@@ -10,10 +10,11 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use super::actions::{ActionTab, ActionsState, NarrowPane};
+use super::board_text::{BoardLayout, MIN_TEXT, board_ui, lay_out_board_text};
 use super::console::{ConsoleState, ConsoleView, LeftTab, RightTab, console_ui};
 use super::play::{PlayView, play_ui};
 use super::widgets::root_ui;
-use crate::app::exercise::{InjectBanner, LastOutcome, ScenarioClock, ScoreTrail};
+use crate::app::exercise::{InjectBanner, LastOutcome, NewInject, ScenarioClock, ScoreTrail};
 use crate::app::facilitation::ProjectorState;
 use crate::engine::content::shipped;
 use crate::engine::exercise::{AdHocInject, ExerciseRecord};
@@ -205,7 +206,11 @@ fn session(scenario: &str, minutes: u32) -> Session {
 #[derive(Default)]
 struct PlayState {
     actions: ActionsState,
+    /// The rectangle the screen gave the board's camera (empty when it drew nothing).
     board: Option<egui::Rect>,
+    /// The rectangle the screen left for the board, drawn or listed.
+    board_given: Option<egui::Rect>,
+    words: Option<BoardLayout>,
 }
 
 /// What the play screen's tests show: the ransomware scenario at T+10, with nothing decided,
@@ -239,7 +244,9 @@ impl PlayFixture {
             trail: &self.trail,
             banner: &self.banner,
         };
-        state.board = Some(play_ui(ui, &view, &mut state.actions).1);
+        let (_, given) = play_ui(ui, &view, &mut state.actions);
+        state.board_given = Some(given);
+        state.board = Some(board_ui(ui, given, &self.session));
     }
 }
 
@@ -301,7 +308,7 @@ fn the_board_keeps_a_usable_share_of_every_window() {
                 narrow_pane: NarrowPane::Board,
                 ..ActionsState::default()
             },
-            board: None,
+            ..PlayState::default()
         };
         let harness = window_harness(size, scale, state, |ui, state: &mut PlayState| {
             fixture.draw(ui, state, Mode::Practice);
@@ -430,4 +437,131 @@ fn the_console_fits_every_window_and_scale() {
     ];
     let failures = misfits(ConsoleFit::default, app, &setups, |s| s.board);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The board's words laid out in the rectangle the play screen left it, at every window size and
+/// scale, with the board shown in a narrow window's column.
+fn board_words(fixture: &PlayFixture) -> Vec<(String, Option<BoardLayout>, egui::Rect)> {
+    let mut laid_out = Vec::new();
+    for (width, height, scale) in CASES {
+        let state = PlayState {
+            actions: ActionsState {
+                narrow_pane: NarrowPane::Board,
+                ..ActionsState::default()
+            },
+            ..PlayState::default()
+        };
+        let harness = window_harness(
+            size(width, height, scale),
+            scale,
+            state,
+            |ui, state: &mut PlayState| {
+                fixture.draw(ui, state, Mode::Practice);
+                let board = state.board_given.unwrap();
+                state.words = Some(lay_out_board_text(ui, board, &fixture.session));
+            },
+        );
+        let state = harness.state();
+        laid_out.push((
+            format!("{width}×{height} at {scale}×"),
+            state.words.as_ref().map(|w| match w {
+                BoardLayout::Drawn(texts) => BoardLayout::Drawn(texts.clone()),
+                BoardLayout::TooSmall => BoardLayout::TooSmall,
+            }),
+            state.board_given.unwrap(),
+        ));
+    }
+    laid_out
+}
+
+/// Every name on the board is at least the UI's small print, inside the board, clear of every
+/// other word, and names its role: in full, or in short with the full name on hover. On a roomy
+/// board every role shows its full name.
+#[test]
+fn every_word_on_the_board_reads_at_every_window_and_scale() {
+    let fixture = PlayFixture::new();
+    let matrix = fixture.session.matrix();
+    let cast = crate::app::board::cast(&fixture.session);
+    for (case, words, board) in board_words(&fixture) {
+        let Some(BoardLayout::Drawn(texts)) = words else {
+            panic!("{case}: the board ({board:?}) gave way to its list");
+        };
+        for (i, text) in texts.iter().enumerate() {
+            assert!(text.size >= MIN_TEXT, "{case}: {text:?} is too small");
+            assert!(
+                board.contains_rect(text.rect),
+                "{case}: {text:?} leaves {board:?}"
+            );
+            for other in &texts[i + 1..] {
+                assert!(
+                    !text.rect.intersects(other.rect),
+                    "{case}: {:?} runs into {:?}",
+                    text.text,
+                    other.text
+                );
+            }
+        }
+        let roomy = board.width() >= 600.0 && board.height() >= 560.0;
+        for role in &cast {
+            let name = &matrix.role(role.as_str()).unwrap().name;
+            let shown = texts
+                .iter()
+                .find(|t| t.full.as_ref().unwrap_or(&t.text) == name)
+                .unwrap_or_else(|| panic!("{case}: the board does not name {name}"));
+            assert!(
+                !roomy || shown.full.is_none(),
+                "{case}: a roomy board ({board:?}) shortens {name} to {:?}",
+                shown.text
+            );
+        }
+    }
+}
+
+/// Where the board's column is too short for its names (a narrow window at 2× with the new-inject
+/// banner above), the column lists the same facts instead: the readings and every role, by whether
+/// it is in the response, and the board's camera draws nothing.
+#[test]
+fn a_board_too_small_to_read_gives_way_to_a_list_of_the_same_facts() {
+    let mut fixture = PlayFixture::new();
+    fixture.banner = InjectBanner(Some(NewInject {
+        minute: 10,
+        title: "Ransom note and spreading encryption".into(),
+        more: 0,
+    }));
+    fixture
+        .session
+        .apply(Intent::AssignAction {
+            action: "triage-fs01".into(),
+            role: "soc".into(),
+        })
+        .unwrap();
+    let state = PlayState {
+        actions: ActionsState {
+            narrow_pane: NarrowPane::Board,
+            ..ActionsState::default()
+        },
+        ..PlayState::default()
+    };
+    let harness = window_harness(
+        size(1024.0, 640.0, 2.0),
+        2.0,
+        state,
+        |ui, state: &mut PlayState| fixture.draw(ui, state, Mode::Practice),
+    );
+    assert!(!harness.state().board.unwrap().is_positive());
+    let column = harness.state().board_given.unwrap();
+    let in_response = harness.get_by_label("In the response").rect();
+    let not_yet = harness.get_by_label("Not yet engaged").rect();
+    let soc = harness.get_by_label("Security Operations Center").rect();
+    assert!(in_response.top() < soc.top() && soc.top() < not_yet.top());
+    harness.get_by_label("Severity 3/4 - High");
+    for role in crate::app::board::cast(&fixture.session) {
+        let name = &fixture.session.matrix().role(role.as_str()).unwrap().name;
+        let node = harness.get_by_label(name);
+        assert!(
+            node.rect().left() >= column.left() && node.rect().right() <= column.right() + 0.5,
+            "{name} at {:?} leaves the column {column:?}",
+            node.rect()
+        );
+    }
 }

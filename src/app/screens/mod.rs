@@ -3,6 +3,7 @@
 //! [`widgets`], the action composers in [`actions`], the exercise's [`clock_bar`].
 
 pub mod actions;
+pub mod board_text;
 pub mod clock_bar;
 pub mod console;
 pub mod debrief;

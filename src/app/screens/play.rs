@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::actions::{ActionsState, actions_ui};
+use super::board_text::board_ui;
 use super::clock_bar::{clock_bar_ui, clock_shortcuts};
 use super::widgets::{banner_ui, feed_ui, nothing_to_show_ui, outcome_ui, root_ui, trail_ui};
 use crate::app::board::BoardViewport;
@@ -49,7 +50,7 @@ fn play_system(
         banner: &banner,
     };
     let (mut commands, board) = play_ui(&mut ui, &view, &mut state);
-    viewport.rect = Some(board);
+    viewport.rect = Some(board_ui(&mut ui, board, view.session));
     viewport.pixels_per_point = ctx.pixels_per_point();
     commands.extend(clock_shortcuts(ctx, view.mode, &clock));
     writer.send_all(commands);

@@ -22,6 +22,7 @@ use crate::app::facilitation::ProjectorState;
 use crate::app::flow::Screen;
 use crate::app::messages::{CommandWriter, FacilitatorCommand, UiCommand};
 use crate::app::screens::actions::ActionsState;
+use crate::app::screens::board_text::board_ui;
 use crate::app::screens::clock_bar::{clock_bar_ui, clock_shortcuts};
 use crate::app::screens::widgets::{banner_ui, nothing_to_show_ui, root_ui, trail_ui};
 use crate::engine::Session;
@@ -78,7 +79,7 @@ fn console_system(
         banner: &banner,
     };
     let (mut commands, board) = console_ui(&mut ui, &view, &mut console, &mut actions);
-    viewport.rect = Some(board);
+    viewport.rect = Some(board_ui(&mut ui, board, view.session));
     viewport.pixels_per_point = ctx.pixels_per_point();
     commands.extend(clock_shortcuts(ctx, active.mode(), &clock));
     // B blanks the projector, as the room bar's button does.
