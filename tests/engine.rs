@@ -35,6 +35,8 @@ mod journal;
 mod learner_cli;
 #[path = "engine/msel.rs"]
 mod msel;
+#[path = "engine/plan_diff.rs"]
+mod plan_diff;
 #[path = "engine/properties.rs"]
 mod properties;
 #[path = "engine/questions.rs"]

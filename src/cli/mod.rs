@@ -8,6 +8,7 @@
 
 mod content;
 mod derive;
+mod diff;
 mod exercise;
 mod learner;
 mod msel_cli;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use derive::DeriveCommand;
+pub use diff::{DiffArgs, DiffFormat, EXIT_VERDICTS_CHANGED};
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, Format, write_diagnostics};
@@ -220,6 +222,10 @@ pub enum Command {
     /// roles, changed RACI cells.
     #[command(subcommand)]
     Derive(DeriveCommand),
+    /// What changing a plan (or a scenario) from A to B changes: RACI cells, rules and injects,
+    /// then each script's grade A → B. Exit 0 no verdict changed, 1 invalid input, 3 verdicts
+    /// changed.
+    Diff(DiffArgs),
 }
 
 /// `warroom serve`.
@@ -354,6 +360,7 @@ pub fn run_interactive(
         Command::Export(command) => sheets::export(command, &matrix_path, out, err),
         Command::Import(command) => sheets::import(command, &matrix_path, out, err),
         Command::Derive(command) => derive::derive_matrix(command, &matrix_path, out, err),
+        Command::Diff(args) => diff::diff(args, &matrix_path, out, err),
         // With the room built in, `main` hosts it before the CLI is asked.
         Command::Serve(_) => writeln!(
             err,

@@ -166,6 +166,34 @@ pub struct TaskKind {
     pub citation: String,
 }
 
+impl TaskKind {
+    /// The codes `role` holds for this task, joined as people write them (`A/R`): A, R, C, I, S
+    /// (a required sign-off) and S1 (one sign-off of several); empty for none.
+    pub fn raci_codes(&self, role: &str) -> String {
+        let has = |list: &[RoleId]| list.iter().any(|r| r.as_str() == role);
+        let mut codes = Vec::new();
+        if self.accountable.as_str() == role {
+            codes.push("A");
+        }
+        if has(&self.responsible) {
+            codes.push("R");
+        }
+        if has(&self.consulted) {
+            codes.push("C");
+        }
+        if has(&self.informed) {
+            codes.push("I");
+        }
+        if has(&self.approvals) {
+            codes.push("S");
+        }
+        if has(&self.approvals_any_of) {
+            codes.push("S1");
+        }
+        codes.join("/")
+    }
+}
+
 /// A reporting duty set by law or contract: once an inject starts its clock, each stage's report
 /// is due within its span.
 #[derive(Clone, Debug, Serialize, Deserialize)]

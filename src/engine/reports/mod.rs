@@ -1,4 +1,5 @@
 //! Writing a session up: the scorecard and timeline, and the HSEEP-style after-action report.
 
 pub mod aar;
+pub mod compare;
 pub mod scorecard;

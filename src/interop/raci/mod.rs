@@ -53,31 +53,6 @@ fn role_columns(matrix: &Matrix) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The codes a role holds for a task, joined as people write them (`A/R`).
-fn cell_codes(task: &TaskKind, role: &str) -> String {
-    let has = |list: &[RoleId]| list.iter().any(|r| r.as_str() == role);
-    let mut codes = Vec::new();
-    if task.accountable.as_str() == role {
-        codes.push("A");
-    }
-    if has(&task.responsible) {
-        codes.push("R");
-    }
-    if has(&task.consulted) {
-        codes.push("C");
-    }
-    if has(&task.informed) {
-        codes.push("I");
-    }
-    if has(&task.approvals) {
-        codes.push("S");
-    }
-    if has(&task.approvals_any_of) {
-        codes.push("S1");
-    }
-    codes.join("/")
-}
-
 /// How a RACI sheet is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Layout {
@@ -125,13 +100,13 @@ pub fn raci_table(matrix: &Matrix, layout: Layout) -> (Vec<String>, Vec<Vec<Stri
             match layout {
                 Layout::Wide => {
                     let mut row = lead.to_vec();
-                    row.extend(roles.iter().map(|(id, _)| cell_codes(task, id)));
+                    row.extend(roles.iter().map(|(id, _)| task.raci_codes(id)));
                     row.extend(tail);
                     rows.push(row);
                 }
                 Layout::Long => {
                     for (id, name) in &roles {
-                        let codes = cell_codes(task, id);
+                        let codes = task.raci_codes(id);
                         if codes.is_empty() {
                             continue;
                         }

@@ -1,0 +1,284 @@
+//! What an edit to a plan or a scenario does: the RACI cells and rules that changed, and for each
+//! script the grade before and after with the findings only one side has. `warroom diff` prints it;
+//! the Author screen's grading preview shows it on every edit.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::engine::content::load::Source;
+use crate::engine::content::script::{self, Decisions};
+use crate::engine::model::matrix::{Dimension, Matrix};
+use crate::engine::model::scenario::Scenario;
+use crate::engine::scoring::{Finding, FindingKind, Scorecard, score};
+
+/// One RACI cell that holds other codes in the second matrix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CellChange {
+    /// The task's id.
+    pub task: String,
+    /// The task's name.
+    pub task_name: String,
+    /// The role's id.
+    pub role: String,
+    /// The role's name.
+    pub role_name: String,
+    /// The codes before (`A/R`; empty for none).
+    pub before: String,
+    /// The codes after.
+    pub after: String,
+}
+
+/// How two matrices differ.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MatrixChanges {
+    /// Roles only the second matrix has, by name.
+    pub roles_added: Vec<String>,
+    /// Roles only the first has.
+    pub roles_removed: Vec<String>,
+    /// Tasks only the second has.
+    pub tasks_added: Vec<String>,
+    /// Tasks only the first has.
+    pub tasks_removed: Vec<String>,
+    /// Cells of tasks and roles both have whose codes differ.
+    pub cells: Vec<CellChange>,
+    /// The parts of the plan besides the RACI that differ ("escalation policy", …).
+    pub rules: Vec<String>,
+}
+
+impl MatrixChanges {
+    /// Whether the two matrices say the same.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The RACI cells, roles, tasks and rules that differ between `before` and `after`.
+pub fn matrix_changes(before: &Matrix, after: &Matrix) -> MatrixChanges {
+    let ids =
+        |m: &Matrix| -> BTreeSet<String> { m.roles.iter().map(|r| r.id.to_string()).collect() };
+    let (roles_before, roles_after) = (ids(before), ids(after));
+    let role_name = |id: &str| {
+        after
+            .role(id)
+            .or_else(|| before.role(id))
+            .map_or_else(|| id.to_owned(), |r| r.name.clone())
+    };
+    let mut changes = MatrixChanges {
+        roles_added: roles_after
+            .difference(&roles_before)
+            .map(|id| role_name(id))
+            .collect(),
+        roles_removed: roles_before
+            .difference(&roles_after)
+            .map(|id| role_name(id))
+            .collect(),
+        ..MatrixChanges::default()
+    };
+    for task in &after.tasks {
+        let Some(old) = before.tasks.iter().find(|t| t.id == task.id) else {
+            changes.tasks_added.push(task.name.clone());
+            continue;
+        };
+        // Every role either matrix has, and the asset owner, which a task may name.
+        let roles = roles_before
+            .union(&roles_after)
+            .cloned()
+            .chain(std::iter::once(
+                crate::engine::model::matrix::ASSET_OWNER.to_owned(),
+            ));
+        for role in roles {
+            let (was, is) = (old.raci_codes(&role), task.raci_codes(&role));
+            if was != is {
+                changes.cells.push(CellChange {
+                    task: task.id.to_string(),
+                    task_name: task.name.clone(),
+                    role_name: role_name(&role),
+                    role,
+                    before: was,
+                    after: is,
+                });
+            }
+        }
+    }
+    changes.tasks_removed = before
+        .tasks
+        .iter()
+        .filter(|t| after.tasks.iter().all(|a| a.id != t.id))
+        .map(|t| t.name.clone())
+        .collect();
+    for (name, was, is) in [
+        (
+            "triggers",
+            ron_of(&before.triggers),
+            ron_of(&after.triggers),
+        ),
+        (
+            "escalation policy",
+            ron_of(&before.escalation),
+            ron_of(&after.escalation),
+        ),
+        (
+            "communication policy",
+            ron_of(&before.communication),
+            ron_of(&after.communication),
+        ),
+        (
+            "handoff policy",
+            ron_of(&before.handoffs),
+            ron_of(&after.handoffs),
+        ),
+        (
+            "separation of duties",
+            ron_of(&before.separation_of_duties),
+            ron_of(&after.separation_of_duties),
+        ),
+        (
+            "reporting regimes",
+            ron_of(&before.regimes),
+            ron_of(&after.regimes),
+        ),
+        ("scoring", ron_of(&before.scoring), ron_of(&after.scoring)),
+    ] {
+        if was != is {
+            changes.rules.push(name.to_owned());
+        }
+    }
+    changes
+}
+
+/// Any part of a matrix written out, to compare two of them.
+fn ron_of<T: Serialize>(value: &T) -> String {
+    ron::to_string(value).unwrap_or_default()
+}
+
+/// A script's grade under one version of the content, or why it could not be played.
+pub type Graded = Result<Scorecard, String>;
+
+/// A script's grade before and after an edit.
+#[derive(Clone, Debug, Serialize)]
+pub struct GradeChange {
+    /// The scenario it plays.
+    pub scenario: String,
+    /// The script, as the author names it (its file name).
+    pub script: String,
+    /// Its grade before.
+    #[serde(serialize_with = "graded_summary")]
+    pub before: Graded,
+    /// Its grade after.
+    #[serde(serialize_with = "graded_summary")]
+    pub after: Graded,
+    /// Findings only the grade before has.
+    pub only_before: Vec<Finding>,
+    /// Findings only the grade after has.
+    pub only_after: Vec<Finding>,
+}
+
+impl GradeChange {
+    /// Compares the grades of one script.
+    pub fn new(scenario: &str, script: &str, before: Graded, after: Graded) -> Self {
+        let (only_before, only_after) = match (&before, &after) {
+            (Ok(b), Ok(a)) => (
+                unmatched(&b.findings, &a.findings),
+                unmatched(&a.findings, &b.findings),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Self {
+            scenario: scenario.to_owned(),
+            script: script.to_owned(),
+            before,
+            after,
+            only_before,
+            only_after,
+        }
+    }
+
+    /// Whether any verdict differs: the total, a dimension, a finding, or whether it plays at all.
+    pub fn changed(&self) -> bool {
+        match (&self.before, &self.after) {
+            (Ok(b), Ok(a)) => {
+                b.total != a.total
+                    || b.dimensions != a.dimensions
+                    || !self.only_before.is_empty()
+                    || !self.only_after.is_empty()
+            }
+            (Err(b), Err(a)) => b != a,
+            _ => true,
+        }
+    }
+}
+
+/// The findings of `side` with no like finding in `other`: the same check (dimension, kind, rule,
+/// role, minute and log entry) at the same cost.
+fn unmatched(side: &[Finding], other: &[Finding]) -> Vec<Finding> {
+    let key = |f: &Finding| {
+        (
+            f.dimension,
+            f.kind,
+            f.rule.clone(),
+            f.role.clone(),
+            f.minute,
+            f.entry,
+            f.points,
+        )
+    };
+    let mut left: Vec<_> = other.iter().map(key).collect();
+    side.iter()
+        .filter(|f| {
+            let k = key(f);
+            match left.iter().position(|l| *l == k) {
+                Some(i) => {
+                    left.swap_remove(i);
+                    false
+                }
+                None => true,
+            }
+        })
+        .filter(|f| f.kind != FindingKind::NotTested)
+        .cloned()
+        .collect()
+}
+
+fn graded_summary<S: serde::Serializer>(graded: &Graded, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Summary<'a> {
+        total: Option<u32>,
+        dimensions: Vec<(Dimension, Option<u32>)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+    }
+    match graded {
+        Ok(card) => Summary {
+            total: Some(card.total),
+            dimensions: card.dimensions.iter().map(|(d, v)| (*d, *v)).collect(),
+            error: None,
+        },
+        Err(why) => Summary {
+            total: None,
+            dimensions: Vec::new(),
+            error: Some(why),
+        },
+    }
+    .serialize(s)
+}
+
+/// Plays `decisions` (read from `source`) through `scenario` under `matrix` and grades it.
+pub fn grade_script(
+    scenario: Arc<Scenario>,
+    matrix: Arc<Matrix>,
+    decisions: &Decisions,
+    source: &Source,
+) -> Graded {
+    let seed = decisions.seed.unwrap_or(0);
+    script::run(scenario, matrix, decisions, seed, source)
+        .map(|session| score(&session))
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+}
