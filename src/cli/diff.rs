@@ -11,16 +11,14 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, write_diagnostics};
-use crate::engine::content::library::{
-    default_content_dir, find_scenario, load_matrix, scenario_from_source,
-};
+use crate::engine::content::library::{default_content_dir, load_matrix, scenario_from_source};
 use crate::engine::content::load::{FileKind, Source, ron_files_under};
 use crate::engine::content::script::Decisions;
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
 use crate::engine::reports::compare::{
-    GradeChange, Graded, MatrixChanges, grade_script, matrix_changes,
+    GradeChange, Graded, GradingSet, MatrixChanges, grade_changes, grade_script, matrix_changes,
 };
 use crate::engine::scoring::{Finding, FindingKind};
 
@@ -169,25 +167,8 @@ fn plans(
     } else {
         args.scripts.clone()
     };
-    let mut grades = Vec::new();
-    for (source, decisions) in scripts(&script_paths, &a, err)? {
-        let id = decisions.scenario.to_string();
-        let under = |matrix: &Arc<Matrix>| -> Graded {
-            let scenario = match find_scenario(&id, Some(&dir), matrix) {
-                Ok(Ok(loaded)) => loaded.scenario,
-                Ok(Err(problems)) => return Err(first_problem(&problems)),
-                Err(missing) => return Err(missing),
-            };
-            let decisions: Decisions = source.parse_under(matrix).map_err(|d| d.to_string())?;
-            grade_script(scenario, Arc::clone(matrix), &decisions, &source)
-        };
-        grades.push(GradeChange::new(
-            &id,
-            &script_name(&source.path),
-            under(&a),
-            under(&b),
-        ));
-    }
+    let set = GradingSet::read(&dir, &script_paths);
+    let grades = grade_changes(set.grade(&a), set.grade(&b));
     Ok(Some(finish(
         before,
         after,
@@ -281,14 +262,6 @@ fn loaded_plan(path: &Path, err: &mut dyn Write) -> std::io::Result<Option<Arc<M
             Ok(None)
         }
     }
-}
-
-fn first_problem(problems: &[Diagnostic]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .next()
-        .unwrap_or_default()
 }
 
 /// The `Decisions(…)` files under `paths`, each with its script, in path order. A script that does

@@ -282,3 +282,136 @@ pub fn grade_script(
                 .join("; ")
         })
 }
+
+/// A folder's scenarios and scripts, read once, to be graded again under each version of a plan
+/// (the Author screen's preview grades it on every edit).
+#[derive(Clone, Debug, Default)]
+pub struct GradingSet {
+    /// Each scenario file with the id it declares.
+    scenarios: Vec<(String, Source)>,
+    /// The `Decisions(…)` files.
+    scripts: Vec<Source>,
+}
+
+/// One script's grade under one plan.
+#[derive(Clone, Debug)]
+pub struct ScriptGrade {
+    /// The scenario it plays.
+    pub scenario: String,
+    /// The script's file name.
+    pub script: String,
+    /// Its grade, or why it does not play.
+    pub graded: Graded,
+}
+
+impl GradingSet {
+    /// Reads the scenarios under `scenario_dir` and the scripts under `script_paths` (files or
+    /// folders). Files of other kinds, and files that cannot be read, are left out: the
+    /// validation of the folder reports those.
+    pub fn read(scenario_dir: &std::path::Path, script_paths: &[std::path::PathBuf]) -> Self {
+        use crate::engine::content::load::{FileKind, ron_files_under};
+        let sources = |paths: &[std::path::PathBuf], kind: FileKind| -> Vec<Source> {
+            let mut files = BTreeSet::new();
+            for path in paths {
+                if path.is_dir() {
+                    files.extend(ron_files_under(path).0);
+                } else {
+                    files.insert(path.clone());
+                }
+            }
+            files
+                .iter()
+                .filter_map(|f| Source::read(f).ok())
+                .filter(|s| s.kind() == kind)
+                .collect()
+        };
+        let scenarios = sources(&[scenario_dir.to_path_buf()], FileKind::Scenario)
+            .into_iter()
+            .filter_map(|s| {
+                let id = s.parse::<Scenario>().ok()?.id.to_string();
+                Some((id, s))
+            })
+            .collect();
+        Self {
+            scenarios,
+            scripts: sources(script_paths, FileKind::Decisions),
+        }
+    }
+
+    /// How many scripts it grades.
+    pub fn scripts(&self) -> usize {
+        self.scripts.len()
+    }
+
+    /// Every script graded under `matrix`, in file order. A script (or its scenario) that does not
+    /// read or play under this plan is graded as the reason why.
+    pub fn grade(&self, matrix: &Arc<Matrix>) -> Vec<ScriptGrade> {
+        use crate::engine::content::library::scenario_from_source;
+        let mut loaded: std::collections::BTreeMap<&str, Result<Arc<Scenario>, String>> =
+            std::collections::BTreeMap::new();
+        self.scripts
+            .iter()
+            .map(|source| {
+                let script = source.path.file_name().map_or_else(
+                    || source.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let decisions: Decisions = match source.parse_under(matrix) {
+                    Ok(d) => d,
+                    Err(problem) => {
+                        return ScriptGrade {
+                            scenario: String::new(),
+                            script,
+                            graded: Err(problem.to_string()),
+                        };
+                    }
+                };
+                let id = decisions.scenario.to_string();
+                let scenario = self
+                    .scenarios
+                    .iter()
+                    .find(|(scenario_id, _)| *scenario_id == id)
+                    .map(|(scenario_id, source)| {
+                        loaded
+                            .entry(scenario_id.as_str())
+                            .or_insert_with(|| {
+                                scenario_from_source(source, matrix)
+                                    .map(|l| l.scenario)
+                                    .map_err(|problems| {
+                                        problems
+                                            .first()
+                                            .map(ToString::to_string)
+                                            .unwrap_or_default()
+                                    })
+                            })
+                            .clone()
+                    })
+                    .unwrap_or_else(|| Err(format!("there is no scenario `{id}` in the folder")));
+                let graded = scenario.and_then(|scenario| {
+                    grade_script(scenario, Arc::clone(matrix), &decisions, source)
+                });
+                ScriptGrade {
+                    scenario: id,
+                    script,
+                    graded,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The grade changes from `before` to `after`, script by script (both graded from one set).
+pub fn grade_changes(before: Vec<ScriptGrade>, after: Vec<ScriptGrade>) -> Vec<GradeChange> {
+    before
+        .into_iter()
+        .zip(after)
+        .map(|(b, a)| {
+            let scenario = if a.scenario.is_empty() {
+                b.scenario
+            } else {
+                a.scenario
+            };
+            GradeChange::new(&scenario, &a.script, b.graded, a.graded)
+        })
+        .collect()
+}
