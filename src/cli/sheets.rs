@@ -240,8 +240,7 @@ fn checked_raci(
 
 /// The matrix as a RON file Warroom reads back.
 pub(super) fn matrix_ron(matrix: &Matrix) -> Result<String, ron::Error> {
-    let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(matrix, config).map(|text| format!("{text}\n"))
+    matrix.to_ron()
 }
 
 pub(super) fn import(

@@ -36,6 +36,13 @@ pub(super) fn record_len_fits(len: u64) -> std::io::Result<()> {
 pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<u64> {
     let text = to_ron(record).map_err(std::io::Error::other)?;
     fits_read_limit(&text)?;
+    write_atomic(path, &text)?;
+    Ok(text.len() as u64)
+}
+
+/// Writes `text` to `path` so that a crash at any moment leaves the old file or the new one:
+/// a temporary file beside it, synced, renamed over it, and the folder synced.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir)?;
     let file_name = path
@@ -59,5 +66,5 @@ pub fn save_atomic(record: &ExerciseRecord, path: &Path) -> std::io::Result<u64>
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(text.len() as u64)
+    Ok(())
 }

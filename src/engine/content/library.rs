@@ -86,6 +86,17 @@ pub fn default_matrix_path() -> PathBuf {
     default_content_dir().join(DEFAULT_MATRIX_FILE)
 }
 
+/// Files read from memory instead of disk, by path: an editor's unsaved text.
+pub type Edits = std::collections::BTreeMap<PathBuf, String>;
+
+/// `path` as `edits` has it, else as it is on disk.
+fn read_edited(path: &Path, edits: &Edits) -> Result<Source, Diagnostic> {
+    match edits.get(path) {
+        Some(text) => Ok(Source::from_text(path, text.clone())),
+        None => Source::read(path),
+    }
+}
+
 /// A matrix loaded and validated.
 #[derive(Clone, Debug)]
 pub struct LoadedMatrix {
@@ -101,8 +112,14 @@ pub struct LoadedMatrix {
 /// errors are returned together.
 pub fn load_matrix(path: &Path) -> Result<LoadedMatrix, Vec<Diagnostic>> {
     let source = Source::read(path).map_err(|d| vec![d])?;
+    matrix_from_source(&source)
+}
+
+/// [`load_matrix`] of a file already read (or being edited).
+pub fn matrix_from_source(source: &Source) -> Result<LoadedMatrix, Vec<Diagnostic>> {
+    let path = source.path.as_path();
     if source.kind() == FileKind::MatrixPatch {
-        return derive_from_patch(&source).map(|(loaded, _)| loaded);
+        return derive_from_patch(source).map(|(loaded, _)| loaded);
     }
     let matrix: Matrix = source.parse().map_err(|d| vec![d])?;
     let diagnostics = validate_matrix(&matrix, path, &source.text);
@@ -399,8 +416,17 @@ pub struct CheckedScript {
 impl Library {
     /// Loads the matrix and every scenario under `paths` (files or directories).
     pub fn load(paths: &[PathBuf], matrix_path: &Path) -> Self {
+        Self::load_edited(paths, matrix_path, &Edits::new())
+    }
+
+    /// [`Self::load`] with some files read as `edits` has them rather than as they are on disk
+    /// (an editor's unsaved text): what `warroom validate` would say once they are saved.
+    pub fn load_edited(paths: &[PathBuf], matrix_path: &Path, edits: &Edits) -> Self {
         let mut library = Self::default();
-        match load_matrix(matrix_path) {
+        match read_edited(matrix_path, edits)
+            .map_err(|d| vec![d])
+            .and_then(|source| matrix_from_source(&source))
+        {
             Ok(m) => library.matrix = Some(m),
             Err(d) => library.matrix_errors = d,
         }
@@ -422,7 +448,7 @@ impl Library {
             }
         }
         for file in files {
-            if let Some(script) = library.add_file(&file, matrix_path) {
+            if let Some(script) = library.add_file(&file, matrix_path, edits) {
                 scripts.push(script);
             }
         }
@@ -502,12 +528,12 @@ impl Library {
 
     /// Loads one file; a decisions script or session log is handed back to be checked once all
     /// scenarios are in.
-    fn add_file(&mut self, file: &Path, matrix_path: &Path) -> Option<Source> {
+    fn add_file(&mut self, file: &Path, matrix_path: &Path, edits: &Edits) -> Option<Source> {
         let invalid = |diagnostics| InvalidFile {
             path: file.to_path_buf(),
             diagnostics,
         };
-        let source = match Source::read(file) {
+        let source = match read_edited(file, edits) {
             Ok(s) => s,
             Err(d) => {
                 self.invalid.push(invalid(vec![d]));
@@ -520,7 +546,7 @@ impl Library {
                     return None;
                 }
                 self.other_matrices.push(file.to_path_buf());
-                if let Err(d) = load_matrix(file) {
+                if let Err(d) = matrix_from_source(&source) {
                     self.invalid.push(invalid(d));
                 }
             }

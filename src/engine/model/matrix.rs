@@ -714,6 +714,12 @@ impl Default for ScoringPolicy {
 }
 
 impl Matrix {
+    /// The matrix as Warroom writes it: canonical RON that reads back to the same matrix.
+    pub fn to_ron(&self) -> Result<String, ron::Error> {
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        ron::ser::to_string_pretty(self, config).map(|text| format!("{text}\n"))
+    }
+
     /// The role aliases: alias → the role it stands for.
     pub fn alias_map(&self) -> std::collections::BTreeMap<String, String> {
         self.aliases
