@@ -5,6 +5,7 @@
 //! content, exercise, facilitation, learner) reads only its own message type and changes its own
 //! resources; views render those resources. Only the exercise handler writes into the engine.
 
+pub mod author;
 pub mod board;
 pub mod chime;
 pub mod content;

@@ -10,3 +10,4 @@ mod snapshot;
 
 pub use environment::{DATA_DIR_ENV, data_dir, default_profile, unix_now};
 pub use progress_db::{ProgressDb, StoreError, empty_report};
+pub use snapshot::write_atomic;

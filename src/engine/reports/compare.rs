@@ -367,26 +367,22 @@ impl GradingSet {
                     }
                 };
                 let id = decisions.scenario.to_string();
-                let scenario = self
-                    .scenarios
-                    .iter()
-                    .find(|(scenario_id, _)| *scenario_id == id)
-                    .map(|(scenario_id, source)| {
-                        loaded
-                            .entry(scenario_id.as_str())
-                            .or_insert_with(|| {
-                                scenario_from_source(source, matrix)
-                                    .map(|l| l.scenario)
-                                    .map_err(|problems| {
-                                        problems
-                                            .first()
-                                            .map(ToString::to_string)
-                                            .unwrap_or_default()
-                                    })
-                            })
-                            .clone()
-                    })
-                    .unwrap_or_else(|| Err(format!("there is no scenario `{id}` in the folder")));
+                let scenario = match self.scenarios.iter().find(|(known, _)| *known == id) {
+                    Some((known, source)) => loaded
+                        .entry(known.as_str())
+                        .or_insert_with(|| {
+                            scenario_from_source(source, matrix)
+                                .map(|l| l.scenario)
+                                .map_err(|problems| {
+                                    problems
+                                        .first()
+                                        .map(ToString::to_string)
+                                        .unwrap_or_default()
+                                })
+                        })
+                        .clone(),
+                    None => Err(format!("there is no scenario `{id}` in the folder")),
+                };
                 let graded = scenario.and_then(|scenario| {
                     grade_script(scenario, Arc::clone(matrix), &decisions, source)
                 });

@@ -1,0 +1,433 @@
+//! What the Author screen edits: a content folder's plan, checked as `warroom validate` would
+//! check it and its scripts graded again after every change. Plain Rust: the screen draws it and
+//! the plugin runs its grading off the main thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bevy_egui::egui::util::undoer::Undoer;
+
+use crate::engine::content::library::{Edits, Library};
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::model::id::RoleId;
+use crate::engine::model::matrix::{Matrix, TaskKind};
+use crate::engine::reports::compare::{GradeChange, GradingSet, ScriptGrade, grade_changes};
+
+/// A RACI code as the grid cycles through them on a click.
+pub const CELL_CYCLE: [&str; 7] = ["", "R", "A", "C", "I", "S", "S1"];
+
+/// The grading preview: every script of the folder before and after the edits.
+#[derive(Clone, Debug)]
+pub enum Preview {
+    /// The folder has no scripts to grade.
+    NoScripts,
+    /// The plan has errors: nothing can be graded until they are fixed.
+    Blocked,
+    /// Grading the edited plan (the last preview stays shown meanwhile).
+    Grading(Vec<GradeChange>),
+    /// Each script's grade before → after.
+    Ready(Vec<GradeChange>),
+}
+
+/// A plan being authored.
+pub struct AuthorDoc {
+    /// The content folder.
+    pub folder: PathBuf,
+    /// The plan's file in it.
+    pub matrix_path: PathBuf,
+    /// The plan as edited.
+    matrix: Matrix,
+    /// `matrix` as Save writes it (canonical RON).
+    text: String,
+    /// The file's text as opened or last saved.
+    on_disk: String,
+    /// `text` as opened or last saved: the edits since are unsaved.
+    saved: String,
+    undoer: Undoer<String>,
+    /// The folder checked with the edited plan: scenarios, question sets, scripts and every
+    /// diagnostic `warroom validate` would give once it is saved.
+    pub library: Library,
+    grading: Arc<GradingSet>,
+    /// Each script's grade under the plan as opened or last saved.
+    baseline: Vec<ScriptGrade>,
+    /// Each script's grade under the edited plan, and the edit it is of.
+    latest: Option<(u64, Vec<ScriptGrade>)>,
+    /// What the edits do to the grades.
+    pub preview: Preview,
+    /// Counts edits, so a grading finished for an older edit is not shown.
+    revision: u64,
+}
+
+/// A grading to run off the main thread: every script under the edited plan.
+pub struct GradingJob {
+    /// The edit it grades.
+    pub revision: u64,
+    matrix: Arc<Matrix>,
+    grading: Arc<GradingSet>,
+}
+
+impl GradingJob {
+    /// Grades every script (slow: a tenth of a second per script in a debug build).
+    pub fn run(self) -> (u64, Vec<ScriptGrade>) {
+        (self.revision, self.grading.grade(&self.matrix))
+    }
+}
+
+impl AuthorDoc {
+    /// Opens `folder`'s plan (`responsibilities.ron`) and its scenarios and scripts, grading every
+    /// script once under the plan as it is.
+    pub fn open(folder: &Path) -> Result<Self, String> {
+        let matrix_path = folder.join(crate::engine::content::library::DEFAULT_MATRIX_FILE);
+        let on_disk = std::fs::read_to_string(&matrix_path)
+            .map_err(|e| format!("cannot read {}: {e}", matrix_path.display()))?;
+        let library = Library::load(&[folder.to_path_buf()], &matrix_path);
+        let Some(loaded) = &library.matrix else {
+            let why = library
+                .matrix_errors
+                .first()
+                .map_or_else(String::new, ToString::to_string);
+            return Err(format!(
+                "{} does not load as a plan, so it cannot be edited here: {why}",
+                matrix_path.display()
+            ));
+        };
+        let matrix = (*loaded.matrix).clone();
+        let text = matrix.to_ron().map_err(|e| e.to_string())?;
+        let grading = Arc::new(GradingSet::read(folder, &[folder.to_path_buf()]));
+        let baseline = grading.grade(&loaded.matrix);
+        let mut undoer = Undoer::default();
+        undoer.add_undo(&text);
+        let mut doc = Self {
+            folder: folder.to_path_buf(),
+            matrix_path,
+            matrix,
+            saved: text.clone(),
+            text,
+            on_disk,
+            undoer,
+            library,
+            grading,
+            preview: Preview::NoScripts,
+            latest: Some((0, baseline.clone())),
+            baseline,
+            revision: 0,
+        };
+        doc.check();
+        let opened = doc.baseline.clone();
+        doc.graded(0, opened);
+        Ok(doc)
+    }
+
+    /// The plan as edited.
+    pub fn matrix(&self) -> &Matrix {
+        &self.matrix
+    }
+
+    /// The plan as Save would write it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether there are edits not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.text != self.saved
+    }
+
+    /// Whether the file on disk has `//` comments, which saving the canonical text would drop.
+    pub fn file_has_comments(&self) -> bool {
+        self.on_disk
+            .lines()
+            .any(|line| line.trim_start().starts_with("//") || line.contains(" // "))
+    }
+
+    /// Every diagnostic of the folder with the edited plan.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        self.library.diagnostics()
+    }
+
+    /// How many of them are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics().iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Gives the cell of `task` (index) and `role` the next code of [`CELL_CYCLE`]: an empty cell
+    /// becomes R, S1 becomes empty. Making a role Accountable takes A from whoever held it; taking
+    /// A away leaves the task with no one accountable until another role is given it.
+    pub fn cycle_cell(&mut self, task: usize, role: &str) {
+        let Some(kind) = self.matrix.tasks.get(task) else {
+            return;
+        };
+        let codes = kind.raci_codes(role);
+        let held = codes
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>();
+        let position = held
+            .iter()
+            .filter_map(|c| CELL_CYCLE.iter().position(|x| x == c))
+            .max()
+            .unwrap_or(0);
+        let next = CELL_CYCLE[(position + 1) % CELL_CYCLE.len()];
+        self.set_cell(task, role, &[next]);
+    }
+
+    /// Gives the cell of `task` (index) and `role` exactly `codes` (each of [`CELL_CYCLE`]).
+    pub fn set_cell(&mut self, task: usize, role: &str, codes: &[&str]) {
+        let Some(kind) = self.matrix.tasks.get_mut(task) else {
+            return;
+        };
+        set_codes(kind, role, codes);
+        self.edited();
+    }
+
+    /// Steps back one edit (Ctrl+Z).
+    pub fn undo(&mut self) -> bool {
+        let Some(previous) = self.undoer.undo(&self.text).cloned() else {
+            return false;
+        };
+        self.restore(previous)
+    }
+
+    /// Steps forward again (Ctrl+Shift+Z).
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.undoer.redo(&self.text).cloned() else {
+            return false;
+        };
+        self.restore(next)
+    }
+
+    /// Whether there is an edit to undo or redo.
+    pub fn can_undo_redo(&self) -> (bool, bool) {
+        (
+            self.undoer.has_undo(&self.text),
+            self.undoer.has_redo(&self.text),
+        )
+    }
+
+    fn restore(&mut self, text: String) -> bool {
+        // Every state the undoer holds was written by `to_ron`, so it reads back.
+        let Ok(matrix) = ron::from_str::<Matrix>(&text) else {
+            return false;
+        };
+        self.matrix = matrix;
+        self.text = text;
+        self.changed();
+        true
+    }
+
+    fn edited(&mut self) {
+        match self.matrix.to_ron() {
+            Ok(text) => self.text = text,
+            Err(_) => return,
+        }
+        self.undoer.add_undo(&self.text);
+        self.changed();
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+        self.check();
+    }
+
+    /// Checks the folder with the edited plan; the preview waits for a grading, or for the errors
+    /// to be fixed.
+    fn check(&mut self) {
+        let edits = Edits::from([(self.matrix_path.clone(), self.text.clone())]);
+        self.library = Library::load_edited(
+            std::slice::from_ref(&self.folder),
+            &self.matrix_path,
+            &edits,
+        );
+        let shown = match std::mem::replace(&mut self.preview, Preview::NoScripts) {
+            Preview::Ready(changes) | Preview::Grading(changes) => changes,
+            Preview::NoScripts | Preview::Blocked => Vec::new(),
+        };
+        self.preview = if self.grading.scripts() == 0 {
+            Preview::NoScripts
+        } else if self.library.matrix.is_none() {
+            Preview::Blocked
+        } else {
+            Preview::Grading(shown)
+        };
+    }
+
+    /// The grading the preview waits for, if any.
+    pub fn grading_job(&self) -> Option<GradingJob> {
+        if !matches!(self.preview, Preview::Grading(_)) {
+            return None;
+        }
+        Some(GradingJob {
+            revision: self.revision,
+            matrix: Arc::clone(&self.library.matrix.as_ref()?.matrix),
+            grading: Arc::clone(&self.grading),
+        })
+    }
+
+    /// Takes a finished grading; one for an edit since superseded is dropped.
+    pub fn graded(&mut self, revision: u64, grades: Vec<ScriptGrade>) {
+        if revision == self.revision && matches!(self.preview, Preview::Grading(_)) {
+            self.preview = Preview::Ready(grade_changes(self.baseline.clone(), grades.clone()));
+            self.latest = Some((revision, grades));
+        }
+    }
+
+    /// Writes the edited plan over its file, atomically (temporary file, sync, rename), as
+    /// canonical RON; what is saved becomes the preview's "before".
+    pub fn save(&mut self) -> std::io::Result<()> {
+        crate::store::write_atomic(&self.matrix_path, &self.text)?;
+        self.on_disk = self.text.clone();
+        self.saved = self.text.clone();
+        let graded_now = match &self.latest {
+            Some((revision, grades)) if *revision == self.revision => Some(grades.clone()),
+            _ => None,
+        };
+        let graded_now = graded_now.or_else(|| {
+            let matrix = &self.library.matrix.as_ref()?.matrix;
+            Some(self.grading.grade(matrix))
+        });
+        if let Some(grades) = graded_now {
+            self.baseline.clone_from(&grades);
+            self.revision += 1;
+            self.check();
+            self.graded(self.revision, grades);
+        }
+        Ok(())
+    }
+}
+
+/// Sets exactly `codes` for `role` on `task`, leaving other roles as they are, except that A moves.
+fn set_codes(task: &mut TaskKind, role: &str, codes: &[&str]) {
+    let id = RoleId::from(role);
+    let lists: [(&str, &mut Vec<RoleId>); 5] = [
+        ("R", &mut task.responsible),
+        ("C", &mut task.consulted),
+        ("I", &mut task.informed),
+        ("S", &mut task.approvals),
+        ("S1", &mut task.approvals_any_of),
+    ];
+    for (code, list) in lists {
+        let wanted = codes.contains(&code);
+        let has = list.iter().any(|r| r.as_str() == role);
+        if wanted && !has {
+            list.push(id.clone());
+        } else if !wanted && has {
+            list.retain(|r| r.as_str() != role);
+        }
+    }
+    if codes.contains(&"A") {
+        task.accountable = id;
+    } else if task.accountable.as_str() == role {
+        task.accountable = RoleId::from("");
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::{AuthorDoc, Preview};
+    use crate::engine::scoring::FindingKind;
+
+    /// A content folder of the reference plan, the ransomware scenario and two of its scripts.
+    pub(crate) fn folder() -> tempfile::TempDir {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let copy = |from: &str, to: &str| {
+            let to = dir.path().join(to);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(from), to).unwrap();
+        };
+        copy("scenarios/responsibilities.ron", "responsibilities.ron");
+        copy(
+            "scenarios/ransomware-file-server.ron",
+            "ransomware-file-server.ron",
+        );
+        for script in ["exemplary.ron", "legal-too-late.ron"] {
+            copy(
+                &format!("tests/fixtures/decisions/ransomware-file-server/{script}"),
+                &format!("decisions/{script}"),
+            );
+        }
+        dir
+    }
+
+    fn task(doc: &AuthorDoc, id: &str) -> usize {
+        doc.matrix()
+            .tasks
+            .iter()
+            .position(|t| t.id.as_str() == id)
+            .unwrap()
+    }
+
+    fn graded_now(doc: &mut AuthorDoc) -> Vec<crate::engine::reports::compare::GradeChange> {
+        if let Some(job) = doc.grading_job() {
+            let (revision, grades) = job.run();
+            doc.graded(revision, grades);
+        }
+        match &doc.preview {
+            Preview::Ready(changes) => changes.clone(),
+            other => panic!("no preview: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn moving_an_r_shows_the_new_deduction_and_undo_takes_it_back() {
+        let dir = folder();
+        let mut doc = AuthorDoc::open(dir.path()).unwrap();
+        assert_eq!(doc.errors(), 0, "{:?}", doc.diagnostics());
+        let opened = graded_now(&mut doc);
+        assert_eq!(opened.len(), 2);
+        assert!(opened.iter().all(|c| !c.changed()));
+
+        let triage = task(&doc, "triage_alert");
+        doc.set_cell(triage, "soc", &["A"]);
+        doc.set_cell(triage, "it_ops", &["R", "C"]);
+        assert!(doc.is_dirty());
+        let after = graded_now(&mut doc);
+        let exemplary = after.iter().find(|c| c.script == "exemplary.ron").unwrap();
+        assert!(exemplary.changed());
+        let (Ok(before), Ok(now)) = (&exemplary.before, &exemplary.after) else {
+            panic!("the exemplary run stopped playing");
+        };
+        assert_eq!(before.total, 100);
+        assert!(now.total < 100);
+        assert!(
+            exemplary
+                .only_after
+                .iter()
+                .any(|f| f.kind == FindingKind::Deduction && f.rule == "raci:triage_alert")
+        );
+
+        assert!(doc.undo() && doc.undo());
+        assert!(!doc.is_dirty());
+        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "A/R");
+        assert!(graded_now(&mut doc).iter().all(|c| !c.changed()));
+        assert!(doc.redo());
+        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "A");
+    }
+
+    #[test]
+    fn a_task_left_without_accountable_is_an_error_and_blocks_the_preview() {
+        let dir = folder();
+        let mut doc = AuthorDoc::open(dir.path()).unwrap();
+        let triage = task(&doc, "triage_alert");
+        doc.cycle_cell(triage, "soc");
+        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "C");
+        assert!(doc.errors() > 0);
+        assert!(matches!(doc.preview, Preview::Blocked));
+        assert!(doc.grading_job().is_none());
+    }
+
+    #[test]
+    fn saving_writes_what_validate_reads_back_and_becomes_the_new_before() {
+        let dir = folder();
+        let mut doc = AuthorDoc::open(dir.path()).unwrap();
+        let triage = task(&doc, "triage_alert");
+        doc.set_cell(triage, "it_ops", &["C", "I"]);
+        doc.save().unwrap();
+        assert!(!doc.is_dirty());
+        let written = std::fs::read_to_string(dir.path().join("responsibilities.ron")).unwrap();
+        assert_eq!(written, doc.text());
+        let reopened = AuthorDoc::open(dir.path()).unwrap();
+        assert_eq!(reopened.matrix().tasks[triage].raci_codes("it_ops"), "C/I");
+        assert!(graded_now(&mut doc).iter().all(|c| !c.changed()));
+    }
+}
