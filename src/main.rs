@@ -89,6 +89,7 @@ fn run_app(request: cli::AppRequest) -> ExitCode {
             matrix: request.matrix,
             data_dir: None,
             tour: request.tour,
+            author: request.author,
         },
         rooms,
     )

@@ -73,6 +73,20 @@ fn handle_content(
         let path = match command {
             ContentCommand::LoadMatrix(path) => path.clone(),
             ContentCommand::RestoreDefaultMatrix => default_matrix_path(),
+            ContentCommand::LoadFolder { dir, matrix } => {
+                let folder = Content::load(dir.clone(), matrix.clone());
+                *notice = if folder.library.matrix.is_some() {
+                    *content = folder;
+                    Notice::info(format!(
+                        "Playing {} under {}",
+                        dir.display(),
+                        matrix.display()
+                    ))
+                } else {
+                    Notice::error(format!("{} could not be loaded.", matrix.display()))
+                };
+                continue;
+            }
         };
         *notice = if content.switch_matrix(path.clone()) {
             Notice::info(format!("Grading against {}", path.display()))

@@ -22,6 +22,8 @@ pub enum Screen {
     Progress,
     /// After a facilitated session: strengths and improvements per role.
     Hotwash,
+    /// Editing a content folder's plan, with its readiness and a grading preview.
+    Author,
 }
 
 impl Screen {

@@ -8,6 +8,7 @@
 //! | [`ExerciseCommand`] | `exercise` (start, resume, intents, clock, export: the one writer into the engine) |
 //! | [`FacilitatorCommand`] | `facilitation` (what the facilitator records or shows the room) |
 //! | [`LearnerCommand`] | `learner` (question bank, profiles, progress database) |
+//! | [`AuthorAction`] | `author` (the Author screen's plan: edits, undo, save, play) |
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
+use super::author::AuthorAction;
 use super::flow::Screen;
 use crate::engine::Intent;
 use crate::engine::exercise::HotwashList;
@@ -35,6 +37,8 @@ pub enum UiCommand {
     Facilitate(FacilitatorCommand),
     /// Question bank and learner profile.
     Learner(LearnerCommand),
+    /// The Author screen's edits and commands.
+    Author(AuthorAction),
 }
 
 /// Screen changes.
@@ -55,6 +59,13 @@ pub enum ContentCommand {
     LoadMatrix(PathBuf),
     /// Go back to the shipped reference matrix.
     RestoreDefaultMatrix,
+    /// Play a content folder's scenarios under its plan (the Author screen's *Play this*).
+    LoadFolder {
+        /// The folder.
+        dir: PathBuf,
+        /// Its plan.
+        matrix: PathBuf,
+    },
 }
 
 /// Export formats offered on the debrief screen.
@@ -225,6 +236,7 @@ into_ui_command!(
     ExerciseCommand => Exercise,
     FacilitatorCommand => Facilitate,
     LearnerCommand => Learner,
+    AuthorAction => Author,
 );
 
 impl From<Intent> for UiCommand {
@@ -242,6 +254,7 @@ impl UiCommand {
             Self::Exercise(c) => drop(world.write_message(c)),
             Self::Facilitate(c) => drop(world.write_message(c)),
             Self::Learner(c) => drop(world.write_message(c)),
+            Self::Author(c) => drop(world.write_message(c)),
         }
     }
 }
@@ -254,6 +267,7 @@ pub struct CommandWriter<'w> {
     exercise: MessageWriter<'w, ExerciseCommand>,
     facilitate: MessageWriter<'w, FacilitatorCommand>,
     learner: MessageWriter<'w, LearnerCommand>,
+    author: MessageWriter<'w, AuthorAction>,
 }
 
 impl CommandWriter<'_> {
@@ -265,6 +279,7 @@ impl CommandWriter<'_> {
             UiCommand::Exercise(c) => drop(self.exercise.write(c)),
             UiCommand::Facilitate(c) => drop(self.facilitate.write(c)),
             UiCommand::Learner(c) => drop(self.learner.write(c)),
+            UiCommand::Author(c) => drop(self.author.write(c)),
         }
     }
 

@@ -55,6 +55,8 @@ pub struct LaunchOptions {
     pub data_dir: Option<PathBuf>,
     /// A screenshot tour to drive the window through (see [`tour`]).
     pub tour: Option<PathBuf>,
+    /// Open the Author screen on this content folder.
+    pub author: Option<PathBuf>,
 }
 
 /// Everything except rendering: content, exercise, commands, screen flow. Runs headless in tests.
@@ -91,13 +93,22 @@ impl Plugin for LogicPlugin {
                 exercise::plugin,
                 facilitation::plugin,
                 learner::plugin,
+                author::plugin,
             ))
             .add_systems(PostStartup, launch_from_options);
     }
 }
 
-fn launch_from_options(options: Res<LaunchOptions>, mut commands: MessageWriter<ExerciseCommand>) {
-    if let Some(path) = &options.resume {
+fn launch_from_options(
+    options: Res<LaunchOptions>,
+    mut commands: MessageWriter<ExerciseCommand>,
+    mut authoring: ResMut<author::Authoring>,
+    mut screen: ResMut<NextState<Screen>>,
+) {
+    if let Some(folder) = &options.author {
+        authoring.open(folder);
+        screen.set(Screen::Author);
+    } else if let Some(path) = &options.resume {
         commands.write(ExerciseCommand::Resume(path.clone()));
     } else if let Some(scenario) = &options.scenario {
         commands.write(ExerciseCommand::Start {

@@ -19,6 +19,9 @@
 //! - `script <path>` — send every step of a `Decisions(...)` file (advancing the clock between steps)
 //! - `tab decide|handoff|escalate|inform|communicate|approvals` — switch the action panel
 //! - `pane board|feed` — on a narrow window, show the board or the feed (the console's room side)
+//! - `author <folder>` — open the Author screen on a content folder
+//! - `author-tab grid|ron|timeline` — switch the Author screen's centre
+//! - `author-cell <task-id> <role-id> [codes…]` — give a RACI cell these codes (none: empty)
 //! - `end` — end the exercise (shows the debrief, or the hotwash after a facilitated session)
 //! - `goto title|library|debrief|quiz|progress|hotwash` — change screen
 //! - `quiz <set…>` / `answer <n…>` — start a question sitting / answer the current question
@@ -132,6 +135,9 @@ enum StepError {
     /// `goto` to a screen that does not exist.
     #[error("no screen `{0}`")]
     NoScreen(String),
+    /// `author-cell` for a task the open plan does not have.
+    #[error("the plan has no task `{0}`")]
+    NoTask(String),
     /// `projector-screenshot` while no projector window is open.
     #[error("no projector window to take a screenshot of")]
     NoProjectorWindow,
@@ -262,6 +268,45 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
                 _ => ActionTab::Decide,
             };
         }
+        "author" => {
+            world
+                .resource_mut::<crate::app::author::Authoring>()
+                .open(Path::new(rest.trim()));
+            send(world, Navigate::GoTo(Screen::Author).into());
+        }
+        "author-tab" => {
+            use crate::app::screens::author::{AuthorTab, AuthorUi};
+            world.resource_mut::<AuthorUi>().tab = match rest.trim() {
+                "ron" => AuthorTab::Ron,
+                "timeline" => AuthorTab::Timeline,
+                _ => AuthorTab::Grid,
+            };
+        }
+        "author-cell" => {
+            let mut words = rest.split_whitespace();
+            let (task, role) = (
+                words.next().unwrap_or_default(),
+                words.next().unwrap_or_default(),
+            );
+            let codes = words.map(str::to_owned).collect();
+            let authoring = world.resource::<crate::app::author::Authoring>();
+            let index = authoring
+                .doc
+                .as_ref()
+                .and_then(|d| d.matrix().tasks.iter().position(|t| t.id.as_str() == task));
+            match index {
+                Some(task) => send(
+                    world,
+                    crate::app::author::AuthorAction::SetCell {
+                        task,
+                        role: role.to_owned(),
+                        codes,
+                    }
+                    .into(),
+                ),
+                None => return Err(StepError::NoTask(task.to_owned())),
+            }
+        }
         "pane" => {
             world.resource_mut::<ActionsState>().narrow_pane = match rest.trim() {
                 "board" => NarrowPane::Board,
@@ -285,6 +330,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
                 "progress" => Screen::Progress,
                 "hotwash" => Screen::Hotwash,
                 "title" => Screen::Title,
+                "author" => Screen::Author,
                 other => return Err(StepError::NoScreen(other.to_owned())),
             };
             send(world, Navigate::GoTo(screen).into());

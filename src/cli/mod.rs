@@ -81,6 +81,8 @@ pub struct AppRequest {
     pub matrix: Option<PathBuf>,
     /// Run this screenshot tour.
     pub tour: Option<PathBuf>,
+    /// Open the Author screen on this content folder.
+    pub author: Option<PathBuf>,
 }
 
 impl Cli {
@@ -95,6 +97,7 @@ impl Cli {
             resume: None,
             matrix: self.matrix.clone(),
             tour: self.tour.clone(),
+            author: None,
         };
         match &self.command {
             None => Launch::App(request),
@@ -107,6 +110,14 @@ impl Cli {
                     None => Launch::Headless,
                 }
             }
+            Some(Command::Author { folder }) if app_built_in => Launch::App(AppRequest {
+                author: Some(
+                    folder
+                        .clone()
+                        .unwrap_or_else(crate::engine::content::library::default_content_dir),
+                ),
+                ..request
+            }),
             Some(_) => Launch::Headless,
         }
     }
@@ -226,6 +237,12 @@ pub enum Command {
     /// then each script's grade A → B. Exit 0 no verdict changed, 1 invalid input, 3 verdicts
     /// changed.
     Diff(DiffArgs),
+    /// Open the desktop app's Author screen on a content folder (default: the shipped one): its
+    /// plan in a RACI grid, checked on every edit, with every script's grade before and after.
+    Author {
+        /// The content folder: a responsibilities.ron, scenarios, and scripts in decisions/.
+        folder: Option<PathBuf>,
+    },
 }
 
 /// `warroom serve`.
@@ -365,6 +382,12 @@ pub fn run_interactive(
         Command::Serve(_) => writeln!(
             err,
             "warroom: this build has no room host (feature `room`); rebuild with default features"
+        )
+        .map(|()| EXIT_USAGE),
+        // With the app built in, `main` opens it before the CLI is asked.
+        Command::Author { .. } => writeln!(
+            err,
+            "warroom: the Author screen is part of the desktop app, which this build does not have (feature `app`)"
         )
         .map(|()| EXIT_USAGE),
     };

@@ -91,8 +91,15 @@ impl AuthorDoc {
                 matrix_path.display()
             ));
         };
+        if on_disk.trim_start().starts_with("MatrixPatch") {
+            return Err(format!(
+                "{} is a plan patch (MatrixPatch): edit it as text, or write the plan it makes with `warroom derive matrix` and open that",
+                matrix_path.display()
+            ));
+        }
         let matrix = (*loaded.matrix).clone();
-        let text = matrix.to_ron().map_err(|e| e.to_string())?;
+        // The file as written, comments and all, until an edit in the grid rewrites it.
+        let text = on_disk.clone();
         let grading = Arc::new(GradingSet::read(folder, &[folder.to_path_buf()]));
         let baseline = grading.grade(&loaded.matrix);
         let mut undoer = Undoer::default();
@@ -128,16 +135,65 @@ impl AuthorDoc {
         &self.text
     }
 
+    /// Counts the edits: it changes whenever what the screen shows of the plan may have.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// When each inject of each scenario comes in, left alone and in the exemplary run.
+    pub fn timelines(&self) -> Vec<crate::engine::reports::compare::InjectTimeline> {
+        let Some(matrix) = self.library.matrix.as_ref().map(|m| &m.matrix) else {
+            return Vec::new();
+        };
+        self.library
+            .scenarios
+            .iter()
+            .map(|s| self.grading.timeline(&s.scenario, matrix))
+            .collect()
+    }
+
+    /// Replaces the plan's text (the RON tab): the plan follows it whenever it reads as a plan,
+    /// and the text is saved as written, comments and all.
+    pub fn edit_text(&mut self, text: String) {
+        if text == self.text {
+            return;
+        }
+        if let Ok(matrix) = ron::from_str::<Matrix>(&text) {
+            self.matrix = matrix;
+        }
+        self.text = text;
+        self.undoer.add_undo(&self.text);
+        self.changed();
+    }
+
+    /// Whether the grid can edit: the text reads as the plan it shows (not mid-way through a
+    /// typed change that does not parse).
+    pub fn grid_editable(&self) -> bool {
+        ron::from_str::<Matrix>(&self.text).is_ok()
+    }
+
+    /// Sets one of a task's flags.
+    pub fn set_flag(&mut self, task: usize, flag: super::TaskFlag, on: bool) {
+        let Some(kind) = self.matrix.tasks.get_mut(task) else {
+            return;
+        };
+        *flag.of_mut(kind) = on;
+        self.edited();
+    }
+
     /// Whether there are edits not yet saved.
     pub fn is_dirty(&self) -> bool {
         self.text != self.saved
     }
 
-    /// Whether the file on disk has `//` comments, which saving the canonical text would drop.
-    pub fn file_has_comments(&self) -> bool {
-        self.on_disk
-            .lines()
-            .any(|line| line.trim_start().starts_with("//") || line.contains(" // "))
+    /// Whether saving now would drop `//` comments the file has: the grid writes the plan afresh.
+    pub fn drops_comments(&self) -> bool {
+        let comments = |text: &str| {
+            text.lines()
+                .filter(|line| line.trim_start().starts_with("//"))
+                .count()
+        };
+        comments(&self.text) < comments(&self.on_disk)
     }
 
     /// Every diagnostic of the folder with the edited plan.
@@ -205,11 +261,10 @@ impl AuthorDoc {
     }
 
     fn restore(&mut self, text: String) -> bool {
-        // Every state the undoer holds was written by `to_ron`, so it reads back.
-        let Ok(matrix) = ron::from_str::<Matrix>(&text) else {
-            return false;
-        };
-        self.matrix = matrix;
+        // A typed text that did not parse is restored as text; the plan stays the last that did.
+        if let Ok(matrix) = ron::from_str::<Matrix>(&text) {
+            self.matrix = matrix;
+        }
         self.text = text;
         self.changed();
         true

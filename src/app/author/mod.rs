@@ -3,4 +3,321 @@
 
 pub mod doc;
 
+use std::path::PathBuf;
+
+use bevy::prelude::Message;
+
 pub use doc::{AuthorDoc, CELL_CYCLE, Preview};
+
+use crate::engine::model::matrix::TaskKind;
+
+/// What the author asked for.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum AuthorAction {
+    /// Open another content folder.
+    Open(PathBuf),
+    /// Give a cell the next code.
+    CycleCell {
+        /// The task's index in the plan.
+        task: usize,
+        /// The role's id.
+        role: String,
+    },
+    /// Give a cell exactly these codes.
+    SetCell {
+        /// The task's index in the plan.
+        task: usize,
+        /// The role's id.
+        role: String,
+        /// The codes (`R`, `A`, …).
+        codes: Vec<String>,
+    },
+    /// Set a task's flag.
+    SetFlag {
+        /// The task's index in the plan.
+        task: usize,
+        /// Which flag.
+        flag: TaskFlag,
+        /// Its new value.
+        on: bool,
+    },
+    /// Replace the plan's text.
+    EditText(String),
+    /// Show a file's line (a diagnostic's place).
+    ShowLine {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+    },
+    /// Step back one edit.
+    Undo,
+    /// Step forward again.
+    Redo,
+    /// Write the plan.
+    Save,
+    /// Save, then pick a scenario of the folder to play under the plan.
+    Play,
+    /// Write the plan's RACI beside it as a workbook.
+    ExportRaci,
+    /// Back to the title screen.
+    Leave,
+}
+
+/// A yes/no property of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskFlag {
+    /// Whoever approves it must not be whoever requests or performs it.
+    Privileged,
+    /// It destroys evidence of its target.
+    DestroysEvidence,
+    /// It preserves evidence of its target.
+    PreservesEvidence,
+    /// It changes what the audit trail records.
+    AltersAuditTrail,
+}
+
+impl TaskFlag {
+    /// The flag's value on `task`.
+    pub fn of(self, task: &TaskKind) -> bool {
+        match self {
+            Self::Privileged => task.privileged,
+            Self::DestroysEvidence => task.destroys_evidence,
+            Self::PreservesEvidence => task.preserves_evidence,
+            Self::AltersAuditTrail => task.alters_audit_trail,
+        }
+    }
+
+    /// The flag's value on `task`, to change.
+    pub fn of_mut(self, task: &mut TaskKind) -> &mut bool {
+        match self {
+            Self::Privileged => &mut task.privileged,
+            Self::DestroysEvidence => &mut task.destroys_evidence,
+            Self::PreservesEvidence => &mut task.preserves_evidence,
+            Self::AltersAuditTrail => &mut task.alters_audit_trail,
+        }
+    }
+}
+
+/// The Author screen's document, why none is open, and the grading running for it.
+#[derive(bevy::prelude::Resource, Default)]
+pub struct Authoring {
+    /// The folder being authored.
+    pub doc: Option<AuthorDoc>,
+    /// Why the last folder asked for could not be opened, or the last save failed.
+    pub problem: Option<String>,
+    /// What the last action did, in words ("Saved …").
+    pub done: Option<String>,
+    grading: Option<RunningGrading>,
+}
+
+/// A grading running on a thread of its own.
+struct RunningGrading {
+    result: std::sync::Mutex<
+        std::sync::mpsc::Receiver<(u64, Vec<crate::engine::reports::compare::ScriptGrade>)>,
+    >,
+}
+
+/// What the screen says under its folder bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing to say.
+    Quiet,
+    /// What the last action did.
+    Done(String),
+    /// Why it could not.
+    Problem(String),
+}
+
+impl Authoring {
+    /// What to say about the last action.
+    pub fn status(&self) -> Status {
+        match (&self.problem, &self.done) {
+            (Some(problem), _) => Status::Problem(problem.clone()),
+            (None, Some(done)) => Status::Done(done.clone()),
+            (None, None) => Status::Quiet,
+        }
+    }
+
+    /// Opens `folder`; on failure the folder open before stays, and the problem is kept to show.
+    pub fn open(&mut self, folder: &std::path::Path) {
+        match AuthorDoc::open(folder) {
+            Ok(doc) => {
+                self.doc = Some(doc);
+                self.problem = None;
+                self.done = None;
+                self.grading = None;
+            }
+            Err(problem) => self.problem = Some(problem),
+        }
+    }
+
+    /// Carries out an action on the document; returns what it asks of the rest of the app
+    /// (another screen, other content).
+    pub fn apply(&mut self, action: &AuthorAction) -> Vec<crate::app::messages::UiCommand> {
+        use crate::app::flow::Screen;
+        use crate::app::messages::{ContentCommand, Navigate};
+        if let AuthorAction::Open(folder) = action {
+            self.open(folder);
+            return Vec::new();
+        }
+        if let AuthorAction::Leave = action {
+            return vec![Navigate::GoTo(Screen::Title).into()];
+        }
+        let Some(doc) = self.doc.as_mut() else {
+            return Vec::new();
+        };
+        self.done = None;
+        self.problem = None;
+        match action {
+            AuthorAction::CycleCell { task, role } => doc.cycle_cell(*task, role),
+            AuthorAction::SetCell { task, role, codes } => {
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                doc.set_cell(*task, role, &codes);
+            }
+            AuthorAction::SetFlag { task, flag, on } => doc.set_flag(*task, *flag, *on),
+            AuthorAction::EditText(text) => doc.edit_text(text.clone()),
+            AuthorAction::Undo => {
+                doc.undo();
+            }
+            AuthorAction::Redo => {
+                doc.redo();
+            }
+            AuthorAction::Save => self.save(),
+            AuthorAction::Play => {
+                if doc.errors() > 0 {
+                    return Vec::new();
+                }
+                if doc.is_dirty() {
+                    self.save();
+                }
+                let Some(doc) = self.doc.as_ref().filter(|d| !d.is_dirty()) else {
+                    return Vec::new();
+                };
+                return vec![
+                    ContentCommand::LoadFolder {
+                        dir: doc.folder.clone(),
+                        matrix: doc.matrix_path.clone(),
+                    }
+                    .into(),
+                    Navigate::OpenLibrary(crate::engine::model::scenario::Mode::Practice).into(),
+                ];
+            }
+            AuthorAction::ExportRaci => {
+                let path = doc.folder.join("raci.xlsx");
+                let written = crate::interop::plan_workbook::export_workbook(
+                    doc.matrix(),
+                    crate::interop::raci::Layout::Wide,
+                )
+                .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+                match written {
+                    Ok(()) => self.done = Some(format!("Wrote {}", path.display())),
+                    Err(e) => self.problem = Some(format!("cannot write {}: {e}", path.display())),
+                }
+            }
+            AuthorAction::Open(_) | AuthorAction::Leave | AuthorAction::ShowLine { .. } => {}
+        }
+        Vec::new()
+    }
+
+    fn save(&mut self) {
+        let Some(doc) = self.doc.as_mut() else {
+            return;
+        };
+        match doc.save() {
+            Ok(()) => {
+                self.problem = None;
+                self.done = Some(format!("Saved {}", doc.matrix_path.display()));
+            }
+            Err(e) => {
+                self.problem = Some(format!(
+                    "cannot save {}: {e} (nothing was lost: the edits are still here)",
+                    doc.matrix_path.display()
+                ));
+            }
+        }
+    }
+
+    /// Takes a finished grading and starts the one the preview waits for, if none runs; `wake`
+    /// wakes the window when it is done.
+    pub fn keep_grading(&mut self, wake: Option<Box<dyn Fn() + Send + Sync>>) {
+        let Some(doc) = self.doc.as_mut() else {
+            self.grading = None;
+            return;
+        };
+        if let Some(running) = &self.grading {
+            let Ok(result) = running.result.lock() else {
+                return;
+            };
+            match result.try_recv() {
+                Ok((revision, grades)) => {
+                    drop(result);
+                    doc.graded(revision, grades);
+                    self.grading = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    drop(result);
+                    self.grading = None;
+                }
+            }
+        }
+        if let Some(job) = doc.grading_job() {
+            let (send, receive) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = send.send(job.run());
+                if let Some(wake) = wake {
+                    wake();
+                }
+            });
+            self.grading = Some(RunningGrading {
+                result: std::sync::Mutex::new(receive),
+            });
+        }
+    }
+}
+
+/// Opens the folder `warroom author FOLDER` named, handles the screen's actions and keeps the
+/// preview's grading going.
+pub(super) fn plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.init_resource::<Authoring>()
+        .add_message::<AuthorAction>()
+        .add_systems(
+            Update,
+            (
+                handle_author.in_set(crate::app::flow::AppSystems::Commands),
+                keep_grading.in_set(crate::app::flow::AppSystems::Update),
+            ),
+        );
+}
+
+fn handle_author(
+    mut reader: bevy::prelude::MessageReader<AuthorAction>,
+    mut authoring: bevy::prelude::ResMut<Authoring>,
+    mut navigate: bevy::prelude::MessageWriter<crate::app::messages::Navigate>,
+    mut content: bevy::prelude::MessageWriter<crate::app::messages::ContentCommand>,
+) {
+    use crate::app::messages::UiCommand;
+    for action in reader.read() {
+        for follow_up in authoring.apply(action) {
+            match follow_up {
+                UiCommand::Navigate(n) => drop(navigate.write(n)),
+                UiCommand::Content(c) => drop(content.write(c)),
+                // `apply` asks only for screens and content.
+                _ => {}
+            }
+        }
+    }
+}
+
+fn keep_grading(
+    mut authoring: bevy::prelude::ResMut<Authoring>,
+    window_loop: Option<bevy::prelude::Res<bevy::winit::EventLoopProxyWrapper>>,
+) {
+    if authoring.doc.is_none() {
+        return;
+    }
+    let wake = crate::app::redraw::window_waker(window_loop.as_deref());
+    authoring.keep_grading(wake);
+}

@@ -17,23 +17,12 @@ use crate::app::flow::Screen;
 use crate::app::messages::ExerciseCommand;
 use crate::app::notice::Notice;
 use crate::engine::exercise::ExerciseRecord;
-use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+use bevy::winit::EventLoopProxyWrapper;
 
 use crate::engine::model::scenario::Mode;
 use crate::engine::scoring::score;
 use crate::engine::{Event, Intent, Session};
 use crate::store::unix_now;
-
-/// Wakes the window from the host's thread, so the app can sleep until a seat does something.
-fn waker(window_loop: Option<&EventLoopProxyWrapper>) -> Option<Box<dyn Fn() + Send + Sync>> {
-    let proxy = std::sync::Mutex::new((**window_loop?).clone());
-    Some(Box::new(move || {
-        if let Ok(proxy) = proxy.lock() {
-            // A closed window has nothing to wake; the host goes on regardless.
-            let _ = proxy.send_event(WinitUserEvent::WakeUp);
-        }
-    }))
-}
 
 /// Opens rooms, when the app was built with the room host (`main` hands it over).
 #[derive(Resource, Clone, Default)]
@@ -135,7 +124,7 @@ pub(super) fn handle_exercise_commands(
                     *notice = Notice::info(resumed.clone());
                     // The room comes back under its codes and port, so every page finds it.
                     if let Some(local_network) = reopen {
-                        let wake = waker(window_loop.as_deref());
+                        let wake = crate::app::redraw::window_waker(window_loop.as_deref());
                         let reopened =
                             open_room(&mut exercise, &opener, &saves, local_network, wake);
                         *notice = match &reopened.0 {
@@ -187,7 +176,7 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::OpenRoom { local_network } => {
                 if let Some(exercise) = current {
-                    let wake = waker(window_loop.as_deref());
+                    let wake = crate::app::redraw::window_waker(window_loop.as_deref());
                     *notice = open_room(exercise, &opener, &saves, *local_network, wake);
                 }
             }

@@ -3,6 +3,7 @@
 //! [`widgets`], the action composers in [`actions`], the exercise's [`clock_bar`].
 
 pub mod actions;
+pub mod author;
 pub mod board_text;
 pub mod clock_bar;
 pub mod console;
@@ -24,6 +25,7 @@ use bevy::prelude::*;
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
         actions::plugin,
+        author::plugin,
         title::plugin,
         library::plugin,
         play::plugin,

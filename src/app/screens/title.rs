@@ -116,7 +116,7 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
         });
 
         ui.add_space(theme::GAP * 2.0);
-        card_rows(ui, 2, LEARNER_CARD_MARGIN, |ui, index, width| {
+        card_rows(ui, 3, LEARNER_CARD_MARGIN, |ui, index, width| {
             let (title, text, button, screen) = [
                 (
                     "Question bank",
@@ -129,6 +129,12 @@ fn title_content_ui(ui: &mut egui::Ui, settings: &mut UiSettings, out: &mut Vec<
                     "Your scores per dimension and role over time, your weakest areas, and what to practise next.",
                     "See progress",
                     Screen::Progress,
+                ),
+                (
+                    "Your own plan",
+                    "Edit your organisation's RACI and see at once what each change does to every scripted run's grade.",
+                    "Author a plan",
+                    Screen::Author,
                 ),
             ][index];
             let command = UiCommand::Navigate(Navigate::GoTo(screen));

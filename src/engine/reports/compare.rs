@@ -411,3 +411,64 @@ pub fn grade_changes(before: Vec<ScriptGrade>, after: Vec<ScriptGrade>) -> Vec<G
         })
         .collect()
 }
+
+/// When each inject of a scenario comes in: in a run where nobody does anything, and in the run
+/// of the folder's exemplary script (`exemplary.ron`) for it, if it has one.
+#[derive(Clone, Debug)]
+pub struct InjectTimeline {
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Per inject, in the scenario's order: its id, title, and the minute it comes in when nobody
+    /// acts and in the exemplary run (`None`: it never does).
+    pub injects: Vec<(String, String, Option<u32>, Option<u32>)>,
+    /// Whether the folder has an exemplary run for it.
+    pub has_exemplary: bool,
+}
+
+impl GradingSet {
+    /// The release minutes of every inject of `scenario`, left alone and in the exemplary run.
+    pub fn timeline(&self, scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> InjectTimeline {
+        use crate::engine::model::intent::Intent;
+        use crate::engine::session::Session;
+        let mut idle = Session::new(Arc::clone(scenario), Arc::clone(matrix), 0);
+        let _ = idle.apply(Intent::Advance {
+            minutes: scenario.duration_mins,
+        });
+        let exemplary = self.scripts.iter().find_map(|source| {
+            let is_exemplary = source
+                .path
+                .file_name()
+                .is_some_and(|n| n == "exemplary.ron");
+            let decisions: Decisions = source.parse_under(matrix).ok()?;
+            if !is_exemplary || decisions.scenario != scenario.id {
+                return None;
+            }
+            let seed = decisions.seed.unwrap_or(0);
+            script::run(
+                Arc::clone(scenario),
+                Arc::clone(matrix),
+                &decisions,
+                seed,
+                source,
+            )
+            .ok()
+        });
+        InjectTimeline {
+            injects: scenario
+                .injects
+                .iter()
+                .map(|inject| {
+                    let id = inject.id.as_str();
+                    (
+                        id.to_owned(),
+                        inject.title.clone(),
+                        idle.released_at(id),
+                        exemplary.as_ref().and_then(|s| s.released_at(id)),
+                    )
+                })
+                .collect(),
+            has_exemplary: exemplary.is_some(),
+            scenario: Arc::clone(scenario),
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! The Author screen: a content folder's plan edited in a RACI grid or as text, with the folder's
+//! readiness and a grading preview beside it. Layout only: the document lives in
+//! [`crate::app::author`], the grid in [`grid`], the readiness side in [`readiness`].
+
+pub mod grid;
+pub mod readiness;
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::app::author::{AuthorAction, AuthorDoc, Authoring, Status};
+use crate::app::flow::Screen;
+use crate::app::messages::{CommandWriter, UiCommand};
+use crate::app::theme;
+use crate::engine::model::scenario::Release;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<AuthorUi>().add_systems(
+        EguiPrimaryContextPass,
+        author_system.run_if(in_state(Screen::Author)),
+    );
+}
+
+fn author_system(
+    mut contexts: EguiContexts,
+    authoring: Res<Authoring>,
+    content: Res<crate::app::content::Content>,
+    mut state: ResMut<AuthorUi>,
+    mut writer: CommandWriter,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if state.folder_input.is_empty() {
+        let folder = authoring
+            .doc
+            .as_ref()
+            .map_or(content.dir.as_path(), |d| d.folder.as_path());
+        state.folder_input = folder.display().to_string();
+    }
+    let mut ui = super::widgets::root_ui(ctx, "author");
+    let mut actions = author_ui(
+        &mut ui,
+        authoring.doc.as_ref(),
+        &authoring.status(),
+        &mut state,
+    );
+    // Ctrl+Z, Ctrl+Shift+Z and Ctrl+S, unless a text field has the keys (the RON tab undoes its
+    // own typing first).
+    if !ctx.egui_wants_keyboard_input() {
+        ctx.input_mut(|i| {
+            if i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ) {
+                actions.push(AuthorAction::Redo);
+            } else if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z) {
+                actions.push(AuthorAction::Undo);
+            }
+            if i.consume_key(egui::Modifiers::COMMAND, egui::Key::S) {
+                actions.push(AuthorAction::Save);
+            }
+        });
+    }
+    for action in actions {
+        if let AuthorAction::ShowLine { file, line } = &action {
+            state.show_line(authoring.doc.as_ref(), file, *line);
+            continue;
+        }
+        writer.send(UiCommand::Author(action));
+    }
+    Ok(())
+}
+
+impl AuthorUi {
+    /// Brings a diagnostic's line into view: the plan's in the RON tab.
+    fn show_line(&mut self, doc: Option<&AuthorDoc>, file: &std::path::Path, line: usize) {
+        if doc.is_some_and(|d| d.matrix_path == file) {
+            self.tab = AuthorTab::Ron;
+            self.jump_to_line = Some(line);
+        }
+    }
+}
+
+/// Which part of the plan the centre shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AuthorTab {
+    /// The RACI grid.
+    #[default]
+    Grid,
+    /// The plan's text.
+    Ron,
+    /// When each scenario's injects come in.
+    Timeline,
+}
+
+/// The Author screen's widget state.
+#[derive(Resource, Debug, Default)]
+pub struct AuthorUi {
+    /// The centre's tab.
+    pub tab: AuthorTab,
+    /// The folder typed to open.
+    pub folder_input: String,
+    /// The RON tab's text, and the revision of the plan it was taken from.
+    pub draft: Option<(u64, String)>,
+    /// A line of the RON tab to scroll to, once.
+    pub jump_to_line: Option<usize>,
+    /// A task to bring into view in the grid, once.
+    pub focus_task: Option<usize>,
+    /// The timeline, and the revision it was worked out for.
+    pub timeline: Option<(u64, Vec<crate::engine::reports::compare::InjectTimeline>)>,
+}
+
+/// Lays the screen out in `ui`: the folder bar, the outline, the centre's tabs and the readiness
+/// side. `status` says what the last action did, or why it could not.
+pub fn author_ui(
+    ui: &mut egui::Ui,
+    doc: Option<&AuthorDoc>,
+    status: &Status,
+    state: &mut AuthorUi,
+) -> Vec<AuthorAction> {
+    let mut actions = Vec::new();
+    egui::Panel::top("author-top").show(ui, |ui| {
+        top_bar_ui(ui, doc, status, state, &mut actions);
+    });
+    let Some(doc) = doc else {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.heading("Author a plan");
+            ui.add(
+                egui::Label::new(
+                    "Type the path of a content folder above (one with a responsibilities.ron, its scenarios and, in decisions/, scripts to grade) and open it. Every edit is checked as `warroom validate` would check it, and every script of the folder is graded again under the edited plan.",
+                )
+                .wrap(),
+            );
+        });
+        return actions;
+    };
+    let width = ui.max_rect().width();
+    let (left, right) = theme::side_panels(width);
+    egui::Panel::left(theme::panel_id(ui, "author-outline"))
+        .resizable(true)
+        .default_size(240.0_f32.clamp(left.min, left.max * 0.8))
+        .size_range(left)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("author-outline-scroll")
+                .show(ui, |ui| outline_ui(ui, doc, state));
+        });
+    egui::Panel::right(theme::panel_id(ui, "author-readiness"))
+        .resizable(true)
+        .default_size(360.0_f32.clamp(right.min, right.max))
+        .size_range(right)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("author-readiness-scroll")
+                .show(ui, |ui| readiness::readiness_ui(ui, doc, &mut actions));
+        });
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.selectable_value(&mut state.tab, AuthorTab::Grid, "RACI grid");
+            ui.selectable_value(&mut state.tab, AuthorTab::Ron, "RON");
+            ui.selectable_value(&mut state.tab, AuthorTab::Timeline, "Timeline");
+        });
+        ui.separator();
+        match state.tab {
+            AuthorTab::Grid => {
+                if doc.grid_editable() {
+                    grid::raci_grid_ui(ui, doc, state.focus_task.take(), &mut actions);
+                } else {
+                    ui.label(
+                        egui::RichText::new(
+                            "The text in the RON tab does not read as a plan yet: fix it there (or undo) to edit the grid.",
+                        )
+                        .color(theme::palette(ui).warning),
+                    );
+                }
+            }
+            AuthorTab::Ron => ron_ui(ui, doc, state, &mut actions),
+            AuthorTab::Timeline => timeline_ui(ui, doc, state),
+        }
+    });
+    actions
+}
+
+fn top_bar_ui(
+    ui: &mut egui::Ui,
+    doc: Option<&AuthorDoc>,
+    status: &Status,
+    state: &mut AuthorUi,
+    actions: &mut Vec<AuthorAction>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Back").clicked() {
+            actions.push(AuthorAction::Leave);
+        }
+        ui.heading("Author");
+        if let Some(doc) = doc {
+            ui.label(egui::RichText::new(&doc.matrix().name).strong());
+            let (undo, redo) = doc.can_undo_redo();
+            if ui
+                .add_enabled(undo, egui::Button::new("Undo"))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                actions.push(AuthorAction::Undo);
+            }
+            if ui
+                .add_enabled(redo, egui::Button::new("Redo"))
+                .on_hover_text("Ctrl+Shift+Z")
+                .clicked()
+            {
+                actions.push(AuthorAction::Redo);
+            }
+            let save = ui
+                .add_enabled(doc.is_dirty(), egui::Button::new("Save"))
+                .on_hover_text(format!("Write {} (Ctrl+S)", doc.matrix_path.display()));
+            if save.clicked() {
+                actions.push(AuthorAction::Save);
+            }
+            ui.label(if doc.is_dirty() {
+                "unsaved edits"
+            } else {
+                "saved"
+            });
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Folder:");
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut state.folder_input)
+                .hint_text("path of a content folder")
+                .desired_width(320.0),
+        );
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Open folder").clicked() || entered) && !state.folder_input.trim().is_empty()
+        {
+            actions.push(AuthorAction::Open(PathBuf::from(state.folder_input.trim())));
+        }
+    });
+    match status {
+        Status::Problem(problem) => {
+            ui.add(
+                egui::Label::new(egui::RichText::new(problem).color(theme::palette(ui).danger))
+                    .wrap(),
+            );
+        }
+        Status::Done(done) => {
+            ui.label(egui::RichText::new(done).color(theme::palette(ui).success));
+        }
+        Status::Quiet => {}
+    }
+    if let Some(doc) = doc
+        && doc.drops_comments()
+    {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(
+                    "Saving now would drop the file's // comments: the grid writes the plan afresh. To keep them, undo the grid edits and make them in the RON tab.",
+                )
+                .color(theme::palette(ui).warning),
+            )
+            .wrap(),
+        );
+    }
+}
+
+/// The plan's sections and the folder's scenarios; a task opens the grid at its row.
+fn outline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
+    let matrix = doc.matrix();
+    ui.label(egui::RichText::new("The plan").strong());
+    egui::CollapsingHeader::new(format!("Roles ({})", matrix.roles.len()))
+        .id_salt("outline-roles")
+        .show(ui, |ui| {
+            for role in &matrix.roles {
+                ui.label(&role.name);
+            }
+        });
+    egui::CollapsingHeader::new(format!("Tasks ({})", matrix.tasks.len()))
+        .id_salt("outline-tasks")
+        .default_open(true)
+        .show(ui, |ui| {
+            let mut phase = None;
+            for index in grid::task_rows(doc) {
+                let task = &matrix.tasks[index];
+                if phase != Some(task.phase) {
+                    phase = Some(task.phase);
+                    ui.label(egui::RichText::new(format!("{:?}", task.phase)).weak());
+                }
+                if ui.link(&task.name).clicked() {
+                    state.tab = AuthorTab::Grid;
+                    state.focus_task = Some(index);
+                }
+            }
+        });
+    for (what, count) in [
+        ("Triggers", matrix.triggers.len()),
+        ("Severity levels", matrix.escalation.severities.len()),
+        ("Escalation rules", matrix.escalation.rules.len()),
+        ("Audiences", matrix.communication.audiences.len()),
+        ("Reporting regimes", matrix.regimes.len()),
+    ] {
+        ui.label(format!("{what}: {count}"));
+    }
+    ui.separator();
+    ui.label(egui::RichText::new(format!("Scenarios ({})", doc.library.scenarios.len())).strong());
+    for loaded in &doc.library.scenarios {
+        let scenario = &loaded.scenario;
+        egui::CollapsingHeader::new(&scenario.title)
+            .id_salt(("outline-scenario", scenario.id.as_str()))
+            .show(ui, |ui| {
+                for inject in &scenario.injects {
+                    let badge = match &inject.release {
+                        Release::At(minute) => format!("T+{minute:02}"),
+                        Release::When(_) => "when…".to_owned(),
+                    };
+                    ui.label(format!("{badge}  {}", inject.title));
+                }
+            });
+    }
+    for invalid in &doc.library.invalid {
+        let name = invalid
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        ui.label(
+            egui::RichText::new(format!("{name}: does not load")).color(theme::palette(ui).danger),
+        );
+    }
+}
+
+/// The plan's text with line numbers; edits are checked as they are typed.
+fn ron_ui(
+    ui: &mut egui::Ui,
+    doc: &AuthorDoc,
+    state: &mut AuthorUi,
+    actions: &mut Vec<AuthorAction>,
+) {
+    let fresh = state
+        .draft
+        .as_ref()
+        .is_none_or(|(rev, _)| *rev != doc.revision());
+    if fresh {
+        state.draft = Some((doc.revision(), doc.text().to_owned()));
+    }
+    let Some((_, draft)) = state.draft.as_mut() else {
+        return;
+    };
+    let lines = draft.lines().count().max(1);
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let row = ui.fonts_mut(|f| f.row_height(&font));
+    let mut scroll = egui::ScrollArea::both()
+        .id_salt("author-ron")
+        .auto_shrink(false);
+    if let Some(line) = state.jump_to_line.take() {
+        scroll = scroll.vertical_scroll_offset((line.saturating_sub(4) as f32) * row);
+    }
+    scroll.show(ui, |ui| {
+        ui.horizontal_top(|ui| {
+            let numbers: String = (1..=lines).map(|n| format!("{n:>4}\n")).collect();
+            ui.label(egui::RichText::new(numbers).monospace().weak());
+            let edit = ui.add(
+                egui::TextEdit::multiline(draft)
+                    .code_editor()
+                    .desired_width(f32::INFINITY)
+                    .desired_rows(lines),
+            );
+            if edit.changed() {
+                actions.push(AuthorAction::EditText(draft.clone()));
+            }
+        });
+    });
+}
+
+/// Each scenario's injects at the minute they come in when nobody acts, and in the exemplary run.
+fn timeline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
+    if state
+        .timeline
+        .as_ref()
+        .is_none_or(|(rev, _)| *rev != doc.revision())
+    {
+        state.timeline = Some((doc.revision(), doc.timelines()));
+    }
+    let Some((_, timelines)) = &state.timeline else {
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("author-timeline")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            for timeline in timelines {
+                ui.label(egui::RichText::new(&timeline.scenario.title).strong());
+                let exemplary = if timeline.has_exemplary {
+                    "in the exemplary run"
+                } else {
+                    "(no exemplary.ron for it)"
+                };
+                egui::Grid::new(("timeline", timeline.scenario.id.as_str()))
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new("Inject").weak());
+                        ui.label(egui::RichText::new("Nobody acts").weak());
+                        ui.label(egui::RichText::new(exemplary).weak());
+                        ui.end_row();
+                        let minute =
+                            |m: Option<u32>| m.map_or("never".to_owned(), |m| format!("T+{m:02}"));
+                        for (_, title, idle, played) in &timeline.injects {
+                            ui.label(title);
+                            ui.label(minute(*idle));
+                            ui.label(if timeline.has_exemplary {
+                                minute(*played)
+                            } else {
+                                String::new()
+                            });
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(theme::GAP);
+            }
+        });
+}
