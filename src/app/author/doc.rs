@@ -158,7 +158,7 @@ impl AuthorDoc {
         if text == self.text {
             return;
         }
-        if let Ok(matrix) = ron::from_str::<Matrix>(&text) {
+        if let Ok(matrix) = parse_plan(&text) {
             self.matrix = matrix;
         }
         self.text = text;
@@ -169,7 +169,7 @@ impl AuthorDoc {
     /// Whether the grid can edit: the text reads as the plan it shows (not mid-way through a
     /// typed change that does not parse).
     pub fn grid_editable(&self) -> bool {
-        ron::from_str::<Matrix>(&self.text).is_ok()
+        parse_plan(&self.text).is_ok()
     }
 
     /// Sets one of a task's flags.
@@ -262,7 +262,7 @@ impl AuthorDoc {
 
     fn restore(&mut self, text: String) -> bool {
         // A typed text that did not parse is restored as text; the plan stays the last that did.
-        if let Ok(matrix) = ron::from_str::<Matrix>(&text) {
+        if let Ok(matrix) = parse_plan(&text) {
             self.matrix = matrix;
         }
         self.text = text;
@@ -348,6 +348,11 @@ impl AuthorDoc {
         }
         Ok(())
     }
+}
+
+/// Reads a plan's text as the loader does (with `severity: 3` for `Some(3)`).
+fn parse_plan(text: &str) -> Result<Matrix, Diagnostic> {
+    crate::engine::content::load::Source::from_text("plan", text).parse()
 }
 
 /// Sets exactly `codes` for `role` on `task`, leaving other roles as they are, except that A moves.

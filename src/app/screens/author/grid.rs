@@ -97,12 +97,32 @@ pub fn raci_grid_ui(
         (2 + inside.len() + outside.len(), FLAGS.len(), "Flags"),
     ];
     let rows = task_rows(doc);
+    // A role's column is as wide as the longest word of its short name, so no name breaks
+    // inside a word.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest_word = |text: &str| {
+        text.split_whitespace()
+            .map(|word| {
+                ui.painter()
+                    .layout_no_wrap(word.to_owned(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max)
+    };
     let widths: Vec<Column> = columns
         .iter()
         .map(|c| match c {
             GridColumn::Task => Column::new(220.0).range(140.0..=400.0).resizable(true),
-            GridColumn::Role { .. } => Column::new(62.0).range(44.0..=120.0).resizable(true),
-            GridColumn::Flag(..) => Column::new(78.0).range(44.0..=120.0).resizable(true),
+            GridColumn::Role { short, .. } => {
+                // The range holds the width from the table's own first sizing pass, which
+                // measures wrapped labels at their narrowest.
+                let width = (widest_word(short) + 14.0).max(44.0);
+                Column::new(width)
+                    .range(width..=width * 3.0)
+                    .resizable(true)
+            }
+            GridColumn::Flag(..) => Column::new(84.0).range(44.0..=140.0).resizable(true),
         })
         .collect();
     let header_groups = groups

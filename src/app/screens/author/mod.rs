@@ -4,6 +4,8 @@
 
 pub mod grid;
 pub mod readiness;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 
@@ -92,7 +94,14 @@ pub enum AuthorTab {
     Ron,
     /// When each scenario's injects come in.
     Timeline,
+    /// The plan's sections and the folder's scenarios, where no panel shows them.
+    Outline,
+    /// Problems and the grading preview, where no panel shows them.
+    Readiness,
 }
+
+/// Narrower than this (points), the outline is a tab of the centre rather than a panel.
+const WIDE_ENOUGH_FOR_OUTLINE: f32 = 1400.0;
 
 /// The Author screen's widget state.
 #[derive(Resource, Debug, Default)]
@@ -137,29 +146,54 @@ pub fn author_ui(
     };
     let width = ui.max_rect().width();
     let (left, right) = theme::side_panels(width);
-    egui::Panel::left(theme::panel_id(ui, "author-outline"))
-        .resizable(true)
-        .default_size(240.0_f32.clamp(left.min, left.max * 0.8))
-        .size_range(left)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("author-outline-scroll")
-                .show(ui, |ui| outline_ui(ui, doc, state));
-        });
-    egui::Panel::right(theme::panel_id(ui, "author-readiness"))
-        .resizable(true)
-        .default_size(360.0_f32.clamp(right.min, right.max))
-        .size_range(right)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("author-readiness-scroll")
-                .show(ui, |ui| readiness::readiness_ui(ui, doc, &mut actions));
-        });
+    // The grid needs the width: the outline gets a panel of its own only on a wide window, the
+    // readiness side unless the window is narrow; otherwise each is a tab of the centre.
+    let outline_panel = width >= WIDE_ENOUGH_FOR_OUTLINE;
+    let readiness_panel = !theme::is_narrow(width);
+    if (state.tab == AuthorTab::Outline && outline_panel)
+        || (state.tab == AuthorTab::Readiness && readiness_panel)
+    {
+        state.tab = AuthorTab::Grid;
+    }
+    if outline_panel {
+        egui::Panel::left(theme::panel_id(ui, "author-outline"))
+            .resizable(true)
+            .default_size(240.0_f32.clamp(left.min, left.max))
+            .size_range(left)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("author-outline-scroll")
+                    .show(ui, |ui| outline_ui(ui, doc, state));
+            });
+    }
+    if readiness_panel {
+        egui::Panel::right(theme::panel_id(ui, "author-readiness"))
+            .resizable(true)
+            .default_size(340.0_f32.clamp(right.min, right.max))
+            .size_range(right)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("author-readiness-scroll")
+                    .show(ui, |ui| readiness::readiness_ui(ui, doc, &mut actions));
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut state.tab, AuthorTab::Grid, "RACI grid");
             ui.selectable_value(&mut state.tab, AuthorTab::Ron, "RON");
             ui.selectable_value(&mut state.tab, AuthorTab::Timeline, "Timeline");
+            if !outline_panel {
+                ui.selectable_value(&mut state.tab, AuthorTab::Outline, "Outline");
+            }
+            if !readiness_panel {
+                let errors = doc.errors();
+                let label = if errors > 0 {
+                    format!("Readiness ({errors} errors)")
+                } else {
+                    "Readiness".to_owned()
+                };
+                ui.selectable_value(&mut state.tab, AuthorTab::Readiness, label);
+            }
         });
         ui.separator();
         match state.tab {
@@ -177,6 +211,16 @@ pub fn author_ui(
             }
             AuthorTab::Ron => ron_ui(ui, doc, state, &mut actions),
             AuthorTab::Timeline => timeline_ui(ui, doc, state),
+            AuthorTab::Outline => {
+                egui::ScrollArea::vertical()
+                    .id_salt("author-outline-tab")
+                    .show(ui, |ui| outline_ui(ui, doc, state));
+            }
+            AuthorTab::Readiness => {
+                egui::ScrollArea::vertical()
+                    .id_salt("author-readiness-tab")
+                    .show(ui, |ui| readiness::readiness_ui(ui, doc, &mut actions));
+            }
         }
     });
     actions
@@ -255,7 +299,7 @@ fn top_bar_ui(
         ui.add(
             egui::Label::new(
                 egui::RichText::new(
-                    "Saving now would drop the file's // comments: the grid writes the plan afresh. To keep them, undo the grid edits and make them in the RON tab.",
+                    "Saving drops the file's // comments (the grid rewrites the plan); to keep them, undo and edit in the RON tab.",
                 )
                 .color(theme::palette(ui).warning),
             )
@@ -356,7 +400,11 @@ fn ron_ui(
     }
     scroll.show(ui, |ui| {
         ui.horizontal_top(|ui| {
-            let numbers: String = (1..=lines).map(|n| format!("{n:>4}\n")).collect();
+            let numbers = (1..=lines).fold(String::new(), |mut all, n| {
+                use std::fmt::Write as _;
+                let _ = writeln!(all, "{n:>4}");
+                all
+            });
             ui.label(egui::RichText::new(numbers).monospace().weak());
             let edit = ui.add(
                 egui::TextEdit::multiline(draft)

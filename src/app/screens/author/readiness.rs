@@ -148,18 +148,18 @@ fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
         Ok(card) => card.total.to_string(),
         Err(_) => "does not play".to_owned(),
     };
-    let changed = changes.iter().filter(|c| c.changed()).count();
-    ui.label(if changed == 0 {
+    let moved = changes.iter().filter(|c| c.changed()).count();
+    ui.label(if moved == 0 {
         format!("{} script(s) graded: no verdict changes.", changes.len())
     } else {
         format!(
-            "{} script(s) graded: {changed} change under the edits.",
+            "{} script(s) graded: {moved} change under the edits.",
             changes.len()
         )
     });
     for change in changes {
         let title = format!(
-            "{} · {}: {} → {}",
+            "{} · {}: {} to {}",
             change.scenario,
             change.script,
             total(&change.before),
@@ -182,7 +182,7 @@ fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
                             let show =
                                 |v: Option<u32>| v.map_or("—".to_owned(), |v| v.to_string());
                             format!(
-                                "{} {} → {}",
+                                "{} {} to {}",
                                 d.label(),
                                 show(*v),
                                 show(after.dimensions.get(d).copied().flatten())

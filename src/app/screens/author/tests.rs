@@ -1,0 +1,235 @@
+//! The Author screen driven as an author would: right-click cells to move a responsibility, read
+//! the preview, undo, and see an error block *Play this*.
+
+use bevy_egui::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+use super::{AuthorUi, author_ui};
+use crate::app::author::Authoring;
+use crate::app::author::doc::tests::folder;
+use crate::app::screens::fits::{size, window_harness};
+
+struct Screen {
+    authoring: Authoring,
+    ui: AuthorUi,
+}
+
+/// The screen on the fixture folder, every action carried out and every grading finished in the
+/// frame it is asked for (the app grades on a thread and shows the result a moment later).
+fn harness(dir: &std::path::Path, scale: f32) -> Harness<'static, Screen> {
+    let mut authoring = Authoring::default();
+    authoring.open(dir);
+    assert!(authoring.doc.is_some(), "{:?}", authoring.problem);
+    let state = Screen {
+        authoring,
+        ui: AuthorUi::default(),
+    };
+    window_harness(
+        size(1600.0 * scale, 900.0 * scale, scale),
+        scale,
+        state,
+        |ui, s: &mut Screen| {
+            let status = s.authoring.status();
+            let actions = author_ui(ui, s.authoring.doc.as_ref(), &status, &mut s.ui);
+            for action in actions {
+                s.authoring.apply(&action);
+            }
+            if let Some(doc) = s.authoring.doc.as_mut()
+                && let Some(job) = doc.grading_job()
+            {
+                let (revision, grades) = job.run();
+                doc.graded(revision, grades);
+            }
+        },
+    )
+}
+
+/// The cell of the task labelled `task` in the column headed `role`.
+fn cell<'h>(harness: &'h Harness<'_, Screen>, task: &str, role: &str) -> egui_kittest::Node<'h> {
+    // The outline on the left names the task too; the grid's row is the rightmost.
+    let row = harness
+        .get_all_by_label(task)
+        .map(|n| n.rect())
+        .max_by(|a, b| a.left().total_cmp(&b.left()))
+        .unwrap_or_else(|| panic!("no row {task}"));
+    // The table lays its header out in more than one region; any of them has the column's span.
+    let column = harness
+        .get_all_by_label(role)
+        .next()
+        .unwrap_or_else(|| panic!("no column {role}"))
+        .rect();
+    harness
+        .root()
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .find(|n| {
+            let r = n.rect();
+            r.center().y > row.top() - 2.0
+                && r.center().y < row.bottom() + 2.0
+                && r.center().x > column.left() - 2.0
+                && r.center().x < column.right() + 8.0
+        })
+        .unwrap_or_else(|| panic!("no cell for {task} × {role} (row {row:?}, column {column:?})"))
+}
+
+/// Right-clicks the cell and ticks or unticks one code in its menu.
+fn toggle(harness: &mut Harness<'_, Screen>, task: &str, role: &str, code_label: &str) {
+    cell(harness, task, role).click_secondary();
+    harness.run();
+    harness.get_by_label_contains(code_label).click();
+    harness.run();
+}
+
+#[test]
+fn moving_the_r_of_a_task_shows_the_new_deduction_and_undo_takes_it_back() {
+    let dir = folder();
+    let mut harness = harness(dir.path(), 1.0);
+    harness.get_by_label_contains("exemplary.ron: 100 to 100 (unchanged)");
+    assert_eq!(
+        cell(&harness, "Triage an alert", "SOC")
+            .accesskit_node()
+            .label()
+            .as_deref(),
+        Some("A/R")
+    );
+
+    toggle(&mut harness, "Triage an alert", "SOC", "R — Responsible");
+    toggle(&mut harness, "Triage an alert", "IT Ops", "R — Responsible");
+    assert_eq!(
+        cell(&harness, "Triage an alert", "SOC")
+            .accesskit_node()
+            .label()
+            .as_deref(),
+        Some("A")
+    );
+    assert_eq!(
+        cell(&harness, "Triage an alert", "IT Ops")
+            .accesskit_node()
+            .label()
+            .as_deref(),
+        Some("R/C")
+    );
+
+    // The exemplary run's triage is now a deduction, and its total fell.
+    let heading = harness.get_by_label_contains("exemplary.ron: 100 to 9");
+    let node = heading.accesskit_node();
+    let total: u32 = node
+        .label()
+        .or(node.value())
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total < 100);
+    // Every script that has the SOC triage shows the new deduction, with its cost and rule.
+    let new_findings: Vec<String> = harness
+        .query_all_by_label_contains(
+            "Security Operations Center did \"Triage the EDR alert on FS-01\" itself",
+        )
+        .map(|n| {
+            let node = n.accesskit_node();
+            node.label().or(node.value()).unwrap_or_default().clone()
+        })
+        .collect();
+    assert!(!new_findings.is_empty());
+    assert!(
+        new_findings
+            .iter()
+            .all(|f| f.contains("off the total") && f.contains("Ownership")),
+        "{new_findings:?}"
+    );
+    harness.get_by_label("Save");
+
+    harness.get_by_label("Undo").click();
+    harness.run();
+    harness.get_by_label("Undo").click();
+    harness.run();
+    assert_eq!(
+        cell(&harness, "Triage an alert", "SOC")
+            .accesskit_node()
+            .label()
+            .as_deref(),
+        Some("A/R")
+    );
+    harness.get_by_label_contains("exemplary.ron: 100 to 100 (unchanged)");
+    assert!(!harness.state().authoring.doc.as_ref().unwrap().is_dirty());
+}
+
+#[test]
+fn an_error_blocks_play_this_and_names_the_task() {
+    let dir = folder();
+    let mut harness = harness(dir.path(), 1.0);
+    assert!(
+        !harness
+            .get_by_label("Play this")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // A click takes the SOC's cell from A/R to C: nobody is accountable for triage any more.
+    cell(&harness, "Triage an alert", "SOC").click();
+    harness.run();
+    assert!(
+        harness
+            .get_by_label("Play this")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.get_by_label_contains("Fix the errors above to grade the scripts.");
+    assert!(harness.state().authoring.doc.as_ref().unwrap().errors() > 0);
+}
+
+/// Every control of every tab can be brought into the window, from 1024×640 to 2560×1440 and at
+/// UI scale 0.75× to 2× (the grid scrolls both ways; the side panels become tabs where narrow).
+#[test]
+fn the_author_screen_fits_every_window_and_scale() {
+    use super::AuthorTab;
+    let dir = folder();
+    let state = || {
+        let mut authoring = Authoring::default();
+        authoring.open(dir.path());
+        Screen {
+            authoring,
+            ui: AuthorUi::default(),
+        }
+    };
+    let app = |ui: &mut egui::Ui, s: &mut Screen| {
+        let status = s.authoring.status();
+        let _ = author_ui(ui, s.authoring.doc.as_ref(), &status, &mut s.ui);
+    };
+    let tab = |tab: AuthorTab| move |h: &mut Harness<'_, Screen>| h.state_mut().ui.tab = tab;
+    let (grid, ron, timeline, outline, readiness) = (
+        tab(AuthorTab::Grid),
+        tab(AuthorTab::Ron),
+        tab(AuthorTab::Timeline),
+        tab(AuthorTab::Outline),
+        tab(AuthorTab::Readiness),
+    );
+    let setups: [(&str, &dyn Fn(&mut Harness<'_, Screen>)); 5] = [
+        ("grid", &grid),
+        ("RON", &ron),
+        ("timeline", &timeline),
+        ("outline", &outline),
+        ("readiness", &readiness),
+    ];
+    // The grid's cells and flag boxes are one scroll area of hundreds of like controls: the
+    // grid's own reach is what the tabs and headers around it show.
+    let cell = |name: &str| {
+        let label = name
+            .strip_prefix("Button \"")
+            .or_else(|| name.strip_prefix("CheckBox \""))
+            .map(|rest| rest.trim_end_matches('"'));
+        label.is_some_and(|l| {
+            l.is_empty()
+                || l.split('/').all(|c| {
+                    super::grid::CODE_MEANINGS
+                        .iter()
+                        .any(|(code, _)| *code == c)
+                })
+        })
+    };
+    let failures = crate::app::screens::fits::misfits_except(state, app, &setups, |_| None, cell);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
