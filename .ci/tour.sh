@@ -10,11 +10,19 @@ out="target/tour"
 expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedback 7-progress
           8-console 9-projector 11-hotwash 12-play-1024 13-play-1024-2x 14-play-light
           15-console-room 16-projector-room 17-console-1024-2x 18-hotwash-1024-2x
-          19-debrief-1024-2x 20-play-board-1024-2x)
+          19-debrief-1024-2x 20-play-board-1024-2x 21-author-grid-1024
+          22-author-preview-1024 23-author-timeline-1024 24-author-readiness-1024-2x
+          25-author-grid-1024-2x)
 # Screenshots that must be one flat colour (the blanked projector).
 expected_blank=(10-projector-blank)
 
 [[ -x "$bin" ]] || cargo build
+# A content folder for the Author screen: the reference plan, one scenario, three of its scripts.
+author="target/tour-author"
+rm -rf "$author" && mkdir -p "$author/decisions"
+cp scenarios/responsibilities.ron scenarios/ransomware-file-server.ron "$author/"
+cp tests/fixtures/decisions/ransomware-file-server/{exemplary,natural,legal-too-late}.ron \
+    "$author/decisions/"
 rm -rf "$out" && mkdir -p "$out"
 rm -f screenshot-*.png
 

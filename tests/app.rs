@@ -6,6 +6,8 @@
     reason = "test setup should fail loudly"
 )]
 
+#[path = "app/author.rs"]
+mod author;
 #[path = "app/facilitation.rs"]
 mod facilitation;
 #[path = "app/learner.rs"]

@@ -110,6 +110,8 @@ pub struct AuthorUi {
     pub tab: AuthorTab,
     /// The folder typed to open.
     pub folder_input: String,
+    /// Whether the folder field shows (always, while no folder is open).
+    pub choosing_folder: bool,
     /// The RON tab's text, and the revision of the plan it was taken from.
     pub draft: Option<(u64, String)>,
     /// A line of the RON tab to scroll to, once.
@@ -239,7 +241,6 @@ fn top_bar_ui(
         }
         ui.heading("Author");
         if let Some(doc) = doc {
-            ui.label(egui::RichText::new(&doc.matrix().name).strong());
             let (undo, redo) = doc.can_undo_redo();
             if ui
                 .add_enabled(undo, egui::Button::new("Undo"))
@@ -266,21 +267,27 @@ fn top_bar_ui(
             } else {
                 "saved"
             });
+            ui.toggle_value(&mut state.choosing_folder, "Folder…")
+                .on_hover_text(format!("Now: {}", doc.folder.display()));
         }
     });
-    ui.horizontal_wrapped(|ui| {
-        ui.label("Folder:");
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut state.folder_input)
-                .hint_text("path of a content folder")
-                .desired_width(320.0),
-        );
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if (ui.button("Open folder").clicked() || entered) && !state.folder_input.trim().is_empty()
-        {
-            actions.push(AuthorAction::Open(PathBuf::from(state.folder_input.trim())));
-        }
-    });
+    if doc.is_none() || state.choosing_folder {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Folder:");
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut state.folder_input)
+                    .hint_text("path of a content folder")
+                    .desired_width(320.0),
+            );
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Open folder").clicked() || entered)
+                && !state.folder_input.trim().is_empty()
+            {
+                actions.push(AuthorAction::Open(PathBuf::from(state.folder_input.trim())));
+                state.choosing_folder = false;
+            }
+        });
+    }
     match status {
         Status::Problem(problem) => {
             ui.add(
@@ -296,14 +303,12 @@ fn top_bar_ui(
     if let Some(doc) = doc
         && doc.drops_comments()
     {
-        ui.add(
-            egui::Label::new(
-                egui::RichText::new(
-                    "Saving drops the file's // comments (the grid rewrites the plan); to keep them, undo and edit in the RON tab.",
-                )
+        ui.label(
+            egui::RichText::new("Saving drops the file's // comments.")
                 .color(theme::palette(ui).warning),
-            )
-            .wrap(),
+        )
+        .on_hover_text(
+            "An edit in the grid writes the plan afresh, without comments. To keep them, undo the grid edits and make them in the RON tab.",
         );
     }
 }
@@ -311,7 +316,7 @@ fn top_bar_ui(
 /// The plan's sections and the folder's scenarios; a task opens the grid at its row.
 fn outline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
     let matrix = doc.matrix();
-    ui.label(egui::RichText::new("The plan").strong());
+    ui.label(egui::RichText::new(format!("The plan: {}", matrix.name)).strong());
     egui::CollapsingHeader::new(format!("Roles ({})", matrix.roles.len()))
         .id_salt("outline-roles")
         .show(ui, |ui| {

@@ -103,19 +103,6 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
         }
     }
     ui.separator();
-    ui.label(egui::RichText::new("What the plan leaves out").strong());
-    for (what, names) in [
-        ("Roles with no part in any task", roles_without_part(doc)),
-        ("Tasks no scenario here offers", tasks_never_offered(doc)),
-    ] {
-        let line = if names.is_empty() {
-            format!("{what}: none")
-        } else {
-            format!("{what} ({}): {}", names.len(), names.join(", "))
-        };
-        ui.add(egui::Label::new(line).wrap());
-    }
-    ui.separator();
     ui.label(egui::RichText::new("Grading preview").strong());
     match &doc.preview {
         Preview::NoScripts => {
@@ -141,6 +128,27 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
         }
         Preview::Ready(changes) => changes_ui(ui, changes),
     }
+    ui.separator();
+    let (roles, tasks) = (roles_without_part(doc), tasks_never_offered(doc));
+    egui::CollapsingHeader::new(format!(
+        "What the plan leaves out: {} role(s), {} task(s)",
+        roles.len(),
+        tasks.len()
+    ))
+    .id_salt("leaves-out")
+    .show(ui, |ui| {
+        for (what, names) in [
+            ("Roles with no part in any task", roles),
+            ("Tasks no scenario here offers", tasks),
+        ] {
+            let line = if names.is_empty() {
+                format!("{what}: none")
+            } else {
+                format!("{what}: {}", names.join(", "))
+            };
+            ui.add(egui::Label::new(line).wrap());
+        }
+    });
 }
 
 fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
