@@ -23,6 +23,11 @@ else
     cargo build --bin warroom --example minimal_window
     dir=target/debug
 fi
+# The Author screen's folder: the reference plan, one scenario and three of its scripts.
+rm -rf target/bench-author && mkdir -p target/bench-author/decisions
+cp scenarios/responsibilities.ron scenarios/ransomware-file-server.ron target/bench-author/
+cp tests/fixtures/decisions/ransomware-file-server/{exemplary,natural,legal-too-late}.ron \
+    target/bench-author/decisions/
 display=":93"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
@@ -72,6 +77,6 @@ echo "| window ($profile) | time to first frame | peak RSS | idle CPU (10 s) |"
 echo "|---|---|---|---|"
 measure "minimal bevy_egui" "$PWD/$dir/examples/minimal_window" "minimal_window"
 measure "Warroom (title screen)" "$PWD/$dir/warroom" "Warroom"
-for state in picker play console debrief drill; do
+for state in picker play console debrief author drill; do
     measure "Warroom ($state)" "$PWD/$dir/warroom" "Warroom" --tour "benches/idle/$state.ron"
 done

@@ -131,3 +131,38 @@ fn the_preview_is_graded_off_the_main_thread_and_play_this_plays_the_folder() {
         .to_owned();
     assert_eq!(saved, doc_text);
 }
+
+/// An editor beside the app saves the plan: with no unsaved edits here, the app takes the new
+/// file in and grades every script under it, with no input from the author.
+#[test]
+fn a_plan_saved_by_another_editor_is_taken_in_and_graded() {
+    let dir = folder();
+    let mut app = headless_app();
+    send(&mut app, AuthorAction::Open(dir.path().to_path_buf()));
+    assert!(graded(&mut app).iter().all(|c| !c.changed()));
+    let path = dir.path().join("responsibilities.ron");
+    let moved = std::fs::read_to_string(&path).unwrap().replacen(
+        r#"responsible: ["soc"], accountable: "soc", consulted: ["it_ops"],"#,
+        r#"responsible: ["it_ops"], accountable: "soc", consulted: ["it_ops"],"#,
+        1,
+    );
+    std::fs::write(&path, &moved).unwrap();
+    for _ in 0..500 {
+        app.update();
+        let authoring = app.world().resource::<Authoring>();
+        let doc = authoring.doc.as_ref().unwrap();
+        if doc.text() == moved
+            && let Preview::Ready(changes) = &doc.preview
+        {
+            let exemplary = changes
+                .iter()
+                .find(|c| c.script == "exemplary.ron")
+                .unwrap();
+            assert!(exemplary.after.as_ref().unwrap().total < 100);
+            assert!(!doc.is_dirty());
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the plan saved outside the app was never taken in");
+}

@@ -326,6 +326,53 @@ impl AuthorDoc {
         }
     }
 
+    /// Takes in files of the folder changed by someone else (an editor beside the app): the
+    /// scenarios and scripts are read again and everything re-checked and re-graded. The plan's
+    /// own file is taken in when there are no unsaved edits (its new text becomes the saved one);
+    /// with unsaved edits it is left alone and `Err` says so. Our own save, seen again, changes
+    /// nothing.
+    pub fn files_changed(&mut self, paths: &[PathBuf]) -> Result<(), String> {
+        let ours = |p: &&PathBuf| {
+            p.extension().is_some_and(|e| e == "ron")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        };
+        let changed: Vec<&PathBuf> = paths.iter().filter(ours).collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut refused = Ok(());
+        if changed.iter().any(|p| **p == self.matrix_path)
+            && let Ok(text) = std::fs::read_to_string(&self.matrix_path)
+            && text != self.saved
+        {
+            if self.is_dirty() {
+                refused = Err(format!(
+                    "{} was changed outside the app; your unsaved edits are kept here, and Save would write over that change",
+                    self.matrix_path.display()
+                ));
+            } else {
+                if let Ok(matrix) = parse_plan(&text) {
+                    self.matrix = matrix;
+                }
+                self.on_disk.clone_from(&text);
+                self.saved.clone_from(&text);
+                self.text = text;
+                self.undoer.add_undo(&self.text);
+            }
+        }
+        self.grading = Arc::new(GradingSet::read(
+            &self.folder,
+            std::slice::from_ref(&self.folder),
+        ));
+        if let Ok(saved) = parse_plan(&self.saved) {
+            self.baseline = self.grading.grade(&Arc::new(saved));
+        }
+        self.changed();
+        refused
+    }
+
     /// Writes the edited plan over its file, atomically (temporary file, sync, rename), as
     /// canonical RON; what is saved becomes the preview's "before".
     pub fn save(&mut self) -> std::io::Result<()> {

@@ -109,6 +109,55 @@ pub struct Authoring {
     /// What the last action did, in words ("Saved …").
     pub done: Option<String>,
     grading: Option<RunningGrading>,
+    watch: Option<FolderWatch>,
+}
+
+/// Watches the open folder for changes made outside the app, waking the window when one lands.
+struct FolderWatch {
+    folder: PathBuf,
+    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    changed: std::sync::Mutex<std::sync::mpsc::Receiver<Vec<PathBuf>>>,
+}
+
+impl FolderWatch {
+    /// Starts watching `folder` and what is under it; `None` where the system cannot watch it
+    /// (the screen then works as before, without picking up outside changes).
+    fn start(folder: &std::path::Path, wake: Option<Box<dyn Fn() + Send + Sync>>) -> Option<Self> {
+        use notify_debouncer_mini::notify::RecursiveMode;
+        let (send, changed) = std::sync::mpsc::channel();
+        // Editors save in bursts (a temporary file, a rename): a quarter second gathers one.
+        let mut debouncer = notify_debouncer_mini::new_debouncer(
+            std::time::Duration::from_millis(250),
+            move |events: notify_debouncer_mini::DebounceEventResult| {
+                if let Ok(events) = events {
+                    let paths = events.into_iter().map(|e| e.path).collect();
+                    if send.send(paths).is_ok()
+                        && let Some(wake) = &wake
+                    {
+                        wake();
+                    }
+                }
+            },
+        )
+        .ok()?;
+        debouncer
+            .watcher()
+            .watch(folder, RecursiveMode::Recursive)
+            .ok()?;
+        Some(Self {
+            folder: folder.to_path_buf(),
+            _debouncer: debouncer,
+            changed: std::sync::Mutex::new(changed),
+        })
+    }
+
+    /// The files changed since the last look.
+    fn changes(&self) -> Vec<PathBuf> {
+        let Ok(changed) = self.changed.lock() else {
+            return Vec::new();
+        };
+        changed.try_iter().flatten().collect()
+    }
 }
 
 /// A grading running on a thread of its own.
@@ -238,6 +287,28 @@ impl Authoring {
         }
     }
 
+    /// Watches the open folder (and no other), and takes in what changed in it since the last
+    /// look; `wake` wakes the window when something does.
+    pub fn keep_watching(&mut self, wake: impl Fn() -> Option<Box<dyn Fn() + Send + Sync>>) {
+        let Some(doc) = self.doc.as_mut() else {
+            self.watch = None;
+            return;
+        };
+        if self.watch.as_ref().is_none_or(|w| w.folder != doc.folder) {
+            self.watch = FolderWatch::start(&doc.folder, wake());
+        }
+        let changes = self
+            .watch
+            .as_ref()
+            .map(FolderWatch::changes)
+            .unwrap_or_default();
+        if !changes.is_empty()
+            && let Err(problem) = doc.files_changed(&changes)
+        {
+            self.problem = Some(problem);
+        }
+    }
+
     /// Takes a finished grading and starts the one the preview waits for, if none runs; `wake`
     /// wakes the window when it is done.
     pub fn keep_grading(&mut self, wake: Option<Box<dyn Fn() + Send + Sync>>) {
@@ -318,6 +389,7 @@ fn keep_grading(
     if authoring.doc.is_none() {
         return;
     }
-    let wake = crate::app::redraw::window_waker(window_loop.as_deref());
-    authoring.keep_grading(wake);
+    let waker = || crate::app::redraw::window_waker(window_loop.as_deref());
+    authoring.keep_watching(waker);
+    authoring.keep_grading(waker());
 }
