@@ -3,7 +3,6 @@
 //! code makes it a review gate for a plan kept in git: 0 no verdict changed, 1 invalid input,
 //! 3 verdicts changed.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +11,7 @@ use serde::Serialize;
 
 use super::output::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, write_diagnostics};
 use crate::engine::content::library::{default_content_dir, load_matrix, scenario_from_source};
-use crate::engine::content::load::{FileKind, Source, ron_files_under};
+use crate::engine::content::load::{FileKind, Source, ron_files_of};
 use crate::engine::content::script::Decisions;
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::model::matrix::Matrix;
@@ -271,16 +270,8 @@ fn scripts(
     matrix: &Matrix,
     err: &mut dyn Write,
 ) -> std::io::Result<Vec<(Source, Decisions)>> {
-    let mut files = BTreeSet::new();
-    for path in paths {
-        if path.is_dir() {
-            files.extend(ron_files_under(path).0);
-        } else {
-            files.insert(path.clone());
-        }
-    }
     let mut found = Vec::new();
-    for file in files {
+    for file in ron_files_of(paths) {
         let Ok(source) = Source::read(&file) else {
             continue;
         };

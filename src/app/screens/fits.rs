@@ -233,6 +233,19 @@ struct PlayState {
     words: Option<BoardLayout>,
 }
 
+impl PlayState {
+    /// A narrow window's column showing the board rather than the feed.
+    fn showing_the_board() -> Self {
+        Self {
+            actions: ActionsState {
+                narrow_pane: NarrowPane::Board,
+                ..ActionsState::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
 /// What the play screen's tests show: the ransomware scenario at T+10, with nothing decided,
 /// no banner and the clock stopped.
 struct PlayFixture {
@@ -323,13 +336,7 @@ fn the_board_keeps_a_usable_share_of_every_window() {
     for (width, height, scale) in CASES {
         let size = size(width, height, scale);
         // A narrow window shows the board when asked, in the column it shares with the feed.
-        let state = PlayState {
-            actions: ActionsState {
-                narrow_pane: NarrowPane::Board,
-                ..ActionsState::default()
-            },
-            ..PlayState::default()
-        };
+        let state = PlayState::showing_the_board();
         let harness = window_harness(size, scale, state, |ui, state: &mut PlayState| {
             fixture.draw(ui, state, Mode::Practice);
         });
@@ -464,13 +471,7 @@ fn the_console_fits_every_window_and_scale() {
 fn board_words(fixture: &PlayFixture) -> Vec<(String, Option<BoardLayout>, egui::Rect)> {
     let mut laid_out = Vec::new();
     for (width, height, scale) in CASES {
-        let state = PlayState {
-            actions: ActionsState {
-                narrow_pane: NarrowPane::Board,
-                ..ActionsState::default()
-            },
-            ..PlayState::default()
-        };
+        let state = PlayState::showing_the_board();
         let harness = window_harness(
             size(width, height, scale),
             scale,
@@ -555,13 +556,7 @@ fn a_board_too_small_to_read_gives_way_to_a_list_of_the_same_facts() {
             role: "soc".into(),
         })
         .unwrap();
-    let state = PlayState {
-        actions: ActionsState {
-            narrow_pane: NarrowPane::Board,
-            ..ActionsState::default()
-        },
-        ..PlayState::default()
-    };
+    let state = PlayState::showing_the_board();
     let harness = window_harness(
         size(1024.0, 640.0, 2.0),
         2.0,

@@ -716,6 +716,20 @@ pub fn ron_files_under(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+/// Every `.ron` file `paths` name: the files themselves and those under the folders, sorted and
+/// once each.
+pub fn ron_files_of(paths: &[PathBuf]) -> std::collections::BTreeSet<PathBuf> {
+    let mut files = std::collections::BTreeSet::new();
+    for path in paths {
+        if path.is_dir() {
+            files.extend(ron_files_under(path).0);
+        } else {
+            files.insert(path.clone());
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

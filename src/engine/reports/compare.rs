@@ -309,17 +309,9 @@ impl GradingSet {
     /// folders). Files of other kinds, and files that cannot be read, are left out: the
     /// validation of the folder reports those.
     pub fn read(scenario_dir: &std::path::Path, script_paths: &[std::path::PathBuf]) -> Self {
-        use crate::engine::content::load::{FileKind, ron_files_under};
+        use crate::engine::content::load::{FileKind, ron_files_of};
         let sources = |paths: &[std::path::PathBuf], kind: FileKind| -> Vec<Source> {
-            let mut files = BTreeSet::new();
-            for path in paths {
-                if path.is_dir() {
-                    files.extend(ron_files_under(path).0);
-                } else {
-                    files.insert(path.clone());
-                }
-            }
-            files
+            ron_files_of(paths)
                 .iter()
                 .filter_map(|f| Source::read(f).ok())
                 .filter(|s| s.kind() == kind)
