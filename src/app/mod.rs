@@ -23,6 +23,7 @@ pub mod screens;
 mod testing;
 pub mod theme;
 pub mod tour;
+pub mod wake;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -159,20 +159,6 @@ fn drop_unchanged_modifiers(
     }
 }
 
-/// Wakes the window from another thread (the room host's, a grading's), so the app can sleep
-/// until something it waits for is done; `None` without a window (headless tests).
-pub fn window_waker(
-    window_loop: Option<&bevy::winit::EventLoopProxyWrapper>,
-) -> Option<Box<dyn Fn() + Send + Sync>> {
-    let proxy = std::sync::Mutex::new((**window_loop?).clone());
-    Some(Box::new(move || {
-        if let Ok(proxy) = proxy.lock() {
-            // A closed window has nothing to wake.
-            let _ = proxy.send_event(bevy::winit::WinitUserEvent::WakeUp);
-        }
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use bevy_egui::EguiInput;

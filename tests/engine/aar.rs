@@ -69,8 +69,13 @@ fn markdown_and_html_reports_match_the_golden_files() {
     let session = play("ransomware-file-server", "legal-too-late");
     let record = fixed_record(&session, "");
     let report = AfterActionReport::build(&record, &session);
-    insta::assert_snapshot!("aar_markdown", report.markdown());
-    insta::assert_snapshot!("aar_html", report.html());
+    // The plan's digest changes with every edit of the shipped content; the report's layout is
+    // what the golden files hold.
+    let digest = &session.graded_under().matrix_digest;
+    assert!(report.markdown().contains(digest.as_str()));
+    let stable = |text: String| text.replace(digest.as_str(), "<plan digest>");
+    insta::assert_snapshot!("aar_markdown", stable(report.markdown()));
+    insta::assert_snapshot!("aar_html", stable(report.html()));
 }
 
 #[test]

@@ -205,3 +205,82 @@ fn invalid_or_mismatched_input_is_refused() {
     assert_eq!(code, EXIT_USAGE);
     assert!(err.contains("two plans or two scenarios"), "{err}");
 }
+
+/// A run records the plan it was graded under; replayed under an edited plan, the scorecard names
+/// both and says the grades follow the plan in force now, never re-grading silently. Replayed
+/// under the same plan, it says nothing of the kind.
+#[test]
+fn a_replay_under_another_plan_says_which_plan_recorded_it_and_which_grades_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.ron");
+    let play = Command::Play {
+        scenario: "ransomware-file-server".into(),
+        decisions: fixtures_dir().join("ransomware-file-server/exemplary.ron"),
+        seed: None,
+        format: warroom::cli::Format::Json,
+        save_log: Some(log.clone()),
+        record: None,
+        db: None,
+        session: None,
+        saves: None,
+        step_delay_ms: 0,
+        replace: false,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        run(&play, Some(&matrix_path()), &mut out, &mut err),
+        EXIT_OK
+    );
+    let recorded: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let stamp = &recorded["graded_under"];
+    assert_eq!(
+        stamp["matrix_name"],
+        "Warroom reference incident-response plan"
+    );
+    assert_eq!(stamp["matrix_digest"].as_str().unwrap().len(), 16);
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("matrix_digest")
+    );
+
+    let replay = |matrix: &Path| {
+        let command = Command::Replay {
+            log: log.clone(),
+            scenarios: Some(scenarios_dir()),
+            format: warroom::cli::Format::Text,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&command, Some(matrix), &mut out, &mut err);
+        (code, String::from_utf8(out).unwrap())
+    };
+    let (code, same) = replay(&matrix_path());
+    assert_eq!(code, EXIT_OK);
+    assert!(!same.contains("recorded under"), "{same}");
+
+    let moved = edited_plan(dir.path(), |plan| {
+        plan.replacen(
+            r#"name: "Warroom reference incident-response plan","#,
+            r#"name: "Warroom reference incident-response plan", version: "2027.1","#,
+            1,
+        )
+        .replacen(
+            r#"responsible: ["soc"], accountable: "soc", consulted: ["it_ops"],"#,
+            r#"responsible: ["it_ops"], accountable: "soc", consulted: ["it_ops"],"#,
+            1,
+        )
+    });
+    let (code, other) = replay(&moved);
+    assert_eq!(code, EXIT_OK);
+    let digest = stamp["matrix_digest"].as_str().unwrap();
+    assert!(
+        other.contains(&format!(
+            "recorded under Warroom reference incident-response plan (digest {digest}), graded now under Warroom reference incident-response plan, version 2027.1 (digest "
+        )),
+        "{other}"
+    );
+    assert!(
+        other.contains("the grades follow the plan in force now"),
+        "{other}"
+    );
+}

@@ -5,99 +5,8 @@ pub mod doc;
 
 use std::path::PathBuf;
 
-use bevy::prelude::Message;
-
+pub use crate::app::messages::{AuthorAction, TaskFlag};
 pub use doc::{AuthorDoc, CELL_CYCLE, Preview};
-
-use crate::engine::model::matrix::TaskKind;
-
-/// What the author asked for.
-#[derive(Message, Clone, Debug, PartialEq)]
-pub enum AuthorAction {
-    /// Open another content folder.
-    Open(PathBuf),
-    /// Give a cell the next code.
-    CycleCell {
-        /// The task's index in the plan.
-        task: usize,
-        /// The role's id.
-        role: String,
-    },
-    /// Give a cell exactly these codes.
-    SetCell {
-        /// The task's index in the plan.
-        task: usize,
-        /// The role's id.
-        role: String,
-        /// The codes (`R`, `A`, …).
-        codes: Vec<String>,
-    },
-    /// Set a task's flag.
-    SetFlag {
-        /// The task's index in the plan.
-        task: usize,
-        /// Which flag.
-        flag: TaskFlag,
-        /// Its new value.
-        on: bool,
-    },
-    /// Replace the plan's text.
-    EditText(String),
-    /// Show a file's line (a diagnostic's place).
-    ShowLine {
-        /// The file.
-        file: PathBuf,
-        /// 1-based line.
-        line: usize,
-    },
-    /// Step back one edit.
-    Undo,
-    /// Step forward again.
-    Redo,
-    /// Write the plan.
-    Save,
-    /// Save, then pick a scenario of the folder to play under the plan.
-    Play,
-    /// Write the plan's RACI beside it as a workbook.
-    ExportRaci,
-    /// Back to the title screen.
-    Leave,
-}
-
-/// A yes/no property of a task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TaskFlag {
-    /// Whoever approves it must not be whoever requests or performs it.
-    Privileged,
-    /// It destroys evidence of its target.
-    DestroysEvidence,
-    /// It preserves evidence of its target.
-    PreservesEvidence,
-    /// It changes what the audit trail records.
-    AltersAuditTrail,
-}
-
-impl TaskFlag {
-    /// The flag's value on `task`.
-    pub fn of(self, task: &TaskKind) -> bool {
-        match self {
-            Self::Privileged => task.privileged,
-            Self::DestroysEvidence => task.destroys_evidence,
-            Self::PreservesEvidence => task.preserves_evidence,
-            Self::AltersAuditTrail => task.alters_audit_trail,
-        }
-    }
-
-    /// The flag's value on `task`, to change.
-    pub fn of_mut(self, task: &mut TaskKind) -> &mut bool {
-        match self {
-            Self::Privileged => &mut task.privileged,
-            Self::DestroysEvidence => &mut task.destroys_evidence,
-            Self::PreservesEvidence => &mut task.preserves_evidence,
-            Self::AltersAuditTrail => &mut task.alters_audit_trail,
-        }
-    }
-}
 
 /// The Author screen's document, why none is open, and the grading running for it.
 #[derive(bevy::prelude::Resource, Default)]
@@ -389,7 +298,7 @@ fn keep_grading(
     if authoring.doc.is_none() {
         return;
     }
-    let waker = || crate::app::redraw::window_waker(window_loop.as_deref());
+    let waker = || crate::app::wake::window_waker(window_loop.as_deref());
     authoring.keep_watching(waker);
     authoring.keep_grading(waker());
 }

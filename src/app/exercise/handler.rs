@@ -124,7 +124,7 @@ pub(super) fn handle_exercise_commands(
                     *notice = Notice::info(resumed.clone());
                     // The room comes back under its codes and port, so every page finds it.
                     if let Some(local_network) = reopen {
-                        let wake = crate::app::redraw::window_waker(window_loop.as_deref());
+                        let wake = crate::app::wake::window_waker(window_loop.as_deref());
                         let reopened =
                             open_room(&mut exercise, &opener, &saves, local_network, wake);
                         *notice = match &reopened.0 {
@@ -176,7 +176,7 @@ pub(super) fn handle_exercise_commands(
             }
             ExerciseCommand::OpenRoom { local_network } => {
                 if let Some(exercise) = current {
-                    let wake = crate::app::redraw::window_waker(window_loop.as_deref());
+                    let wake = crate::app::wake::window_waker(window_loop.as_deref());
                     *notice = open_room(exercise, &opener, &saves, *local_network, wake);
                 }
             }

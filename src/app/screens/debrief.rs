@@ -151,7 +151,16 @@ pub fn debrief_ui(
                 card.tested().count(),
                 Dimension::ALL.len()
             ));
-            if let Some(note) = crate::engine::reports::scorecard::older_rules_note(card) {
+            if let Some(plan) = &card.graded_under {
+                ui.label(egui::RichText::new(format!("Graded under {}", plan.describe())).weak());
+            }
+            for note in [
+                crate::engine::reports::scorecard::older_rules_note(card),
+                crate::engine::reports::scorecard::other_plan_note(card),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 ui.colored_label(
                     theme::palette(ui).warning,
                     format!("This exercise was {note}."),
@@ -440,6 +449,8 @@ mod tests {
                 complete: true,
                 ended_early: false,
                 recorded_under_rules: None,
+                graded_under: None,
+                recorded_under_plan: None,
                 total: 70,
                 deducted: 30,
                 decision_cap: None,

@@ -16,6 +16,10 @@ pub struct Matrix {
     pub id: String,
     /// Display name ("Reference incident-response plan").
     pub name: String,
+    /// The plan's version as its owner names it ("2026.12", "v3 after the merger"): recorded with
+    /// every run graded under it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
     /// What the matrix is and whose plan it reflects.
     #[serde(default)]
     pub description: String,

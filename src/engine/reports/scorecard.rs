@@ -6,7 +6,7 @@ use crate::engine::model::id::RoleId;
 use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Dimension;
 use crate::engine::scoring::{FindingKind, Scorecard};
-use crate::engine::session::{Session, either_list, names_list};
+use crate::engine::session::{PlanStamp, Session, either_list, names_list};
 
 /// Plain-text scorecard for `warroom play`.
 pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
@@ -16,7 +16,7 @@ pub fn scorecard_text(card: &Scorecard, session: &Session) -> String {
     let _ = writeln!(
         out,
         "Matrix: {}   Ended at minute {}{}",
-        session.matrix().name,
+        plan_line(card, session),
         card.minute,
         if card.complete { "" } else { " (in progress)" }
     );
@@ -106,7 +106,37 @@ pub fn tested_line(card: &Scorecard) -> String {
     if let Some(note) = older_rules_note(card) {
         let _ = write!(line, "; {note}");
     }
+    if let Some(note) = other_plan_note(card) {
+        let _ = write!(line, "; {note}");
+    }
     line
+}
+
+/// The plan that graded the run, in words ("Warroom reference plan, version 3 (digest …)").
+pub fn plan_line(card: &Scorecard, session: &Session) -> String {
+    card.graded_under
+        .as_ref()
+        .map_or_else(|| session.matrix().name.clone(), PlanStamp::describe)
+}
+
+/// For a run recorded under another plan or another version of its scenario than the one that
+/// graded it (a replay after the plan was edited): said wherever its scores are shown, never
+/// re-graded silently.
+pub fn other_plan_note(card: &Scorecard) -> Option<String> {
+    let recorded = card.recorded_under_plan.as_ref()?;
+    let now = card.graded_under.as_ref()?;
+    Some(if recorded.matrix_digest == now.matrix_digest {
+        format!(
+            "recorded under another version of the scenario (digest {}, now {}): the grades follow the scenario as it is now",
+            recorded.scenario_digest, now.scenario_digest
+        )
+    } else {
+        format!(
+            "recorded under {}, graded now under {}: the grades follow the plan in force now",
+            recorded.describe(),
+            now.describe()
+        )
+    })
 }
 
 /// For an exercise recorded under older grading rules: said wherever its scores are shown.
@@ -152,7 +182,7 @@ pub fn scorecard_markdown(card: &Scorecard, session: &Session) -> String {
         "- Scenario: {} (seed {})\n- Matrix: {}\n- Minute: {}{}\n- **Total: {}/100** ({})\n",
         md_escape(&scenario.title),
         card.seed,
-        md_escape(&session.matrix().name),
+        md_escape(&plan_line(card, session)),
         card.minute,
         if card.complete { "" } else { " (in progress)" },
         card.total,

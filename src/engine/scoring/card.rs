@@ -126,6 +126,13 @@ pub struct Scorecard {
     /// its scores may differ from the ones shown at the time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_under_rules: Option<u32>,
+    /// The plan and scenario that graded the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graded_under: Option<crate::engine::session::PlanStamp>,
+    /// The plan and scenario the run was recorded under, when they are not the ones that graded
+    /// it (a replay under an edited plan): the grades follow the plan in force now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_under_plan: Option<crate::engine::session::PlanStamp>,
     /// 0–100: 100 less what every deduction cost (`deducted`, 0 at the least), and no more than
     /// `decision_cap` allows; 0 when nothing was graded yet.
     pub total: u32,

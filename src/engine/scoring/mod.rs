@@ -77,6 +77,12 @@ pub fn score(session: &Session) -> Scorecard {
         ended_early,
         recorded_under_rules: Some(session.log().rules)
             .filter(|&rules| rules < crate::engine::session::RULES_VERSION),
+        graded_under: Some(session.graded_under().clone()),
+        recorded_under_plan: session
+            .log()
+            .plan
+            .clone()
+            .filter(|recorded| recorded != session.graded_under()),
         total: total(&dimensions, deducted, decision_cap),
         deducted,
         decision_cap,

@@ -67,10 +67,65 @@ pub struct SessionLog {
     /// Grading rules in force when it was recorded ([`RULES_VERSION`]).
     #[serde(default = "first_rules")]
     pub rules: u32,
+    /// The plan and scenario it was recorded under (absent in logs from before they were stamped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanStamp>,
     /// Events at minute 0, before any intent.
     pub opening: Vec<Event>,
     /// Accepted intents in order.
     pub entries: Vec<LogEntry>,
+}
+
+/// Which plan and scenario a run was graded under: the plan's version as its author names it,
+/// and a digest of each as Warroom reads them, so a replay under other content can say so rather
+/// than re-grade silently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanStamp {
+    /// The plan's name.
+    pub matrix_name: String,
+    /// The plan's `version`, as its author wrote it (empty when it names none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub matrix_version: String,
+    /// A digest of the plan as read (16 hex digits of its BLAKE3 hash).
+    pub matrix_digest: String,
+    /// A digest of the scenario as read.
+    pub scenario_digest: String,
+}
+
+impl PlanStamp {
+    /// The stamp of `matrix` and `scenario` as they are now.
+    pub fn of(
+        matrix: &crate::engine::model::matrix::Matrix,
+        scenario: &crate::engine::model::scenario::Scenario,
+    ) -> Self {
+        Self {
+            matrix_name: matrix.name.clone(),
+            matrix_version: matrix.version.clone(),
+            matrix_digest: digest(matrix),
+            scenario_digest: digest(scenario),
+        }
+    }
+
+    /// The plan in words: "Warroom reference plan, version 2026.12 (digest 1a2b…)".
+    pub fn describe(&self) -> String {
+        let version = if self.matrix_version.is_empty() {
+            String::new()
+        } else {
+            format!(", version {}", self.matrix_version)
+        };
+        format!(
+            "{}{version} (digest {})",
+            self.matrix_name, self.matrix_digest
+        )
+    }
+}
+
+/// 16 hex digits of the BLAKE3 hash of `value` written out as Warroom reads it: the same content
+/// gives the same digest whatever its file's layout or comments.
+fn digest(value: &impl Serialize) -> String {
+    let text = ron::to_string(value).unwrap_or_default();
+    let hash = blake3::hash(text.as_bytes()).to_hex();
+    hash.as_str().get(..16).unwrap_or_default().to_owned()
 }
 
 impl SessionLog {

@@ -9,7 +9,7 @@ mod release;
 mod state;
 
 pub use describe::{either_list, names_list};
-pub use log::{LOG_FORMAT_VERSION, LogEntry, RULES_VERSION, ReplayError, SessionLog};
+pub use log::{LOG_FORMAT_VERSION, LogEntry, PlanStamp, RULES_VERSION, ReplayError, SessionLog};
 pub(crate) use state::reject;
 pub use state::{
     ApprovalRecord, Granted, MessageApprovalRecord, Performed, Rejected, Session, TASK_CLASSIFY,

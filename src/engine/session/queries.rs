@@ -215,6 +215,11 @@ impl Session {
         &self.log
     }
 
+    /// The plan and scenario this session grades with, as they are now.
+    pub fn graded_under(&self) -> &crate::engine::session::PlanStamp {
+        &self.graded_under
+    }
+
     /// Decision points currently open: released, not expired, with an action not yet taken.
     pub fn open_decisions(&self) -> Vec<&DecisionPoint> {
         self.release_order

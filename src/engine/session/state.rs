@@ -17,7 +17,7 @@ use crate::engine::model::intent::{Event, Intent};
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
 
-use super::log::{LOG_FORMAT_VERSION, LogEntry, RULES_VERSION, ReplayError, SessionLog};
+use super::log::{LOG_FORMAT_VERSION, LogEntry, PlanStamp, RULES_VERSION, ReplayError, SessionLog};
 use super::release::{Clock, ReleasePlan};
 
 /// Matrix task id graded for [`Intent::ClassifySeverity`].
@@ -130,6 +130,9 @@ pub struct Session {
     pub(super) expired: BTreeSet<DecisionId>,
     pub(super) declared_at: Option<u32>,
     pub(super) log: SessionLog,
+    /// The plan and scenario this session grades with, as they are now (a replayed log keeps the
+    /// stamp it was recorded under in `log.plan`).
+    pub(super) graded_under: PlanStamp,
     pub(super) clock: Clock,
     /// The options the Declare and Classify controls can carry out (found once: a long exercise
     /// classifies often).
@@ -174,12 +177,14 @@ impl Session {
                 pick -= option.weight;
             }
         }
+        let graded_under = PlanStamp::of(&matrix, &scenario);
         let log = SessionLog {
             format_version: LOG_FORMAT_VERSION,
             scenario: scenario.id.clone(),
             matrix: matrix.id.clone(),
             seed,
             rules: RULES_VERSION,
+            plan: Some(graded_under.clone()),
             opening: Vec::new(),
             entries: Vec::new(),
         };
@@ -217,6 +222,7 @@ impl Session {
             expired: BTreeSet::new(),
             declared_at: None,
             log,
+            graded_under,
             clock,
         }
     }
@@ -248,8 +254,10 @@ impl Session {
         if session.log.opening != log.opening {
             return Err(ReplayError::Diverged { entry: 0 });
         }
-        // It stays an exercise recorded under the rules of its time, however it goes on.
+        // It stays an exercise recorded under the rules and the plan of its time, however it goes
+        // on; grading says when the plan in force now is another.
         session.log.rules = log.rules;
+        session.log.plan.clone_from(&log.plan);
         session.follow(&log.entries)?;
         Ok(session)
     }

@@ -541,7 +541,7 @@ impl AfterActionReport {
             date: utc_date(record.started_at),
             mode: record.mode.label().to_owned(),
             facilitator: record.facilitator.clone(),
-            matrix: matrix.name.clone(),
+            matrix: session.graded_under().describe(),
             seed: record.log.seed,
             minute_reached: session.minute(),
             duration_mins: scenario.duration_mins,
