@@ -353,27 +353,88 @@ fn outline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
     ui.separator();
     ui.label(egui::RichText::new(format!("Scenarios ({})", doc.library.scenarios.len())).strong());
     for loaded in &doc.library.scenarios {
-        let scenario = &loaded.scenario;
-        egui::CollapsingHeader::new(&scenario.title)
-            .id_salt(("outline-scenario", scenario.id.as_str()))
-            .show(ui, |ui| {
-                for inject in &scenario.injects {
-                    let badge = match &inject.release {
-                        Release::At(minute) => format!("T+{minute:02}"),
-                        Release::When(_) => "when…".to_owned(),
-                    };
-                    ui.label(format!("{badge}  {}", inject.title));
-                }
-            });
+        scenario_outline_ui(ui, &loaded.scenario);
     }
     for invalid in &doc.library.invalid {
         let name = invalid
             .path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        ui.label(
-            egui::RichText::new(format!("{name}: does not load")).color(theme::palette(ui).danger),
+        let why = invalid
+            .diagnostics
+            .first()
+            .map_or_else(String::new, |d| format!(": {}", d.message));
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("{name} does not load{why}"))
+                    .color(theme::palette(ui).danger),
+            )
+            .wrap(),
         );
+    }
+}
+
+/// One scenario of the folder: its brief, what it is played on, and its injects each with when it
+/// comes in and the decisions it asks for.
+fn scenario_outline_ui(ui: &mut egui::Ui, scenario: &crate::engine::Scenario) {
+    egui::CollapsingHeader::new(&scenario.title)
+        .id_salt(("outline-scenario", scenario.id.as_str()))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(&scenario.summary).weak()).wrap());
+            let assets: Vec<&str> = scenario.assets.iter().map(|a| a.name.as_str()).collect();
+            ui.add(
+                egui::Label::new(format!(
+                    "Assets: {} · flags: {} · discussion questions: {}",
+                    if assets.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        assets.join(", ")
+                    },
+                    scenario.flags.len(),
+                    scenario.discussion.len()
+                ))
+                .wrap(),
+            );
+            for inject in &scenario.injects {
+                let decisions = match inject.decisions.len() {
+                    0 => String::new(),
+                    1 => " · 1 decision".to_owned(),
+                    n => format!(" · {n} decisions"),
+                };
+                ui.add(
+                    egui::Label::new(format!(
+                        "{}  {}{decisions}",
+                        inject_badge(&inject.release),
+                        inject.title
+                    ))
+                    .wrap(),
+                );
+            }
+        });
+}
+
+/// When an inject comes in, in a word: at a minute, a while after another inject, as a
+/// consequence of what the players do (or leave undone), or on some other condition.
+pub fn inject_badge(release: &Release) -> String {
+    use crate::engine::model::scenario::Condition;
+    fn hangs_on_play(condition: &Condition) -> bool {
+        match condition {
+            Condition::Flag(_)
+            | Condition::ActionDone(_)
+            | Condition::TaskDone(..)
+            | Condition::Engaged(_) => true,
+            Condition::All(all) | Condition::Any(all) => all.iter().any(hangs_on_play),
+            Condition::Not(inner) => hangs_on_play(inner),
+            _ => false,
+        }
+    }
+    match release {
+        Release::At(minute) => format!("T+{minute:02}"),
+        Release::When(Condition::MinutesSince(inject, minutes)) => {
+            format!("{minutes} min after {inject}")
+        }
+        Release::When(condition) if hangs_on_play(condition) => "consequence".to_owned(),
+        Release::When(_) => "conditional".to_owned(),
     }
 }
 

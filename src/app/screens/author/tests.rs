@@ -217,3 +217,29 @@ fn the_author_screen_fits_every_window_and_scale() {
     let failures = crate::app::screens::fits::misfits_except(state, app, &setups, |_| None, cell);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Each inject of the shipped scenarios says in a word when it comes in; the ransomware
+/// scenario has timed injects and at least one that follows from what the players do.
+#[test]
+fn every_inject_is_badged_by_when_it_comes_in() {
+    use super::inject_badge;
+    let matrix = crate::engine::content::shipped::matrix();
+    let scenario =
+        crate::engine::content::shipped::scenario_with("ransomware-file-server", &matrix);
+    let badges: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| inject_badge(&i.release))
+        .collect();
+    assert_eq!(badges[0], "T+00");
+    assert!(badges.iter().any(|b| b == "consequence"), "{badges:?}");
+    for badge in &badges {
+        assert!(
+            badge.starts_with("T+")
+                || badge.contains(" min after ")
+                || badge == "consequence"
+                || badge == "conditional",
+            "{badge}"
+        );
+    }
+}
