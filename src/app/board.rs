@@ -111,6 +111,8 @@ pub const SEVERITY_Y: f32 = 395.0;
 pub const IMPACT_Y: f32 = 335.0;
 /// Height of the inject timeline.
 pub const TIMELINE_Y: f32 = -370.0;
+/// How far the timeline's "now" mark reaches above and below it.
+pub const TIMELINE_MARK: f32 = 16.0;
 /// Half the inject timeline's length.
 pub const TIMELINE_HALF: f32 = 400.0;
 const TOKEN_RADIUS: f32 = 14.0;
@@ -619,8 +621,8 @@ fn draw_board(
     }
     let now = x_at(session.minute() as f32);
     gizmos.line_2d(
-        Vec2::new(now, TIMELINE_Y - 16.0),
-        Vec2::new(now, TIMELINE_Y + 16.0),
+        Vec2::new(now, TIMELINE_Y - TIMELINE_MARK),
+        Vec2::new(now, TIMELINE_Y + TIMELINE_MARK),
         ENGAGED,
     );
 }

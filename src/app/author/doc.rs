@@ -41,6 +41,8 @@ pub struct AuthorDoc {
     text: String,
     /// The file's text as opened or last saved.
     on_disk: String,
+    /// Whether `text` reads as a plan (it may not, half-way through a typed change).
+    text_reads: bool,
     /// `text` as opened or last saved: the edits since are unsaved.
     saved: String,
     undoer: Undoer<String>,
@@ -111,6 +113,7 @@ impl AuthorDoc {
             saved: text.clone(),
             text,
             on_disk,
+            text_reads: true,
             undoer,
             library,
             grading,
@@ -119,7 +122,8 @@ impl AuthorDoc {
             baseline,
             revision: 0,
         };
-        doc.check();
+        // The library just loaded is the folder with this very text: no need to load it again.
+        doc.await_grading();
         let opened = doc.baseline.clone();
         doc.graded(0, opened);
         Ok(doc)
@@ -158,10 +162,7 @@ impl AuthorDoc {
         if text == self.text {
             return;
         }
-        if let Ok(matrix) = parse_plan(&text) {
-            self.matrix = matrix;
-        }
-        self.text = text;
+        self.set_text(text);
         self.undoer.add_undo(&self.text);
         self.changed();
     }
@@ -169,7 +170,20 @@ impl AuthorDoc {
     /// Whether the grid can edit: the text reads as the plan it shows (not mid-way through a
     /// typed change that does not parse).
     pub fn grid_editable(&self) -> bool {
-        parse_plan(&self.text).is_ok()
+        self.text_reads
+    }
+
+    /// Takes `text` as the plan's text; the plan follows it when it reads as one, else stays the
+    /// last that did.
+    fn set_text(&mut self, text: String) {
+        match parse_plan(&text) {
+            Ok(matrix) => {
+                self.matrix = matrix;
+                self.text_reads = true;
+            }
+            Err(_) => self.text_reads = false,
+        }
+        self.text = text;
     }
 
     /// Sets one of a task's flags.
@@ -262,17 +276,17 @@ impl AuthorDoc {
 
     fn restore(&mut self, text: String) -> bool {
         // A typed text that did not parse is restored as text; the plan stays the last that did.
-        if let Ok(matrix) = parse_plan(&text) {
-            self.matrix = matrix;
-        }
-        self.text = text;
+        self.set_text(text);
         self.changed();
         true
     }
 
     fn edited(&mut self) {
         match self.matrix.to_ron() {
-            Ok(text) => self.text = text,
+            Ok(text) => {
+                self.text = text;
+                self.text_reads = true;
+            }
             Err(_) => return,
         }
         self.undoer.add_undo(&self.text);
@@ -293,6 +307,11 @@ impl AuthorDoc {
             &self.matrix_path,
             &edits,
         );
+        self.await_grading();
+    }
+
+    /// The preview waits for a grading of the plan as checked, or for its errors to be fixed.
+    fn await_grading(&mut self) {
         let shown = match std::mem::replace(&mut self.preview, Preview::NoScripts) {
             Preview::Ready(changes) | Preview::Grading(changes) => changes,
             Preview::NoScripts | Preview::Blocked => Vec::new(),
@@ -353,12 +372,9 @@ impl AuthorDoc {
                     self.matrix_path.display()
                 ));
             } else {
-                if let Ok(matrix) = parse_plan(&text) {
-                    self.matrix = matrix;
-                }
                 self.on_disk.clone_from(&text);
                 self.saved.clone_from(&text);
-                self.text = text;
+                self.set_text(text);
                 self.undoer.add_undo(&self.text);
             }
         }

@@ -9,8 +9,8 @@ use bevy_egui::egui;
 
 use crate::app::board::{
     BOARD_SIZE, IMPACT_Y, METER_HEIGHT, METER_WIDTH, PLACE_RADIUS, SEVERITY_Y, TABLE_HALF,
-    TIMELINE_HALF, TIMELINE_Y, cast, clock_text, impact_text, place_label, place_label_size,
-    place_positions, severity_text,
+    TIMELINE_HALF, TIMELINE_MARK, TIMELINE_Y, cast, clock_text, impact_text, place_label,
+    place_label_size, place_positions, severity_text,
 };
 use crate::engine::Session;
 
@@ -20,8 +20,6 @@ pub const MIN_TEXT: f32 = 12.0;
 const MAX_PLACE_TEXT: f32 = 24.0;
 /// Room kept between two pieces of text.
 const GAP: f32 = 2.0;
-/// How far the timeline's "now" mark reaches above and below it, in board units.
-const TIMELINE_MARK: f32 = 16.0;
 /// The size of the readings and the title in board units, when the board is large enough.
 const READING_SIZE: f32 = 22.0;
 const TITLE_SIZE: f32 = 26.0;
@@ -81,10 +79,18 @@ enum TextKind {
 
 /// A role's place as the board shows it.
 struct PlaceName {
-    name: String,
-    short: Option<String>,
+    /// What the place may say, longest first: the role's name, then its short form as every list
+    /// would read it ("IT Ops"), then any other short form of its own ("Execs").
+    forms: Vec<String>,
     at: egui::Pos2,
     engaged: bool,
+}
+
+impl PlaceName {
+    /// The role's name, as every list calls it.
+    fn name(&self) -> &str {
+        self.forms.first().map_or("", String::as_str)
+    }
 }
 
 /// The board's words laid out for a rectangle.
@@ -200,20 +206,14 @@ fn place_names(session: &Session, frame: BoardFrame) -> Vec<PlaceName> {
         .iter()
         .zip(place_positions(roles.len()))
         .map(|(role, position)| {
-            let (name, short) = match session.matrix().role(role.as_str()) {
-                Some(r) => {
-                    let label = place_label(r);
-                    let short = [r.short.as_str(), label]
-                        .into_iter()
-                        .find(|s| !s.is_empty() && *s != r.name)
-                        .map(str::to_owned);
-                    (r.name.clone(), short)
-                }
-                None => (role.to_string(), None),
+            let mut forms = match session.matrix().role(role.as_str()) {
+                Some(r) => vec![r.name.clone(), place_label(r).to_owned(), r.short.clone()],
+                None => vec![role.to_string()],
             };
+            forms.retain(|f| !f.is_empty());
+            forms.dedup();
             PlaceName {
-                name,
-                short,
+                forms,
                 at: frame.to_screen(position),
                 engaged: session.engaged().contains_key(role),
             }
@@ -222,8 +222,8 @@ fn place_names(session: &Session, frame: BoardFrame) -> Vec<PlaceName> {
 }
 
 /// Every place shows its full name, unless it would touch another place's name or one of the
-/// board's `shapes`, or leave the board: then it shows its short form. `None` when even the short
-/// forms do not fit.
+/// board's `shapes`, or leave the board: then it shows its next shorter form, the one every list
+/// would read as the name first. `None` when even the shortest forms do not fit.
 fn lay_out_places(
     painter: &egui::Painter,
     frame: BoardFrame,
@@ -232,11 +232,12 @@ fn lay_out_places(
     shapes: &[egui::Rect],
 ) -> Option<Vec<BoardText>> {
     let circle = frame.points(PLACE_RADIUS) * 2.0;
-    let lay_out = |place: &PlaceName, short: bool| {
-        let text = match (&place.short, short) {
-            (Some(s), true) => s.as_str(),
-            _ => place.name.as_str(),
-        };
+    let lay_out = |place: &PlaceName, form: usize| {
+        let text = place
+            .forms
+            .get(form)
+            .map_or_else(|| place.name(), String::as_str);
+        let short = form > 0;
         let size = frame
             .points(place_label_size(text))
             .clamp(MIN_TEXT, MAX_PLACE_TEXT);
@@ -269,22 +270,22 @@ fn lay_out_places(
             rect: egui::Rect::from_center_size(place.at, galley.size()),
             text: text.to_owned(),
             size,
-            full: (text != place.name).then(|| place.name.clone()),
+            full: short.then(|| place.name().to_owned()),
             galley,
             kind: TextKind::Place {
                 engaged: place.engaged,
             },
         }
     };
-    let mut short = vec![false; places.len()];
+    let mut form = vec![0; places.len()];
     loop {
         let texts: Vec<BoardText> = places
             .iter()
-            .zip(&short)
-            .map(|(place, &short)| lay_out(place, short))
+            .zip(&form)
+            .map(|(place, &form)| lay_out(place, form))
             .collect();
         let shorten: Vec<usize> = (0..places.len())
-            .filter(|&i| !short[i] && places[i].short.is_some() && crowded(&texts, i, rect, shapes))
+            .filter(|&i| form[i] + 1 < places[i].forms.len() && crowded(&texts, i, rect, shapes))
             .collect();
         if shorten.is_empty() {
             let mut texts = texts;
@@ -293,7 +294,7 @@ fn lay_out_places(
             return fits.then_some(texts);
         }
         for i in shorten {
-            short[i] = true;
+            form[i] += 1;
         }
     }
 }
@@ -435,7 +436,7 @@ fn board_list_ui(ui: &mut egui::Ui, rect: egui::Rect, session: &Session) {
                     ui.label(egui::RichText::new(heading).strong());
                     for place in places.iter().filter(|p| p.engaged == engaged) {
                         ui.label(
-                            egui::RichText::new(&place.name)
+                            egui::RichText::new(place.name())
                                 .color(egui::Color32::WHITE)
                                 .background_color(place_fill(engaged)),
                         );

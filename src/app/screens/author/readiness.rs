@@ -6,7 +6,7 @@ use bevy_egui::egui;
 use crate::app::author::{AuthorAction, AuthorDoc, Preview};
 use crate::app::screens::widgets::cost_label;
 use crate::app::theme;
-use crate::engine::reports::compare::{GradeChange, Graded};
+use crate::engine::reports::compare::{GradeChange, total_label};
 use crate::engine::scoring::{Finding, FindingKind};
 
 /// Roles the plan gives no part in any task, by name.
@@ -152,10 +152,6 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
 }
 
 fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
-    let total = |g: &Graded| match g {
-        Ok(card) => card.total.to_string(),
-        Err(_) => "does not play".to_owned(),
-    };
     let moved = changes.iter().filter(|c| c.changed()).count();
     ui.label(if moved == 0 {
         format!("{} script(s) graded: no verdict changes.", changes.len())
@@ -170,8 +166,8 @@ fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
             "{} · {}: {} to {}",
             change.scenario,
             change.script,
-            total(&change.before),
-            total(&change.after)
+            total_label(&change.before),
+            total_label(&change.after)
         );
         if !change.changed() {
             ui.label(egui::RichText::new(format!("{title} (unchanged)")).weak());
