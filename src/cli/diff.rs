@@ -17,8 +17,10 @@ use crate::engine::diagnostic::Diagnostic;
 use crate::engine::model::matrix::Matrix;
 use crate::engine::model::scenario::Scenario;
 use crate::engine::reports::compare::{
-    GradeChange, Graded, GradingSet, MatrixChanges, grade_changes, grade_script, matrix_changes,
+    GradeChange, GradingSet, MatrixChanges, grade_changes, grade_script, matrix_changes,
+    total_label,
 };
+use crate::engine::reports::scorecard::md_escape;
 use crate::engine::scoring::{Finding, FindingKind};
 
 /// Exit code of `warroom diff` when some script's verdict differs between A and B.
@@ -350,8 +352,8 @@ fn markdown(diff: &Diff) -> String {
                 let _ = writeln!(
                     md,
                     "| {} | {} | {} | {} |",
-                    cell.task_name,
-                    cell.role_name,
+                    md_escape(&cell.task_name),
+                    md_escape(&cell.role_name),
                     codes(&cell.before),
                     codes(&cell.after)
                 );
@@ -377,18 +379,14 @@ fn markdown(diff: &Diff) -> String {
         md.push_str("No script plays these scenarios: pass `--scripts` to grade some.\n");
     }
     for grade in &diff.grades {
-        let total = |g: &Graded| match g {
-            Ok(card) => card.total.to_string(),
-            Err(_) => "does not play".to_owned(),
-        };
         let mark = if grade.changed() { "" } else { " (unchanged)" };
         let _ = writeln!(
             md,
             "### {} · {}: {} → {}{mark}\n",
             grade.scenario,
             grade.script,
-            total(&grade.before),
-            total(&grade.after)
+            total_label(&grade.before),
+            total_label(&grade.after)
         );
         for (side, graded) in [("Before", &grade.before), ("After", &grade.after)] {
             if let Err(why) = graded {
@@ -419,8 +417,8 @@ fn findings_md(md: &mut String, heading: &str, findings: &[Finding]) {
             "- T+{:02} {} ({what}): {} — cites: {}",
             f.minute,
             f.dimension.label(),
-            f.message,
-            f.citation
+            md_escape(&f.message),
+            md_escape(&f.citation)
         );
     }
     md.push('\n');

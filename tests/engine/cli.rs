@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use warroom::cli::{Command, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, run};
 
-use crate::support::{fixtures_dir, matrix_path, scenarios_dir};
+use crate::support::{fixtures_dir, matrix_path, play_cmd, play_saving_log, scenarios_dir};
 
 fn exec(cmd: &Command, matrix: Option<&Path>) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -321,22 +321,6 @@ fn list_prints_every_scenario() {
     assert_eq!(row["modes"].as_array().unwrap().len(), 3);
 }
 
-fn play_cmd(scenario: &str, decisions: PathBuf, format: Format) -> Command {
-    Command::Play {
-        scenario: scenario.into(),
-        decisions,
-        seed: None,
-        format,
-        save_log: None,
-        record: None,
-        db: None,
-        session: None,
-        saves: None,
-        step_delay_ms: 0,
-        replace: false,
-    }
-}
-
 #[test]
 fn play_prints_scorecard_and_exits_0() {
     let script = fixtures_dir().join("ransomware-file-server/exemplary.ron");
@@ -408,19 +392,7 @@ fn play_saves_a_log_that_replay_rescored_identically() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("session.ron");
     let script = fixtures_dir().join("customer-data-exfiltration/legal-too-late.ron");
-    let cmd = Command::Play {
-        scenario: "customer-data-exfiltration".into(),
-        decisions: script,
-        seed: None,
-        format: Format::Json,
-        save_log: Some(log.clone()),
-        record: None,
-        db: None,
-        session: None,
-        saves: None,
-        step_delay_ms: 0,
-        replace: false,
-    };
+    let cmd = play_saving_log("customer-data-exfiltration", script, &log);
     let (code, played, _) = exec(&cmd, Some(&matrix_path()));
     assert_eq!(code, EXIT_OK);
     let replay = Command::Replay {
@@ -733,10 +705,7 @@ fn validate_plays_decisions_scripts_and_replays_session_logs() {
 
     // A sound script and the log of its run are checked and listed.
     let log = dir.path().join("log.ron");
-    let mut play = play_cmd("ransomware-file-server", exemplary.clone(), Format::Json);
-    if let Command::Play { save_log, .. } = &mut play {
-        *save_log = Some(log.clone());
-    }
+    let play = play_saving_log("ransomware-file-server", exemplary.clone(), &log);
     assert_eq!(exec(&play, Some(&matrix_path())).0, EXIT_OK);
     let (code, out, err) = exec(
         &validate(vec![exemplary, log.clone()], Format::Text),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use warroom::cli::{Command, DiffArgs, DiffFormat, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use warroom::cli::{EXIT_VERDICTS_CHANGED, run};
 
-use crate::support::{fixtures_dir, matrix_path, scenarios_dir};
+use crate::support::{fixtures_dir, matrix_path, play_saving_log, scenarios_dir};
 
 fn diff(before: &Path, after: &Path, scripts: &str, format: DiffFormat) -> (u8, String, String) {
     let command = Command::Diff(DiffArgs {
@@ -213,19 +213,11 @@ fn invalid_or_mismatched_input_is_refused() {
 fn a_replay_under_another_plan_says_which_plan_recorded_it_and_which_grades_it() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("run.ron");
-    let play = Command::Play {
-        scenario: "ransomware-file-server".into(),
-        decisions: fixtures_dir().join("ransomware-file-server/exemplary.ron"),
-        seed: None,
-        format: warroom::cli::Format::Json,
-        save_log: Some(log.clone()),
-        record: None,
-        db: None,
-        session: None,
-        saves: None,
-        step_delay_ms: 0,
-        replace: false,
-    };
+    let play = play_saving_log(
+        "ransomware-file-server",
+        fixtures_dir().join("ransomware-file-server/exemplary.ron"),
+        &log,
+    );
     let (mut out, mut err) = (Vec::new(), Vec::new());
     assert_eq!(
         run(&play, Some(&matrix_path()), &mut out, &mut err),

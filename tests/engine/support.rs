@@ -160,3 +160,33 @@ pub fn exec_with_shipped_matrix(cmd: &warroom::cli::Command) -> (u8, String, Str
         String::from_utf8(err).unwrap(),
     )
 }
+
+/// `warroom play SCENARIO --decisions FILE` in `format`, nothing else set.
+pub fn play_cmd(
+    scenario: &str,
+    decisions: PathBuf,
+    format: warroom::cli::Format,
+) -> warroom::cli::Command {
+    warroom::cli::Command::Play {
+        scenario: scenario.into(),
+        decisions,
+        seed: None,
+        format,
+        save_log: None,
+        record: None,
+        db: None,
+        session: None,
+        saves: None,
+        step_delay_ms: 0,
+        replace: false,
+    }
+}
+
+/// `warroom play … --format json --save-log LOG`.
+pub fn play_saving_log(scenario: &str, decisions: PathBuf, log: &Path) -> warroom::cli::Command {
+    let mut play = play_cmd(scenario, decisions, warroom::cli::Format::Json);
+    if let warroom::cli::Command::Play { save_log, .. } = &mut play {
+        *save_log = Some(log.to_path_buf());
+    }
+    play
+}

@@ -156,6 +156,14 @@ fn ron_of<T: Serialize>(value: &T) -> String {
 /// A script's grade under one version of the content, or why it could not be played.
 pub type Graded = Result<Scorecard, String>;
 
+/// A grade's total as people read it: "94", or "does not play".
+pub fn total_label(graded: &Graded) -> String {
+    graded.as_ref().map_or_else(
+        |_| "does not play".to_owned(),
+        |card| card.total.to_string(),
+    )
+}
+
 /// A script's grade before and after an edit.
 #[derive(Clone, Debug, Serialize)]
 pub struct GradeChange {
