@@ -47,6 +47,8 @@ mod reporting;
 mod scale;
 #[path = "engine/scoring.rs"]
 mod scoring;
+#[path = "engine/solve.rs"]
+mod solve;
 #[path = "engine/store.rs"]
 mod store;
 #[path = "engine/workbooks.rs"]

@@ -15,6 +15,7 @@ mod msel_cli;
 mod output;
 mod scripted;
 mod sheets;
+mod solve;
 mod terminal;
 
 use std::io::{BufRead, Write};
@@ -28,6 +29,7 @@ pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, Format, write_diagnostics};
 pub use sheets::{ExportCommand, ImportCommand};
+pub use solve::{EXIT_UNMET, ScriptCommand, SolveArgs};
 pub use terminal::{TerminalSafe, escape_for_terminal};
 
 use crate::engine::content::library::default_matrix_path;
@@ -237,6 +239,10 @@ pub enum Command {
     /// then each script's grade A → B. Exit 0 no verdict changed, 1 invalid input, 3 verdicts
     /// changed.
     Diff(DiffArgs),
+    /// Scripts of play (`script solve`: a script that scores 100 under the plan, or the checks
+    /// the plan makes impossible).
+    #[command(subcommand)]
+    Script(ScriptCommand),
     /// Open the desktop app's Author screen on a content folder (default: the shipped one): its
     /// plan in a RACI grid, checked on every edit, with every script's grade before and after.
     Author {
@@ -378,6 +384,7 @@ pub fn run_interactive(
         Command::Import(command) => sheets::import(command, &matrix_path, out, err),
         Command::Derive(command) => derive::derive_matrix(command, &matrix_path, out, err),
         Command::Diff(args) => diff::diff(args, &matrix_path, out, err),
+        Command::Script(command) => solve::script(command, &matrix_path, out, err),
         // With the room built in, `main` hosts it before the CLI is asked.
         Command::Serve(_) => writeln!(
             err,

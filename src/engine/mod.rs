@@ -18,6 +18,7 @@ pub mod reports;
 pub mod room;
 pub mod scoring;
 pub mod session;
+pub mod solve;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Level};

@@ -29,6 +29,41 @@ pub struct Decisions {
     pub steps: Vec<Step>,
 }
 
+impl Decisions {
+    /// The script as RON, one step to a line, readable and diffable beside hand-written ones;
+    /// it parses back to the same steps.
+    pub fn to_ron(&self) -> String {
+        use std::fmt::Write as _;
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .compact_structs(true)
+            .compact_arrays(true);
+        let quoted = |s: &str| ron::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
+        // Writing to a String cannot fail.
+        let mut out = String::from("Decisions(\n");
+        let _ = writeln!(out, "    scenario: {},", quoted(self.scenario.as_str()));
+        let _ = writeln!(out, "    description: {},", quoted(&self.description));
+        if let Some(seed) = self.seed {
+            let _ = writeln!(out, "    seed: {seed},");
+        }
+        out.push_str("    steps: [\n");
+        for step in &self.steps {
+            let intent = ron::ser::to_string_pretty(&step.intent, config.clone())
+                .unwrap_or_else(|e| format!("/* {e} */"));
+            let when = match (&step.at, &step.after) {
+                (Some(minute), _) => format!("at: {minute}"),
+                (None, Some((inject, minutes))) => {
+                    format!("after: ({}, {minutes})", quoted(inject.as_str()))
+                }
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(out, "        Step({when}, intent: {intent}),");
+        }
+        out.push_str("    ],\n)\n");
+        out
+    }
+}
+
 /// One scripted intent, at a scenario minute (`at: 12`) or a number of minutes after an inject
 /// came in (`after: ("ransom-note", 2)`): a script written the second way still plays when the
 /// inject is moved.

@@ -34,6 +34,23 @@ impl Urgency {
         }
     }
 
+    /// The urgency that matches severity `level` on a scale up to `max`, spread over the four
+    /// urgencies (a 3-level plan's 2 is High, not Medium).
+    pub fn for_severity(level: u8, max: u8) -> Self {
+        let scaled = if max <= 1 {
+            1
+        } else {
+            let spread = 1
+                + (u32::from(level.saturating_sub(1)) * 3 + u32::from(max - 1) / 2)
+                    / u32::from(max - 1);
+            spread.min(4)
+        };
+        Self::ALL
+            .into_iter()
+            .find(|u| u32::from(u.as_level()) == scaled)
+            .unwrap_or(Self::Critical)
+    }
+
     /// Human label.
     pub fn label(self) -> &'static str {
         match self {

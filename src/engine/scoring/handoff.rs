@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::grader::{FindingDraft, Grader};
 use crate::engine::model::id::{ActionId, RoleId, TriggerId};
-use crate::engine::model::intent::{Handoff, Intent};
+use crate::engine::model::intent::{Handoff, Intent, Urgency};
 use crate::engine::model::matrix::{Dimension, Phase};
 
 /// An observation shorter than this says nothing a receiving team can act on.
@@ -261,7 +261,7 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, (minute, at_severity): (u32, 
             );
         }
         Some(urgency) => {
-            let severity = scaled_severity(at_severity, matrix.max_severity());
+            let severity = Urgency::for_severity(at_severity, matrix.max_severity()).as_level();
             if urgency.as_level().abs_diff(severity) < 2 {
                 kept += urgency_worth;
             } else {
@@ -296,16 +296,6 @@ fn grade_handoff(g: &mut Grader<'_>, index: usize, (minute, at_severity): (u32, 
 }
 
 /// Maps a severity on the matrix's scale onto the four urgency levels.
-fn scaled_severity(level: u8, max: u8) -> u8 {
-    if max <= 1 {
-        return 1;
-    }
-    let scaled =
-        1 + (u32::from(level.saturating_sub(1)) * 3 + u32::from(max - 1) / 2) / u32::from(max - 1);
-    scaled.min(4) as u8
-}
-
-/// A team that changes systems after another team investigated should have been handed the context.
 fn missing_handoffs(g: &mut Grader<'_>) {
     let session = g.session;
     let matrix = session.matrix();
@@ -379,7 +369,11 @@ fn missing_handoffs(g: &mut Grader<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::scaled_severity;
+    use crate::engine::model::intent::Urgency;
+
+    fn scaled_severity(level: u8, max: u8) -> u8 {
+        Urgency::for_severity(level, max).as_level()
+    }
 
     #[test]
     fn severity_scales_onto_four_levels() {
