@@ -216,3 +216,53 @@ fn the_cli_writes_a_script_that_plays_to_100_and_exits_3_when_the_plan_forbids_i
     assert!(err.contains("What the plan makes impossible"), "{err}");
     assert!(err.contains("The checks it fails"), "{err}");
 }
+
+#[test]
+fn the_reach_of_every_shipped_scenario_is_0_to_100_and_names_what_a_plan_makes_impossible() {
+    use warroom::engine::reports::compare::GradingSet;
+    let set = GradingSet::read(&scenarios_dir(), &[]);
+    assert!(set.scenarios() >= 12);
+    let reach = set.reach(&matrix());
+    assert_eq!(reach.len(), set.scenarios());
+    for r in &reach {
+        assert_eq!((r.lowest, r.highest), (0, 100), "{r:?}");
+        assert!(r.short_of_100.is_empty(), "{r:?}");
+        // Every objective a shipped scenario states is put to the test by its best play.
+        assert!(r.untested.is_empty(), "{r:?}");
+    }
+
+    let merged = GradingSet::read(&scenarios_dir(), &[]).reach(&merged_desks());
+    let journalist = merged
+        .iter()
+        .find(|r| r.scenario == "journalist-calls")
+        .unwrap();
+    assert!(journalist.highest < 100);
+    assert!(
+        journalist
+            .short_of_100
+            .iter()
+            .any(|why| why.contains("its own work")),
+        "{journalist:?}"
+    );
+}
+
+#[test]
+fn a_folder_without_scripts_is_graded_on_a_solved_play() {
+    use warroom::engine::reports::compare::{GradingSet, SOLVED_SCRIPT};
+    let set = GradingSet::read(&scenarios_dir(), &[]);
+    assert_eq!(set.scripts(), 0);
+    let plan = matrix();
+    let solved = set.with_solved(&plan);
+    assert_eq!(solved.scripts(), set.scenarios());
+    for grade in solved.grade(&plan) {
+        assert_eq!(grade.script, SOLVED_SCRIPT);
+        assert_eq!(grade.graded.unwrap().total, 100, "{}", grade.scenario);
+    }
+    // A scenario some script already plays is not solved again.
+    let with_one = GradingSet::read(
+        &scenarios_dir(),
+        &[root().join("tests/fixtures/decisions/misdirected-email/exemplary.ron")],
+    )
+    .with_solved(&plan);
+    assert_eq!(with_one.scripts(), set.scenarios());
+}

@@ -11,7 +11,7 @@ use crate::engine::content::library::{Edits, Library};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::model::id::RoleId;
 use crate::engine::model::matrix::{Matrix, TaskKind};
-use crate::engine::reports::compare::{GradeChange, GradingSet, ScriptGrade, grade_changes};
+use crate::engine::reports::compare::{GradeChange, GradingSet, Reach, ScriptGrade, grade_changes};
 
 /// A RACI code as the grid cycles through them on a click.
 pub const CELL_CYCLE: [&str; 7] = ["", "R", "A", "C", "I", "S", "S1"];
@@ -49,29 +49,77 @@ pub struct AuthorDoc {
     /// The folder checked with the edited plan: scenarios, question sets, scripts and every
     /// diagnostic `warroom validate` would give once it is saved.
     pub library: Library,
+    /// The folder's scripts, and for a scenario none plays, a perfect play solved under the
+    /// plan as saved.
     grading: Arc<GradingSet>,
+    /// The plan as opened or last saved.
+    saved_plan: Arc<Matrix>,
     /// Each script's grade under the plan as opened or last saved.
     baseline: Vec<ScriptGrade>,
-    /// Each script's grade under the edited plan, and the edit it is of.
-    latest: Option<(u64, Vec<ScriptGrade>)>,
+    /// Whether the baseline waits to be graded again (the plan was saved or the folder changed).
+    rebase: bool,
+    /// Counts the baselines asked for, so one graded for an older folder is not taken.
+    base: u64,
+    /// What a play of each scenario can score under the edited plan, once graded.
+    pub reach: Option<Vec<Reach>>,
     /// What the edits do to the grades.
     pub preview: Preview,
     /// Counts edits, so a grading finished for an older edit is not shown.
     revision: u64,
 }
 
-/// A grading to run off the main thread: every script under the edited plan.
+/// A grading to run off the main thread: every script under the edited plan, what each
+/// scenario can score under it, and, when the saved plan or the folder changed, the baseline.
 pub struct GradingJob {
     /// The edit it grades.
     pub revision: u64,
+    base: u64,
     matrix: Arc<Matrix>,
+    /// The saved plan, when the baseline is to be graded again.
+    rebase: Option<Arc<Matrix>>,
     grading: Arc<GradingSet>,
 }
 
+/// What a [`GradingJob`] found.
+#[derive(Clone)]
+pub struct Graded {
+    revision: u64,
+    base: u64,
+    /// The set with its solved plays and every script's grade under the saved plan.
+    rebased: Option<(Arc<GradingSet>, Vec<ScriptGrade>)>,
+    grades: Vec<ScriptGrade>,
+    reach: Vec<Reach>,
+}
+
 impl GradingJob {
-    /// Grades every script (slow: a tenth of a second per script in a debug build).
-    pub fn run(self) -> (u64, Vec<ScriptGrade>) {
-        (self.revision, self.grading.grade(&self.matrix))
+    /// Grades (slow: a tenth of a second per script or scenario in a debug build).
+    pub fn run(self) -> Graded {
+        let (grading, rebased) = match &self.rebase {
+            Some(saved) => {
+                let set = Arc::new(self.grading.with_solved(saved));
+                let baseline = set.grade(saved);
+                (Arc::clone(&set), Some((set, baseline)))
+            }
+            None => (self.grading, None),
+        };
+        let grades = match &rebased {
+            Some((_, baseline))
+                if self
+                    .rebase
+                    .as_ref()
+                    .is_some_and(|r| Arc::ptr_eq(r, &self.matrix)) =>
+            {
+                baseline.clone()
+            }
+            _ => grading.grade(&self.matrix),
+        };
+        Graded {
+            revision: self.revision,
+            base: self.base,
+            rebased,
+            grades,
+            reach: grading.reach(&self.matrix),
+        }
     }
 }
 
@@ -100,10 +148,10 @@ impl AuthorDoc {
             ));
         }
         let matrix = (*loaded.matrix).clone();
+        let saved_plan = Arc::clone(&loaded.matrix);
         // The file as written, comments and all, until an edit in the grid rewrites it.
         let text = on_disk.clone();
         let grading = Arc::new(GradingSet::read(folder, &[folder.to_path_buf()]));
-        let baseline = grading.grade(&loaded.matrix);
         let mut undoer = Undoer::default();
         undoer.add_undo(&text);
         let mut doc = Self {
@@ -118,14 +166,16 @@ impl AuthorDoc {
             library,
             grading,
             preview: Preview::NoScripts,
-            latest: Some((0, baseline.clone())),
-            baseline,
+            saved_plan,
+            baseline: Vec::new(),
+            rebase: true,
+            base: 0,
+            reach: None,
             revision: 0,
         };
         // The library just loaded is the folder with this very text: no need to load it again.
+        // Grading waits for the thread the screen runs it on.
         doc.await_grading();
-        let opened = doc.baseline.clone();
-        doc.graded(0, opened);
         Ok(doc)
     }
 
@@ -316,7 +366,7 @@ impl AuthorDoc {
             Preview::Ready(changes) | Preview::Grading(changes) => changes,
             Preview::NoScripts | Preview::Blocked => Vec::new(),
         };
-        self.preview = if self.grading.scripts() == 0 {
+        self.preview = if self.grading.scripts() == 0 && self.grading.scenarios() == 0 {
             Preview::NoScripts
         } else if self.library.matrix.is_none() {
             Preview::Blocked
@@ -330,19 +380,47 @@ impl AuthorDoc {
         if !matches!(self.preview, Preview::Grading(_)) {
             return None;
         }
+        let matrix = Arc::clone(&self.library.matrix.as_ref()?.matrix);
         Some(GradingJob {
             revision: self.revision,
-            matrix: Arc::clone(&self.library.matrix.as_ref()?.matrix),
+            base: self.base,
+            rebase: self.rebase.then(|| {
+                // Unsaved edits graded against the plan as saved; none, against themselves.
+                if self.is_dirty() {
+                    Arc::clone(&self.saved_plan)
+                } else {
+                    Arc::clone(&matrix)
+                }
+            }),
+            matrix,
             grading: Arc::clone(&self.grading),
         })
     }
 
-    /// Takes a finished grading; one for an edit since superseded is dropped.
-    pub fn graded(&mut self, revision: u64, grades: Vec<ScriptGrade>) {
-        if revision == self.revision && matches!(self.preview, Preview::Grading(_)) {
-            self.preview = Preview::Ready(grade_changes(self.baseline.clone(), grades.clone()));
-            self.latest = Some((revision, grades));
+    /// Takes a finished grading: a baseline for the folder and plan as they still are, and the
+    /// grades of the edit still shown (one since superseded is dropped).
+    pub fn graded(&mut self, graded: Graded) {
+        if let Some((set, baseline)) = graded.rebased
+            && graded.base == self.base
+        {
+            self.grading = set;
+            self.baseline = baseline;
+            self.rebase = false;
         }
+        if graded.revision == self.revision
+            && !self.rebase
+            && matches!(self.preview, Preview::Grading(_))
+        {
+            self.preview = Preview::Ready(grade_changes(self.baseline.clone(), graded.grades));
+            self.reach = Some(graded.reach);
+        }
+    }
+
+    /// The baseline is graded again with the next grading: the saved plan or the folder changed.
+    fn rebase_on(&mut self, saved: Arc<Matrix>) {
+        self.saved_plan = saved;
+        self.rebase = true;
+        self.base += 1;
     }
 
     /// Takes in files of the folder changed by someone else (an editor beside the app): the
@@ -382,9 +460,8 @@ impl AuthorDoc {
             &self.folder,
             std::slice::from_ref(&self.folder),
         ));
-        if let Ok(saved) = parse_plan(&self.saved) {
-            self.baseline = self.grading.grade(&Arc::new(saved));
-        }
+        let saved = parse_plan(&self.saved).map_or_else(|_| Arc::clone(&self.saved_plan), Arc::new);
+        self.rebase_on(saved);
         self.changed();
         refused
     }
@@ -395,20 +472,10 @@ impl AuthorDoc {
         crate::store::write_atomic(&self.matrix_path, &self.text)?;
         self.on_disk = self.text.clone();
         self.saved = self.text.clone();
-        let graded_now = match &self.latest {
-            Some((revision, grades)) if *revision == self.revision => Some(grades.clone()),
-            _ => None,
-        };
-        let graded_now = graded_now.or_else(|| {
-            let matrix = &self.library.matrix.as_ref()?.matrix;
-            Some(self.grading.grade(matrix))
-        });
-        if let Some(grades) = graded_now {
-            self.baseline.clone_from(&grades);
-            self.revision += 1;
-            self.check();
-            self.graded(self.revision, grades);
-        }
+        // The solved plays are solved again under the plan as now saved.
+        let saved = Arc::new(self.matrix.clone());
+        self.rebase_on(saved);
+        self.changed();
         Ok(())
     }
 }
@@ -447,6 +514,7 @@ fn set_codes(task: &mut TaskKind, role: &str, codes: &[&str]) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::{AuthorDoc, Preview};
+    use crate::engine::reports::compare::SOLVED_SCRIPT;
     use crate::engine::scoring::FindingKind;
 
     /// A content folder of the reference plan, the ransomware scenario and two of its scripts.
@@ -481,9 +549,8 @@ pub(crate) mod tests {
     }
 
     fn graded_now(doc: &mut AuthorDoc) -> Vec<crate::engine::reports::compare::GradeChange> {
-        if let Some(job) = doc.grading_job() {
-            let (revision, grades) = job.run();
-            doc.graded(revision, grades);
+        while let Some(job) = doc.grading_job() {
+            doc.graded(job.run());
         }
         match &doc.preview {
             Preview::Ready(changes) => changes.clone(),
@@ -525,6 +592,54 @@ pub(crate) mod tests {
         assert!(graded_now(&mut doc).iter().all(|c| !c.changed()));
         assert!(doc.redo());
         assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "A");
+    }
+
+    #[test]
+    fn a_folder_without_scripts_previews_a_solved_play_and_says_what_an_edit_makes_impossible() {
+        let dir = folder();
+        std::fs::remove_dir_all(dir.path().join("decisions")).unwrap();
+        let mut doc = AuthorDoc::open(dir.path()).unwrap();
+        let opened = graded_now(&mut doc);
+        assert_eq!(opened.len(), 1);
+        assert_eq!(opened[0].script, SOLVED_SCRIPT);
+        assert_eq!(opened[0].before.as_ref().unwrap().total, 100);
+        let reach = doc.reach.clone().unwrap();
+        assert_eq!((reach[0].lowest, reach[0].highest), (0, 100));
+
+        // IT Operations must now sign off its own firewall change: the solved play loses the
+        // approval, and the reach says no play can keep it.
+        let firewall = task(&doc, "change_firewall_rule");
+        let held = doc.matrix().tasks[firewall].raci_codes("it_ops");
+        let mut codes: Vec<&str> = held.split('/').collect();
+        codes.push("S");
+        doc.set_cell(firewall, "it_ops", &codes);
+        assert_eq!(doc.errors(), 0, "{:?}", doc.diagnostics());
+        let after = graded_now(&mut doc);
+        let now = after[0].after.as_ref().unwrap();
+        assert!(now.total < 100);
+        assert!(
+            after[0]
+                .only_after
+                .iter()
+                .any(|f| f.kind == FindingKind::Deduction && f.rule == "sod:change_firewall_rule"),
+            "{:?}",
+            after[0].only_after
+        );
+        let reach = doc.reach.clone().unwrap();
+        assert!(reach[0].highest < 100);
+        assert!(
+            reach[0]
+                .short_of_100
+                .iter()
+                .any(|w| w.contains("its own work")),
+            "{:?}",
+            reach[0].short_of_100
+        );
+
+        // Saved, the plan is the new "before": the play is solved again under it.
+        doc.save().unwrap();
+        let saved = graded_now(&mut doc);
+        assert!(saved.iter().all(|c| !c.changed()));
     }
 
     #[test]

@@ -71,9 +71,7 @@ impl FolderWatch {
 
 /// A grading running on a thread of its own.
 struct RunningGrading {
-    result: std::sync::Mutex<
-        std::sync::mpsc::Receiver<(u64, Vec<crate::engine::reports::compare::ScriptGrade>)>,
-    >,
+    result: std::sync::Mutex<std::sync::mpsc::Receiver<doc::Graded>>,
 }
 
 /// What the screen says under its folder bar.
@@ -230,9 +228,9 @@ impl Authoring {
                 return;
             };
             match result.try_recv() {
-                Ok((revision, grades)) => {
+                Ok(graded) => {
                     drop(result);
-                    doc.graded(revision, grades);
+                    doc.graded(graded);
                     self.grading = None;
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => return,

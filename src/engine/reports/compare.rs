@@ -12,6 +12,8 @@ use crate::engine::content::script::{self, Decisions};
 use crate::engine::model::matrix::{Dimension, Matrix};
 use crate::engine::model::scenario::Scenario;
 use crate::engine::scoring::{Finding, FindingKind, Scorecard, score};
+use crate::engine::session::Session;
+use crate::engine::solve::solve;
 
 /// One RACI cell that holds other codes in the second matrix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -301,6 +303,26 @@ pub struct GradingSet {
     scripts: Vec<Source>,
 }
 
+/// The name a solved play goes by in a grading set, after its scenario's id.
+pub const SOLVED_SCRIPT: &str = "perfect play (solved)";
+
+/// What a play of one scenario can score under a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reach {
+    /// The scenario's id.
+    pub scenario: String,
+    /// Its title.
+    pub title: String,
+    /// The total when nobody acts.
+    pub lowest: u32,
+    /// The best play's total.
+    pub highest: u32,
+    /// What keeps the best play below 100: what the plan makes impossible, then the checks lost.
+    pub short_of_100: Vec<String>,
+    /// Objectives (their text) whose dimensions nothing in the best play puts to the test.
+    pub untested: Vec<String>,
+}
+
 /// One script's grade under one plan.
 #[derive(Clone, Debug)]
 pub struct ScriptGrade {
@@ -341,6 +363,85 @@ impl GradingSet {
     /// How many scripts it grades.
     pub fn scripts(&self) -> usize {
         self.scripts.len()
+    }
+
+    /// How many scenarios it has.
+    pub fn scenarios(&self) -> usize {
+        self.scenarios.len()
+    }
+
+    /// The set with a script added for every scenario no script plays: the play `warroom script
+    /// solve` writes under `matrix` (named [`SOLVED_SCRIPT`]), so an edit to a plan shows what it
+    /// does to a perfect play even in a folder with no scripts of its own.
+    #[must_use]
+    pub fn with_solved(&self, matrix: &Arc<Matrix>) -> Self {
+        use crate::engine::content::library::scenario_from_source;
+        let played: BTreeSet<String> = self
+            .scripts
+            .iter()
+            .filter_map(|s| s.parse::<Decisions>().ok())
+            .map(|d| d.scenario.to_string())
+            .collect();
+        let mut set = self.clone();
+        for (id, source) in &self.scenarios {
+            if played.contains(id) {
+                continue;
+            }
+            let Ok(loaded) = scenario_from_source(source, matrix) else {
+                continue;
+            };
+            let solution = solve(loaded.scenario, Arc::clone(matrix), 0);
+            let path = source.path.with_file_name(SOLVED_SCRIPT);
+            set.scripts.push(Source::from_text(path, solution.to_ron()));
+        }
+        set
+    }
+
+    /// What a play of each scenario can score under `matrix`: from nobody acting to the best
+    /// play `warroom script solve` finds, what keeps the best below 100, and the objectives
+    /// nothing in the best play puts to the test.
+    pub fn reach(&self, matrix: &Arc<Matrix>) -> Vec<Reach> {
+        use crate::engine::content::library::scenario_from_source;
+        self.scenarios
+            .iter()
+            .filter_map(|(_, source)| scenario_from_source(source, matrix).ok())
+            .map(|loaded| {
+                let scenario = loaded.scenario;
+                let mut idle = Session::new(Arc::clone(&scenario), Arc::clone(matrix), 0);
+                let rest = scenario.duration_mins.saturating_sub(idle.minute());
+                if rest > 0 {
+                    let _ = idle.apply(crate::engine::Intent::Advance { minutes: rest });
+                }
+                let lowest = score(&idle).total;
+                let best = solve(Arc::clone(&scenario), Arc::clone(matrix), 0);
+                let untested = scenario
+                    .objectives
+                    .iter()
+                    .filter(|o| {
+                        !o.dimensions.is_empty()
+                            && o.dimensions.iter().all(|d| {
+                                best.scorecard
+                                    .dimensions
+                                    .get(d)
+                                    .copied()
+                                    .flatten()
+                                    .is_none()
+                            })
+                    })
+                    .map(|o| o.text.clone())
+                    .collect();
+                let mut short_of_100 = best.gaps.clone();
+                short_of_100.extend(best.failed_checks());
+                Reach {
+                    title: scenario.title.clone(),
+                    scenario: scenario.id.to_string(),
+                    lowest,
+                    highest: best.scorecard.total,
+                    short_of_100,
+                    untested,
+                }
+            })
+            .collect()
     }
 
     /// Every script graded under `matrix`, in file order. A script (or its scenario) that does not

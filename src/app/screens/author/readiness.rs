@@ -6,7 +6,7 @@ use bevy_egui::egui;
 use crate::app::author::{AuthorAction, AuthorDoc, Preview};
 use crate::app::screens::widgets::cost_label;
 use crate::app::theme;
-use crate::engine::reports::compare::{GradeChange, total_label};
+use crate::engine::reports::compare::{GradeChange, Reach, total_label};
 use crate::engine::scoring::{Finding, FindingKind};
 
 /// Roles the plan gives no part in any task, by name.
@@ -108,7 +108,7 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
         Preview::NoScripts => {
             ui.add(
                 egui::Label::new(
-                    "No scripts in this folder: put Decisions files (a decisions/ folder beside the scenarios) here to see what each edit does to their grades.",
+                    "No scenarios or scripts in this folder: put scenario files here, and Decisions files (a decisions/ folder beside them) to see what each edit does to their grades.",
                 )
                 .wrap(),
             );
@@ -124,9 +124,13 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
                 ui.spinner();
                 ui.label("Grading every script under the edited plan…");
             });
-            changes_ui(ui, changes);
+            changes_ui(ui, doc, changes);
         }
-        Preview::Ready(changes) => changes_ui(ui, changes),
+        Preview::Ready(changes) => changes_ui(ui, doc, changes),
+    }
+    if let Some(reach) = &doc.reach {
+        ui.separator();
+        reach_ui(ui, reach);
     }
     ui.separator();
     let (roles, tasks) = (roles_without_part(doc), tasks_never_offered(doc));
@@ -151,7 +155,47 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
     });
 }
 
-fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
+/// What a play of each scenario can score under the edited plan, and why not 100 where it cannot.
+fn reach_ui(ui: &mut egui::Ui, reach: &[Reach]) {
+    let palette = theme::palette(ui);
+    let short = reach.iter().filter(|r| r.highest < 100).count();
+    let untested: usize = reach.iter().map(|r| r.untested.len()).sum();
+    egui::CollapsingHeader::new(format!(
+        "What a play can score: {short} scenario(s) short of 100, {untested} objective(s) never tested"
+    ))
+    .id_salt("reach")
+    .default_open(short > 0)
+    .show(ui, |ui| {
+        for r in reach {
+            let line = format!(
+                "{}: {} (nobody acting) to {} (the best play)",
+                r.title, r.lowest, r.highest
+            );
+            if r.highest < 100 {
+                ui.label(egui::RichText::new(line).color(palette.warning));
+            } else {
+                ui.label(line);
+            }
+            for why in &r.short_of_100 {
+                ui.add(egui::Label::new(format!("  • {why}")).wrap());
+            }
+            for objective in &r.untested {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!("  Never tested: {objective}")).italics(),
+                    )
+                    .wrap(),
+                );
+            }
+        }
+    })
+    .header_response
+    .on_hover_text(
+        "Each scenario played by nobody and by the best play `warroom script solve` finds under the edited plan",
+    );
+}
+
+fn changes_ui(ui: &mut egui::Ui, doc: &AuthorDoc, changes: &[GradeChange]) {
     let moved = changes.iter().filter(|c| c.changed()).count();
     ui.label(if moved == 0 {
         format!("{} script(s) graded: no verdict changes.", changes.len())
@@ -162,9 +206,14 @@ fn changes_ui(ui: &mut egui::Ui, changes: &[GradeChange]) {
         )
     });
     for change in changes {
+        let scenario = doc
+            .library
+            .scenarios
+            .iter()
+            .find(|s| s.scenario.id.as_str() == change.scenario)
+            .map_or(change.scenario.as_str(), |s| s.scenario.title.as_str());
         let title = format!(
-            "{} · {}: {} to {}",
-            change.scenario,
+            "{scenario} · {}: {} to {}",
             change.script,
             total_label(&change.before),
             total_label(&change.after)
