@@ -348,8 +348,42 @@ pub enum AuthorAction {
     Play,
     /// Write the plan's RACI beside it as a workbook.
     ExportRaci,
+    /// Edit a scenario of the folder in the forms.
+    EditScenario {
+        /// The scenario's file.
+        file: PathBuf,
+        /// What changes.
+        edit: ScenarioEdit,
+    },
+    /// Write a new scenario from the template into the folder and open it in the forms.
+    NewScenario,
+    /// Write a scenario's MSEL beside it as a workbook.
+    ExportMsel {
+        /// The scenario's file.
+        file: PathBuf,
+    },
     /// Back to the title screen.
     Leave,
+}
+
+/// An edit of a scenario in the Author screen's forms. A decision or an option is edited by
+/// replacing the inject that holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScenarioEdit {
+    /// Replace an inject (its fields, decisions and options) with an edited one.
+    ReplaceInject {
+        /// The inject's index in the scenario.
+        index: usize,
+        /// The inject as edited.
+        inject: Box<crate::engine::model::scenario::Inject>,
+    },
+    /// Add an inject after the last, ten minutes later.
+    AddInject,
+    /// Delete an inject (the screen asks first).
+    DeleteInject {
+        /// The inject's index in the scenario.
+        index: usize,
+    },
 }
 
 /// A yes/no property of a task.

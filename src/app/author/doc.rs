@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bevy_egui::egui::util::undoer::Undoer;
 
+use super::drafts::{ScenarioDraft, ScenarioEdit};
 use crate::engine::content::library::{Edits, Library};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::model::id::RoleId;
@@ -45,7 +46,11 @@ pub struct AuthorDoc {
     text_reads: bool,
     /// `text` as opened or last saved: the edits since are unsaved.
     saved: String,
-    undoer: Undoer<String>,
+    undoer: Undoer<Texts>,
+    /// The folder's scenarios edited in the forms.
+    pub drafts: Vec<ScenarioDraft>,
+    /// The scenario last written from the template, for the forms to show.
+    pub newest_scenario: Option<PathBuf>,
     /// The folder checked with the edited plan: scenarios, question sets, scripts and every
     /// diagnostic `warroom validate` would give once it is saved.
     pub library: Library,
@@ -68,6 +73,13 @@ pub struct AuthorDoc {
     revision: u64,
 }
 
+/// What undo and redo step through: the plan's text and each edited scenario's.
+#[derive(Clone, Debug, PartialEq)]
+struct Texts {
+    plan: String,
+    scenarios: Vec<(PathBuf, String)>,
+}
+
 /// A grading to run off the main thread: every script under the edited plan, what each
 /// scenario can score under it, and, when the saved plan or the folder changed, the baseline.
 pub struct GradingJob {
@@ -78,6 +90,8 @@ pub struct GradingJob {
     /// The saved plan, when the baseline is to be graded again.
     rebase: Option<Arc<Matrix>>,
     grading: Arc<GradingSet>,
+    /// Scenario files with unsaved edits, and their texts.
+    scenario_texts: Vec<(PathBuf, String)>,
 }
 
 /// What a [`GradingJob`] found.
@@ -102,23 +116,27 @@ impl GradingJob {
             }
             None => (self.grading, None),
         };
+        // The scripts play the scenarios as edited: "after" is the edited plan and scenarios.
+        let edited = if self.scenario_texts.is_empty() {
+            grading
+        } else {
+            Arc::new(grading.with_scenario_texts(&self.scenario_texts))
+        };
+        let unchanged = self.scenario_texts.is_empty()
+            && self
+                .rebase
+                .as_ref()
+                .is_some_and(|r| Arc::ptr_eq(r, &self.matrix));
         let grades = match &rebased {
-            Some((_, baseline))
-                if self
-                    .rebase
-                    .as_ref()
-                    .is_some_and(|r| Arc::ptr_eq(r, &self.matrix)) =>
-            {
-                baseline.clone()
-            }
-            _ => grading.grade(&self.matrix),
+            Some((_, baseline)) if unchanged => baseline.clone(),
+            _ => edited.grade(&self.matrix),
         };
         Graded {
             revision: self.revision,
             base: self.base,
             rebased,
             grades,
-            reach: grading.reach(&self.matrix),
+            reach: edited.reach(&self.matrix),
         }
     }
 }
@@ -153,7 +171,10 @@ impl AuthorDoc {
         let text = on_disk.clone();
         let grading = Arc::new(GradingSet::read(folder, &[folder.to_path_buf()]));
         let mut undoer = Undoer::default();
-        undoer.add_undo(&text);
+        undoer.add_undo(&Texts {
+            plan: text.clone(),
+            scenarios: Vec::new(),
+        });
         let mut doc = Self {
             folder: folder.to_path_buf(),
             matrix_path,
@@ -163,6 +184,8 @@ impl AuthorDoc {
             on_disk,
             text_reads: true,
             undoer,
+            drafts: Vec::new(),
+            newest_scenario: None,
             library,
             grading,
             preview: Preview::NoScripts,
@@ -213,7 +236,91 @@ impl AuthorDoc {
             return;
         }
         self.set_text(text);
-        self.undoer.add_undo(&self.text);
+        self.undoer.add_undo(&self.texts());
+        self.changed();
+    }
+
+    /// The texts undo and redo step through.
+    fn texts(&self) -> Texts {
+        Texts {
+            plan: self.text.clone(),
+            // A scenario as on disk is left out: undoing to before its first edit matches it.
+            scenarios: self
+                .drafts
+                .iter()
+                .filter(|d| d.is_dirty())
+                .map(|d| (d.path.clone(), d.text.clone()))
+                .collect(),
+        }
+    }
+
+    /// The scenario of `file` as edited, or as the folder has it.
+    pub fn scenario(&self, file: &Path) -> Option<&crate::engine::model::scenario::Scenario> {
+        self.drafts
+            .iter()
+            .find(|d| d.path == file)
+            .map(|d| &d.scenario)
+            .or_else(|| {
+                self.library
+                    .scenarios
+                    .iter()
+                    .find(|s| s.path == file)
+                    .map(|s| &*s.scenario)
+            })
+    }
+
+    /// Edits a scenario of the folder (opening it in the forms the first time).
+    pub fn edit_scenario(&mut self, file: &Path, edit: &ScenarioEdit) -> Result<(), String> {
+        if !self.drafts.iter().any(|d| d.path == file) {
+            let draft = ScenarioDraft::open(file, &self.matrix)?;
+            self.drafts.push(draft);
+        }
+        let changed = self
+            .drafts
+            .iter_mut()
+            .find(|d| d.path == file)
+            .is_some_and(|d| d.apply(edit));
+        if changed {
+            self.undoer.add_undo(&self.texts());
+            self.changed();
+        }
+        Ok(())
+    }
+
+    /// Writes a new scenario from the template into the folder, and takes it in.
+    pub fn new_scenario(&mut self) -> Result<PathBuf, String> {
+        let taken: Vec<String> = self
+            .library
+            .scenarios
+            .iter()
+            .map(|s| s.scenario.id.to_string())
+            .chain(
+                std::fs::read_dir(&self.folder)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter_map(|e| Some(e.path().file_stem()?.to_string_lossy().into_owned())),
+            )
+            .collect();
+        let id = super::drafts::unique_id("new-scenario", taken.iter().map(String::as_str));
+        let scenario = crate::engine::content::template::new_scenario(&id, &self.matrix);
+        let text = scenario.to_ron().map_err(|e| e.to_string())?;
+        let path = self.folder.join(format!("{id}.ron"));
+        crate::store::write_atomic(&path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        self.reread_folder();
+        self.newest_scenario = Some(path.clone());
+        Ok(path)
+    }
+
+    /// Reads the folder's scenarios and scripts again and grades them afresh.
+    fn reread_folder(&mut self) {
+        self.grading = Arc::new(GradingSet::read(
+            &self.folder,
+            std::slice::from_ref(&self.folder),
+        ));
+        let saved = parse_plan(&self.saved).map_or_else(|_| Arc::clone(&self.saved_plan), Arc::new);
+        self.rebase_on(saved);
         self.changed();
     }
 
@@ -247,6 +354,11 @@ impl AuthorDoc {
 
     /// Whether there are edits not yet saved.
     pub fn is_dirty(&self) -> bool {
+        self.text != self.saved || self.drafts.iter().any(ScenarioDraft::is_dirty)
+    }
+
+    /// Whether the plan itself has edits not yet saved.
+    pub fn plan_is_dirty(&self) -> bool {
         self.text != self.saved
     }
 
@@ -258,6 +370,10 @@ impl AuthorDoc {
                 .count()
         };
         comments(&self.text) < comments(&self.on_disk)
+            || self
+                .drafts
+                .iter()
+                .any(|d| comments(&d.text) < comments(&d.on_disk))
     }
 
     /// Every diagnostic of the folder with the edited plan.
@@ -302,7 +418,7 @@ impl AuthorDoc {
 
     /// Steps back one edit (Ctrl+Z).
     pub fn undo(&mut self) -> bool {
-        let Some(previous) = self.undoer.undo(&self.text).cloned() else {
+        let Some(previous) = self.undoer.undo(&self.texts()).cloned() else {
             return false;
         };
         self.restore(previous)
@@ -310,7 +426,7 @@ impl AuthorDoc {
 
     /// Steps forward again (Ctrl+Shift+Z).
     pub fn redo(&mut self) -> bool {
-        let Some(next) = self.undoer.redo(&self.text).cloned() else {
+        let Some(next) = self.undoer.redo(&self.texts()).cloned() else {
             return false;
         };
         self.restore(next)
@@ -319,14 +435,24 @@ impl AuthorDoc {
     /// Whether there is an edit to undo or redo.
     pub fn can_undo_redo(&self) -> (bool, bool) {
         (
-            self.undoer.has_undo(&self.text),
-            self.undoer.has_redo(&self.text),
+            self.undoer.has_undo(&self.texts()),
+            self.undoer.has_redo(&self.texts()),
         )
     }
 
-    fn restore(&mut self, text: String) -> bool {
+    fn restore(&mut self, texts: Texts) -> bool {
         // A typed text that did not parse is restored as text; the plan stays the last that did.
-        self.set_text(text);
+        self.set_text(texts.plan);
+        let plan = self.matrix.clone();
+        for draft in &mut self.drafts {
+            // A scenario first edited after this point goes back to its text on disk.
+            let text = texts
+                .scenarios
+                .iter()
+                .find(|(p, _)| *p == draft.path)
+                .map_or(draft.on_disk.clone(), |(_, t)| t.clone());
+            draft.restore(&text, &plan);
+        }
         self.changed();
         true
     }
@@ -339,7 +465,7 @@ impl AuthorDoc {
             }
             Err(_) => return,
         }
-        self.undoer.add_undo(&self.text);
+        self.undoer.add_undo(&self.texts());
         self.changed();
     }
 
@@ -351,7 +477,10 @@ impl AuthorDoc {
     /// Checks the folder with the edited plan; the preview waits for a grading, or for the errors
     /// to be fixed.
     fn check(&mut self) {
-        let edits = Edits::from([(self.matrix_path.clone(), self.text.clone())]);
+        let mut edits = Edits::from([(self.matrix_path.clone(), self.text.clone())]);
+        for draft in &self.drafts {
+            edits.insert(draft.path.clone(), draft.text.clone());
+        }
         self.library = Library::load_edited(
             std::slice::from_ref(&self.folder),
             &self.matrix_path,
@@ -394,6 +523,12 @@ impl AuthorDoc {
             }),
             matrix,
             grading: Arc::clone(&self.grading),
+            scenario_texts: self
+                .drafts
+                .iter()
+                .filter(|d| d.is_dirty())
+                .map(|d| (d.path.clone(), d.text.clone()))
+                .collect(),
         })
     }
 
@@ -444,7 +579,7 @@ impl AuthorDoc {
             && let Ok(text) = std::fs::read_to_string(&self.matrix_path)
             && text != self.saved
         {
-            if self.is_dirty() {
+            if self.plan_is_dirty() {
                 refused = Err(format!(
                     "{} was changed outside the app; your unsaved edits are kept here, and Save would write over that change",
                     self.matrix_path.display()
@@ -453,25 +588,47 @@ impl AuthorDoc {
                 self.on_disk.clone_from(&text);
                 self.saved.clone_from(&text);
                 self.set_text(text);
-                self.undoer.add_undo(&self.text);
+                self.undoer.add_undo(&self.texts());
             }
         }
-        self.grading = Arc::new(GradingSet::read(
-            &self.folder,
-            std::slice::from_ref(&self.folder),
-        ));
-        let saved = parse_plan(&self.saved).map_or_else(|_| Arc::clone(&self.saved_plan), Arc::new);
-        self.rebase_on(saved);
-        self.changed();
+        // A scenario edited here and changed outside: kept while it has unsaved edits (saving
+        // writes over the other change), else read again.
+        for path in &changed {
+            let Some(at) = self.drafts.iter().position(|d| d.path == **path) else {
+                continue;
+            };
+            let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+            let Some(draft) = self.drafts.get(at) else {
+                continue;
+            };
+            if on_disk == draft.on_disk {
+                continue;
+            }
+            if draft.is_dirty() {
+                refused = Err(format!(
+                    "{} was changed outside the app; your unsaved edits are kept here, and Save would write over that change",
+                    path.display()
+                ));
+            } else {
+                self.drafts.remove(at);
+            }
+        }
+        self.reread_folder();
         refused
     }
 
     /// Writes the edited plan over its file, atomically (temporary file, sync, rename), as
     /// canonical RON; what is saved becomes the preview's "before".
     pub fn save(&mut self) -> std::io::Result<()> {
-        crate::store::write_atomic(&self.matrix_path, &self.text)?;
+        if self.plan_is_dirty() || self.text != self.on_disk {
+            crate::store::write_atomic(&self.matrix_path, &self.text)?;
+        }
         self.on_disk = self.text.clone();
         self.saved = self.text.clone();
+        for draft in self.drafts.iter_mut().filter(|d| d.is_dirty()) {
+            crate::store::write_atomic(&draft.path, &draft.text)?;
+            draft.on_disk.clone_from(&draft.text);
+        }
         // The solved plays are solved again under the plan as now saved.
         let saved = Arc::new(self.matrix.clone());
         self.rebase_on(saved);
@@ -512,160 +669,5 @@ fn set_codes(task: &mut TaskKind, role: &str, codes: &[&str]) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::{AuthorDoc, Preview};
-    use crate::engine::reports::compare::SOLVED_SCRIPT;
-    use crate::engine::scoring::FindingKind;
-
-    /// A content folder of the reference plan, the ransomware scenario and two of its scripts.
-    pub(crate) fn folder() -> tempfile::TempDir {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap();
-        let copy = |from: &str, to: &str| {
-            let to = dir.path().join(to);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(root.join(from), to).unwrap();
-        };
-        copy("scenarios/responsibilities.ron", "responsibilities.ron");
-        copy(
-            "scenarios/ransomware-file-server.ron",
-            "ransomware-file-server.ron",
-        );
-        for script in ["exemplary.ron", "legal-too-late.ron"] {
-            copy(
-                &format!("tests/fixtures/decisions/ransomware-file-server/{script}"),
-                &format!("decisions/{script}"),
-            );
-        }
-        dir
-    }
-
-    fn task(doc: &AuthorDoc, id: &str) -> usize {
-        doc.matrix()
-            .tasks
-            .iter()
-            .position(|t| t.id.as_str() == id)
-            .unwrap()
-    }
-
-    fn graded_now(doc: &mut AuthorDoc) -> Vec<crate::engine::reports::compare::GradeChange> {
-        while let Some(job) = doc.grading_job() {
-            doc.graded(job.run());
-        }
-        match &doc.preview {
-            Preview::Ready(changes) => changes.clone(),
-            other => panic!("no preview: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn moving_an_r_shows_the_new_deduction_and_undo_takes_it_back() {
-        let dir = folder();
-        let mut doc = AuthorDoc::open(dir.path()).unwrap();
-        assert_eq!(doc.errors(), 0, "{:?}", doc.diagnostics());
-        let opened = graded_now(&mut doc);
-        assert_eq!(opened.len(), 2);
-        assert!(opened.iter().all(|c| !c.changed()));
-
-        let triage = task(&doc, "triage_alert");
-        doc.set_cell(triage, "soc", &["A"]);
-        doc.set_cell(triage, "it_ops", &["R", "C"]);
-        assert!(doc.is_dirty());
-        let after = graded_now(&mut doc);
-        let exemplary = after.iter().find(|c| c.script == "exemplary.ron").unwrap();
-        assert!(exemplary.changed());
-        let (Ok(before), Ok(now)) = (&exemplary.before, &exemplary.after) else {
-            panic!("the exemplary run stopped playing");
-        };
-        assert_eq!(before.total, 100);
-        assert!(now.total < 100);
-        assert!(
-            exemplary
-                .only_after
-                .iter()
-                .any(|f| f.kind == FindingKind::Deduction && f.rule == "raci:triage_alert")
-        );
-
-        assert!(doc.undo() && doc.undo());
-        assert!(!doc.is_dirty());
-        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "A/R");
-        assert!(graded_now(&mut doc).iter().all(|c| !c.changed()));
-        assert!(doc.redo());
-        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "A");
-    }
-
-    #[test]
-    fn a_folder_without_scripts_previews_a_solved_play_and_says_what_an_edit_makes_impossible() {
-        let dir = folder();
-        std::fs::remove_dir_all(dir.path().join("decisions")).unwrap();
-        let mut doc = AuthorDoc::open(dir.path()).unwrap();
-        let opened = graded_now(&mut doc);
-        assert_eq!(opened.len(), 1);
-        assert_eq!(opened[0].script, SOLVED_SCRIPT);
-        assert_eq!(opened[0].before.as_ref().unwrap().total, 100);
-        let reach = doc.reach.clone().unwrap();
-        assert_eq!((reach[0].lowest, reach[0].highest), (0, 100));
-
-        // IT Operations must now sign off its own firewall change: the solved play loses the
-        // approval, and the reach says no play can keep it.
-        let firewall = task(&doc, "change_firewall_rule");
-        let held = doc.matrix().tasks[firewall].raci_codes("it_ops");
-        let mut codes: Vec<&str> = held.split('/').collect();
-        codes.push("S");
-        doc.set_cell(firewall, "it_ops", &codes);
-        assert_eq!(doc.errors(), 0, "{:?}", doc.diagnostics());
-        let after = graded_now(&mut doc);
-        let now = after[0].after.as_ref().unwrap();
-        assert!(now.total < 100);
-        assert!(
-            after[0]
-                .only_after
-                .iter()
-                .any(|f| f.kind == FindingKind::Deduction && f.rule == "sod:change_firewall_rule"),
-            "{:?}",
-            after[0].only_after
-        );
-        let reach = doc.reach.clone().unwrap();
-        assert!(reach[0].highest < 100);
-        assert!(
-            reach[0]
-                .short_of_100
-                .iter()
-                .any(|w| w.contains("its own work")),
-            "{:?}",
-            reach[0].short_of_100
-        );
-
-        // Saved, the plan is the new "before": the play is solved again under it.
-        doc.save().unwrap();
-        let saved = graded_now(&mut doc);
-        assert!(saved.iter().all(|c| !c.changed()));
-    }
-
-    #[test]
-    fn a_task_left_without_accountable_is_an_error_and_blocks_the_preview() {
-        let dir = folder();
-        let mut doc = AuthorDoc::open(dir.path()).unwrap();
-        let triage = task(&doc, "triage_alert");
-        doc.cycle_cell(triage, "soc");
-        assert_eq!(doc.matrix().tasks[triage].raci_codes("soc"), "C");
-        assert!(doc.errors() > 0);
-        assert!(matches!(doc.preview, Preview::Blocked));
-        assert!(doc.grading_job().is_none());
-    }
-
-    #[test]
-    fn saving_writes_what_validate_reads_back_and_becomes_the_new_before() {
-        let dir = folder();
-        let mut doc = AuthorDoc::open(dir.path()).unwrap();
-        let triage = task(&doc, "triage_alert");
-        doc.set_cell(triage, "it_ops", &["C", "I"]);
-        doc.save().unwrap();
-        assert!(!doc.is_dirty());
-        let written = std::fs::read_to_string(dir.path().join("responsibilities.ron")).unwrap();
-        assert_eq!(written, doc.text());
-        let reopened = AuthorDoc::open(dir.path()).unwrap();
-        assert_eq!(reopened.matrix().tasks[triage].raci_codes("it_ops"), "C/I");
-        assert!(graded_now(&mut doc).iter().all(|c| !c.changed()));
-    }
-}
+#[path = "doc_tests.rs"]
+pub(crate) mod tests;

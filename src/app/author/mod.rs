@@ -2,10 +2,11 @@
 //! on every change and its scripts graded again off the main thread.
 
 pub mod doc;
+pub mod drafts;
 
 use std::path::PathBuf;
 
-pub use crate::app::messages::{AuthorAction, TaskFlag};
+pub use crate::app::messages::{AuthorAction, ScenarioEdit, TaskFlag};
 pub use doc::{AuthorDoc, CELL_CYCLE, Preview};
 
 /// The Author screen's document, why none is open, and the grading running for it.
@@ -111,6 +112,8 @@ impl Authoring {
     /// Carries out an action on the document; returns what it asks of the rest of the app
     /// (another screen, other content).
     pub fn apply(&mut self, action: &AuthorAction) -> Vec<crate::app::messages::UiCommand> {
+        use std::sync::Arc;
+
         use crate::app::flow::Screen;
         use crate::app::messages::{ContentCommand, Navigate};
         if let AuthorAction::Open(folder) = action {
@@ -171,6 +174,38 @@ impl Authoring {
                     Err(e) => self.problem = Some(format!("cannot write {}: {e}", path.display())),
                 }
             }
+            AuthorAction::EditScenario { file, edit } => {
+                if let Err(problem) = doc.edit_scenario(file, edit) {
+                    self.problem = Some(problem);
+                }
+            }
+            AuthorAction::NewScenario => match doc.new_scenario() {
+                Ok(path) => self.done = Some(format!("Wrote {} from the template", path.display())),
+                Err(problem) => self.problem = Some(problem),
+            },
+            AuthorAction::ExportMsel { file } => {
+                let matrix = doc.library.matrix.as_ref().map(|m| Arc::clone(&m.matrix));
+                let scenario = doc
+                    .library
+                    .scenarios
+                    .iter()
+                    .find(|s| s.path == *file)
+                    .map(|s| Arc::clone(&s.scenario));
+                let (Some(matrix), Some(scenario)) = (matrix, scenario) else {
+                    self.problem = Some(format!(
+                        "{} does not load under the plan: fix its problems to export its MSEL",
+                        file.display()
+                    ));
+                    return Vec::new();
+                };
+                let path = file.with_file_name(format!("{}-msel.xlsx", scenario.id));
+                let written = crate::interop::msel::export_workbook(&scenario, &matrix)
+                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+                match written {
+                    Ok(()) => self.done = Some(format!("Wrote {}", path.display())),
+                    Err(e) => self.problem = Some(format!("cannot write {}: {e}", path.display())),
+                }
+            }
             AuthorAction::Open(_) | AuthorAction::Leave | AuthorAction::ShowLine { .. } => {}
         }
         Vec::new()
@@ -183,7 +218,7 @@ impl Authoring {
         match doc.save() {
             Ok(()) => {
                 self.problem = None;
-                self.done = Some(format!("Saved {}", doc.matrix_path.display()));
+                self.done = Some(format!("Saved the edits in {}", doc.folder.display()));
             }
             Err(e) => {
                 self.problem = Some(format!(

@@ -7,4 +7,5 @@ pub mod load;
 pub mod script;
 pub mod shipped;
 pub mod synthetic;
+pub mod template;
 pub mod validate;

@@ -245,7 +245,7 @@ impl ArtifactKind {
 }
 
 /// Evidence or context handed to the player with an inject.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Artifact {
     /// Stable id, unique across the scenario; handoffs cite it as evidence.
@@ -259,7 +259,7 @@ pub struct Artifact {
 }
 
 /// An action a decision point offers.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionOption {
     /// Stable id, unique across the scenario.
@@ -291,7 +291,7 @@ impl ActionOption {
 }
 
 /// Why an option does not resolve its decision, and which option of the same decision does.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Misdirection {
     /// What the player learns ("the provider does not fix the customer's own configuration").
@@ -301,7 +301,7 @@ pub struct Misdirection {
 }
 
 /// A moment where the player must decide who does what.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionPoint {
     /// Stable id.
@@ -319,7 +319,7 @@ pub struct DecisionPoint {
 }
 
 /// A message the player may send once its inject is released.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MessageOption {
     /// Stable id, unique across the scenario.
@@ -333,7 +333,7 @@ pub struct MessageOption {
 }
 
 /// An audience that must be told something within a time once an inject is released.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notification {
     /// The audience (a matrix audience id).
@@ -343,7 +343,7 @@ pub struct Notification {
 }
 
 /// One event of the master scenario events list.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inject {
     /// Stable id.
@@ -456,6 +456,39 @@ pub struct Scenario {
     /// Where each id sits, built on the first lookup: a file may hold tens of thousands of injects.
     #[serde(skip)]
     index: IndexCell,
+}
+
+impl Scenario {
+    /// A scenario with nothing in it yet but its id, title and length, for every mode.
+    pub fn blank(id: &str, title: &str, duration_mins: u32) -> Self {
+        Self {
+            id: ScenarioId::from(id),
+            title: title.to_owned(),
+            summary: String::new(),
+            difficulty: Difficulty::Introductory,
+            modes: vec![Mode::Practice, Mode::Drill, Mode::Facilitated],
+            duration_mins,
+            start: None,
+            objectives: Vec::new(),
+            references: Vec::new(),
+            cast: Vec::new(),
+            assets: Vec::new(),
+            flags: Vec::new(),
+            variations: Vec::new(),
+            channels: Vec::new(),
+            tasks: Vec::new(),
+            injects: Vec::new(),
+            discussion: Vec::new(),
+            index: IndexCell::default(),
+        }
+    }
+
+    /// The scenario as Warroom writes it (the Author screen's forms): canonical RON that reads
+    /// back to the same scenario.
+    pub fn to_ron(&self) -> Result<String, ron::Error> {
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        ron::ser::to_string_pretty(self, config).map(|text| format!("{text}\n"))
+    }
 }
 
 /// The lazily built index. A clone starts without one: a cloned scenario is usually about to be

@@ -365,6 +365,25 @@ impl GradingSet {
         self.scripts.len()
     }
 
+    /// The set with some scenario files' texts replaced (the Author screen's unsaved edits);
+    /// a file it did not have is added when its text reads as a scenario.
+    #[must_use]
+    pub fn with_scenario_texts(&self, texts: &[(std::path::PathBuf, String)]) -> Self {
+        let mut set = self.clone();
+        for (path, text) in texts {
+            let source = Source::from_text(path.clone(), text.clone());
+            let Ok(scenario) = source.parse::<Scenario>() else {
+                continue;
+            };
+            let id = scenario.id.to_string();
+            match set.scenarios.iter_mut().find(|(_, s)| s.path == *path) {
+                Some(entry) => *entry = (id, source),
+                None => set.scenarios.push((id, source)),
+            }
+        }
+        set
+    }
+
     /// How many scenarios it has.
     pub fn scenarios(&self) -> usize {
         self.scenarios.len()

@@ -2,6 +2,7 @@
 //! readiness and a grading preview beside it. Layout only: the document lives in
 //! [`crate::app::author`], the grid in [`grid`], the readiness side in [`readiness`].
 
+pub mod forms;
 pub mod grid;
 pub mod readiness;
 #[cfg(test)]
@@ -75,13 +76,63 @@ fn author_system(
 }
 
 impl AuthorUi {
-    /// Brings a diagnostic's line into view: the plan's in the RON tab.
-    fn show_line(&mut self, doc: Option<&AuthorDoc>, file: &std::path::Path, line: usize) {
-        if doc.is_some_and(|d| d.matrix_path == file) {
-            self.tab = AuthorTab::Ron;
-            self.jump_to_line = Some(line);
+    /// Brings a diagnostic's place into view: a task's row in the grid, an inject in the forms,
+    /// else the plan's line in the RON tab.
+    pub fn show_line(&mut self, doc: Option<&AuthorDoc>, file: &std::path::Path, line: usize) {
+        let Some(doc) = doc else {
+            return;
+        };
+        if doc.matrix_path == file {
+            match block_at(doc.text(), line, "TaskKind(") {
+                Some(task) if doc.grid_editable() => {
+                    self.tab = AuthorTab::Grid;
+                    self.focus_task = Some(task);
+                }
+                _ => {
+                    self.tab = AuthorTab::Ron;
+                    self.jump_to_line = Some(line);
+                }
+            }
+        } else if doc.scenario(file).is_some() {
+            self.tab = AuthorTab::Scenario;
+            self.scenario = Some(file.to_path_buf());
+            self.pending_delete = None;
+            let text = doc
+                .drafts
+                .iter()
+                .find(|d| d.path == file)
+                .map(|d| d.scenario.to_ron().unwrap_or_default())
+                .or_else(|| std::fs::read_to_string(file).ok())
+                .unwrap_or_default();
+            self.inject = block_at(&text, line, "Inject(").unwrap_or(0);
         }
     }
+}
+
+/// Which `opener(`…`)` block of a list (0-based, counting every line that starts with `opener`)
+/// holds 1-based `line`, if any does.
+pub fn block_at(text: &str, line: usize, opener: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let (open_at, open_line) = lines
+        .iter()
+        .enumerate()
+        .rfind(|(_, l)| l.trim_start().starts_with(opener))?;
+    let closed = lines
+        .iter()
+        .skip(open_at + 1)
+        .take(lines.len().saturating_sub(open_at + 2))
+        .any(|l| indent(l) == indent(open_line) && l.trim_start().starts_with(')'));
+    if closed {
+        return None;
+    }
+    Some(
+        lines
+            .iter()
+            .filter(|l| l.trim_start().starts_with(opener))
+            .count()
+            - 1,
+    )
 }
 
 /// Which part of the plan the centre shows.
@@ -92,6 +143,8 @@ pub enum AuthorTab {
     Grid,
     /// The plan's text.
     Ron,
+    /// A scenario's injects, decisions and options in forms.
+    Scenario,
     /// When each scenario's injects come in.
     Timeline,
     /// The plan's sections and the folder's scenarios, where no panel shows them.
@@ -120,6 +173,14 @@ pub struct AuthorUi {
     pub focus_task: Option<usize>,
     /// The timeline, and the revision it was worked out for.
     pub timeline: Option<(u64, Vec<crate::engine::reports::compare::InjectTimeline>)>,
+    /// The scenario file the forms show.
+    pub scenario: Option<PathBuf>,
+    /// The inject the forms show (its index).
+    pub inject: usize,
+    /// A delete waiting for a yes.
+    pub pending_delete: Option<forms::PendingDelete>,
+    /// The scenario last written from the template that the forms have switched to.
+    pub seen_newest: Option<PathBuf>,
 }
 
 /// Lays the screen out in `ui`: the folder bar, the outline, the centre's tabs and the readiness
@@ -183,6 +244,7 @@ pub fn author_ui(
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut state.tab, AuthorTab::Grid, "RACI grid");
             ui.selectable_value(&mut state.tab, AuthorTab::Ron, "RON");
+            ui.selectable_value(&mut state.tab, AuthorTab::Scenario, "Scenario");
             ui.selectable_value(&mut state.tab, AuthorTab::Timeline, "Timeline");
             if !outline_panel {
                 ui.selectable_value(&mut state.tab, AuthorTab::Outline, "Outline");
@@ -212,6 +274,7 @@ pub fn author_ui(
                 }
             }
             AuthorTab::Ron => ron_ui(ui, doc, state, &mut actions),
+            AuthorTab::Scenario => forms::scenario_forms_ui(ui, doc, state, &mut actions),
             AuthorTab::Timeline => timeline_ui(ui, doc, state),
             AuthorTab::Outline => {
                 egui::ScrollArea::vertical()

@@ -93,7 +93,7 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
             .on_hover_text(
                 d.hint
                     .clone()
-                    .unwrap_or_else(|| "Show it in the RON".to_owned()),
+                    .unwrap_or_else(|| "Show where it is".to_owned()),
             );
         if response.clicked() {
             actions.push(AuthorAction::ShowLine {
@@ -160,10 +160,14 @@ fn reach_ui(ui: &mut egui::Ui, reach: &[Reach]) {
     let palette = theme::palette(ui);
     let short = reach.iter().filter(|r| r.highest < 100).count();
     let untested: usize = reach.iter().map(|r| r.untested.len()).sum();
-    egui::CollapsingHeader::new(format!(
-        "What a play can score: {short} scenario(s) short of 100, {untested} objective(s) never tested"
-    ))
-    .id_salt("reach")
+    ui.add(
+        egui::Label::new(format!(
+            "{short} scenario(s) short of 100 · {untested} objective(s) never tested"
+        ))
+        .wrap(),
+    );
+    egui::CollapsingHeader::new("What a play can score")
+        .id_salt("reach")
     .default_open(short > 0)
     .show(ui, |ui| {
         for r in reach {
