@@ -278,6 +278,7 @@ fn step(world: &mut World, text: &str) -> Result<(), StepError> {
             use crate::app::screens::author::{AuthorTab, AuthorUi};
             world.resource_mut::<AuthorUi>().tab = match rest.trim() {
                 "ron" => AuthorTab::Ron,
+                "scenario" => AuthorTab::Scenario,
                 "timeline" => AuthorTab::Timeline,
                 "outline" => AuthorTab::Outline,
                 "readiness" => AuthorTab::Readiness,

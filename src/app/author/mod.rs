@@ -27,6 +27,17 @@ struct FolderWatch {
     folder: PathBuf,
     _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
     changed: std::sync::Mutex<std::sync::mpsc::Receiver<Vec<PathBuf>>>,
+    /// Each file's last-modified time and length as last seen: the system also reports files
+    /// merely opened (our own reads among them), which change nothing.
+    seen: std::sync::Mutex<std::collections::BTreeMap<PathBuf, Fingerprint>>,
+}
+
+/// When a file was last modified and how long it is; `None` when it is not there.
+type Fingerprint = Option<(std::time::SystemTime, u64)>;
+
+fn fingerprint(path: &std::path::Path) -> Fingerprint {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 impl FolderWatch {
@@ -54,19 +65,34 @@ impl FolderWatch {
             .watcher()
             .watch(folder, RecursiveMode::Recursive)
             .ok()?;
+        let (files, _) = crate::engine::content::load::ron_files_under(folder);
+        let seen = files.into_iter().map(|f| {
+            let print = fingerprint(&f);
+            (f, print)
+        });
         Some(Self {
             folder: folder.to_path_buf(),
             _debouncer: debouncer,
             changed: std::sync::Mutex::new(changed),
+            seen: std::sync::Mutex::new(seen.collect()),
         })
     }
 
-    /// The files changed since the last look.
+    /// The files changed since the last look (written, created or removed, not merely read).
     fn changes(&self) -> Vec<PathBuf> {
-        let Ok(changed) = self.changed.lock() else {
+        let (Ok(changed), Ok(mut seen)) = (self.changed.lock(), self.seen.lock()) else {
             return Vec::new();
         };
-        changed.try_iter().flatten().collect()
+        let reported: std::collections::BTreeSet<PathBuf> = changed.try_iter().flatten().collect();
+        reported
+            .into_iter()
+            .filter(|path| {
+                let now = fingerprint(path);
+                let before = seen.insert(path.clone(), now);
+                // A folder's own events stand for the files in it, reported beside them.
+                !path.is_dir() && before.flatten() != now
+            })
+            .collect()
     }
 }
 

@@ -272,7 +272,10 @@ fn inject_form_ui(
         .striped(true)
         .show(ui, |ui| {
             ui.label("Title");
-            ui.add(egui::TextEdit::singleline(&mut inject.title).desired_width(320.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut inject.title)
+                    .desired_width(ui.available_width().min(320.0)),
+            );
             ui.end_row();
             ui.label("Comes in");
             match &mut inject.release {
@@ -298,7 +301,7 @@ fn inject_form_ui(
             ui.add(
                 egui::TextEdit::multiline(&mut inject.narrative)
                     .desired_rows(3)
-                    .desired_width(320.0),
+                    .desired_width(ui.available_width().min(320.0)),
             );
             ui.end_row();
             ui.label("Severity");
@@ -438,10 +441,14 @@ fn decision_form_ui(
             ui.label(egui::RichText::new(format!("Decision id: {}", decision.id)).weak());
             ui.horizontal_wrapped(|ui| {
                 ui.label("Prompt");
-                ui.add(egui::TextEdit::singleline(&mut decision.prompt).desired_width(300.0));
+                ui.add(
+                    egui::TextEdit::singleline(&mut decision.prompt)
+                        .desired_width(ui.available_width().min(300.0)),
+                );
             });
             ui.horizontal_wrapped(|ui| {
-                ui.checkbox(&mut decision.required, "Required (graded when nobody acts)");
+                ui.checkbox(&mut decision.required, "Required")
+                    .on_hover_text("Graded when nobody acts on it");
                 let mut closes = decision.expires_after_mins.is_some();
                 if ui.checkbox(&mut closes, "Closes after").changed() {
                     decision.expires_after_mins = closes.then_some(10);
@@ -453,10 +460,10 @@ fn decision_form_ui(
                             .suffix(" min"),
                     );
                 }
-                if ui.small_button("Delete decision").clicked() {
-                    state.pending_delete = Some(PendingDelete::Decision(d));
-                }
             });
+            if ui.small_button("Delete decision").clicked() {
+                state.pending_delete = Some(PendingDelete::Decision(d));
+            }
             let labels: Vec<(ActionId, String)> = decision
                 .actions
                 .iter()
@@ -486,7 +493,10 @@ fn option_form_ui(
     ui.label(egui::RichText::new(format!("Option id: {}", option.id)).weak());
     ui.horizontal_wrapped(|ui| {
         ui.label("Label");
-        ui.add(egui::TextEdit::singleline(&mut option.label).desired_width(300.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut option.label)
+                .desired_width(ui.available_width().min(300.0)),
+        );
     });
     ui.horizontal_wrapped(|ui| {
         let task_name = |id: &str| {
@@ -561,7 +571,10 @@ fn option_form_ui(
     if let Some(misdirection) = &mut option.misdirected {
         ui.horizontal_wrapped(|ui| {
             ui.label("Why");
-            ui.add(egui::TextEdit::singleline(&mut misdirection.why).desired_width(300.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut misdirection.why)
+                    .desired_width(ui.available_width().min(300.0)),
+            );
         });
         ui.horizontal_wrapped(|ui| {
             let shown = others

@@ -124,7 +124,10 @@ pub fn readiness_ui(ui: &mut egui::Ui, doc: &AuthorDoc, actions: &mut Vec<Author
                 ui.spinner();
                 ui.label("Grading every script under the edited plan…");
             });
-            changes_ui(ui, doc, changes);
+            // The last grades stay shown meanwhile; before the first, there are none to show.
+            if !changes.is_empty() {
+                changes_ui(ui, doc, changes);
+            }
         }
         Preview::Ready(changes) => changes_ui(ui, doc, changes),
     }
@@ -205,7 +208,7 @@ fn changes_ui(ui: &mut egui::Ui, doc: &AuthorDoc, changes: &[GradeChange]) {
         format!("{} script(s) graded: no verdict changes.", changes.len())
     } else {
         format!(
-            "{} script(s) graded: {moved} change under the edits.",
+            "{} script(s) graded: {moved} changed under the edits.",
             changes.len()
         )
     });
@@ -226,7 +229,9 @@ fn changes_ui(ui: &mut egui::Ui, doc: &AuthorDoc, changes: &[GradeChange]) {
             ui.label(egui::RichText::new(format!("{title} (unchanged)")).weak());
             continue;
         }
-        egui::CollapsingHeader::new(egui::RichText::new(title).strong())
+        // The title wraps in a label: a header's text does not, and would widen the side panel.
+        ui.add(egui::Label::new(egui::RichText::new(title).strong()).wrap());
+        egui::CollapsingHeader::new("What changed")
             .id_salt(("preview", &change.scenario, &change.script))
             .default_open(true)
             .show(ui, |ui| {

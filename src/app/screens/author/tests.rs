@@ -164,6 +164,102 @@ fn an_error_blocks_play_this_and_names_the_task() {
     assert!(harness.state().authoring.doc.as_ref().unwrap().errors() > 0);
 }
 
+/// How many injects the folder's ransomware scenario has as edited.
+fn injects(harness: &Harness<'_, Screen>, dir: &std::path::Path) -> usize {
+    let doc = harness.state().authoring.doc.as_ref().unwrap();
+    doc.scenario(&dir.join("ransomware-file-server.ron"))
+        .unwrap()
+        .injects
+        .len()
+}
+
+#[test]
+fn the_forms_ask_before_a_delete_and_regrade_after_one() {
+    let dir = folder();
+    let mut harness = harness(dir.path(), 1.0);
+    harness.state_mut().ui.tab = super::AuthorTab::Scenario;
+    harness.run();
+    harness.get_by_label_contains("Inject id: alert");
+    let before = injects(&harness, dir.path());
+
+    // Asked first: Keep leaves it.
+    harness.get_by_label("Delete inject").click();
+    harness.run();
+    harness.get_by_label_contains("Delete the inject \"Mass file renames on FS-01\"");
+    harness.get_by_label("Keep").click();
+    harness.run();
+    assert_eq!(injects(&harness, dir.path()), before);
+    assert!(!harness.state().authoring.doc.as_ref().unwrap().is_dirty());
+
+    // Deleted: the first inject is gone, and the scripts that acted on it lose what they did.
+    harness.get_by_label("Delete inject").click();
+    harness.run();
+    harness.get_by_label("Delete").click();
+    harness.run();
+    assert_eq!(injects(&harness, dir.path()), before - 1);
+    assert!(harness.state().authoring.doc.as_ref().unwrap().is_dirty());
+    harness.get_by_label_contains("exemplary.ron: 100 to ");
+    assert!(
+        harness
+            .query_by_label_contains("exemplary.ron: 100 to 100 (unchanged)")
+            .is_none()
+    );
+
+    harness.get_by_label("Undo").click();
+    harness.run();
+    assert_eq!(injects(&harness, dir.path()), before);
+    harness.get_by_label_contains("exemplary.ron: 100 to 100 (unchanged)");
+}
+
+#[test]
+fn a_diagnostic_in_a_task_opens_its_row_and_one_in_a_scenario_its_inject() {
+    use super::{AuthorTab, block_at};
+    let text = "tasks: [\n    TaskKind(\n        id: \"a\",\n    ),\n    TaskKind(\n        id: \"b\",\n        name: \"\",\n    ),\n],\ntriggers: [],\n";
+    assert_eq!(block_at(text, 3, "TaskKind("), Some(0));
+    assert_eq!(block_at(text, 7, "TaskKind("), Some(1));
+    assert_eq!(block_at(text, 10, "TaskKind("), None, "after the list");
+    assert_eq!(block_at(text, 1, "TaskKind("), None, "before it");
+
+    let dir = folder();
+    let mut authoring = Authoring::default();
+    authoring.open(dir.path());
+    let doc = authoring.doc.as_ref().unwrap();
+    let mut ui = AuthorUi::default();
+    let plan_line = doc
+        .text()
+        .lines()
+        .position(|l| l.contains("id: \"isolate_host\""))
+        .unwrap()
+        + 1;
+    ui.show_line(Some(doc), &doc.matrix_path, plan_line);
+    assert_eq!(ui.tab, AuthorTab::Grid);
+    let isolate = doc
+        .matrix()
+        .tasks
+        .iter()
+        .position(|t| t.id.as_str() == "isolate_host");
+    assert_eq!(ui.focus_task, isolate);
+
+    let file = dir.path().join("ransomware-file-server.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("id: \"ransom-note\""))
+        .unwrap()
+        + 1;
+    ui.show_line(Some(doc), &file, line);
+    assert_eq!(ui.tab, AuthorTab::Scenario);
+    assert_eq!(ui.scenario.as_deref(), Some(file.as_path()));
+    let ransom = doc
+        .scenario(&file)
+        .unwrap()
+        .injects
+        .iter()
+        .position(|i| i.id.as_str() == "ransom-note")
+        .unwrap();
+    assert_eq!(ui.inject, ransom);
+}
+
 /// Every control of every tab can be brought into the window, from 1024×640 to 2560×1440 and at
 /// UI scale 0.75× to 2× (the grid scrolls both ways; the side panels become tabs where narrow).
 #[test]
@@ -194,16 +290,18 @@ fn the_author_screen_fits_every_window_and_scale() {
         let _ = author_ui(ui, s.authoring.doc.as_ref(), &status, &mut s.ui);
     };
     let tab = |tab: AuthorTab| move |h: &mut Harness<'_, Screen>| h.state_mut().ui.tab = tab;
-    let (grid, ron, timeline, outline, readiness) = (
+    let (grid, ron, scenario, timeline, outline, readiness) = (
         tab(AuthorTab::Grid),
         tab(AuthorTab::Ron),
+        tab(AuthorTab::Scenario),
         tab(AuthorTab::Timeline),
         tab(AuthorTab::Outline),
         tab(AuthorTab::Readiness),
     );
-    let setups: [(&str, &dyn Fn(&mut Harness<'_, Screen>)); 5] = [
+    let setups: [(&str, &dyn Fn(&mut Harness<'_, Screen>)); 6] = [
         ("grid", &grid),
         ("RON", &ron),
+        ("scenario", &scenario),
         ("timeline", &timeline),
         ("outline", &outline),
         ("readiness", &readiness),
