@@ -361,3 +361,43 @@ fn keep_grading(
     authoring.keep_watching(waker);
     authoring.keep_grading(waker());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FolderWatch;
+
+    /// What the watch reports within `seconds`, polled as the app does.
+    fn reported(watch: &FolderWatch, seconds: u64) -> Vec<std::path::PathBuf> {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        let mut seen = Vec::new();
+        while std::time::Instant::now() < until {
+            seen.extend(watch.changes());
+            if !seen.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        seen
+    }
+
+    #[test]
+    fn a_file_read_is_no_change_and_a_file_written_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("responsibilities.ron");
+        std::fs::write(&plan, "Matrix()").unwrap();
+        let Some(watch) = FolderWatch::start(dir.path(), None) else {
+            eprintln!("skipped: this system cannot watch folders");
+            return;
+        };
+        // Reading (as the app does after every change it hears of) must not be heard as one.
+        for _ in 0..3 {
+            let _ = std::fs::read_to_string(&plan).unwrap();
+        }
+        assert_eq!(reported(&watch, 1), Vec::<std::path::PathBuf>::new());
+        std::fs::write(&plan, "Matrix(id: \"edited\")").unwrap();
+        assert!(reported(&watch, 5).contains(&plan));
+        let added = dir.path().join("new.ron");
+        std::fs::write(&added, "Scenario()").unwrap();
+        assert!(reported(&watch, 5).contains(&added));
+    }
+}
