@@ -20,7 +20,7 @@
 //! - `tab decide|handoff|escalate|inform|communicate|approvals` — switch the action panel
 //! - `pane board|feed` — on a narrow window, show the board or the feed (the console's room side)
 //! - `author <folder>` — open the Author screen on a content folder
-//! - `author-tab grid|ron|timeline|outline|readiness` — switch the Author screen's centre
+//! - `author-tab grid|ron|scenario|timeline|outline|readiness` — switch the Author screen's centre
 //! - `author-cell <task-id> <role-id> [codes…]` — give a RACI cell these codes (none: empty)
 //! - `end` — end the exercise (shows the debrief, or the hotwash after a facilitated session)
 //! - `goto title|library|debrief|quiz|progress|hotwash` — change screen
