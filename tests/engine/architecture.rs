@@ -46,6 +46,14 @@ fn modules() -> BTreeMap<ModPath, Module> {
             if path.extension().is_none_or(|e| e != "rs") || path.ends_with("main.rs") {
                 continue;
             }
+            // `x_tests.rs` is the test module of `x.rs` in a file of its own (`#[cfg(test)]
+            // #[path = "x_tests.rs"] mod tests;`): test code, as an inline test module is.
+            if path
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy().ends_with("_tests"))
+            {
+                continue;
+            }
             let relative = path.strip_prefix(&src).unwrap().with_extension("");
             let mut segments: ModPath = relative
                 .components()

@@ -266,3 +266,35 @@ fn a_folder_without_scripts_is_graded_on_a_solved_play() {
     .with_solved(&plan);
     assert_eq!(with_one.scripts(), set.scenarios());
 }
+
+#[test]
+fn the_timeline_of_a_scenario_no_script_plays_follows_its_solved_play() {
+    use warroom::engine::reports::compare::GradingSet;
+    let plan = matrix();
+    let scenario = shipped::scenario_with("ransomware-file-server", &plan);
+    let bare = GradingSet::read(&scenarios_dir(), &[]);
+    assert_eq!(bare.timeline(&scenario, &plan).played_by, None);
+    let timeline = bare.with_solved(&plan).timeline(&scenario, &plan);
+    assert_eq!(
+        timeline.played_by.as_deref(),
+        Some("the best play (solved)")
+    );
+    assert!(timeline.unreachable.is_empty());
+    // The solved play preserves FS-01's evidence, so "evidence gone" never comes in; left alone
+    // it does.
+    let (_, _, idle, played) = timeline
+        .injects
+        .iter()
+        .find(|(id, ..)| id == "evidence-gone")
+        .unwrap();
+    assert!(idle.is_some());
+    assert_eq!(*played, None);
+
+    let with_exemplary = GradingSet::read(
+        &scenarios_dir(),
+        &[root().join("tests/fixtures/decisions/ransomware-file-server/exemplary.ron")],
+    )
+    .with_solved(&plan)
+    .timeline(&scenario, &plan);
+    assert_eq!(with_exemplary.played_by.as_deref(), Some("exemplary.ron"));
+}

@@ -9,5 +9,6 @@ pub mod local_task;
 pub mod matrix;
 pub mod patch;
 pub mod quiz;
+pub mod reachable;
 pub mod scenario;
 pub mod start;

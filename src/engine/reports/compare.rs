@@ -541,8 +541,11 @@ pub struct InjectTimeline {
     /// Per inject, in the scenario's order: its id, title, and the minute it comes in when nobody
     /// acts and in the exemplary run (`None`: it never does).
     pub injects: Vec<(String, String, Option<u32>, Option<u32>)>,
-    /// Whether the folder has an exemplary run for it.
-    pub has_exemplary: bool,
+    /// The script of the second run: the folder's `exemplary.ron`, else the play `script solve`
+    /// wrote for it (`None`: neither).
+    pub played_by: Option<String>,
+    /// Injects no play can bring in, by id.
+    pub unreachable: BTreeSet<String>,
 }
 
 impl GradingSet {
@@ -554,11 +557,12 @@ impl GradingSet {
         let _ = idle.apply(Intent::Advance {
             minutes: scenario.duration_mins,
         });
-        let exemplary = self.scripts.iter().find_map(|source| {
-            let is_exemplary = source
-                .path
-                .file_name()
-                .is_some_and(|n| n == "exemplary.ron");
+        // The folder's exemplary run, else a solved play: both meet every check of the plan.
+        let mut scripts: Vec<&Source> = self.scripts.iter().collect();
+        scripts.sort_by_key(|s| s.path.file_name().is_none_or(|n| n != "exemplary.ron"));
+        let exemplary = scripts.into_iter().find_map(|source| {
+            let name = source.path.file_name()?.to_string_lossy().into_owned();
+            let is_exemplary = name == "exemplary.ron" || name == SOLVED_SCRIPT;
             let decisions: Decisions = source.parse_under(matrix).ok()?;
             if !is_exemplary || decisions.scenario != scenario.id {
                 return None;
@@ -572,6 +576,7 @@ impl GradingSet {
                 source,
             )
             .ok()
+            .map(|session| (name, session))
         });
         InjectTimeline {
             injects: scenario
@@ -583,11 +588,21 @@ impl GradingSet {
                         id.to_owned(),
                         inject.title.clone(),
                         idle.released_at(id),
-                        exemplary.as_ref().and_then(|s| s.released_at(id)),
+                        exemplary.as_ref().and_then(|(_, s)| s.released_at(id)),
                     )
                 })
                 .collect(),
-            has_exemplary: exemplary.is_some(),
+            played_by: exemplary.map(|(name, _)| {
+                if name == SOLVED_SCRIPT {
+                    "the best play (solved)".to_owned()
+                } else {
+                    name
+                }
+            }),
+            unreachable: crate::engine::model::reachable::unreachable_injects(scenario)
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect(),
             scenario: Arc::clone(scenario),
         }
     }

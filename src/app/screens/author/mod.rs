@@ -458,7 +458,13 @@ fn scenario_outline_ui(ui: &mut egui::Ui, scenario: &crate::engine::Scenario) {
                 ))
                 .wrap(),
             );
+            let unreachable = crate::engine::model::reachable::unreachable_injects(scenario);
             for inject in &scenario.injects {
+                let never = if unreachable.contains(&inject.id) {
+                    " · unreachable: no play brings it in"
+                } else {
+                    ""
+                };
                 let decisions = match inject.decisions.len() {
                     0 => String::new(),
                     1 => " · 1 decision".to_owned(),
@@ -466,7 +472,7 @@ fn scenario_outline_ui(ui: &mut egui::Ui, scenario: &crate::engine::Scenario) {
                 };
                 ui.add(
                     egui::Label::new(format!(
-                        "{}  {}{decisions}",
+                        "{}  {}{decisions}{never}",
                         inject_badge(&inject.release),
                         inject.title
                     ))
@@ -566,10 +572,9 @@ fn timeline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
         .show(ui, |ui| {
             for timeline in timelines {
                 ui.label(egui::RichText::new(&timeline.scenario.title).strong());
-                let exemplary = if timeline.has_exemplary {
-                    "in the exemplary run"
-                } else {
-                    "(no exemplary.ron for it)"
+                let exemplary = match &timeline.played_by {
+                    Some(script) => format!("in {script}"),
+                    None => "(no script plays it)".to_owned(),
                 };
                 egui::Grid::new(("timeline", timeline.scenario.id.as_str()))
                     .striped(true)
@@ -580,10 +585,18 @@ fn timeline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
                         ui.end_row();
                         let minute =
                             |m: Option<u32>| m.map_or("never".to_owned(), |m| format!("T+{m:02}"));
-                        for (_, title, idle, played) in &timeline.injects {
-                            ui.label(title);
+                        for (id, title, idle, played) in &timeline.injects {
+                            if timeline.unreachable.contains(id) {
+                                ui.label(
+                                    egui::RichText::new(format!("{title} (unreachable)"))
+                                        .color(theme::palette(ui).warning),
+                                )
+                                .on_hover_text("No play can bring it in: it is timed after the end, or waits on something nothing in the scenario can make happen");
+                            } else {
+                                ui.label(title);
+                            }
                             ui.label(minute(*idle));
-                            ui.label(if timeline.has_exemplary {
+                            ui.label(if timeline.played_by.is_some() {
                                 minute(*played)
                             } else {
                                 String::new()
