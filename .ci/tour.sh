@@ -12,7 +12,8 @@ expected=(1-title 2-library 3-play-feedback 4-play-board 5-debrief 6-quiz-feedba
           15-console-room 16-projector-room 17-console-1024-2x 18-hotwash-1024-2x
           19-debrief-1024-2x 20-play-board-1024-2x 21-author-grid-1024
           22-author-preview-1024 23-author-timeline-1024 24-author-readiness-1024-2x
-          25-author-grid-1024-2x 26-author-scenario-1024 27-author-scenario-1024-2x)
+          25-author-grid-1024-2x 26-author-scenario-1024 27-author-scenario-1024-2x
+          28-author-timeline-1024-2x)
 # Screenshots that must be one flat colour (the blanked projector).
 expected_blank=(10-projector-blank)
 

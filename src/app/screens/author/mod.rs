@@ -226,7 +226,7 @@ pub fn author_ui(
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("author-outline-scroll")
-                    .show(ui, |ui| outline_ui(ui, doc, state));
+                    .show(ui, |ui| outline_ui(ui, doc, state, &mut actions));
             });
     }
     if readiness_panel {
@@ -279,7 +279,7 @@ pub fn author_ui(
             AuthorTab::Outline => {
                 egui::ScrollArea::vertical()
                     .id_salt("author-outline-tab")
-                    .show(ui, |ui| outline_ui(ui, doc, state));
+                    .show(ui, |ui| outline_ui(ui, doc, state, &mut actions));
             }
             AuthorTab::Readiness => {
                 egui::ScrollArea::vertical()
@@ -377,8 +377,30 @@ fn top_bar_ui(
 }
 
 /// The plan's sections and the folder's scenarios; a task opens the grid at its row.
-fn outline_ui(ui: &mut egui::Ui, doc: &AuthorDoc, state: &mut AuthorUi) {
+fn outline_ui(
+    ui: &mut egui::Ui,
+    doc: &AuthorDoc,
+    state: &mut AuthorUi,
+    actions: &mut Vec<AuthorAction>,
+) {
     let matrix = doc.matrix();
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Open folder…")
+            .on_hover_text("Type the path of another content folder")
+            .clicked()
+        {
+            state.choosing_folder = true;
+        }
+        if ui
+            .button("New scenario")
+            .on_hover_text("Write a small scenario from the template into the folder and edit it")
+            .clicked()
+        {
+            actions.push(AuthorAction::NewScenario);
+            state.tab = AuthorTab::Scenario;
+        }
+    });
     ui.label(egui::RichText::new(format!("The plan: {}", matrix.name)).strong());
     egui::CollapsingHeader::new(format!("Roles ({})", matrix.roles.len()))
         .id_salt("outline-roles")
