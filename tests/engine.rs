@@ -53,3 +53,6 @@ mod solve;
 mod store;
 #[path = "engine/workbooks.rs"]
 mod workbooks;
+
+#[path = "engine/xapi.rs"]
+mod xapi;

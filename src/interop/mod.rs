@@ -1,4 +1,5 @@
-//! Interchange with the tools people keep their plans in: spreadsheets and CSV. A layer of its
+//! Interchange with the tools people keep their plans in (spreadsheets and CSV) and with the
+//! organisation's learning record store (xAPI statements). A layer of its
 //! own beside the store, used by the CLI (and later the app), never by the engine's core: it turns
 //! a sheet into the engine's model and back, reporting every problem at its sheet cell as data.
 
@@ -8,6 +9,7 @@ pub mod plan_workbook;
 pub mod raci;
 pub mod sheet;
 pub mod workbook;
+pub mod xapi;
 
 use std::path::Path;
 

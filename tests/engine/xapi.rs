@@ -1,0 +1,227 @@
+//! xAPI statements of a played exercise: shaped as xAPI 1.0.3 requires, one per graded choice with
+//! the verdict it got, the same ids however often they are built, and no name when pseudonymous.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use warroom::engine::exercise::ExerciseRecord;
+use warroom::engine::model::scenario::Mode;
+use warroom::engine::scoring::score;
+use warroom::interop::xapi::exercise::exercise_statements;
+use warroom::interop::xapi::{Identity, Statement};
+
+use crate::support::play;
+
+fn identity(pseudonymous: bool) -> Identity {
+    Identity {
+        base_iri: "https://lrs.example.org/warroom".into(),
+        home_page: "https://example.org".into(),
+        pseudonymous,
+    }
+}
+
+/// The statements of a fixture played as exercise `id` by Dana Reyes, started at 2026-12-06 09:00 UTC.
+fn statements(scenario: &str, script: &str, id: &str, pseudonymous: bool) -> Vec<Statement> {
+    let session = play(scenario, script);
+    let mut record = ExerciseRecord::new(id, Mode::Practice, 1_796_547_600, &session);
+    record.updated_at = record.started_at + 50 * 60;
+    exercise_statements(
+        &identity(pseudonymous),
+        "Dana Reyes",
+        &record,
+        &session,
+        &score(&session),
+    )
+}
+
+fn is_iri(text: &str) -> bool {
+    (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(' ')
+        && text.len() > "https://x".len()
+}
+
+/// The xAPI 1.0.3 rules a statement Warroom writes must keep.
+fn check_shape(statement: &Statement) {
+    let json = serde_json::to_value(statement).unwrap();
+    let id = json["id"].as_str().unwrap();
+    let parsed = uuid::Uuid::parse_str(id).unwrap();
+    assert_eq!(parsed.get_version_num(), 5, "{id}");
+    assert_eq!(json["actor"]["objectType"], "Agent");
+    // Exactly one inverse functional identifier: the account.
+    let actor = json["actor"].as_object().unwrap();
+    let ifis = ["mbox", "mbox_sha1sum", "openid", "account"];
+    assert_eq!(ifis.iter().filter(|k| actor.contains_key(**k)).count(), 1);
+    assert!(is_iri(
+        json["actor"]["account"]["homePage"].as_str().unwrap()
+    ));
+    assert!(
+        !json["actor"]["account"]["name"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(is_iri(json["verb"]["id"].as_str().unwrap()));
+    assert!(json["verb"]["display"]["en-US"].is_string());
+    assert_eq!(json["object"]["objectType"], "Activity");
+    assert!(
+        is_iri(json["object"]["id"].as_str().unwrap()),
+        "{}",
+        json["object"]["id"]
+    );
+    assert!(is_iri(
+        json["object"]["definition"]["type"].as_str().unwrap()
+    ));
+    let timestamp = json["timestamp"].as_str().unwrap();
+    assert!(
+        timestamp.len() == 20
+            && timestamp.ends_with('Z')
+            && timestamp.as_bytes()[10] == b'T'
+            && timestamp[..4].parse::<u32>().is_ok(),
+        "{timestamp}"
+    );
+    if let Some(score) = json["result"].get("score") {
+        let scaled = score["scaled"].as_f64().unwrap();
+        let (raw, min, max) = (
+            score["raw"].as_f64().unwrap(),
+            score["min"].as_f64().unwrap(),
+            score["max"].as_f64().unwrap(),
+        );
+        assert!((-1.0..=1.0).contains(&scaled));
+        assert!(min <= raw && raw <= max);
+    }
+    for extensions in [
+        &json["result"]["extensions"],
+        &json["context"]["extensions"],
+    ] {
+        if let Value::Object(map) = extensions {
+            assert!(map.keys().all(|k| is_iri(k)), "{map:?}");
+        }
+    }
+    if let Some(registration) = json["context"].get("registration") {
+        uuid::Uuid::parse_str(registration.as_str().unwrap()).unwrap();
+    }
+    // Nothing optional is sent as null.
+    for key in ["result", "context"] {
+        assert_ne!(json.get(key), Some(&Value::Null));
+    }
+}
+
+#[test]
+fn an_exemplary_exercise_is_launched_graded_choice_by_choice_completed_and_terminated() {
+    let statements = statements("ransomware-file-server", "exemplary", "ex-1", false);
+    for s in &statements {
+        check_shape(s);
+    }
+    let verbs: Vec<&str> = statements
+        .iter()
+        .map(|s| s.verb.id.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(verbs.first(), Some(&"launched"));
+    assert_eq!(&verbs[verbs.len() - 2..], ["completed", "terminated"]);
+    let responded = statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/responded"))
+        .count();
+    let session = play("ransomware-file-server", "exemplary");
+    let assigned = session
+        .log()
+        .entries
+        .iter()
+        .filter(|e| matches!(e.intent, warroom::engine::Intent::AssignAction { .. }))
+        .count();
+    assert_eq!(responded, assigned);
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.object.id.ends_with("/injects/alert/actions/isolate-fs01"))
+    );
+    // Every choice of the exemplary run met the plan.
+    for s in statements
+        .iter()
+        .filter(|s| s.verb.id.ends_with("/responded"))
+    {
+        assert_eq!(s.result.as_ref().unwrap().success, Some(true), "{s:?}");
+    }
+    let completed = &statements[statements.len() - 2];
+    let result = completed.result.as_ref().unwrap();
+    assert!((result.score.as_ref().unwrap().raw - 100.0).abs() < f64::EPSILON);
+    assert_eq!(result.completion, Some(true));
+    assert!(
+        result
+            .extensions
+            .contains_key("https://lrs.example.org/warroom/extensions/dimension/evidence")
+    );
+    let context = completed.context.as_ref().unwrap();
+    assert_eq!(
+        context.extensions["https://lrs.example.org/warroom/extensions/scenario"],
+        "ransomware-file-server"
+    );
+}
+
+#[test]
+fn a_broken_responsibility_reaches_the_record_with_its_citation() {
+    let statements = statements("ransomware-file-server", "legal-too-late", "ex-2", false);
+    let faulted: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.result.as_ref().is_some_and(|r| r.success == Some(false)))
+        .collect();
+    assert!(!faulted.is_empty());
+    for s in faulted {
+        let result = s.result.as_ref().unwrap();
+        assert!(result.response.as_ref().is_some_and(|r| !r.is_empty()));
+        let cites = &result.extensions["https://lrs.example.org/warroom/extensions/cites"];
+        assert!(cites.as_array().is_some_and(|c| !c.is_empty()), "{cites}");
+        assert!(
+            result.extensions["https://lrs.example.org/warroom/extensions/points"]
+                .as_i64()
+                .unwrap()
+                < 0
+        );
+    }
+    let total = statements[statements.len() - 2]
+        .result
+        .as_ref()
+        .unwrap()
+        .score
+        .as_ref()
+        .unwrap()
+        .raw;
+    assert!(total < 100.0);
+}
+
+#[test]
+fn statement_ids_are_the_same_every_time_and_never_repeat() {
+    let first = statements("misdirected-email", "exemplary", "ex-3", false);
+    let again = statements("misdirected-email", "exemplary", "ex-3", false);
+    assert_eq!(
+        first, again,
+        "a replay or a second push makes the same statements"
+    );
+    let ids: BTreeSet<&str> = first.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids.len(), first.len());
+    let other = statements("misdirected-email", "exemplary", "ex-4", false);
+    assert!(other.iter().all(|s| !ids.contains(s.id.as_str())));
+}
+
+#[test]
+fn a_pseudonymous_organisation_sends_no_name() {
+    let statements = statements("misdirected-email", "exemplary", "ex-5", true);
+    let json = serde_json::to_string(&statements).unwrap();
+    assert!(!json.contains("Dana"), "{json}");
+    let accounts: BTreeSet<&str> = statements
+        .iter()
+        .map(|s| s.actor.account.name.as_str())
+        .collect();
+    assert_eq!(accounts.len(), 1, "one learner, one stable pseudonym");
+    for s in &statements {
+        check_shape(s);
+    }
+}
+
+#[test]
+fn timestamps_are_utc_rfc_3339() {
+    use warroom::interop::xapi::timestamp;
+    assert_eq!(timestamp(1_796_547_600), "2026-12-06T09:00:00Z");
+    assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+    assert_eq!(timestamp(951_827_696), "2000-02-29T12:34:56Z");
+}
