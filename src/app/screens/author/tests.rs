@@ -212,6 +212,39 @@ fn the_forms_ask_before_a_delete_and_regrade_after_one() {
 }
 
 #[test]
+fn the_forms_are_reachable_from_the_keyboard() {
+    let dir = folder();
+    let mut harness = harness(dir.path(), 1.0);
+    harness.state_mut().ui.tab = super::AuthorTab::Scenario;
+    harness.run();
+    // Tab walks the controls: the scenario and inject pickers, the buttons, then the fields.
+    let mut focused = std::collections::HashSet::new();
+    let mut reached_title = false;
+    for _ in 0..300 {
+        if reached_title {
+            break;
+        }
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+        if let Some(id) = harness.ctx.memory(egui::Memory::focused) {
+            focused.insert(id);
+        }
+        reached_title |= harness
+            .query_all_by_value("Mass file renames on FS-01")
+            .any(|n| n.accesskit_node().is_focused());
+    }
+    assert!(
+        focused.len() >= 10,
+        "{} controls took the focus",
+        focused.len()
+    );
+    assert!(
+        reached_title,
+        "the inject's title field is reachable by Tab"
+    );
+}
+
+#[test]
 fn a_diagnostic_in_a_task_opens_its_row_and_one_in_a_scenario_its_inject() {
     use super::{AuthorTab, block_at};
     let text = "tasks: [\n    TaskKind(\n        id: \"a\",\n    ),\n    TaskKind(\n        id: \"b\",\n        name: \"\",\n    ),\n],\ntriggers: [],\n";
