@@ -225,3 +225,50 @@ fn timestamps_are_utc_rfc_3339() {
     assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
     assert_eq!(timestamp(951_827_696), "2000-02-29T12:34:56Z");
 }
+
+#[test]
+fn a_quiz_answer_is_answered_right_or_wrong_in_its_sitting() {
+    use warroom::engine::learning::progress::AnswerRecord;
+    use warroom::engine::model::matrix::Dimension;
+    use warroom::interop::xapi::quiz::answer_statement;
+    let answer = |correct: bool, at: i64| AnswerRecord {
+        sitting: 3,
+        question: "who-isolates".into(),
+        dimension: Dimension::Ownership,
+        roles: vec!["it_ops".into()],
+        correct,
+        first_try: true,
+        at,
+    };
+    let wrong = answer_statement(
+        &identity(false),
+        "Dana Reyes",
+        &answer(false, 1_796_547_600),
+        Some("Who isolates the host?"),
+    );
+    check_shape(&wrong);
+    assert!(wrong.verb.id.ends_with("/answered"));
+    assert_eq!(wrong.result.as_ref().unwrap().success, Some(false));
+    assert!(wrong.object.id.ends_with("/questions/who-isolates"));
+    let again = answer_statement(
+        &identity(false),
+        "Dana Reyes",
+        &answer(false, 1_796_547_600),
+        Some("Who isolates the host?"),
+    );
+    assert_eq!(wrong, again);
+    // The same question answered again later in the sitting is a statement of its own, in the
+    // same registration.
+    let later = answer_statement(
+        &identity(false),
+        "Dana Reyes",
+        &answer(true, 1_796_547_700),
+        None,
+    );
+    assert_ne!(later.id, wrong.id);
+    assert_eq!(
+        later.context.as_ref().unwrap().registration,
+        wrong.context.as_ref().unwrap().registration
+    );
+    assert_eq!(later.result.as_ref().unwrap().success, Some(true));
+}

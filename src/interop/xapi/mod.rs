@@ -5,6 +5,7 @@
 //! resume or a second push of the same record never makes a second statement.
 
 pub mod exercise;
+pub mod quiz;
 
 use std::collections::BTreeMap;
 
