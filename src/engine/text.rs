@@ -173,6 +173,22 @@ fn split_words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// An id made of a title: lower-case letters and digits, words joined by `-`, at most 40
+/// characters (`Ransom note arrives` → `ransom-note-arrives`); `None` when the title has none.
+pub fn slug(title: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let cut: String = out.trim_end_matches('-').chars().take(40).collect();
+    let cut = cut.trim_end_matches('-');
+    (!cut.is_empty()).then(|| cut.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{IdWords, count, duration_words, one_clean_line};

@@ -464,42 +464,12 @@ fn header_row<'s>(sheet: &'s Sheet, time: &str) -> Option<&'s Row> {
 }
 
 fn blank_inject() -> Inject {
-    Inject {
-        id: InjectId::new("inject"),
-        title: String::new(),
-        release: Release::At(0),
-        narrative: String::new(),
-        to: Vec::new(),
-        artifacts: Vec::new(),
-        severity: None,
-        business_impact: None,
-        reveals: Vec::new(),
-        sets: Vec::new(),
-        decisions: Vec::new(),
-        messages: Vec::new(),
-        notify: Vec::new(),
-        starts_reporting: Vec::new(),
-        facilitator_notes: String::new(),
-    }
+    Inject::new("inject", "", Release::At(0), "")
 }
 
 /// An id made of a title: `Ransom note arrives` → `ransom-note-arrives`.
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    let cut: String = out.chars().take(40).collect();
-    if cut.is_empty() {
-        "inject".to_owned()
-    } else {
-        cut.trim_end_matches('-').to_owned()
-    }
+    crate::engine::text::slug(title).unwrap_or_else(|| "inject".to_owned())
 }
 
 fn unique(id: &str, used: &mut BTreeMap<String, usize>) -> String {

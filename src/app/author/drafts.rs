@@ -64,23 +64,12 @@ impl ScenarioDraft {
                     .max()
                     .map_or(0, |m| m.saturating_add(10))
                     .min(self.scenario.duration_mins);
-                injects.push(crate::engine::model::scenario::Inject {
-                    id: id.as_str().into(),
-                    title: "New inject".into(),
-                    release: crate::engine::model::scenario::Release::At(release),
-                    narrative: "What the players hear or see.".into(),
-                    to: Vec::new(),
-                    artifacts: Vec::new(),
-                    severity: None,
-                    business_impact: None,
-                    reveals: Vec::new(),
-                    sets: Vec::new(),
-                    decisions: Vec::new(),
-                    messages: Vec::new(),
-                    notify: Vec::new(),
-                    starts_reporting: Vec::new(),
-                    facilitator_notes: String::new(),
-                });
+                injects.push(crate::engine::model::scenario::Inject::new(
+                    &id,
+                    "New inject",
+                    crate::engine::model::scenario::Release::At(release),
+                    "What the players hear or see.",
+                ));
             }
             ScenarioEdit::DeleteInject { index } => {
                 if *index >= injects.len() {
@@ -120,24 +109,9 @@ pub fn unique_id<'a>(stem: &str, taken: impl Iterator<Item = &'a str>) -> String
         .unwrap_or_else(|| stem.to_owned())
 }
 
-/// A scenario id from a label: lower case words joined by `-` ("Wipe FS-01" → "wipe-fs-01").
+/// An id made from a label ("Wipe FS-01" → "wipe-fs-01"; "item" when it has no letters).
 pub fn slug(label: &str) -> String {
-    let mut out = String::new();
-    for word in label
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(5)
-    {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word.to_ascii_lowercase());
-    }
-    if out.is_empty() {
-        "item".to_owned()
-    } else {
-        out
-    }
+    crate::engine::text::slug(label).unwrap_or_else(|| "item".to_owned())
 }
 
 #[cfg(test)]
@@ -148,7 +122,7 @@ mod tests {
     fn ids_are_made_from_labels_and_never_collide() {
         assert_eq!(
             slug("Wipe and reimage FS-01 now!"),
-            "wipe-and-reimage-fs-01"
+            "wipe-and-reimage-fs-01-now"
         );
         assert_eq!(slug("¿?"), "item");
         let taken = ["inject", "inject-2"];

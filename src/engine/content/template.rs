@@ -1,7 +1,7 @@
 //! The Author screen's *New scenario*: a small scenario that validates under the folder's plan,
 //! for an author to grow in the forms: one inject, one decision, one option the plan assigns.
 
-use crate::engine::model::id::{ActionId, DecisionId, InjectId};
+use crate::engine::model::id::{ActionId, DecisionId};
 use crate::engine::model::matrix::{Dimension, Matrix, Phase};
 use crate::engine::model::scenario::{
     ActionOption, DecisionPoint, Inject, Objective, Release, Scenario,
@@ -42,26 +42,17 @@ pub fn new_scenario(id: &str, matrix: &Matrix) -> Scenario {
         })
         .into_iter()
         .collect();
-    scenario.injects.push(Inject {
-        id: InjectId::from("first-report"),
-        title: "First report".into(),
-        release: Release::At(0),
-        narrative: "Someone notices something wrong: say who, what they saw, where and when."
-            .into(),
-        to: first_look
-            .and_then(|t| t.responsible.first().cloned())
-            .into_iter()
-            .collect(),
-        artifacts: Vec::new(),
-        severity: None,
-        business_impact: None,
-        reveals: Vec::new(),
-        sets: Vec::new(),
-        decisions,
-        messages: Vec::new(),
-        notify: Vec::new(),
-        starts_reporting: Vec::new(),
-        facilitator_notes: String::new(),
-    });
+    let mut first = Inject::new(
+        "first-report",
+        "First report",
+        Release::At(0),
+        "Someone notices something wrong: say who, what they saw, where and when.",
+    );
+    first.to = first_look
+        .and_then(|t| t.responsible.first().cloned())
+        .into_iter()
+        .collect();
+    first.decisions = decisions;
+    scenario.injects.push(first);
     scenario
 }

@@ -458,6 +458,29 @@ pub struct Scenario {
     index: IndexCell,
 }
 
+impl Inject {
+    /// An inject with nothing in it yet but its id, title, release and narrative.
+    pub fn new(id: &str, title: &str, release: Release, narrative: &str) -> Self {
+        Self {
+            id: InjectId::from(id),
+            title: title.to_owned(),
+            release,
+            narrative: narrative.to_owned(),
+            to: Vec::new(),
+            artifacts: Vec::new(),
+            severity: None,
+            business_impact: None,
+            reveals: Vec::new(),
+            sets: Vec::new(),
+            decisions: Vec::new(),
+            messages: Vec::new(),
+            notify: Vec::new(),
+            starts_reporting: Vec::new(),
+            facilitator_notes: String::new(),
+        }
+    }
+}
+
 impl Scenario {
     /// A scenario with nothing in it yet but its id, title and length, for every mode.
     pub fn blank(id: &str, title: &str, duration_mins: u32) -> Self {
