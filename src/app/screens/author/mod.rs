@@ -426,15 +426,7 @@ fn outline_ui(
                 }
             }
         });
-    for (what, count) in [
-        ("Triggers", matrix.triggers.len()),
-        ("Severity levels", matrix.escalation.severities.len()),
-        ("Escalation rules", matrix.escalation.rules.len()),
-        ("Audiences", matrix.communication.audiences.len()),
-        ("Reporting regimes", matrix.regimes.len()),
-    ] {
-        ui.label(format!("{what}: {count}"));
-    }
+    plan_sections_ui(ui, matrix);
     ui.separator();
     ui.label(egui::RichText::new(format!("Scenarios ({})", doc.library.scenarios.len())).strong());
     for loaded in &doc.library.scenarios {
@@ -456,6 +448,124 @@ fn outline_ui(
             )
             .wrap(),
         );
+    }
+}
+
+/// The plan's other sections, each a list of what it holds in words.
+fn plan_sections_ui(ui: &mut egui::Ui, matrix: &crate::engine::Matrix) {
+    let trigger = |id: &str| {
+        matrix
+            .triggers
+            .iter()
+            .find(|t| t.id.as_str() == id)
+            .map_or_else(|| id.to_owned(), |t| t.description.clone())
+    };
+    let names = |roles: &[crate::engine::model::id::RoleId]| {
+        roles
+            .iter()
+            .map(|r| matrix.role_name(r.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sections: [(&str, Vec<String>); 7] = [
+        (
+            "Facts (triggers)",
+            matrix
+                .triggers
+                .iter()
+                .map(|t| t.description.clone())
+                .collect(),
+        ),
+        (
+            "Severity levels",
+            matrix
+                .escalation
+                .severities
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {}: engage {} within {} min",
+                        s.level,
+                        s.name,
+                        names(&s.engage),
+                        s.within_mins
+                    )
+                })
+                .collect(),
+        ),
+        (
+            "Escalation rules",
+            matrix
+                .escalation
+                .rules
+                .iter()
+                .map(|r| {
+                    format!(
+                        "Once {}: engage {} within {} min",
+                        trigger(r.when.as_str()).to_lowercase(),
+                        names(&r.engage),
+                        r.within_mins
+                    )
+                })
+                .collect(),
+        ),
+        (
+            "Audiences",
+            matrix
+                .communication
+                .audiences
+                .iter()
+                .map(|a| format!("{}: written by {}", a.name, names(&a.senders)))
+                .collect(),
+        ),
+        (
+            "Outside contacts",
+            matrix
+                .communication
+                .contacts
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: through {}",
+                        matrix.role_name(c.party.as_str()),
+                        names(&c.by)
+                    )
+                })
+                .collect(),
+        ),
+        (
+            "Reporting regimes",
+            matrix
+                .regimes
+                .iter()
+                .map(|r| format!("{} ({})", r.name, r.recipient))
+                .collect(),
+        ),
+        (
+            "Scoring",
+            crate::engine::model::matrix::Dimension::ALL
+                .iter()
+                .map(|d| format!("{}: weight {}", d.label(), matrix.scoring.weights.of(*d)))
+                .chain(std::iter::once(format!(
+                    "A check failed outright costs at least {} points",
+                    matrix.scoring.mistake_floor
+                )))
+                .collect(),
+        ),
+    ];
+    for (what, lines) in sections {
+        let heading = if what == "Scoring" {
+            what.to_owned()
+        } else {
+            format!("{what} ({})", lines.len())
+        };
+        egui::CollapsingHeader::new(heading)
+            .id_salt(("outline-section", what))
+            .show(ui, |ui| {
+                for line in lines {
+                    ui.add(egui::Label::new(line).wrap());
+                }
+            });
     }
 }
 
