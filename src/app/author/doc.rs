@@ -245,12 +245,24 @@ impl AuthorDoc {
         Texts {
             plan: self.text.clone(),
             // A scenario as on disk is left out: undoing to before its first edit matches it.
-            scenarios: self
-                .drafts
-                .iter()
-                .filter(|d| d.is_dirty())
-                .map(|d| (d.path.clone(), d.text.clone()))
-                .collect(),
+            scenarios: self.unsaved_scenarios(),
+        }
+    }
+
+    /// Each scenario file with unsaved edits, and its text.
+    fn unsaved_scenarios(&self) -> Vec<(PathBuf, String)> {
+        self.drafts
+            .iter()
+            .filter(|d| d.is_dirty())
+            .map(|d| (d.path.clone(), d.text.clone()))
+            .collect()
+    }
+
+    /// The text of scenario `file` as edited, or as on disk.
+    pub fn scenario_text(&self, file: &Path) -> Option<String> {
+        match self.drafts.iter().find(|d| d.path == file) {
+            Some(draft) => Some(draft.text.clone()),
+            None => std::fs::read_to_string(file).ok(),
         }
     }
 
@@ -523,12 +535,7 @@ impl AuthorDoc {
             }),
             matrix,
             grading: Arc::clone(&self.grading),
-            scenario_texts: self
-                .drafts
-                .iter()
-                .filter(|d| d.is_dirty())
-                .map(|d| (d.path.clone(), d.text.clone()))
-                .collect(),
+            scenario_texts: self.unsaved_scenarios(),
         })
     }
 

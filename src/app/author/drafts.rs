@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::content::load::Source;
 use crate::engine::model::matrix::Matrix;
-use crate::engine::model::scenario::Scenario;
+use crate::engine::model::scenario::{Inject, Release, Scenario};
 
 pub use crate::app::messages::ScenarioEdit;
 
@@ -58,16 +58,16 @@ impl ScenarioDraft {
                 let release = injects
                     .iter()
                     .filter_map(|i| match i.release {
-                        crate::engine::model::scenario::Release::At(m) => Some(m),
-                        crate::engine::model::scenario::Release::When(_) => None,
+                        Release::At(m) => Some(m),
+                        Release::When(_) => None,
                     })
                     .max()
                     .map_or(0, |m| m.saturating_add(10))
                     .min(self.scenario.duration_mins);
-                injects.push(crate::engine::model::scenario::Inject::new(
+                injects.push(Inject::new(
                     &id,
                     "New inject",
-                    crate::engine::model::scenario::Release::At(release),
+                    Release::At(release),
                     "What the players hear or see.",
                 ));
             }

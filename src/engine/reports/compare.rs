@@ -303,6 +303,16 @@ pub struct GradingSet {
     scripts: Vec<Source>,
 }
 
+/// `scenario` played to its end under `matrix` with nobody doing anything.
+fn left_alone(scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> Session {
+    let mut idle = Session::new(Arc::clone(scenario), Arc::clone(matrix), 0);
+    // Refused only past the end, which a fresh session is not.
+    let _ = idle.apply(crate::engine::Intent::Advance {
+        minutes: scenario.duration_mins,
+    });
+    idle
+}
+
 /// The name a solved play goes by in a grading set, after its scenario's id.
 pub const SOLVED_SCRIPT: &str = "perfect play (solved)";
 
@@ -426,12 +436,7 @@ impl GradingSet {
             .filter_map(|(_, source)| scenario_from_source(source, matrix).ok())
             .map(|loaded| {
                 let scenario = loaded.scenario;
-                let mut idle = Session::new(Arc::clone(&scenario), Arc::clone(matrix), 0);
-                let rest = scenario.duration_mins.saturating_sub(idle.minute());
-                if rest > 0 {
-                    let _ = idle.apply(crate::engine::Intent::Advance { minutes: rest });
-                }
-                let lowest = score(&idle).total;
+                let lowest = score(&left_alone(&scenario, matrix)).total;
                 let best = solve(Arc::clone(&scenario), Arc::clone(matrix), 0);
                 let untested = scenario
                     .objectives
@@ -551,12 +556,7 @@ pub struct InjectTimeline {
 impl GradingSet {
     /// The release minutes of every inject of `scenario`, left alone and in the exemplary run.
     pub fn timeline(&self, scenario: &Arc<Scenario>, matrix: &Arc<Matrix>) -> InjectTimeline {
-        use crate::engine::model::intent::Intent;
-        use crate::engine::session::Session;
-        let mut idle = Session::new(Arc::clone(scenario), Arc::clone(matrix), 0);
-        let _ = idle.apply(Intent::Advance {
-            minutes: scenario.duration_mins,
-        });
+        let idle = left_alone(scenario, matrix);
         // The folder's exemplary run, else a solved play: both meet every check of the plan.
         let mut scripts: Vec<&Source> = self.scripts.iter().collect();
         scripts.sort_by_key(|s| s.path.file_name().is_none_or(|n| n != "exemplary.ron"));

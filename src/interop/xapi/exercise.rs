@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{
     Activity, Context, ContextActivities, Identity, Score, Statement, StatementResult, activity,
-    adl_verb, agent, statement_id, timestamp,
+    adl_verb, agent, extension, statement_id, timestamp,
 };
 use crate::engine::Intent;
 use crate::engine::exercise::ExerciseRecord;
@@ -234,12 +234,4 @@ fn verdict(identity: &Identity, card: &Scorecard, entry: usize) -> StatementResu
         extensions,
         ..StatementResult::default()
     }
-}
-
-/// The IRI of one of Warroom's extensions.
-fn extension(identity: &Identity, name: &str) -> String {
-    format!(
-        "{}/extensions/{name}",
-        identity.base_iri.trim_end_matches('/')
-    )
 }

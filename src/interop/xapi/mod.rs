@@ -226,6 +226,14 @@ pub fn agent(identity: &Identity, name: &str) -> Agent {
     }
 }
 
+/// The IRI of one of Warroom's extensions (`{base}/extensions/{name}`).
+pub fn extension(identity: &Identity, name: &str) -> String {
+    format!(
+        "{}/extensions/{name}",
+        identity.base_iri.trim_end_matches('/')
+    )
+}
+
 /// The statement id for `what` at `position` of exercise `exercise`: the same inputs always give
 /// the same id.
 pub fn statement_id(exercise: &str, position: usize, what: &str) -> String {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{
-    Context, Identity, Statement, StatementResult, activity, adl_verb, agent, statement_id,
-    timestamp,
+    Context, Identity, Statement, StatementResult, activity, adl_verb, agent, extension,
+    statement_id, timestamp,
 };
 use crate::engine::learning::progress::AnswerRecord;
 use crate::engine::model::id::RoleId;
@@ -19,12 +19,7 @@ pub fn answer_statement(
     answer: &AnswerRecord,
     question: Option<&str>,
 ) -> Statement {
-    let extension = |name: &str| {
-        format!(
-            "{}/extensions/{name}",
-            identity.base_iri.trim_end_matches('/')
-        )
-    };
+    let extension = |name: &str| extension(identity, name);
     // A learner's sitting is the registration; the same question can come back later in it.
     let sitting = format!("{learner}/quiz/{}", answer.sitting);
     let what = format!("{}@{}", answer.question, answer.at);

@@ -97,13 +97,7 @@ impl AuthorUi {
             self.tab = AuthorTab::Scenario;
             self.scenario = Some(file.to_path_buf());
             self.pending_delete = None;
-            let text = doc
-                .drafts
-                .iter()
-                .find(|d| d.path == file)
-                .map(|d| d.scenario.to_ron().unwrap_or_default())
-                .or_else(|| std::fs::read_to_string(file).ok())
-                .unwrap_or_default();
+            let text = doc.scenario_text(file).unwrap_or_default();
             self.inject = block_at(&text, line, "Inject(").unwrap_or(0);
         }
     }
