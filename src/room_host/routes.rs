@@ -96,7 +96,7 @@ async fn join_page(State(site): State<Arc<Site>>, Path(code): Path<String>) -> R
     if !same(&code, &site.code) {
         return not_found();
     }
-    html(pages::join(&site.shared.read(), &code, None))
+    html(site.read_blocking(|hosted| pages::join(hosted, &code, None)))
 }
 
 #[derive(serde::Deserialize)]
@@ -121,7 +121,10 @@ async fn take_seat(
         Ok(Ok(token)) => Redirect::to(&format!("/seat/{token}")).into_response(),
         Ok(Err(Refusal(reason))) => (
             StatusCode::CONFLICT,
-            Html(pages::join(&site.shared.read(), &code, Some(&reason)).into_string()),
+            Html(
+                site.read_blocking(|hosted| pages::join(hosted, &code, Some(&reason)))
+                    .into_string(),
+            ),
         )
             .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -132,29 +135,30 @@ async fn projector_page(State(site): State<Arc<Site>>, Path(code): Path<String>)
     if !same(&code, &site.code) {
         return not_found();
     }
-    html(pages::projector(&site.shared.read(), &site.join_url()))
+    html(site.read_blocking(|hosted| pages::projector(hosted, &site.join_url())))
 }
 
 async fn projector_fragment(State(site): State<Arc<Site>>, Path(code): Path<String>) -> Response {
     if !same(&code, &site.code) {
         return not_found();
     }
-    html(pages::projector_view(&site.shared.read(), &site.join_url()))
+    html(site.read_blocking(|hosted| pages::projector_view(hosted, &site.join_url())))
 }
 
 async fn seat_page(State(site): State<Arc<Site>>, Path(token): Path<String>) -> Response {
-    let hosted = site.shared.read();
-    let Ok(seat) = seat_of(&hosted, &token) else {
-        return seat_lost();
-    };
-    let seat = &seat.seat;
-    let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
-    html(super::seat_page::seat(
-        &seat_view(&hosted.session, seat),
-        &feed_of(&hosted, seat, None, 0),
-        &chat,
-        &format!("/seat/{token}/ws"),
-    ))
+    site.read_blocking(|hosted| {
+        let Ok(seat) = seat_of(hosted, &token) else {
+            return seat_lost();
+        };
+        let seat = &seat.seat;
+        let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
+        html(super::seat_page::seat(
+            &seat_view(&hosted.session, seat),
+            &feed_of(hosted, seat, None, 0),
+            &chat,
+            &format!("/seat/{token}/ws"),
+        ))
+    })
 }
 
 async fn console_seat_page(
@@ -164,17 +168,18 @@ async fn console_seat_page(
     if !same(&code, &site.console) {
         return not_found();
     }
-    let hosted = site.shared.read();
-    let Some(seat) = seat_by_id(&hosted, &seat) else {
-        return not_found();
-    };
-    let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
-    html(super::seat_page::seat(
-        &seat_view(&hosted.session, &seat),
-        &feed_of(&hosted, &seat, None, 0),
-        &chat,
-        &format!("/console/{code}/seat/{}/ws", seat.id),
-    ))
+    site.read_blocking(|hosted| {
+        let Some(seat) = seat_by_id(hosted, &seat) else {
+            return not_found();
+        };
+        let chat: Vec<_> = hosted.room().chat_of(&seat.id).collect();
+        html(super::seat_page::seat(
+            &seat_view(&hosted.session, &seat),
+            &feed_of(hosted, &seat, None, 0),
+            &chat,
+            &format!("/console/{code}/seat/{}/ws", seat.id),
+        ))
+    })
 }
 
 async fn console_page(State(site): State<Arc<Site>>, Path(code): Path<String>) -> Response {
@@ -182,17 +187,18 @@ async fn console_page(State(site): State<Arc<Site>>, Path(code): Path<String>) -
         return not_found();
     }
     let teams = site.teams.get().map(|_| format!("/console/{code}/teams"));
-    let hosted = site.shared.read();
-    let view =
-        super::console_view::console_view(&hosted, &site.console, &|seat| site.connected(seat));
-    html(pages::console(
-        &hosted,
-        &view,
-        &site.join_url(),
-        &site.projector_url(),
-        &format!("/console/{code}/ws"),
-        teams.as_deref(),
-    ))
+    site.read_blocking(|hosted| {
+        let view =
+            super::console_view::console_view(hosted, &site.console, &|seat| site.connected(seat));
+        html(pages::console(
+            hosted,
+            &view,
+            &site.join_url(),
+            &site.projector_url(),
+            &format!("/console/{code}/ws"),
+            teams.as_deref(),
+        ))
+    })
 }
 
 /// The teams' overview (several teams at once), or 404.
@@ -205,14 +211,15 @@ fn teams_of<'r>(site: &'r Site, code: &str) -> Option<&'r [TeamEntry]> {
 
 async fn teams_page(State(site): State<Arc<Site>>, Path(code): Path<String>) -> Response {
     match teams_of(&site, &code) {
-        Some(teams) => html(pages::teams(teams)),
+        // Each team's exercise is read in turn: off the async workers, as every page read.
+        Some(teams) => html(tokio::task::block_in_place(|| pages::teams(teams))),
         None => not_found(),
     }
 }
 
 async fn teams_fragment(State(site): State<Arc<Site>>, Path(code): Path<String>) -> Response {
     match teams_of(&site, &code) {
-        Some(teams) => html(pages::teams_view(teams)),
+        Some(teams) => html(tokio::task::block_in_place(|| pages::teams_view(teams))),
         None => not_found(),
     }
 }

@@ -50,6 +50,13 @@ impl Site {
         }
     }
 
+    /// Runs `view` with the hosted exercise read, on a worker allowed to block: a read may wait for
+    /// a change in progress and then draws a page, and the other connections served by this async
+    /// worker must not wait behind it (tokio moves them to another thread meanwhile).
+    pub fn read_blocking<T>(&self, view: impl FnOnce(&Hosted) -> T) -> T {
+        tokio::task::block_in_place(|| view(&self.shared.read()))
+    }
+
     /// The join page's address.
     pub fn join_url(&self) -> String {
         format!("{}/room/{}", self.base, self.code)

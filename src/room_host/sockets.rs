@@ -90,12 +90,10 @@ pub(super) async fn seat_ws(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
 ) -> Response {
-    let seat = {
-        let hosted = site.shared.read();
-        match seat_of(&hosted, &token) {
-            Ok(seat) => seat.seat.id.clone(),
-            Err(_) => return seat_lost(),
-        }
+    let seat =
+        site.read_blocking(|hosted| seat_of(hosted, &token).map(|seat| seat.seat.id.clone()));
+    let Ok(seat) = seat else {
+        return seat_lost();
     };
     upgrade(
         site,
@@ -122,7 +120,11 @@ pub(super) async fn console_seat_ws(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
 ) -> Response {
-    if !same(&code, &site.console) || seat_by_id(&site.shared.read(), &seat).is_none() {
+    if !same(&code, &site.console)
+        || site
+            .read_blocking(|hosted| seat_by_id(hosted, &seat))
+            .is_none()
+    {
         return not_found();
     }
     upgrade(
@@ -302,7 +304,8 @@ async fn run_connection(site: &Site, mut socket: WebSocket, mut connection: impl
         if dirty {
             dirty = false;
             let rev = *changes.borrow_and_update();
-            match connection.push(site, rev) {
+            // The update reads the exercise and draws: off the async workers, as every page read.
+            match tokio::task::block_in_place(|| connection.push(site, rev)) {
                 Push::Send(text) => {
                     if !send(&mut socket, &text).await {
                         break;

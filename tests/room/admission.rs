@@ -181,3 +181,41 @@ fn projectors_cannot_crowd_out_seats_or_the_console() {
         next_of(&mut console, "console").await;
     });
 }
+
+/// Page reads wait for a change in progress; the async workers must not wait with them. Here a
+/// reader (this test) holds the exercise while a seat is being taken, so the change waits and,
+/// behind it, every page read; a request that needs no exercise is still answered at once.
+#[test]
+fn pages_waiting_for_a_change_do_not_hold_up_the_rest_of_the_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = start("ransomware-file-server", dir.path());
+    let addr = room.addr();
+    let join = room.join_path();
+    let held = room.host.shared().read();
+    let taking = {
+        let path = format!("{join}/take");
+        std::thread::spawn(move || http(addr, "POST", &path, "seat=soc&person=Ana").status)
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    // More waiting page reads than the host has async workers.
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let path = join.clone();
+            std::thread::spawn(move || http(addr, "GET", &path, "").status)
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let script = http(addr, "GET", "/static/common.js", "");
+    let waited = asked.elapsed();
+    drop(held);
+    assert_eq!(script.status, 200, "{}", script.head);
+    assert!(
+        waited < Duration::from_secs(5),
+        "a script took {waited:?} while page reads waited for a change"
+    );
+    assert_eq!(taking.join().unwrap(), 303);
+    for reader in readers {
+        assert_eq!(reader.join().unwrap(), 200);
+    }
+}
