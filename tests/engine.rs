@@ -33,6 +33,8 @@ mod interop;
 mod journal;
 #[path = "engine/learner_cli.rs"]
 mod learner_cli;
+#[path = "engine/lrs.rs"]
+mod lrs;
 #[path = "engine/msel.rs"]
 mod msel;
 #[path = "engine/plan_diff.rs"]
@@ -56,3 +58,5 @@ mod workbooks;
 
 #[path = "engine/xapi.rs"]
 mod xapi;
+#[path = "engine/xapi_client.rs"]
+mod xapi_client;

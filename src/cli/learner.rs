@@ -12,7 +12,7 @@ use crate::engine::learning::progress::render_text;
 use crate::engine::model::id::QuestionId;
 use crate::engine::model::quiz::{Question, QuestionSet, Resolved, letter};
 use crate::store::progress_db::{ProgressDb, default_path};
-use crate::store::{default_profile, empty_report, unix_now};
+use crate::store::{Answered, default_profile, empty_report, unix_now};
 
 use super::output::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, Format, content_paths, write_diagnostics, write_json,
@@ -160,6 +160,11 @@ pub fn quiz(
     )?;
     writeln!(out)?;
 
+    let lrs_config = if db.is_some() {
+        super::lrs_cli::for_recording(err)?
+    } else {
+        None
+    };
     let mut sitting = Sitting::new(planned);
     let mut asked = 0;
     while let Some(id) = sitting.current().cloned() {
@@ -194,14 +199,24 @@ pub fn quiz(
             correct,
             outcome.will_return,
         )?;
+        let answer = Answered {
+            sitting: sitting_number,
+            correct,
+            first_try: outcome.first_try,
+            at: unix_now(),
+        };
         if let Some(store) = db.as_mut()
-            && let Err(e) = store.record_answer(
-                sitting_number,
-                question,
-                correct,
-                outcome.first_try,
-                unix_now(),
-            )
+            && let Err(e) = {
+                let statements = lrs_config.as_ref().map_or_else(Vec::new, |config| {
+                    crate::lrs::answer_statements(
+                        &config.identity,
+                        store.profile(),
+                        &crate::lrs::answer_record(question, answer),
+                        Some(&question.situation),
+                    )
+                });
+                store.record_answer_queued(question, answer, &statements)
+            }
         {
             writeln!(
                 err,
@@ -220,13 +235,16 @@ pub fn quiz(
         &format!("Sitting over: {right} of {firsts} right at the first try."),
         "",
     )?;
-    if let Some(db) = &db {
+    if let Some(db) = &mut db {
         fill(
             out,
             width,
             &format!("Progress saved to {}.", db.describe()),
             "",
         )?;
+        if let Some(config) = &lrs_config {
+            super::lrs_cli::send_waiting(db, config, out)?;
+        }
     }
     Ok(EXIT_OK)
 }
@@ -393,8 +411,12 @@ pub fn progress(
     let path = args.db.clone().unwrap_or_else(default_path);
     let profile = args.profile.clone().unwrap_or_else(default_profile);
     // Only reads: a read-only file, or one another program is reading, still shows progress.
+    let mut outbox = None;
     let report = match ProgressDb::open_read_only(&path, &profile) {
-        Ok(Some(db)) => db.report(&library),
+        Ok(Some(db)) => {
+            outbox = db.outbox_status().ok();
+            db.report(&library)
+        }
         Ok(None) => {
             writeln!(
                 err,
@@ -414,7 +436,18 @@ pub fn progress(
     };
     match args.format {
         Format::Json => write_json(out, &report)?,
-        Format::Text => write!(out, "{}", render_text(&report))?,
+        Format::Text => {
+            write!(out, "{}", render_text(&report))?;
+            // The outbox is the whole database's (every profile's statements), shown when an LRS
+            // is configured or something was ever queued for one.
+            let configured = matches!(crate::lrs::configured(), Ok(Some(_)));
+            if let Some(status) =
+                outbox.filter(|s| configured || s.sent + s.waiting + s.refused > 0)
+            {
+                writeln!(out)?;
+                super::lrs_cli::write_outbox(out, &status, unix_now())?;
+            }
+        }
     }
     Ok(EXIT_OK)
 }

@@ -11,6 +11,7 @@ mod derive;
 mod diff;
 mod exercise;
 mod learner;
+mod lrs_cli;
 mod msel_cli;
 mod output;
 mod scripted;
@@ -27,6 +28,7 @@ pub use derive::DeriveCommand;
 pub use diff::{DiffArgs, DiffFormat, EXIT_VERDICTS_CHANGED};
 pub use exercise::{ReportArgs, ReportFormat, ResumeArgs, pick_save};
 pub use learner::{ProgressArgs, QuizArgs, parse_answer};
+pub use lrs_cli::{LrsCommand, PushArgs};
 pub use output::{EXIT_INVALID, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, Format, write_diagnostics};
 pub use sheets::{ExportCommand, ImportCommand};
 pub use solve::{EXIT_UNMET, ScriptCommand, SolveArgs};
@@ -243,6 +245,10 @@ pub enum Command {
     /// the plan makes impossible).
     #[command(subcommand)]
     Script(ScriptCommand),
+    /// The organisation's learning record store (xAPI): `lrs test` checks it, `lrs push` sends
+    /// everything recorded so far.
+    #[command(subcommand)]
+    Lrs(LrsCommand),
     /// Open the desktop app's Author screen on a content folder (default: the shipped one): its
     /// plan in a RACI grid, checked on every edit, with every script's grade before and after.
     Author {
@@ -385,6 +391,7 @@ pub fn run_interactive(
         Command::Derive(command) => derive::derive_matrix(command, &matrix_path, out, err),
         Command::Diff(args) => diff::diff(args, &matrix_path, out, err),
         Command::Script(command) => solve::script(command, &matrix_path, out, err),
+        Command::Lrs(command) => lrs_cli::lrs(command, &matrix_path, out, err),
         // With the room built in, `main` hosts it before the CLI is asked.
         Command::Serve(_) => writeln!(
             err,

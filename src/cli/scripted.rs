@@ -112,7 +112,9 @@ pub(super) fn play(
         std::thread::sleep(to.delay);
     };
     let result = script::run_resolved(scenario, matrix, &decisions, seed, &source, &mut after_each);
-    let finished = saving.map(|(_, file)| {
+    let mut saved_record = None;
+    let finished = saving.map(|(record, file)| {
+        saved_record = Some(record);
         let path = file.path().to_path_buf();
         file.finish()
             .map_err(|e| format!("cannot save {}: {e}", path.display()))
@@ -150,12 +152,41 @@ pub(super) fn play(
     print_scorecard(&session, format, out)?;
     if let Some((profile, db)) = record {
         let path = db.map_or_else(crate::store::progress_db::default_path, Path::to_path_buf);
-        let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {
-            db.record_run(&score(&session), "scripted", crate::store::unix_now())
+        let lrs_config = super::lrs_cli::for_recording(err)?;
+        let card = score(&session);
+        // A run with no save still gets statements, under an id of its own start.
+        let record = saved_record.unwrap_or_else(|| {
+            let id = format!("{}-{started}-{}", session.scenario().id, std::process::id());
+            let mut record = ExerciseRecord::new(id, Mode::Practice, started, &session);
+            record.catch_up(&session);
+            record
         });
-        if let Err(e) = recorded {
-            writeln!(err, "warroom: the run was not recorded: {e}")?;
-            return Ok(EXIT_INVALID);
+        let statements = lrs_config.as_ref().map_or_else(Vec::new, |config| {
+            crate::lrs::run_statements(&config.identity, profile, &record, &session, &card)
+        });
+        let exercise = save_to.as_ref().map(|_| record.id.as_str());
+        let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {
+            db.record_run_queued(
+                &card,
+                "scripted",
+                crate::store::unix_now(),
+                exercise,
+                &statements,
+            )
+            .map(|_| db)
+        });
+        match recorded {
+            Ok(mut db) => {
+                if format == Format::Text
+                    && let Some(config) = &lrs_config
+                {
+                    super::lrs_cli::send_waiting(&mut db, config, out)?;
+                }
+            }
+            Err(e) => {
+                writeln!(err, "warroom: the run was not recorded: {e}")?;
+                return Ok(EXIT_INVALID);
+            }
         }
     }
     Ok(EXIT_OK)

@@ -9,5 +9,7 @@ pub mod saves;
 mod snapshot;
 
 pub use environment::{DATA_DIR_ENV, data_dir, default_profile, unix_now};
-pub use progress_db::{ProgressDb, StoreError, empty_report};
+pub use progress_db::{
+    Answered, Delivered, DrainReport, OutboxStatus, Outgoing, ProgressDb, StoreError, empty_report,
+};
 pub use snapshot::write_atomic;

@@ -23,78 +23,18 @@ use crate::engine::model::matrix::Dimension;
 use crate::engine::model::quiz::Question;
 use crate::engine::scoring::Scorecard;
 
+#[path = "outbox.rs"]
+mod outbox;
+#[path = "schema.rs"]
+mod schema;
+pub use outbox::{Delivered, DrainReport, OutboxStatus, Outgoing};
+pub use schema::{MIGRATIONS, SCHEMA_VERSION};
+
 /// The database's file name inside the data directory.
 pub const FILE_NAME: &str = "progress.sqlite3";
 
 /// How long to wait for another process's lock before reporting it.
 pub const LOCK_WAIT: Duration = Duration::from_millis(1500);
-
-/// Schema migrations; migration `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: profiles, scenario runs with their dimension scores, quiz answers.
-    "CREATE TABLE profiles (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE,
-        created_at INTEGER NOT NULL
-    );
-    CREATE TABLE scenario_runs (
-        id INTEGER PRIMARY KEY,
-        profile_id INTEGER NOT NULL REFERENCES profiles(id),
-        scenario TEXT NOT NULL,
-        matrix TEXT NOT NULL,
-        seed INTEGER NOT NULL,
-        mode TEXT NOT NULL,
-        finished_at INTEGER NOT NULL,
-        total INTEGER NOT NULL
-    );
-    CREATE TABLE run_dimensions (
-        run_id INTEGER NOT NULL REFERENCES scenario_runs(id) ON DELETE CASCADE,
-        dimension TEXT NOT NULL,
-        score INTEGER NOT NULL,
-        PRIMARY KEY (run_id, dimension)
-    );
-    CREATE TABLE quiz_answers (
-        id INTEGER PRIMARY KEY,
-        profile_id INTEGER NOT NULL REFERENCES profiles(id),
-        question TEXT NOT NULL,
-        dimension TEXT NOT NULL,
-        correct INTEGER NOT NULL,
-        answered_at INTEGER NOT NULL
-    );",
-    // 2: spaced repetition (sittings and cards) and progress per role.
-    "CREATE TABLE sittings (
-        id INTEGER PRIMARY KEY,
-        profile_id INTEGER NOT NULL REFERENCES profiles(id),
-        number INTEGER NOT NULL,
-        seed INTEGER NOT NULL,
-        started_at INTEGER NOT NULL,
-        UNIQUE (profile_id, number)
-    );
-    ALTER TABLE quiz_answers ADD COLUMN sitting INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE quiz_answers ADD COLUMN first_try INTEGER NOT NULL DEFAULT 1;
-    CREATE TABLE answer_roles (
-        answer_id INTEGER NOT NULL REFERENCES quiz_answers(id) ON DELETE CASCADE,
-        role TEXT NOT NULL,
-        PRIMARY KEY (answer_id, role)
-    );
-    CREATE TABLE run_roles (
-        run_id INTEGER NOT NULL REFERENCES scenario_runs(id) ON DELETE CASCADE,
-        role TEXT NOT NULL,
-        credits INTEGER NOT NULL,
-        deductions INTEGER NOT NULL,
-        PRIMARY KEY (run_id, role)
-    );
-    CREATE TABLE cards (
-        profile_id INTEGER NOT NULL REFERENCES profiles(id),
-        question TEXT NOT NULL,
-        level INTEGER NOT NULL,
-        due_sitting INTEGER NOT NULL,
-        PRIMARY KEY (profile_id, question)
-    );",
-];
-
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Why the progress database cannot be used.
 #[derive(Debug, Error)]
@@ -215,6 +155,19 @@ pub struct ProgressDb {
     profile: String,
     /// [`NO_PROFILE`] until the profile has a row: reads then find nothing, as they should.
     profile_id: i64,
+}
+
+/// One answer to a question, as checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// The sitting's number.
+    pub sitting: u32,
+    /// Whether it was right.
+    pub correct: bool,
+    /// Whether it was the question's first showing in the sitting.
+    pub first_try: bool,
+    /// When (Unix seconds).
+    pub at: i64,
 }
 
 /// No row has this id (SQLite's row ids start at 1).
@@ -453,14 +406,28 @@ impl ProgressDb {
 
     /// Stores a finished scenario run.
     pub fn record_run(&mut self, card: &Scorecard, mode: &str, at: i64) -> Result<i64, StoreError> {
+        self.record_run_queued(card, mode, at, None, &[])
+    }
+
+    /// Stores a finished run of exercise `exercise` (its save's id, when it has one) and queues
+    /// the statements describing it, in one transaction.
+    pub fn record_run_queued(
+        &mut self,
+        card: &Scorecard,
+        mode: &str,
+        at: i64,
+        exercise: Option<&str>,
+        outgoing: &[Outgoing],
+    ) -> Result<i64, StoreError> {
         let record = RunRecord::from_scorecard(card, at);
         let profile_id = self.profile_for_writing()?;
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
-            "INSERT INTO scenario_runs (profile_id, scenario, matrix, seed, mode, finished_at, total)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO scenario_runs
+             (profile_id, scenario, matrix, seed, mode, finished_at, total, exercise)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 profile_id,
                 record.scenario,
@@ -468,7 +435,8 @@ impl ProgressDb {
                 card.seed.to_string(),
                 mode,
                 at,
-                record.total
+                record.total,
+                exercise
             ],
         )
         .map_err(sql)?;
@@ -487,6 +455,7 @@ impl ProgressDb {
             )
             .map_err(sql)?;
         }
+        outbox::queue_in(&tx, outgoing, at).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(run)
     }
@@ -560,6 +529,28 @@ impl ProgressDb {
         first_try: bool,
         at: i64,
     ) -> Result<Option<Card>, StoreError> {
+        let answer = Answered {
+            sitting,
+            correct,
+            first_try,
+            at,
+        };
+        self.record_answer_queued(question, answer, &[])
+    }
+
+    /// Stores one answer and queues the statements describing it, in one transaction.
+    pub fn record_answer_queued(
+        &mut self,
+        question: &Question,
+        answer: Answered,
+        outgoing: &[Outgoing],
+    ) -> Result<Option<Card>, StoreError> {
+        let Answered {
+            sitting,
+            correct,
+            first_try,
+            at,
+        } = answer;
         let previous = self.card(&question.id)?;
         let profile_id = self.profile_for_writing()?;
         let path = self.path.clone();
@@ -596,6 +587,7 @@ impl ProgressDb {
             )
             .map_err(sql)?;
         }
+        outbox::queue_in(&tx, outgoing, at).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(card)
     }

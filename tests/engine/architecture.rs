@@ -390,10 +390,12 @@ fn layers_point_one_way() {
         ("store", &["engine"][..]),
         // Spreadsheets and CSV: a layer beside the store, over the engine.
         ("interop", &["engine"][..]),
-        ("cli", &["engine", "store", "interop"][..]),
+        // Organisation records: statements (interop) queued and sent from the outbox (store).
+        ("lrs", &["engine", "store", "interop"][..]),
+        ("cli", &["engine", "store", "interop", "lrs"][..]),
         // How the app drives a room without its transport: open to the app and the host.
         ("hosting", &["engine"][..]),
-        ("app", &["engine", "store", "interop", "hosting"][..]),
+        ("app", &["engine", "store", "interop", "hosting", "lrs"][..]),
         ("room_host", &["engine", "store", "hosting"][..]),
     ]);
     let mut wrong = Vec::new();

@@ -26,6 +26,68 @@ pub fn exercise_statements(
     session: &Session,
     card: &Scorecard,
 ) -> Vec<Statement> {
+    let player = Player {
+        name: learner,
+        key: record.id.clone(),
+        plays: None,
+    };
+    statements_of(identity, &player, record, session, card)
+}
+
+/// The statements of each person who held a seat of the exercise's room, each with the choices
+/// made from their seat (and the team's grade); empty when the exercise had no room or nobody
+/// joined it. A name that held two seats is one person with both seats' choices.
+pub fn room_statements(
+    identity: &Identity,
+    record: &ExerciseRecord,
+    session: &Session,
+    card: &Scorecard,
+) -> Vec<Statement> {
+    let Some(room) = &record.room else {
+        return Vec::new();
+    };
+    let mut people: BTreeMap<&str, Vec<RoleId>> = BTreeMap::new();
+    for seat in &room.seats {
+        for device in &seat.devices {
+            let name = device.person.trim();
+            if !name.is_empty() {
+                people
+                    .entry(name)
+                    .or_default()
+                    .extend(seat.seat.roles.iter().cloned());
+            }
+        }
+    }
+    people
+        .into_iter()
+        .flat_map(|(name, roles)| {
+            let player = Player {
+                name,
+                key: format!("{}/person/{name}", record.id),
+                plays: Some(roles),
+            };
+            statements_of(identity, &player, record, session, card)
+        })
+        .collect()
+}
+
+/// Who the statements are about.
+struct Player<'a> {
+    /// The name the statements carry.
+    name: &'a str,
+    /// What their statement ids are made from.
+    key: String,
+    /// The roles whose choices are theirs (`None`: every choice).
+    plays: Option<Vec<RoleId>>,
+}
+
+fn statements_of(
+    identity: &Identity,
+    player: &Player<'_>,
+    record: &ExerciseRecord,
+    session: &Session,
+    card: &Scorecard,
+) -> Vec<Statement> {
     let scenario = session.scenario();
     let the_scenario = activity(
         identity,
@@ -54,9 +116,9 @@ pub fn exercise_statements(
         }),
         ..context.clone()
     };
-    let actor = agent(identity, learner);
+    let actor = agent(identity, player.name);
     let statement = |position: usize, word: &str, object: Activity, when: i64| Statement {
-        id: statement_id(&record.id, position, word),
+        id: statement_id(&player.key, position, word),
         actor: actor.clone(),
         verb: adl_verb(word),
         object,
@@ -72,6 +134,14 @@ pub fn exercise_statements(
         record.started_at,
     )];
     for (index, entry) in session.log().entries.iter().enumerate() {
+        let theirs = match (&player.plays, entry.intent.actor()) {
+            (None, _) => true,
+            (Some(roles), Some(actor)) => roles.contains(actor),
+            (Some(_), None) => false,
+        };
+        if !theirs {
+            continue;
+        }
         let Some((word, object)) = choice(identity, session, &entry.intent) else {
             continue;
         };
@@ -81,7 +151,13 @@ pub fn exercise_statements(
             .saturating_add(i64::from(entry.minute) * 60)
             .min(record.updated_at.max(record.started_at));
         let mut s = statement(index + 1, word, object, when);
-        s.result = Some(verdict(identity, card, index + 1));
+        let mut result = verdict(identity, card, index + 1);
+        if let Some(actor) = entry.intent.actor() {
+            result
+                .extensions
+                .insert(extension(identity, "role"), json!(actor.as_str()));
+        }
+        s.result = Some(result);
         s.context = Some(in_scenario.clone());
         out.push(s);
     }
@@ -100,6 +176,7 @@ pub fn exercise_statements(
                         score.map_or(Value::Null, |s| json!(s)),
                     )
                 })
+                .chain([(extension(identity, "deductions"), deductions(card))])
                 .collect(),
             ..StatementResult::default()
         });
@@ -183,6 +260,26 @@ fn choice(
         "interacted",
         activity(identity, &full, &name, "interaction"),
     ))
+}
+
+/// Every deduction of the run (those of a choice and those of something never done), each with
+/// the responsibility it cites, its dimension, the role it falls on and what it cost: what an
+/// organisation's report counts.
+fn deductions(card: &Scorecard) -> Value {
+    Value::Array(
+        card.findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Deduction)
+            .map(|f| {
+                json!({
+                    "cites": f.citation,
+                    "dimension": f.dimension.key(),
+                    "role": f.role.as_ref().map(RoleId::as_str),
+                    "points": f.points,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// What the scorecard said of log entry `entry` (1-based): met or not, in words, with the

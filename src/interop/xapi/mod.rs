@@ -4,6 +4,7 @@
 //! exercise. Statement ids are UUID v5 of the exercise and the log position, so a replay, a
 //! resume or a second push of the same record never makes a second statement.
 
+pub mod client;
 pub mod config;
 pub mod exercise;
 pub mod quiz;

@@ -1,0 +1,107 @@
+//! Bringing history along: the outbox filled from every finished exercise in the saves folder and
+//! every quiz answer in the database, once, and idempotently (statement ids are deterministic, so
+//! what is already queued or sent is not queued again).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{answer_statements, run_statements};
+use crate::engine::content::library::Library;
+use crate::engine::scoring::score;
+use crate::interop::xapi::Identity;
+use crate::store::{ProgressDb, StoreError, saves};
+
+/// What filling the outbox from history found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filled {
+    /// Finished exercises described.
+    pub exercises: usize,
+    /// Quiz answers described.
+    pub answers: usize,
+    /// Statements not queued before.
+    pub queued: usize,
+    /// Saves left out, each with why (unreadable, or no longer replaying against the content).
+    pub skipped: Vec<String>,
+    /// Runs recorded with no save, which no statement can describe.
+    pub without_save: u64,
+}
+
+/// Queues the statements of every exercise in `saves_dir` that ended (and changed at or after
+/// `since`, Unix seconds) and of every answer given since then, by every profile in `db`. An
+/// exercise is the learner's who recorded its run, else `learner`'s.
+pub fn fill_from_history(
+    db: &mut ProgressDb,
+    identity: &Identity,
+    library: &Library,
+    saves_dir: &Path,
+    learner: &str,
+    since: Option<i64>,
+    now: i64,
+) -> Result<Filled, StoreError> {
+    let since = since.unwrap_or(i64::MIN);
+    let owners = db.exercise_profiles()?;
+    let mut filled = Filled {
+        without_save: db.runs_without_save()?,
+        ..Filled::default()
+    };
+    for entry in saves::list(saves_dir) {
+        let record = match entry.record {
+            Ok(record) => record,
+            Err(diagnostic) => {
+                filled.skipped.push(diagnostic.to_string());
+                continue;
+            }
+        };
+        if record.updated_at.max(record.started_at) < since {
+            continue;
+        }
+        let loaded = library.scenario(record.log.scenario.as_str());
+        let (Some(loaded), Some(matrix)) = (loaded, &library.matrix) else {
+            filled.skipped.push(format!(
+                "{}: the scenario \"{}\" is not in the loaded content",
+                entry.path.display(),
+                record.log.scenario
+            ));
+            continue;
+        };
+        let resumed = record.resume(Arc::clone(&loaded.scenario), Arc::clone(&matrix.matrix));
+        let session = match resumed {
+            Ok(session) => session,
+            Err(e) => {
+                filled
+                    .skipped
+                    .push(format!("{}: {e}", entry.path.display()));
+                continue;
+            }
+        };
+        if !session.ended() {
+            continue;
+        }
+        let owner = owners.get(&record.id).map_or(learner, String::as_str);
+        let card = score(&session);
+        let statements = run_statements(identity, owner, &record, &session, &card);
+        filled.queued += db.queue_statements(&statements, now)?;
+        filled.exercises += 1;
+    }
+    let texts: BTreeMap<&str, &str> = library
+        .questions()
+        .map(|(_, q)| (q.id.as_str(), q.situation.as_str()))
+        .collect();
+    let current = db.profile().to_owned();
+    for profile in db.profiles()? {
+        db.use_profile(&profile)?;
+        for answer in db.answers()? {
+            if answer.at < since {
+                continue;
+            }
+            let text = texts.get(answer.question.as_str()).copied();
+            let statements = answer_statements(identity, &profile, &answer, text);
+            filled.queued += db.queue_statements(&statements, now)?;
+            filled.answers += 1;
+        }
+    }
+    db.use_profile(&current)?;
+    db.mark_history_filled(now)?;
+    Ok(filled)
+}
