@@ -12,12 +12,13 @@ use super::content::Content;
 use super::exercise::{ActiveExercise, FinalScorecard};
 use super::flow::{AppSystems, Screen};
 use super::messages::LearnerCommand;
+use super::records::Records;
 use crate::engine::Scorecard;
 use crate::engine::learning::practice::{Sitting, plan_sitting};
 use crate::engine::learning::progress::ProgressReport;
 use crate::engine::model::id::QuestionId;
 use crate::engine::model::quiz::Resolved;
-use crate::store::{ProgressDb, default_profile, unix_now};
+use crate::store::{Answered, OutboxStatus, Outgoing, ProgressDb, default_profile, unix_now};
 
 /// Questions in a sitting unless the learner picks another number.
 pub const DEFAULT_SITTING_SIZE: usize = 10;
@@ -31,6 +32,10 @@ pub struct PendingRun {
     pub mode: String,
     /// When it finished (Unix seconds).
     pub at: i64,
+    /// Its save's id.
+    pub exercise: Option<String>,
+    /// The statements describing it, for the organisation's learning record store.
+    pub statements: Vec<Outgoing>,
 }
 
 /// The progress database, or why it is unavailable. Runs that could not be written are kept
@@ -108,9 +113,19 @@ impl Learner {
     }
 
     /// Queues a finished run and writes every queued run it can.
-    pub fn record_run(&mut self, card: Scorecard, mode: String, at: i64) {
-        self.pending_runs.push(PendingRun { card, mode, at });
+    pub fn record_run(&mut self, run: PendingRun) {
+        self.pending_runs.push(run);
         self.flush();
+    }
+
+    /// The outbox of statements for the learning record store, as the database holds it now.
+    pub fn outbox_status(&mut self) -> Option<OutboxStatus> {
+        self.with_db(|db| db.outbox_status())
+    }
+
+    /// Forgets the wait after failed sends, so the sender tries at once.
+    pub fn send_records_now(&mut self) {
+        self.with_db(ProgressDb::retry_outbox_now);
     }
 
     /// Writes queued runs, oldest first, stopping at the first failure.
@@ -118,8 +133,17 @@ impl Learner {
         if self.db.is_none() {
             self.reconnect();
         }
-        while let Some(PendingRun { card, mode, at }) = self.pending_runs.first().cloned() {
-            if self.with_db(|db| db.record_run(&card, &mode, at)).is_none() {
+        while let Some(run) = self.pending_runs.first().cloned() {
+            let written = self.with_db(|db| {
+                db.record_run_queued(
+                    &run.card,
+                    &run.mode,
+                    run.at,
+                    run.exercise.as_deref(),
+                    &run.statements,
+                )
+            });
+            if written.is_none() {
                 return;
             }
             self.pending_runs.remove(0);
@@ -199,6 +223,7 @@ fn record_finished_runs(
     card: Option<Res<FinalScorecard>>,
     active: Option<Res<ActiveExercise>>,
     mut learner: ResMut<Learner>,
+    records: Res<Records>,
 ) {
     let (Some(card), Some(active)) = (card, active) else {
         return;
@@ -206,11 +231,23 @@ fn record_finished_runs(
     if !card.is_added() {
         return;
     }
-    learner.record_run(
-        card.0.clone(),
-        format!("{:?}", active.mode()).to_lowercase(),
-        unix_now(),
-    );
+    let statements = records.identity().map_or_else(Vec::new, |identity| {
+        crate::lrs::run_statements(
+            identity,
+            &learner.profile,
+            active.record(),
+            active.session(),
+            &card.0,
+        )
+    });
+    learner.record_run(PendingRun {
+        card: card.0.clone(),
+        mode: format!("{:?}", active.mode()).to_lowercase(),
+        at: unix_now(),
+        exercise: active.save_path().map(|_| active.record().id.clone()),
+        statements,
+    });
+    records.look();
 }
 
 fn handle_learner_commands(
@@ -218,6 +255,7 @@ fn handle_learner_commands(
     mut learner: ResMut<Learner>,
     mut quiz: ResMut<QuizState>,
     content: Res<Content>,
+    records: Res<Records>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     for command in reader.read() {
@@ -227,7 +265,7 @@ fn handle_learner_commands(
                 next.set(Screen::Quiz);
             }
             LearnerCommand::CheckAnswer(picked) => {
-                check_answer(&mut learner, &mut quiz, &content, picked);
+                check_answer(&mut learner, &mut quiz, &content, &records, picked);
             }
             LearnerCommand::NextQuestion => {
                 quiz.checked = None;
@@ -248,6 +286,10 @@ fn handle_learner_commands(
                 learner.reconnect();
                 learner.flush();
                 learner.refresh(&content);
+            }
+            LearnerCommand::SendRecordsNow => {
+                learner.send_records_now();
+                records.look();
             }
         }
     }
@@ -316,6 +358,7 @@ fn check_answer(
     learner: &mut Learner,
     quiz: &mut QuizState,
     content: &Content,
+    records: &Records,
     picked: &BTreeSet<usize>,
 ) {
     if quiz.checked.is_some() {
@@ -329,10 +372,22 @@ fn check_answer(
         return;
     };
     if let Some((_, question)) = content.library.question(resolved.id.as_str()) {
-        let number = quiz.number;
-        learner.with_db(|db| {
-            db.record_answer(number, question, correct, outcome.first_try, unix_now())
+        let answer = Answered {
+            sitting: quiz.number,
+            correct,
+            first_try: outcome.first_try,
+            at: unix_now(),
+        };
+        let statements = records.identity().map_or_else(Vec::new, |identity| {
+            crate::lrs::answer_statements(
+                identity,
+                &learner.profile,
+                &crate::lrs::answer_record(question, answer),
+                Some(&question.situation),
+            )
         });
+        learner.with_db(|db| db.record_answer_queued(question, answer, &statements));
+        records.look();
     }
     quiz.checked = Some(Checked {
         picked: picked.clone(),

@@ -217,6 +217,9 @@ pub enum LearnerCommand {
     SwitchProfile(String),
     /// Try the progress database again (after it was locked, say).
     RetryDatabase,
+    /// Send what waits for the learning record store now, without waiting out the pause after
+    /// failed tries.
+    SendRecordsNow,
 }
 
 macro_rules! into_ui_command {

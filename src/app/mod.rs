@@ -17,6 +17,7 @@ pub mod messages;
 pub mod navigation;
 pub mod notice;
 pub mod projector;
+pub mod records;
 pub mod redraw;
 pub mod screens;
 #[cfg(test)]
@@ -78,6 +79,7 @@ impl Plugin for LogicPlugin {
                     .as_ref()
                     .map(|d| d.join(crate::store::progress_db::FILE_NAME)),
             ))
+            .insert_resource(records::Records::load(&data_dir))
             .insert_resource(Saves {
                 dir: data_dir.join(crate::store::saves::SESSIONS_DIR),
             })
@@ -94,6 +96,7 @@ impl Plugin for LogicPlugin {
                 exercise::plugin,
                 facilitation::plugin,
                 learner::plugin,
+                records::plugin,
                 author::plugin,
             ))
             .add_systems(PostStartup, launch_from_options);

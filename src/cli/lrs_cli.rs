@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::output::content_paths;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::engine::content::library::Library;
+use crate::engine::text::{time_ago, time_ahead};
 use crate::interop::xapi::XAPI_VERSION;
 use crate::interop::xapi::client::{About, LrsClient};
 use crate::interop::xapi::config::{CONFIG_FILE, LrsConfig};
@@ -282,47 +283,18 @@ fn push(
 
 /// The outbox in a few lines: sent, waiting, refused, and the last error in words.
 pub fn write_outbox(out: &mut dyn Write, status: &OutboxStatus, now: i64) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "Outbox: {} sent, {} waiting{}.",
-        status.sent,
-        status.waiting,
-        if status.refused > 0 {
-            format!(", {} refused by the LRS", status.refused)
-        } else {
-            String::new()
-        }
-    )?;
+    writeln!(out, "Outbox: {}.", status.summary())?;
     if let Some(at) = status.last_sent_at {
-        writeln!(out, "  last sent {}", ago(now, at))?;
+        writeln!(out, "  last sent {}", time_ago(now, at))?;
     }
     if let Some((error, at)) = &status.last_error {
-        writeln!(out, "  last try failed {}: {error}", ago(now, *at))?;
+        writeln!(out, "  last try failed {}: {error}", time_ago(now, *at))?;
         if let Some(next) = status.next_attempt_at {
-            writeln!(out, "  next try {}", ahead(now, next))?;
+            writeln!(out, "  next try {}", time_ahead(now, next))?;
         }
     }
     if let Some(reason) = &status.last_refusal {
         writeln!(out, "  the LRS refused a statement: {reason}")?;
     }
     Ok(())
-}
-
-fn ago(now: i64, at: i64) -> String {
-    let secs = now.saturating_sub(at).max(0);
-    match secs {
-        0..60 => "just now".into(),
-        60..3600 => format!("{} min ago", secs / 60),
-        3600..86_400 => format!("{} h ago", secs / 3600),
-        _ => format!("on {}", crate::engine::reports::aar::utc_date(at)),
-    }
-}
-
-fn ahead(now: i64, at: i64) -> String {
-    let secs = at.saturating_sub(now);
-    match secs {
-        ..=0 => "now".into(),
-        1..60 => format!("in {secs} s"),
-        _ => format!("in {} min", (secs + 59) / 60),
-    }
 }

@@ -75,6 +75,27 @@ pub fn duration_words(minutes: u32) -> String {
     }
 }
 
+/// When `at` was, seen at `now` (Unix seconds): "just now", "12 min ago", "3 h ago", or the day.
+pub fn time_ago(now: i64, at: i64) -> String {
+    let secs = now.saturating_sub(at).max(0);
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("on {}", crate::engine::reports::aar::utc_date(at)),
+    }
+}
+
+/// How soon `at` comes, seen at `now` (Unix seconds): "now", "in 40 s", "in 3 min".
+pub fn time_ahead(now: i64, at: i64) -> String {
+    let secs = at.saturating_sub(now);
+    match secs {
+        ..=0 => "now".into(),
+        1..60 => format!("in {secs} s"),
+        _ => format!("in {} min", secs.saturating_add(59) / 60),
+    }
+}
+
 /// The ids of a scenario and its matrix, and the words of the prose they show people: what tells an
 /// id that leaked into readable text ("assign `reimage-fs01` to `it_ops`") from a word that happens
 /// to spell one ("legal", "alert").

@@ -41,15 +41,20 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Starts sending the outbox of the database at `db_path` to the store `config` names.
-    pub fn start(db_path: PathBuf, config: &LrsConfig) -> Self {
+    /// Starts sending the outbox of the database at `db_path` to the store `config` names;
+    /// `changed` is called after each try that sent something or failed (to wake a window).
+    pub fn start(
+        db_path: PathBuf,
+        config: &LrsConfig,
+        changed: Option<Box<dyn Fn() + Send + Sync>>,
+    ) -> Self {
         let (signal, signals) = mpsc::channel();
         let state = Arc::new(Mutex::new(SenderState::default()));
         let client = LrsClient::new(config);
         let shared = Arc::clone(&state);
         let started = thread::Builder::new()
             .name("warroom-lrs".into())
-            .spawn(move || run(&db_path, &client, &signals, &shared));
+            .spawn(move || run(&db_path, &client, &signals, &shared, changed.as_deref()));
         if let Err(e) = started {
             state.lock().unwrap_or_else(PoisonError::into_inner).problem =
                 Some(format!("the sending thread could not start: {e}"));
@@ -83,6 +88,7 @@ fn run(
     client: &LrsClient,
     signals: &mpsc::Receiver<Signal>,
     state: &Mutex<SenderState>,
+    changed: Option<&(dyn Fn() + Send + Sync)>,
 ) {
     let set = |change: &dyn Fn(&mut SenderState)| {
         change(&mut state.lock().unwrap_or_else(PoisonError::into_inner));
@@ -92,6 +98,11 @@ fn run(
         let wait = match ProgressDb::open(db_path, "") {
             Ok(mut db) => match drain(&mut db, client) {
                 Ok(report) => {
+                    if (report.sent > 0 || report.refused > 0 || report.failure.is_some())
+                        && let Some(changed) = changed
+                    {
+                        changed();
+                    }
                     set(&|s| {
                         s.sent += report.sent;
                         s.problem = None;

@@ -66,6 +66,18 @@ pub struct OutboxStatus {
     pub history_filled_at: Option<i64>,
 }
 
+impl OutboxStatus {
+    /// "31 sent, 4 waiting, 1 refused by the LRS".
+    pub fn summary(&self) -> String {
+        let refused = if self.refused > 0 {
+            format!(", {} refused by the LRS", self.refused)
+        } else {
+            String::new()
+        };
+        format!("{} sent, {} waiting{refused}", self.sent, self.waiting)
+    }
+}
+
 /// Longest wait between tries after failures (seconds).
 const MAX_BACKOFF: i64 = 3600;
 /// First wait after a failure (seconds); doubled by each further one.

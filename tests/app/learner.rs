@@ -23,6 +23,57 @@ fn a_finished_run_is_recorded_once_in_the_learners_progress() {
     );
 }
 
+/// With a learning record store configured, a finished run's statements are queued with the run
+/// itself; the store being unreachable loses nothing, and the Progress screen says why in words.
+#[test]
+fn a_finished_run_waits_in_the_outbox_while_the_store_is_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}/xAPI/", closed.local_addr().unwrap());
+    drop(closed);
+    std::fs::write(
+        dir.path().join("lrs.ron"),
+        format!("Lrs(endpoint: {endpoint:?}, key: \"trainer\", secret: \"s3cret-word\")"),
+    )
+    .unwrap();
+    let (mut app, _) = play_in(app_in(dir.path()), "ransomware-file-server", "natural");
+    app.update();
+    send(&mut app, Navigate::GoTo(Screen::Progress));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        app.update();
+        let records = app.world().resource::<Records>();
+        if let Some(status) = records.status.clone().filter(|s| s.last_error.is_some()) {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no failed try was reported"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.sent, 0);
+    let (error, _) = status.last_error.unwrap();
+    assert!(error.contains("could not connect"), "{error}");
+    assert!(!error.contains("s3cret"), "{error}");
+    // Every choice of the run, its launch, completion and end: nothing was lost.
+    let choices = app
+        .world()
+        .resource::<ActiveExercise>()
+        .session()
+        .log()
+        .entries
+        .iter()
+        .filter(|e| e.intent.actor().is_some())
+        .count();
+    assert!(status.waiting >= 3 && status.waiting <= u64::try_from(choices).unwrap() + 3);
+    let db = warroom::store::ProgressDb::open(&dir.path().join("progress.sqlite3"), "x").unwrap();
+    assert_eq!(
+        db.outbox_waiting(1000).unwrap().len() as u64,
+        status.waiting
+    );
+}
+
 #[test]
 fn a_quiz_sitting_checks_answers_and_brings_a_miss_back() {
     let mut app = headless_app();

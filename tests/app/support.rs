@@ -15,6 +15,7 @@ pub use warroom::app::messages::{
     ContentCommand, ExerciseCommand, ExportFormat, FacilitatorCommand, LearnerCommand, Navigate,
     UiCommand,
 };
+pub use warroom::app::records::Records;
 pub use warroom::cli::{Command, Format, run};
 pub use warroom::engine::content::load::Source;
 pub use warroom::engine::content::script::Decisions;
@@ -80,9 +81,13 @@ pub fn fixture(scenario: &str, script: &str) -> PathBuf {
 
 /// Plays a decisions file through the app exactly as the UI would: one command per step.
 pub fn play_through_app(scenario: &str, script: &str) -> (App, String) {
+    play_in(headless_app(), scenario, script)
+}
+
+/// Plays a decisions file through `app` as the UI would; returns it and the final scorecard.
+pub fn play_in(mut app: App, scenario: &str, script: &str) -> (App, String) {
     let path = fixture(scenario, script);
     let decisions: Decisions = Source::read(&path).unwrap().parse().unwrap();
-    let mut app = headless_app();
     assert_eq!(screen(&app), Screen::Title);
     send(&mut app, Navigate::OpenLibrary(Mode::Practice));
     assert_eq!(screen(&app), Screen::Library);

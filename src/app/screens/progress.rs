@@ -11,10 +11,13 @@ use super::widgets::{root_ui, wrap_before};
 use crate::app::flow::Screen;
 use crate::app::learner::{DEFAULT_SITTING_SIZE, Learner};
 use crate::app::messages::{CommandWriter, ExerciseCommand, LearnerCommand, Navigate, UiCommand};
+use crate::app::records::Records;
 use crate::app::theme;
 use crate::engine::learning::progress::{AttemptKind, Point, ProgressReport, Series};
 use crate::engine::learning::tally::Tally;
 use crate::engine::model::scenario::Mode;
+use crate::engine::text::{time_ago, time_ahead};
+use crate::store::OutboxStatus;
 
 /// Everything the Progress screen shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +34,31 @@ pub struct ProgressView {
     pub pending_runs: usize,
     /// The report, when the database could be read.
     pub report: Option<ProgressReport>,
+    /// The organisation's learning record store and what reached it.
+    pub records: RecordsView,
+}
+
+/// What the Progress screen says of organisation records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordsView {
+    /// No store is configured; the file that would configure one.
+    NotConfigured {
+        /// `lrs.ron`'s path.
+        config_path: String,
+    },
+    /// The configuration does not read.
+    Broken(String),
+    /// A store is configured.
+    Configured {
+        /// Its endpoint.
+        endpoint: String,
+        /// The outbox, when it could be read.
+        status: Option<OutboxStatus>,
+        /// A send is under way.
+        sending: bool,
+        /// Now (Unix seconds), for "3 min ago".
+        now: i64,
+    },
 }
 
 /// Widget state of the Progress screen.
@@ -49,8 +77,24 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Builds the view from the learner resource.
-pub fn progress_view(learner: &Learner) -> ProgressView {
+/// Builds the view from the learner and records resources.
+pub fn progress_view(learner: &Learner, records: &Records) -> ProgressView {
+    let records = match (&records.config, &records.problem) {
+        (_, Some(problem)) => RecordsView::Broken(problem.clone()),
+        (Some(config), None) => RecordsView::Configured {
+            endpoint: config.endpoint.clone(),
+            status: records.status.clone(),
+            sending: records.sending(),
+            now: crate::store::unix_now(),
+        },
+        (None, None) => RecordsView::NotConfigured {
+            config_path: learner
+                .path
+                .with_file_name(crate::interop::xapi::config::CONFIG_FILE)
+                .display()
+                .to_string(),
+        },
+    };
     ProgressView {
         profile: learner.profile.clone(),
         profiles: learner.profiles.clone(),
@@ -58,18 +102,20 @@ pub fn progress_view(learner: &Learner) -> ProgressView {
         db_error: learner.error.clone(),
         pending_runs: learner.pending_runs.len(),
         report: learner.report.clone(),
+        records,
     }
 }
 
 fn progress_system(
     mut contexts: EguiContexts,
     learner: Res<Learner>,
+    records: Res<Records>,
     mut state: ResMut<ProgressUiState>,
     mut writer: CommandWriter,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx, "progress");
-    let view = progress_view(&learner);
+    let view = progress_view(&learner, &records);
     let commands = egui::CentralPanel::default()
         .show(&mut ui, |ui| progress_ui(ui, &view, &mut state))
         .inner;
@@ -139,6 +185,7 @@ pub fn progress_ui(
             }
         });
     }
+    records_ui(ui, &view.records, &mut out);
     if view.pending_runs > 0 {
         ui.colored_label(
             theme::palette(ui).warning,
@@ -212,6 +259,77 @@ fn report_ui(
         charts(ui, state);
         ui.add_space(theme::GAP);
         advice_ui(ui, report, out);
+    }
+}
+
+/// Where the learner's records go beyond this computer, and whether they got there.
+fn records_ui(ui: &mut egui::Ui, view: &RecordsView, out: &mut Vec<UiCommand>) {
+    let palette = theme::palette(ui);
+    match view {
+        RecordsView::NotConfigured { config_path } => {
+            ui.label(
+                egui::RichText::new(format!(
+                    "Organisation records: not sent anywhere. To send them to your organisation's learning record store, write {config_path} (see the README)."
+                ))
+                .small()
+                .weak(),
+            );
+        }
+        RecordsView::Broken(problem) => {
+            ui.colored_label(
+                palette.danger,
+                format!("Organisation records: nothing is sent until this is fixed: {problem}"),
+            );
+        }
+        RecordsView::Configured {
+            endpoint,
+            status,
+            sending,
+            now,
+        } => {
+            ui.horizontal_wrapped(|ui| {
+                let Some(status) = status else {
+                    ui.label(format!("Organisation records go to {endpoint}."));
+                    return;
+                };
+                let last_sent = status
+                    .last_sent_at
+                    .map(|at| format!(", last sent {}", time_ago(*now, at)))
+                    .unwrap_or_default();
+                ui.label(format!(
+                    "Organisation records → {endpoint}: {}{last_sent}.",
+                    status.summary()
+                ));
+                if *sending {
+                    ui.label(egui::RichText::new("Sending…").weak());
+                } else if (status.waiting > 0 || status.last_error.is_some())
+                    && ui.button("Send now").clicked()
+                {
+                    out.push(LearnerCommand::SendRecordsNow.into());
+                }
+            });
+            if let Some(status) = status {
+                if let Some((error, at)) = &status.last_error {
+                    let next = status
+                        .next_attempt_at
+                        .map(|next| format!(" Next try {}.", time_ahead(*now, next)))
+                        .unwrap_or_default();
+                    ui.colored_label(
+                        palette.warning,
+                        format!("Last try failed {}: {error}.{next}", time_ago(*now, *at)),
+                    );
+                }
+                if let Some(reason) = &status.last_refusal {
+                    ui.colored_label(
+                        palette.warning,
+                        format!(
+                            "The store refused {} statement(s): {reason}",
+                            status.refused
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -449,6 +567,9 @@ mod tests {
             db_error: error.map(str::to_owned),
             pending_runs: 0,
             report,
+            records: RecordsView::NotConfigured {
+                config_path: "/tmp/lrs.ron".to_owned(),
+            },
         }
     }
 
@@ -486,6 +607,52 @@ mod tests {
                 size: DEFAULT_SITTING_SIZE,
             })]
         );
+    }
+
+    /// Organisation records say where they go, what waits, why the last try failed and when the
+    /// next comes, and offer to send now; with no store configured, where to configure one.
+    #[test]
+    fn the_outbox_says_what_waits_and_why_and_can_be_sent_now() {
+        let mut configured = view(Some(report()), None);
+        configured.records = RecordsView::Configured {
+            endpoint: "https://lrs.example.org/xAPI/".to_owned(),
+            status: Some(OutboxStatus {
+                sent: 31,
+                waiting: 4,
+                last_sent_at: Some(1_000 - 3 * 3600),
+                last_error: Some((
+                    "could not connect to https://lrs.example.org/xAPI/ (connection refused)"
+                        .to_owned(),
+                    1_000 - 120,
+                )),
+                next_attempt_at: Some(1_000 + 90),
+                ..OutboxStatus::default()
+            }),
+            sending: false,
+            now: 1_000,
+        };
+        let mut h = harness(configured);
+        h.run();
+        assert!(
+            h.query_by_label_contains("31 sent, 4 waiting, last sent 3 h ago")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label_contains("Last try failed 2 min ago: could not connect")
+                .is_some()
+        );
+        assert!(h.query_by_label_contains("Next try in 2 min").is_some());
+        h.get_by_label("Send now").click();
+        h.run();
+        assert_eq!(
+            h.state().2,
+            vec![UiCommand::Learner(LearnerCommand::SendRecordsNow)]
+        );
+
+        let mut h = harness(view(Some(report()), None));
+        h.run();
+        assert!(h.query_by_label_contains("write /tmp/lrs.ron").is_some());
+        assert!(h.query_by_label("Send now").is_none());
     }
 
     /// A question sitting is not counted as a scenario run: the table counts each apart, and the
