@@ -182,4 +182,22 @@ fn failures_are_said_in_words_without_the_secret() {
         failure.to_string().contains("could not connect"),
         "{failure}"
     );
+
+    // An https address served by plain HTTP: the secure connection is what failed.
+    let plain = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = plain.local_addr().unwrap();
+    thread::spawn(move || {
+        if let Ok((mut stream, _)) = plain.accept() {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let failure = client(&format!("https://{address}/xAPI/"))
+        .deliver(&BATCH)
+        .failure
+        .unwrap();
+    assert!(matches!(failure, LrsError::Tls { .. }), "{failure:?}");
+    assert!(
+        failure.to_string().contains("secure (TLS) connection"),
+        "{failure}"
+    );
 }

@@ -177,6 +177,21 @@ impl LrsClient {
                 endpoint,
                 detail: "the connection failed".into(),
             },
+            // The system's resolver says "failed to lookup address information".
+            ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
+                LrsError::HostNotFound { host: self.host() }
+            }
+            // rustls reports a handshake that went wrong (a plain-HTTP server on an https
+            // address, a certificate for another name) as invalid data on the stream.
+            ureq::Error::Io(e)
+                if e.kind() == std::io::ErrorKind::InvalidData
+                    && self.endpoint.starts_with("https://") =>
+            {
+                LrsError::Tls {
+                    host: self.host(),
+                    detail: e.to_string(),
+                }
+            }
             ureq::Error::Io(e) => LrsError::Unreachable {
                 endpoint,
                 detail: e.to_string(),
