@@ -37,6 +37,8 @@ mod learner_cli;
 mod lrs;
 #[path = "engine/msel.rs"]
 mod msel;
+#[path = "engine/organisation.rs"]
+mod organisation;
 #[path = "engine/plan_diff.rs"]
 mod plan_diff;
 #[path = "engine/properties.rs"]

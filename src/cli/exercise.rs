@@ -31,7 +31,8 @@ pub enum ReportFormat {
 /// Options of `warroom report`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// Saved exercise: its id (as listed by `warroom resume --list`) or the path of its file.
+    /// Saved exercise: its id (as listed by `warroom resume --list`) or the path of its file;
+    /// `organisation` for the organisation's report of every learner (always HTML).
     pub session: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -46,6 +47,17 @@ pub struct ReportArgs {
     /// repeat for each team.
     #[arg(long, value_name = "SESSION")]
     pub compare: Vec<String>,
+    /// `report organisation`: read the statements from the configured learning record store
+    /// instead of the saves.
+    #[arg(long)]
+    pub lrs: bool,
+    /// `report organisation`: the progress database that says whose each exercise was and holds
+    /// the quiz answers (default: in the platform data directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// `report organisation`: only what happened on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 }
 
 /// Options of `warroom resume`.
@@ -110,6 +122,9 @@ pub fn report(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    if args.session == super::org_report::ORGANISATION {
+        return super::org_report::organisation_report(args, matrix_path, out, err);
+    }
     let dir = args.saves.clone().unwrap_or_else(saves::default_dir);
     let path = saves::resolve(&dir, &args.session);
     let (record, session) = match open_save(&path, matrix_path, err)? {

@@ -13,6 +13,7 @@ mod exercise;
 mod learner;
 mod lrs_cli;
 mod msel_cli;
+mod org_report;
 mod output;
 mod scripted;
 mod sheets;

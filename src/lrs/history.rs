@@ -10,7 +10,7 @@ use super::{answer_statements, run_statements};
 use crate::engine::content::library::Library;
 use crate::engine::scoring::score;
 use crate::interop::xapi::Identity;
-use crate::store::{ProgressDb, StoreError, saves};
+use crate::store::{Outgoing, ProgressDb, StoreError, saves};
 
 /// What filling the outbox from history found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,29 +27,41 @@ pub struct Filled {
     pub without_save: u64,
 }
 
-/// Queues the statements of every exercise in `saves_dir` that ended (and changed at or after
-/// `since`, Unix seconds) and of every answer given since then, by every profile in `db`. An
-/// exercise is the learner's who recorded its run, else `learner`'s.
-pub fn fill_from_history(
-    db: &mut ProgressDb,
+/// What history holds: the statements of its finished exercises and answers.
+#[derive(Clone, Debug, Default)]
+pub struct Collected {
+    /// The statements, exercises first, each exercise's in log order.
+    pub statements: Vec<Outgoing>,
+    /// Finished exercises described.
+    pub exercises: usize,
+    /// Quiz answers described.
+    pub answers: usize,
+    /// Saves left out, each with why.
+    pub skipped: Vec<String>,
+}
+
+/// The statements of every exercise in `saves_dir` that ended (and changed at or after `since`,
+/// Unix seconds), and of every answer in `db` given since then, by every profile. An exercise is
+/// the learner's who recorded its run in `db`, else `learner`'s.
+pub fn collect(
+    db: Option<&mut ProgressDb>,
     identity: &Identity,
     library: &Library,
     saves_dir: &Path,
     learner: &str,
     since: Option<i64>,
-    now: i64,
-) -> Result<Filled, StoreError> {
+) -> Result<Collected, StoreError> {
     let since = since.unwrap_or(i64::MIN);
-    let owners = db.exercise_profiles()?;
-    let mut filled = Filled {
-        without_save: db.runs_without_save()?,
-        ..Filled::default()
+    let owners = match db.as_deref() {
+        Some(db) => db.exercise_profiles()?,
+        None => BTreeMap::new(),
     };
+    let mut collected = Collected::default();
     for entry in saves::list(saves_dir) {
         let record = match entry.record {
             Ok(record) => record,
             Err(diagnostic) => {
-                filled.skipped.push(diagnostic.to_string());
+                collected.skipped.push(diagnostic.to_string());
                 continue;
             }
         };
@@ -58,7 +70,7 @@ pub fn fill_from_history(
         }
         let loaded = library.scenario(record.log.scenario.as_str());
         let (Some(loaded), Some(matrix)) = (loaded, &library.matrix) else {
-            filled.skipped.push(format!(
+            collected.skipped.push(format!(
                 "{}: the scenario \"{}\" is not in the loaded content",
                 entry.path.display(),
                 record.log.scenario
@@ -69,7 +81,7 @@ pub fn fill_from_history(
         let session = match resumed {
             Ok(session) => session,
             Err(e) => {
-                filled
+                collected
                     .skipped
                     .push(format!("{}: {e}", entry.path.display()));
                 continue;
@@ -80,10 +92,14 @@ pub fn fill_from_history(
         }
         let owner = owners.get(&record.id).map_or(learner, String::as_str);
         let card = score(&session);
-        let statements = run_statements(identity, owner, &record, &session, &card);
-        filled.queued += db.queue_statements(&statements, now)?;
-        filled.exercises += 1;
+        collected
+            .statements
+            .extend(run_statements(identity, owner, &record, &session, &card));
+        collected.exercises += 1;
     }
+    let Some(db) = db else {
+        return Ok(collected);
+    };
     let texts: BTreeMap<&str, &str> = library
         .questions()
         .map(|(_, q)| (q.id.as_str(), q.situation.as_str()))
@@ -96,12 +112,34 @@ pub fn fill_from_history(
                 continue;
             }
             let text = texts.get(answer.question.as_str()).copied();
-            let statements = answer_statements(identity, &profile, &answer, text);
-            filled.queued += db.queue_statements(&statements, now)?;
-            filled.answers += 1;
+            collected
+                .statements
+                .extend(answer_statements(identity, &profile, &answer, text));
+            collected.answers += 1;
         }
     }
     db.use_profile(&current)?;
+    Ok(collected)
+}
+
+/// Queues what [`collect`] finds in history, once: what was queued before stays as it was.
+pub fn fill_from_history(
+    db: &mut ProgressDb,
+    identity: &Identity,
+    library: &Library,
+    saves_dir: &Path,
+    learner: &str,
+    since: Option<i64>,
+    now: i64,
+) -> Result<Filled, StoreError> {
+    let collected = collect(Some(db), identity, library, saves_dir, learner, since)?;
+    let filled = Filled {
+        exercises: collected.exercises,
+        answers: collected.answers,
+        queued: db.queue_statements(&collected.statements, now)?,
+        skipped: collected.skipped,
+        without_save: db.runs_without_save()?,
+    };
     db.mark_history_filled(now)?;
     Ok(filled)
 }

@@ -379,7 +379,7 @@ fn exercises_and_answers_reach_the_store_once_even_after_it_was_down() {
 
     // The store goes down: the second exercise and a quiz sitting wait in the outbox.
     ralph.stop();
-    let played = warroom.play("misdirected-email", "exemplary", "second");
+    let played = warroom.play("customer-data-exfiltration", "legal-too-late", "second");
     assert!(played.status.success(), "{}", text(&played));
     assert!(
         text(&played).contains("wait in the outbox") && text(&played).contains("could not connect"),
@@ -438,6 +438,28 @@ fn exercises_and_answers_reach_the_store_once_even_after_it_was_down() {
             .unwrap()
             .contains(SECRET)
     );
+
+    // The organisation's report reads the same from the store as from the saves.
+    let counts = "(1 learners, 2 finished exercises, 3 quiz answers)";
+    for source in [
+        &["--lrs"][..],
+        &["--saves", warroom.saves().to_str().unwrap()][..],
+    ] {
+        let html = warroom.data.path().join("organisation.html");
+        let mut args = vec!["report", "organisation", "-o", html.to_str().unwrap()];
+        args.extend(["--db", db.to_str().unwrap()]);
+        args.extend(source);
+        let reported = warroom.run(&args);
+        assert!(reported.status.success(), "{}", text(&reported));
+        assert!(
+            text(&reported).contains(counts),
+            "{source:?}: {}",
+            text(&reported)
+        );
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("<svg"), "{source:?}");
+        assert!(!page.contains(SECRET));
+    }
 }
 
 #[test]

@@ -896,6 +896,9 @@ fn several_teams_play_the_same_exercise_and_the_report_compares_them() {
             output: None,
             saves: Some(saves.clone()),
             compare,
+            lrs: false,
+            db: None,
+            since: None,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = warroom::cli::run(

@@ -332,6 +332,58 @@ impl LrsClient {
         delivery
     }
 
+    /// Every statement the store returns (since `since`, an RFC 3339 time, when given),
+    /// following its `more` links page by page.
+    pub fn fetch_statements(&self, since: Option<&str>) -> Result<Vec<Value>, LrsError> {
+        let origin = self
+            .endpoint
+            .find("://")
+            .and_then(|scheme| {
+                let rest = scheme + 3;
+                self.endpoint[rest..]
+                    .find('/')
+                    .map(|slash| &self.endpoint[..rest + slash])
+            })
+            .unwrap_or(self.endpoint.trim_end_matches('/'))
+            .to_owned();
+        let mut next = String::from("statements?limit=500");
+        if let Some(since) = since {
+            next.push_str("&since=");
+            next.push_str(&since.replace('+', "%2B").replace(':', "%3A"));
+        }
+        let mut all = Vec::new();
+        let mut visited = std::collections::BTreeSet::new();
+        loop {
+            let answer = if let Some(absolute) = next.strip_prefix('/') {
+                let url = format!("{origin}/{absolute}");
+                self.answer(
+                    self.agent
+                        .get(&url)
+                        .header("Authorization", &self.authorization)
+                        .header("X-Experience-API-Version", XAPI_VERSION)
+                        .call(),
+                )?
+            } else {
+                self.get(&next)?
+            };
+            if answer.status != 200 {
+                return Err(Self::refusal(&answer, "a query for statements"));
+            }
+            let page: Value = serde_json::from_str(&answer.body).map_err(|e| LrsError::Other {
+                endpoint: self.endpoint.clone(),
+                detail: format!("its statements were not JSON ({e})"),
+            })?;
+            if let Some(statements) = page["statements"].as_array() {
+                all.extend(statements.iter().cloned());
+            }
+            match page["more"].as_str().filter(|more| !more.is_empty()) {
+                // A store that sends the same page again would never end: stop there.
+                Some(more) if visited.insert(more.to_owned()) => more.clone_into(&mut next),
+                _ => return Ok(all),
+            }
+        }
+    }
+
     /// What the store's `/about` says of the versions it speaks.
     pub fn about(&self) -> Result<About, LrsError> {
         let answer = self.get("about")?;

@@ -7,6 +7,8 @@
 pub mod client;
 pub mod config;
 pub mod exercise;
+pub mod organisation;
+pub mod organisation_html;
 pub mod quiz;
 
 use std::collections::BTreeMap;
