@@ -26,6 +26,7 @@ fn local_identity() -> Identity {
         base_iri: "https://warroom.invalid/warroom".into(),
         home_page: "https://warroom.invalid".into(),
         pseudonymous: false,
+        emails: std::collections::BTreeMap::new(),
     }
 }
 

@@ -18,6 +18,7 @@ fn identity() -> Identity {
         base_iri: "https://lrs.example.org/warroom".into(),
         home_page: "https://example.org".into(),
         pseudonymous: false,
+        emails: std::collections::BTreeMap::new(),
     }
 }
 
@@ -65,7 +66,10 @@ fn every_point_lost_is_on_the_map_and_each_statement_counts_once() {
     let report = aggregate(&runs, &answers);
     assert_eq!(report.learners, 2);
     let on_map: f64 = report.heat.values().flat_map(|cells| cells.values()).sum();
-    assert!((on_map - f64::midpoint(lost_a, lost_b)).abs() < 1e-6, "{on_map}");
+    assert!(
+        (on_map - f64::midpoint(lost_a, lost_b)).abs() < 1e-6,
+        "{on_map}"
+    );
     let times: Vec<usize> = report.broken.iter().map(|b| b.times).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
     assert_eq!(report.cohorts.len(), 1);

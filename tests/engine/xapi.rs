@@ -17,6 +17,7 @@ fn identity(pseudonymous: bool) -> Identity {
         base_iri: "https://lrs.example.org/warroom".into(),
         home_page: "https://example.org".into(),
         pseudonymous,
+        emails: std::collections::BTreeMap::new(),
     }
 }
 
@@ -47,19 +48,24 @@ fn check_shape(statement: &Statement) {
     let parsed = uuid::Uuid::parse_str(id).unwrap();
     assert_eq!(parsed.get_version_num(), 5, "{id}");
     assert_eq!(json["actor"]["objectType"], "Agent");
-    // Exactly one inverse functional identifier: the account.
+    // Exactly one inverse functional identifier: an account, or a mailto: address.
     let actor = json["actor"].as_object().unwrap();
     let ifis = ["mbox", "mbox_sha1sum", "openid", "account"];
     assert_eq!(ifis.iter().filter(|k| actor.contains_key(**k)).count(), 1);
-    assert!(is_iri(
-        json["actor"]["account"]["homePage"].as_str().unwrap()
-    ));
-    assert!(
-        !json["actor"]["account"]["name"]
-            .as_str()
-            .unwrap()
-            .is_empty()
-    );
+    if let Some(mbox) = actor.get("mbox") {
+        let address = mbox.as_str().unwrap().strip_prefix("mailto:").unwrap();
+        assert!(address.contains('@') && !address.contains(' '), "{address}");
+    } else {
+        assert!(is_iri(
+            json["actor"]["account"]["homePage"].as_str().unwrap()
+        ));
+        assert!(
+            !json["actor"]["account"]["name"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+    }
     assert!(is_iri(json["verb"]["id"].as_str().unwrap()));
     assert!(json["verb"]["display"]["en-US"].is_string());
     assert_eq!(json["object"]["objectType"], "Activity");
@@ -210,7 +216,7 @@ fn a_pseudonymous_organisation_sends_no_name() {
     assert!(!json.contains("Dana"), "{json}");
     let accounts: BTreeSet<&str> = statements
         .iter()
-        .map(|s| s.actor.account.name.as_str())
+        .map(|s| s.actor.account.as_ref().unwrap().name.as_str())
         .collect();
     assert_eq!(accounts.len(), 1, "one learner, one stable pseudonym");
     for s in &statements {
@@ -271,4 +277,84 @@ fn a_quiz_answer_is_answered_right_or_wrong_in_its_sitting() {
         wrong.context.as_ref().unwrap().registration
     );
     assert_eq!(later.result.as_ref().unwrap().success, Some(true));
+}
+
+#[test]
+fn a_learner_with_an_address_is_known_by_it() {
+    let session = play("misdirected-email", "exemplary");
+    let record = ExerciseRecord::new("ex-mail", Mode::Practice, 1_796_547_600, &session);
+    let mut known = identity(false);
+    known
+        .emails
+        .insert("Dana Reyes".into(), "dana.reyes@example.org".into());
+    let statements = exercise_statements(&known, "Dana Reyes", &record, &session, &score(&session));
+    for s in &statements {
+        check_shape(s);
+        assert_eq!(
+            s.actor.mbox.as_deref(),
+            Some("mailto:dana.reyes@example.org")
+        );
+        assert!(s.actor.account.is_none());
+    }
+    // Pseudonymous wins over an address: no name and no address leave the machine.
+    known.pseudonymous = true;
+    let hidden = exercise_statements(&known, "Dana Reyes", &record, &session, &score(&session));
+    let json = serde_json::to_string(&hidden).unwrap();
+    assert!(!json.contains("dana") && !json.contains("Dana"), "{json}");
+}
+
+/// In a hosted room each person who held a seat gets the statements of their seat's choices,
+/// under their own name and ids; nobody gets another seat's.
+#[test]
+fn each_person_in_a_room_gets_their_own_seats_statements() {
+    use warroom::engine::room::{RoomRecord, Seat};
+    use warroom::interop::xapi::exercise::room_statements;
+    let session = play("ransomware-file-server", "natural");
+    let mut record = ExerciseRecord::new("room-1", Mode::Facilitated, 1_796_547_600, &session);
+    record.updated_at = record.started_at + 3600;
+    let seats = Seat::per_role(&session);
+    let mut room = RoomRecord::new("join".into(), "console".into(), seats.clone());
+    room.take("soc", "Ana Costa", "t1".into()).unwrap();
+    room.take("it_ops", "Ben Okafor", "t2".into()).unwrap();
+    room.take("it_ops", "Ben's phone", "t3".into()).unwrap();
+    record.room = Some(room);
+    let card = score(&session);
+    let statements = room_statements(&identity(false), &record, &session, &card);
+    let of = |name: &str| -> Vec<&Statement> {
+        statements
+            .iter()
+            .filter(|s| s.actor.name.as_deref() == Some(name))
+            .collect()
+    };
+    let choices_of = |role: &str| {
+        session
+            .log()
+            .entries
+            .iter()
+            .filter(|e| e.intent.actor().is_some_and(|a| a.as_str() == role))
+            .filter(|e| {
+                matches!(
+                    e.intent,
+                    warroom::engine::Intent::AssignAction { .. }
+                        | warroom::engine::Intent::Handoff(_)
+                        | warroom::engine::Intent::Escalate { .. }
+                        | warroom::engine::Intent::Communicate { .. }
+                )
+            })
+            .count()
+    };
+    assert!(choices_of("soc") > 0 && choices_of("it_ops") > 0);
+    // Launched, completed and terminated, and each of the seat's own choices.
+    assert_eq!(of("Ana Costa").len(), choices_of("soc") + 3);
+    assert_eq!(of("Ben Okafor").len(), choices_of("it_ops") + 3);
+    assert_eq!(of("Ben's phone").len(), choices_of("it_ops") + 3);
+    let ids: BTreeSet<&str> = statements.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        statements.len(),
+        "no two people share a statement id"
+    );
+    for s in &statements {
+        check_shape(s);
+    }
 }

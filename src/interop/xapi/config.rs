@@ -65,6 +65,9 @@ struct LrsFile {
     home_page: Option<String>,
     #[serde(default)]
     pseudonymous: bool,
+    /// Learners' e-mail addresses by the name they play under.
+    #[serde(default)]
+    emails: std::collections::BTreeMap<String, String>,
 }
 
 /// The configuration in `data_dir`, with `env` over it; `Ok(None)` when neither names an LRS.
@@ -102,6 +105,7 @@ pub fn load(
             base_iri: file.base_iri.unwrap_or_else(|| format!("{origin}/warroom")),
             home_page: file.home_page.unwrap_or_else(|| origin.to_owned()),
             pseudonymous: file.pseudonymous,
+            emails: file.emails,
         },
         endpoint: if endpoint.ends_with('/') {
             endpoint

@@ -30,6 +30,10 @@ pub struct Identity {
     pub home_page: String,
     /// Send a hash of each name instead of the name (for organisations that must not send names).
     pub pseudonymous: bool,
+    /// Learners known by e-mail address, by the name they play under: sent as `mbox` instead of
+    /// an account (never when pseudonymous).
+    #[serde(default)]
+    pub emails: BTreeMap<String, String>,
 }
 
 /// A statement.
@@ -53,7 +57,7 @@ pub struct Statement {
     pub timestamp: String,
 }
 
-/// A learner, known by an account on the organisation's home page.
+/// A learner, known by an account on the organisation's home page or by e-mail address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agent {
     /// Always `Agent`.
@@ -62,8 +66,12 @@ pub struct Agent {
     /// The display name (left out when pseudonymous).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub name: Option<String>,
-    /// The inverse functional identifier.
-    pub account: Account,
+    /// The inverse functional identifier: an account …
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account: Option<Account>,
+    /// … or a `mailto:` address.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mbox: Option<String>,
 }
 
 /// An account (xAPI's `account` identifier).
@@ -212,19 +220,28 @@ pub fn agent(identity: &Identity, name: &str) -> Agent {
         Agent {
             object_type: "Agent".into(),
             name: None,
-            account: Account {
+            account: Some(Account {
                 home_page: identity.home_page.clone(),
                 name: hash.to_hex()[..32].to_owned(),
-            },
+            }),
+            mbox: None,
+        }
+    } else if let Some(address) = identity.emails.get(name) {
+        Agent {
+            object_type: "Agent".into(),
+            name: Some(name.to_owned()),
+            account: None,
+            mbox: Some(format!("mailto:{}", address.trim_start_matches("mailto:"))),
         }
     } else {
         Agent {
             object_type: "Agent".into(),
             name: Some(name.to_owned()),
-            account: Account {
+            account: Some(Account {
                 home_page: identity.home_page.clone(),
                 name: name.to_owned(),
-            },
+            }),
+            mbox: None,
         }
     }
 }
