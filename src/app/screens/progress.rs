@@ -297,7 +297,7 @@ fn records_ui(ui: &mut egui::Ui, view: &RecordsView, out: &mut Vec<UiCommand>) {
                     .map(|at| format!(", last sent {}", time_ago(*now, at)))
                     .unwrap_or_default();
                 ui.label(format!(
-                    "Organisation records → {endpoint}: {}{last_sent}.",
+                    "Organisation records go to {endpoint}: {}{last_sent}.",
                     status.summary()
                 ));
                 if *sending {
@@ -314,9 +314,18 @@ fn records_ui(ui: &mut egui::Ui, view: &RecordsView, out: &mut Vec<UiCommand>) {
                         .next_attempt_at
                         .map(|next| format!(" Next try {}.", time_ahead(*now, next)))
                         .unwrap_or_default();
+                    // The error may end in its own question mark ("… reachable?").
+                    let stop = if error.ends_with(['.', '?', '!']) {
+                        ""
+                    } else {
+                        "."
+                    };
                     ui.colored_label(
                         palette.warning,
-                        format!("Last try failed {}: {error}.{next}", time_ago(*now, *at)),
+                        format!(
+                            "Last try failed {}: {error}{stop}{next}",
+                            time_ago(*now, *at)
+                        ),
                     );
                 }
                 if let Some(reason) = &status.last_refusal {
