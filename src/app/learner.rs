@@ -208,9 +208,33 @@ pub(super) fn plugin(app: &mut App) {
             (
                 handle_learner_commands.in_set(AppSystems::Commands),
                 record_finished_runs.in_set(AppSystems::Update),
+                read_outbox_when_changed
+                    .in_set(AppSystems::Update)
+                    .run_if(in_state(Screen::Progress)),
             ),
         )
-        .add_systems(OnEnter(Screen::Progress), refresh_report);
+        .add_systems(Startup, start_sender)
+        .add_systems(OnEnter(Screen::Progress), (refresh_report, read_outbox));
+}
+
+/// Starts sending organisation records from this learner's database, if a store is configured.
+fn start_sender(
+    mut records: ResMut<Records>,
+    learner: Res<Learner>,
+    window_loop: Option<Res<bevy::winit::EventLoopProxyWrapper>>,
+) {
+    let wake = super::wake::window_waker(window_loop.as_deref());
+    records.start(learner.path.clone(), wake);
+}
+
+fn read_outbox(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
+    records.status = learner.outbox_status();
+}
+
+fn read_outbox_when_changed(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
+    if records.take_changed() || learner.is_changed() {
+        records.status = learner.outbox_status();
+    }
 }
 
 fn refresh_report(mut learner: ResMut<Learner>, content: Res<Content>) {

@@ -96,7 +96,6 @@ impl Plugin for LogicPlugin {
                 exercise::plugin,
                 facilitation::plugin,
                 learner::plugin,
-                records::plugin,
                 author::plugin,
             ))
             .add_systems(PostStartup, launch_from_options);

@@ -1,17 +1,14 @@
 //! Organisation records in the app: the learning record store configured beside the progress
 //! database (`lrs.ron`, or `WARROOM_LRS_*`), the background sender that drains the outbox, and
 //! the outbox's state for the Progress screen. Statements are built where runs and answers are
-//! recorded ([`super::learner`]) and queued with them.
+//! recorded ([`super::learner`], which also runs this resource's systems) and queued with them.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bevy::prelude::*;
-use bevy::winit::EventLoopProxyWrapper;
 
-use super::flow::{AppSystems, Screen};
-use super::learner::Learner;
 use crate::interop::xapi::Identity;
 use crate::interop::xapi::config::{self, LrsConfig};
 use crate::lrs::sender::Sender;
@@ -51,7 +48,7 @@ impl Records {
     }
 
     /// Starts the background sender for the database at `db_path`.
-    fn start(&mut self, db_path: PathBuf, wake: Option<Box<dyn Fn() + Send + Sync>>) {
+    pub(super) fn start(&mut self, db_path: PathBuf, wake: Option<Box<dyn Fn() + Send + Sync>>) {
         let Some(config) = &self.config else {
             return;
         };
@@ -72,39 +69,13 @@ impl Records {
         }
     }
 
+    /// Whether the sender changed the outbox since the last call.
+    pub(super) fn take_changed(&self) -> bool {
+        self.changed.swap(false, Ordering::AcqRel)
+    }
+
     /// Whether a send is under way.
     pub fn sending(&self) -> bool {
         self.sender.as_ref().is_some_and(|s| s.state().busy)
-    }
-}
-
-/// Puts organisation records in the app.
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, start_sender)
-        .add_systems(OnEnter(Screen::Progress), read_status)
-        .add_systems(
-            Update,
-            read_status_when_changed
-                .in_set(AppSystems::Update)
-                .run_if(in_state(Screen::Progress)),
-        );
-}
-
-fn start_sender(
-    mut records: ResMut<Records>,
-    learner: Res<Learner>,
-    window_loop: Option<Res<EventLoopProxyWrapper>>,
-) {
-    let wake = super::wake::window_waker(window_loop.as_deref());
-    records.start(learner.path.clone(), wake);
-}
-
-fn read_status(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
-    records.status = learner.outbox_status();
-}
-
-fn read_status_when_changed(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
-    if records.changed.swap(false, Ordering::AcqRel) || learner.is_changed() {
-        records.status = learner.outbox_status();
     }
 }

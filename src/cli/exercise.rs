@@ -122,9 +122,6 @@ pub fn report(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    if args.session == super::org_report::ORGANISATION {
-        return super::org_report::organisation_report(args, matrix_path, out, err);
-    }
     let dir = args.saves.clone().unwrap_or_else(saves::default_dir);
     let path = saves::resolve(&dir, &args.session);
     let (record, session) = match open_save(&path, matrix_path, err)? {

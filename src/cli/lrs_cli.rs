@@ -176,6 +176,21 @@ fn test(config: &LrsConfig, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     }
 }
 
+/// `--since DATE` as the Unix time of the day's start, or the exit code after saying why not.
+pub(super) fn since_arg(
+    since: Option<&str>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Option<i64>, u8>> {
+    match since.map(|text| (text, day_start(text))) {
+        None => Ok(Ok(None)),
+        Some((_, Some(start))) => Ok(Ok(Some(start))),
+        Some((text, None)) => {
+            writeln!(err, "warroom: --since {text}: expected a day as YYYY-MM-DD")?;
+            Ok(Err(EXIT_USAGE))
+        }
+    }
+}
+
 /// A `YYYY-MM-DD` day as the Unix time of its start (UTC).
 pub fn day_start(text: &str) -> Option<i64> {
     let mut parts = text.trim().splitn(3, '-');
@@ -206,13 +221,9 @@ fn push(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let since = match args.since.as_deref().map(|d| (d, day_start(d))) {
-        None => None,
-        Some((_, Some(start))) => Some(start),
-        Some((text, None)) => {
-            writeln!(err, "warroom: --since {text}: expected a day as YYYY-MM-DD")?;
-            return Ok(EXIT_USAGE);
-        }
+    let since = match since_arg(args.since.as_deref(), err)? {
+        Ok(since) => since,
+        Err(code) => return Ok(code),
     };
     let paths: Vec<PathBuf> = args.content.iter().cloned().collect();
     let library = Library::load(&content_paths(&paths), matrix_path);

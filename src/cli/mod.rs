@@ -385,6 +385,9 @@ pub fn run_interactive(
         } => scripted::replay(log, scenarios.as_deref(), &matrix_path, *format, out, err),
         Command::Quiz(args) => learner::quiz(args, &matrix_path, input, out, err),
         Command::Progress(args) => learner::progress(args, &matrix_path, out, err),
+        Command::Report(args) if args.session == org_report::ORGANISATION => {
+            org_report::organisation_report(args, &matrix_path, out, err)
+        }
         Command::Report(args) => exercise::report(args, &matrix_path, out, err),
         Command::Resume(args) => exercise::resume(args, &matrix_path, out, err),
         Command::Export(command) => sheets::export(command, &matrix_path, out, err),

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::exercise::ReportArgs;
-use super::lrs_cli::{EXIT_UNREACHABLE, day_start};
+use super::lrs_cli::{EXIT_UNREACHABLE, since_arg};
 use super::output::write_output_file;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::engine::content::library::Library;
@@ -37,13 +37,9 @@ pub fn organisation_report(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let since = match args.since.as_deref().map(|d| (d, day_start(d))) {
-        None => None,
-        Some((_, Some(start))) => Some(start),
-        Some((text, None)) => {
-            writeln!(err, "warroom: --since {text}: expected a day as YYYY-MM-DD")?;
-            return Ok(EXIT_USAGE);
-        }
+    let since = match since_arg(args.since.as_deref(), err)? {
+        Ok(since) => since,
+        Err(code) => return Ok(code),
     };
     let library = Library::load(&super::output::content_paths(&[]), matrix_path);
     let (statements, source) = if args.lrs {

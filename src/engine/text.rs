@@ -75,14 +75,15 @@ pub fn duration_words(minutes: u32) -> String {
     }
 }
 
-/// When `at` was, seen at `now` (Unix seconds): "just now", "12 min ago", "3 h ago", or the day.
+/// When `at` was, seen at `now` (Unix seconds): "just now", "12 min ago", "3 h ago", "2 days ago".
 pub fn time_ago(now: i64, at: i64) -> String {
     let secs = now.saturating_sub(at).max(0);
     match secs {
         0..60 => "just now".into(),
         60..3600 => format!("{} min ago", secs / 60),
         3600..86_400 => format!("{} h ago", secs / 3600),
-        _ => format!("on {}", crate::engine::reports::aar::utc_date(at)),
+        86_400..172_800 => "1 day ago".into(),
+        _ => format!("{} days ago", secs / 86_400),
     }
 }
 

@@ -226,40 +226,33 @@ impl LrsClient {
         Ok(Answer { status, body })
     }
 
+    /// A request signed in and saying its xAPI version, as every request to the store must.
+    fn signed<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        request
+            .header("Authorization", &self.authorization)
+            .header("X-Experience-API-Version", XAPI_VERSION)
+    }
+
+    /// GET of `url`, a full address.
+    fn get_url(&self, url: &str) -> Result<Answer, LrsError> {
+        self.answer(self.signed(self.agent.get(url)).call())
+    }
+
+    /// GET of `path` under the endpoint.
     fn get(&self, path: &str) -> Result<Answer, LrsError> {
-        let url = format!("{}{path}", self.endpoint);
-        self.answer(
-            self.agent
-                .get(&url)
-                .header("Authorization", &self.authorization)
-                .header("X-Experience-API-Version", XAPI_VERSION)
-                .call(),
-        )
+        self.get_url(&format!("{}{path}", self.endpoint))
     }
 
     fn post(&self, body: &str) -> Result<Answer, LrsError> {
         let url = format!("{}statements", self.endpoint);
-        self.answer(
-            self.agent
-                .post(&url)
-                .header("Authorization", &self.authorization)
-                .header("X-Experience-API-Version", XAPI_VERSION)
-                .content_type("application/json")
-                .send(body),
-        )
+        let request = self.signed(self.agent.post(&url));
+        self.answer(request.content_type("application/json").send(body))
     }
 
     fn put(&self, id: &str, body: &str) -> Result<Answer, LrsError> {
         let url = format!("{}statements", self.endpoint);
-        self.answer(
-            self.agent
-                .put(&url)
-                .query("statementId", id)
-                .header("Authorization", &self.authorization)
-                .header("X-Experience-API-Version", XAPI_VERSION)
-                .content_type("application/json")
-                .send(body),
-        )
+        let request = self.signed(self.agent.put(&url).query("statementId", id));
+        self.answer(request.content_type("application/json").send(body))
     }
 
     /// The error an unsuccessful answer to `what` means.
@@ -354,17 +347,9 @@ impl LrsClient {
         let mut all = Vec::new();
         let mut visited = std::collections::BTreeSet::new();
         loop {
-            let answer = if let Some(absolute) = next.strip_prefix('/') {
-                let url = format!("{origin}/{absolute}");
-                self.answer(
-                    self.agent
-                        .get(&url)
-                        .header("Authorization", &self.authorization)
-                        .header("X-Experience-API-Version", XAPI_VERSION)
-                        .call(),
-                )?
-            } else {
-                self.get(&next)?
+            let answer = match next.strip_prefix('/') {
+                Some(absolute) => self.get_url(&format!("{origin}/{absolute}"))?,
+                None => self.get(&next)?,
             };
             if answer.status != 200 {
                 return Err(Self::refusal(&answer, "a query for statements"));
