@@ -149,9 +149,14 @@ fn failures_are_said_in_words_without_the_secret() {
             r#"{"detail":"X-Experience-API-Version header missing or unsupported"}"#,
         ),
         (503, "upstream down"),
+        (
+            502,
+            "<!DOCTYPE html><html><head><title>502</title><style>p{}</style></head><body><h1>Bad \
+             Gateway</h1><p>The proxy could not reach the LRS.</p></body></html>",
+        ),
     ]);
     let lrs = client(&endpoint);
-    let said: Vec<LrsError> = (0..3)
+    let said: Vec<LrsError> = (0..4)
         .map(|_| lrs.deliver(&BATCH).failure.unwrap())
         .collect();
     assert_eq!(said[0], LrsError::Unauthorized);
@@ -160,6 +165,13 @@ fn failures_are_said_in_words_without_the_secret() {
         matches!(&said[2], LrsError::Status { status: 503, detail, .. } if detail == "upstream down"),
         "{:?}",
         said[2]
+    );
+    // A proxy's HTML page is said in its words, not its markup.
+    assert!(
+        matches!(&said[3], LrsError::Status { status: 502, detail, .. }
+            if detail == "Bad Gateway The proxy could not reach the LRS."),
+        "{:?}",
+        said[3]
     );
     for error in &said {
         assert!(!error.to_string().contains("hunter2"), "{error}");

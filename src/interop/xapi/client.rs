@@ -126,7 +126,12 @@ impl LrsClient {
     /// A client for the store `config` names.
     pub fn new(config: &LrsConfig) -> Self {
         use base64::Engine as _;
+        // The system's trust store, so an organisation's own certificate authority works too.
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+            .build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(REQUEST_TIMEOUT))
@@ -448,6 +453,30 @@ impl LrsClient {
     }
 }
 
+/// The words of an HTML error page (a proxy's or a web server's), or the body as it is.
+fn without_markup(body: &str) -> String {
+    let body = body.trim();
+    if !body.starts_with('<') {
+        return body.to_owned();
+    }
+    // The head (title, styles) repeats or hides what the body says.
+    let text = body.find("<body").map_or(body, |start| &body[start..]);
+    let mut words = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                words.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => words.push(c),
+            _ => {}
+        }
+    }
+    words.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Whether a 400's body is about the version header.
 fn about_version(body: &str) -> bool {
     body.to_ascii_lowercase().contains("version")
@@ -466,7 +495,7 @@ fn detail_of(body: &str) -> String {
                 other => other.to_string(),
             })
     });
-    let reason = reason.unwrap_or_else(|| body.trim().to_owned());
+    let reason = reason.unwrap_or_else(|| without_markup(body));
     let reason: String = crate::engine::text::one_clean_line(&reason)
         .chars()
         .take(QUOTED)
