@@ -434,16 +434,32 @@ pub fn progress(
             return Ok(EXIT_INVALID);
         }
     };
+    // The outbox is the whole database's (every profile's statements), shown when an LRS is
+    // configured or something was ever queued for one.
+    let configured = matches!(crate::lrs::configured(), Ok(Some(_)));
+    let outbox = outbox.filter(|s| configured || s.sent + s.waiting + s.refused > 0);
     match args.format {
-        Format::Json => write_json(out, &report)?,
+        Format::Json => {
+            let mut json = serde_json::to_value(&report).unwrap_or_default();
+            if let (Some(status), Some(fields)) = (&outbox, json.as_object_mut()) {
+                fields.insert(
+                    "outbox".into(),
+                    serde_json::json!({
+                        "sent": status.sent,
+                        "waiting": status.waiting,
+                        "refused": status.refused,
+                        "last_sent_at": status.last_sent_at,
+                        "last_error": status.last_error.as_ref().map(|(e, _)| e),
+                        "last_error_at": status.last_error.as_ref().map(|(_, at)| at),
+                        "next_attempt_at": status.next_attempt_at,
+                    }),
+                );
+            }
+            write_json(out, &json)?;
+        }
         Format::Text => {
             write!(out, "{}", render_text(&report))?;
-            // The outbox is the whole database's (every profile's statements), shown when an LRS
-            // is configured or something was ever queued for one.
-            let configured = matches!(crate::lrs::configured(), Ok(Some(_)));
-            if let Some(status) =
-                outbox.filter(|s| configured || s.sent + s.waiting + s.refused > 0)
-            {
+            if let Some(status) = outbox {
                 writeln!(out)?;
                 super::lrs_cli::write_outbox(out, &status, unix_now())?;
             }

@@ -394,6 +394,23 @@ fn exercises_and_answers_reach_the_store_once_even_after_it_was_down() {
     assert!(shown.contains("waiting"), "{shown}");
     assert!(shown.contains("last try failed"), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
+    let json = warroom.run(&[
+        "progress",
+        "--profile",
+        "ana",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(json["outbox"]["waiting"].as_u64().unwrap() > 0, "{json}");
+    assert!(
+        json["outbox"]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("could not connect")
+    );
 
     // Back up: nothing new arrives by itself (no process is running to send it) …
     ralph.resume();
