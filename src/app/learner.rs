@@ -256,7 +256,7 @@ fn record_finished_runs(
         return;
     }
     let statements = records.identity().map_or_else(Vec::new, |identity| {
-        crate::lrs::run_statements(
+        crate::lrs::run_outgoing(
             identity,
             &learner.profile,
             active.record(),

@@ -19,7 +19,8 @@ use crate::store::OutboxStatus;
 pub struct Records {
     /// The store, when one is configured.
     pub config: Option<LrsConfig>,
-    /// Why the configuration did not read (nothing is queued until it does).
+    /// Why nothing goes to the store: the configuration did not read (nothing is queued until it
+    /// does), or the sending thread could not start.
     pub problem: Option<String>,
     /// The outbox, as last read.
     pub status: Option<OutboxStatus>,
@@ -59,7 +60,10 @@ impl Records {
                 wake();
             }
         });
-        self.sender = Some(Sender::start(db_path, config, Some(on_change)));
+        match Sender::start(db_path, config, Some(on_change)) {
+            Ok(sender) => self.sender = Some(sender),
+            Err(e) => self.problem = Some(format!("the sending thread could not start: {e}")),
+        }
     }
 
     /// Something was queued, or a person asked to send now: the sender looks at once.
@@ -76,6 +80,6 @@ impl Records {
 
     /// Whether a send is under way.
     pub fn sending(&self) -> bool {
-        self.sender.as_ref().is_some_and(|s| s.state().busy)
+        self.sender.as_ref().is_some_and(Sender::busy)
     }
 }

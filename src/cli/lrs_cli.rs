@@ -307,5 +307,12 @@ pub fn write_outbox(out: &mut dyn Write, status: &OutboxStatus, now: i64) -> std
     if let Some(reason) = &status.last_refusal {
         writeln!(out, "  the LRS refused a statement: {reason}")?;
     }
+    if let Some(at) = status.history_filled_at {
+        writeln!(
+            out,
+            "  earlier records brought along (`warroom lrs push`) on {}",
+            crate::engine::reports::aar::utc_date(at)
+        )?;
+    }
     Ok(())
 }

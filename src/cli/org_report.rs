@@ -104,7 +104,7 @@ pub fn organisation_report(
         let statements = collected
             .statements
             .iter()
-            .filter_map(|s| serde_json::from_str(&s.json).ok())
+            .filter_map(|s| serde_json::to_value(s).ok())
             .collect();
         (statements, format!("the saves in {}", dir.display()))
     };

@@ -162,7 +162,7 @@ pub(super) fn play(
             record
         });
         let statements = lrs_config.as_ref().map_or_else(Vec::new, |config| {
-            crate::lrs::run_statements(&config.identity, profile, &record, &session, &card)
+            crate::lrs::run_outgoing(&config.identity, profile, &record, &session, &card)
         });
         let exercise = save_to.as_ref().map(|_| record.id.as_str());
         let recorded = crate::store::ProgressDb::open(&path, profile).and_then(|mut db| {

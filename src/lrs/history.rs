@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{answer_statements, run_statements};
+use super::{outgoing, run_statements};
 use crate::engine::content::library::Library;
 use crate::engine::scoring::score;
-use crate::interop::xapi::Identity;
-use crate::store::{Outgoing, ProgressDb, StoreError, saves};
+use crate::interop::xapi::quiz::answer_statement;
+use crate::interop::xapi::{Identity, Statement};
+use crate::store::{ProgressDb, StoreError, saves};
 
 /// What filling the outbox from history found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub struct Filled {
 #[derive(Clone, Debug, Default)]
 pub struct Collected {
     /// The statements, exercises first, each exercise's in log order.
-    pub statements: Vec<Outgoing>,
+    pub statements: Vec<Statement>,
     /// Finished exercises described.
     pub exercises: usize,
     /// Quiz answers described.
@@ -114,7 +115,7 @@ pub fn collect(
             let text = texts.get(answer.question.as_str()).copied();
             collected
                 .statements
-                .extend(answer_statements(identity, &profile, &answer, text));
+                .push(answer_statement(identity, &profile, &answer, text));
             collected.answers += 1;
         }
     }
@@ -136,7 +137,7 @@ pub fn fill_from_history(
     let filled = Filled {
         exercises: collected.exercises,
         answers: collected.answers,
-        queued: db.queue_statements(&collected.statements, now)?,
+        queued: db.queue_statements(&outgoing(collected.statements), now)?,
         skipped: collected.skipped,
         without_save: db.runs_without_save()?,
     };

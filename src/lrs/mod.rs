@@ -51,15 +51,24 @@ pub fn run_statements(
     record: &ExerciseRecord,
     session: &Session,
     card: &Scorecard,
-) -> Vec<Outgoing> {
+) -> Vec<Statement> {
     let room = room_statements(identity, record, session, card);
     if room.is_empty() {
-        outgoing(exercise_statements(
-            identity, learner, record, session, card,
-        ))
+        exercise_statements(identity, learner, record, session, card)
     } else {
-        outgoing(room)
+        room
     }
+}
+
+/// [`run_statements`], as the outbox keeps them.
+pub fn run_outgoing(
+    identity: &Identity,
+    learner: &str,
+    record: &ExerciseRecord,
+    session: &Session,
+    card: &Scorecard,
+) -> Vec<Outgoing> {
+    outgoing(run_statements(identity, learner, record, session, card))
 }
 
 /// The statement of one checked answer; `question` is its text, when known.

@@ -3,9 +3,10 @@
 //! minutes besides. Nothing waits for it: the frame, the quiz and the exercise go on while it
 //! sends or the network is down.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -17,17 +18,6 @@ use crate::store::{ProgressDb, unix_now};
 /// How often an idle sender looks again (something may have been queued by another process).
 const IDLE_LOOK: Duration = Duration::from_mins(5);
 
-/// What the sender last did, for a status line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SenderState {
-    /// Sending now.
-    pub busy: bool,
-    /// Why it could not even open the database, if it could not.
-    pub problem: Option<String>,
-    /// Statements sent since the sender started.
-    pub sent: usize,
-}
-
 enum Signal {
     Look,
     Stop,
@@ -37,29 +27,27 @@ enum Signal {
 /// time out on its own thread, and what it sent is recorded or sent again next time).
 pub struct Sender {
     signal: mpsc::Sender<Signal>,
-    state: Arc<Mutex<SenderState>>,
+    /// Sending now.
+    busy: Arc<AtomicBool>,
 }
 
 impl Sender {
     /// Starts sending the outbox of the database at `db_path` to the store `config` names;
     /// `changed` is called after each try that sent something or failed (to wake a window).
+    /// Fails only if the thread cannot start.
     pub fn start(
         db_path: PathBuf,
         config: &LrsConfig,
         changed: Option<Box<dyn Fn() + Send + Sync>>,
-    ) -> Self {
+    ) -> std::io::Result<Self> {
         let (signal, signals) = mpsc::channel();
-        let state = Arc::new(Mutex::new(SenderState::default()));
+        let busy = Arc::new(AtomicBool::new(false));
         let client = LrsClient::new(config);
-        let shared = Arc::clone(&state);
-        let started = thread::Builder::new()
+        let flag = Arc::clone(&busy);
+        thread::Builder::new()
             .name("warroom-lrs".into())
-            .spawn(move || run(&db_path, &client, &signals, &shared, changed.as_deref()));
-        if let Err(e) = started {
-            state.lock().unwrap_or_else(PoisonError::into_inner).problem =
-                Some(format!("the sending thread could not start: {e}"));
-        }
-        Self { signal, state }
+            .spawn(move || run(&db_path, &client, &signals, &flag, changed.as_deref()))?;
+        Ok(Self { signal, busy })
     }
 
     /// Something was queued (or a person asked to retry): look now.
@@ -68,12 +56,9 @@ impl Sender {
         let _ = self.signal.send(Signal::Look);
     }
 
-    /// What it last did.
-    pub fn state(&self) -> SenderState {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// Whether a send is under way.
+    pub fn busy(&self) -> bool {
+        self.busy.load(Ordering::Acquire)
     }
 }
 
@@ -83,53 +68,42 @@ impl Drop for Sender {
     }
 }
 
+/// Drains whenever told to look, when a failure's wait ends, and every [`IDLE_LOOK`]; keeps one
+/// connection to the database, opened again after it failed.
 fn run(
-    db_path: &std::path::Path,
+    db_path: &Path,
     client: &LrsClient,
     signals: &mpsc::Receiver<Signal>,
-    state: &Mutex<SenderState>,
+    busy: &AtomicBool,
     changed: Option<&(dyn Fn() + Send + Sync)>,
 ) {
-    let set = |change: &dyn Fn(&mut SenderState)| {
-        change(&mut state.lock().unwrap_or_else(PoisonError::into_inner));
-    };
+    // The database may be locked or unreadable for a while: the Progress screen says so through
+    // the learner's own connection; here it is only tried again a minute later.
+    const AFTER_A_PROBLEM: Duration = Duration::from_mins(1);
+    let mut db: Option<ProgressDb> = None;
     loop {
-        set(&|s| s.busy = true);
-        let wait = match ProgressDb::open(db_path, "") {
-            Ok(mut db) => match drain(&mut db, client) {
-                Ok(report) => {
-                    if (report.sent > 0 || report.refused > 0 || report.failure.is_some())
-                        && let Some(changed) = changed
-                    {
-                        changed();
-                    }
-                    set(&|s| {
-                        s.sent += report.sent;
-                        s.problem = None;
-                    });
-                    let retry_at = report.waiting_until.or_else(|| {
-                        report
-                            .failure
-                            .as_ref()
-                            .and_then(|_| db.outbox_status().ok().and_then(|st| st.next_attempt_at))
-                    });
-                    retry_at.map_or(IDLE_LOOK, |at| {
-                        Duration::from_secs(
-                            at.saturating_sub(unix_now()).clamp(1, 3600).unsigned_abs(),
-                        )
-                    })
+        busy.store(true, Ordering::Release);
+        if db.is_none() {
+            db = ProgressDb::open(db_path, "").ok();
+        }
+        let wait = match db.as_mut().map(|db| drain(db, client)) {
+            Some(Ok(report)) => {
+                if (report.sent > 0 || report.refused > 0 || report.failure.is_some())
+                    && let Some(changed) = changed
+                {
+                    changed();
                 }
-                Err(e) => {
-                    set(&|s| s.problem = Some(e.to_string()));
-                    Duration::from_mins(1)
-                }
-            },
-            Err(e) => {
-                set(&|s| s.problem = Some(e.to_string()));
-                Duration::from_mins(1)
+                report.waiting_until.map_or(IDLE_LOOK, |at| {
+                    Duration::from_secs(at.saturating_sub(unix_now()).clamp(1, 3600).unsigned_abs())
+                })
             }
+            Some(Err(_)) => {
+                db = None;
+                AFTER_A_PROBLEM
+            }
+            None => AFTER_A_PROBLEM,
         };
-        set(&|s| s.busy = false);
+        busy.store(false, Ordering::Release);
         match signals.recv_timeout(wait) {
             Ok(Signal::Look) | Err(RecvTimeoutError::Timeout) => {}
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,

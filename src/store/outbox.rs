@@ -41,7 +41,8 @@ pub struct DrainReport {
     pub refused: usize,
     /// Why the drain stopped early, if it did.
     pub failure: Option<String>,
-    /// Nothing was tried: the last failure's wait is not over.
+    /// When the next try is due after a failure: this drain's, or an earlier one whose wait was
+    /// not over (then nothing was tried).
     pub waiting_until: Option<i64>,
 }
 
@@ -230,7 +231,12 @@ impl ProgressDb {
 
     /// Records what became of a batch: one transaction, so a crash records all of it or none
     /// (and the store, which keeps one statement per id, takes a resend as the same statement).
-    pub fn record_delivery(&mut self, delivered: &Delivered, at: i64) -> Result<(), StoreError> {
+    /// Returns when the next try is due, after a failure.
+    pub fn record_delivery(
+        &mut self,
+        delivered: &Delivered,
+        at: i64,
+    ) -> Result<Option<i64>, StoreError> {
         self.ensure_outbox_state()?;
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
@@ -256,31 +262,32 @@ impl ProgressDb {
             )
             .map_err(sql)?;
         }
-        match &delivered.failure {
-            Some(error) => {
-                let failures: u32 = tx
-                    .query_row("SELECT failures FROM outbox_state WHERE id = 1", [], |r| {
-                        r.get(0)
-                    })
-                    .map_err(sql)?;
-                let failures = failures.saturating_add(1);
-                tx.execute(
-                    "UPDATE outbox_state SET failures = ?1, last_error = ?2, last_error_at = ?3,
+        let next = if let Some(error) = &delivered.failure {
+            let failures: u32 = tx
+                .query_row("SELECT failures FROM outbox_state WHERE id = 1", [], |r| {
+                    r.get(0)
+                })
+                .map_err(sql)?;
+            let failures = failures.saturating_add(1);
+            let next = at + backoff(failures);
+            tx.execute(
+                "UPDATE outbox_state SET failures = ?1, last_error = ?2, last_error_at = ?3,
                      next_attempt_at = ?4 WHERE id = 1",
-                    params![failures, error, at, at + backoff(failures)],
-                )
-                .map_err(sql)?;
-            }
-            None => {
-                tx.execute(
-                    "UPDATE outbox_state SET failures = 0, last_error = NULL, last_error_at = NULL,
+                params![failures, error, at, next],
+            )
+            .map_err(sql)?;
+            Some(next)
+        } else {
+            tx.execute(
+                "UPDATE outbox_state SET failures = 0, last_error = NULL, last_error_at = NULL,
                      next_attempt_at = 0 WHERE id = 1",
-                    [],
-                )
-                .map_err(sql)?;
-            }
-        }
-        tx.commit().map_err(sql)
+                [],
+            )
+            .map_err(sql)?;
+            None
+        };
+        tx.commit().map_err(sql)?;
+        Ok(next)
     }
 
     /// The profile that recorded each exercise's run, by the exercise's save id.
@@ -359,7 +366,7 @@ impl ProgressDb {
             if delivered.failure.is_none() && settled == 0 {
                 delivered.failure = Some("the sender settled none of the statements".into());
             }
-            self.record_delivery(&delivered, now())?;
+            report.waiting_until = self.record_delivery(&delivered, now())?;
             report.sent += delivered.sent.len();
             report.refused += delivered.refused.len();
             if let Some(failure) = delivered.failure {

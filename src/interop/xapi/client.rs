@@ -160,16 +160,17 @@ impl LrsClient {
         &self.endpoint
     }
 
+    /// `scheme://host[:port]` of the endpoint (which the configuration checked has one).
+    fn origin(&self) -> &str {
+        super::config::origin(&self.endpoint).unwrap_or(&self.endpoint)
+    }
+
+    /// `host[:port]` of the endpoint.
     fn host(&self) -> String {
-        let rest = self
-            .endpoint
+        let origin = self.origin();
+        origin
             .split_once("://")
-            .map_or(self.endpoint.as_str(), |(_, rest)| rest);
-        rest.split(['/', '?', '#'])
-            .next()
-            .unwrap_or(rest)
-            .rsplit_once('@')
-            .map_or(rest.split('/').next().unwrap_or(rest), |(_, host)| host)
+            .map_or(origin, |(_, host)| host)
             .to_owned()
     }
 
@@ -333,27 +334,16 @@ impl LrsClient {
     /// Every statement the store returns (since `since`, an RFC 3339 time, when given),
     /// following its `more` links page by page.
     pub fn fetch_statements(&self, since: Option<&str>) -> Result<Vec<Value>, LrsError> {
-        let origin = self
-            .endpoint
-            .find("://")
-            .and_then(|scheme| {
-                let rest = scheme + 3;
-                self.endpoint[rest..]
-                    .find('/')
-                    .map(|slash| &self.endpoint[..rest + slash])
-            })
-            .unwrap_or(self.endpoint.trim_end_matches('/'))
-            .to_owned();
         let mut next = String::from("statements?limit=500");
         if let Some(since) = since {
             next.push_str("&since=");
-            next.push_str(&since.replace('+', "%2B").replace(':', "%3A"));
+            next.push_str(&super::encode_segment(since));
         }
         let mut all = Vec::new();
         let mut visited = std::collections::BTreeSet::new();
         loop {
             let answer = match next.strip_prefix('/') {
-                Some(absolute) => self.get_url(&format!("{origin}/{absolute}"))?,
+                Some(absolute) => self.get_url(&format!("{}/{absolute}", self.origin()))?,
                 None => self.get(&next)?,
             };
             if answer.status != 200 {

@@ -118,7 +118,7 @@ pub fn load(
 }
 
 /// `scheme://host[:port]` of an http(s) address.
-fn origin(endpoint: &str) -> Option<&str> {
+pub(super) fn origin(endpoint: &str) -> Option<&str> {
     let rest = endpoint
         .strip_prefix("https://")
         .or_else(|| endpoint.strip_prefix("http://"))?;
