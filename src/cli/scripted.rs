@@ -154,11 +154,11 @@ pub(super) fn play(
         let path = db.map_or_else(crate::store::progress_db::default_path, Path::to_path_buf);
         let lrs_config = super::lrs_cli::for_recording(err)?;
         let card = score(&session);
-        // A run with no save still gets statements, under an id of its own start.
+        // A run with no save still gets statements, under an id of its own start, and ends now.
         let record = saved_record.unwrap_or_else(|| {
             let id = format!("{}-{started}-{}", session.scenario().id, std::process::id());
             let mut record = ExerciseRecord::new(id, Mode::Practice, started, &session);
-            record.catch_up(&session);
+            record.updated_at = crate::store::unix_now();
             record
         });
         let statements = lrs_config.as_ref().map_or_else(Vec::new, |config| {
