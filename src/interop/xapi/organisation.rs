@@ -218,7 +218,8 @@ fn quarter(day: &str) -> String {
     format!("{}-Q{}", day.get(..4).unwrap_or("????"), month.div_ceil(3))
 }
 
-fn ratio(part: usize, whole: usize) -> Option<f64> {
+/// `part` of `whole`, as a share; `None` of nothing.
+pub fn ratio(part: usize, whole: usize) -> Option<f64> {
     let (part, whole) = (u32::try_from(part).ok()?, u32::try_from(whole).ok()?);
     (whole > 0).then(|| f64::from(part) / f64::from(whole))
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::organisation::OrganisationReport;
+use super::organisation::{OrganisationReport, ratio};
 use crate::engine::model::matrix::Dimension;
 use crate::engine::reports::aar::esc;
 
@@ -24,12 +24,51 @@ const CELL_W: usize = 110;
 const CELL_H: usize = 34;
 const LABEL_W: usize = 230;
 
+/// What a table shows where there is nothing to show.
+const DASH: &str = "—";
+
 fn number(value: f64) -> String {
     format!("{value:.1}")
 }
 
-fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{:.0} %", v * 100.0))
+fn percent(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}
+
+fn or_dash(value: Option<f64>, shown: fn(f64) -> String) -> String {
+    value.map_or_else(|| DASH.to_owned(), shown)
+}
+
+/// A table cell: its text (escaped when written) and how it is set.
+enum Cell {
+    /// Prose, wrapping.
+    Text(String),
+    /// A row's name that must not wrap (a month, a cohort).
+    Key(String),
+    /// A figure, right-aligned.
+    Number(String),
+}
+
+/// A table of `headers` and `rows`; every piece of text is escaped here.
+fn table(out: &mut String, headers: &[&str], rows: impl Iterator<Item = Vec<Cell>>) {
+    out.push_str("<table><thead><tr>");
+    for header in headers {
+        let _ = write!(out, "<th>{}</th>", esc(header));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let (class, text) = match &cell {
+                Cell::Text(text) => ("", text),
+                Cell::Key(text) => (" class=\"k\"", text),
+                Cell::Number(text) => (" class=\"n\"", text),
+            };
+            let _ = write!(out, "<td{class}>{}</td>", esc(text));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
 }
 
 /// Red of a cell: white at nothing lost, deep red at the most lost anywhere.
@@ -161,84 +200,83 @@ pub fn to_html(
         );
     }
     if !report.broken.is_empty() {
-        out.push_str(
-            "<h2>Responsibilities most often broken</h2>\n<table><thead><tr><th>Responsibility \
-             (as the plan words it)</th><th>Dimension</th><th>Falls on</th><th>Times</th>\
-             <th>Learners</th><th>Points lost</th></tr></thead><tbody>\n",
-        );
-        for b in report.broken.iter().take(20) {
+        out.push_str("<h2>Responsibilities most often broken</h2>\n");
+        let rows = report.broken.iter().take(20).map(|b| {
             let roles: Vec<String> = b.roles.iter().map(|r| role_name(r)).collect();
-            let roles = if roles.is_empty() {
-                NO_ROLE.to_owned()
-            } else {
-                roles.join(", ")
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                esc(&b.cites),
-                esc(b.dimension.label()),
-                esc(&roles),
-                b.times,
-                b.learners,
-                number(b.points)
-            );
-        }
-        out.push_str("</tbody></table>\n");
+            vec![
+                Cell::Text(b.cites.clone()),
+                Cell::Text(b.dimension.label().to_owned()),
+                Cell::Text(if roles.is_empty() {
+                    NO_ROLE.to_owned()
+                } else {
+                    roles.join(", ")
+                }),
+                Cell::Number(b.times.to_string()),
+                Cell::Number(b.learners.to_string()),
+                Cell::Number(number(b.points)),
+            ]
+        });
+        let headers = [
+            "Responsibility (as the plan words it)",
+            "Dimension",
+            "Falls on",
+            "Times",
+            "Learners",
+            "Points lost",
+        ];
+        table(&mut out, &headers, rows);
     }
     out.push_str(
         "<h2>By cohort</h2>\n<p class=\"lead\">A learner's cohort is the quarter of their first \
-         record.</p>\n<table><thead><tr><th>Cohort</th><th>Learners</th><th>Exercises</th>\
-         <th>Average score</th><th>Most often broken</th></tr></thead><tbody>\n",
+         record.</p>\n",
     );
-    for c in &report.cohorts {
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"k\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            esc(&c.name),
-            c.learners,
-            c.runs,
-            c.average.map_or_else(|| "—".to_owned(), number),
-            esc(c.most_broken.as_deref().unwrap_or("—"))
-        );
-    }
-    out.push_str("</tbody></table>\n");
-    out.push_str(
-        "<h2>Over time</h2>\n<table><thead><tr><th>Month</th><th>Exercises</th><th>Average \
-         score</th><th>Deductions per exercise</th><th>Quiz answers</th><th>Right</th></tr>\
-         </thead><tbody>\n",
-    );
-    for m in &report.months {
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"k\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&m.name),
-            m.runs,
-            m.average.map_or_else(|| "—".to_owned(), number),
-            m.deductions_per_run.map_or_else(|| "—".to_owned(), number),
-            m.answers,
-            percent(m.right)
-        );
-    }
-    out.push_str("</tbody></table>\n");
+    let rows = report.cohorts.iter().map(|c| {
+        vec![
+            Cell::Key(c.name.clone()),
+            Cell::Number(c.learners.to_string()),
+            Cell::Number(c.runs.to_string()),
+            Cell::Number(or_dash(c.average, number)),
+            Cell::Text(c.most_broken.clone().unwrap_or_else(|| DASH.to_owned())),
+        ]
+    });
+    let headers = [
+        "Cohort",
+        "Learners",
+        "Exercises",
+        "Average score",
+        "Most often broken",
+    ];
+    table(&mut out, &headers, rows);
+    out.push_str("<h2>Over time</h2>\n");
+    let rows = report.months.iter().map(|m| {
+        vec![
+            Cell::Key(m.name.clone()),
+            Cell::Number(m.runs.to_string()),
+            Cell::Number(or_dash(m.average, number)),
+            Cell::Number(or_dash(m.deductions_per_run, number)),
+            Cell::Number(m.answers.to_string()),
+            Cell::Number(or_dash(m.right, percent)),
+        ]
+    });
+    let headers = [
+        "Month",
+        "Exercises",
+        "Average score",
+        "Deductions per exercise",
+        "Quiz answers",
+        "Right",
+    ];
+    table(&mut out, &headers, rows);
     if !report.quiz.is_empty() {
-        out.push_str(
-            "<h2>Question bank by dimension</h2>\n<table><thead><tr><th>Dimension</th>\
-             <th>Right / asked</th><th>Right</th></tr></thead><tbody>\n",
-        );
-        for (dimension, (right, asked)) in &report.quiz {
-            let share = (*asked > 0).then(|| {
-                f64::from(u32::try_from(*right).unwrap_or(0))
-                    / f64::from(u32::try_from(*asked).unwrap_or(1))
-            });
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"n\">{right} / {asked}</td><td class=\"n\">{}</td></tr>",
-                esc(dimension.label()),
-                percent(share)
-            );
-        }
-        out.push_str("</tbody></table>\n");
+        out.push_str("<h2>Question bank by dimension</h2>\n");
+        let rows = report.quiz.iter().map(|(dimension, (right, asked))| {
+            vec![
+                Cell::Text(dimension.label().to_owned()),
+                Cell::Number(format!("{right} / {asked}")),
+                Cell::Number(or_dash(ratio(*right, *asked), percent)),
+            ]
+        });
+        table(&mut out, &["Dimension", "Right / asked", "Right"], rows);
     }
     out.push_str(
         "<footer><p class=\"lead\">Generated by Warroom.</p></footer>\n</body>\n</html>\n",
