@@ -119,8 +119,11 @@ impl Learner {
     }
 
     /// The outbox of statements for the learning record store, as the database holds it now.
-    pub fn outbox_status(&mut self) -> Option<OutboxStatus> {
-        self.with_db(|db| db.outbox_status())
+    /// Only reads: a failure here is left to the reads that report the database's problems.
+    pub fn outbox_status(&self) -> Option<OutboxStatus> {
+        let db = self.db.as_ref()?;
+        let db = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        db.outbox_status().ok()
     }
 
     /// Forgets the wait after failed sends, so the sender tries at once.
@@ -227,11 +230,13 @@ fn start_sender(
     records.start(learner.path.clone(), wake);
 }
 
-fn read_outbox(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
+fn read_outbox(mut records: ResMut<Records>, learner: Res<Learner>) {
     records.status = learner.outbox_status();
 }
 
-fn read_outbox_when_changed(mut records: ResMut<Records>, mut learner: ResMut<Learner>) {
+/// Reads the outbox again after the sender or a new record changed it (reading it must not count
+/// as a change, or it would be read again every frame).
+fn read_outbox_when_changed(mut records: ResMut<Records>, learner: Res<Learner>) {
     if records.take_changed() || learner.is_changed() {
         records.status = learner.outbox_status();
     }
@@ -403,12 +408,7 @@ fn check_answer(
             at: unix_now(),
         };
         let statements = records.identity().map_or_else(Vec::new, |identity| {
-            crate::lrs::answer_statements(
-                identity,
-                &learner.profile,
-                &crate::lrs::answer_record(question, answer),
-                Some(&question.situation),
-            )
+            crate::lrs::answer_outgoing(identity, &learner.profile, question, answer)
         });
         learner.with_db(|db| db.record_answer_queued(question, answer, &statements));
         records.look();

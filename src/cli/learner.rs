@@ -208,12 +208,7 @@ pub fn quiz(
         if let Some(store) = db.as_mut()
             && let Err(e) = {
                 let statements = lrs_config.as_ref().map_or_else(Vec::new, |config| {
-                    crate::lrs::answer_statements(
-                        &config.identity,
-                        store.profile(),
-                        &crate::lrs::answer_record(question, answer),
-                        Some(&question.situation),
-                    )
+                    crate::lrs::answer_outgoing(&config.identity, store.profile(), question, answer)
                 });
                 store.record_answer_queued(question, answer, &statements)
             }

@@ -71,19 +71,14 @@ pub fn run_outgoing(
     outgoing(run_statements(identity, learner, record, session, card))
 }
 
-/// The statement of one checked answer; `question` is its text, when known.
-pub fn answer_statements(
+/// The statement of one checked answer to `question`, as the outbox keeps it.
+pub fn answer_outgoing(
     identity: &Identity,
     learner: &str,
-    answer: &AnswerRecord,
-    question: Option<&str>,
+    question: &Question,
+    answer: Answered,
 ) -> Vec<Outgoing> {
-    outgoing(vec![answer_statement(identity, learner, answer, question)])
-}
-
-/// The record of one checked answer to `question`.
-pub fn answer_record(question: &Question, answer: Answered) -> AnswerRecord {
-    AnswerRecord {
+    let record = AnswerRecord {
         sitting: answer.sitting,
         question: question.id.clone(),
         dimension: question.dimension,
@@ -91,7 +86,13 @@ pub fn answer_record(question: &Question, answer: Answered) -> AnswerRecord {
         correct: answer.correct,
         first_try: answer.first_try,
         at: answer.at,
-    }
+    };
+    outgoing(vec![answer_statement(
+        identity,
+        learner,
+        &record,
+        Some(&question.situation),
+    )])
 }
 
 /// Sends what waits in `db`'s outbox to the store until it is empty or a delivery fails.
