@@ -267,7 +267,7 @@ fn push(
     if filled.without_save > 0 {
         writeln!(
             out,
-            "  {} runs were recorded without a save (played with --record but no --session): their choices were not kept, so they cannot be sent.",
+            "  {} runs in the database name no save (recorded by an earlier Warroom, or by play --record without --session): those whose save is in the saves folder were sent from it, credited to {profile} unless a run names its learner; the others reach the store only if their statements were queued when they were recorded.",
             filled.without_save
         )?;
     }

@@ -24,7 +24,9 @@ pub struct Filled {
     pub queued: usize,
     /// Saves left out, each with why (unreadable, or no longer replaying against the content).
     pub skipped: Vec<String>,
-    /// Runs recorded with no save, which no statement can describe.
+    /// Runs in the database that name no save (recorded by an earlier Warroom, or by `play
+    /// --record` without `--session`): sent from their save if it is in the folder, else only if
+    /// their statements were queued when they were recorded.
     pub without_save: u64,
 }
 

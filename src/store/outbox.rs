@@ -306,8 +306,8 @@ impl ProgressDb {
             .map_err(|e| self.sql(e))
     }
 
-    /// How many runs were recorded with no save to rebuild them from (a scripted run played
-    /// without `--session`): their choices were not kept, so no statement can describe them.
+    /// How many runs name no save: recorded before runs named theirs, or by a scripted run
+    /// played without `--session`.
     pub fn runs_without_save(&self) -> Result<u64, StoreError> {
         self.conn
             .query_row(
