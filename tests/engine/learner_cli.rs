@@ -255,22 +255,12 @@ fn a_corrupt_database_does_not_stop_the_quiz_or_get_overwritten() {
 
 /// Runs the real binary (the terminal width comes from the environment) with scripted answers.
 fn quiz_at_width(columns: u16) -> String {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["quiz", "--count", "4", "--seed", "7", "--no-record"])
-        .env("COLUMNS", columns.to_string())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"1\n2\n1\n2\n1\n2\nq\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = crate::support::run_with_input(
+        std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["quiz", "--count", "4", "--seed", "7", "--no-record"])
+            .env("COLUMNS", columns.to_string()),
+        b"1\n2\n1\n2\n1\n2\nq\n",
+    );
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout).unwrap()
 }

@@ -8,7 +8,6 @@
 //! missing Ralph fails the test. Elsewhere, without it, the test says so and stops.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -19,7 +18,7 @@ use warroom::engine::exercise::ExerciseRecord;
 use warroom::engine::scoring::score;
 use warroom::engine::{Intent, session::Session};
 
-use crate::support::{fixtures_dir, matrix, root, scenario};
+use crate::support::{fixtures_dir, matrix, root, run_with_input, scenario};
 
 const KEY: &str = "warroom-ci";
 const SECRET: &str = "not-a-real-secret-7";
@@ -225,30 +224,18 @@ impl Warroom {
     /// A quiz sitting of three questions, answering the first option each time.
     fn quiz(&self) -> Output {
         let db = self.db();
-        let mut child = self
-            .command(&[
-                "quiz",
-                "--count",
-                "3",
-                "--seed",
-                "5",
-                "--profile",
-                "ana",
-                "--db",
-                db.to_str().unwrap(),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"1\n1\n1\n1\n1\n1\n")
-            .unwrap();
-        child.wait_with_output().unwrap()
+        let mut quiz = self.command(&[
+            "quiz",
+            "--count",
+            "3",
+            "--seed",
+            "5",
+            "--profile",
+            "ana",
+            "--db",
+            db.to_str().unwrap(),
+        ]);
+        run_with_input(&mut quiz, b"1\n1\n1\n1\n1\n1\n")
     }
 
     fn push(&self) -> Output {

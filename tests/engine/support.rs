@@ -190,3 +190,17 @@ pub fn play_saving_log(scenario: &str, decisions: PathBuf, log: &Path) -> warroo
     }
     play
 }
+
+/// Runs `command` with `input` on its standard input, to the end.
+pub fn run_with_input(command: &mut std::process::Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
