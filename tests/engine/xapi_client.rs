@@ -213,3 +213,22 @@ fn failures_are_said_in_words_without_the_secret() {
         "{failure}"
     );
 }
+
+#[test]
+fn a_store_that_never_stops_paging_is_given_up_on_in_words() {
+    use warroom::interop::xapi::client::MAX_PAGES;
+    let pages: Vec<(u16, &'static str)> = (0..=MAX_PAGES)
+        .map(|n| {
+            let page = format!(r#"{{"statements":[],"more":"/xAPI/statements?page={n}"}}"#);
+            (200, &*Box::leak(page.into_boxed_str()))
+        })
+        .collect();
+    let (endpoint, _seen) = server(pages);
+    let failure = client(&endpoint).fetch_statements(None).unwrap_err();
+    assert!(
+        failure
+            .to_string()
+            .contains("still sending statements after 2000 pages"),
+        "{failure}"
+    );
+}

@@ -14,6 +14,9 @@ use super::{Identity, XAPI_VERSION, activity, adl_verb, agent, statement_id, tim
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_mins(1);
+/// Pages of statements one query reads at most (500 each): a store that never stops sending
+/// `more` links must not keep a report running for ever.
+pub const MAX_PAGES: usize = 2_000;
 /// How much of an answer's body a message quotes.
 const QUOTED: usize = 200;
 
@@ -341,7 +344,7 @@ impl LrsClient {
         }
         let mut all = Vec::new();
         let mut visited = std::collections::BTreeSet::new();
-        loop {
+        for _ in 0..MAX_PAGES {
             let answer = match next.strip_prefix('/') {
                 Some(absolute) => self.get_url(&format!("{}/{absolute}", self.origin()))?,
                 None => self.get(&next)?,
@@ -362,6 +365,13 @@ impl LrsClient {
                 _ => return Ok(all),
             }
         }
+        Err(LrsError::Other {
+            endpoint: self.endpoint.clone(),
+            detail: format!(
+                "it was still sending statements after {MAX_PAGES} pages ({} statements); read fewer with --since",
+                all.len()
+            ),
+        })
     }
 
     /// What the store's `/about` says of the versions it speaks.
